@@ -1,0 +1,106 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swift-tubemq",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TubeMQCore", targets: ["TubeMQCore"]),
+        .library(name: "TubeMQWire", targets: ["TubeMQWire"]),
+        .library(name: "TubeMQRPC", targets: ["TubeMQRPC"]),
+        .library(name: "TubeMQStorage", targets: ["TubeMQStorage"]),
+        .library(name: "TubeMQMasterState", targets: ["TubeMQMasterState"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+    ],
+    targets: [
+        // MARK: value types
+        .target(
+            name: "TubeMQCore",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        // MARK: wire protocol
+        .target(
+            name: "TubeMQWire",
+            dependencies: [
+                "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // MARK: RPC transport
+        .target(
+            name: "TubeMQRPC",
+            dependencies: [
+                "TubeMQWire",
+                "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Atomics", package: "swift-atomics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // MARK: storage
+        .target(
+            name: "CTubeMQURing",
+            linkerSettings: [.linkedLibrary("uring")]
+        ),
+        .target(
+            name: "TubeMQStorage",
+            dependencies: [
+                "TubeMQCore",
+                "CTubeMQURing",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // MARK: master
+        .target(
+            name: "TubeMQMasterState",
+            dependencies: ["TubeMQCore"],
+            swiftSettings: strictSettings
+        ),
+        // MARK: tests
+        .testTarget(name: "TubeMQCoreTests", dependencies: ["TubeMQCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TubeMQWireTests",
+            dependencies: ["TubeMQWire", "TubeMQCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TubeMQRPCTests",
+            dependencies: [
+                "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TubeMQStorageTests",
+            dependencies: ["TubeMQStorage", "TubeMQCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TubeMQMasterStateTests",
+            dependencies: ["TubeMQMasterState", "TubeMQCore"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,47 @@
+public import TubeMQWire
+
+/// A failed RPC call, as the client sees it.
+public struct RPCError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        let name: String
+        /// The server replied with an exception (see ``RPCError/remote``).
+        public static let remoteException = Code(name: "remoteException")
+        /// No reply arrived within the call's timeout.
+        public static let timeout = Code(name: "timeout")
+        /// The connection could not be opened or was lost before the reply.
+        public static let connectionFailed = Code(name: "connectionFailed")
+        /// The reply could not be decoded (bad envelope, wrong method, undecodable message).
+        public static let badResponse = Code(name: "badResponse")
+        /// The request could not be encoded (a required field is unset).
+        public static let badRequest = Code(name: "badRequest")
+        /// The client or server was shut down.
+        public static let shutdown = Code(name: "shutdown")
+        public var description: String { name }
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// A description, with the remote address where known.
+    public var message: String
+    /// The server's exception, for ``Code/remoteException``.
+    public var remote: RemoteException?
+    /// The underlying error, if any.
+    public var underlying: (any Error)?
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String, remote: RemoteException? = nil, underlying: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.remote = remote
+        self.underlying = underlying
+    }
+
+    /// Whether the server is a standby master (the client should try another).
+    public var isStandby: Bool { remote?.isStandby ?? false }
+
+    public var description: String {
+        if let remote { return "RPC \(code): \(message) (\(remote))" }
+        return "RPC \(code): \(message)"
+    }
+}

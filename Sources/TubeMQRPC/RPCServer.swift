@@ -1,0 +1,76 @@
+public import Logging
+public import NIOCore
+import NIOConcurrencyHelpers
+public import NIOPosix
+import TubeMQWire
+
+/// A TubeMQ RPC server: frames over TCP, one pipeline per connection, many calls in flight per connection.
+///
+/// Bad frames (wrong token, oversize list, bad chunk length) close that connection only; bad requests
+/// get an exception reply and the connection stays open. Idle connections close after
+/// ``RPCServerConfiguration/idleTimeout``.
+public final class RPCServer: Sendable {
+    private let channel: any Channel
+    private let connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>
+    private let logger: Logger
+
+    /// The bound address.
+    public var localAddress: SocketAddress? { channel.localAddress }
+    /// The bound port (useful with port 0).
+    public var localPort: Int { channel.localAddress?.port ?? 0 }
+
+    private init(channel: any Channel, connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>, logger: Logger) {
+        self.channel = channel
+        self.connections = connections
+        self.logger = logger
+    }
+
+    /// Binds and starts serving `service`.
+    ///
+    /// - Throws: when the address cannot be bound.
+    public static func start(
+        configuration: RPCServerConfiguration,
+        service: any RPCService,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger
+    ) async throws -> RPCServer {
+        let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+        let idle = configuration.idleTimeout
+        let maxPayload = configuration.maxResponsePayload
+        let channel = try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { child in
+                let key = ObjectIdentifier(child)
+                connections.withLockedValue { $0[key] = child }
+                child.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: key) } }
+                return child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandlers([
+                        IdleStateHandler(readTimeout: idle),
+                        ByteToMessageHandler(FrameDecoder()),
+                        MessageToByteHandler(FrameEncoder(maxPayload: maxPayload)),
+                        RPCServerHandler(service: service, maxResponsePayload: maxPayload, logger: logger),
+                    ])
+                }
+            }
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+        logger.info("RPC server listening", metadata: ["tubemq.address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        return RPCServer(channel: channel, connections: connections, logger: logger)
+    }
+
+    /// The number of open client connections.
+    public var connectionCount: Int { connections.withLockedValue { $0.count } }
+
+    /// Stops accepting, closes every connection, and returns when all are closed.
+    public func shutdown() async {
+        try? await channel.close()
+        let open = connections.withLockedValue { Array($0.values) }
+        for connection in open {
+            try? await connection.close()
+        }
+        logger.info("RPC server stopped")
+    }
+}

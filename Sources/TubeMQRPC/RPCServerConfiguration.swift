@@ -1,0 +1,27 @@
+public import NIOCore
+public import TubeMQWire
+
+/// Settings of an ``RPCServer``.
+public struct RPCServerConfiguration: Sendable {
+    /// The address to bind; TubeMQ defaults to loopback unless configured.
+    public var host: String
+    /// The port to bind; `0` picks a free port (read it back from ``RPCServer/localPort``).
+    public var port: Int
+    /// Connections with no inbound bytes for this long are closed (`rpc.connect.read.idle.duration`).
+    public var idleTimeout: TimeAmount
+    /// The largest response payload sent; larger replies become an exception reply (the C++ client's limit is 8 MiB).
+    public var maxResponsePayload: Int
+
+    /// Creates a configuration; the defaults are the real server's.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int,
+        idleTimeout: TimeAmount = .seconds(300),
+        maxResponsePayload: Int = Frame.maxResponsePayload
+    ) {
+        self.host = host
+        self.port = port
+        self.idleTimeout = idleTimeout
+        self.maxResponsePayload = maxResponsePayload
+    }
+}

@@ -1,0 +1,101 @@
+public import NIOCore
+
+/// Splits a byte stream into ``Frame``s, reassembling their chunks.
+///
+/// Limits are checked before anything is allocated: the token must match, the list size must be
+/// within `0...maxListSize`, and every chunk length within `1...maxFrameBytes` with the running total
+/// not past `maxFrameBytes`. A violation throws ``FrameError``; the pipeline then closes the connection.
+public struct FrameDecoder: ByteToMessageDecoder, Sendable {
+    public typealias InboundOut = Frame
+
+    /// The largest list size accepted.
+    public let maxListSize: Int
+    /// The largest total payload accepted, summed over all chunks.
+    public let maxFrameBytes: Int
+
+    private enum State: Sendable {
+        case header
+        case chunks(serial: UInt32, remaining: Int, payload: ByteBuffer?, total: Int)
+    }
+
+    private var state: State = .header
+
+    /// Creates a decoder with the Java server's limits (3584 chunks, 28 MiB).
+    public init(maxListSize: Int = Frame.maxListSize, maxFrameBytes: Int = Frame.maxListSize * Frame.maxChunkLength) {
+        self.maxListSize = maxListSize
+        self.maxFrameBytes = maxFrameBytes
+    }
+
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let frame = try next(from: &buffer) else { return .needMoreData }
+        context.fireChannelRead(Self.wrapInboundOut(frame))
+        return .continue
+    }
+
+    public mutating func decodeLast(
+        context: ChannelHandlerContext,
+        buffer: inout ByteBuffer,
+        seenEOF: Bool
+    ) throws -> DecodingState {
+        while let frame = try next(from: &buffer) {
+            context.fireChannelRead(Self.wrapInboundOut(frame))
+        }
+        return .needMoreData
+    }
+
+    /// Consumes bytes from `buffer` and returns the next complete frame, or `nil` when more bytes are needed.
+    ///
+    /// - Throws: ``FrameError`` on a malformed stream; the decoder must not be used afterwards.
+    public mutating func next(from buffer: inout ByteBuffer) throws(FrameError) -> Frame? {
+        while true {
+            switch state {
+            case .header:
+                guard buffer.readableBytes >= Frame.headerLength,
+                    let token = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self),
+                    let serial = buffer.getInteger(at: buffer.readerIndex + 4, as: UInt32.self),
+                    let listSize = buffer.getInteger(at: buffer.readerIndex + 8, as: Int32.self)
+                else {
+                    if buffer.readableBytes >= 4, let token = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self),
+                        token != Frame.beginToken
+                    {
+                        throw Self.badToken(token)
+                    }
+                    return nil
+                }
+                guard token == Frame.beginToken else { throw Self.badToken(token) }
+                guard listSize >= 0, Int(listSize) <= maxListSize else {
+                    throw FrameError(.listTooLong, "frame list size \(listSize) is outside 0...\(maxListSize)")
+                }
+                buffer.moveReaderIndex(forwardBy: Frame.headerLength)
+                if listSize == 0 { return Frame(serialNumber: serial, payload: ByteBuffer()) }
+                state = .chunks(serial: serial, remaining: Int(listSize), payload: nil, total: 0)
+
+            case .chunks(let serial, let remaining, var payload, let total):
+                guard let length = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return nil }
+                guard length > 0, Int(length) <= maxFrameBytes - total else {
+                    throw FrameError(
+                        .badChunkLength,
+                        "chunk length \(length) is outside 1...\(maxFrameBytes - total) (frame serial \(serial))"
+                    )
+                }
+                guard buffer.readableBytes >= 4 + Int(length) else { return nil }
+                buffer.moveReaderIndex(forwardBy: 4)
+                guard let chunk = buffer.readSlice(length: Int(length)) else { return nil }
+                if payload == nil {
+                    payload = chunk
+                } else {
+                    payload!.writeImmutableBuffer(chunk)
+                }
+                if remaining == 1 {
+                    state = .header
+                    return Frame(serialNumber: serial, payload: payload ?? ByteBuffer())
+                }
+                state = .chunks(serial: serial, remaining: remaining - 1, payload: payload, total: total + Int(length))
+            }
+        }
+    }
+
+    private static func badToken(_ token: UInt32) -> FrameError {
+        FrameError(.badToken, "frame begins with 0x\(String(token, radix: 16)), expected 0xff7ff4fe")
+    }
+}

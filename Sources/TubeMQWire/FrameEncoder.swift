@@ -1,0 +1,46 @@
+public import NIOCore
+
+/// Writes ``Frame``s, splitting every payload into chunks of 1...8192 bytes as all TubeMQ peers do.
+public struct FrameEncoder: MessageToByteEncoder, Sendable {
+    public typealias OutboundIn = Frame
+
+    /// The largest payload this encoder sends; larger frames throw ``FrameError``.
+    public let maxPayload: Int
+
+    /// Creates an encoder. Servers keep the default (the C++ client's 8 MiB limit).
+    public init(maxPayload: Int = Frame.maxResponsePayload) {
+        self.maxPayload = maxPayload
+    }
+
+    public func encode(data: Frame, out: inout ByteBuffer) throws {
+        try Self.encode(data, into: &out, maxPayload: maxPayload)
+    }
+
+    /// Appends the wire form of `frame` to `out`.
+    ///
+    /// - Throws: ``FrameError`` with code `frameTooLarge` when the payload exceeds `maxPayload`.
+    public static func encode(_ frame: Frame, into out: inout ByteBuffer, maxPayload: Int = Frame.maxResponsePayload)
+        throws(FrameError)
+    {
+        let length = frame.payload.readableBytes
+        guard length <= maxPayload else {
+            throw FrameError(.frameTooLarge, "frame payload of \(length) bytes exceeds the \(maxPayload)-byte limit")
+        }
+        let chunks = (length + Frame.maxChunkLength - 1) / Frame.maxChunkLength
+        out.reserveCapacity(minimumWritableBytes: Frame.headerLength + 4 * chunks + length)
+        out.writeInteger(Frame.beginToken)
+        out.writeInteger(frame.serialNumber)
+        out.writeInteger(UInt32(chunks))
+        var offset = frame.payload.readerIndex
+        var left = length
+        while left > 0 {
+            let size = min(left, Frame.maxChunkLength)
+            out.writeInteger(UInt32(size))
+            if let slice = frame.payload.getSlice(at: offset, length: size) {
+                out.writeImmutableBuffer(slice)
+            }
+            offset += size
+            left -= size
+        }
+    }
+}
