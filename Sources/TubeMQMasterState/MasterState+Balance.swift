@@ -1,0 +1,124 @@
+import TubeMQCore
+
+/// One event a balance round created.
+public struct PlannedEvent: Sendable, Hashable {
+    /// The group.
+    public var group: String
+    /// The consumer that will receive it.
+    public var consumerID: String
+    /// The event.
+    public var event: RebalanceEvent
+    /// Whether it waits for other consumers to acknowledge their `ONLY_DISCONNECT` first.
+    public var waitsForDisconnects: Bool
+}
+
+/// What one balance round did, for logging and tests.
+public struct BalanceReport: Sendable, Hashable {
+    /// The round's rebalance id.
+    public var rebalanceID: Int64
+    /// The events created, disconnects first, in group and consumer order.
+    public var events: [PlannedEvent]
+    /// Groups left alone: events still pending, or a bound group still waiting for members.
+    public var skippedGroups: [String]
+}
+
+extension MasterState {
+    /// Runs one balance round now, whether or not one is due, and schedules the next one a
+    /// balance period later.
+    ///
+    /// The round takes the next rebalance id. Each group without pending events gets a target
+    /// assignment (``Balancer``) computed from what its members reported holding; then, per
+    /// consumer:
+    /// * partitions it holds but should not: an `ONLY_DISCONNECT` (20), queued;
+    /// * partitions it should hold but does not: an `ONLY_CONNECT` (10) with the same rebalance id,
+    ///   queued at once if nobody else holds them, otherwise held back until every current holder
+    ///   has acknowledged its `ONLY_DISCONNECT` or left the group.
+    ///
+    /// Groups with an event in flight, queued or waiting are skipped, so a round never works from a
+    /// stale view; a consumer that never reports (`reportSubscribeInfo = false`) is therefore sent
+    /// `ONLY_CONNECT` for its partitions again every round, as the recorded master does.
+    public mutating func balance(now: Int64) -> BalanceReport {
+        lastRebalanceID += 1
+        nextBalanceAt = now + configuration.balancePeriodMs
+        var report = BalanceReport(rebalanceID: lastRebalanceID, events: [], skippedGroups: [])
+        for name in groupsByName.keys.sorted() {
+            guard var group = groupsByName[name] else { continue }
+            if group.hasPendingEvents {
+                report.skippedGroups.append(name)
+                continue
+            }
+            let available = group.topics.sorted().flatMap { subscribablePartitions(topic: $0) }
+            let target: [String: Set<String>]
+            if let session = group.bound {
+                guard group.members.count >= Int(session.totalCount) else {
+                    report.skippedGroups.append(name)
+                    continue
+                }
+                let bound = Balancer.assignBound(
+                    partitions: available,
+                    requests: group.members.mapValues(\.requiredOffsets),
+                    selectBig: session.selectBig
+                )
+                target = bound.target
+                group.boundOffsets = bound.offsets
+            } else {
+                target = Balancer.assign(
+                    partitions: available,
+                    consumers: Array(group.members.keys),
+                    current: group.members.mapValues { Set($0.held.keys) }
+                )
+            }
+            let events = group.schedule(target: target, available: available, rebalanceID: lastRebalanceID)
+            if !events.isEmpty { group.lastRebalanceID = lastRebalanceID }
+            report.events += events
+            groupsByName[name] = group
+        }
+        return report
+    }
+}
+
+extension ConsumerGroup {
+    /// Queues the events that move the group from what its members hold to `target`.
+    mutating func schedule(target: [String: Set<String>], available: [Partition], rebalanceID: Int64) -> [PlannedEvent] {
+        let byKey = Dictionary(available.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let holders = owners
+        var planned: [PlannedEvent] = []
+        let ids = members.keys.sorted()
+        for id in ids {
+            guard let member = members[id] else { continue }
+            let mine = target[id] ?? []
+            let release = member.heldPartitions.filter { !mine.contains($0.key) }
+            guard !release.isEmpty else { continue }
+            let event = makeEvent(rebalanceID, .onlyDisconnect, release, for: id)
+            members[id]?.queued.append(event)
+            planned.append(PlannedEvent(group: name, consumerID: id, event: event, waitsForDisconnects: false))
+        }
+        for id in ids {
+            guard let member = members[id] else { continue }
+            let connect = (target[id] ?? []).filter { member.held[$0] == nil }
+                .compactMap { byKey[$0] }
+                .sorted(by: Partition.balanceOrder)
+            guard !connect.isEmpty else { continue }
+            let event = makeEvent(rebalanceID, .onlyConnect, connect, for: id)
+            let waitingOn = Set(connect.flatMap { holders[$0.key] ?? [] }).subtracting([id])
+            if waitingOn.isEmpty {
+                members[id]?.queued.append(event)
+            } else {
+                pendingConnects.append(PendingConnect(consumerID: id, event: event, waitingOn: waitingOn))
+            }
+            planned.append(
+                PlannedEvent(group: name, consumerID: id, event: event, waitsForDisconnects: !waitingOn.isEmpty))
+        }
+        return planned
+    }
+
+    private func makeEvent(
+        _ rebalanceID: Int64, _ type: RebalanceEventType, _ partitions: [Partition], for consumerID: String
+    ) -> RebalanceEvent {
+        RebalanceEvent(
+            rebalanceID: rebalanceID,
+            type: type,
+            subscriptions: partitions.map { Subscription(consumerID: consumerID, group: name, partition: $0) }
+        )
+    }
+}

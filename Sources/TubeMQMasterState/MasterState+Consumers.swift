@@ -1,0 +1,146 @@
+import TubeMQCore
+
+extension MasterState {
+    /// Registers a consumer in its group (method 4), creating the group for its first member.
+    ///
+    /// A consumer that registers again (after a 411, or a restart) replaces its old registration:
+    /// its events are dropped and the partitions it names in `held` become what the master knows it
+    /// holds. A sole member re-registering may change the group's topics and filters.
+    /// - Throws: ``MasterError`` 400 for a malformed request, 431 when a topic is not deployed,
+    ///   450 when the group may not consume a topic, 424–429 when the request is inconsistent with
+    ///   the group's other members.
+    public mutating func registerConsumer(_ request: ConsumerRegistration, now: Int64) throws(MasterError) -> ConsumerRegisterReply {
+        try validate(request)
+        if let previous = groupOfConsumer[request.clientID], previous != request.group {
+            removeConsumer(request.clientID, group: previous)
+        }
+        var group = groupsByName[request.group] ?? ConsumerGroup(
+            name: request.group, topics: [], filters: [:], bound: nil, members: [:], allocated: false,
+            pendingConnects: [], boundOffsets: [:], lastRebalanceID: 0
+        )
+        let others = group.members.keys.filter { $0 != request.clientID }
+        if others.isEmpty {
+            group.topics = request.topics
+            group.filters = GroupConsistency.normalized(request.filters)
+            group.bound = request.bound.map {
+                BoundSession(
+                    sessionKey: $0.sessionKey, sessionTime: $0.sessionTime, totalCount: $0.totalCount,
+                    selectBig: $0.selectBig)
+            }
+        } else {
+            try GroupConsistency.check(request, against: group)
+            if let session = group.bound, others.count >= Int(session.totalCount) {
+                throw MasterError(
+                    code: .inconsistentSourceCount,
+                    message: "Group \(group.name) already has its \(session.totalCount) bound consumers,"
+                        + " \(request.clientID) cannot join!")
+            }
+        }
+        group.removeMember(request.clientID)
+        group.members[request.clientID] = ConsumerMember(
+            clientID: request.clientID,
+            hostName: request.hostName,
+            registeredAt: now,
+            lastHeartbeatAt: now,
+            held: Self.byKey(request.held),
+            inFlight: nil,
+            queued: [],
+            requiredOffsets: request.bound?.requiredOffsets ?? [:]
+        )
+        groupsByName[request.group] = group
+        groupOfConsumer[request.clientID] = request.group
+        return ConsumerRegisterReply(notAllocated: group.notAllocated)
+    }
+
+    /// Records a consumer heartbeat (method 5) and answers with the consumer's next event, if any.
+    ///
+    /// In order: an acknowledgement matching the in-flight event (same rebalance id and type, status
+    /// DONE or FAILED) clears it, and a DONE marks the group allocated; an acknowledged
+    /// `ONLY_DISCONNECT` releases the `ONLY_CONNECT`s that waited for it; a report
+    /// (`reportSubscribeInfo = true`) replaces what the master knows the consumer holds; then, if
+    /// nothing is in flight, the next queued event is delivered and becomes in flight. An in-flight
+    /// event is delivered once and never repeated; until it is acknowledged (or the consumer leaves or
+    /// registers again) the consumer gets no other event and its group is not rebalanced.
+    /// - Throws: ``MasterError`` 411 when the group or the consumer is unknown.
+    public mutating func consumerHeartbeat(_ request: ConsumerHeartbeat, now: Int64) throws(MasterError) -> ConsumerHeartbeatReply {
+        guard var group = groupsByName[request.group] else { throw .unknownGroup(request.group) }
+        guard var member = group.members[request.clientID] else {
+            throw .unknownConsumer(request.clientID, group: request.group)
+        }
+        member.lastHeartbeatAt = now
+        var releasedDisconnect = false
+        if let ack = request.ack, let inFlight = member.inFlight,
+            ack.rebalanceID == inFlight.rebalanceID, ack.type == inFlight.type,
+            ack.status == .done || ack.status == .failed
+        {
+            member.inFlight = nil
+            if ack.status == .done { group.allocated = true }
+            releasedDisconnect = inFlight.type == .onlyDisconnect
+        }
+        if let report = request.report { member.held = Self.byKey(report) }
+        var delivered: RebalanceEvent?
+        if member.inFlight == nil, !member.queued.isEmpty {
+            delivered = member.queued.removeFirst()
+            member.inFlight = delivered
+        }
+        group.members[request.clientID] = member
+        if releasedDisconnect { group.disconnectResolved(by: request.clientID) }
+        groupsByName[request.group] = group
+        return ConsumerHeartbeatReply(event: delivered, notAllocated: group.notAllocated)
+    }
+
+    /// Removes a consumer from its group (method 6); its partitions are handed to the others by a
+    /// later balance round, and connects waiting for its disconnect are released.
+    /// - Returns: whether the consumer was known. Closing an unknown consumer is not an error.
+    @discardableResult
+    public mutating func closeConsumer(clientID: String, group: String, now: Int64) -> Bool {
+        let name = groupsByName[group]?.members[clientID] != nil ? group : groupOfConsumer[clientID]
+        guard let name else { return false }
+        return removeConsumer(clientID, group: name)
+    }
+
+    // MARK: internals
+
+    @discardableResult
+    mutating func removeConsumer(_ clientID: String, group name: String) -> Bool {
+        guard var group = groupsByName[name], group.members[clientID] != nil else { return false }
+        group.removeMember(clientID)
+        groupOfConsumer[clientID] = nil
+        groupsByName[name] = group.members.isEmpty ? nil : group
+        return true
+    }
+
+    static func byKey(_ partitions: [Partition]) -> [String: Partition] {
+        var out: [String: Partition] = [:]
+        for partition in partitions where out[partition.key] == nil { out[partition.key] = partition }
+        return out
+    }
+
+    private func validate(_ request: ConsumerRegistration) throws(MasterError) {
+        guard !request.clientID.isEmpty, !request.group.isEmpty else {
+            throw .badRequest("clientId and groupName must not be blank!")
+        }
+        guard !request.topics.isEmpty else {
+            throw .badRequest("Consumer \(request.clientID) subscribes no topic!")
+        }
+        for topic in request.filters.keys where !request.topics.contains(topic) {
+            throw .badRequest("Filter condition for topic \(topic), which \(request.clientID) does not subscribe!")
+        }
+        for topic in request.topics.sorted() {
+            let deployed = topicsByName[topic]?.deployments.contains { $0.status == .normal } ?? false
+            guard deployed else {
+                throw MasterError(code: .topicNotDeployed, message: "Topic \(topic) is not deployed!")
+            }
+            if let reason = groupSettingsByName[request.group]?.consumeDisabled[topic] {
+                throw MasterError(
+                    code: .consumeGroupForbidden,
+                    message: "Group \(request.group) is forbidden to consume topic \(topic): \(reason)")
+            }
+        }
+        if let bound = request.bound {
+            guard !bound.sessionKey.isEmpty, bound.totalCount > 0 else {
+                throw .badRequest("Bound consumption needs a sessionKey and a positive totalCount!")
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+extension MasterState {
+    /// Allows or forbids a group to consume a topic (group consume control; the old "blacklist").
+    ///
+    /// A forbidden group's consumers get 450 when they register for the topic; members already
+    /// registered are not removed.
+    /// - Returns: a directive to persist the group's settings, or to delete them when nothing is
+    ///   forbidden any more.
+    public mutating func setGroupConsume(
+        group name: String, topic: String, enabled: Bool, reason: String = "", by user: String, now: Int64
+    ) -> [MasterDirective] {
+        var settings = groupSettingsByName[name] ?? GroupSettings(name: name, stamp: RecordStamp(createdBy: user, at: now))
+        if enabled {
+            settings.consumeDisabled[topic] = nil
+        } else {
+            settings.consumeDisabled[topic] = reason.isEmpty ? "disabled by \(user)" : reason
+        }
+        settings.stamp.touch(by: user, at: now)
+        if settings.consumeDisabled.isEmpty {
+            guard groupSettingsByName.removeValue(forKey: name) != nil else { return [] }
+            return [.deleteGroup(name: name)]
+        }
+        groupSettingsByName[name] = settings
+        return [.persistGroup(settings)]
+    }
+
+    /// Changes the cluster default settings (`admin_update_cluster_default_setting`). Existing
+    /// brokers and topics keep their values.
+    /// - Throws: ``MasterError`` 407 for a value out of range.
+    public mutating func updateClusterSettings(
+        _ patch: ClusterSettingsPatch, by user: String, now: Int64
+    ) throws(MasterError) -> [MasterDirective] {
+        var settings = clusterSettings
+        settings.brokerPort = try Validate.port("brokerPort", patch.brokerPort ?? settings.brokerPort)
+        settings.brokerTLSPort = try Validate.port("brokerTLSPort", patch.brokerTLSPort ?? settings.brokerTLSPort)
+        settings.brokerWebPort = try Validate.port("brokerWebPort", patch.brokerWebPort ?? settings.brokerWebPort)
+        settings.maxMsgSizeInMB = try Validate.maxMsgSize(patch.maxMsgSizeInMB ?? settings.maxMsgSizeInMB)
+        settings.qryPriorityID = try Validate.qryPriorityID(patch.qryPriorityID ?? settings.qryPriorityID)
+        settings.topicDefaults = try settings.topicDefaults.applying(patch.topicDefaults)
+        if settings.stamp == nil { settings.stamp = RecordStamp(createdBy: user, at: now) }
+        settings.stamp?.touch(by: user, at: now)
+        clusterSettings = settings
+        return [.persistClusterSettings(settings)]
+    }
+}
