@@ -10,7 +10,8 @@ public enum Balancer {
     ///    its first holder in consumer order.
     /// 2. Quotas: `P / N` each, and one more for the `P % N` consumers holding the most (ties by id).
     /// 3. A consumer above its quota gives up its lowest partitions (in the balance order below).
-    /// 4. Free partitions go one by one to the consumer below quota holding the fewest (ties by id).
+    /// 4. Free partitions go one by one to the consumer below quota holding the fewest of that
+    ///    partition's topic, then the fewest overall (ties by id), so each topic spreads too.
     ///
     /// The balance order interleaves topics: the first partition of every topic, then the second,
     /// and so on, each topic's partitions sorted by broker id and partition id.
@@ -47,12 +48,22 @@ public enum Balancer {
             if kept[consumer, default: []].count > limit { kept[consumer] = Array(kept[consumer, default: []].suffix(limit)) }
             taken.formUnion(kept[consumer, default: []])
         }
+        let topicOf = Dictionary(partitions.map { ($0.key, $0.topic) }, uniquingKeysWith: { first, _ in first })
+        var perTopic: [String: [String: Int]] = [:]
+        for (consumer, keys) in kept {
+            for key in keys { perTopic[consumer, default: [:]][topicOf[key, default: ""], default: 0] += 1 }
+        }
         for key in ordered where !taken.contains(key) {
+            let topic = topicOf[key, default: ""]
+            let load = { (consumer: String) in
+                (perTopic[consumer]?[topic] ?? 0, kept[consumer, default: []].count)
+            }
             let candidate = consumers
                 .filter { kept[$0, default: []].count < quota[$0, default: 0] }
-                .min { kept[$0, default: []].count < kept[$1, default: []].count }
+                .min { load($0) < load($1) }
             guard let candidate else { break }
             kept[candidate, default: []].append(key)
+            perTopic[candidate, default: [:]][topic, default: 0] += 1
         }
         return kept.mapValues { Set($0) }
     }

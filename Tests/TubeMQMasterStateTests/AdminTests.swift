@@ -1,0 +1,90 @@
+import Testing
+import TubeMQCore
+import TubeMQMasterState
+
+@Suite struct AdminTests {
+    /// The code of the ``MasterError`` `body` throws, or `nil` when it succeeds.
+    func code(_ body: () throws -> Void) -> MasterError.Code? {
+        do {
+            try body()
+            return nil
+        } catch {
+            return (error as? MasterError)?.code ?? MasterError.Code(rawValue: -1)
+        }
+    }
+
+    @Test func brokerRecordsAreValidated() throws {
+        var state = MasterState(now: 0)
+        #expect(code { _ = try state.addBroker(BrokerSpec(host: "not-an-ip"), by: "a", now: 1) } == .badRequest)
+        _ = try state.addBroker(BrokerSpec(host: "10.0.0.7"), by: "a", now: 1)
+        #expect(state.brokers.map(\.config.id) == [167_772_167], "id derived from the IPv4 address")
+        #expect(code { _ = try state.addBroker(BrokerSpec(id: 167_772_167, host: "10.0.0.8"), by: "a", now: 2) } == .recordExists)
+        #expect(code { _ = try state.addBroker(BrokerSpec(id: 5, host: "10.0.0.7"), by: "a", now: 2) } == .recordExists)
+        _ = try state.addBroker(BrokerSpec(id: 6, host: "10.0.0.7", port: 9000), by: "a", now: 2)
+        #expect(code { _ = try state.addBroker(BrokerSpec(id: 7, host: "10.0.0.9", port: 8081), by: "a", now: 2) } == .illegalValue)
+        #expect(code { _ = try state.updateBroker(id: 99, BrokerPatch(), by: "a", now: 3) } == .recordNotFound)
+        #expect(code { _ = try state.setBrokerReadWrite(id: 6, acceptPublish: false, acceptSubscribe: nil, by: "a", now: 3) } == .preconditionFailed)
+        _ = try state.setBrokerManageStatus(id: 6, .online, by: "a", now: 4)
+        _ = try state.setBrokerReadWrite(id: 6, acceptPublish: false, acceptSubscribe: nil, by: "a", now: 5)
+        #expect(state.broker(id: 6)?.config.manageStatus == .readOnly)
+        _ = try state.addTopicDeployment(topic: "tp", brokerID: 6, by: "a", now: 6)
+        #expect(code { _ = try state.deleteBroker(id: 6, by: "a", now: 7) } == .preconditionFailed)
+        _ = try state.setBrokerManageStatus(id: 6, .offline, by: "a", now: 8)
+        #expect(code { _ = try state.deleteBroker(id: 6, by: "a", now: 9) } == .relatedConfigExists)
+        let stamp = try #require(state.broker(id: 6)?.config.stamp)
+        #expect(stamp.createdBy == "a" && stamp.createdAt == 2 && stamp.modifiedAt == 8)
+    }
+
+    @Test func topicLifecycleFollowsItsStatuses() throws {
+        var cluster = try TestCluster()
+        #expect(code { _ = try cluster.state.addTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 1) } == .recordExists)
+        #expect(code { _ = try cluster.state.addTopicDeployment(topic: "xx", brokerID: 9, by: "a", now: 1) } == .recordNotFound)
+        #expect(code { _ = try cluster.state.addTopicDeployment(topic: "1bad", brokerID: 1, by: "a", now: 1) } == .badRequest)
+        _ = try cluster.state.addTopicDeployment(topic: MasterState.offsetHistoryTopic, brokerID: 1, by: "a", now: 1)
+        #expect(code { _ = try cluster.state.restoreTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 2) } == .illegalStatus)
+        #expect(code { _ = try cluster.state.removeTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 2) } == .illegalStatus)
+        let shrink = TopicSettingsPatch(numPartitions: 1)
+        _ = try cluster.state.updateTopicDeployment(topic: "tp", brokerID: 1, settings: TopicSettingsPatch(numPartitions: 4), by: "a", now: 3)
+        #expect(code { _ = try cluster.state.updateTopicDeployment(topic: "tp", brokerID: 1, settings: shrink, by: "a", now: 4) } == .illegalValue)
+        _ = try cluster.state.deleteTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 5)
+        #expect(cluster.state.subscribablePartitions(topic: "tp").isEmpty)
+        #expect(code { _ = try cluster.state.updateTopicDeployment(topic: "tp", brokerID: 1, settings: shrink, by: "a", now: 6) } == .illegalStatus)
+        _ = try cluster.state.restoreTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 7)
+        #expect(cluster.state.subscribablePartitions(topic: "tp").map(\.key) == ["1:tp:0", "1:tp:1", "1:tp:2", "1:tp:3"])
+        #expect(code { _ = try cluster.state.deleteTopicControl(topic: "tp", by: "a", now: 8) } == .relatedConfigExists)
+        #expect(code { _ = try cluster.state.setTopicControl(topic: "tp", maxMsgSizeInMB: 21, by: "a", now: 9) } == .illegalValue)
+    }
+
+    @Test(arguments: [
+        ("delete,168h", "delete,168h"), ("DELETE, 12", "delete,12h"), ("delete,30m", "delete,30m"),
+        ("delete,604800s", "delete,604800s"),
+    ])
+    func deletePolicyIsNormalized(input: String, expected: String) throws {
+        #expect(try DeletePolicy.normalize(input) == expected)
+    }
+
+    @Test(arguments: ["keep,1h", "delete,0h", "delete,169h", "delete,abc", "delete", "delete,604801s"])
+    func badDeletePoliciesAre407(input: String) {
+        #expect(code { _ = try DeletePolicy.normalize(input) } == .illegalValue)
+    }
+
+    @Test func settingsRangesAreChecked() {
+        let defaults = TopicSettings()
+        #expect(code { _ = try defaults.applying(TopicSettingsPatch(numPartitions: 0)) } == .illegalValue)
+        #expect(code { _ = try defaults.applying(TopicSettingsPatch(memCacheMsgSizeInMB: 4096)) } == .illegalValue)
+        #expect(code { _ = try defaults.applying(TopicSettingsPatch(memCacheFlushIntvl: 3999)) } == .illegalValue)
+        #expect(code { _ = try defaults.applying(TopicSettingsPatch(numTopicStores: 3, acceptSubscribe: false)) } == nil)
+    }
+
+    @Test func clusterDefaultsSeedNewBrokers() throws {
+        var state = MasterState(now: 0)
+        _ = try state.updateClusterSettings(
+            ClusterSettingsPatch(brokerPort: 9123, topicDefaults: TopicSettingsPatch(numPartitions: 3)), by: "a", now: 1)
+        #expect(code { _ = try state.updateClusterSettings(ClusterSettingsPatch(qryPriorityID: 311), by: "a", now: 2) } == .illegalValue)
+        _ = try state.addBroker(BrokerSpec(id: 1, host: "10.0.0.1"), by: "a", now: 3)
+        let broker = try #require(state.broker(id: 1))
+        #expect(broker.config.port == 9123 && broker.config.defaults.numPartitions == 3)
+        _ = try state.addTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 4)
+        #expect(state.topic(named: "tp")?.deployment(on: 1)?.settings.numPartitions == 3)
+    }
+}

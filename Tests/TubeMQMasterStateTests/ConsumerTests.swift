@@ -1,0 +1,125 @@
+import Testing
+import TubeMQCore
+import TubeMQMasterState
+
+@Suite struct ConsumerTests {
+    @Test func firstBalanceConnectsEveryPartitionThenTheAckAllocatesTheGroup() throws {
+        var cluster = try TestCluster(partitions: 2)
+        #expect(try cluster.register("a", now: 0).notAllocated)
+        var a = SimulatedConsumer("a")
+        #expect(try a.heartbeat(&cluster.state, now: 2).event == nil)
+
+        #expect(cluster.state.nextDeadline == 5_000)
+        #expect(cluster.state.tick(now: 4_999).balance == nil, "the first balance waits for the start delay")
+        let tick = cluster.state.tick(now: 5_000)
+        #expect(tick.balance?.events.count == 1)
+        #expect(cluster.state.nextBalanceAt == 10_000)
+
+        let delivered = try a.heartbeat(&cluster.state, now: 5_010)
+        let event = try #require(delivered.event)
+        #expect(event.type == .onlyConnect)
+        #expect(event.status == .todo)
+        #expect(event.partitions.map(\.key) == ["1:tp:0", "1:tp:1"])
+        #expect(event.subscriptions.allSatisfy { $0.consumerID == "a" && $0.group == "g" })
+        #expect(delivered.notAllocated, "still not allocated in the reply that carries the first event")
+        #expect(cluster.state.group(named: "g")?.members["a"]?.inFlight == event)
+
+        let acked = try a.heartbeat(&cluster.state, now: 5_014)
+        #expect(acked.event == nil)
+        #expect(!acked.notAllocated)
+        #expect(cluster.owners() == ["1:tp:0": ["a"], "1:tp:1": ["a"]])
+        #expect(cluster.state.balance(now: 10_000).events.isEmpty, "a settled group gets nothing")
+        #expect(!(try cluster.register("b", now: 10_001).notAllocated), "notAllocated is per group")
+    }
+
+    @Test func oneEventInFlightAndNoRepeatUntilAcked() throws {
+        var cluster = try TestCluster(partitions: 2)
+        try cluster.register("a", now: 0)
+        _ = cluster.state.balance(now: 5_000)
+        let first = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "g"), now: 5_001)
+        let event = try #require(first.event)
+        let second = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "g"), now: 6_001)
+        #expect(second.event == nil, "an in-flight event is not repeated")
+        #expect(cluster.state.balance(now: 10_000).skippedGroups == ["g"])
+        let wrongAck = event.acknowledged().with(rebalanceID: event.rebalanceID + 7)
+        _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "g", ack: wrongAck), now: 7_000)
+        #expect(cluster.state.group(named: "g")?.members["a"]?.inFlight == event, "a stale ack is ignored")
+        #expect(cluster.state.group(named: "g")?.notAllocated == true)
+    }
+
+    @Test func consumerTimesOutAfter30SecondsAndGets411() throws {
+        var cluster = try TestCluster(partitions: 2)
+        try cluster.register("a", group: "g_probe_tmo", now: 0)
+        var a = SimulatedConsumer("a", group: "g_probe_tmo")
+        _ = cluster.state.balance(now: 3_000)
+        try a.heartbeat(&cluster.state, now: 3_009)
+        try a.heartbeat(&cluster.state, now: 3_012)
+        #expect(cluster.state.expire(now: 33_011).isEmpty)
+        #expect(cluster.state.expire(now: 33_012) == [.consumerExpired(clientID: "a", group: "g_probe_tmo")])
+        #expect(cluster.state.group(named: "g_probe_tmo") == nil, "the group goes with its last member")
+        #expect(throws: MasterError(code: .heartbeatNoNode, message: "Not found groupName g_probe_tmo in holder!")) {
+            try a.heartbeat(&cluster.state, now: 53_016)
+        }
+        #expect(try cluster.register("a", group: "g_probe_tmo", now: 53_017).notAllocated)
+    }
+
+    @Test func unknownConsumerOfAKnownGroupGets411() throws {
+        var cluster = try TestCluster()
+        try cluster.register("a", now: 0)
+        #expect(throws: MasterError.self) {
+            try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "zz", group: "g"), now: 1)
+        }
+        do {
+            _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "zz", group: "g"), now: 1)
+        } catch {
+            #expect(error.code == .heartbeatNoNode)
+        }
+    }
+
+    @Test func leaverPartitionsGoToTheSurvivorOnALaterRound() throws {
+        var cluster = try TestCluster(partitions: 2)
+        var a = SimulatedConsumer("a")
+        var b = SimulatedConsumer("b")
+        try cluster.register("a", now: 0)
+        try cluster.register("b", now: 0)
+        _ = cluster.state.balance(now: 5_000)
+        for t in [5_001, 5_002] as [Int64] {
+            try a.heartbeat(&cluster.state, now: t)
+            try b.heartbeat(&cluster.state, now: t)
+        }
+        #expect(a.held == ["1:tp:0"] && b.held == ["1:tp:1"])
+        let closed = cluster.state.closeConsumer(clientID: "b", group: "g", now: 6_000)
+        #expect(closed)
+        #expect(try a.heartbeat(&cluster.state, now: 6_001).event == nil, "nothing before the next round")
+        let report = cluster.state.balance(now: 10_000)
+        #expect(report.events.map(\.event.type) == [.onlyConnect])
+        let event = try #require(try a.heartbeat(&cluster.state, now: 10_001).event)
+        #expect(event.type == .onlyConnect && event.partitions.map(\.key) == ["1:tp:1"])
+    }
+
+    @Test func reRegistrationReportsHeldPartitions() throws {
+        var cluster = try TestCluster(partitions: 2)
+        let held = [TestCluster.partition(0), TestCluster.partition(1)]
+        _ = try cluster.state.registerConsumer(
+            ConsumerRegistration(clientID: "a", group: "g", topics: ["tp"], held: held), now: 0)
+        #expect(cluster.owners() == ["1:tp:0": ["a"], "1:tp:1": ["a"]])
+        #expect(cluster.state.balance(now: 5_000).events.isEmpty)
+    }
+
+    @Test func consumerMovingToAnotherGroupLeavesTheFirst() throws {
+        var cluster = try TestCluster(topics: ["tp", "up"])
+        try cluster.register("a", group: "g1", now: 0)
+        try cluster.register("a", group: "g2", topics: ["up"], now: 1)
+        #expect(cluster.state.group(named: "g1") == nil)
+        #expect(cluster.state.consumer(clientID: "a")?.group == "g2")
+        #expect(cluster.state.groups(subscribing: "up") == ["g2"])
+    }
+}
+
+extension RebalanceEvent {
+    func with(rebalanceID: Int64) -> RebalanceEvent {
+        var copy = self
+        copy.rebalanceID = rebalanceID
+        return copy
+    }
+}

@@ -1,0 +1,106 @@
+import TubeMQCore
+import TubeMQMasterState
+
+/// A master with broker 1 (127.0.0.1:8123) online and topics deployed on it, driven with explicit times.
+struct TestCluster {
+    static let broker = BrokerInfo(id: 1, host: "127.0.0.1", port: 8123)
+
+    /// The recorded timings, except that the broker (which these tests do not heartbeat) never expires.
+    static let timings: MasterConfiguration = {
+        var timings = MasterConfiguration.recorded
+        timings.brokerHeartbeatTimeoutMs = 3_600_000
+        return timings
+    }()
+
+    var state: MasterState
+
+    /// Creates the cluster at time 0 with the recorded timings (balance at 5 s, then every 5 s; 30 s
+    /// consumer and 45 s producer timeouts).
+    init(
+        topics: [String] = ["tp"],
+        partitions: Int32 = 2,
+        stores: Int32 = 1,
+        configuration: MasterConfiguration = TestCluster.timings
+    ) throws {
+        state = MasterState(configuration: configuration, now: 0)
+        _ = try state.addBroker(BrokerSpec(id: 1, host: "127.0.0.1", manageStatus: .online), by: "admin", now: 0)
+        for topic in topics {
+            _ = try state.addTopicDeployment(
+                topic: topic, brokerID: 1,
+                settings: TopicSettingsPatch(numPartitions: partitions, numTopicStores: stores),
+                by: "admin", now: 0)
+        }
+        let registered = try state.registerBroker(BrokerRegistration(id: 1, host: "127.0.0.1"), now: 0)
+        _ = try state.brokerHeartbeat(BrokerHeartbeat(id: 1, online: true, configVersion: registered.configVersion), now: 0)
+    }
+
+    /// Partition `id` of `topic` on broker 1.
+    static func partition(_ id: Int32, topic: String = "tp") -> Partition {
+        Partition(broker: broker, topic: topic, id: id)
+    }
+
+    /// Registers a plain consumer of `topics`.
+    @discardableResult
+    mutating func register(
+        _ id: String, group: String = "g", topics: Set<String> = ["tp"], now: Int64
+    ) throws -> ConsumerRegisterReply {
+        try state.registerConsumer(ConsumerRegistration(clientID: id, group: group, hostName: "127.0.0.1", topics: topics), now: now)
+    }
+
+    /// Partition-key owners of a group as the master knows them.
+    func owners(_ group: String = "g") -> [String: [String]] { state.group(named: group)?.owners ?? [:] }
+}
+
+/// A consumer client that applies events and acknowledges them in its next heartbeat; by default it
+/// reports its holdings on that heartbeat, as the Java client and the `probe-rebalance` probe do.
+struct SimulatedConsumer {
+    let id: String
+    let group: String
+    var reports = true
+    private(set) var held: Set<String> = []
+    private(set) var received: [RebalanceEvent] = []
+    private var heldPartitions: [String: Partition] = [:]
+    private var toAck: RebalanceEvent?
+
+    init(_ id: String, group: String = "g", reports: Bool = true) {
+        self.id = id
+        self.group = group
+        self.reports = reports
+    }
+
+    /// Sends a heartbeat (acking the last event, with a report if configured) and applies any event.
+    @discardableResult
+    mutating func heartbeat(_ state: inout MasterState, now: Int64) throws -> ConsumerHeartbeatReply {
+        let ack = toAck?.acknowledged()
+        let report: [Partition]? = reports && ack != nil ? heldPartitions.values.sorted { $0.key < $1.key } : nil
+        let reply = try state.consumerHeartbeat(
+            ConsumerHeartbeat(clientID: id, group: group, report: report, ack: ack), now: now)
+        toAck = nil
+        if let event = reply.event {
+            received.append(event)
+            toAck = event
+            for partition in event.partitions {
+                switch event.type {
+                case .onlyConnect: heldPartitions[partition.key] = partition
+                case .onlyDisconnect: heldPartitions[partition.key] = nil
+                default: break
+                }
+            }
+            held = Set(heldPartitions.keys)
+        }
+        return reply
+    }
+
+    /// Whether an event waits to be acknowledged.
+    var hasUnackedEvent: Bool { toAck != nil }
+}
+
+/// Asserts-friendly check: no partition key is held by two simulated clients.
+func disjoint(_ consumers: [SimulatedConsumer]) -> Bool {
+    var seen: Set<String> = []
+    for consumer in consumers {
+        guard seen.isDisjoint(with: consumer.held) else { return false }
+        seen.formUnion(consumer.held)
+    }
+    return true
+}

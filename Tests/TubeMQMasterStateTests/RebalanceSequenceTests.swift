@@ -1,0 +1,172 @@
+import Testing
+import TubeMQCore
+import TubeMQMasterState
+
+/// Three consumers join a group on a 6-partition topic one by one, then one leaves: the event sequence
+/// of `probe-rebalance.jsonl` (disconnect the holder, connect the newcomer with the same rebalance id
+/// only after the ack; connect the freed partitions when a consumer leaves).
+@Suite struct RebalanceSequenceTests {
+    /// Partitions 0,1,2 and 10000,10001,10002: two stores of three.
+    static let all: Set<String> = ["1:tp:0", "1:tp:1", "1:tp:2", "1:tp:10000", "1:tp:10001", "1:tp:10002"]
+
+    @Test func threeJoinOneByOneThenOneLeaves() throws {
+        var cluster = try TestCluster(partitions: 3, stores: 2)
+        var a = SimulatedConsumer("a")
+        var b = SimulatedConsumer("b")
+        var c = SimulatedConsumer("c")
+
+        // A alone: one ONLY_CONNECT with all six partitions.
+        try cluster.register("a", now: 0)
+        let r1 = cluster.state.balance(now: 5_000)
+        let connectAll = try #require(try a.heartbeat(&cluster.state, now: 5_010).event)
+        #expect(connectAll.type == .onlyConnect && connectAll.rebalanceID == r1.rebalanceID)
+        #expect(Set(connectAll.partitions.map(\.key)) == Self.all)
+        try a.heartbeat(&cluster.state, now: 5_014)
+        try expectSettled(cluster, [a], shares: [6])
+
+        // B joins: A must give up three first; B's connect waits for A's ack.
+        try cluster.register("b", now: 5_016)
+        #expect(try b.heartbeat(&cluster.state, now: 5_018).event == nil)
+        let r2 = cluster.state.balance(now: 10_000)
+        #expect(r2.rebalanceID == r1.rebalanceID + 1)
+        #expect(r2.events.map(\.event.type) == [.onlyDisconnect, .onlyConnect])
+        #expect(r2.events.map(\.waitsForDisconnects) == [false, true])
+        #expect(try b.heartbeat(&cluster.state, now: 10_010).event == nil, "B must wait for A's ack")
+        let release = try #require(try a.heartbeat(&cluster.state, now: 10_030).event)
+        #expect(release.type == .onlyDisconnect && release.rebalanceID == r2.rebalanceID)
+        #expect(Set(release.partitions.map(\.key)) == ["1:tp:0", "1:tp:1", "1:tp:2"], "the lowest partitions move")
+        #expect(try b.heartbeat(&cluster.state, now: 10_033).event == nil, "still before A's ack")
+        #expect(disjoint([a, b]))
+        #expect(try a.heartbeat(&cluster.state, now: 11_035).event == nil)  // ack + report
+        let take = try #require(try b.heartbeat(&cluster.state, now: 11_037).event)
+        #expect(take.type == .onlyConnect && take.rebalanceID == r2.rebalanceID, "same rebalance id as the disconnect")
+        #expect(take.partitions.map(\.key) == release.partitions.map(\.key))
+        #expect(disjoint([a, b]))
+        try b.heartbeat(&cluster.state, now: 12_042)
+        try expectSettled(cluster, [a, b], shares: [3, 3])
+
+        // C joins: A and B each give up one; C connects only after both acked.
+        try cluster.register("c", now: 12_050)
+        let r3 = cluster.state.balance(now: 15_000)
+        #expect(r3.events.map(\.event.type) == [.onlyDisconnect, .onlyDisconnect, .onlyConnect])
+        let fromA = try #require(try a.heartbeat(&cluster.state, now: 15_010).event)
+        let fromB = try #require(try b.heartbeat(&cluster.state, now: 15_011).event)
+        #expect(fromA.type == .onlyDisconnect && fromB.type == .onlyDisconnect)
+        #expect(fromA.partitions.count == 1 && fromB.partitions.count == 1)
+        #expect(try c.heartbeat(&cluster.state, now: 15_012).event == nil)
+        try a.heartbeat(&cluster.state, now: 16_010)
+        #expect(try c.heartbeat(&cluster.state, now: 16_012).event == nil, "B has not acked yet")
+        try b.heartbeat(&cluster.state, now: 16_013)
+        let joinC = try #require(try c.heartbeat(&cluster.state, now: 16_014).event)
+        #expect(joinC.type == .onlyConnect && joinC.rebalanceID == r3.rebalanceID)
+        #expect(Set(joinC.partitions.map(\.key)) == Set((fromA.partitions + fromB.partitions).map(\.key)))
+        #expect(disjoint([a, b, c]))
+        try c.heartbeat(&cluster.state, now: 17_013)
+        try expectSettled(cluster, [a, b, c], shares: [2, 2, 2])
+        #expect(cluster.state.balance(now: 20_000).events.isEmpty, "a settled group stays put")
+
+        // B leaves: the survivors get ONLY_CONNECT for its partitions on the next round, no disconnect.
+        let freed = b.held
+        let closed = cluster.state.closeConsumer(clientID: "b", group: "g", now: 21_000)
+        #expect(closed)
+        #expect(try a.heartbeat(&cluster.state, now: 21_001).event == nil)
+        let r5 = cluster.state.balance(now: 25_000)
+        #expect(r5.events.allSatisfy { $0.event.type == .onlyConnect && !$0.waitsForDisconnects })
+        let toA = try #require(try a.heartbeat(&cluster.state, now: 25_001).event)
+        let toC = try #require(try c.heartbeat(&cluster.state, now: 25_002).event)
+        #expect(Set((toA.partitions + toC.partitions).map(\.key)) == freed)
+        try a.heartbeat(&cluster.state, now: 26_001)
+        try c.heartbeat(&cluster.state, now: 26_002)
+        try expectSettled(cluster, [a, c], shares: [3, 3])
+    }
+
+    @Test func connectWaitingOnALeaverIsReleasedWhenItLeaves() throws {
+        var cluster = try TestCluster(partitions: 2)
+        var a = SimulatedConsumer("a")
+        var b = SimulatedConsumer("b")
+        try cluster.register("a", now: 0)
+        _ = cluster.state.balance(now: 5_000)
+        try a.heartbeat(&cluster.state, now: 5_001)
+        try a.heartbeat(&cluster.state, now: 5_002)
+        try cluster.register("b", now: 6_000)
+        _ = cluster.state.balance(now: 10_000)
+        #expect(try a.heartbeat(&cluster.state, now: 10_001).event?.type == .onlyDisconnect)
+        #expect(try b.heartbeat(&cluster.state, now: 10_002).event == nil)
+        cluster.state.closeConsumer(clientID: "a", group: "g", now: 10_003)  // leaves without acking
+        let event = try #require(try b.heartbeat(&cluster.state, now: 10_004).event)
+        #expect(event.type == .onlyConnect && event.partitions.map(\.key) == ["1:tp:0"])
+    }
+
+    /// Many joins and leaves in random order: whenever the group is settled, every partition has
+    /// exactly one owner, the shares differ by at most one, and the clients never overlap.
+    @Test(arguments: [1, 2, 3, 4, 5])
+    func randomChurnAlwaysSettlesToOneOwnerPerPartition(seed: UInt64) throws {
+        var cluster = try TestCluster(partitions: 4, stores: 2)
+        var rng = SplitMix(seed: seed)
+        var clients: [String: SimulatedConsumer] = [:]
+        var now: Int64 = 0
+        var nextID = 0
+        for _ in 0..<12 {
+            now += 1_000
+            if clients.isEmpty || (clients.count < 5 && rng.next() % 3 != 0) {
+                let id = "c\(nextID)"
+                nextID += 1
+                try cluster.register(id, now: now)
+                clients[id] = SimulatedConsumer(id)
+            } else if let leaver = clients.keys.sorted().randomElement(using: &rng) {
+                cluster.state.closeConsumer(clientID: leaver, group: "g", now: now)
+                clients[leaver] = nil
+            }
+            for _ in 0..<6 {  // balance, then heartbeats until quiet
+                now += 1_000
+                _ = cluster.state.balance(now: now)
+                for _ in 0..<4 {
+                    for id in clients.keys.sorted() {
+                        now += 1
+                        try clients[id]?.heartbeat(&cluster.state, now: now)
+                        #expect(disjoint(Array(clients.values)))
+                    }
+                }
+            }
+            let sorted = clients.keys.sorted().compactMap { clients[$0] }
+            guard !sorted.isEmpty else { continue }
+            let counts = sorted.map(\.held.count)
+            try expectSettled(cluster, sorted, shares: counts)
+            #expect((counts.max() ?? 0) - (counts.min() ?? 0) <= 1)
+            #expect(cluster.owners().count == 8, "every partition is assigned")
+        }
+    }
+}
+
+/// Checks a settled group: no events pending, every partition owned once, the master's view equal to
+/// the clients' holdings, and the shares as given.
+func expectSettled(
+    _ cluster: TestCluster, _ clients: [SimulatedConsumer], shares: [Int], sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    let group = try #require(cluster.state.group(named: "g"), sourceLocation: sourceLocation)
+    #expect(!group.hasPendingEvents, sourceLocation: sourceLocation)
+    #expect(clients.allSatisfy { !$0.hasUnackedEvent }, sourceLocation: sourceLocation)
+    #expect(disjoint(clients), sourceLocation: sourceLocation)
+    let owners = cluster.owners()
+    #expect(owners.values.allSatisfy { $0.count == 1 }, "\(owners)", sourceLocation: sourceLocation)
+    let total = clients.reduce(0) { $0 + $1.held.count }
+    #expect(owners.count == total, sourceLocation: sourceLocation)
+    for client in clients {
+        let known = Set(group.members[client.id].map { Array($0.held.keys) } ?? [])
+        #expect(known == client.held, sourceLocation: sourceLocation)
+    }
+    #expect(clients.map(\.held.count) == shares, sourceLocation: sourceLocation)
+}
+
+/// A small deterministic random generator for churn tests.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
