@@ -22,6 +22,8 @@ public struct ConsumerMember: Sendable, Hashable {
     public internal(set) var registeredAt: Int64
     /// When its latest register or heartbeat arrived (ms).
     public internal(set) var lastHeartbeatAt: Int64
+    /// Whether a heartbeat arrived since it registered; the balancer waits for it.
+    public internal(set) var hasHeartbeated: Bool
     /// What the consumer holds as far as the master knows, by partition key: set from its
     /// registration and from heartbeats with `reportSubscribeInfo = true`, and from nothing else.
     public internal(set) var held: [String: Partition]
@@ -81,6 +83,12 @@ public struct ConsumerGroup: Sendable, Hashable {
     /// Whether any member has an event in flight or queued, or a connect is waiting.
     public var hasPendingEvents: Bool {
         !pendingConnects.isEmpty || members.values.contains { $0.hasEvents }
+    }
+
+    /// Whether a balance round may work on the group: no pending events, and every member has
+    /// sent a heartbeat since it registered.
+    public var isReadyToBalance: Bool {
+        !hasPendingEvents && members.values.allSatisfy(\.hasHeartbeated)
     }
 
     /// The members sorted by client id.

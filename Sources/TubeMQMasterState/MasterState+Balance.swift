@@ -18,7 +18,8 @@ public struct BalanceReport: Sendable, Hashable {
     public var rebalanceID: Int64
     /// The events created, disconnects first, in group and consumer order.
     public var events: [PlannedEvent]
-    /// Groups left alone: events still pending, or a bound group still waiting for members.
+    /// Groups left alone: events still pending, a member that has not heartbeated yet, or a bound
+    /// group still waiting for members.
     public var skippedGroups: [String]
 }
 
@@ -35,7 +36,9 @@ extension MasterState {
     ///   has acknowledged its `ONLY_DISCONNECT` or left the group.
     ///
     /// Groups with an event in flight, queued or waiting are skipped, so a round never works from a
-    /// stale view; a consumer that never reports (`reportSubscribeInfo = false`) is therefore sent
+    /// stale view, and so are groups with a member that has not sent a heartbeat since it registered
+    /// (the recorded master never assigned a Go or C++ consumer, whose first heartbeat comes 5 s after
+    /// registering, in a round before that heartbeat). A consumer that never reports (`reportSubscribeInfo = false`) is therefore sent
     /// `ONLY_CONNECT` for its partitions again every round, as the recorded master does.
     public mutating func balance(now: Int64) -> BalanceReport {
         lastRebalanceID += 1
@@ -43,7 +46,7 @@ extension MasterState {
         var report = BalanceReport(rebalanceID: lastRebalanceID, events: [], skippedGroups: [])
         for name in groupsByName.keys.sorted() {
             guard var group = groupsByName[name] else { continue }
-            if group.hasPendingEvents {
+            if !group.isReadyToBalance {
                 report.skippedGroups.append(name)
                 continue
             }

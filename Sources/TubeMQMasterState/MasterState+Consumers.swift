@@ -42,6 +42,7 @@ extension MasterState {
             hostName: request.hostName,
             registeredAt: now,
             lastHeartbeatAt: now,
+            hasHeartbeated: false,
             held: Self.byKey(request.held),
             inFlight: nil,
             queued: [],
@@ -68,6 +69,7 @@ extension MasterState {
             throw .unknownConsumer(request.clientID, group: request.group)
         }
         member.lastHeartbeatAt = now
+        member.hasHeartbeated = true
         var releasedDisconnect = false
         if let ack = request.ack, let inFlight = member.inFlight,
             ack.rebalanceID == inFlight.rebalanceID, ack.type == inFlight.type,

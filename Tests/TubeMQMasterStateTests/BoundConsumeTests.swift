@@ -11,6 +11,7 @@ import TubeMQMasterState
                     sessionKey: "session-1", sessionTime: 1_000, totalCount: 2, requiredOffsets: offsets,
                     selectBig: selectBig)),
             now: 0)
+        _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: id, group: "g"), now: 0)
     }
 
     @Test func groupIsAssignedExactlyTheRequestedPartitionsOnceComplete() throws {

@@ -32,6 +32,18 @@ import TubeMQMasterState
         #expect(!(try cluster.register("b", now: 10_001).notAllocated), "notAllocated is per group")
     }
 
+    /// `go-consumer.jsonl`, `cpp-consumer.jsonl`: a consumer whose first heartbeat comes 5 s after
+    /// registering is not assigned in a round before that heartbeat.
+    @Test func balancingWaitsForTheFirstHeartbeat() throws {
+        var cluster = try TestCluster(partitions: 2)
+        try cluster.register("a", now: 59, heartbeat: false)
+        #expect(cluster.state.balance(now: 5_000).skippedGroups == ["g"])
+        var a = SimulatedConsumer("a")
+        #expect(try a.heartbeat(&cluster.state, now: 5_063).event == nil)
+        #expect(cluster.state.balance(now: 10_000).events.count == 1)
+        #expect(try a.heartbeat(&cluster.state, now: 15_085).event?.type == .onlyConnect)
+    }
+
     @Test func oneEventInFlightAndNoRepeatUntilAcked() throws {
         var cluster = try TestCluster(partitions: 2)
         try cluster.register("a", now: 0)
@@ -102,6 +114,7 @@ import TubeMQMasterState
         let held = [TestCluster.partition(0), TestCluster.partition(1)]
         _ = try cluster.state.registerConsumer(
             ConsumerRegistration(clientID: "a", group: "g", topics: ["tp"], held: held), now: 0)
+        _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "g"), now: 1)
         #expect(cluster.owners() == ["1:tp:0": ["a"], "1:tp:1": ["a"]])
         #expect(cluster.state.balance(now: 5_000).events.isEmpty)
     }

@@ -39,12 +39,16 @@ struct TestCluster {
         Partition(broker: broker, topic: topic, id: id)
     }
 
-    /// Registers a plain consumer of `topics`.
+    /// Registers a plain consumer of `topics` and, unless told not to, sends its first (empty)
+    /// heartbeat at the same time, so the next balance round includes it.
     @discardableResult
     mutating func register(
-        _ id: String, group: String = "g", topics: Set<String> = ["tp"], now: Int64
+        _ id: String, group: String = "g", topics: Set<String> = ["tp"], now: Int64, heartbeat: Bool = true
     ) throws -> ConsumerRegisterReply {
-        try state.registerConsumer(ConsumerRegistration(clientID: id, group: group, hostName: "127.0.0.1", topics: topics), now: now)
+        let reply = try state.registerConsumer(
+            ConsumerRegistration(clientID: id, group: group, hostName: "127.0.0.1", topics: topics), now: now)
+        if heartbeat { _ = try state.consumerHeartbeat(ConsumerHeartbeat(clientID: id, group: group), now: now) }
+        return reply
     }
 
     /// Partition-key owners of a group as the master knows them.
