@@ -9,12 +9,14 @@ public enum Balancer {
     /// 1. Each consumer keeps the available partitions it holds; a partition held by several keeps
     ///    its first holder in consumer order.
     /// 2. Quotas: `P / N` each, and one more for the `P % N` consumers holding the most (ties by id).
-    /// 3. A consumer above its quota gives up its lowest partitions (in the balance order below).
-    /// 4. Free partitions go one by one to the consumer below quota holding the fewest of that
-    ///    partition's topic, then the fewest overall (ties by id), so each topic spreads too.
+    /// 3. A consumer above its quota gives up its first partitions in the balance order below.
+    /// 4. Free partitions, in balance order, go one by one to the consumer below quota holding the
+    ///    fewest of that partition's topic, then the fewest overall (ties by id), so each topic
+    ///    spreads too.
     ///
-    /// The balance order interleaves topics: the first partition of every topic, then the second,
-    /// and so on, each topic's partitions sorted by broker id and partition id.
+    /// The balance order is the iteration order of a Java `HashMap` keyed by the partition keys
+    /// (``javaHashOrder(_:)``): the recorded master gave up partition 0 of `t_go` and `t_probe` but
+    /// partition 1 of `t_java`, which is exactly that order.
     /// - Parameters:
     ///   - partitions: the partitions the group may be assigned.
     ///   - consumers: the members' client ids.
@@ -25,7 +27,7 @@ public enum Balancer {
     ) -> [String: Set<String>] {
         let consumers = consumers.sorted()
         guard !consumers.isEmpty else { return [:] }
-        let ordered = interleaved(partitions).map(\.key)
+        let ordered = javaHashOrder(partitions.map(\.key))
         let rank = Dictionary(ordered.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var taken: Set<String> = []
         var kept: [String: [String]] = [:]
@@ -96,16 +98,18 @@ public enum Balancer {
         return (target, offsets)
     }
 
-    /// `partitions` in balance order: topics interleaved, see ``assign(partitions:consumers:current:)``.
-    static func interleaved(_ partitions: [Partition]) -> [Partition] {
-        var rankInTopic: [String: Int] = [:]
-        let ranked = partitions.sorted(by: Partition.balanceOrder).map { partition -> (Int, Partition) in
-            let rank = rankInTopic[partition.topic, default: 0]
-            rankInTopic[partition.topic] = rank + 1
-            return (rank, partition)
+    /// `keys` in the order a Java `HashMap<String, _>` holding exactly them iterates: by bucket
+    /// `(h ^ (h >>> 16)) & (capacity - 1)` of Java's `String.hashCode` `h`, the capacity being the
+    /// table size after inserting them all (16, doubled while the count exceeds three quarters of it);
+    /// keys sharing a bucket by key (Java keeps insertion order there).
+    public static func javaHashOrder(_ keys: [String]) -> [String] {
+        var capacity = 16
+        while keys.count * 4 > capacity * 3 { capacity *= 2 }
+        let mask = UInt32(capacity - 1)
+        let bucket = { (key: String) -> UInt32 in
+            let hash = UInt32(bitPattern: key.javaHashCode)
+            return (hash ^ (hash >> 16)) & mask
         }
-        return ranked.sorted { lhs, rhs in
-            lhs.0 != rhs.0 ? lhs.0 < rhs.0 : Partition.balanceOrder(lhs.1, rhs.1)
-        }.map(\.1)
+        return keys.map { (bucket($0), $0) }.sorted { $0 < $1 }.map(\.1)
     }
 }

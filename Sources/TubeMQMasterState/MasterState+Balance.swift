@@ -90,7 +90,7 @@ extension ConsumerGroup {
         for id in ids {
             guard let member = members[id] else { continue }
             let mine = target[id] ?? []
-            let release = member.heldPartitions.filter { !mine.contains($0.key) }
+            let release = Self.inHashOrder(member.held.values.filter { !mine.contains($0.key) })
             guard !release.isEmpty else { continue }
             let event = makeEvent(rebalanceID, .onlyDisconnect, release, for: id)
             members[id]?.queued.append(event)
@@ -98,9 +98,7 @@ extension ConsumerGroup {
         }
         for id in ids {
             guard let member = members[id] else { continue }
-            let connect = (target[id] ?? []).filter { member.held[$0] == nil }
-                .compactMap { byKey[$0] }
-                .sorted(by: Partition.balanceOrder)
+            let connect = Self.inHashOrder((target[id] ?? []).filter { member.held[$0] == nil }.compactMap { byKey[$0] })
             guard !connect.isEmpty else { continue }
             let event = makeEvent(rebalanceID, .onlyConnect, connect, for: id)
             let waitingOn = Set(connect.flatMap { holders[$0.key] ?? [] }).subtracting([id])
@@ -113,6 +111,12 @@ extension ConsumerGroup {
                 PlannedEvent(group: name, consumerID: id, event: event, waitsForDisconnects: !waitingOn.isEmpty))
         }
         return planned
+    }
+
+    /// Partitions in the order the recorded master listed them in events (``Balancer/javaHashOrder(_:)``).
+    static func inHashOrder(_ partitions: [Partition]) -> [Partition] {
+        let byKey = Dictionary(partitions.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        return Balancer.javaHashOrder(Array(byKey.keys)).compactMap { byKey[$0] }
     }
 
     private func makeEvent(

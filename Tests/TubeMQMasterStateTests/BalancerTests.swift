@@ -31,7 +31,8 @@ import TubeMQMasterState
         let partitions = Self.partitions(6)
         let current: [String: Set<String>] = ["a": ["1:tp:0", "1:tp:1", "1:tp:2", "1:tp:3"], "b": ["1:tp:4"]]
         let target = Balancer.assign(partitions: partitions, consumers: ["a", "b", "c"], current: current)
-        #expect(target["a"] == ["1:tp:2", "1:tp:3"], "a keeps its two highest")
+        let order = Balancer.javaHashOrder(partitions.map(\.key)).filter { current["a"]?.contains($0) == true }
+        #expect(target["a"] == Set(order.suffix(2)), "a keeps the last two of its four in balance order")
         #expect(target["b"]?.contains("1:tp:4") == true)
         #expect(target.values.map(\.count).sorted() == [2, 2, 2])
     }
@@ -44,11 +45,29 @@ import TubeMQMasterState
         #expect(target["a"] == ["1:tp:3", "1:tp:4"])
     }
 
-    @Test func freshAssignmentInterleavesTopics() {
-        let partitions = Self.partitions(2, topic: "x") + Self.partitions(2, topic: "y")
-        let target = Balancer.assign(partitions: partitions, consumers: ["a", "b"], current: [:])
-        #expect(target["a"] == ["1:x:0", "1:y:1"])
-        #expect(target["b"] == ["1:x:1", "1:y:0"], "each consumer gets one partition of each topic")
+    @Test(arguments: [2, 3, 4])
+    func freshAssignmentSpreadsEachTopic(consumerCount: Int) {
+        let topics = ["xa", "yb", "zc"]
+        let partitions = topics.flatMap { Self.partitions(consumerCount * 2, topic: $0) }
+        let consumers = (0..<consumerCount).map { "c\($0)" }
+        let target = Balancer.assign(partitions: partitions, consumers: consumers, current: [:])
+        for consumer in consumers {
+            for topic in topics {
+                let mine = target[consumer, default: []].filter { $0.hasPrefix("1:\(topic):") }
+                #expect(mine.count == 2, "\(consumer) holds \(mine) of \(topic)")
+            }
+        }
+    }
+
+    /// The order the recorded master listed and gave up partitions in: `1:t_java:1` before
+    /// `1:t_java:0` (java-consumer-rebalance), `1:t_go:0` before `1:t_go:1` (go-consumer-rebalance).
+    @Test func javaHashOrderMatchesTheRecordedMaster() {
+        #expect(Balancer.javaHashOrder(["1:t_java:0", "1:t_java:1"]) == ["1:t_java:1", "1:t_java:0"])
+        #expect(Balancer.javaHashOrder(["1:t_filter:0", "1:t_filter:1"]) == ["1:t_filter:1", "1:t_filter:0"])
+        #expect(Balancer.javaHashOrder(["1:t_go:1", "1:t_go:0"]) == ["1:t_go:0", "1:t_go:1"])
+        #expect(Balancer.javaHashOrder(["1:t_probe:1", "1:t_probe:0"]) == ["1:t_probe:0", "1:t_probe:1"])
+        let many = (0..<40).map { "1:tp:\($0)" }
+        #expect(Set(Balancer.javaHashOrder(many)) == Set(many))
     }
 
     @Test func noConsumersNoAssignment() {

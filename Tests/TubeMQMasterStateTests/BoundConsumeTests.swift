@@ -25,7 +25,7 @@ import TubeMQMasterState
         var b = SimulatedConsumer("b")
         let toA = try #require(try a.heartbeat(&cluster.state, now: 10_001).event)
         let toB = try #require(try b.heartbeat(&cluster.state, now: 10_002).event)
-        #expect(toA.type == .onlyConnect && toA.partitions.map(\.key) == ["1:tp:0", "1:tp:1"])
+        #expect(toA.type == .onlyConnect && Set(toA.partitions.map(\.key)) == ["1:tp:0", "1:tp:1"])
         #expect(toB.type == .onlyConnect && toB.partitions.map(\.key) == ["1:tp:3"])
         #expect(cluster.state.group(named: "g")?.boundOffsets == ["1:tp:0": 100, "1:tp:1": 200, "1:tp:3": 300])
         #expect(cluster.state.boundOffset(group: "g", partitionKey: "1:tp:3") == 300)

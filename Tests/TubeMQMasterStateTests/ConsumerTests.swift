@@ -19,7 +19,7 @@ import TubeMQMasterState
         let event = try #require(delivered.event)
         #expect(event.type == .onlyConnect)
         #expect(event.status == .todo)
-        #expect(event.partitions.map(\.key) == ["1:tp:0", "1:tp:1"])
+        #expect(Set(event.partitions.map(\.key)) == ["1:tp:0", "1:tp:1"])
         #expect(event.subscriptions.allSatisfy { $0.consumerID == "a" && $0.group == "g" })
         #expect(delivered.notAllocated, "still not allocated in the reply that carries the first event")
         #expect(cluster.state.group(named: "g")?.members["a"]?.inFlight == event)
@@ -99,14 +99,15 @@ import TubeMQMasterState
             try a.heartbeat(&cluster.state, now: t)
             try b.heartbeat(&cluster.state, now: t)
         }
-        #expect(a.held == ["1:tp:0"] && b.held == ["1:tp:1"])
+        #expect(a.held.count == 1 && b.held.count == 1 && a.held.isDisjoint(with: b.held))
+        let freed = b.held
         let closed = cluster.state.closeConsumer(clientID: "b", group: "g", now: 6_000)
         #expect(closed)
         #expect(try a.heartbeat(&cluster.state, now: 6_001).event == nil, "nothing before the next round")
         let report = cluster.state.balance(now: 10_000)
         #expect(report.events.map(\.event.type) == [.onlyConnect])
         let event = try #require(try a.heartbeat(&cluster.state, now: 10_001).event)
-        #expect(event.type == .onlyConnect && event.partitions.map(\.key) == ["1:tp:1"])
+        #expect(event.type == .onlyConnect && Set(event.partitions.map(\.key)) == freed)
     }
 
     @Test func reRegistrationReportsHeldPartitions() throws {
