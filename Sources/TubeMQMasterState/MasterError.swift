@@ -12,6 +12,7 @@ public struct MasterError: Error, Sendable, Hashable, CustomStringConvertible {
         /// Wraps a numeric code.
         public init(rawValue: Int32) { self.rawValue = rawValue }
 
+        /// The code as a decimal number.
         public var description: String { String(rawValue) }
 
         // MARK: wire codes (TErrCodeConstants)
@@ -66,6 +67,7 @@ public struct MasterError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `code: message`.
     public var description: String { "\(code): \(message)" }
 }
 

@@ -5,15 +5,13 @@ extension MasterState {
     ///
     /// A consumer that registers again (after a 411, or a restart) replaces its old registration:
     /// its events are dropped and the partitions it names in `held` become what the master knows it
-    /// holds. A sole member re-registering may change the group's topics and filters.
+    /// holds. A sole member re-registering may change the group's topics and filters. A consumer
+    /// registering in another group leaves its old group first (only if the new one accepts it).
     /// - Throws: ``MasterError`` 400 for a malformed request, 431 when a topic is not deployed,
     ///   450 when the group may not consume a topic, 424–429 when the request is inconsistent with
     ///   the group's other members.
     public mutating func registerConsumer(_ request: ConsumerRegistration, now: Int64) throws(MasterError) -> ConsumerRegisterReply {
         try validate(request)
-        if let previous = groupOfConsumer[request.clientID], previous != request.group {
-            removeConsumer(request.clientID, group: previous)
-        }
         var group = groupsByName[request.group] ?? ConsumerGroup(
             name: request.group, topics: [], filters: [:], bound: nil, members: [:], allocated: false,
             pendingConnects: [], boundOffsets: [:], lastRebalanceID: 0
@@ -35,6 +33,9 @@ extension MasterState {
                     message: "Group \(group.name) already has its \(session.totalCount) bound consumers,"
                         + " \(request.clientID) cannot join!")
             }
+        }
+        if let previous = groupOfConsumer[request.clientID], previous != request.group {
+            removeConsumer(request.clientID, group: previous)
         }
         group.removeMember(request.clientID)
         group.members[request.clientID] = ConsumerMember(

@@ -21,6 +21,7 @@ public struct RebalanceEventType: RawRepresentable, Sendable, Hashable, Codable,
     /// 20: unregister the listed partitions from their brokers, and nothing else.
     public static let onlyDisconnect = RebalanceEventType(rawValue: 20)
 
+    /// The Java constant name, e.g. `ONLY_CONNECT`.
     public var description: String {
         switch self {
         case .connect: "CONNECT"
@@ -50,6 +51,7 @@ public struct RebalanceEventStatus: RawRepresentable, Sendable, Hashable, Codabl
     /// -2: processing failed.
     public static let failed = RebalanceEventStatus(rawValue: -2)
 
+    /// The Java constant name, e.g. `DONE`.
     public var description: String {
         switch self {
         case .todo: "TODO"
@@ -96,6 +98,7 @@ public struct RebalanceEvent: Sendable, Hashable, Codable, CustomStringConvertib
         return copy
     }
 
+    /// `TYPE#rebalanceId[partition keys]`, for logs.
     public var description: String {
         "\(type)#\(rebalanceID)[\(subscriptions.map(\.partition.key).joined(separator: ","))]"
     }
