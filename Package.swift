@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "TubeMQRPC", targets: ["TubeMQRPC"]),
         .library(name: "TubeMQStorage", targets: ["TubeMQStorage"]),
         .library(name: "TubeMQMasterState", targets: ["TubeMQMasterState"]),
+        .library(name: "TubeMQConfig", targets: ["TubeMQConfig"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -75,6 +76,8 @@ let package = Package(
             dependencies: ["TubeMQCore"],
             swiftSettings: strictSettings
         ),
+        // MARK: configuration files (master.ini / broker.ini)
+        .target(name: "TubeMQConfig", swiftSettings: strictSettings),
         // MARK: tests
         .testTarget(name: "TubeMQCoreTests", dependencies: ["TubeMQCore"], swiftSettings: strictSettings),
         .testTarget(
@@ -101,6 +104,7 @@ let package = Package(
             dependencies: ["TubeMQMasterState", "TubeMQCore"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "TubeMQConfigTests", dependencies: ["TubeMQConfig"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,59 @@
+/// The `[tlsSetting]` section (master and broker): an extra TLS listener for the RPC protocol.
+///
+/// The keys other than `tlsEnable` are read only when it is true, as in Java.
+public struct TLSConfig: Sendable, Hashable {
+    /// The master's default TLS port.
+    public static let defaultMasterPort = 8716
+    /// The broker's default TLS port.
+    public static let defaultBrokerPort = 8124
+
+    /// `tlsEnable` (default false): start the TLS listener.
+    public var isEnabled: Bool = false
+    /// `tlsPort` (master 8716, broker 8124); 0 picks a free port.
+    public var port: Int
+    /// `tlsKeyStorePath`: required when enabled.
+    public var keyStorePath: String = ""
+    /// `tlsKeyStorePassword`: required when enabled.
+    public var keyStorePassword: String = ""
+    /// `tlsTwoWayAuthEnable` (default false): require client certificates.
+    public var isTwoWayAuthEnabled: Bool = false
+    /// `tlsTrustStorePath`: required when two-way auth is on.
+    public var trustStorePath: String = ""
+    /// `tlsTrustStorePassword`: required when two-way auth is on.
+    public var trustStorePassword: String = ""
+
+    /// Creates a disabled TLS configuration with `port` as its port.
+    public init(port: Int) { self.port = port }
+
+    /// The section name.
+    static let section = "tlsSetting"
+    /// Every key of the section.
+    static let keys: Set<ConfigKey> = .keys(
+        [
+            "tlsEnable", "tlsPort", "tlsKeyStorePath", "tlsKeyStorePassword", "tlsTwoWayAuthEnable",
+            "tlsTrustStorePath", "tlsTrustStorePassword",
+        ],
+        in: section
+    )
+
+    /// Reads the section; an absent or empty section gives the defaults.
+    ///
+    /// - Throws: ``ConfigError`` for a missing keystore or truststore setting while enabled.
+    static func load(_ ini: IniFile, defaultPort: Int, warnings: inout [ConfigWarning]) throws(ConfigError) -> TLSConfig {
+        var config = TLSConfig(port: defaultPort)
+        var reader = SectionReader(ini, section: section)
+        defer { warnings += reader.warnings }
+        guard reader.hasKeys else { return config }
+        config.isEnabled = reader.bool("tlsEnable", default: false)
+        guard config.isEnabled else { return config }
+        config.port = reader.int("tlsPort", default: defaultPort)
+        config.keyStorePath = try reader.requiredString("tlsKeyStorePath")
+        config.keyStorePassword = try reader.requiredString("tlsKeyStorePassword")
+        config.isTwoWayAuthEnabled = reader.bool("tlsTwoWayAuthEnable", default: false)
+        if config.isTwoWayAuthEnabled {
+            config.trustStorePath = try reader.requiredString("tlsTrustStorePath")
+            config.trustStorePassword = try reader.requiredString("tlsTrustStorePassword")
+        }
+        return config
+    }
+}

@@ -1,0 +1,51 @@
+/// A ZooKeeper connection: the master's `[meta_zookeeper]` meta store or the broker's `[zookeeper]`
+/// offset store. Our implementation uses neither; the section is parsed so a file that Java accepts is
+/// accepted, and its keys are reported as ignored.
+public struct ZooKeeperConfig: Sendable, Hashable {
+    /// `zkServerAddr` (default `localhost:2181`): the connect string.
+    public var serverAddress: String = "localhost:2181"
+    /// `zkNodeRoot` (default `/tubemq`; the docs say `/tube`): the root znode.
+    public var nodeRoot: String = "/tubemq"
+    /// `zkSessionTimeoutMs` (default 180000; the docs say 30000).
+    public var sessionTimeoutMs: Int = 180_000
+    /// `zkConnectionTimeoutMs` (default 600000; the docs say 30000).
+    public var connectionTimeoutMs: Int = 600_000
+    /// `zkSyncTimeMs` (default 1000; the docs say 5000).
+    public var syncTimeMs: Int = 1_000
+    /// `zkCommitPeriodMs` (default 5000): flush period of cached data.
+    public var commitPeriodMs: Int64 = 5_000
+    /// `zkCommitFailRetries` (default 10).
+    public var commitFailRetries: Int = 10
+    /// `zkMasterCheckPeriodMs` (default 5000): master-election check interval (`[meta_zookeeper]` only).
+    public var masterCheckPeriodMs: Int = 5_000
+    /// `zkRequestTimeoutMs` (default 18000).
+    public var requestTimeoutMs: Int = 18_000
+
+    /// Creates the defaults.
+    public init() {}
+
+    /// The keys of the broker's `[zookeeper]` section.
+    static let brokerKeyNames = [
+        "zkServerAddr", "zkNodeRoot", "zkSessionTimeoutMs", "zkConnectionTimeoutMs", "zkSyncTimeMs",
+        "zkCommitPeriodMs", "zkCommitFailRetries", "zkRequestTimeoutMs",
+    ]
+    /// The keys of the master's `[meta_zookeeper]` section.
+    static let metaKeyNames = brokerKeyNames + ["zkMasterCheckPeriodMs"]
+
+    /// Reads `reader`'s section; blank values keep the defaults.
+    ///
+    /// - Throws: ``ConfigError`` for a value that is not a number.
+    static func load(_ reader: SectionReader) throws(ConfigError) -> ZooKeeperConfig {
+        var config = ZooKeeperConfig()
+        config.serverAddress = reader.string("zkServerAddr", default: config.serverAddress)
+        config.nodeRoot = reader.string("zkNodeRoot", default: config.nodeRoot)
+        config.sessionTimeoutMs = try reader.int("zkSessionTimeoutMs") ?? config.sessionTimeoutMs
+        config.connectionTimeoutMs = try reader.int("zkConnectionTimeoutMs") ?? config.connectionTimeoutMs
+        config.syncTimeMs = try reader.int("zkSyncTimeMs") ?? config.syncTimeMs
+        config.commitPeriodMs = try reader.long("zkCommitPeriodMs") ?? config.commitPeriodMs
+        config.commitFailRetries = try reader.int("zkCommitFailRetries") ?? config.commitFailRetries
+        config.masterCheckPeriodMs = try reader.int("zkMasterCheckPeriodMs") ?? config.masterCheckPeriodMs
+        config.requestTimeoutMs = try reader.int("zkRequestTimeoutMs") ?? config.requestTimeoutMs
+        return config
+    }
+}

@@ -1,0 +1,111 @@
+import Testing
+import TubeMQConfig
+
+@Suite("start-up report: ignored keys, unknown keys, merged files")
+struct StartupReportTests {
+    @Test func sampleMasterReportsWhatWeDoNotActOn() throws {
+        let config = try master(Fixtures.masterINI)
+        let ignored = config.ignoredKeys()
+        #expect(ignored.contains(ConfigKey(section: "master", name: "webResourcePath")))
+        #expect(ignored.contains(ConfigKey(section: "master", name: "useWebProxy")))
+        #expect(ignored.contains(ConfigKey(section: "meta_zookeeper", name: "zkServerAddr")))
+        #expect(ignored.filter { $0.section == "meta_zookeeper" }.count == 7)
+        #expect(!ignored.contains(ConfigKey(section: "master", name: "port")))
+        #expect(!ignored.contains(ConfigKey(section: "master", name: "consumerBalancePeriodMs")))
+        #expect(ignored.count == 9)
+        let warnings = config.startupWarnings()
+        #expect(warnings.count == 9)
+        #expect(warnings.allSatisfy { $0.kind == .ignoredKey })
+        let zk = try #require(warnings.first { $0.section == "meta_zookeeper" })
+        #expect(zk.message.contains("embedded store"))
+        #expect(zk.line == 17)
+    }
+
+    @Test func sampleBrokerReportsTheUnreadSampleKey() throws {
+        let config = try broker(Fixtures.brokerINI)
+        #expect(config.ignoredKeys() == [ConfigKey(section: "broker", name: "loadMessageStoresInParallel")])
+    }
+
+    @Test func unknownKeysAreReportedWithASuggestion() throws {
+        let config = try master(Fixtures.master("consumerHeartbeatTimeoutMS=1000", "totallyNew=1"))
+        let warnings = config.startupWarnings()
+        let typo = try #require(warnings.first { $0.key == "consumerHeartbeatTimeoutMS" })
+        #expect(typo.kind == .unknownKey)
+        #expect(typo.message.contains("did you mean consumerHeartbeatTimeoutMs?"))
+        #expect(typo.line == 3)
+        let unknown = try #require(warnings.first { $0.key == "totallyNew" })
+        #expect(unknown.kind == .unknownKey)
+        #expect(!unknown.message.contains("did you mean"))
+        #expect(
+            config.ignoredKeys() == [ConfigKey(section: "master", name: "webResourcePath")],
+            "unknown keys are not 'ignored TubeMQ keys'"
+        )
+    }
+
+    @Test func unknownSectionsAndBlankKeys() throws {
+        let config = try master(Fixtures.master("useWebProxy=") + "\n[masterr]\nport=1")
+        let warnings = config.startupWarnings()
+        #expect(warnings.map(\.kind) == [.unknownSection, .ignoredKey])
+        #expect(warnings.first?.section == "masterr")
+        #expect(warnings.first?.line == 4)
+        #expect(warnings.last?.key == "webResourcePath", "blank useWebProxy is absent, so not reported")
+        #expect(config.ignoredKeys() == [ConfigKey(section: "master", name: "webResourcePath")])
+    }
+
+    @Test func loadWarningsComeFirst() throws {
+        let config = try broker(Fixtures.broker("port=x", "numPartitions=3"))
+        let warnings = config.startupWarnings()
+        #expect(warnings.map(\.kind) == [.unparseableValue, .ignoredKey])
+        #expect(warnings.last?.key == "numPartitions", "legacy topic keys are recognised, not unknown")
+    }
+
+    @Test func callerMayWidenTheSupportedSet() throws {
+        let config = try master(Fixtures.masterINI)
+        let wider = MasterConfig.supportedKeys.union([ConfigKey(section: "master", name: "useWebProxy")])
+        #expect(config.ignoredKeys(supportedKeys: wider).count == 8)
+        #expect(config.startupWarnings(supportedKeys: wider).count == 8)
+    }
+
+    @Test func supportedKeysAreKnownKeys() {
+        #expect(MasterConfig.supportedKeys.isSubset(of: MasterConfig.knownKeys))
+        #expect(BrokerConfig.supportedKeys.isSubset(of: BrokerConfig.knownKeys))
+        #expect(MasterConfig.knownKeys.filter { $0.section == "master" }.count == 37)
+        #expect(BrokerConfig.knownKeys.contains(ConfigKey(section: "broker", name: "io")))
+    }
+
+    @Test func mergedSingleFileServesBothComponents() throws {
+        let merged = try IniFile(parsing: Fixtures.masterINI + "\n" + Fixtures.brokerINI, source: "tubemq.ini")
+        let masterConfig = try MasterConfig(ini: merged)
+        let brokerConfig = try BrokerConfig(ini: merged)
+        #expect(masterConfig.port == 8715)
+        #expect(brokerConfig.port == 8123)
+        #expect(brokerConfig.masterAddresses.first?.port == masterConfig.port)
+        #expect(masterConfig.startupWarnings().allSatisfy { $0.section != "broker" })
+        #expect(brokerConfig.startupWarnings().allSatisfy { $0.section == "broker" })
+        #expect(masterConfig.startupWarnings().count == 9)
+        #expect(brokerConfig.startupWarnings().count == 1)
+    }
+
+    @Test func twoFilesMergedWithIniFileMerging() throws {
+        let masterFile = try IniFile(parsing: Fixtures.masterINI, source: "master.ini")
+        let brokerFile = try IniFile(parsing: Fixtures.brokerINI + "\n[tlsSetting]\ntlsEnable=false", source: "broker.ini")
+        let merged = masterFile.merging(brokerFile)
+        let masterConfig = try MasterConfig(ini: merged)
+        let brokerConfig = try BrokerConfig(ini: merged)
+        #expect(masterConfig.producerHeartbeatTimeoutMs == 45_000)
+        #expect(brokerConfig.consumerRegTimeoutMs == 35_000)
+        #expect(masterConfig.tls.port == 8716 && brokerConfig.tls.port == 8124)
+    }
+
+    @Test func loadingFromDisk() throws {
+        let path = "/tmp/tubemq-config-test-\(UInt32.random(in: 0...UInt32.max)).ini"
+        try writeFile(path, Fixtures.brokerINI)
+        defer { removeFile(path) }
+        let config = try BrokerConfig(contentsOfFile: path)
+        #expect(config.brokerId == 1)
+        #expect(config.fileOutline.source == path)
+        let error = configError { () throws(ConfigError) in try MasterConfig(contentsOfFile: path) }
+        #expect(error?.code == .missingSection)
+        #expect(error?.source == path)
+    }
+}
