@@ -1,0 +1,55 @@
+public import TubeMQStorage
+public import SystemPackage
+
+/// Settings of a broker.
+public struct BrokerConfiguration: Sendable {
+    /// The broker id, unique in the cluster.
+    public var brokerID: Int32
+    /// The address the RPC server binds; also the address advertised to the master.
+    public var host: String
+    /// The RPC port; `0` picks a free one.
+    public var port: Int
+    /// The directory holding the message store and consumer offsets.
+    public var dataDirectory: FilePath
+    /// Master RPC addresses (`host:port`), tried in order; empty runs the broker without a master.
+    public var masterAddresses: [(host: String, port: Int)]
+    /// Heartbeat period to the master (`heartbeatPeriodMs`).
+    public var heartbeatPeriodMillis: Int64
+    /// A consumer silent this long loses its partitions (`consumerRegTimeoutMs`).
+    public var consumerTimeoutMillis: Int64
+    /// The most payload bytes one fetch returns (`transferSize`).
+    public var transferSize: Int
+    /// The storage I/O backend.
+    public var io: IOBackend
+    /// The store's segment size (bytes) for topics opened by this broker.
+    public var segmentBytes: Int64
+    /// The version string reported to the master in the broker's client id.
+    public var version: String
+
+    /// Creates a configuration; defaults are the real broker's.
+    public init(
+        brokerID: Int32,
+        host: String = "127.0.0.1",
+        port: Int = 8123,
+        dataDirectory: FilePath,
+        masterAddresses: [(host: String, port: Int)] = [],
+        heartbeatPeriodMillis: Int64 = 8000,
+        consumerTimeoutMillis: Int64 = 30_000,
+        transferSize: Int = 512 * 1024,
+        io: IOBackend = .uring,
+        segmentBytes: Int64 = 512 << 20,
+        version: String = "swift-tubemq-0.1"
+    ) {
+        self.brokerID = brokerID
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.masterAddresses = masterAddresses
+        self.heartbeatPeriodMillis = heartbeatPeriodMillis
+        self.consumerTimeoutMillis = consumerTimeoutMillis
+        self.transferSize = transferSize
+        self.io = io
+        self.segmentBytes = segmentBytes
+        self.version = version
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+public import Logging
+import NIOCore
+import NIOPosix
+import SystemPackage
+import TubeMQRPC
+public import TubeMQStorage
+import TubeMQWire
+
+/// A running broker: the message store, the RPC service, the master link and the housekeeping timer.
+public final class BrokerServer: Sendable {
+    /// The broker's settings.
+    public let configuration: BrokerConfiguration
+    /// The message store (for the admin webapi and tests).
+    public let store: MessageStore
+    private let rpc: RPCServer
+    private let client: RPCClient
+    private let catalog: TopicCatalog
+    private let registry: ConsumerRegistry
+    private let link: MasterLink
+    private let housekeeping: Task<Void, Never>
+    private let logger: Logger
+
+    /// The RPC port the broker listens on.
+    public var port: Int { rpc.localPort }
+
+    private init(
+        configuration: BrokerConfiguration, store: MessageStore, rpc: RPCServer, client: RPCClient,
+        catalog: TopicCatalog, registry: ConsumerRegistry, link: MasterLink, housekeeping: Task<Void, Never>,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.rpc = rpc
+        self.client = client
+        self.catalog = catalog
+        self.registry = registry
+        self.link = link
+        self.housekeeping = housekeeping
+        self.logger = logger
+    }
+
+    /// Opens the store, starts serving, and (with master addresses) registers with the master.
+    ///
+    /// - Parameter topics: topics to serve before the master's configuration arrives (standalone, tests).
+    /// - Throws: when the store cannot be opened or the port cannot be bound.
+    public static func start(
+        configuration: BrokerConfiguration,
+        topics: [BrokerTopic] = [],
+        logger: Logger
+    ) async throws -> BrokerServer {
+        var logger = logger
+        logger[metadataKey: "tubemq.broker"] = "\(configuration.brokerID)"
+        let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+        let store = try await MessageStore.open(
+            directory: configuration.dataDirectory,
+            configuration: MessageStore.Configuration(io: configuration.io),
+            logger: logger
+        )
+        let catalog = TopicCatalog()
+        let registry = ConsumerRegistry(timeoutMillis: configuration.consumerTimeoutMillis, clock: clock)
+        for topic in topics {
+            try await Self.open(topic, in: store, catalog: catalog, configuration: configuration)
+        }
+        let service = BrokerService(
+            brokerID: configuration.brokerID, host: configuration.host, store: store, catalog: catalog,
+            registry: registry, ids: MessageIDGenerator(workerID: configuration.brokerID),
+            transferSize: configuration.transferSize, clock: clock)
+        let rpc = try await RPCServer.start(
+            configuration: RPCServerConfiguration(host: configuration.host, port: configuration.port),
+            service: service,
+            logger: logger
+        )
+        let client = RPCClient()
+        let log = logger
+        let link = MasterLink(configuration: configuration, client: client, catalog: catalog, logger: logger) {
+            defaults, topics, removed in
+            await Self.apply(
+                defaults: defaults, topics: topics, removed: removed, store: store, catalog: catalog,
+                configuration: configuration, logger: log)
+        }
+        let port = rpc.localPort
+        let period = max(configuration.heartbeatPeriodMillis, 50)
+        let housekeeping = Task {
+            var lastExpiry = ContinuousClock.now
+            while !Task.isCancelled {
+                await link.step(port: port)
+                if ContinuousClock.now - lastExpiry > .seconds(1) {
+                    _ = await registry.expire()
+                    lastExpiry = ContinuousClock.now
+                }
+                try? await Task.sleep(for: .milliseconds(period))
+            }
+        }
+        logger.info("broker started", metadata: ["tubemq.port": "\(port)"])
+        return BrokerServer(
+            configuration: configuration, store: store, rpc: rpc, client: client, catalog: catalog,
+            registry: registry, link: link, housekeeping: housekeeping, logger: logger)
+    }
+
+    /// Serves `topic` (opening its storage), without waiting for the master.
+    ///
+    /// - Throws: ``StorageError`` when its storage cannot be opened.
+    public func addTopic(_ topic: BrokerTopic) async throws {
+        try await Self.open(topic, in: store, catalog: catalog, configuration: configuration)
+    }
+
+    /// The topics served.
+    public var topics: [BrokerTopic] { catalog.all }
+
+    /// Every (group, topic, partition) → consumer holding on this broker.
+    public func holdings() async -> [(group: String, topic: String, partitionID: Int32, consumerID: String)] {
+        await registry.holdings().map { ($0.0.group, $0.0.topic, $0.0.partitionID, $0.1) }
+    }
+
+    /// Stops serving, leaves the master, flushes and closes the store (joining every flusher).
+    public func shutdown() async {
+        housekeeping.cancel()
+        _ = await housekeeping.value
+        await link.close()
+        await rpc.shutdown()
+        await client.shutdown()
+        do {
+            try await store.close()
+        } catch {
+            logger.error("closing the store failed", metadata: ["tubemq.error": "\(error)"])
+        }
+        logger.info("broker stopped")
+    }
+
+    static func open(
+        _ topic: BrokerTopic, in store: MessageStore, catalog: TopicCatalog, configuration: BrokerConfiguration
+    ) async throws(StorageError) {
+        let wanted = topic.storageConfiguration(segmentBytes: configuration.segmentBytes)
+        if let existing = store.topic(topic.name) {
+            if existing.configuration != wanted {
+                try await store.closeTopic(topic.name)
+                _ = try await store.openTopic(topic.name, configuration: wanted)
+            }
+        } else {
+            _ = try await store.openTopic(topic.name, configuration: wanted)
+        }
+        catalog.set(topic)
+    }
+
+    static func apply(
+        defaults: BrokerTopicSettings, topics: [(String, BrokerTopicSettings)], removed: [String],
+        store: MessageStore, catalog: TopicCatalog, configuration: BrokerConfiguration, logger: Logger
+    ) async {
+        for (name, settings) in topics {
+            let topic = BrokerTopic(name: name, settings: settings.inheriting(defaults))
+            do {
+                try await open(topic, in: store, catalog: catalog, configuration: configuration)
+            } catch {
+                logger.error("cannot open topic", metadata: ["tubemq.topic": "\(name)", "tubemq.error": "\(error)"])
+            }
+        }
+        for name in removed {
+            catalog.remove(name)
+            try? await store.closeTopic(name)
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import TubeMQCore
+import TubeMQStorage
+import TubeMQWire
+
+extension BrokerService {
+    /// Method 17: the next batch for a consumer's partition, from its confirmed offset.
+    ///
+    /// At least once: the batch becomes the tentative offset, and only `lastPackConsumed` on the next
+    /// get, a commit, or an unregister with readStatus 0 confirms it; until then a get returns it again.
+    func getMessages(_ request: GetMessageRequestC2B) async -> GetMessageResponseB2C {
+        guard let topic = catalog.topic(request.topicName) else {
+            return .failure(.forbidden, ReplyText.topicNotExisted(request.topicName))
+        }
+        guard topic.hasPartition(request.partitionID) else {
+            return .failure(
+                .forbidden, ReplyText.partitionNotExisted(topic: request.topicName, partitionID: request.partitionID))
+        }
+        let key = key(group: request.groupName, topic: request.topicName, partition: request.partitionID)
+        let (access, filters) = await registry.touch(key, consumerID: request.clientID)
+        switch access {
+        case .held:
+            break
+        case .heldBy(let owner):
+            return .failure(
+                .duplicatePartition,
+                ReplyText.duplicatedRequest(
+                    group: key.group, topic: key.topic, partitionID: key.partitionID, brokerID: brokerID, owner: owner,
+                    consumer: request.clientID))
+        case .unknownConsumer, .notRegistered:
+            return .failure(.heartbeatNoNode, ReplyText.unregisteredConsumer(request.clientID))
+        }
+        guard topic.acceptSubscribe, !catalog.serviceFlags.stopRead else {
+            return .failure(.serviceUnavailable, ReplyText.readServiceStopped, minLimitTime: 1000)
+        }
+        do {
+            let offsets = store.offsets
+            if request.lastPackConsumed {
+                _ = try await offsets.confirmTentativeOffset(group: key.group, topic: key.topic, partitionID: key.partitionID)
+            }
+            var start = await offsets.committedOffset(group: key.group, topic: key.topic, partitionID: key.partitionID) ?? 0
+            var result: ReadResult
+            do {
+                result = try await read(key: key, from: start, filters: filters)
+            } catch let error where error.code == .offsetBelowMinimum || error.code == .offsetAboveMaximum {
+                // Aged out below the consumer, or beyond the end after a reset: move into the stored range.
+                let range: OffsetRange
+                if let known = error.offsets {
+                    range = known
+                } else {
+                    range = try await store.offsetRange(topic: key.topic, partitionID: key.partitionID)
+                }
+                start = error.code == .offsetBelowMinimum ? range.min : range.max
+                try await offsets.commit(group: key.group, topic: key.topic, partitionID: key.partitionID, offset: start)
+                result = try await read(key: key, from: start, filters: filters)
+            }
+            guard !result.messages.isEmpty || result.nextOffset > start else {
+                return .failure(.notFound, ReplyText.reachedMaxOffset, minLimitTime: -1)
+            }
+            await offsets.setTentativeOffset(
+                group: key.group, topic: key.topic, partitionID: key.partitionID, offset: result.nextOffset)
+            var reply = GetMessageResponseB2C()
+            reply.success = true
+            reply.errCode = ErrorCode.success.rawValue
+            reply.errMsg = ReplyText.ok
+            reply.messages = result.messages.map { stored in
+                var message = TransferedMessage()
+                message.messageID = stored.messageID
+                message.checkSum = stored.checksum
+                message.payLoadData = Data(stored.payload.readableBytesView)
+                message.flag = stored.flag
+                return message
+            }
+            reply.currOffset = start
+            reply.minLimitTime = 0
+            reply.escFlowCtrl = false
+            reply.currDataDlt = max(0, result.range.max - result.nextOffset)
+            reply.requireSlow = false
+            reply.maxOffset = result.range.max
+            return reply
+        } catch {
+            return .failure(Self.errorCode(for: error), "Get message failed: \(error.message)")
+        }
+    }
+
+    private func read(key: ConsumerSessions.Key, from offset: Int64, filters: Set<Int32>) async throws(StorageError)
+        -> ReadResult
+    {
+        try await store.read(
+            topic: key.topic,
+            ReadRequest(
+                partitionID: key.partitionID,
+                offset: offset,
+                maxBytes: transferSize,
+                typeHashes: filters.isEmpty ? nil : filters
+            )
+        )
+    }
+
+    /// Method 18: confirm the last batch and report the committed offset.
+    func commit(_ request: CommitOffsetRequestC2B) async -> CommitOffsetResponseB2C {
+        let key = key(group: request.groupName, topic: request.topicName, partition: request.partitionID)
+        let (access, _) = await registry.touch(key, consumerID: request.clientID)
+        guard access == .held else {
+            var reply = CommitOffsetResponseB2C()
+            reply.success = false
+            reply.errCode = ErrorCode.unauthorized.rawValue
+            reply.errMsg = ReplyText.partitionNotRegistered
+            reply.currOffset = -1
+            return reply
+        }
+        do {
+            let offsets = store.offsets
+            if request.lastPackConsumed {
+                _ = try await offsets.confirmTentativeOffset(group: key.group, topic: key.topic, partitionID: key.partitionID)
+            }
+            let range = try await store.offsetRange(topic: key.topic, partitionID: key.partitionID)
+            var reply = CommitOffsetResponseB2C()
+            reply.success = true
+            reply.errCode = ErrorCode.success.rawValue
+            reply.errMsg = ReplyText.ok
+            reply.currOffset =
+                await offsets.committedOffset(group: key.group, topic: key.topic, partitionID: key.partitionID)
+                ?? range.min
+            reply.maxOffset = range.max
+            return reply
+        } catch {
+            var reply = CommitOffsetResponseB2C()
+            reply.success = false
+            reply.errCode = Self.errorCode(for: error).rawValue
+            reply.errMsg = "Commit failed: \(error.message)"
+            reply.currOffset = -1
+            return reply
+        }
+    }
+
+    /// Method 16: refresh the consumer's partitions; report those it no longer holds.
+    func heartbeat(_ request: HeartBeatRequestC2B) async -> HeartBeatResponseB2C {
+        var failures: [String] = []
+        for info in request.partitionInfo {
+            guard let partition = MetadataStrings.parsePartitionInfo(info) else {
+                failures.append("\(ErrorCode.badRequest.rawValue):\(info)")
+                continue
+            }
+            let key = key(group: request.groupName, topic: partition.topic, partition: partition.id)
+            let (access, _) = await registry.touch(key, consumerID: request.clientID)
+            switch access {
+            case .held: continue
+            case .heldBy: failures.append(MetadataStrings.failureInfo(code: .duplicatePartition, partition: partition))
+            case .unknownConsumer, .notRegistered:
+                failures.append(MetadataStrings.failureInfo(code: .heartbeatNoNode, partition: partition))
+            }
+        }
+        var reply = HeartBeatResponseB2C()
+        reply.success = true
+        reply.errCode = ErrorCode.success.rawValue
+        reply.errMsg = ReplyText.ok
+        reply.hasPartFailure_p = !failures.isEmpty
+        reply.failureInfo = failures
+        reply.requireAuth = false
+        return reply
+    }
+}
+
+extension GetMessageResponseB2C {
+    static func failure(_ code: ErrorCode, _ text: String, minLimitTime: Int32 = 0) -> GetMessageResponseB2C {
+        var reply = GetMessageResponseB2C()
+        reply.success = false
+        reply.errCode = code.rawValue
+        reply.errMsg = text
+        reply.currOffset = -1
+        reply.minLimitTime = minLimitTime
+        reply.escFlowCtrl = false
+        reply.currDataDlt = -1
+        return reply
+    }
+}

@@ -1,0 +1,37 @@
+import TubeMQStorage
+import TubeMQWire
+
+extension BrokerTopic {
+    /// A topic from the master's settings string (blank fields already inherited from the broker default).
+    init(name: String, settings: BrokerTopicSettings) {
+        self.init(
+            name: name,
+            stores: max(1, settings.numTopicStores ?? 1),
+            partitionsPerStore: max(1, settings.numPartitions ?? 1),
+            acceptPublish: settings.acceptPublish ?? true,
+            acceptSubscribe: settings.acceptSubscribe ?? true,
+            maxMessageSize: Int(max(1, settings.maxMsgSizeInMB ?? 1)) << 20,
+            unflushThreshold: Int(settings.unflushThreshold ?? 1000),
+            unflushIntervalMillis: Int(settings.unflushInterval ?? 10_000),
+            unflushDataHold: Int(settings.unflushDataHold ?? 0),
+            retentionSeconds: settings.deletePolicy.flatMap(DeletePolicy.retentionSeconds) ?? 168 * 3600
+        )
+    }
+
+    /// The storage layout and policies for this topic.
+    func storageConfiguration(segmentBytes: Int64) -> TopicConfiguration {
+        TopicConfiguration(
+            storeCount: Int(stores),
+            partitionsPerStore: Int(partitionsPerStore),
+            segmentBytes: segmentBytes,
+            flush: FlushPolicy(
+                acknowledgement: .memory,
+                messageThreshold: max(1, unflushThreshold),
+                byteThreshold: unflushDataHold,
+                interval: .milliseconds(max(1, unflushIntervalMillis))
+            ),
+            retention: RetentionPolicy(maxAge: .seconds(retentionSeconds)),
+            maxMessageBytes: max(maxMessageSize, 1 << 20)
+        )
+    }
+}

@@ -1,0 +1,143 @@
+import Logging
+import NIOCore
+import TubeMQRPC
+import TubeMQWire
+
+/// The broker's session with the master: register (7), heartbeat (8) every period, close (9).
+///
+/// Topic configuration from the master's replies is handed to `apply`; stop-read / stop-write
+/// orders go to the catalog. Masters are tried in order; a standby or unreachable one is skipped.
+actor MasterLink {
+    private let configuration: BrokerConfiguration
+    private let client: RPCClient
+    private let catalog: TopicCatalog
+    private let apply: @Sendable (_ defaults: BrokerTopicSettings, _ topics: [(String, BrokerTopicSettings)], _ removed: [String]) async -> Void
+    private let logger: Logger
+
+    private var masterIndex = 0
+    private var registered = false
+    private var configVersion: Int64 = 0
+    private var checksum: Int32 = 0
+    private var defaults = BrokerTopicSettings()
+    private var topicStrings: [String] = []
+    private var reportConfig = false
+
+    init(
+        configuration: BrokerConfiguration,
+        client: RPCClient,
+        catalog: TopicCatalog,
+        logger: Logger,
+        apply: @escaping @Sendable (BrokerTopicSettings, [(String, BrokerTopicSettings)], [String]) async -> Void
+    ) {
+        self.configuration = configuration
+        self.client = client
+        self.catalog = catalog
+        self.logger = logger
+        self.apply = apply
+    }
+
+    private var master: (host: String, port: Int) { configuration.masterAddresses[masterIndex] }
+
+    /// One step: registers if needed, heartbeats otherwise. Failures are logged and retried on the next step.
+    func step(port: Int) async {
+        guard !configuration.masterAddresses.isEmpty else { return }
+        do throws(RPCError) {
+            if registered { try await heartbeat() } else { try await register(port: port) }
+        } catch {
+            if error.isStandby || error.code == .connectionFailed || error.code == .timeout {
+                masterIndex = (masterIndex + 1) % configuration.masterAddresses.count
+            }
+            registered = false
+            logger.warning("master link failed", metadata: ["tubemq.error": "\(error)"])
+        }
+    }
+
+    private func register(port: Int) async throws(RPCError) {
+        var request = RegisterRequestB2M()
+        request.clientID = "\(configuration.brokerID):\(configuration.host):\(port):\(configuration.version)"
+        request.brokerOnline = false
+        request.enableTls = false
+        request.readStatusRpt = 0
+        request.writeStatusRpt = 0
+        request.curBrokerConfID = configVersion
+        request.confCheckSumID = checksum
+        request.brokerDefaultConfInfo = ""
+        request.flowCheckID = -2
+        request.qryPriorityID = -2
+        request.tlsPort = 8124
+        var cluster = ClusterConfig()
+        cluster.configID = -2
+        request.clsConfig = cluster
+        let reply: RegisterResponseM2B = try await client.call(
+            .brokerRegister, request, host: master.host, port: master.port)
+        guard reply.success else {
+            throw RPCError(.badResponse, "master refused registration: \(reply.errCode) \(reply.errMsg)")
+        }
+        catalog.setServiceFlags(stopRead: reply.stopRead, stopWrite: reply.stopWrite)
+        if reply.takeConfInfo {
+            await take(
+                version: reply.curBrokerConfID, checksum: reply.confCheckSumID,
+                defaults: reply.brokerDefaultConfInfo, topics: reply.brokerTopicSetConfInfo, removed: [])
+        }
+        registered = true
+        reportConfig = true
+        logger.info("registered with master", metadata: ["tubemq.master": "\(master.host):\(master.port)"])
+    }
+
+    private func heartbeat() async throws(RPCError) {
+        var request = HeartRequestB2M()
+        request.brokerID = "\(configuration.brokerID)"
+        request.brokerOnline = true
+        request.readStatusRpt = 0
+        request.writeStatusRpt = 0
+        request.curBrokerConfID = configVersion
+        request.confCheckSumID = checksum
+        request.takeConfInfo = reportConfig
+        request.takeRemovedTopicInfo = false
+        if reportConfig {
+            request.brokerDefaultConfInfo = defaults.defaultString
+            request.brokerTopicSetConfInfo = topicStrings
+        }
+        request.flowCheckID = -2
+        request.qryPriorityID = -2
+        var cluster = ClusterConfig()
+        cluster.configID = -2
+        request.clsConfig = cluster
+        let reply: HeartResponseM2B = try await client.call(
+            .brokerHeartbeat, request, host: master.host, port: master.port)
+        guard reply.success else {
+            if reply.errCode == ErrorCode.heartbeatNoNode.rawValue { registered = false }
+            throw RPCError(.badResponse, "master refused heartbeat: \(reply.errCode) \(reply.errMsg)")
+        }
+        reportConfig = false
+        catalog.setServiceFlags(stopRead: reply.stopRead, stopWrite: reply.stopWrite)
+        let removed = reply.takeRemoveTopicInfo
+            ? reply.removeTopicConfInfo.compactMap { BrokerTopicSettings.parseTopic($0)?.topic } : []
+        if reply.takeConfInfo {
+            await take(
+                version: reply.curBrokerConfID, checksum: reply.confCheckSumID,
+                defaults: reply.brokerDefaultConfInfo, topics: reply.brokerTopicSetConfInfo, removed: removed)
+        } else if !removed.isEmpty {
+            await apply(defaults, [], removed)
+        }
+    }
+
+    private func take(version: Int64, checksum: Int32, defaults text: String, topics: [String], removed: [String]) async {
+        configVersion = version
+        self.checksum = checksum
+        defaults = BrokerTopicSettings(parsingDefault: text)
+        topicStrings = topics
+        let parsed = topics.compactMap { BrokerTopicSettings.parseTopic($0) }.map { ($0.topic, $0.settings) }
+        await apply(defaults, parsed, removed)
+    }
+
+    /// Tells the master the broker is leaving (method 9).
+    func close() async {
+        guard registered, !configuration.masterAddresses.isEmpty else { return }
+        var request = CloseRequestB2M()
+        request.brokerID = "\(configuration.brokerID)"
+        let _: CloseResponseM2B? = try? await client.call(
+            .brokerClose, request, host: master.host, port: master.port, timeout: .seconds(3))
+        registered = false
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import NIOCore
+
+/// One recorded frame from `../shared/vectors/*.jsonl`.
+struct VectorFrame: @unchecked Sendable, CustomStringConvertible {
+    // @unchecked: the JSON dictionaries are immutable after loading.
+    let file: String
+    let line: Int
+    let json: [String: Any]
+    let raw: String
+
+    var conn: Int { json["conn"] as? Int ?? -1 }
+    var peer: String { json["peer"] as? String ?? "" }
+    var isRequest: Bool { json["dir"] as? String == "request" }
+    var serial: UInt32 { UInt32(truncatingIfNeeded: json["serial"] as? Int ?? -1) }
+    var chunks: [Int] { json["chunks"] as? [Int] ?? [] }
+    var method: Int32? { (json["method"] as? Int).map { Int32($0) } }
+    var serviceType: Int32? { (json["service_type"] as? Int).map { Int32($0) } }
+    var protocolVersion: Int32? { (json["protocol_ver"] as? Int).map { Int32($0) } }
+    var flag: Int32? { (json["flag"] as? Int).map { Int32($0) } }
+    var timeout: Int64? { (json["timeout"] as? Int).map { Int64($0) } }
+    var status: String? { json["status"] as? String }
+    var messageName: String? { json["message"] as? String }
+    var fields: [String: Any] { json["fields"] as? [String: Any] ?? [:] }
+    var hasDecodeError: Bool { json["decode_error"] != nil }
+    var trailingHex: String? { json["trailing_hex"] as? String }
+
+    var frameBytes: [UInt8] { Self.bytes(hex: json["frame_hex"] as? String ?? "") }
+    var buffer: ByteBuffer { ByteBuffer(bytes: frameBytes) }
+
+    /// The `fields` object as proto3 JSON text for SwiftProtobuf: its raw text (so 64-bit values keep
+    /// every digit) with the hex of bytes fields turned into base64. `nil` for probe frames with special keys.
+    var fieldsJSON: String? {
+        guard let start = raw.range(of: "\"fields\":")?.upperBound else { return nil }
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var end = start
+        for index in raw[start...].indices {
+            let c = raw[index]
+            if inString {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+                continue
+            }
+            if c == "\"" { inString = true } else if c == "{" { depth += 1 } else if c == "}" {
+                depth -= 1
+                if depth == 0 {
+                    end = raw.index(after: index)
+                    break
+                }
+            }
+        }
+        var text = String(raw[start..<end])
+        guard !text.contains("\"__") else { return nil }
+        for key in ["data", "payLoadData"] {
+            while let range = text.range(of: "\"\(key)\":\"[0-9a-f]*\"", options: .regularExpression) {
+                let hex = text[range].dropFirst(key.count + 4).dropLast()
+                let base64 = Data(Self.bytes(hex: String(hex))).base64EncodedString()
+                text.replaceSubrange(range, with: "\"\(key)\":\"b64:\(base64)\"")
+            }
+            text = text.replacingOccurrences(of: "\"\(key)\":\"b64:", with: "\"\(key)\":\"")
+        }
+        return text
+    }
+
+    var description: String { "\(file):\(line) \(peer) \(isRequest ? "request" : "response") serial \(serial)" }
+
+    static func bytes(hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(hex.utf8.count / 2)
+        var iterator = hex.utf8.makeIterator()
+        while let high = iterator.next(), let low = iterator.next() {
+            out.append(nibble(high) << 4 | nibble(low))
+        }
+        return out
+    }
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8 {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        default: return c - UInt8(ascii: "A") + 10
+        }
+    }
+}
+
+/// The recorded vectors: `TUBEMQ_VECTORS`, or `shared/vectors` beside the repository.
+enum Vectors {
+    static let directory: URL = {
+        if let path = ProcessInfo.processInfo.environment["TUBEMQ_VECTORS"] { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/vectors")
+    }()
+
+    static let files: [String] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".jsonl") }.sorted()
+    }()
+
+    static func load(_ file: String) -> [VectorFrame] {
+        guard let text = try? String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8) else {
+            return []
+        }
+        var frames: [VectorFrame] = []
+        for (index, line) in text.split(separator: "\n").enumerated() {
+            guard let data = line.data(using: .utf8),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { continue }
+            frames.append(VectorFrame(file: file, line: index + 1, json: object, raw: String(line)))
+        }
+        return frames
+    }
+
+    static let all: [VectorFrame] = files.flatMap(load)
+}
