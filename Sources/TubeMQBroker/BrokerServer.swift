@@ -80,16 +80,17 @@ public final class BrokerServer: Sendable {
                 configuration: configuration, logger: log)
         }
         let port = rpc.localPort
-        let period = max(configuration.heartbeatPeriodMillis, 50)
+        let heartbeat = Duration.milliseconds(max(configuration.heartbeatPeriodMillis, 50))
+        let tick = min(heartbeat, .seconds(1))
         let housekeeping = Task {
-            var lastExpiry = ContinuousClock.now
+            var lastHeartbeat: ContinuousClock.Instant?
             while !Task.isCancelled {
-                await link.step(port: port)
-                if ContinuousClock.now - lastExpiry > .seconds(1) {
-                    _ = await registry.expire()
-                    lastExpiry = ContinuousClock.now
+                if lastHeartbeat.map({ ContinuousClock.now - $0 >= heartbeat }) ?? true {
+                    await link.step(port: port)
+                    lastHeartbeat = ContinuousClock.now
                 }
-                try? await Task.sleep(for: .milliseconds(period))
+                _ = await registry.expire()
+                try? await Task.sleep(for: tick)
             }
         }
         logger.info("broker started", metadata: ["tubemq.port": "\(port)"])

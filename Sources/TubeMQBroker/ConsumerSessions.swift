@@ -58,6 +58,11 @@ struct ConsumerSessions: Sendable {
     mutating func touch(_ key: Key, consumerID: String, now: Int64) -> Access {
         if let current = holdings[key] {
             if current.consumerID == consumerID {
+                guard now - current.lastSeen <= timeoutMillis else {
+                    // Timed out: the broker forgot it; it must register again.
+                    for held in partitions(of: consumerID, group: key.group) { holdings[held] = nil }
+                    return .unknownConsumer
+                }
                 holdings[key]?.lastSeen = now
                 return .held
             }
