@@ -1,0 +1,132 @@
+import Logging
+import TubeMQMasterState
+import TubeMQRPC
+import TubeMQWire
+
+/// Methods 7–9: brokers.
+///
+/// Recorded shapes (`broker-master.jsonl`): the register reply carries the service flags,
+/// `takeConfInfo = true`, `enableBrokerInfo` (all false), the configuration version, checksum and
+/// strings, `ssdStoreId`/`flowCheckId` -2, the cluster's `qryPriorityId`, both authorized infos and
+/// `clsConfig`. A heartbeat reply carries the flags, version and checksum, `needReportData = false`,
+/// `takeRemoveTopicInfo = true` (the list may be empty), and the strings only when the broker's
+/// version is stale (`takeConfInfo`).
+extension MasterService {
+    func registerBroker(_ request: RegisterRequestB2M, context: RPCCallContext) async throws -> RegisterResponseM2B {
+        let master = self.master
+        let held = request.hasClsConfig ? request.clsConfig : nil
+        let parsed = RequestParsing.brokerAddress(request.clientID)
+        return try await answering { () async throws(MasterError) -> RegisterResponseM2B in
+            guard let (id, host, port) = parsed else {
+                throw .badRequest("Illegal broker clientId \(request.clientID), expected brokerId:ip:port:version!")
+            }
+            let registration = BrokerRegistration(
+                id: id, host: host, port: port, enableTLS: request.enableTls, online: request.brokerOnline,
+                configVersion: request.curBrokerConfID)
+            let (reply, brokerContext) = try await master.registerBroker(registration)
+            let text = BrokerConfigText(reply)
+            var response = RegisterResponseM2B.ok()
+            response.stopRead = reply.stopRead
+            response.stopWrite = reply.stopWrite
+            response.takeConfInfo = true
+            response.enableBrokerInfo = Self.securityOff
+            response.curBrokerConfID = reply.configVersion
+            response.confCheckSumID = text.checksum
+            response.brokerDefaultConfInfo = text.defaults
+            response.brokerTopicSetConfInfo = text.topics
+            response.ssdStoreID = -2
+            response.flowCheckID = -2
+            response.qryPriorityID = brokerContext.qryPriorityID
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
+            response.brokerAuthorizedInfo = Self.brokerAuthorizedInfo(master.visitToken)
+            response.clsConfig = ReplyFormatting.clusterConfig(brokerContext.approved, held: held)
+            return response
+        } failure: { error in
+            context.logger.warning(
+                "broker registration refused",
+                metadata: ["tubemq.client": "\(request.clientID)", "tubemq.errMsg": "\(error.message)"])
+            var response = RegisterResponseM2B.failure(error)
+            response.stopRead = false
+            response.stopWrite = false
+            response.takeConfInfo = false
+            return response
+        }
+    }
+
+    func brokerHeartbeat(_ request: HeartRequestB2M, context: RPCCallContext) async throws -> HeartResponseM2B {
+        let master = self.master
+        let held = request.hasClsConfig ? request.clsConfig : nil
+        let id = RequestParsing.brokerID(request.brokerID)
+        let removed = request.takeRemovedTopicInfo ? RequestParsing.topicNames(request.removedTopicsInfo) : []
+        return try await answering { () async throws(MasterError) -> HeartResponseM2B in
+            guard let id else { throw .badRequest("Illegal brokerId \(request.brokerID)!") }
+            let heartbeat = BrokerHeartbeat(
+                id: id, online: request.brokerOnline, configVersion: request.curBrokerConfID, removedTopics: removed)
+            let (reply, brokerContext) = try await master.brokerHeartbeat(heartbeat)
+            let text = BrokerConfigText(reply)
+            var response = HeartResponseM2B.ok()
+            response.stopRead = reply.stopRead
+            response.stopWrite = reply.stopWrite
+            response.curBrokerConfID = reply.configVersion
+            response.confCheckSumID = text.checksum
+            response.needReportData = false
+            response.takeConfInfo = reply.takeConfig
+            response.takeRemoveTopicInfo = true
+            if reply.takeConfig {
+                response.brokerDefaultConfInfo = text.defaults
+                response.brokerTopicSetConfInfo = text.topics
+            }
+            response.removeTopicConfInfo = text.removedTopics
+            response.ssdStoreID = -2
+            response.flowCheckID = -2
+            response.qryPriorityID = brokerContext.qryPriorityID
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
+            response.brokerAuthorizedInfo = Self.brokerAuthorizedInfo(master.visitToken)
+            response.clsConfig = ReplyFormatting.clusterConfig(brokerContext.approved, held: held)
+            return response
+        } failure: { error in
+            context.logger.info(
+                "broker heartbeat refused",
+                metadata: ["tubemq.broker": "\(request.brokerID)", "tubemq.errMsg": "\(error.message)"])
+            var response = HeartResponseM2B.failure(error)
+            response.stopRead = false
+            response.stopWrite = false
+            response.curBrokerConfID = -2
+            response.confCheckSumID = -2
+            response.needReportData = true
+            response.takeConfInfo = false
+            response.takeRemoveTopicInfo = false
+            return response
+        }
+    }
+
+    func closeBroker(_ request: CloseRequestB2M, context: RPCCallContext) async throws -> CloseResponseM2B {
+        let master = self.master
+        let id = RequestParsing.brokerID(request.brokerID)
+        return try await answering { () async throws(MasterError) -> CloseResponseM2B in
+            guard let id else { throw .badRequest("Illegal brokerId \(request.brokerID)!") }
+            try await master.closeBroker(id: id)
+            return .ok()
+        } failure: {
+            .failure($0)
+        }
+    }
+
+    /// Authentication and authorisation are not implemented: every check is off.
+    static var securityOff: EnableBrokerFunInfo {
+        var info = EnableBrokerFunInfo()
+        info.enableConsumeAuthenticate = false
+        info.enableConsumeAuthorize = false
+        info.enableProduceAuthenticate = false
+        info.enableProduceAuthorize = false
+        info.enableVisitTokenCheck = false
+        return info
+    }
+
+    /// The visit tokens a broker accepts from clients (a comma-separated list; ours has one).
+    static func brokerAuthorizedInfo(_ token: Int64) -> MasterBrokerAuthorizedInfo {
+        var info = MasterBrokerAuthorizedInfo()
+        info.visitAuthorizedToken = String(token)
+        return info
+    }
+}

@@ -1,0 +1,121 @@
+import Logging
+import TubeMQCore
+import TubeMQMasterState
+import TubeMQRPC
+import TubeMQWire
+
+/// Methods 4–6: server-balanced consumers.
+///
+/// Recorded shapes: register and heartbeat replies carry `notAllocated`, the flow-control
+/// boilerplate (ids -2, rule texts " ", `ssdStoreId` -2, `qryPriorityId` -2) and `authorizedInfo`;
+/// a heartbeat reply carries at most one `event`, without `status`. Failed registers and heartbeats
+/// (411 and friends) carry only the three result fields, as does every close reply.
+extension MasterService {
+    func registerConsumer(_ request: RegisterRequestC2M, context: RPCCallContext) async throws -> RegisterResponseM2C {
+        let (held, malformed) = RequestParsing.partitions(request.subscribeInfo)
+        if !malformed.isEmpty {
+            context.logger.debug(
+                "ignored malformed subscribeInfo",
+                metadata: ["tubemq.client": "\(request.clientID)", "tubemq.entries": "\(malformed)"])
+        }
+        let registration = ConsumerRegistration(
+            clientID: request.clientID,
+            group: request.groupName,
+            hostName: request.hostName,
+            topics: Set(request.topicList),
+            filters: RequestParsing.filters(request.topicCondition),
+            held: held,
+            bound: Self.boundRequest(request))
+        let master = self.master
+        return try await answering { () async throws(MasterError) -> RegisterResponseM2C in
+            let reply = try await master.registerConsumer(registration)
+            var response = RegisterResponseM2C.ok()
+            response.notAllocated = reply.notAllocated
+            response.setFlowControlDefaults()
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
+            return response
+        } failure: { error in
+            context.logger.info(
+                "consumer registration refused",
+                metadata: [
+                    "tubemq.client": "\(request.clientID)", "tubemq.group": "\(request.groupName)",
+                    "tubemq.errCode": "\(error.code)", "tubemq.errMsg": "\(error.message)",
+                ])
+            return .failure(error)
+        }
+    }
+
+    func consumerHeartbeat(_ request: HeartRequestC2M, context: RPCCallContext) async throws -> HeartResponseM2C {
+        let heartbeat = ConsumerHeartbeat(
+            clientID: request.clientID,
+            group: request.groupName,
+            report: request.reportSubscribeInfo ? RequestParsing.partitions(request.subscribeInfo).partitions : nil,
+            ack: request.hasEvent ? ReplyFormatting.acknowledgement(request.event) : nil)
+        let master = self.master
+        return try await answering { () async throws(MasterError) -> HeartResponseM2C in
+            let reply = try await master.consumerHeartbeat(heartbeat)
+            var response = HeartResponseM2C.ok()
+            if let event = reply.event { response.event = ReplyFormatting.event(event) }
+            response.notAllocated = reply.notAllocated
+            response.setFlowControlDefaults()
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
+            return response
+        } failure: { error in
+            context.logger.debug(
+                "consumer heartbeat refused",
+                metadata: [
+                    "tubemq.client": "\(request.clientID)", "tubemq.group": "\(request.groupName)",
+                    "tubemq.errCode": "\(error.code)",
+                ])
+            return .failure(error)
+        }
+    }
+
+    func closeConsumer(_ request: CloseRequestC2M, context: RPCCallContext) async throws -> CloseResponseM2C {
+        let master = self.master
+        let (clientID, group) = (request.clientID, request.groupName)
+        return try await answering { () async throws(MasterError) -> CloseResponseM2C in
+            try await master.closeConsumer(clientID: clientID, group: group)
+            return .ok()
+        } failure: {
+            .failure($0)
+        }
+    }
+
+    /// The bound-consume part of a registration, when `requireBound` is set.
+    static func boundRequest(_ request: RegisterRequestC2M) -> BoundConsumeRequest? {
+        guard request.requireBound else { return nil }
+        return BoundConsumeRequest(
+            sessionKey: request.sessionKey,
+            sessionTime: request.sessionTime,
+            totalCount: request.totalCount,
+            requiredOffsets: RequestParsing.requiredOffsets(request.requiredPartition),
+            selectBig: request.hasSelectBig ? request.selectBig : true)
+    }
+}
+
+/// Consumer replies that carry the flow-control fields; flow control is not implemented, so they
+/// always carry the "no rules" values the recorded master sent.
+protocol FlowControlReply {
+    var defFlowCheckID: Int64 { get set }
+    var defFlowControlInfo: String { get set }
+    var groupFlowCheckID: Int64 { get set }
+    var groupFlowControlInfo: String { get set }
+    var ssdStoreID: Int64 { get set }
+    var qryPriorityID: Int32 { get set }
+}
+
+extension FlowControlReply {
+    /// Ids -2, rule texts of one blank, `ssdStoreId` -2, `qryPriorityId` -2.
+    mutating func setFlowControlDefaults() {
+        defFlowCheckID = -2
+        defFlowControlInfo = " "
+        groupFlowCheckID = -2
+        groupFlowControlInfo = " "
+        ssdStoreID = -2
+        qryPriorityID = -2
+    }
+}
+
+extension RegisterResponseM2C: FlowControlReply {}
+extension HeartResponseM2C: FlowControlReply {}

@@ -1,0 +1,70 @@
+import Logging
+import TubeMQMasterState
+import TubeMQRPC
+import TubeMQWire
+
+/// Methods 1–3: producers.
+///
+/// Recorded shapes: a register reply carries `brokerCheckSum`, `brokerInfos`, `authorizedInfo` and
+/// `appdConfig`; a heartbeat reply carries `topicInfos` (only heartbeats do), `brokerInfos` only
+/// when the producer's checksum is stale, `authorizedInfo` and `appdConfig`; a failed register or
+/// heartbeat carries the three result fields and `brokerCheckSum = -1`; a close reply only the
+/// result fields.
+extension MasterService {
+    func registerProducer(_ request: RegisterRequestP2M, context: RPCCallContext) async throws -> RegisterResponseM2P {
+        let registration = ProducerRegistration(
+            clientID: request.clientID, hostName: request.hostName, topics: request.topicList,
+            brokerChecksum: request.brokerCheckSum)
+        let held = request.hasAppdConfig ? request.appdConfig : nil
+        let master = self.master
+        return try await answering { () async throws(MasterError) -> RegisterResponseM2P in
+            let (reply, approved) = try await master.registerProducer(registration)
+            var response = RegisterResponseM2P.ok()
+            response.brokerCheckSum = reply.brokerChecksum
+            response.brokerInfos = ReplyFormatting.brokerInfos(reply.brokers)
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
+            response.appdConfig = ReplyFormatting.approvedConfig(approved, held: held)
+            return response
+        } failure: { error in
+            var response = RegisterResponseM2P.failure(error)
+            response.brokerCheckSum = -1
+            return response
+        }
+    }
+
+    func producerHeartbeat(_ request: HeartRequestP2M, context: RPCCallContext) async throws -> HeartResponseM2P {
+        let heartbeat = ProducerHeartbeat(
+            clientID: request.clientID, hostName: request.hostName, topics: request.topicList,
+            brokerChecksum: request.brokerCheckSum)
+        let held = request.hasAppdConfig ? request.appdConfig : nil
+        let master = self.master
+        return try await answering { () async throws(MasterError) -> HeartResponseM2P in
+            let (reply, approved) = try await master.producerHeartbeat(heartbeat)
+            var response = HeartResponseM2P.ok()
+            response.brokerCheckSum = reply.brokerChecksum
+            response.topicInfos = reply.topics.map(ReplyFormatting.topicInfo)
+            if let brokers = reply.brokers { response.brokerInfos = ReplyFormatting.brokerInfos(brokers) }
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
+            response.appdConfig = ReplyFormatting.approvedConfig(approved, held: held)
+            return response
+        } failure: { error in
+            context.logger.debug(
+                "producer heartbeat refused",
+                metadata: ["tubemq.client": "\(request.clientID)", "tubemq.errCode": "\(error.code)"])
+            var response = HeartResponseM2P.failure(error)
+            response.brokerCheckSum = -1
+            return response
+        }
+    }
+
+    func closeProducer(_ request: CloseRequestP2M, context: RPCCallContext) async throws -> CloseResponseM2P {
+        let master = self.master
+        let clientID = request.clientID
+        return try await answering { () async throws(MasterError) -> CloseResponseM2P in
+            try await master.closeProducer(clientID: clientID)
+            return .ok()
+        } failure: {
+            .failure($0)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+public import SwiftProtobuf
+public import TubeMQRPC
+import TubeMQMasterState
+public import TubeMQWire
+
+/// The master's RPC service (service type 1): methods 1–9 answered as the recorded Java master
+/// answers them, and the client-balance methods 20–22 answered with a clear "not supported" reply.
+///
+/// Failures of the state machine become normal replies with `success = false`, `errCode` and
+/// `errMsg`, every proto2-required field set. Only a stopped master answers with an exception, a
+/// `StandbyException`, so Java clients move on to another master.
+public struct MasterService: RPCService {
+    /// The master the calls go to.
+    public let master: Master
+
+    /// Creates the service for `master`.
+    public init(master: Master) {
+        self.master = master
+    }
+
+    /// The master service type only; broker methods get "No service 3 found on the server".
+    public var serviceTypes: Set<ServiceType> { [.master] }
+
+    /// Answers one call.
+    ///
+    /// - Throws: a `StandbyException` ``TubeMQWire/RemoteException`` when the master is stopped, and
+    ///   "Unsupported method ID" for a request type this service does not know (not reachable for
+    ///   requests the server accepted).
+    public func handle(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
+        switch call.request {
+        case let request as RegisterRequestP2M: return try await registerProducer(request, context: context)
+        case let request as HeartRequestP2M: return try await producerHeartbeat(request, context: context)
+        case let request as CloseRequestP2M: return try await closeProducer(request, context: context)
+        case let request as RegisterRequestC2M: return try await registerConsumer(request, context: context)
+        case let request as HeartRequestC2M: return try await consumerHeartbeat(request, context: context)
+        case let request as CloseRequestC2M: return try await closeConsumer(request, context: context)
+        case let request as RegisterRequestB2M: return try await registerBroker(request, context: context)
+        case let request as HeartRequestB2M: return try await brokerHeartbeat(request, context: context)
+        case let request as CloseRequestB2M: return try await closeBroker(request, context: context)
+        case is RegisterRequestC2MV2, is HeartRequestC2MV2, is GetPartMetaRequestC2M:
+            return ClientBalanceReplies.notSupported(call.method, context: context)
+        default:
+            throw RemoteException.unsupportedMethod(call.method.id)
+        }
+    }
+
+    /// Runs `body`; a stopped master becomes a `StandbyException`, any other ``MasterError`` the
+    /// failure reply built by `failure`.
+    func answering<Reply>(
+        _ body: () async throws(MasterError) -> Reply,
+        failure: (MasterError) -> Reply
+    ) async throws -> Reply {
+        do {
+            return try await body()
+        } catch {
+            if error.code == .stopped { throw RemoteException.standby(error.message) }
+            return failure(error)
+        }
+    }
+}
