@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "TubeMQStorage", targets: ["TubeMQStorage"]),
         .library(name: "TubeMQMasterState", targets: ["TubeMQMasterState"]),
         .library(name: "TubeMQConfig", targets: ["TubeMQConfig"]),
+        .library(name: "TubeMQMaster", targets: ["TubeMQMaster"]),
+        .library(name: "TubeMQBroker", targets: ["TubeMQBroker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -76,6 +78,26 @@ let package = Package(
             dependencies: ["TubeMQCore"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "TubeMQMaster",
+            dependencies: [
+                "TubeMQMasterState", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // MARK: broker
+        .target(
+            name: "TubeMQBroker",
+            dependencies: [
+                "TubeMQStorage", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // MARK: configuration files (master.ini / broker.ini)
         .target(name: "TubeMQConfig", swiftSettings: strictSettings),
         // MARK: tests
@@ -96,12 +118,36 @@ let package = Package(
         ),
         .testTarget(
             name: "TubeMQStorageTests",
-            dependencies: ["TubeMQStorage", "TubeMQCore"],
+            dependencies: [
+                "TubeMQStorage", "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "TubeMQMasterStateTests",
             dependencies: ["TubeMQMasterState", "TubeMQCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TubeMQMasterTests",
+            dependencies: [
+                "TubeMQMaster", "TubeMQMasterState", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TubeMQBrokerTests",
+            dependencies: [
+                "TubeMQBroker", "TubeMQStorage", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "TubeMQConfigTests", dependencies: ["TubeMQConfig"], swiftSettings: strictSettings),

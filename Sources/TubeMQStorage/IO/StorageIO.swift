@@ -1,0 +1,91 @@
+import Glibc
+import Logging
+
+/// The kernel interface used to write flushes to disk.
+public enum IOBackend: String, Sendable, Hashable, CaseIterable {
+    /// io_uring: a flush's data write, index write and `fdatasync`s go to the kernel as one chain
+    /// of linked submissions. Falls back to ``posix`` at run time when io_uring is unavailable.
+    case uring
+    /// `pwritev` then `fdatasync`, one system call at a time.
+    case posix
+}
+
+/// One write of a flush: `length` bytes from `bytes` to `fd` at `offset`.
+struct FlushWrite {
+    var fd: CInt
+    var bytes: UnsafeRawBufferPointer
+    var offset: Int64
+    var path: String
+}
+
+/// A file to `fdatasync` at the end of a flush.
+struct FlushSync {
+    var fd: CInt
+    var path: String
+}
+
+/// How the flusher gets a flush to disk: every write in order, then every sync.
+///
+/// Implementations block the calling thread; they are called on the ``IOThreadPool`` only.
+protocol StorageIO: Sendable {
+    /// The backend actually in use (``IOBackend/posix`` when io_uring was requested but unavailable).
+    var backend: IOBackend { get }
+
+    /// Performs `writes` in order, then `syncs`; returns once all are done.
+    ///
+    /// - Throws: ``StorageError`` with code ``StorageError/Code/writeFailed`` on the first failure.
+    func writeAndSync(_ writes: [FlushWrite], syncs: [FlushSync]) throws(StorageError)
+
+    /// Releases kernel resources (rings). Called once, when the store closes.
+    func shutdown()
+}
+
+/// Chooses a ``StorageIO`` for a requested backend.
+enum StorageIOFactory {
+    /// Set `TUBEMQ_DISABLE_IO_URING=1` to force the POSIX path, e.g. to compare or to work around
+    /// a kernel problem.
+    static let disableEnvironmentKey = "TUBEMQ_DISABLE_IO_URING"
+
+    static func make(
+        _ requested: IOBackend,
+        ringCount: Int,
+        logger: Logger,
+        probe: (Int) -> Result<URingIO, StorageError> = URingIO.make(ringCount:)
+    ) -> any StorageIO {
+        switch requested {
+        case .posix:
+            return PosixIO()
+        case .uring:
+            if let value = getenv(disableEnvironmentKey), String(cString: value) == "1" {
+                logger.notice("io_uring disabled by environment, using posix I/O")
+                return PosixIO()
+            }
+            switch probe(ringCount) {
+            case .success(let io):
+                return io
+            case .failure(let error):
+                logger.warning(
+                    "io_uring unavailable, falling back to posix I/O",
+                    metadata: ["tubemq.errno": "\(error.systemErrno ?? 0)"]
+                )
+                return PosixIO()
+            }
+        }
+    }
+}
+
+/// The plain path: `pwritev` for each write, then `fdatasync` for each file.
+struct PosixIO: StorageIO {
+    var backend: IOBackend { .posix }
+
+    func writeAndSync(_ writes: [FlushWrite], syncs: [FlushSync]) throws(StorageError) {
+        for write in writes {
+            try FileIO.write(write.fd, write.bytes, at: write.offset, path: write.path)
+        }
+        for sync in syncs {
+            try FileIO.dataSync(sync.fd, path: sync.path)
+        }
+    }
+
+    func shutdown() {}
+}

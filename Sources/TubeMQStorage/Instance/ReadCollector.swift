@@ -1,0 +1,79 @@
+import NIOCore
+
+/// The limits of one read that are left after the part already served.
+struct ReadLimits: Sendable {
+    let partitionID: Int32
+    let typeHashes: Set<Int32>?
+    var remainingCount: Int
+    var remainingBytes: Int
+    var remainingScan: Int
+    /// Whether a message was already taken (the byte budget may be exceeded only by the first).
+    var hasMessages: Bool
+
+    var isExhausted: Bool { remainingCount <= 0 || remainingScan <= 0 || (hasMessages && remainingBytes <= 0) }
+
+    func matches(partitionID: Int32, typeHash: Int32) -> Bool {
+        partitionID == self.partitionID && (typeHashes?.contains(typeHash) ?? true)
+    }
+
+    /// Whether a matching message with `payloadLength` bytes still fits.
+    func admits(payloadLength: Int) -> Bool { !hasMessages || payloadLength <= remainingBytes }
+
+    /// Ends the read: the next matching message did not fit the byte budget.
+    mutating func markFull() { remainingBytes = 0 }
+
+    mutating func take(payloadLength: Int) {
+        remainingCount -= 1
+        remainingBytes -= payloadLength
+        hasMessages = true
+    }
+}
+
+/// Accumulates the messages of one read across disk chunks and memory blocks.
+///
+/// Payloads served from memory are copied into one buffer and sliced at the end, so a read
+/// allocates per call, not per message.
+struct ReadCollector {
+    var limits: ReadLimits
+    private(set) var messages: [StoredMessage] = []
+    private var memoryPayloads: ByteBuffer?
+    private var memorySlices: [(message: Int, start: Int, length: Int)] = []
+    private static let placeholder = ByteBuffer()
+
+    init(limits: ReadLimits) {
+        self.limits = limits
+    }
+
+    mutating func append(contentsOf chunk: DiskReader.Chunk) {
+        messages.append(contentsOf: chunk.messages)
+        limits = chunk.limits
+    }
+
+    /// Copies a message from a memory block.
+    mutating func appendFromMemory(
+        offset: Int64, header: RecordLayout.Header, payload: UnsafeRawBufferPointer
+    ) {
+        if memoryPayloads == nil {
+            memoryPayloads = ByteBufferAllocator().buffer(capacity: max(payload.count, min(limits.remainingBytes, 1 << 20)))
+        }
+        let start = memoryPayloads?.writerIndex ?? 0
+        memoryPayloads?.writeBytes(payload)
+        memorySlices.append((messages.count, start, payload.count))
+        messages.append(StoredMessage(
+            offset: offset, partitionID: header.partitionID, messageID: header.messageID, flag: header.flag,
+            checksum: header.checksum, typeHash: header.typeHash, appendTime: header.appendTime,
+            payload: Self.placeholder
+        ))
+        limits.take(payloadLength: payload.count)
+    }
+
+    /// The messages, with memory payloads sliced out of their shared buffer.
+    mutating func finish() -> [StoredMessage] {
+        if let buffer = memoryPayloads {
+            for slice in memorySlices {
+                messages[slice.message].payload = buffer.getSlice(at: slice.start, length: slice.length) ?? Self.placeholder
+            }
+        }
+        return messages
+    }
+}

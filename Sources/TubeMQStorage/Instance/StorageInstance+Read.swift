@@ -1,0 +1,136 @@
+extension StorageInstance {
+    /// Reads messages of one partition from an offset.
+    ///
+    /// Data still in memory blocks is served from memory; older data is read from the segment
+    /// files on the I/O threads. Records that fail their integrity checks are skipped (and logged),
+    /// never returned. `nextOffset` advances past every entry examined, matching or not.
+    ///
+    /// - Throws: ``StorageError`` — ``StorageError/Code/offsetBelowMinimum`` when aging removed the
+    ///   offset, ``StorageError/Code/offsetAboveMaximum`` past the end (both carry the range),
+    ///   ``StorageError/Code/unknownPartition``, ``StorageError/Code/invalidArgument``,
+    ///   ``StorageError/Code/readFailed``, ``StorageError/Code/closed``.
+    public func read(_ request: ReadRequest) async throws(StorageError) -> ReadResult {
+        try ensureOpen()
+        guard holds(partitionID: request.partitionID) else {
+            throw StorageError(code: .unknownPartition, message: "partition \(request.partitionID) is not in store \(storeIndex) of \(topic)")
+        }
+        guard request.maxCount > 0, request.maxBytes >= 0, request.maxScanEntries > 0, request.offset >= 0 else {
+            throw StorageError(code: .invalidArgument, message: "read limits must be positive")
+        }
+        var entry = StorageOffset.entry(atOffset: request.offset)
+        try checkBounds(entry)
+        var collector = ReadCollector(limits: ReadLimits(
+            partitionID: request.partitionID, typeHashes: request.typeHashes, remainingCount: request.maxCount,
+            remainingBytes: request.maxBytes, remainingScan: request.maxScanEntries, hasMessages: false
+        ))
+        while entry < nextEntry && !collector.limits.isExhausted {
+            if entry < minEntry {
+                // Aging removed the rest while we were reading: return what we have.
+                if collector.messages.isEmpty { try checkBounds(entry) }
+                break
+            }
+            if entry < durableEntry {
+                entry = try await readFromDisk(entry, into: &collector)
+                try ensureOpen()
+            } else {
+                entry = readFromMemory(entry, into: &collector)
+            }
+        }
+        return ReadResult(
+            messages: collector.finish(), nextOffset: StorageOffset.offset(ofEntry: entry), range: offsetRange
+        )
+    }
+
+    private func checkBounds(_ entry: Int64) throws(StorageError) {
+        if entry < minEntry {
+            throw StorageError(
+                code: .offsetBelowMinimum,
+                message: "offset \(StorageOffset.offset(ofEntry: entry)) is below the minimum \(offsetRange.min) of \(topic)#\(storeIndex)",
+                offsets: offsetRange
+            )
+        }
+        if entry > nextEntry {
+            throw StorageError(
+                code: .offsetAboveMaximum,
+                message: "offset \(StorageOffset.offset(ofEntry: entry)) is above the maximum \(offsetRange.max) of \(topic)#\(storeIndex)",
+                offsets: offsetRange
+            )
+        }
+    }
+
+    /// Reads entries from `entry` within one segment on the I/O threads; returns where to continue.
+    private func readFromDisk(_ entry: Int64, into collector: inout ReadCollector) async throws(StorageError) -> Int64 {
+        guard let position = segmentPosition(containing: entry) else {
+            // A gap between segments (damage): continue at the next segment.
+            return segments.first(where: { $0.base > entry })?.base ?? durableEntry
+        }
+        let segment = segments[position]
+        guard entry < segment.durableEnd else {
+            return position + 1 < segments.count ? max(segments[position + 1].base, entry + 1) : durableEntry
+        }
+        let end = min(segment.durableEnd, durableEntry)
+        let plan = DiskReader.Plan(
+            dataPath: segment.dataPath(in: directory), indexPath: segment.indexPath(in: directory),
+            base: segment.base, from: entry, to: end, durableBytes: segment.durableBytes
+        )
+        let limits = collector.limits
+        let chunk = try await environment.pool.run { () throws(StorageError) in
+            try DiskReader.read(plan, limits: limits)
+        }
+        if chunk.corruptRecords > 0 {
+            logger.error(
+                "skipped corrupt records",
+                metadata: ["tubemq.count": "\(chunk.corruptRecords)", "tubemq.segment": "\(segment.base)"]
+            )
+        }
+        collector.append(contentsOf: chunk)
+        return chunk.nextEntry
+    }
+
+    /// Serves entries from the memory blocks, from `entry` to the end of its block; returns where
+    /// to continue.
+    private func readFromMemory(_ entry: Int64, into collector: inout ReadCollector) -> Int64 {
+        guard let block = memoryBlock(containing: entry) else { return nextEntry }
+        var current = entry
+        while current < block.endEntry && !collector.limits.isExhausted {
+            guard let index = block.indexEntry(current) else {
+                collector.limits.remainingScan -= 1
+                current += 1
+                continue
+            }
+            if collector.limits.matches(partitionID: index.partitionID, typeHash: index.typeHash),
+                let record = block.record(for: index)
+            {
+                guard collector.limits.admits(payloadLength: record.payload.count) else {
+                    collector.limits.markFull()
+                    break
+                }
+                collector.appendFromMemory(
+                    offset: StorageOffset.offset(ofEntry: current), header: record.header, payload: record.payload
+                )
+            }
+            collector.limits.remainingScan -= 1
+            current += 1
+        }
+        return current
+    }
+
+    /// The position in `segments` of the segment holding `entry`.
+    func segmentPosition(containing entry: Int64) -> Int? {
+        var low = 0
+        var high = segments.count
+        while low < high {
+            let mid = (low + high) / 2
+            if segments[mid].base <= entry { low = mid + 1 } else { high = mid }
+        }
+        return low == 0 ? nil : low - 1
+    }
+
+    /// The memory block (in flight, sealed or active) holding `entry`.
+    func memoryBlock(containing entry: Int64) -> MemoryBlock? {
+        if let inFlight, entry >= inFlight.firstEntry, entry < inFlight.endEntry { return inFlight }
+        for block in sealed where entry >= block.firstEntry && entry < block.endEntry { return block }
+        if entry >= active.firstEntry, entry < active.endEntry { return active }
+        return nil
+    }
+}

@@ -1,0 +1,191 @@
+import Logging
+import TubeMQCore
+
+/// One storage instance of a topic (TubeMQ's "topic store"): an actor owning a directory of
+/// segments — each a data file and an index file — and the memory blocks in front of them.
+///
+/// All partitions of the instance (`storeIndex * 10000 + 0..<n`) share one index, so they share
+/// one offset range. Appends land in the active memory block; a detached flusher task, created
+/// when the instance opens and joined when it closes, writes sealed blocks to disk on the shared
+/// I/O threads, so no disk I/O runs on this actor's executor.
+///
+/// Isolation: every method runs on the actor; methods that wait for disk I/O or durability
+/// suspend, and the instance re-checks its lifecycle state after each suspension.
+public actor StorageInstance {
+    enum State {
+        case open
+        case closing
+        case closed
+    }
+
+    /// The index of this instance within its topic.
+    public nonisolated let storeIndex: Int32
+    /// The topic name, for logs and errors.
+    public nonisolated let topic: String
+    /// The partition ids the instance holds.
+    public nonisolated let partitionIDs: [Int32]
+    nonisolated let directory: String
+    let configuration: TopicConfiguration
+    let environment: StorageEnvironment
+    var logger: Logger
+
+    var state = State.open
+    /// Segments in entry order; the last one receives appends.
+    var segments: [SegmentInfo]
+    /// The oldest readable entry.
+    var minEntry: Int64
+    /// The entry the next append gets.
+    var nextEntry: Int64
+    /// Entries below this are on disk and synced.
+    var durableEntry: Int64
+    /// Append time of the newest message; append times never go backwards.
+    var lastAppendTime: Int64
+
+    /// The block receiving appends.
+    var active = MemoryBlock()
+    /// Full or due blocks waiting for the flusher, oldest first.
+    var sealed: [MemoryBlock] = []
+    /// The block the flusher is writing (kept after a failed write, for the retry).
+    var inFlight: MemoryBlock?
+    /// A flushed block kept for reuse while traffic continues.
+    var spare: MemoryBlock?
+    /// Whether the active block must be flushed now (a threshold, the interval, or a `flush()` call).
+    var activeDue = false
+    /// The last write failure, kept until a retry succeeds and reported by appends meanwhile.
+    var writeError: StorageError?
+
+    var flusher: Task<Void, Never>?
+    var flusherWaiter: CheckedContinuation<Void, Never>?
+    var timer: Task<Void, Never>?
+    var durabilityWaiters: [DurabilityWaiter] = []
+    var spaceWaiters: [CheckedContinuation<Void, Never>] = []
+
+    struct DurabilityWaiter {
+        let entry: Int64
+        let continuation: CheckedContinuation<Result<Void, StorageError>, Never>
+    }
+
+    init(
+        topic: String,
+        storeIndex: Int32,
+        directory: String,
+        configuration: TopicConfiguration,
+        environment: StorageEnvironment,
+        recovered: InstanceRecovery.Outcome
+    ) {
+        self.topic = topic
+        self.storeIndex = storeIndex
+        self.directory = directory
+        self.configuration = configuration
+        self.environment = environment
+        partitionIDs = (0..<Int32(configuration.partitionsPerStore)).map {
+            PartitionID.make(storeIndex: storeIndex, index: $0)
+        }
+        var logger = environment.logger
+        logger[metadataKey: "tubemq.topic"] = "\(topic)"
+        logger[metadataKey: "tubemq.store"] = "\(storeIndex)"
+        self.logger = logger
+        segments = recovered.segments
+        minEntry = recovered.segments.first?.base ?? recovered.nextEntry
+        nextEntry = recovered.nextEntry
+        durableEntry = recovered.nextEntry
+        lastAppendTime = recovered.segments.last?.lastAppendTime ?? 0
+    }
+
+    /// Opens (recovering if needed) the instance in `directory` and starts its flusher.
+    static func open(
+        topic: String,
+        storeIndex: Int32,
+        directory: String,
+        configuration: TopicConfiguration,
+        environment: StorageEnvironment
+    ) async throws(StorageError) -> StorageInstance {
+        let recovered = try await environment.pool.run { () throws(StorageError) in
+            try InstanceRecovery.recover(directory: directory)
+        }
+        let instance = StorageInstance(
+            topic: topic, storeIndex: storeIndex, directory: directory, configuration: configuration,
+            environment: environment, recovered: recovered
+        )
+        await instance.start(recovered: recovered)
+        return instance
+    }
+
+    private func start(recovered: InstanceRecovery.Outcome) {
+        resetActive()
+        if recovered.truncatedBytes > 0 || recovered.rebuiltEntries > 0 || recovered.droppedEntries > 0 {
+            logger.warning(
+                "recovered storage instance",
+                metadata: [
+                    "tubemq.truncatedBytes": "\(recovered.truncatedBytes)",
+                    "tubemq.rebuiltEntries": "\(recovered.rebuiltEntries)",
+                    "tubemq.droppedEntries": "\(recovered.droppedEntries)",
+                ]
+            )
+        }
+        let environment = self.environment
+        flusher = Task.detached { [self] in
+            await Flusher.run(instance: self, environment: environment)
+        }
+    }
+
+    /// The offsets this instance can serve: `min` is the oldest retained entry, `max` the next
+    /// append's offset (including messages still in memory).
+    public var offsetRange: OffsetRange {
+        OffsetRange(min: StorageOffset.offset(ofEntry: minEntry), max: StorageOffset.offset(ofEntry: nextEntry))
+    }
+
+    /// The offset below which every message is on disk and synced.
+    public var durableOffset: Int64 { StorageOffset.offset(ofEntry: durableEntry) }
+
+    /// Whether `partitionID` belongs to this instance.
+    public nonisolated func holds(partitionID: Int32) -> Bool {
+        partitionID >= 0 && PartitionID.storeIndex(of: partitionID) == storeIndex
+            && PartitionID.index(of: partitionID) < Int32(configuration.partitionsPerStore)
+    }
+
+    /// Flushes everything appended, joins the flusher, and records a checkpoint for fast recovery.
+    ///
+    /// Appends and reads issued after `close()` began fail with ``StorageError/Code/closed``.
+    /// Closing twice is harmless.
+    ///
+    /// - Throws: the write error when data still in memory could not be written; the instance is
+    ///   closed regardless and that data is lost.
+    public func close() async throws(StorageError) {
+        guard state == .open else {
+            if state == .closing, let flusher { await flusher.value }
+            return
+        }
+        state = .closing
+        timer?.cancel()
+        timer = nil
+        flusher?.cancel()
+        signalFlusher()
+        await flusher?.value
+        flusher = nil
+        state = .closed
+        let lostEntries = nextEntry - durableEntry
+        let failure = writeError
+        let closedError = StorageError.closed("storage instance \(topic)#\(storeIndex)")
+        for waiter in durabilityWaiters { waiter.continuation.resume(returning: .failure(failure ?? closedError)) }
+        durabilityWaiters.removeAll()
+        resumeSpaceWaiters()
+        inFlight = nil
+        sealed.removeAll()
+        active = MemoryBlock()
+        spare = nil
+        if lostEntries > 0 {
+            logger.error("closed with unflushed messages", metadata: ["tubemq.lost": "\(lostEntries)"])
+            throw failure ?? StorageError(code: .writeFailed, message: "\(lostEntries) messages were not flushed")
+        }
+        if let tail = segments.last {
+            let checkpoint = Checkpoint(segmentBase: tail.base, entries: tail.durableEntries, bytes: tail.durableBytes)
+            let directory = self.directory
+            try await environment.pool.run { () throws(StorageError) in try checkpoint.store(directory: directory) }
+        }
+    }
+
+    func ensureOpen() throws(StorageError) {
+        guard state == .open else { throw .closed("storage instance \(topic)#\(storeIndex)") }
+    }
+}

@@ -1,0 +1,77 @@
+/// A failure of the storage engine: a machine-readable ``code``, a human-readable ``message``,
+/// and, where the failure came from the operating system, its `errno`.
+///
+/// Errors are values: compare ``code`` rather than the message text. Offset errors carry the
+/// instance's offset range so a caller can reset a consumer without a second call.
+public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// An extensible set of failure kinds.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        /// The code's stable name.
+        public var rawValue: String
+        /// Creates a code from its stable name.
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// The requested offset is below the instance's minimum: aging deleted that data.
+        public static let offsetBelowMinimum = Code(rawValue: "offsetBelowMinimum")
+        /// The requested offset is beyond the instance's maximum.
+        public static let offsetAboveMaximum = Code(rawValue: "offsetAboveMaximum")
+        /// The partition id does not belong to this topic or storage instance.
+        public static let unknownPartition = Code(rawValue: "unknownPartition")
+        /// No topic of that name is open.
+        public static let unknownTopic = Code(rawValue: "unknownTopic")
+        /// The topic is already open, or its name is not usable as a directory name.
+        public static let invalidTopic = Code(rawValue: "invalidTopic")
+        /// A configuration value is out of range.
+        public static let invalidConfiguration = Code(rawValue: "invalidConfiguration")
+        /// An argument is out of range (an empty batch, a negative budget).
+        public static let invalidArgument = Code(rawValue: "invalidArgument")
+        /// A message payload is larger than the configured maximum.
+        public static let messageTooLarge = Code(rawValue: "messageTooLarge")
+        /// The instance or store is closing or closed.
+        public static let closed = Code(rawValue: "closed")
+        /// Writing or syncing to disk failed; the error is kept and reported on later appends.
+        public static let writeFailed = Code(rawValue: "writeFailed")
+        /// Reading from disk failed.
+        public static let readFailed = Code(rawValue: "readFailed")
+        /// A file or directory could not be opened, created, renamed or removed.
+        public static let fileSystem = Code(rawValue: "fileSystem")
+        /// On-disk data failed its integrity checks and could not be repaired.
+        public static let corruptData = Code(rawValue: "corruptData")
+
+        public var description: String { rawValue }
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// A description for people; never contains message payloads.
+    public var message: String
+    /// The `errno` of the failed system call, when one failed.
+    public var systemErrno: Int32?
+    /// The instance's offset range at the time of the failure, for offset errors.
+    public var offsets: OffsetRange?
+
+    /// Creates an error.
+    public init(code: Code, message: String, systemErrno: Int32? = nil, offsets: OffsetRange? = nil) {
+        self.code = code
+        self.message = message
+        self.systemErrno = systemErrno
+        self.offsets = offsets
+    }
+
+    public var description: String {
+        var text = "StorageError(\(code)): \(message)"
+        if let systemErrno { text += " (errno \(systemErrno))" }
+        if let offsets { text += " [offsets \(offsets.min)..<\(offsets.max)]" }
+        return text
+    }
+}
+
+extension StorageError {
+    static func closed(_ what: String) -> StorageError {
+        StorageError(code: .closed, message: "\(what) is closed")
+    }
+
+    static func system(_ code: Code, _ operation: String, path: String, errno: Int32) -> StorageError {
+        StorageError(code: code, message: "\(operation) \(path) failed", systemErrno: errno)
+    }
+}

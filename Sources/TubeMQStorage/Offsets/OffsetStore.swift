@@ -1,0 +1,207 @@
+/// Consumer offsets per (group, topic, partition): the *committed* offset, durable across
+/// restarts, and the *tentative* offset of the batch a consumer holds but has not confirmed,
+/// which at-least-once delivery needs (it lives in memory only: after a restart, consumption
+/// resumes from the committed offset and the unconfirmed batch is delivered again).
+///
+/// Commits are appended to a log and synced before ``commit(group:topic:partitionID:offset:)``
+/// returns; concurrent commits share one sync. The log is compacted by atomic replacement once
+/// it holds many more records than keys.
+public actor OffsetStore {
+    /// What an offset belongs to.
+    public struct Key: Hashable, Sendable, CustomStringConvertible {
+        /// The consumer group.
+        public var group: String
+        /// The topic.
+        public var topic: String
+        /// The partition id.
+        public var partitionID: Int32
+
+        /// Creates a key.
+        public init(group: String, topic: String, partitionID: Int32) {
+            self.group = group
+            self.topic = topic
+            self.partitionID = partitionID
+        }
+
+        public var description: String { "\(group)/\(topic)/\(partitionID)" }
+    }
+
+    private let log: OffsetLog
+    private let environment: StorageEnvironment
+    private var committed: [Key: Int64]
+    private var tentative: [Key: Int64] = [:]
+    private var logRecords: Int
+    private var logSize: Int64
+    private var pending: [UInt8] = []
+    private var pendingSequence = 0
+    private var writtenSequence = 0
+    private var isWriting = false
+    private var waiters: [(sequence: Int, continuation: CheckedContinuation<Result<Void, StorageError>, Never>)] = []
+    private var isClosed = false
+
+    private init(log: OffsetLog, environment: StorageEnvironment, committed: [Key: Int64], records: Int, size: Int64) {
+        self.log = log
+        self.environment = environment
+        self.committed = committed
+        logRecords = records
+        logSize = size
+    }
+
+    static func open(directory: String, environment: StorageEnvironment) async throws(StorageError) -> OffsetStore {
+        let log = OffsetLog(directory: directory)
+        let loaded = try await environment.pool.run { () throws(StorageError) in try log.load() }
+        return OffsetStore(
+            log: log, environment: environment, committed: loaded.offsets, records: loaded.records, size: loaded.size
+        )
+    }
+
+    /// The committed offset of `key`, if any.
+    public func committedOffset(_ key: Key) -> Int64? { committed[key] }
+
+    /// The committed offset of a group's partition, if any.
+    public func committedOffset(group: String, topic: String, partitionID: Int32) -> Int64? {
+        committed[Key(group: group, topic: topic, partitionID: partitionID)]
+    }
+
+    /// Every committed offset of `group`.
+    public func committedOffsets(group: String) -> [Key: Int64] {
+        committed.filter { $0.key.group == group }
+    }
+
+    /// Records the committed offset of a group's partition durably.
+    ///
+    /// - Throws: ``StorageError/Code/writeFailed`` when the log cannot be written or synced (the
+    ///   new value stays visible in memory), ``StorageError/Code/closed``.
+    public func commit(group: String, topic: String, partitionID: Int32, offset: Int64) async throws(StorageError) {
+        try await commit([(Key(group: group, topic: topic, partitionID: partitionID), offset)])
+    }
+
+    /// Records several committed offsets durably with one sync.
+    ///
+    /// - Throws: see ``commit(group:topic:partitionID:offset:)``; negative offsets are rejected
+    ///   with ``StorageError/Code/invalidArgument``.
+    public func commit(_ offsets: [(key: Key, offset: Int64)]) async throws(StorageError) {
+        guard !isClosed else { throw .closed("offset store") }
+        guard offsets.allSatisfy({ $0.offset >= 0 }) else {
+            throw StorageError(code: .invalidArgument, message: "committed offsets must not be negative")
+        }
+        guard !offsets.isEmpty else { return }
+        for (key, offset) in offsets {
+            committed[key] = offset
+            OffsetLogRecord(key: key, offset: offset).encode(into: &pending)
+        }
+        try await persist(records: offsets.count)
+    }
+
+    /// Forgets the committed and tentative offsets of `group` (for every topic), durably.
+    public func removeGroup(_ group: String) async throws(StorageError) {
+        guard !isClosed else { throw .closed("offset store") }
+        let keys = committed.keys.filter { $0.group == group }
+        tentative = tentative.filter { $0.key.group != group }
+        guard !keys.isEmpty else { return }
+        for key in keys {
+            committed[key] = nil
+            OffsetLogRecord(key: key, offset: OffsetLogRecord.deleted).encode(into: &pending)
+        }
+        try await persist(records: keys.count)
+    }
+
+    /// Sets the tentative offset: where the partition's next read starts once the batch just
+    /// handed out is confirmed. In memory only.
+    public func setTentativeOffset(group: String, topic: String, partitionID: Int32, offset: Int64) {
+        tentative[Key(group: group, topic: topic, partitionID: partitionID)] = offset
+    }
+
+    /// The tentative offset, if a batch is outstanding.
+    public func tentativeOffset(group: String, topic: String, partitionID: Int32) -> Int64? {
+        tentative[Key(group: group, topic: topic, partitionID: partitionID)]
+    }
+
+    /// Drops the tentative offset, so the outstanding batch will be delivered again.
+    public func discardTentativeOffset(group: String, topic: String, partitionID: Int32) {
+        tentative[Key(group: group, topic: topic, partitionID: partitionID)] = nil
+    }
+
+    /// Commits the tentative offset durably and clears it; returns the committed offset (the
+    /// existing one when no batch was outstanding).
+    ///
+    /// - Throws: see ``commit(group:topic:partitionID:offset:)``.
+    @discardableResult
+    public func confirmTentativeOffset(group: String, topic: String, partitionID: Int32) async throws(StorageError) -> Int64? {
+        let key = Key(group: group, topic: topic, partitionID: partitionID)
+        guard let offset = tentative.removeValue(forKey: key) else { return committed[key] }
+        try await commit([(key, offset)])
+        return offset
+    }
+
+    /// Waits for pending writes and refuses further commits.
+    public func close() async {
+        guard !isClosed else { return }
+        isClosed = true
+        if isWriting || !pending.isEmpty {
+            _ = try? await persist(records: 0)
+        }
+    }
+
+    /// Group commit: the first caller writes everything pending (including what arrives while it
+    /// writes); the others wait for the write that covers their records.
+    private func persist(records: Int) async throws(StorageError) {
+        pendingSequence += 1
+        logRecords += records
+        let mine = pendingSequence
+        if isWriting {
+            let result = await withCheckedContinuation { waiters.append((mine, $0)) }
+            try result.get()
+            return
+        }
+        isWriting = true
+        defer { isWriting = false }
+        var failure: StorageError?
+        while !pending.isEmpty {
+            let bytes = pending
+            let covered = pendingSequence
+            pending.removeAll(keepingCapacity: true)
+            let log = self.log
+            let offset = logSize
+            do throws(StorageError) {
+                try await environment.pool.run { () throws(StorageError) in try log.append(bytes, at: offset) }
+                logSize += Int64(bytes.count)
+                writtenSequence = covered
+                resumeWaiters(upTo: covered, with: .success(()))
+            } catch {
+                failure = covered >= mine ? (failure ?? error) : failure
+                resumeWaiters(upTo: covered, with: .failure(error))
+            }
+        }
+        await compactIfNeeded()
+        if let failure { throw failure }
+    }
+
+    private func resumeWaiters(upTo sequence: Int, with result: Result<Void, StorageError>) {
+        var remaining: [(sequence: Int, continuation: CheckedContinuation<Result<Void, StorageError>, Never>)] = []
+        for waiter in waiters {
+            if waiter.sequence <= sequence {
+                waiter.continuation.resume(returning: result)
+            } else {
+                remaining.append(waiter)
+            }
+        }
+        waiters = remaining
+    }
+
+    /// Rewrites the log as a snapshot once it holds four times more records than keys. A failure
+    /// is logged and leaves the (still valid) uncompacted log in place.
+    private func compactIfNeeded() async {
+        guard logRecords > 1024, logRecords > 4 * committed.count else { return }
+        let snapshot = committed
+        let log = self.log
+        do throws(StorageError) {
+            let size = try await environment.pool.run { () throws(StorageError) in try log.compact(snapshot) }
+            // Records queued while compacting are in the snapshot too; appending them again is harmless.
+            logSize = size
+            logRecords = snapshot.count
+        } catch {
+            environment.logger.error("offset log compaction failed", metadata: ["tubemq.error": "\(error)"])
+        }
+    }
+}

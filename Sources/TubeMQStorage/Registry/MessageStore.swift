@@ -1,0 +1,274 @@
+public import Logging
+public import SystemPackage
+import Synchronization
+
+/// The broker's storage: every open topic, the shared I/O threads and backend, the consumer
+/// offset store, and the periodic retention sweep.
+///
+/// Lifecycle calls (`openTopic`, `closeTopic`, `close`) run on this actor; the hot path
+/// (``topic(_:)`` and the forwarding helpers) is `nonisolated` and goes straight to the topic's
+/// instances. Call ``close()`` on shutdown: it flushes every instance and joins every flusher.
+public actor MessageStore {
+    /// Store-wide settings.
+    public struct Configuration: Sendable {
+        /// The I/O backend for flushes; ``IOBackend/uring`` falls back to POSIX when unavailable.
+        public var io: IOBackend
+        /// Threads running blocking file I/O, shared by every instance.
+        public var ioThreads: Int
+        /// The clock for append times, flush intervals and retention.
+        public var clock: any StorageClock
+        /// How often retention runs by itself (`logClearupDurationMs`); `nil` to run it only on demand.
+        public var retentionInterval: Duration?
+
+        /// Creates a configuration.
+        public init(
+            io: IOBackend = .uring,
+            ioThreads: Int = 4,
+            clock: any StorageClock = SystemStorageClock(),
+            retentionInterval: Duration? = .seconds(180)
+        ) {
+            self.io = io
+            self.ioThreads = ioThreads
+            self.clock = clock
+            self.retentionInterval = retentionInterval
+        }
+    }
+
+    /// The root directory.
+    public nonisolated let directory: FilePath
+    /// The committed and tentative consumer offsets.
+    public nonisolated let offsets: OffsetStore
+    /// The I/O backend in use (after any fallback).
+    public nonisolated var ioBackend: IOBackend { environment.io.backend }
+
+    nonisolated let environment: StorageEnvironment
+    private nonisolated let topics = Mutex<[String: TopicStore]>([:])
+    private var opening: [String: Task<TopicStore, any Error>] = [:]
+    private var retentionTask: Task<Void, Never>?
+    private var isClosed = false
+
+    private init(directory: FilePath, environment: StorageEnvironment, offsets: OffsetStore) {
+        self.directory = directory
+        self.environment = environment
+        self.offsets = offsets
+    }
+
+    /// Opens the store in `directory`, creating it when missing, and starts the retention sweep.
+    ///
+    /// - Throws: ``StorageError/Code/fileSystem`` when the directory or offset log cannot be opened.
+    public static func open(
+        directory: FilePath,
+        configuration: Configuration = Configuration(),
+        logger: Logger
+    ) async throws(StorageError) -> MessageStore {
+        let io = StorageIOFactory.make(configuration.io, ringCount: configuration.ioThreads, logger: logger)
+        return try await open(directory: directory, configuration: configuration, io: io, logger: logger)
+    }
+
+    /// Opens the store with an explicit I/O implementation (tests inject faults this way).
+    static func open(
+        directory: FilePath,
+        configuration: Configuration,
+        io: any StorageIO,
+        logger: Logger
+    ) async throws(StorageError) -> MessageStore {
+        let environment = StorageEnvironment(
+            io: io, pool: IOThreadPool(threadCount: configuration.ioThreads), clock: configuration.clock, logger: logger
+        )
+        let root = directory.string
+        let offsets: OffsetStore
+        do throws(StorageError) {
+            try await environment.pool.run { () throws(StorageError) in
+                try FileIO.makeDirectories(root + "/topics")
+            }
+            offsets = try await OffsetStore.open(directory: root + "/offsets", environment: environment)
+        } catch {
+            environment.pool.shutdown()
+            io.shutdown()
+            throw error
+        }
+        let store = MessageStore(directory: directory, environment: environment, offsets: offsets)
+        if let interval = configuration.retentionInterval {
+            await store.startRetention(every: interval)
+        }
+        return store
+    }
+
+    private func startRetention(every interval: Duration) {
+        let clock = environment.clock
+        let milliseconds = interval.storageMilliseconds
+        retentionTask = Task { [weak self] in
+            while !Task.isCancelled {
+                do {
+                    try await clock.sleep(milliseconds: milliseconds)
+                } catch {
+                    return
+                }
+                guard let self else { return }
+                _ = await self.enforceRetention()
+            }
+        }
+    }
+
+    /// Opens `name` with `configuration`, recovering its instances, or returns it if already open
+    /// with the same configuration.
+    ///
+    /// - Throws: ``StorageError/Code/invalidTopic`` for a bad name or a different configuration of an
+    ///   open topic, ``StorageError/Code/invalidConfiguration``, ``StorageError/Code/closed``,
+    ///   and recovery failures.
+    public func openTopic(_ name: String, configuration: TopicConfiguration) async throws(StorageError) -> TopicStore {
+        guard !isClosed else { throw .closed("message store") }
+        try TopicName.validate(name)
+        try configuration.validate()
+        if let existing = topic(name) {
+            guard existing.configuration == configuration else {
+                throw StorageError(code: .invalidTopic, message: "topic \(name) is open with another configuration")
+            }
+            return existing
+        }
+        let task: Task<TopicStore, any Error>
+        if let pending = opening[name] {
+            task = pending
+        } else {
+            let directory = self.directory.string + "/topics/" + name
+            let environment = self.environment
+            task = Task {
+                try await Self.openInstances(name: name, directory: directory, configuration: configuration, environment: environment)
+            }
+            opening[name] = task
+        }
+        let result = await task.result
+        opening[name] = nil
+        switch result {
+        case .success(let store):
+            guard store.configuration == configuration else {
+                throw StorageError(code: .invalidTopic, message: "topic \(name) is open with another configuration")
+            }
+            if isClosed {
+                try? await store.close()
+                throw .closed("message store")
+            }
+            topics.withLock { $0[name] = store }
+            return store
+        case .failure(let error):
+            throw error as? StorageError ?? StorageError(code: .fileSystem, message: "opening topic \(name) failed: \(error)")
+        }
+    }
+
+    private static func openInstances(
+        name: String, directory: String, configuration: TopicConfiguration, environment: StorageEnvironment
+    ) async throws(StorageError) -> TopicStore {
+        var instances: [StorageInstance] = []
+        do throws(StorageError) {
+            for store in 0..<configuration.storeCount {
+                instances.append(try await StorageInstance.open(
+                    topic: name, storeIndex: Int32(store), directory: directory + "/" + String(store),
+                    configuration: configuration, environment: environment
+                ))
+            }
+        } catch {
+            for instance in instances { try? await instance.close() }
+            throw error
+        }
+        return TopicStore(name: name, configuration: configuration, instances: instances)
+    }
+
+    /// The open topic called `name`, if any. Safe to call from any context without a hop.
+    public nonisolated func topic(_ name: String) -> TopicStore? {
+        topics.withLock { $0[name] }
+    }
+
+    /// The names of the open topics.
+    public nonisolated var topicNames: [String] {
+        topics.withLock { Array($0.keys) }
+    }
+
+    /// Closes one topic: flushes it and joins its flushers.
+    ///
+    /// - Throws: ``StorageError/Code/unknownTopic``, or the write error of data that could not be flushed.
+    public func closeTopic(_ name: String) async throws(StorageError) {
+        guard let store = topics.withLock({ $0.removeValue(forKey: name) }) else {
+            throw StorageError(code: .unknownTopic, message: "topic \(name) is not open")
+        }
+        try await store.close()
+    }
+
+    /// Applies every topic's retention policy now; returns the number of segments deleted.
+    @discardableResult
+    public func enforceRetention() async -> Int {
+        var deleted = 0
+        for store in topics.withLock({ Array($0.values) }) {
+            do throws(StorageError) {
+                deleted += try await store.enforceRetention()
+            } catch {
+                if error.code != .closed {
+                    environment.logger.error("retention failed", metadata: ["tubemq.topic": "\(store.name)", "tubemq.error": "\(error)"])
+                }
+            }
+        }
+        return deleted
+    }
+
+    /// Closes every topic (flushing them and joining every flusher), the offset store, the I/O
+    /// threads and the backend. Later calls fail with ``StorageError/Code/closed``.
+    ///
+    /// - Throws: the first failure to flush remaining data; everything is closed regardless.
+    public func close() async throws(StorageError) {
+        guard !isClosed else { return }
+        isClosed = true
+        retentionTask?.cancel()
+        await retentionTask?.value
+        retentionTask = nil
+        for task in opening.values { _ = await task.result }
+        let stores = topics.withLock { topics in
+            defer { topics.removeAll() }
+            return Array(topics.values)
+        }
+        var failure: StorageError?
+        for store in stores {
+            do throws(StorageError) {
+                try await store.close()
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        await offsets.close()
+        environment.pool.shutdown()
+        environment.io.shutdown()
+        if let failure { throw failure }
+    }
+}
+
+extension MessageStore {
+    /// The open topic called `name`.
+    ///
+    /// - Throws: ``StorageError/Code/unknownTopic`` when it is not open.
+    public nonisolated func openedTopic(_ name: String) throws(StorageError) -> TopicStore {
+        guard let store = topic(name) else {
+            throw StorageError(code: .unknownTopic, message: "topic \(name) is not open")
+        }
+        return store
+    }
+
+    /// Appends a batch to `topic`; see ``TopicStore/append(_:)``.
+    public nonisolated func append(topic: String, _ batch: [AppendMessage]) async throws(StorageError) -> AppendResult {
+        try await openedTopic(topic).append(batch)
+    }
+
+    /// Reads from `topic`; see ``TopicStore/read(_:)``.
+    public nonisolated func read(topic: String, _ request: ReadRequest) async throws(StorageError) -> ReadResult {
+        try await openedTopic(topic).read(request)
+    }
+
+    /// The offset range of a partition's instance.
+    public nonisolated func offsetRange(topic: String, partitionID: Int32) async throws(StorageError) -> OffsetRange {
+        try await openedTopic(topic).offsetRange(partitionID: partitionID)
+    }
+
+    /// The first offset at or after `time` (ms since the epoch) in a partition's instance.
+    public nonisolated func offset(
+        topic: String, partitionID: Int32, atOrAfterTime time: Int64
+    ) async throws(StorageError) -> Int64 {
+        try await openedTopic(topic).offset(partitionID: partitionID, atOrAfterTime: time)
+    }
+}

@@ -1,0 +1,89 @@
+import Testing
+import TubeMQCore
+@testable import TubeMQStorage
+
+@Suite struct AgingTests {
+    @Test(arguments: StorageMode.all)
+    func deletesSegmentsOlderThanTheRetentionTime(mode: StorageMode) async throws {
+        try await TemporaryDirectory.with { directory in
+            let clock = ManualClock()
+            let store = try await mode.openStore(directory, clock: clock)
+            let retention = RetentionPolicy(maxAge: .seconds(3600), maxBytes: nil)
+            let configuration = mode.topic(partitions: 1, segmentBytes: 4096, retention: retention)
+            let topic = try await store.openTopic("aging", configuration: configuration)
+            // Old data: several segments.
+            _ = try await topic.append((0..<100).map { Fixture.message(id: $0, partition: 0) })
+            try await topic.flush()
+            let instance = try topic.instance(forPartition: 0)
+            let oldSegments = await instance.segmentCount
+            #expect(oldSegments > 2)
+            clock.advance(by: 2 * 3600 * 1000)
+            // New data: it keeps its segments.
+            _ = try await topic.append((100..<110).map { Fixture.message(id: $0, partition: 0) })
+            try await topic.flush()
+            #expect(await store.enforceRetention() > 0)
+            let range = try await topic.offsetRange(partitionID: 0)
+            #expect(range.min > 0)
+            #expect(range.min <= 100 * 28, "the newest data is kept")
+            #expect(range.max == 110 * 28)
+            do {
+                _ = try await topic.read(ReadRequest(partitionID: 0, offset: 0))
+                Issue.record("reading aged data should fail")
+            } catch let error as StorageError {
+                #expect(error.code == .offsetBelowMinimum)
+                #expect(error.offsets == range)
+            }
+            let remaining = try await Fixture.readAll(topic, partition: 0, from: range.min)
+            #expect(remaining.last?.messageID == 109)
+            #expect(remaining.first?.offset == range.min)
+            remaining.forEach { Fixture.verify($0, partition: 0) }
+            // The minimum survives a restart.
+            try await store.close()
+            let reopened = try await mode.openStore(directory, clock: clock)
+            let again = try await reopened.openTopic("aging", configuration: configuration)
+            #expect(try await again.offsetRange(partitionID: 0) == range)
+            try await reopened.close()
+        }
+    }
+
+    @Test(arguments: StorageMode.all)
+    func deletesTheOldestSegmentsBeyondTheSizeCap(mode: StorageMode) async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try await mode.openStore(directory)
+            let retention = RetentionPolicy(maxAge: nil, maxBytes: 20_000)
+            let configuration = mode.topic(partitions: 1, segmentBytes: 4096, retention: retention)
+            let topic = try await store.openTopic("capped", configuration: configuration)
+            _ = try await topic.append((0..<400).map { Fixture.message(id: $0, partition: 0) })
+            try await topic.flush()
+            let instance = try topic.instance(forPartition: 0)
+            #expect(await instance.diskBytes > 20_000)
+            let deleted = try await topic.enforceRetention()
+            #expect(deleted > 0)
+            #expect(await instance.diskBytes <= 20_000)
+            let range = try await topic.offsetRange(partitionID: 0)
+            await #expect(throws: StorageError.self) {
+                _ = try await topic.read(ReadRequest(partitionID: 0, offset: range.min - 28))
+            }
+            let remaining = try await Fixture.readAll(topic, partition: 0, from: range.min)
+            #expect(remaining.map(\.messageID) == Array(Int64(range.min / 28)..<400))
+            #expect(try await topic.enforceRetention() == 0, "a second pass has nothing left to delete")
+            try await store.close()
+        }
+    }
+
+    @Test func neverDeletesTheNewestSegment() async throws {
+        try await TemporaryDirectory.with { directory in
+            let clock = ManualClock()
+            let mode = StorageMode(io: .posix, acknowledgement: .memory)
+            let store = try await mode.openStore(directory, clock: clock)
+            let configuration = mode.topic(partitions: 1, retention: RetentionPolicy(maxAge: .seconds(1), maxBytes: 1))
+            let topic = try await store.openTopic("one", configuration: configuration)
+            _ = try await topic.append((0..<10).map { Fixture.message(id: $0, partition: 0) })
+            try await topic.flush()
+            clock.advance(by: 10_000)
+            #expect(try await topic.enforceRetention() == 0)
+            #expect(try await Fixture.readAll(topic, partition: 0).count == 10)
+            try await store.close()
+        }
+    }
+}
