@@ -137,6 +137,7 @@ let package = Package(
                 "TubeMQMaster", "TubeMQMasterState", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings
         ),
