@@ -30,8 +30,7 @@ enum ReplyComparison {
         if !extra.isEmpty { out.append("\(path): extra fields \(extra)") }
         for key in Set(recorded.keys).intersection(ours.keys).sorted() {
             let at = path.isEmpty ? key : "\(path).\(key)"
-            let left = recorded[key] as Any
-            let right = ours[key] as Any
+            guard let left = recorded[key], let right = ours[key] else { continue }
             if let left = left as? [String: Any], let right = right as? [String: Any] {
                 out += diff(left, right, path: at)
             } else if key == "brokerTopicSetConfInfo" || key == "removeTopicConfInfo" {

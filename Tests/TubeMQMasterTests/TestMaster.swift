@@ -51,12 +51,15 @@ final class TestMaster: Sendable {
         clock: ManualClock = ManualClock(),
         store: (any MetadataStore)? = nil
     ) async throws -> TestMaster {
-        let server = try await MasterServer.start(
-            configuration: configuration, clock: clock, store: store ?? MemoryMetadataStore(), logger: logger)
+        // Without a store and a data directory, a fresh in-memory store; with a data directory, the
+        // server opens its file store.
+        let store = store ?? (configuration.dataDirectory == nil ? MemoryMetadataStore() : nil)
+        let server = try await MasterServer.start(configuration: configuration, clock: clock, store: store, logger: logger)
         return TestMaster(server: server, clock: clock)
     }
 
     /// Runs `body` with a started master and always stops it.
+    @discardableResult
     static func with<T>(
         configuration: MasterServer.Configuration = recordedTimings,
         clock: ManualClock = ManualClock(),

@@ -1,0 +1,86 @@
+import Foundation
+import NIOCore
+import SwiftProtobuf
+import Testing
+import TubeMQMaster
+import TubeMQWire
+
+/// Requests the master cannot serve get the real server's exception or error replies through the
+/// full server, and the connection keeps working.
+@Suite struct BadRequestTests {
+    @Test func missingRequiredFieldGetsTheFatalReplyAndTheConnectionStaysUsable() async throws {
+        try await TestMaster.with { harness in
+            // RegisterRequestP2M with clientId and brokerCheckSum but no hostName.
+            var body = ByteBuffer()
+            body.writeBytes([0x0A, 0x01, 0x78, 0x18, 0x01])
+            let reply = try await harness.raw(method: 1, request: body, serviceType: .master)
+            guard case .exception(let exception) = reply else {
+                Issue.record("expected an exception, got \(reply)")
+                return
+            }
+            #expect(exception.status == .fatal)
+            #expect(exception.exceptionName == RemoteException.invalidProtobufName)
+            #expect(exception.message == "IPC server handle request error :Message missing required fields: hostName")
+
+            var register = RegisterRequestP2M()
+            register.clientID = "after-the-bad-one"
+            register.brokerCheckSum = -1
+            register.hostName = "127.0.0.1"
+            let ok: RegisterResponseM2P = try await harness.call(.producerRegister, register)
+            #expect(ok.success && ok.errMsg == "OK!")
+        }
+    }
+
+    @Test func methodZeroAndBrokerMethodsGetTheRecordedExceptions() async throws {
+        try await TestMaster.with { harness in
+            let zero = try await harness.raw(method: 0, request: nil, serviceType: .master, protocolVersion: 2)
+            #expect(zero == .exception(.unsupportedMethod(0)))
+            var message = SendMessageRequestP2B()
+            message.clientID = "x"
+            message.topicName = "t_probe"
+            message.partitionID = 0
+            message.data = Data([0x78])
+            message.flag = 0
+            message.checkSum = -1
+            message.sentAddr = 0
+            let bytes: [UInt8] = try message.serializedBytes()
+            let send = try await harness.raw(method: 13, request: ByteBuffer(bytes: bytes), serviceType: .brokerWrite)
+            #expect(send == .exception(.noService(3)))
+        }
+    }
+
+    @Test(arguments: [20, 21, 22] as [Int32])
+    func clientBalanceMethodsAnswerNotSupported(_ id: Int32) async throws {
+        try await TestMaster.with { harness in
+            let method = try #require(RPCMethod.withID(id))
+            switch id {
+            case 20:
+                var request = RegisterRequestC2MV2()
+                request.clientID = "c"
+                request.groupName = "g"
+                request.hostName = "h"
+                request.sourceCount = 0
+                request.nodeID = 0
+                let reply: RegisterResponseM2CV2 = try await harness.call(method, request)
+                #expect(reply.errCode == 500)
+                #expect(reply.errMsg.contains("not supported"))
+            case 21:
+                var request = HeartRequestC2MV2()
+                request.clientID = "c"
+                request.groupName = "g"
+                let reply: HeartResponseM2CV2 = try await harness.call(method, request)
+                #expect(reply.errCode == 500)
+                #expect(reply.errMsg.contains("not supported"))
+            default:
+                var request = GetPartMetaRequestC2M()
+                request.clientID = "c"
+                request.groupName = "g"
+                request.brokerConfigID = -2
+                request.topicMetaInfoID = -2
+                let reply: GetPartMetaResponseM2C = try await harness.call(method, request)
+                #expect(reply.errCode == 500)
+                #expect(reply.errMsg.contains("not supported"))
+            }
+        }
+    }
+}
