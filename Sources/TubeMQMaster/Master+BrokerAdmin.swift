@@ -25,7 +25,8 @@ extension Master {
     ///
     /// - Throws: ``TubeMQMasterState/MasterError`` 401 (no such broker), 407 (bad value), 501, 510.
     @discardableResult
-    public func updateBroker(id: Int32, _ patch: BrokerPatch, by user: String) async throws(MasterError) -> BrokerStatus {
+    public func updateBroker(id: Int32, _ patch: BrokerPatch, by user: String) async throws(MasterError) -> BrokerStatus
+    {
         try await administer { (state, now) throws(MasterError) in
             try state.updateBroker(id: id, patch, by: user, now: now)
         } result: { (state, _) throws(MasterError) in
@@ -89,7 +90,9 @@ extension Master {
     public func deleteBroker(id: Int32, by user: String) async throws(MasterError) {
         try await administer { (state, now) throws(MasterError) in
             try state.deleteBroker(id: id, by: user, now: now)
-        } result: { _, _ in () }
+        } result: { _, _ in
+            ()
+        }
     }
 
     /// Every broker with its run state, sorted by id (`admin_query_broker_configure`,

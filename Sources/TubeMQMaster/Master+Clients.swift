@@ -28,7 +28,9 @@ extension Master {
     }
 
     /// Method 1: registers a producer.
-    func registerProducer(_ request: ProducerRegistration) throws(MasterError) -> (ProducerRegisterReply, ApprovedConfig) {
+    func registerProducer(_ request: ProducerRegistration) throws(MasterError) -> (
+        ProducerRegisterReply, ApprovedConfig
+    ) {
         try checkRunning()
         let reply = state.registerProducer(request, now: clock.now())
         rearmTimer()
@@ -37,7 +39,8 @@ extension Master {
     }
 
     /// Method 2: a producer heartbeat.
-    func producerHeartbeat(_ request: ProducerHeartbeat) throws(MasterError) -> (ProducerHeartbeatReply, ApprovedConfig) {
+    func producerHeartbeat(_ request: ProducerHeartbeat) throws(MasterError) -> (ProducerHeartbeatReply, ApprovedConfig)
+    {
         try checkRunning()
         let reply = try state.producerHeartbeat(request, now: clock.now())
         rearmTimer()
@@ -73,7 +76,10 @@ extension Master {
         if let event = reply.event {
             logger.info(
                 "rebalance event delivered",
-                metadata: ["tubemq.client": "\(request.clientID)", "tubemq.group": "\(request.group)", "tubemq.event": "\(event)"])
+                metadata: [
+                    "tubemq.client": "\(request.clientID)", "tubemq.group": "\(request.group)",
+                    "tubemq.event": "\(event)",
+                ])
         }
         return reply
     }
@@ -96,7 +102,9 @@ extension Master {
     }
 
     /// Method 7: a broker process registers.
-    func registerBroker(_ request: BrokerRegistration) async throws(MasterError) -> (BrokerConfigReply, BrokerReplyContext) {
+    func registerBroker(_ request: BrokerRegistration) async throws(MasterError) -> (
+        BrokerConfigReply, BrokerReplyContext
+    ) {
         try checkRunning()
         let reply = try state.registerBroker(request, now: clock.now())
         let context = brokerReplyContext
@@ -109,7 +117,9 @@ extension Master {
     }
 
     /// Method 8: a broker heartbeat.
-    func brokerHeartbeat(_ request: BrokerHeartbeat) async throws(MasterError) -> (BrokerConfigReply, BrokerReplyContext) {
+    func brokerHeartbeat(_ request: BrokerHeartbeat) async throws(MasterError) -> (
+        BrokerConfigReply, BrokerReplyContext
+    ) {
         try checkRunning()
         let reply = try state.brokerHeartbeat(request, now: clock.now())
         let context = brokerReplyContext

@@ -53,7 +53,9 @@ extension Master {
     ///
     /// - Throws: ``TubeMQMasterState/MasterError`` 407 (value out of range), 501, 510.
     @discardableResult
-    public func updateClusterSettings(_ patch: ClusterSettingsPatch, by user: String) async throws(MasterError) -> ClusterSettings {
+    public func updateClusterSettings(_ patch: ClusterSettingsPatch, by user: String) async throws(MasterError)
+        -> ClusterSettings
+    {
         try await administer { (state, now) throws(MasterError) in
             try state.updateClusterSettings(patch, by: user, now: now)
         } result: { state, _ in

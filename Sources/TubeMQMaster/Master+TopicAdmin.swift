@@ -46,7 +46,9 @@ extension Master {
     /// - Throws: ``TubeMQMasterState/MasterError`` 401 (no such deployment), 406 (not in service),
     ///   501, 510.
     @discardableResult
-    public func deleteTopicDeployment(topic: String, brokerID: Int32, by user: String) async throws(MasterError) -> Topic {
+    public func deleteTopicDeployment(topic: String, brokerID: Int32, by user: String) async throws(MasterError)
+        -> Topic
+    {
         try await administer { (state, now) throws(MasterError) in
             try state.deleteTopicDeployment(topic: topic, brokerID: brokerID, by: user, now: now)
         } result: { (state, _) throws(MasterError) in
@@ -59,7 +61,9 @@ extension Master {
     /// - Throws: ``TubeMQMasterState/MasterError`` 401 (no such deployment), 406 (not soft-deleted),
     ///   501, 510.
     @discardableResult
-    public func restoreTopicDeployment(topic: String, brokerID: Int32, by user: String) async throws(MasterError) -> Topic {
+    public func restoreTopicDeployment(topic: String, brokerID: Int32, by user: String) async throws(MasterError)
+        -> Topic
+    {
         try await administer { (state, now) throws(MasterError) in
             try state.restoreTopicDeployment(topic: topic, brokerID: brokerID, by: user, now: now)
         } result: { (state, _) throws(MasterError) in
@@ -73,7 +77,9 @@ extension Master {
     /// - Throws: ``TubeMQMasterState/MasterError`` 401 (no such deployment), 406 (not soft-deleted),
     ///   501, 510.
     @discardableResult
-    public func removeTopicDeployment(topic: String, brokerID: Int32, by user: String) async throws(MasterError) -> Topic {
+    public func removeTopicDeployment(topic: String, brokerID: Int32, by user: String) async throws(MasterError)
+        -> Topic
+    {
         try await administer { (state, now) throws(MasterError) in
             try state.removeTopicDeployment(topic: topic, brokerID: brokerID, by: user, now: now)
         } result: { (state, _) throws(MasterError) in
@@ -105,7 +111,9 @@ extension Master {
     public func deleteTopicControl(topic: String, by user: String) async throws(MasterError) {
         try await administer { (state, now) throws(MasterError) in
             try state.deleteTopicControl(topic: topic, by: user, now: now)
-        } result: { _, _ in () }
+        } result: { _, _ in
+            ()
+        }
     }
 
     /// Every topic with its deployments, sorted by name (`admin_query_topic_info`).

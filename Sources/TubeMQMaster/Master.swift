@@ -49,7 +49,8 @@ public actor Master {
     ) async throws(MetadataStoreError) {
         let now = clock.now()
         let snapshot = try await store.load()
-        self.state = snapshot.map { MasterState(snapshot: $0, configuration: configuration, now: now) }
+        self.state =
+            snapshot.map { MasterState(snapshot: $0, configuration: configuration, now: now) }
             ?? MasterState(configuration: configuration, now: now)
         self.clock = clock
         self.store = store

@@ -7,7 +7,8 @@ import TubeMQRPC
 /// RPC on the configured address.
 ///
 /// ```swift
-/// let server = try await MasterServer.start(configuration: .init(port: 8715, dataDirectory: "/data/master"), logger: logger)
+/// let configuration = MasterServer.Configuration(port: 8715, dataDirectory: "/data/master")
+/// let server = try await MasterServer.start(configuration: configuration, logger: logger)
 /// // … the webapi calls server.master …
 /// await server.shutdown()
 /// ```

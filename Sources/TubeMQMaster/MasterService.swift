@@ -1,6 +1,6 @@
 public import SwiftProtobuf
-public import TubeMQRPC
 import TubeMQMasterState
+public import TubeMQRPC
 public import TubeMQWire
 
 /// The master's RPC service (service type 1): methods 1–9 answered as the recorded Java master

@@ -74,7 +74,8 @@ enum RequestParsing {
     /// bare names).
     static func topicNames(_ entries: [String]) -> [String] {
         entries.compactMap { entry in
-            let name = entry.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first
+            let name =
+                entry.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first
                 .map { $0.trimming(" ") } ?? ""
             return name.isEmpty ? nil : name
         }

@@ -23,10 +23,16 @@ import TubeMQWire
             let added = try await master.addBroker(BrokerSpec(host: "10.1.2.3"), by: "admin")
             #expect(added.config.id == 167_838_211, "an id derived from the address")
             #expect(added.config.manageStatus == .draft && added.runState == .unregistered)
-            #expect(await Self.code { try await master.addBroker(BrokerSpec(id: 167_838_211, host: "10.1.2.4"), by: "a") } == 402)
+            #expect(
+                await Self.code { try await master.addBroker(BrokerSpec(id: 167_838_211, host: "10.1.2.4"), by: "a") }
+                    == 402)
             #expect(await Self.code { try await master.addBroker(BrokerSpec(id: 5, host: "10.1.2"), by: "a") } == 400)
             #expect(await Self.code { try await master.updateBroker(id: 99, BrokerPatch(port: 9000), by: "a") } == 401)
-            #expect(await Self.code { try await master.setBrokerReadWrite(id: added.config.id, acceptPublish: false, acceptSubscribe: nil, by: "a") } == 405)
+            #expect(
+                await Self.code {
+                    try await master.setBrokerReadWrite(
+                        id: added.config.id, acceptPublish: false, acceptSubscribe: nil, by: "a")
+                } == 405)
 
             let online = try await master.onlineBroker(id: added.config.id, by: "admin")
             #expect(online.config.manageStatus == .online)
@@ -49,10 +55,11 @@ import TubeMQWire
             try await harness.setUpRecordedCluster(topics: [])
             #expect(await Self.code { try await master.addTopicDeployment(topic: "t_x", brokerID: 9, by: "a") } == 401)
             #expect(await Self.code { try await master.addTopicDeployment(topic: "9bad", brokerID: 1, by: "a") } == 400)
-            #expect(await Self.code {
-                try await master.addTopicDeployment(
-                    topic: "t_x", brokerID: 1, settings: TopicSettingsPatch(numPartitions: 0), by: "a")
-            } == 407)
+            #expect(
+                await Self.code {
+                    try await master.addTopicDeployment(
+                        topic: "t_x", brokerID: 1, settings: TopicSettingsPatch(numPartitions: 0), by: "a")
+                } == 407)
             let topic = try await master.addTopicDeployment(
                 topic: "t_x", brokerID: 1,
                 settings: TopicSettingsPatch(numPartitions: 3, unflushThreshold: 500, deletePolicy: "delete,24h"),
@@ -62,14 +69,17 @@ import TubeMQWire
             #expect(deployment.settings.unflushThreshold == 500)
             #expect(deployment.settings.deletePolicy == "delete,24h")
             #expect(await Self.code { try await master.addTopicDeployment(topic: "t_x", brokerID: 1, by: "a") } == 402)
-            #expect(await Self.code {
-                try await master.updateTopicDeployment(
-                    topic: "t_x", brokerID: 1, settings: TopicSettingsPatch(numPartitions: 2), by: "a")
-            } == 407)
+            #expect(
+                await Self.code {
+                    try await master.updateTopicDeployment(
+                        topic: "t_x", brokerID: 1, settings: TopicSettingsPatch(numPartitions: 2), by: "a")
+                } == 407)
             let grown = try await master.updateTopicDeployment(
-                topic: "t_x", brokerID: 1, settings: TopicSettingsPatch(numPartitions: 4, unflushInterval: 5_000), by: "admin")
+                topic: "t_x", brokerID: 1, settings: TopicSettingsPatch(numPartitions: 4, unflushInterval: 5_000),
+                by: "admin")
             #expect(grown.deployments.first?.settings.numPartitions == 4)
-            #expect(await Self.code { try await master.setTopicControl(topic: "t_x", maxMsgSizeInMB: 21, by: "a") } == 407)
+            #expect(
+                await Self.code { try await master.setTopicControl(topic: "t_x", maxMsgSizeInMB: 21, by: "a") } == 407)
             #expect(await Self.code { try await master.deleteTopicControl(topic: "t_x", by: "a") } == 404)
             #expect(await master.publishInfo(topic: "t_x")?.brokers.first?.numPartitions == 4)
         }
@@ -94,7 +104,8 @@ import TubeMQWire
             #expect(broker.takeConfInfo)
             #expect(broker.brokerTopicSetConfInfo.contains { $0.hasPrefix("t_new:") })
 
-            try await harness.master.setGroupConsume(group: "g_no", topic: "t_go", enabled: false, reason: "test", by: "admin")
+            try await harness.master.setGroupConsume(
+                group: "g_no", topic: "t_go", enabled: false, reason: "test", by: "admin")
             let refused: RegisterResponseM2C = try await harness.call(
                 .consumerRegister, TimerTests.consumerRegistration("c", group: "g_no", topic: "t_go"))
             #expect(!refused.success && refused.errCode == 450)
@@ -124,7 +135,8 @@ import TubeMQWire
             try await harness.setUpRecordedCluster(topics: ["t_go"])
             let _: RegisterResponseM2C = try await harness.call(
                 .consumerRegister, TimerTests.consumerRegistration("c1", group: "g1", topic: "t_go"))
-            let _: HeartResponseM2C = try await harness.call(.consumerHeartbeat, TimerTests.consumerHeartbeat("c1", group: "g1"))
+            let _: HeartResponseM2C = try await harness.call(
+                .consumerHeartbeat, TimerTests.consumerHeartbeat("c1", group: "g1"))
             await harness.advance(by: 5_000)
             let group = try #require(await harness.master.group(named: "g1"))
             #expect(group.topics == ["t_go"])

@@ -26,7 +26,8 @@ import TubeMQWire
             #expect(reply.brokerDefaultConfInfo == "2:true:true:1000:10000: :delete,168h:1:0:3:10:20000")
             #expect(reply.brokerTopicSetConfInfo.count == 1)
             #expect(reply.brokerTopicSetConfInfo.first?.hasPrefix("t_go:") == true)
-            #expect(reply.brokerTopicSetConfInfo.first?.split(separator: ":", omittingEmptySubsequences: false).count == 15)
+            #expect(
+                reply.brokerTopicSetConfInfo.first?.split(separator: ":", omittingEmptySubsequences: false).count == 15)
             #expect(reply.qryPriorityID == 301)
             #expect(reply.clsConfig.configID == -2)
             #expect(reply.hasClsConfig && !reply.clsConfig.hasMaxMsgSize)

@@ -122,7 +122,9 @@ struct MasterReplay {
                 return
             }
             learn(recorded: recordedReply, ours: ourReply)
-            mismatches += ReplyComparison.differences(recorded: recordedReply, ours: ourReply).map { "\(at) \(type): \($0)" }
+            mismatches += ReplyComparison.differences(recorded: recordedReply, ours: ourReply).map {
+                "\(at) \(type): \($0)"
+            }
         default:
             mismatches.append("\(at): recorded \(recorded), ours \(ours)")
         }

@@ -37,7 +37,9 @@ enum ReplyComparison {
                 out += compareTopicConfigs(left, right, path: at)
             } else if volatileKeys.contains(key) {
                 let text = "\(left)"
-                if text == "-1" || text == "-2", text != "\(right)" { out.append("\(at): \(text) expected, ours \(right)") }
+                if text == "-1" || text == "-2", text != "\(right)" {
+                    out.append("\(at): \(text) expected, ours \(right)")
+                }
             } else if "\(left)" != "\(right)" {
                 out.append("\(at): recorded \(left), ours \(right)")
             }

@@ -43,6 +43,9 @@ import TubeMQWire
 
         ours = Self.recorded
         ours.clearAuthorizedInfo()
-        #expect(ReplyComparison.differences(recorded: Self.recorded, ours: ours) == [": missing fields [\"authorizedInfo\"]"])
+        #expect(
+            ReplyComparison.differences(recorded: Self.recorded, ours: ours) == [
+                ": missing fields [\"authorizedInfo\"]"
+            ])
     }
 }

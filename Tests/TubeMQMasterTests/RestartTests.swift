@@ -35,7 +35,8 @@ import TubeMQWire
             #expect(await master.clusterSettings().qryPriorityID == 202)
 
             // The broker registers again and producers see the restored topics.
-            let registered: RegisterResponseM2B = try await harness.call(.brokerRegister, TestMaster.brokerRegistration())
+            let registered: RegisterResponseM2B = try await harness.call(
+                .brokerRegister, TestMaster.brokerRegistration())
             #expect(registered.success)
             #expect(registered.brokerTopicSetConfInfo.count == 2)
             let _: HeartResponseM2B = try await harness.call(

@@ -31,7 +31,8 @@ import TubeMQWire
         register.brokerCheckSum = -1
         register.hostName = "127.0.0.1"
         do {
-            let _: RegisterResponseM2P = try await client.call(.producerRegister, register, host: "127.0.0.1", port: port)
+            let _: RegisterResponseM2P = try await client.call(
+                .producerRegister, register, host: "127.0.0.1", port: port)
             Issue.record("the RPC server still answers")
         } catch {
             #expect(error.code == .connectionFailed)

@@ -54,7 +54,8 @@ final class TestMaster: Sendable {
         // Without a store and a data directory, a fresh in-memory store; with a data directory, the
         // server opens its file store.
         let store = store ?? (configuration.dataDirectory == nil ? MemoryMetadataStore() : nil)
-        let server = try await MasterServer.start(configuration: configuration, clock: clock, store: store, logger: logger)
+        let server = try await MasterServer.start(
+            configuration: configuration, clock: clock, store: store, logger: logger)
         return TestMaster(server: server, clock: clock)
     }
 
@@ -129,7 +130,8 @@ final class TestMaster: Sendable {
         try await configureRecordedCluster(topics: topics, partitions: partitions)
         let registered: RegisterResponseM2B = try await call(.brokerRegister, Self.brokerRegistration())
         let _: HeartResponseM2B = try await call(
-            .brokerHeartbeat, Self.brokerHeartbeat(confID: registered.curBrokerConfID, checksum: registered.confCheckSumID))
+            .brokerHeartbeat,
+            Self.brokerHeartbeat(confID: registered.curBrokerConfID, checksum: registered.confCheckSumID))
         return registered
     }
 
@@ -137,8 +139,9 @@ final class TestMaster: Sendable {
     /// does, without registering the broker.
     func configureRecordedCluster(topics: [String], partitions: [String: Int32] = [:]) async throws {
         try await master.addBroker(
-            BrokerSpec(id: 1, host: "127.0.0.1", port: 8123, manageStatus: .online,
-                       settings: TopicSettingsPatch(numPartitions: 2)),
+            BrokerSpec(
+                id: 1, host: "127.0.0.1", port: 8123, manageStatus: .online,
+                settings: TopicSettingsPatch(numPartitions: 2)),
             by: "test")
         for topic in topics {
             try await master.addTopicDeployment(

@@ -23,7 +23,9 @@ import TubeMQWire
         return request
     }
 
-    static func consumerHeartbeat(_ id: String, group: String, ack: EventProto? = nil, held: [String] = []) -> HeartRequestC2M {
+    static func consumerHeartbeat(_ id: String, group: String, ack: EventProto? = nil, held: [String] = [])
+        -> HeartRequestC2M
+    {
         var request = HeartRequestC2M()
         request.clientID = id
         request.groupName = group
@@ -65,7 +67,8 @@ import TubeMQWire
         do {
             let master = server.master
             try await master.addBroker(
-                BrokerSpec(id: 1, host: "127.0.0.1", manageStatus: .online, settings: TopicSettingsPatch(numPartitions: 2)),
+                BrokerSpec(
+                    id: 1, host: "127.0.0.1", manageStatus: .online, settings: TopicSettingsPatch(numPartitions: 2)),
                 by: "test")
             try await master.addTopicDeployment(topic: "t_rt", brokerID: 1, by: "test")
             let client = TubeMQRPCClientBox()
@@ -87,7 +90,8 @@ import TubeMQWire
             #expect(assigned.opType == 10)
             #expect(assigned.subscribeInfo.count == 2)
             let acked: HeartResponseM2C = try await client.call(
-                .consumerHeartbeat, Self.consumerHeartbeat("c1", group: "g_rt", ack: assigned, held: assigned.subscribeInfo),
+                .consumerHeartbeat,
+                Self.consumerHeartbeat("c1", group: "g_rt", ack: assigned, held: assigned.subscribeInfo),
                 port: server.port)
             #expect(acked.notAllocated == false)
             // Silence: the consumer expires after 400 ms and its group goes away.
