@@ -28,6 +28,8 @@ enum DiskReader {
     }
 
     static let gapTolerance: Int64 = 64 << 10
+    /// Index entries read per chunk, whatever the scan limit: bounds the buffer of one call.
+    static let maxEntriesPerChunk: Int64 = 16_384
 
     private struct Match {
         let entry: Int64
@@ -36,7 +38,7 @@ enum DiskReader {
 
     static func read(_ plan: Plan, limits: ReadLimits) throws(StorageError) -> Chunk {
         var limits = limits
-        let scanCount = Int(min(plan.to - plan.from, Int64(max(1, limits.remainingScan))))
+        let scanCount = Int(min(plan.to - plan.from, Int64(max(1, limits.remainingScan)), maxEntriesPerChunk))
         let indexFD = try FileIO.openForReading(plan.indexPath)
         defer { FileIO.close(indexFD) }
         let indexBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: scanCount * IndexEntry.size, alignment: 16)
