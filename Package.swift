@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "TubeMQConfig", targets: ["TubeMQConfig"]),
         .library(name: "TubeMQMaster", targets: ["TubeMQMaster"]),
         .library(name: "TubeMQBroker", targets: ["TubeMQBroker"]),
+        .library(name: "TubeMQClient", targets: ["TubeMQClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -98,6 +99,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // MARK: client library
+        .target(
+            name: "TubeMQClient",
+            dependencies: [
+                "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // MARK: configuration files (master.ini / broker.ini)
         .target(name: "TubeMQConfig", swiftSettings: strictSettings),
         // MARK: tests
@@ -148,6 +160,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TubeMQClientTests",
+            dependencies: [
+                "TubeMQClient", "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQStorage", "TubeMQRPC",
+                "TubeMQWire", "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strictSettings
         ),

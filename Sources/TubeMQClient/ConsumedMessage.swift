@@ -1,0 +1,59 @@
+public import TubeMQCore
+import TubeMQWire
+
+/// A message as a consumer receives it: the body and attributes the producer sent, with where it was read.
+public struct ConsumedMessage: Sendable, Hashable {
+    /// The partition the message was read from.
+    public var partition: Partition
+    /// The broker offset of the batch the message came in: reading the partition from here again
+    /// delivers this message again (offsets are opaque broker positions, not message counts).
+    public var offset: Int64
+    /// The id the broker gave the message.
+    public var messageID: Int64
+    /// The message: body and attributes.
+    public var message: Message
+
+    /// Creates a consumed message.
+    public init(partition: Partition, offset: Int64, messageID: Int64, message: Message) {
+        self.partition = partition
+        self.offset = offset
+        self.messageID = messageID
+        self.message = message
+    }
+
+    /// The topic.
+    public var topic: String { partition.topic }
+    /// The partition's key, `brokerId:topic:partitionId`, as bound-consume offsets are keyed.
+    public var partitionKey: String { partition.key }
+    /// The application data.
+    public var body: [UInt8] { message.body }
+    /// The attributes, in the order the producer wrote them (system keys `$msgType$`, `$msgTime$` included).
+    public var attributes: [(key: String, value: String)] { message.attributes }
+    /// The message type (`$msgType$`), if any.
+    public var messageType: String? { message.messageType }
+    /// The message time (`$msgTime$`) as the producer wrote it, if any.
+    public var messageTime: String? { message.messageTime }
+}
+
+extension ConsumedMessage {
+    /// Decodes the messages of a fetch reply, dropping those whose checksum does not match, as the Java,
+    /// C++ and Go consumers do. A payload whose attribute header is malformed is delivered whole as the body.
+    static func decode(_ transferred: [TransferedMessage], partition: Partition, offset: Int64) -> (
+        messages: [ConsumedMessage], dropped: Int
+    ) {
+        var messages: [ConsumedMessage] = []
+        messages.reserveCapacity(transferred.count)
+        var dropped = 0
+        for item in transferred {
+            let payload = item.payLoadData
+            let checksum = payload.withUnsafeBytes { CRC32.tubeChecksum($0) }
+            guard checksum == item.checkSum else {
+                dropped += 1
+                continue
+            }
+            let message = (try? Message(payload: payload, flag: item.flag)) ?? Message(body: Array(payload))
+            messages.append(ConsumedMessage(partition: partition, offset: offset, messageID: item.messageID, message: message))
+        }
+        return (messages, dropped)
+    }
+}

@@ -1,0 +1,113 @@
+/// Settings shared by ``PushConsumer`` and ``PullConsumer``.
+public enum Consumer {
+    /// Where a consumer group starts reading a partition it has never read (`readStatus` on the
+    /// first registration with the broker).
+    public enum StartPosition: Sendable, Hashable {
+        /// From the oldest message kept, or from the group's committed offset (`readStatus` 0).
+        case first
+        /// From the newest message, unless the group has a committed offset (`readStatus` 1; the Java default).
+        case latest
+        /// From the newest message, even when the group has a committed offset (`readStatus` 2).
+        case latestAlways
+
+        /// The `readStatus` sent on a partition's first registration.
+        var readStatus: Int32 {
+            switch self {
+            case .first: return 0
+            case .latest: return 1
+            case .latestAlways: return 2
+            }
+        }
+    }
+
+    /// How a consumer joins its group and reads.
+    public struct Configuration: Sendable {
+        /// The masters of the cluster, tried in order (the active one answers, standbys are skipped).
+        public var masters: [MasterAddress]
+        /// The consumer group.
+        public var group: String
+        /// The topics to consume, each with the message types (`$msgType$`) to keep; an empty set keeps every
+        /// message. Filtering happens on the broker.
+        public var topics: [String: Set<String>]
+        /// Where the group starts on partitions it has never read.
+        public var startPosition: StartPosition
+        /// Start at exact offsets ("bound consume"); `nil` for a normal consumer.
+        public var boundConsume: BoundConsume?
+        /// The period of heartbeats to the master and to brokers. Java's default is 13 s; the master forgets
+        /// a consumer silent for 30 s.
+        public var heartbeatPeriod: Duration
+        /// How long an RPC to a master or broker may take.
+        public var rpcTimeout: Duration
+        /// The shortest wait after the broker reports no new data (404), when it gives no hint of its own.
+        public var minimumFetchBackoff: Duration
+        /// The longest such wait; the wait doubles from the minimum up to this while partitions stay empty.
+        public var maximumFetchBackoff: Duration
+        /// How long a pulled batch may stay unconfirmed before it is given back for redelivery; also how
+        /// long a rebalance waits for a batch in the hands of the application before giving its partition up.
+        public var confirmTimeout: Duration
+        /// The client id to use; a Java-shaped one (`group_ip-pid-time-counter-kind-version`) when `nil`.
+        public var clientID: String?
+        /// The local address reported to the master; the first non-loopback IPv4 address when `nil`.
+        public var localAddress: String?
+
+        /// Creates a configuration consuming every message of `topics`.
+        public init(
+            masters: [MasterAddress],
+            group: String,
+            topics: [String],
+            startPosition: StartPosition = .latest,
+            heartbeatPeriod: Duration = .seconds(13),
+            rpcTimeout: Duration = .seconds(10)
+        ) {
+            self.masters = masters
+            self.group = group
+            self.topics = Dictionary(topics.map { ($0, []) }, uniquingKeysWith: { first, _ in first })
+            self.startPosition = startPosition
+            self.boundConsume = nil
+            self.heartbeatPeriod = heartbeatPeriod
+            self.rpcTimeout = rpcTimeout
+            self.minimumFetchBackoff = .milliseconds(200)
+            self.maximumFetchBackoff = .seconds(1)
+            self.confirmTimeout = .seconds(60)
+            self.clientID = nil
+            self.localAddress = nil
+        }
+
+        /// Keeps only messages of `types` on `topic` (adding the topic if needed); the broker filters by
+        /// the Java hash of each message's `$msgType$`.
+        public mutating func filter(_ topic: String, messageTypes types: Set<String>) {
+            topics[topic] = types
+        }
+    }
+
+    /// Exact start offsets for a group ("bound consume", `requireBound`), so a job can resume from offsets
+    /// it stored itself.
+    ///
+    /// Every consumer of the session sends the same ``sessionKey`` and ``consumerCount``; the master waits
+    /// until that many consumers have joined, assigns the partitions asked for, and each consumer starts
+    /// its partitions at the offsets given here. The offsets apply once per session: a consumer that joins
+    /// the same session later resumes from the group's committed offsets.
+    public struct BoundConsume: Sendable, Hashable {
+        /// Identifies one bound session; change it to apply offsets again.
+        public var sessionKey: String
+        /// How many consumers take part in the session.
+        public var consumerCount: Int
+        /// Start offsets by partition key (``ConsumedMessage/partitionKey``, `brokerId:topic:partitionId`).
+        public var offsets: [String: Int64]
+        /// When two consumers ask for one partition, whether the larger offset wins.
+        public var selectBig: Bool
+
+        /// Creates a bound-consume setting.
+        public init(sessionKey: String, consumerCount: Int = 1, offsets: [String: Int64], selectBig: Bool = true) {
+            self.sessionKey = sessionKey
+            self.consumerCount = consumerCount
+            self.offsets = offsets
+            self.selectBig = selectBig
+        }
+
+        /// The `requiredPartition` text: `brokerId:topic:partitionId=offset` entries joined by `,`.
+        var requiredPartitionText: String {
+            offsets.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        }
+    }
+}

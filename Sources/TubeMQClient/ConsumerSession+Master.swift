@@ -1,0 +1,188 @@
+import Logging
+import TubeMQCore
+import TubeMQWire
+
+/// Membership at the master: register (method 4), heartbeat (5) with rebalance events, close (6).
+///
+/// As the real clients do: an event from a heartbeat reply is applied (register or unregister the
+/// partitions at their brokers), then acknowledged with status DONE in the next heartbeat, which also
+/// reports every held partition (`reportSubscribeInfo = true`). That next heartbeat is sent as soon
+/// as the event is applied. A 411 (the master does not know the consumer, e.g. after a failover)
+/// leads to a new registration that names the partitions held.
+extension ConsumerSession {
+    /// Registers with the master.
+    ///
+    /// - Throws: ``ClientError`` `rejected` or `masterUnavailable`.
+    func registerWithMaster() async throws(ClientError) {
+        var request = RegisterRequestC2M()
+        request.clientID = clientID
+        request.groupName = configuration.group
+        request.hostName = host
+        request.topicList = configuration.topics.keys.sorted()
+        request.subscribeInfo = heldSubscribeInfo
+        request.topicCondition = configuration.topics.sorted { $0.key < $1.key }.compactMap { topic, types in
+            types.isEmpty ? nil : MetadataStrings.topicCondition(topic: topic, filters: types.sorted())
+        }
+        request.sessionTime = sessionTime
+        if let bound = configuration.boundConsume {
+            request.requireBound = true
+            request.sessionKey = bound.sessionKey
+            request.totalCount = Int32(clamping: bound.consumerCount)
+            request.requiredPartition = bound.requiredPartitionText
+            request.notAllocated = !groupAllocated
+            request.selectBig = bound.selectBig
+        } else {
+            request.requireBound = false
+        }
+        request.groupFlowCheckID = -2
+        request.defFlowCheckID = -2
+        request.qryPriorityID = -2
+        let reply: RegisterResponseM2C = try await master.call(.consumerRegister, request)
+        guard reply.success else {
+            throw .rejected("the master refused the consumer", code: reply.errCode, text: reply.errMsg)
+        }
+        registeredWithMaster = true
+        pendingAck = nil
+        if reply.hasNotAllocated && !reply.notAllocated { groupAllocated = true }
+        if reply.hasAuthorizedInfo { visitToken = reply.authorizedInfo.visitAuthorizedToken }
+        logger.debug("consumer registered", metadata: ["tubemq.master": "\(master.activeMaster.map { "\($0)" } ?? "-")"])
+    }
+
+    /// `consumerId@group#brokerId:host:port#topic:partitionId` for every held partition.
+    var heldSubscribeInfo: [String] {
+        heldPartitions.map {
+            MetadataStrings.subscribeInfo(Subscription(consumerID: clientID, group: configuration.group, partition: $0))
+        }
+    }
+
+    /// Starts the master and broker heartbeat loops.
+    func startLoops() {
+        let period = configuration.heartbeatPeriod
+        let wakeup = heartbeatNow
+        masterLoop = Task { [weak self] in
+            while !Task.isCancelled {
+                guard await self?.heartbeatMaster() != nil else { return }
+                await wakeup.wait(upTo: period)
+            }
+        }
+        brokerLoop = Task { [weak self] in
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: period) } catch { return }
+                guard await self?.heartbeatBrokers() != nil else { return }
+            }
+        }
+    }
+
+    /// One master heartbeat (registering first when needed); failures are logged and retried next time.
+    func heartbeatMaster() async {
+        guard lifecycle == .running, failure == nil else { return }
+        if !registeredWithMaster {
+            do {
+                try await registerWithMaster()
+            } catch {
+                if error.code == .rejected { fail(error) } else { logRetry("registration", error) }
+                return
+            }
+        }
+        let ack = pendingAck
+        var request = HeartRequestC2M()
+        request.clientID = clientID
+        request.groupName = configuration.group
+        if let ack {
+            request.event = ack
+            request.reportSubscribeInfo = true
+            request.subscribeInfo = heldSubscribeInfo
+        } else {
+            request.reportSubscribeInfo = false
+        }
+        request.defFlowCheckID = -2
+        request.groupFlowCheckID = -2
+        request.qryPriorityID = -2
+        let reply: HeartResponseM2C
+        do {
+            reply = try await master.call(.consumerHeartbeat, request)
+        } catch {
+            logRetry("heartbeat", error)
+            return
+        }
+        guard reply.success else {
+            if reply.errCode == ErrorCode.heartbeatNoNode.rawValue {
+                logger.info("the master does not know the consumer; registering again", metadata: ["tubemq.errMsg": "\(reply.errMsg)"])
+                registeredWithMaster = false
+                pendingAck = nil
+                heartbeatNow.signal()
+            } else {
+                logger.warning(
+                    "master refused the heartbeat", metadata: ["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)"])
+            }
+            return
+        }
+        if let ack, let pending = pendingAck, pending.rebalanceID == ack.rebalanceID, pending.opType == ack.opType {
+            pendingAck = nil
+        }
+        if reply.hasNotAllocated && !reply.notAllocated { groupAllocated = true }
+        if reply.hasAuthorizedInfo { visitToken = reply.authorizedInfo.visitAuthorizedToken }
+        if reply.hasEvent {
+            guard eventTask == nil, lifecycle == .running else {
+                logger.warning("rebalance event arrived while another is being applied", metadata: ["tubemq.event": "\(reply.event.rebalanceID)"])
+                return
+            }
+            let event = reply.event
+            eventTask = Task { await self.apply(event) }
+        }
+    }
+
+    /// Applies a rebalance event, then queues its acknowledgement for the next heartbeat (sent at once).
+    private func apply(_ event: EventProto) async {
+        let partitions = event.subscribeInfo.compactMap { MetadataStrings.parseSubscribeInfo($0)?.partition }
+        logger.debug(
+            "rebalance event",
+            metadata: ["tubemq.event": "\(event.rebalanceID)", "tubemq.type": "\(event.opType)", "tubemq.partitions": "\(partitions.count)"])
+        switch event.opType {
+        case EventType.connect, EventType.onlyConnect:
+            await connect(partitions)
+        case EventType.disconnect, EventType.onlyDisconnect:
+            await disconnect(partitions, grace: configuration.confirmTimeout)
+        default:
+            break  // REPORT, REFRESH, STOPREBALANCE: the acknowledgement reports what is held.
+        }
+        var ack = EventProto()
+        ack.rebalanceID = event.rebalanceID
+        ack.opType = event.opType
+        ack.status = EventType.statusDone
+        ack.subscribeInfo = event.subscribeInfo
+        eventTask = nil
+        guard lifecycle == .running else { return }
+        pendingAck = ack
+        heartbeatNow.signal()
+    }
+
+    /// Tells the master the consumer leaves (method 6).
+    func closeAtMaster() async {
+        var request = CloseRequestC2M()
+        request.clientID = clientID
+        request.groupName = configuration.group
+        do {
+            let reply: CloseResponseM2C = try await master.call(.consumerClose, request)
+            if !reply.success {
+                logger.info("master refused the close", metadata: ["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)"])
+            }
+        } catch {
+            logger.info("close did not reach the master", metadata: ["tubemq.error": "\(error)"])
+        }
+        registeredWithMaster = false
+    }
+
+    private func logRetry(_ what: String, _ error: ClientError) {
+        logger.warning("master \(what) failed; retrying", metadata: ["tubemq.error": "\(error)"])
+    }
+}
+
+/// Rebalance event types and statuses (`corebase/balance/EventType`, `EventStatus`).
+enum EventType {
+    static let connect: Int32 = 1
+    static let disconnect: Int32 = 2
+    static let onlyConnect: Int32 = 10
+    static let onlyDisconnect: Int32 = 20
+    static let statusDone: Int32 = 2
+}

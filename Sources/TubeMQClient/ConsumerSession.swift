@@ -1,0 +1,226 @@
+import Logging
+import Synchronization
+import TubeMQCore
+import TubeMQRPC
+import TubeMQWire
+
+/// The engine behind ``PushConsumer`` and ``PullConsumer``: group membership, held partitions and
+/// the queue of fetched batches.
+///
+/// Isolation: this actor owns the membership state (registration, pending event acknowledgement),
+/// the held partitions and the ready queue. Each held partition runs its own fetch task
+/// (``PartitionFetcher``) and hops here once per batch; heartbeats to the master and to brokers run
+/// in two loop tasks; a rebalance event is applied in its own task while heartbeats continue. Every
+/// task is owned: cancelled and awaited by ``shutdown()``.
+actor ConsumerSession {
+    /// Which public consumer drives the session (it shows in the client id and sets confirm timeouts).
+    enum Kind: String, Sendable {
+        case push = "Push"
+        case pull = "Pull"
+    }
+
+    enum Lifecycle {
+        case starting, running, closing, closed
+    }
+
+    struct Held {
+        var handle: PartitionHandle
+        var fetch: Task<Int32, Never>
+    }
+
+    nonisolated let configuration: Consumer.Configuration
+    nonisolated let kind: Kind
+    nonisolated let clientID: String
+    nonisolated let host: String
+    nonisolated let rpc: RPCClient
+    nonisolated let master: MasterConnection
+    nonisolated let logger: Logger
+    /// Cuts the master heartbeat wait short (to acknowledge an event, or register again at once).
+    nonisolated let heartbeatNow = Wakeup()
+    /// When the session started, in ms (`sessionTime`).
+    nonisolated let sessionTime: Int64
+
+    var lifecycle = Lifecycle.starting
+    var failure: ClientError?
+    var held: [String: Held] = [:]
+    var ready: [ReadyBatch] = []
+    private var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var nextWaiterID = 0
+    private nonisolated let activeIterations = Mutex(0)
+    private var closing: Task<Void, Never>?
+
+    // Membership (see ConsumerSession+Master.swift).
+    var registeredWithMaster = false
+    var visitToken: Int64?
+    var pendingAck: EventProto?
+    var eventTask: Task<Void, Never>?
+    var groupAllocated = false
+    var masterLoop: Task<Void, Never>?
+    var brokerLoop: Task<Void, Never>?
+
+    // Partitions (see ConsumerSession+Partitions.swift).
+    var registeredBefore: Set<String> = []
+    var boundOffsetsApplied: Set<String> = []
+
+    init(configuration: Consumer.Configuration, kind: Kind, logger: Logger) {
+        let host = configuration.localAddress ?? ClientIdentity.localIPv4
+        let clientID =
+            configuration.clientID ?? ClientIdentity.consumerID(group: configuration.group, host: host, kind: kind.rawValue)
+        var logger = logger
+        logger[metadataKey: "tubemq.client"] = "\(clientID)"
+        logger[metadataKey: "tubemq.group"] = "\(configuration.group)"
+        let rpc = RPCClient(configuration: RPCClient.Configuration(defaultTimeout: configuration.rpcTimeout.timeAmount))
+        self.configuration = configuration
+        self.kind = kind
+        self.clientID = clientID
+        self.host = host
+        self.rpc = rpc
+        self.master = MasterConnection(
+            addresses: configuration.masters, rpc: rpc, timeout: configuration.rpcTimeout.timeAmount, logger: logger)
+        self.logger = logger
+        self.sessionTime = ClientIdentity.millisecondsNow()
+    }
+
+    /// Registers with the master and starts the heartbeat loops.
+    ///
+    /// - Throws: ``ClientError`` `invalidArgument` for a bad configuration, `masterUnavailable`, or
+    ///   `rejected` when the master refuses the consumer (unknown topic, forbidden or inconsistent group).
+    func start() async throws(ClientError) {
+        try Self.validate(configuration)
+        do {
+            try await registerWithMaster()
+        } catch {
+            lifecycle = .closed
+            await rpc.shutdown()
+            throw error
+        }
+        lifecycle = .running
+        startLoops()
+    }
+
+    private static func validate(_ configuration: Consumer.Configuration) throws(ClientError) {
+        guard !configuration.masters.isEmpty else { throw ClientError(.invalidArgument, "no master address given") }
+        guard !configuration.group.isEmpty else { throw ClientError(.invalidArgument, "the group name is empty") }
+        guard !configuration.topics.isEmpty, !configuration.topics.keys.contains(where: \.isEmpty) else {
+            throw ClientError(.invalidArgument, "no topic, or an empty topic name, to consume")
+        }
+        if let bound = configuration.boundConsume {
+            guard !bound.sessionKey.isEmpty, bound.consumerCount > 0 else {
+                throw ClientError(.invalidArgument, "bound consume needs a session key and a positive consumer count")
+            }
+        }
+    }
+
+    // MARK: Delivery
+
+    /// The next fetched batch, waiting for one; `nil` once the session is closing.
+    ///
+    /// - Throws: the session's fatal ``ClientError``, or `CancellationError` when the caller is cancelled.
+    func nextBatch() async throws -> ReadyBatch? {
+        while true {
+            if let failure { throw failure }
+            guard lifecycle == .running else { return nil }
+            if !ready.isEmpty { return ready.removeFirst() }
+            try await waitForChange()
+        }
+    }
+
+    /// Queues a batch from a fetch loop; `false` when its partition is being given up or the session closes.
+    func deliver(_ batch: ReadyBatch) -> Bool {
+        guard lifecycle == .running, held[batch.handle.partition.key]?.handle === batch.handle,
+            !batch.handle.isStopping
+        else { return false }
+        ready.append(batch)
+        if !waiters.isEmpty { waiters.removeFirst().continuation.resume() }
+        return true
+    }
+
+    /// Takes the queued (not yet handed out) batches of `handle` back and releases them.
+    func withdrawQueued(_ handle: PartitionHandle) {
+        let withdrawn = ready.filter { $0.handle === handle }
+        ready.removeAll { $0.handle === handle }
+        for batch in withdrawn { batch.release() }
+    }
+
+    private func waitForChange() async throws {
+        let id = nextWaiterID
+        nextWaiterID += 1
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                if Task.isCancelled {
+                    continuation.resume(throwing: CancellationError())
+                } else {
+                    waiters.append((id, continuation))
+                }
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+    }
+
+    private func cancelWaiter(_ id: Int) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: index).continuation.resume(throwing: CancellationError())
+    }
+
+    private func wakeAllWaiters() {
+        let all = waiters
+        waiters.removeAll()
+        for waiter in all { waiter.continuation.resume() }
+    }
+
+    /// Ends the session with a fatal error: waiting iterations throw it.
+    func fail(_ error: ClientError) {
+        guard failure == nil else { return }
+        failure = error
+        logger.error("consumer failed", metadata: ["tubemq.error": "\(error)"])
+        wakeAllWaiters()
+    }
+
+    // MARK: Iterations and shutdown
+
+    /// An iteration over the consumer began.
+    nonisolated func iterationStarted() { activeIterations.withLock { $0 += 1 } }
+
+    /// An iteration ended (its iterator went away); the last one to end closes the session.
+    nonisolated func iterationEnded() {
+        let last = activeIterations.withLock { count -> Bool in
+            count -= 1
+            return count <= 0
+        }
+        if last { Task { await self.shutdown() } }
+    }
+
+    /// The partitions held now, sorted by key.
+    var heldPartitions: [Partition] { held.values.map(\.handle.partition).sorted { $0.key < $1.key } }
+
+    /// Leaves the group: stops heartbeats, gives up every partition (unregister, method 15 op 32, with
+    /// readStatus 0 only where the last batch was confirmed), tells the master (method 6), and closes
+    /// the connections. Returns when all of that is done; safe to call more than once.
+    func shutdown() async {
+        if let closing {
+            await closing.value
+            return
+        }
+        let task = Task { await self.close() }
+        closing = task
+        await task.value
+    }
+
+    private func close() async {
+        let wasRunning = lifecycle == .running
+        lifecycle = .closing
+        wakeAllWaiters()
+        masterLoop?.cancel()
+        brokerLoop?.cancel()
+        eventTask?.cancel()
+        await masterLoop?.value
+        await brokerLoop?.value
+        await eventTask?.value
+        await disconnect(heldPartitions, grace: nil)
+        if wasRunning && registeredWithMaster { await closeAtMaster() }
+        await rpc.shutdown()
+        lifecycle = .closed
+        logger.debug("consumer closed")
+    }
+}

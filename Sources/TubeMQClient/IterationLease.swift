@@ -1,0 +1,66 @@
+/// One iteration over a consumer: the batch being worked through and the session it came from.
+///
+/// Owned by a single iterator (so not `Sendable`). When the iterator goes away — the loop ended,
+/// threw, or was broken out of — a batch not worked through is released for redelivery and the
+/// session is told; the last iteration to end closes the consumer.
+final class IterationLease {
+    let session: ConsumerSession
+    private(set) var current: ReadyBatch?
+    private var index = 0
+
+    init(session: ConsumerSession) {
+        self.session = session
+        session.iterationStarted()
+    }
+
+    deinit {
+        current?.release()
+        session.iterationEnded()
+    }
+
+    /// The next message, confirming each batch once all its messages were handed out and asked past.
+    func nextMessage() async throws -> ConsumedMessage? {
+        if let batch = current {
+            if index < batch.messages.count {
+                index += 1
+                return batch.messages[index - 1]
+            }
+            batch.confirm()
+            current = nil
+        }
+        guard let batch = try await nextBatch() else { return nil }
+        current = batch
+        index = 1
+        return batch.messages[0]
+    }
+
+    /// The next batch as a whole, confirming the previous one.
+    func nextWholeBatch() async throws -> [ConsumedMessage]? {
+        current?.confirm()
+        current = nil
+        guard let batch = try await nextBatch() else { return nil }
+        current = batch
+        index = batch.messages.count
+        return batch.messages
+    }
+
+    /// The next batch, leaving its decision to the caller (pull).
+    func nextUndecidedBatch() async throws -> ReadyBatch? {
+        try await nextBatch()
+    }
+
+    /// The next batch; on cancellation the consumer is closed (with the server) and `nil` is returned.
+    private func nextBatch() async throws -> ReadyBatch? {
+        let session = self.session
+        if Task.isCancelled {
+            await Task { await session.shutdown() }.value
+            return nil
+        }
+        do {
+            return try await session.nextBatch()
+        } catch is CancellationError {
+            await Task { await session.shutdown() }.value
+            return nil
+        }
+    }
+}

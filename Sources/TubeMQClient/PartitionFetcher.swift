@@ -1,0 +1,121 @@
+import Logging
+import TubeMQCore
+import TubeMQRPC
+import TubeMQWire
+
+/// The fetch loop of one held partition: get (method 17), hand the batch out, wait for its decision, repeat.
+///
+/// Delivery is at least once: a batch is confirmed to the broker only after the application decided
+/// it (`lastPackConsumed` on the next get, an explicit commit, or readStatus 0 when unregistering).
+/// The loop backs off when the broker has no data (404, honouring its `minLimitTime` hint), registers
+/// the partition again when the broker forgot the consumer (411), and ends when the partition is
+/// given up or the task is cancelled, returning the `readStatus` to unregister with.
+struct PartitionFetcher: Sendable {
+    var handle: PartitionHandle
+    var clientID: String
+    var group: String
+    var rpc: RPCClient
+    var rpcTimeout: Duration
+    var minimumBackoff: Duration
+    var maximumBackoff: Duration
+    /// How long a handed-out batch may stay undecided; `nil` waits as long as the application takes.
+    var confirmTimeout: Duration?
+    var logger: Logger
+    /// Queues a batch for the application; `nil` when the partition is being given up.
+    var deliver: @Sendable (ReadyBatch) async -> Bool
+    /// Registers the partition with its broker again (after a 411); returns whether it worked.
+    var reregister: @Sendable (Partition) async -> Bool
+
+    private var partition: Partition { handle.partition }
+
+    /// Runs until the partition is given up; returns 0 when everything handed out was confirmed, else 1.
+    func run() async -> Int32 {
+        var consumed = false
+        var unconfirmed = false
+        var backoff = minimumBackoff
+        fetching: while !handle.isStopping && !Task.isCancelled {
+            let reply: GetMessageResponseB2C
+            do {
+                reply = try await rpc.call(
+                    .getMessages, request(consumed: consumed), host: partition.broker.host, port: partition.broker.port,
+                    timeout: rpcTimeout.timeAmount)
+            } catch {
+                // Whether the broker applied lastPackConsumed or handed out a new batch is unknown:
+                // ask again without confirming (a redelivery at worst, never a loss).
+                consumed = false
+                unconfirmed = true
+                logger.debug("fetch failed", metadata: metadata(["tubemq.error": "\(error)"]))
+                guard await pause(maximumBackoff) else { break fetching }
+                continue
+            }
+            consumed = false
+            unconfirmed = false
+            if reply.success {
+                backoff = minimumBackoff
+                let offset = reply.hasCurrOffset ? reply.currOffset : -1
+                let (messages, dropped) = ConsumedMessage.decode(reply.messages, partition: partition, offset: offset)
+                if dropped > 0 {
+                    logger.warning("dropped messages with a bad checksum", metadata: metadata(["tubemq.count": "\(dropped)"]))
+                }
+                guard !messages.isEmpty else {
+                    consumed = true  // nothing to hand out: step over this slice of the index
+                    continue
+                }
+                unconfirmed = true
+                guard let sequence = handle.open(),
+                    await deliver(ReadyBatch(handle: handle, sequence: sequence, offset: offset, messages: messages))
+                else { break fetching }
+                switch await handle.decision(for: sequence, timeout: confirmTimeout) {
+                case .confirmed:
+                    consumed = true
+                    unconfirmed = false
+                case .committed:
+                    unconfirmed = false
+                case .released:
+                    break
+                }
+                continue
+            }
+            switch ErrorCode(rawValue: reply.errCode) {
+            case .notFound:
+                let hint = reply.hasMinLimitTime && reply.minLimitTime > 0 ? Duration.milliseconds(reply.minLimitTime) : backoff
+                backoff = min(backoff * 2, maximumBackoff)
+                guard await pause(hint) else { break fetching }
+            case .heartbeatNoNode:
+                logger.info("broker forgot the consumer; registering the partition again", metadata: metadata())
+                if await !reregister(partition) {
+                    guard await pause(maximumBackoff) else { break fetching }
+                }
+            default:
+                logger.info(
+                    "fetch refused", metadata: metadata(["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)"]))
+                let hint = reply.hasMinLimitTime && reply.minLimitTime > 0 ? Duration.milliseconds(reply.minLimitTime) : .zero
+                guard await pause(max(hint, maximumBackoff)) else { break fetching }
+            }
+        }
+        return unconfirmed ? 1 : 0
+    }
+
+    private func request(consumed: Bool) -> GetMessageRequestC2B {
+        var request = GetMessageRequestC2B()
+        request.clientID = clientID
+        request.partitionID = partition.id
+        request.groupName = group
+        request.topicName = partition.topic
+        request.lastPackConsumed = consumed
+        request.manualCommitOffset = false
+        request.escFlowCtrl = false
+        return request
+    }
+
+    /// Sleeps; `false` when the partition is being given up or the task was cancelled.
+    private func pause(_ duration: Duration) async -> Bool {
+        guard !handle.isStopping else { return false }
+        do { try await Task.sleep(for: duration) } catch { return false }
+        return !handle.isStopping
+    }
+
+    private func metadata(_ extra: Logger.Metadata = [:]) -> Logger.Metadata {
+        extra.merging(["tubemq.partition": "\(partition)"]) { current, _ in current }
+    }
+}

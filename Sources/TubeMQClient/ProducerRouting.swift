@@ -1,0 +1,46 @@
+import Synchronization
+import TubeMQCore
+
+/// The producer's metadata under a lock: written by heartbeats, read by every send without an actor hop.
+final class ProducerRouting: Sendable {
+    private struct State {
+        var metadata = ProducerMetadata()
+        var visitToken: Int64?
+        var published: Set<String> = []
+    }
+
+    private let state = Mutex(State())
+
+    /// Applies `body` to the metadata.
+    func update<T>(_ body: (inout ProducerMetadata) -> T) -> T {
+        state.withLock { body(&$0.metadata) }
+    }
+
+    /// The metadata as of now.
+    var metadata: ProducerMetadata { state.withLock { $0.metadata } }
+
+    /// The master's visit token, sent to brokers as the Java client does.
+    var visitToken: Int64? {
+        get { state.withLock { $0.visitToken } }
+        set { state.withLock { $0.visitToken = newValue } }
+    }
+
+    /// The topics published so far.
+    var published: Set<String> {
+        get { state.withLock { $0.published } }
+        set { state.withLock { $0.published = newValue } }
+    }
+
+    /// The next partition of `topic` to send to (see ``ProducerMetadata/pick(topic:now:excluding:)``).
+    func pick(topic: String, excluding: Set<Int32>) -> (partition: Partition, maxMessageSize: Int)? {
+        state.withLock { state in
+            guard let partition = state.metadata.pick(topic: topic, now: .now, excluding: excluding) else { return nil }
+            return (partition, state.metadata.maxMessageSize(of: topic))
+        }
+    }
+
+    /// Avoids a broker for `duration`.
+    func avoid(brokerID: Int32, for duration: Duration) {
+        state.withLock { $0.metadata.avoid(brokerID: brokerID, until: .now + duration) }
+    }
+}
