@@ -19,6 +19,10 @@ let package = Package(
         .library(name: "TubeMQMaster", targets: ["TubeMQMaster"]),
         .library(name: "TubeMQBroker", targets: ["TubeMQBroker"]),
         .library(name: "TubeMQClient", targets: ["TubeMQClient"]),
+        .library(name: "TubeMQStandalone", targets: ["TubeMQStandalone"]),
+        .executable(name: "tubemq", targets: ["tubemq"]),
+        .executable(name: "tubemq-master", targets: ["tubemq-master"]),
+        .executable(name: "tubemq-broker", targets: ["tubemq-broker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -26,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: value types
@@ -99,6 +105,49 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // MARK: in-process cluster (standalone command, end-to-end tests)
+        .target(
+            name: "TubeMQStandalone",
+            dependencies: [
+                "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQStorage", "TubeMQCore",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // MARK: executables
+        .executableTarget(
+            name: "tubemq",
+            dependencies: [
+                "TubeMQStandalone", "TubeMQStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "tubemq-master",
+            dependencies: [
+                "TubeMQStandalone", "TubeMQMaster", "TubeMQConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "tubemq-broker",
+            dependencies: [
+                "TubeMQStandalone", "TubeMQBroker", "TubeMQStorage", "TubeMQConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // MARK: client library
         .target(
             name: "TubeMQClient",
@@ -160,6 +209,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TubeMQStandaloneTests",
+            dependencies: [
+                "TubeMQStandalone", "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQRPC", "TubeMQWire",
+                "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings
         ),

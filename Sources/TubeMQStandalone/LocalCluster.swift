@@ -1,0 +1,136 @@
+public import Logging
+import SystemPackage
+public import TubeMQBroker
+public import TubeMQMaster
+import TubeMQMasterState
+
+/// A master and one or more brokers in one process, wired together as a real cluster: the brokers
+/// register with the master over RPC and take their topics from its replies.
+///
+/// `tubemq standalone` runs one; the end-to-end and conformance tests run them on free ports.
+public final class LocalCluster: Sendable {
+    /// The master.
+    public let master: MasterServer
+    /// The brokers, in id order.
+    public let brokers: [BrokerServer]
+    private let logger: Logger
+
+    /// The master's RPC address.
+    public var masterAddress: (host: String, port: Int) { (master.configuration.host, master.port) }
+
+    private init(master: MasterServer, brokers: [BrokerServer], logger: Logger) {
+        self.master = master
+        self.brokers = brokers
+        self.logger = logger
+    }
+
+    /// Starts the master, the brokers, registers each broker with the master, puts them online, and
+    /// deploys the configured topics on every broker (topics already in the master's store are kept).
+    ///
+    /// Returns once every broker has taken its topics from the master.
+    /// - Throws: when a port cannot be bound, a store cannot be opened, or the brokers do not come online in time.
+    public static func start(configuration: LocalClusterConfiguration, logger: Logger) async throws -> LocalCluster {
+        let dataRoot = FilePath(configuration.dataDirectory)
+        let master = try await MasterServer.start(
+            configuration: MasterServer.Configuration(
+                host: configuration.host,
+                port: configuration.masterPort,
+                dataDirectory: dataRoot.appending("master").string,
+                firstBalanceDelayMs: configuration.firstBalanceDelayMs,
+                balancePeriodMs: configuration.balancePeriodMs,
+                consumerHeartbeatTimeoutMs: configuration.consumerHeartbeatTimeoutMs,
+                producerHeartbeatTimeoutMs: configuration.producerHeartbeatTimeoutMs,
+                brokerHeartbeatTimeoutMs: configuration.brokerHeartbeatTimeoutMs
+            ),
+            logger: logger
+        )
+        var brokers: [BrokerServer] = []
+        do {
+            for (index, port) in configuration.brokerPorts.enumerated() {
+                let id = Int32(index + 1)
+                let broker = try await BrokerServer.start(
+                    configuration: BrokerConfiguration(
+                        brokerID: id,
+                        host: configuration.host,
+                        port: port,
+                        dataDirectory: dataRoot.appending("broker-\(id)"),
+                        masterAddresses: [(configuration.host, master.port)],
+                        heartbeatPeriodMillis: configuration.brokerHeartbeatPeriodMs,
+                        consumerTimeoutMillis: configuration.brokerConsumerTimeoutMs,
+                        io: configuration.io
+                    ),
+                    logger: logger
+                )
+                brokers.append(broker)
+                try await enroll(broker: broker, id: id, host: configuration.host, master: master.master)
+            }
+            for topic in configuration.topics {
+                try await deploy(topic, on: brokers.count, master: master.master)
+            }
+            try await waitForTopics(configuration.topics.map(\.name), brokers: brokers)
+        } catch {
+            for broker in brokers { await broker.shutdown() }
+            await master.shutdown()
+            throw error
+        }
+        return LocalCluster(master: master, brokers: brokers, logger: logger)
+    }
+
+    /// Adds a topic on every broker (no-op for deployments that exist) and waits until they serve it.
+    ///
+    /// - Throws: ``MasterError`` from the master, or a timeout error.
+    public func createTopic(_ topic: LocalClusterConfiguration.Topic) async throws {
+        try await Self.deploy(topic, on: brokers.count, master: master.master)
+        try await Self.waitForTopics([topic.name], brokers: brokers)
+    }
+
+    /// Stops the brokers (flushing their stores) and then the master.
+    public func shutdown() async {
+        for broker in brokers { await broker.shutdown() }
+        await master.shutdown()
+    }
+
+    private static func enroll(broker: BrokerServer, id: Int32, host: String, master: Master) async throws {
+        if let existing = await master.broker(id: id) {
+            if existing.config.port != broker.port {
+                _ = try await master.updateBroker(id: id, BrokerPatch(port: broker.port), by: "standalone")
+            }
+        } else {
+            _ = try await master.addBroker(BrokerSpec(id: id, host: host, port: broker.port), by: "standalone")
+        }
+        if await master.broker(id: id)?.config.manageStatus != .online {
+            _ = try await master.onlineBroker(id: id, by: "standalone")
+        }
+    }
+
+    private static func deploy(_ topic: LocalClusterConfiguration.Topic, on brokerCount: Int, master: Master) async throws {
+        let existing = await master.topic(named: topic.name)
+        for id in 1...Int32(max(brokerCount, 1)) where brokerCount > 0 {
+            if let existing, existing.deployments.contains(where: { $0.brokerID == id }) { continue }
+            _ = try await master.addTopicDeployment(
+                topic: topic.name, brokerID: id,
+                settings: TopicSettingsPatch(numPartitions: topic.partitions, numTopicStores: topic.stores),
+                by: "standalone")
+        }
+    }
+
+    private static func waitForTopics(_ names: [String], brokers: [BrokerServer]) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let ready = brokers.allSatisfy { broker in
+                let served = Set(broker.topics.map(\.name))
+                return names.allSatisfy(served.contains)
+            }
+            if ready { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw LocalClusterError(message: "brokers did not take topics \(names) from the master within 30 s")
+    }
+}
+
+/// The cluster did not come up.
+public struct LocalClusterError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public var message: String
+    public var description: String { message }
+}

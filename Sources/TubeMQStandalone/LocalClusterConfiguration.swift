@@ -1,0 +1,79 @@
+public import TubeMQStorage
+
+/// Settings of a ``LocalCluster``.
+public struct LocalClusterConfiguration: Sendable {
+    /// A topic to deploy on every broker.
+    public struct Topic: Sendable, Hashable {
+        /// The topic name.
+        public var name: String
+        /// Partitions per storage instance.
+        public var partitions: Int32
+        /// Storage instances per broker.
+        public var stores: Int32
+        /// Creates a topic.
+        public init(name: String, partitions: Int32, stores: Int32 = 1) {
+            self.name = name
+            self.partitions = partitions
+            self.stores = stores
+        }
+    }
+
+    /// The address every server binds.
+    public var host: String
+    /// The master's RPC port (0 = pick a free one).
+    public var masterPort: Int
+    /// One entry per broker: its RPC port (0 = pick a free one).
+    public var brokerPorts: [Int]
+    /// The directory holding `master/` and `broker-N/`.
+    public var dataDirectory: String
+    /// Topics deployed on every broker.
+    public var topics: [Topic]
+    /// Delay before the master's first balance round.
+    public var firstBalanceDelayMs: Int64
+    /// Period of the master's balance rounds.
+    public var balancePeriodMs: Int64
+    /// Consumer heartbeat timeout at the master.
+    public var consumerHeartbeatTimeoutMs: Int64
+    /// Producer heartbeat timeout at the master.
+    public var producerHeartbeatTimeoutMs: Int64
+    /// Broker heartbeat timeout at the master.
+    public var brokerHeartbeatTimeoutMs: Int64
+    /// How often brokers heartbeat to the master.
+    public var brokerHeartbeatPeriodMs: Int64
+    /// Consumer timeout at the brokers.
+    public var brokerConsumerTimeoutMs: Int64
+    /// The brokers' storage I/O backend.
+    public var io: IOBackend
+
+    /// Creates a configuration. The defaults are the standalone command's: real ports, a `demo`
+    /// topic with 3 partitions, and a balance delay and period of a few seconds.
+    public init(
+        host: String = "127.0.0.1",
+        masterPort: Int = 8715,
+        brokerPorts: [Int] = [8123],
+        dataDirectory: String = "data",
+        topics: [Topic] = [Topic(name: "demo", partitions: 3)],
+        firstBalanceDelayMs: Int64 = 3000,
+        balancePeriodMs: Int64 = 3000,
+        consumerHeartbeatTimeoutMs: Int64 = 30_000,
+        producerHeartbeatTimeoutMs: Int64 = 45_000,
+        brokerHeartbeatTimeoutMs: Int64 = 25_000,
+        brokerHeartbeatPeriodMs: Int64 = 2000,
+        brokerConsumerTimeoutMs: Int64 = 30_000,
+        io: IOBackend = .uring
+    ) {
+        self.host = host
+        self.masterPort = masterPort
+        self.brokerPorts = brokerPorts
+        self.dataDirectory = dataDirectory
+        self.topics = topics
+        self.firstBalanceDelayMs = firstBalanceDelayMs
+        self.balancePeriodMs = balancePeriodMs
+        self.consumerHeartbeatTimeoutMs = consumerHeartbeatTimeoutMs
+        self.producerHeartbeatTimeoutMs = producerHeartbeatTimeoutMs
+        self.brokerHeartbeatTimeoutMs = brokerHeartbeatTimeoutMs
+        self.brokerHeartbeatPeriodMs = brokerHeartbeatPeriodMs
+        self.brokerConsumerTimeoutMs = brokerConsumerTimeoutMs
+        self.io = io
+    }
+}

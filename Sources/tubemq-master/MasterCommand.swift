@@ -1,0 +1,52 @@
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+import TubeMQConfig
+import TubeMQMaster
+import TubeMQStandalone
+
+/// `tubemq-master`: the master, configured from TubeMQ's own master.ini.
+@main
+struct MasterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tubemq-master", abstract: "Run a TubeMQ master from a master.ini file.")
+
+    @Option(name: [.short, .long], help: "The master.ini file (defaults apply without one).")
+    var config: String?
+
+    @Option(help: "Override [master] port (0 picks a free one).")
+    var port: Int?
+
+    @Option(help: "Log level.")
+    var logLevel = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "tubemq.master")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        var ini = MasterConfig()
+        if let config {
+            do {
+                ini = try MasterConfig(contentsOfFile: config)
+            } catch {
+                throw ValidationError("\(config): \(error)")
+            }
+            for warning in ini.startupWarnings() { logger.notice("\(warning.message)") }
+        }
+        let settings = MasterServer.Configuration(
+            host: ini.hostName, port: port ?? ini.port, dataDirectory: ini.metaDataPath,
+            firstBalanceDelayMs: Int64(ini.firstBalanceDelayAfterStartMs),
+            balancePeriodMs: Int64(ini.consumerBalancePeriodMs),
+            consumerHeartbeatTimeoutMs: Int64(ini.consumerHeartbeatTimeoutMs),
+            producerHeartbeatTimeoutMs: Int64(ini.producerHeartbeatTimeoutMs),
+            brokerHeartbeatTimeoutMs: Int64(ini.brokerHeartbeatTimeoutMs))
+        let log = logger
+        let service = LifecycleService {
+            let server = try await MasterServer.start(configuration: settings, logger: log)
+            print("tubemq-master ready: \(settings.host):\(server.port)")
+            return server
+        } stop: { server in
+            await server.shutdown()
+        }
+        try await ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import TubeMQStandalone
+import TubeMQStorage
+
+/// `tubemq standalone`: master + broker in one process, data in a local folder.
+struct StandaloneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "standalone",
+        abstract: "Run a master and a broker in one process (topic `demo` with 3 partitions by default)."
+    )
+
+    @Option(help: "The folder holding the cluster's data.")
+    var data = "data"
+
+    @Option(help: "The address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The master's RPC port (0 picks a free one).")
+    var masterPort = 8715
+
+    @Option(help: "The broker's RPC port (0 picks a free one).")
+    var brokerPort = 8123
+
+    @Option(help: "Topics to create, as name:partitions.")
+    var topic: [String] = ["demo:3"]
+
+    @Option(help: "Delay before the first consumer balance, in milliseconds.")
+    var balanceDelayMs: Int64 = 3000
+
+    @Option(help: "Period of consumer balancing, in milliseconds.")
+    var balancePeriodMs: Int64 = 3000
+
+    @Option(help: "Storage I/O: uring or posix.")
+    var io = "uring"
+
+    @Option(help: "Log level (trace, debug, info, notice, warning, error).")
+    var logLevel = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "tubemq.standalone")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let topics = try topic.map { spec -> LocalClusterConfiguration.Topic in
+            let parts = spec.split(separator: ":")
+            guard parts.count == 2, let partitions = Int32(parts[1]), partitions > 0 else {
+                throw ValidationError("--topic takes name:partitions, got \(spec)")
+            }
+            return LocalClusterConfiguration.Topic(name: String(parts[0]), partitions: partitions)
+        }
+        guard let backend = IOBackend(rawValue: io) else { throw ValidationError("--io takes uring or posix") }
+        let configuration = LocalClusterConfiguration(
+            host: host, masterPort: masterPort, brokerPorts: [brokerPort], dataDirectory: data, topics: topics,
+            firstBalanceDelayMs: balanceDelayMs, balancePeriodMs: balancePeriodMs, io: backend)
+        let log = logger
+        let service = LifecycleService {
+            let cluster = try await LocalCluster.start(configuration: configuration, logger: log)
+            let brokers = cluster.brokers.map { "127.0.0.1:\($0.port)" }.joined(separator: ",")
+            // One line for scripts and tests to read the chosen ports from.
+            let line = "tubemq standalone ready: master \(host):\(cluster.master.port) brokers \(brokers)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+            return cluster
+        } stop: { cluster in
+            await cluster.shutdown()
+        }
+        let group = ServiceGroup(
+            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+}
