@@ -20,6 +20,11 @@ struct BrokerReplyContext: Sendable, Hashable {
 
 // MARK: - Producers and consumers (methods 1–6)
 
+// Registrations add an expiry deadline that may come before the armed one, so they re-arm the
+// timer. Heartbeats only move a client's deadline later and closes remove it; the timer is always
+// armed while the master runs, and an early wake finds nothing due and arms again, so they skip
+// the O(clients) deadline computation.
+
 extension Master {
     var approvedConfig: ApprovedConfig {
         ApprovedConfig(
@@ -43,7 +48,6 @@ extension Master {
     {
         try checkRunning()
         let reply = try state.producerHeartbeat(request, now: clock.now())
-        rearmTimer()
         return (reply, approvedConfig)
     }
 
@@ -72,7 +76,6 @@ extension Master {
     func consumerHeartbeat(_ request: ConsumerHeartbeat) throws(MasterError) -> ConsumerHeartbeatReply {
         try checkRunning()
         let reply = try state.consumerHeartbeat(request, now: clock.now())
-        rearmTimer()
         if let event = reply.event {
             logger.info(
                 "rebalance event delivered",
@@ -123,7 +126,6 @@ extension Master {
         try checkRunning()
         let reply = try state.brokerHeartbeat(request, now: clock.now())
         let context = brokerReplyContext
-        rearmTimer()
         await performLoggingFailures(reply.directives)
         return (reply, context)
     }
