@@ -43,7 +43,8 @@ void tubemq_uring_destroy(tubemq_uring *ring);
 /// The number of operations one chain may hold.
 uint32_t tubemq_uring_capacity(const tubemq_uring *ring);
 
-/// Submits `count` operations as one chain of linked SQEs and waits for every completion.
+/// Submits `count` operations as one chain of linked SQEs and waits for every completion
+/// (a flush is: write data, write index, fdatasync data).
 ///
 /// Each operation runs only after the previous one succeeded in full; a failure or short write
 /// cancels the rest. Returns 0 when all completions were reaped (check each `result`), or a

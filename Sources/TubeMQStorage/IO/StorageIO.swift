@@ -3,7 +3,7 @@ import Logging
 
 /// The kernel interface used to write flushes to disk.
 public enum IOBackend: String, Sendable, Hashable, CaseIterable {
-    /// io_uring: a flush's data write, index write and `fdatasync`s go to the kernel as one chain
+    /// io_uring: a flush's data write, index write and `fdatasync` go to the kernel as one chain
     /// of linked submissions. Falls back to ``posix`` at run time when io_uring is unavailable.
     case uring
     /// `pwritev` then `fdatasync`, one system call at a time.

@@ -4,6 +4,9 @@ import Glibc
 struct FlushJob: Sendable {
     let block: MemoryBlock
     let directory: String
+    /// When the block starts a new segment: the segment before it, whose index is synced before
+    /// the new files are created (older segments are trusted by recovery, see `InstanceRecovery`).
+    let previousSegmentBase: Int64?
 
     var dataPath: String { directory + "/" + SegmentName.data(block.segmentBase) }
     var indexPath: String { directory + "/" + SegmentName.index(block.segmentBase) }
@@ -70,8 +73,22 @@ enum Flusher {
         }
     }
 
+    /// `fdatasync`s the index file of segment `base`.
+    static func syncIndex(of base: Int64, in directory: String) throws(StorageError) {
+        let path = directory + "/" + SegmentName.index(base)
+        let fd: CInt
+        do throws(StorageError) {
+            fd = try FileIO.openForReading(path)
+        } catch {
+            if error.systemErrno == ENOENT { return }  // an empty segment never had an index file
+            throw error
+        }
+        defer { FileIO.close(fd) }
+        try FileIO.dataSync(fd, path: path)
+    }
+
     /// Writes one block: its records to the data file and its entries to the index file, then
-    /// `fdatasync`s both (and the directory when the segment's files are new). Blocks the thread.
+    /// `fdatasync`s the data file (and the directory when the segment's files are new). Blocks the thread.
     static func write(
         _ job: FlushJob, files: TailFiles?, io: any StorageIO
     ) -> (TailFiles?, Result<Void, StorageError>) {
@@ -86,6 +103,9 @@ enum Flusher {
             if let files {
                 open = files
             } else {
+                if job.createsFiles, let previous = job.previousSegmentBase {
+                    try syncIndex(of: previous, in: job.directory)
+                }
                 let data = try FileIO.openForWriting(job.dataPath)
                 let index: CInt
                 do throws(StorageError) {
@@ -98,12 +118,14 @@ enum Flusher {
                 files = open
             }
             let indexOffset = (block.firstEntry - block.segmentBase) * Int64(IndexEntry.size)
+            // Only the data file is synced: the index of the newest segment is derived data that
+            // recovery verifies and rebuilds from the records.
             try io.writeAndSync(
                 [
                     FlushWrite(fd: open.data, bytes: block.dataBytes, offset: block.dataStart, path: job.dataPath),
                     FlushWrite(fd: open.index, bytes: block.indexBytes, offset: indexOffset, path: job.indexPath),
                 ],
-                syncs: [FlushSync(fd: open.data, path: job.dataPath), FlushSync(fd: open.index, path: job.indexPath)]
+                syncs: [FlushSync(fd: open.data, path: job.dataPath)]
             )
             if job.createsFiles { try FileIO.syncDirectory(job.directory) }
             return (files, .success(()))

@@ -74,7 +74,11 @@ extension StorageInstance {
     }
 
     private func job(for block: MemoryBlock) -> FlushJob {
-        FlushJob(block: block, directory: directory)
+        var previous: Int64?
+        if block.dataStart == 0, let position = segments.lastIndex(where: { $0.base == block.segmentBase }), position > 0 {
+            previous = segments[position - 1].base
+        }
+        return FlushJob(block: block, directory: directory, previousSegmentBase: previous)
     }
 
     /// Keeps a flushed block for reuse while traffic continues; frees buffers once idle.

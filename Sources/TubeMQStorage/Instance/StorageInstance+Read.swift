@@ -30,7 +30,14 @@ extension StorageInstance {
                 break
             }
             if entry < durableEntry {
-                entry = try await readFromDisk(entry, into: &collector)
+                do throws(StorageError) {
+                    entry = try await readFromDisk(entry, into: &collector)
+                } catch {
+                    // Aging may have deleted the segment between planning and opening it.
+                    guard entry < minEntry else { throw error }
+                    if collector.messages.isEmpty { try checkBounds(entry) }
+                    break
+                }
                 try ensureOpen()
             } else {
                 entry = readFromMemory(entry, into: &collector)

@@ -181,7 +181,11 @@ public actor StorageInstance {
         if let tail = segments.last {
             let checkpoint = Checkpoint(segmentBase: tail.base, entries: tail.durableEntries, bytes: tail.durableBytes)
             let directory = self.directory
-            try await environment.pool.run { () throws(StorageError) in try checkpoint.store(directory: directory) }
+            // The checkpoint vouches for the index too, so the index is synced first.
+            try await environment.pool.run { () throws(StorageError) in
+                if checkpoint.entries > 0 { try Flusher.syncIndex(of: checkpoint.segmentBase, in: directory) }
+                try checkpoint.store(directory: directory)
+            }
         }
     }
 
