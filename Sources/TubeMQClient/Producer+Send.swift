@@ -16,6 +16,7 @@ extension Producer {
     /// - Throws: ``ClientError``: `invalidArgument` (topic not published, empty body, bad attribute),
     ///   `noPartition`, `messageTooLarge`, `rejected` (with the broker's errCode), `brokerUnavailable`,
     ///   `timeout`, `cancelled`, `shutdown`.
+    @discardableResult
     public func send(_ message: Message, to topic: String) async throws(ClientError) -> SendResult {
         try enterSend()
         defer { leaveSend() }

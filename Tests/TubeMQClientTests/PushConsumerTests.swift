@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import TubeMQClient
+import TubeMQCore
+
+@Suite struct PushConsumerTests {
+    @Test func deliversEveryMessageWithItsBodyAttributesAndPartition() async throws {
+        try await TestCluster.with(topics: [.init(name: "t_push", partitions: 2)]) { cluster in
+            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            try await producer.publish(["t_push"])
+            var sent: [String: SendResult] = [:]
+            for i in 0..<20 {
+                sent["m\(i)"] = try await producer.send(.text("m\(i)", type: "kind\(i % 2)", [("idx", "\(i)")]), to: "t_push")
+            }
+            await producer.shutdown()
+
+            let consumer = try await PushConsumer(
+                configuration: cluster.consumerConfiguration(group: "g_push", topics: ["t_push"]), logger: TestCluster.logger)
+            let received = try await receive(20, from: consumer)
+            #expect(Set(received.map(\.text)) == Set(sent.keys))
+            for message in received {
+                let result = try #require(sent[message.text])
+                #expect(message.messageID == result.messageID)
+                #expect(message.partition == result.partition)
+                #expect(message.topic == "t_push")
+                let index = Int(message.text.dropFirst()) ?? -1
+                #expect(message.attributes.map(\.key) == ["$msgType$", "idx"])
+                #expect(message.messageType == "kind\(index % 2)")
+                #expect(message.attributes.last?.value == "\(index)")
+            }
+            for partition in [Int32(0), 1] {
+                let order = received.filter { $0.partition.id == partition }.map { Int($0.text.dropFirst()) ?? -1 }
+                #expect(order == order.sorted(), "ordered within partition \(partition)")
+            }
+            // The loop ended: the consumer left, and the broker freed its partitions.
+            try await eventually("partitions freed") { await cluster.holdings(group: "g_push").isEmpty }
+        }
+    }
+
+    @Test func batchesAreConfirmedWhenTheLoopAsksForTheNext() async throws {
+        try await TestCluster.with(topics: [.init(name: "t_batches", partitions: 1)]) { cluster in
+            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            try await producer.publish(["t_batches"])
+            for i in 0..<5 { try await producer.send(.text("b\(i)"), to: "t_batches") }
+
+            let configuration = cluster.consumerConfiguration(group: "g_batches", topics: ["t_batches"])
+            let first = try await PushConsumer(configuration: configuration, logger: TestCluster.logger)
+            let batch = try await withTimeout(.seconds(20)) { () -> [String] in
+                var iterator = first.batches.makeAsyncIterator()
+                return try await iterator.next()?.map(\.text) ?? []
+            }
+            #expect(batch == ["b0", "b1", "b2", "b3", "b4"])
+            // The loop ended without asking past the batch: it is not confirmed and comes again.
+            try await eventually("partition freed") { await cluster.holdings(group: "g_batches").isEmpty }
+            let second = try await PushConsumer(configuration: configuration, logger: TestCluster.logger)
+            for i in 5..<7 { try await producer.send(.text("b\(i)"), to: "t_batches") }
+            let again = try await withTimeout(.seconds(20)) { () -> [String] in
+                var texts: [String] = []
+                for try await batch in second.batches {
+                    texts += batch.map(\.text)
+                    if texts.count >= 7 { break }
+                }
+                return texts
+            }
+            #expect(again == (0..<7).map { "b\($0)" })
+            await producer.shutdown()
+        }
+    }
+}
