@@ -68,6 +68,7 @@ public final class LocalCluster: Sendable {
                 try await deploy(topic, on: brokers.count, master: master.master)
             }
             try await waitForTopics(configuration.topics.map(\.name), brokers: brokers)
+            try await waitForServing(brokers.count, master: master.master)
         } catch {
             for broker in brokers { await broker.shutdown() }
             await master.shutdown()
@@ -112,6 +113,17 @@ public final class LocalCluster: Sendable {
                 settings: TopicSettingsPatch(numPartitions: topic.partitions, numTopicStores: topic.stores),
                 by: "standalone")
         }
+    }
+
+    /// Waits until the master counts every broker as serving (registered and heartbeating online),
+    /// so that producers registering now get the full broker list.
+    private static func waitForServing(_ count: Int, master: Master) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if await master.servingBrokers().brokers.count >= count { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw LocalClusterError(message: "the master did not see \(count) serving brokers within 30 s")
     }
 
     private static func waitForTopics(_ names: [String], brokers: [BrokerServer]) async throws {

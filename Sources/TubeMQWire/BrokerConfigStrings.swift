@@ -85,9 +85,14 @@ public struct BrokerTopicSettings: Sendable, Hashable {
     /// The broker default string (12 fields).
     public var defaultString: String { commonFields.joined(separator: ":") }
 
-    /// The string for `topic`: its name, the 12 common fields, the status and the maximum message size.
+    /// The string for `topic`: its name, then 14 fields. The first eight are the default string's
+    /// (partitions … numTopicStores); the status comes ninth, as in the recorded
+    /// `t_go: : : : : : : : :0: : : : : `, followed by the flush-size and cache fields and, last,
+    /// the maximum message size (our master's addition).
     public func topicString(_ topic: String) -> String {
-        ([topic] + commonFields + [field(statusID), field(maxMsgSizeInMB)]).joined(separator: ":")
+        let common = commonFields
+        let fields = Array(common[0..<8]) + [field(statusID)] + Array(common[8..<12]) + [field(maxMsgSizeInMB)]
+        return ([topic] + fields).joined(separator: ":")
     }
 
     /// Parses a broker default string.
@@ -99,7 +104,11 @@ public struct BrokerTopicSettings: Sendable, Hashable {
     public static func parseTopic(_ text: String) -> (topic: String, settings: BrokerTopicSettings)? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard let name = parts.first?.trimmingCharacters(in: " "), !name.isEmpty else { return nil }
-        return (name, BrokerTopicSettings(fields: Array(parts.dropFirst())))
+        var fields = Array(parts.dropFirst())
+        while fields.count < 14 { fields.append(" ") }
+        // Back to the default string's order, with status and maximum size at the end.
+        let reordered = Array(fields[0..<8]) + Array(fields[9..<13]) + [fields[8], fields[13]]
+        return (name, BrokerTopicSettings(fields: reordered))
     }
 
     private init(fields: [String]) {
