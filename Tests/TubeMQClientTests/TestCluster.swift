@@ -38,8 +38,11 @@ final class TestCluster: Sendable {
     }
 
     /// Starts a master and `brokerCount` brokers, deploys `topics` on every broker, and returns once
-    /// producers would be told about every topic.
-    static func start(brokerCount: Int = 1, topics: [Topic], balancePeriodMs: Int64 = 100) async throws -> TestCluster {
+    /// producers would be told about every topic. Brokers fail over to `backupMasterPorts`.
+    static func start(
+        brokerCount: Int = 1, topics: [Topic], balancePeriodMs: Int64 = 100, brokerConsumerTimeoutMillis: Int64 = 30_000,
+        backupMasterPorts: [Int] = []
+    ) async throws -> TestCluster {
         let directory = NSTemporaryDirectory() + "tubemq-client-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let master = try await MasterServer.start(
@@ -54,7 +57,8 @@ final class TestCluster: Sendable {
                 let broker = try await BrokerServer.start(
                     configuration: BrokerConfiguration(
                         brokerID: id, port: 0, dataDirectory: FilePath(directory).appending("broker-\(id)"),
-                        masterAddresses: [("127.0.0.1", master.port)], heartbeatPeriodMillis: 50, io: .posix),
+                        masterAddresses: [("127.0.0.1", master.port)] + backupMasterPorts.map { ("127.0.0.1", $0) }, heartbeatPeriodMillis: 50,
+                        consumerTimeoutMillis: brokerConsumerTimeoutMillis, io: .posix),
                     logger: logger)
                 brokers.append(broker)
                 _ = try await master.master.addBroker(
@@ -129,9 +133,11 @@ final class TestCluster: Sendable {
 
     /// Runs `body` with a fresh cluster, shutting it down afterwards.
     static func with<T>(
-        brokerCount: Int = 1, topics: [Topic], _ body: (TestCluster) async throws -> T
+        brokerCount: Int = 1, topics: [Topic], brokerConsumerTimeoutMillis: Int64 = 30_000,
+        _ body: (TestCluster) async throws -> T
     ) async throws -> T {
-        let cluster = try await start(brokerCount: brokerCount, topics: topics)
+        let cluster = try await start(
+            brokerCount: brokerCount, topics: topics, brokerConsumerTimeoutMillis: brokerConsumerTimeoutMillis)
         do {
             let result = try await body(cluster)
             await cluster.shutdown()

@@ -1,0 +1,126 @@
+import Foundation
+import Logging
+import SwiftProtobuf
+import Synchronization
+import Testing
+import TubeMQClient
+import TubeMQCore
+import TubeMQMaster
+import TubeMQMasterState
+import TubeMQRPC
+import TubeMQWire
+
+/// A master that is not the active one: it answers every call with `StandbyException`, as a Java standby master does.
+struct StandbyMaster: RPCService {
+    let calls = CallCounter()
+    var serviceTypes: Set<ServiceType> { [.master] }
+
+    func handle(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
+        calls.increment()
+        throw RemoteException.standby("Please send your request to the active Node.")
+    }
+}
+
+final class CallCounter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
+
+
+@Suite struct FailoverTests {
+    @Test func clientsSkipUnreachableAndStandbyMastersAndRegisterWithTheActiveOne() async throws {
+        try await TestCluster.with(topics: [.init(name: "t_failover", partitions: 1)]) { cluster in
+            let service = StandbyMaster()
+            let standby = try await RPCServer.start(
+                configuration: RPCServerConfiguration(port: 0), service: service, logger: TestCluster.logger)
+            let closedPort = try await unusedPort()
+            let masters = [
+                MasterAddress(host: "127.0.0.1", port: closedPort), MasterAddress(host: "127.0.0.1", port: standby.localPort),
+                cluster.masterAddress,
+            ]
+            var producerConfiguration = cluster.producerConfiguration()
+            producerConfiguration.masters = masters
+            let producer = try await Producer(configuration: producerConfiguration, logger: TestCluster.logger)
+            try await producer.publish(["t_failover"])
+            try await producer.send(.text("via the active master"), to: "t_failover")
+            #expect(service.calls.value == 1, "the standby was asked once, then the active master was remembered")
+
+            var consumerConfiguration = cluster.consumerConfiguration(group: "g_failover", topics: ["t_failover"])
+            consumerConfiguration.masters = masters
+            let consumer = try await PushConsumer(configuration: consumerConfiguration, logger: TestCluster.logger)
+            let received = try await receive(1, from: consumer)
+            #expect(received.map(\.text) == ["via the active master"])
+            #expect(service.calls.value == 2)
+            await producer.shutdown()
+            await standby.shutdown()
+        }
+    }
+
+    @Test func onlyStandbyMastersMeanNoMaster() async throws {
+        let service = StandbyMaster()
+        let standby = try await RPCServer.start(
+            configuration: RPCServerConfiguration(port: 0), service: service, logger: TestCluster.logger)
+        let configuration = Consumer.Configuration(
+            masters: [MasterAddress(host: "127.0.0.1", port: standby.localPort)], group: "g", topics: ["t"])
+        let code = await errorCode { _ = try await PullConsumer(configuration: configuration, logger: TestCluster.logger) }
+        #expect(code == .masterUnavailable)
+        await standby.shutdown()
+    }
+
+    @Test func whenTheActiveMasterDiesClientsRegisterWithTheNextOneAndCarryOn() async throws {
+        let backup = try await MasterServer.start(
+            configuration: MasterServer.Configuration(
+                host: "127.0.0.1", port: 0, firstBalanceDelayMs: 100, balancePeriodMs: 100,
+                consumerHeartbeatTimeoutMs: 10_000, producerHeartbeatTimeoutMs: 10_000, brokerHeartbeatTimeoutMs: 10_000),
+            logger: TestCluster.logger)
+        let cluster = try await TestCluster.start(topics: [.init(name: "t_ha", partitions: 1)], backupMasterPorts: [backup.port])
+        do {
+            let broker = cluster.brokers[0]
+            _ = try await backup.master.addBroker(
+                BrokerSpec(id: 1, host: "127.0.0.1", port: broker.port, manageStatus: .online), by: "test")
+            _ = try await backup.master.addTopicDeployment(
+                topic: "t_ha", brokerID: 1, settings: TopicSettingsPatch(numPartitions: 1), by: "test")
+            let masters = [cluster.masterAddress, MasterAddress(host: "127.0.0.1", port: backup.port)]
+            var producerConfiguration = cluster.producerConfiguration()
+            producerConfiguration.masters = masters
+            let producer = try await Producer(configuration: producerConfiguration, logger: TestCluster.logger)
+            try await producer.publish(["t_ha"])
+            var consumerConfiguration = cluster.consumerConfiguration(group: "g_ha", topics: ["t_ha"])
+            consumerConfiguration.masters = masters
+            let consumer = try await PushConsumer(configuration: consumerConfiguration, logger: TestCluster.logger)
+            try await withTimeout(.seconds(30)) {
+                var messages = consumer.makeAsyncIterator()
+                try await producer.send(.text("before"), to: "t_ha")
+                #expect(try await messages.next()?.text == "before")
+
+                await cluster.master.shutdown()
+                try await eventually("both clients registered with the backup master") {
+                    let producerKnown = await backup.master.producer(clientID: producer.clientID) != nil
+                    let consumerKnown = await backup.master.consumer(clientID: consumer.clientID) != nil
+                    return producerKnown && consumerKnown
+                }
+                try await producer.send(.text("after"), to: "t_ha")
+                #expect(try await messages.next()?.text == "after")
+            }
+            await producer.shutdown()
+            await consumer.shutdown()
+            #expect(await backup.master.consumer(clientID: consumer.clientID) == nil, "closed at the backup master")
+        } catch {
+            await cluster.shutdown()
+            await backup.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+        await backup.shutdown()
+    }
+
+    /// A loopback port nothing listens on.
+    private func unusedPort() async throws -> Int {
+        let server = try await RPCServer.start(
+            configuration: RPCServerConfiguration(port: 0), service: StandbyMaster(), logger: TestCluster.logger)
+        let port = server.localPort
+        await server.shutdown()
+        return port
+    }
+}
