@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import TubeMQClient
+import TubeMQCore
+
+/// The client's pure parts, without servers.
+@Suite struct ClientUnitTests {
+    @Test func payloadIsLaidOutAsTheJavaProducerDoes() throws {
+        // Attributes given in another order come out type, time, then the user's keys.
+        var message = Message(body: Array("java-msg-0".utf8), attributes: [("serialId", "0")])
+        message.messageTime = "202611241200"
+        message.messageType = "typeA"
+        let payload = try OutgoingPayload(message)
+        let hex = payload.data.map { String(format: "%02x", $0) }.joined()
+        // java-producer.jsonl, first SendMessageRequestP2B.data
+        #expect(hex == "00000031246d736754797065243d74797065412c246d736754696d65243d3230323631313234313230302c"
+            + "73657269616c49643d306a6176612d6d73672d30")
+        #expect(payload.flag == 1)
+        #expect(payload.messageType == "typeA")
+        #expect(payload.messageTime == "202611241200")
+
+        let bare = try OutgoingPayload(Message(body: [1, 2, 3]))
+        #expect(bare.data == [1, 2, 3])
+        #expect(bare.flag == 0)
+        #expect(bare.messageType == nil)
+    }
+
+    @Test func producerMetadataFollowsTheMastersStrings() {
+        var metadata = ProducerMetadata()
+        metadata.applyBrokers(checksum: 7, infos: ["1:127.0.0.1: ", "2:10.0.0.2:9123"])
+        metadata.applyTopics(["t#1:2:1,2:1:2#2048", "bad", "u#3:1:1#"])
+        #expect(metadata.brokerCheckSum == 7)
+        #expect(metadata.brokers[1]?.port == 8123, "a blank port is the default")
+        #expect(metadata.partitions["t"]?.map(\.key) == ["1:t:0", "1:t:1", "2:t:0", "2:t:10000"])
+        #expect(metadata.maxMessageSize(of: "t") == 2048)
+        #expect(metadata.maxMessageSize(of: "u") == 1 << 20)
+        #expect(metadata.partitions["u"] == [], "broker 3 is unknown")
+        #expect(metadata.missesBrokers)
+        metadata.applyBrokers(checksum: 8, infos: [])
+        #expect(metadata.brokerCheckSum == 7, "an empty list means unchanged")
+    }
+
+    @Test func roundRobinSkipsAvoidedBrokersUnlessNothingElseIsLeft() {
+        var metadata = ProducerMetadata()
+        metadata.applyBrokers(checksum: 1, infos: ["1:h1:1", "2:h2:2"])
+        metadata.applyTopics(["t#1:2:1,2:2:1#"])
+        let now = ContinuousClock.now
+        let picks = (0..<4).compactMap { _ in metadata.pick(topic: "t", now: now)?.key }
+        #expect(picks == ["1:t:0", "1:t:1", "2:t:0", "2:t:1"])
+        metadata.avoid(brokerID: 1, until: now + .seconds(5))
+        let avoiding = (0..<4).compactMap { _ in metadata.pick(topic: "t", now: now)?.broker.id }
+        #expect(avoiding == [2, 2, 2, 2])
+        #expect(metadata.pick(topic: "t", now: now + .seconds(6))?.broker.id != nil)
+        metadata.avoid(brokerID: 2, until: now + .seconds(5))
+        #expect(metadata.pick(topic: "t", now: now) != nil, "all avoided: send anyway")
+        #expect(metadata.pick(topic: "t", now: now, excluding: [1])?.broker.id == 2)
+        #expect(metadata.pick(topic: "none", now: now) == nil)
+    }
+
+    @Test func aBatchHasExactlyOneDecision() async throws {
+        let handle = PartitionHandle(partition: Partition(broker: BrokerInfo(id: 1, host: "h"), topic: "t", id: 0))
+        let first = try #require(handle.open())
+        #expect(handle.decide(first, .confirmed))
+        #expect(!handle.decide(first, .released), "decided already")
+        #expect(await handle.decision(for: first, timeout: nil) == .confirmed, "a decision made before the wait is kept")
+
+        let second = try #require(handle.open())
+        async let waited = handle.decision(for: second, timeout: nil)
+        try? await Task.sleep(for: .milliseconds(20))
+        handle.releaseOpenBatch()
+        #expect(await waited == .released)
+
+        let third = try #require(handle.open())
+        #expect(await handle.decision(for: third, timeout: .milliseconds(30)) == .released, "timed out")
+        #expect(!handle.isOpen(third))
+
+        handle.stop()
+        #expect(handle.open() == nil, "no batch opens once the partition is given up")
+    }
+
+    @Test func wakeupReturnsOnSignalTimeoutOrCancellation() async {
+        let wakeup = Wakeup()
+        let clock = ContinuousClock()
+        wakeup.signal()
+        #expect(await clock.measure { await wakeup.wait(upTo: .seconds(10)) } < .seconds(1), "a signal is kept")
+        #expect(await clock.measure { await wakeup.wait(upTo: .milliseconds(20)) } < .seconds(1))
+        let waiter = Task { await wakeup.wait(upTo: .seconds(10)) }
+        try? await Task.sleep(for: .milliseconds(20))
+        waiter.cancel()
+        #expect(await clock.measure { await waiter.value } < .seconds(1))
+    }
+
+    @Test func boundConsumeTextAndIdentity() {
+        let bound = Consumer.BoundConsume(sessionKey: "s", offsets: ["1:t:1": 56, "1:t:0": 28])
+        #expect(bound.requiredPartitionText == "1:t:0=28,1:t:1=56")
+        #expect(ClientIdentity.packedIPv4("192.0.2.2") == -1_073_741_310, "java-producer.jsonl sentAddr")
+        #expect(ClientIdentity.packedIPv4("not-an-ip") == 0)
+        #expect(Consumer.StartPosition.latestAlways.readStatus == 2)
+    }
+}
