@@ -16,7 +16,9 @@ enum ClientIdentity {
     static let localIPv4: String = {
         let devices = (try? System.enumerateDevices()) ?? []
         for device in devices {
-            guard case .v4? = device.address, let ip = device.address?.ipAddress, !ip.hasPrefix("127.") else { continue }
+            guard case .v4? = device.address, let ip = device.address?.ipAddress, !ip.hasPrefix("127.") else {
+                continue
+            }
             return ip
         }
         return "127.0.0.1"
@@ -29,7 +31,8 @@ enum ClientIdentity {
 
     /// A fresh consumer id for `group`; `kind` is "Push" or "Pull", as in the Java ids.
     static func consumerID(group: String, host: String, kind: String) -> String {
-        "\(group)_\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(millisecondsNow())-\(next())-\(kind)-\(version)"
+        let pid = ProcessInfo.processInfo.processIdentifier
+        return "\(group)_\(host)-\(pid)-\(millisecondsNow())-\(next())-\(kind)-\(version)"
     }
 
     /// An IPv4 address packed as Java's `AddressUtils.ipToInt` does (`SendMessageRequestP2B.sentAddr`); 0 if not IPv4.

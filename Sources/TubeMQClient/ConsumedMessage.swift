@@ -38,7 +38,11 @@ public struct ConsumedMessage: Sendable, Hashable {
 extension ConsumedMessage {
     /// Decodes the messages of a fetch reply, dropping those whose checksum does not match, as the Java,
     /// C++ and Go consumers do. A payload whose attribute header is malformed is delivered whole as the body.
-    static func decode(_ transferred: [TransferedMessage], partition: Partition, offset: Int64) -> (
+    static func decode(
+        _ transferred: [TransferedMessage],
+        partition: Partition,
+        offset: Int64
+    ) -> (
         messages: [ConsumedMessage], dropped: Int
     ) {
         var messages: [ConsumedMessage] = []
@@ -52,7 +56,9 @@ extension ConsumedMessage {
                 continue
             }
             let message = (try? Message(payload: payload, flag: item.flag)) ?? Message(body: Array(payload))
-            messages.append(ConsumedMessage(partition: partition, offset: offset, messageID: item.messageID, message: message))
+            messages.append(
+                ConsumedMessage(partition: partition, offset: offset, messageID: item.messageID, message: message)
+            )
         }
         return (messages, dropped)
     }

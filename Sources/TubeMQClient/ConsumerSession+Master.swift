@@ -45,7 +45,10 @@ extension ConsumerSession {
         pendingAck = nil
         if reply.hasNotAllocated && !reply.notAllocated { groupAllocated = true }
         if reply.hasAuthorizedInfo { visitToken = reply.authorizedInfo.visitAuthorizedToken }
-        logger.debug("consumer registered", metadata: ["tubemq.master": "\(master.activeMaster.map { "\($0)" } ?? "-")"])
+        logger.debug(
+            "consumer registered",
+            metadata: ["tubemq.master": "\(master.activeMaster.map { "\($0)" } ?? "-")"]
+        )
     }
 
     /// `consumerId@group#brokerId:host:port#topic:partitionId` for every held partition.
@@ -107,13 +110,18 @@ extension ConsumerSession {
         }
         guard reply.success else {
             if reply.errCode == ErrorCode.heartbeatNoNode.rawValue {
-                logger.info("the master does not know the consumer; registering again", metadata: ["tubemq.errMsg": "\(reply.errMsg)"])
+                logger.info(
+                    "the master does not know the consumer; registering again",
+                    metadata: ["tubemq.errMsg": "\(reply.errMsg)"]
+                )
                 registeredWithMaster = false
                 pendingAck = nil
                 heartbeatNow.signal()
             } else {
                 logger.warning(
-                    "master refused the heartbeat", metadata: ["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)"])
+                    "master refused the heartbeat",
+                    metadata: ["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)"]
+                )
             }
             return
         }
@@ -122,14 +130,18 @@ extension ConsumerSession {
         }
         if reply.hasNotAllocated && !reply.notAllocated { groupAllocated = true }
         if reply.hasAuthorizedInfo { visitToken = reply.authorizedInfo.visitAuthorizedToken }
-        if reply.hasEvent {
-            guard eventTask == nil, lifecycle == .running else {
-                logger.warning("rebalance event arrived while another is being applied", metadata: ["tubemq.event": "\(reply.event.rebalanceID)"])
-                return
-            }
-            let event = reply.event
-            eventTask = Task { await self.apply(event) }
+        if reply.hasEvent, lifecycle == .running {
+            // The master never repeats an event: one that arrives while another is being applied (possible
+            // only after a new registration made the master forget the first) waits its turn.
+            queuedEvents.append(reply.event)
+            applyNextEvent()
         }
+    }
+
+    private func applyNextEvent() {
+        guard eventTask == nil, lifecycle == .running, !queuedEvents.isEmpty else { return }
+        let event = queuedEvents.removeFirst()
+        eventTask = Task { await self.apply(event) }
     }
 
     /// Applies a rebalance event, then queues its acknowledgement for the next heartbeat (sent at once).
@@ -137,7 +149,11 @@ extension ConsumerSession {
         let partitions = event.subscribeInfo.compactMap { MetadataStrings.parseSubscribeInfo($0)?.partition }
         logger.debug(
             "rebalance event",
-            metadata: ["tubemq.event": "\(event.rebalanceID)", "tubemq.type": "\(event.opType)", "tubemq.partitions": "\(partitions.count)"])
+            metadata: [
+                "tubemq.event": "\(event.rebalanceID)", "tubemq.type": "\(event.opType)",
+                "tubemq.partitions": "\(partitions.count)",
+            ]
+        )
         switch event.opType {
         case EventType.connect, EventType.onlyConnect:
             await connect(partitions)
@@ -155,6 +171,7 @@ extension ConsumerSession {
         guard lifecycle == .running else { return }
         pendingAck = ack
         heartbeatNow.signal()
+        applyNextEvent()
     }
 
     /// Tells the master the consumer leaves (method 6).
@@ -165,7 +182,10 @@ extension ConsumerSession {
         do {
             let reply: CloseResponseM2C = try await master.call(.consumerClose, request)
             if !reply.success {
-                logger.info("master refused the close", metadata: ["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)"])
+                logger.info(
+                    "master refused the close",
+                    metadata: ["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)"]
+                )
             }
         } catch {
             logger.info("close did not reach the master", metadata: ["tubemq.error": "\(error)"])

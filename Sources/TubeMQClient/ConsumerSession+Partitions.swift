@@ -44,6 +44,7 @@ extension ConsumerSession {
         if let grace {
             timer = Task {
                 try? await Task.sleep(for: grace)
+                guard !Task.isCancelled else { return }
                 for handle in handles { handle.releaseOpenBatch() }
             }
         } else {
@@ -72,12 +73,18 @@ extension ConsumerSession {
         var logger = self.logger
         logger[metadataKey: "tubemq.partition"] = "\(partition)"
         let fetcher = PartitionFetcher(
-            handle: handle, clientID: clientID, group: configuration.group, rpc: rpc,
-            rpcTimeout: configuration.rpcTimeout, minimumBackoff: configuration.minimumFetchBackoff,
+            handle: handle,
+            clientID: clientID,
+            group: configuration.group,
+            rpc: rpc,
+            rpcTimeout: configuration.rpcTimeout,
+            minimumBackoff: configuration.minimumFetchBackoff,
             maximumBackoff: configuration.maximumFetchBackoff,
-            confirmTimeout: kind == .pull ? configuration.confirmTimeout : nil, logger: logger,
+            confirmTimeout: kind == .pull ? configuration.confirmTimeout : nil,
+            logger: logger,
             deliver: { [weak self] batch in await self?.deliver(batch) ?? false },
-            reregister: { [weak self] partition in await self?.reregister(partition) ?? false })
+            reregister: { [weak self] partition in await self?.reregister(partition) ?? false }
+        )
         held[partition.key] = Held(handle: handle, fetch: Task { await fetcher.run() })
     }
 
@@ -95,7 +102,8 @@ extension ConsumerSession {
         if let bound = configuration.boundConsume {
             request.sessionKey = bound.sessionKey
             request.sessionTime = sessionTime
-            if !groupAllocated, !boundOffsetsApplied.contains(partition.key), let offset = bound.offsets[partition.key] {
+            if !groupAllocated, !boundOffsetsApplied.contains(partition.key), let offset = bound.offsets[partition.key]
+            {
                 request.currOffset = offset
             }
         }
@@ -115,21 +123,34 @@ extension ConsumerSession {
 
     /// Sends a register request; a partition still held by its previous owner (410) is tried again
     /// with a growing pause, up to `attempts` times.
-    private nonisolated func register(_ request: RegisterRequestC2B, at partition: Partition, attempts: Int) async -> Bool {
+    private nonisolated func register(
+        _ request: RegisterRequestC2B,
+        at partition: Partition,
+        attempts: Int
+    ) async -> Bool {
         var pause = configuration.minimumFetchBackoff
         for attempt in 1...max(1, attempts) {
             do {
                 let reply: RegisterResponseB2C = try await rpc.call(
-                    .consumerRegisterToBroker, request, host: partition.broker.host, port: partition.broker.port)
+                    .consumerRegisterToBroker,
+                    request,
+                    host: partition.broker.host,
+                    port: partition.broker.port
+                )
                 if reply.success { return true }
                 logger.info(
                     "broker refused the partition",
                     metadata: [
-                        "tubemq.partition": "\(partition)", "tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)",
-                    ])
+                        "tubemq.partition": "\(partition)", "tubemq.errCode": "\(reply.errCode)",
+                        "tubemq.errMsg": "\(reply.errMsg)",
+                    ]
+                )
                 guard reply.errCode == ErrorCode.partitionOccupied.rawValue else { return false }
             } catch {
-                logger.info("registering the partition failed", metadata: ["tubemq.partition": "\(partition)", "tubemq.error": "\(error)"])
+                logger.info(
+                    "registering the partition failed",
+                    metadata: ["tubemq.partition": "\(partition)", "tubemq.error": "\(error)"]
+                )
             }
             guard attempt < attempts else { break }
             do { try await Task.sleep(for: pause) } catch { return false }
@@ -149,16 +170,25 @@ extension ConsumerSession {
         if let auth = authInfo { request.authInfo = auth }
         do {
             let reply: RegisterResponseB2C = try await rpc.call(
-                .consumerRegisterToBroker, request, host: partition.broker.host, port: partition.broker.port)
+                .consumerRegisterToBroker,
+                request,
+                host: partition.broker.host,
+                port: partition.broker.port
+            )
             if !reply.success {
                 logger.info(
                     "broker refused the unregister",
                     metadata: [
-                        "tubemq.partition": "\(partition)", "tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)",
-                    ])
+                        "tubemq.partition": "\(partition)", "tubemq.errCode": "\(reply.errCode)",
+                        "tubemq.errMsg": "\(reply.errMsg)",
+                    ]
+                )
             }
         } catch {
-            logger.info("unregistering the partition failed", metadata: ["tubemq.partition": "\(partition)", "tubemq.error": "\(error)"])
+            logger.info(
+                "unregistering the partition failed",
+                metadata: ["tubemq.partition": "\(partition)", "tubemq.error": "\(error)"]
+            )
         }
     }
 
@@ -183,10 +213,17 @@ extension ConsumerSession {
                 group.addTask {
                     do {
                         let reply: HeartBeatResponseB2C = try await self.rpc.call(
-                            .consumerHeartbeatToBroker, request, host: broker.host, port: broker.port)
+                            .consumerHeartbeatToBroker,
+                            request,
+                            host: broker.host,
+                            port: broker.port
+                        )
                         return reply.hasPartFailure_p ? reply.failureInfo : []
                     } catch {
-                        self.logger.info("broker heartbeat failed", metadata: ["tubemq.broker": "\(broker)", "tubemq.error": "\(error)"])
+                        self.logger.info(
+                            "broker heartbeat failed",
+                            metadata: ["tubemq.broker": "\(broker)", "tubemq.error": "\(error)"]
+                        )
                         return []
                     }
                 }
@@ -200,7 +237,10 @@ extension ConsumerSession {
                 let partition = MetadataStrings.parsePartitionInfo(String(failure[failure.index(after: colon)...]))
             else { continue }
             let code = Int32(failure[..<colon]) ?? 0
-            logger.info("broker reports a partition failure", metadata: ["tubemq.partition": "\(partition)", "tubemq.errCode": "\(code)"])
+            logger.info(
+                "broker reports a partition failure",
+                metadata: ["tubemq.partition": "\(partition)", "tubemq.errCode": "\(code)"]
+            )
             if code == ErrorCode.heartbeatNoNode.rawValue, let current = held[partition.key]?.handle.partition {
                 _ = await reregister(current)
             }

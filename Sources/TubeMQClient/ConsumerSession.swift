@@ -54,6 +54,7 @@ actor ConsumerSession {
     var visitToken: Int64?
     var pendingAck: EventProto?
     var eventTask: Task<Void, Never>?
+    var queuedEvents: [EventProto] = []
     var groupAllocated = false
     var masterLoop: Task<Void, Never>?
     var brokerLoop: Task<Void, Never>?
@@ -65,7 +66,8 @@ actor ConsumerSession {
     init(configuration: Consumer.Configuration, kind: Kind, logger: Logger) {
         let host = configuration.localAddress ?? ClientIdentity.localIPv4
         let clientID =
-            configuration.clientID ?? ClientIdentity.consumerID(group: configuration.group, host: host, kind: kind.rawValue)
+            configuration.clientID
+            ?? ClientIdentity.consumerID(group: configuration.group, host: host, kind: kind.rawValue)
         var logger = logger
         logger[metadataKey: "tubemq.client"] = "\(clientID)"
         logger[metadataKey: "tubemq.group"] = "\(configuration.group)"
@@ -76,7 +78,11 @@ actor ConsumerSession {
         self.host = host
         self.rpc = rpc
         self.master = MasterConnection(
-            addresses: configuration.masters, rpc: rpc, timeout: configuration.rpcTimeout.timeAmount, logger: logger)
+            addresses: configuration.masters,
+            rpc: rpc,
+            timeout: configuration.rpcTimeout.timeAmount,
+            logger: logger
+        )
         self.logger = logger
         self.sessionTime = ClientIdentity.millisecondsNow()
     }

@@ -50,7 +50,12 @@ final class MasterConnection: Sendable {
             let master = addresses[index]
             do {
                 let response: Response = try await rpc.call(
-                    method, request, host: master.host, port: master.port, timeout: timeout ?? self.timeout)
+                    method,
+                    request,
+                    host: master.host,
+                    port: master.port,
+                    timeout: timeout ?? self.timeout
+                )
                 if attempt > 0 {
                     current.withLock { $0 = index }
                     logger.info("switched master", metadata: ["tubemq.master": "\(master)"])
@@ -67,12 +72,18 @@ final class MasterConnection: Sendable {
                     lastError = error
                     logger.debug(
                         "master did not serve the call",
-                        metadata: ["tubemq.master": "\(master)", "tubemq.method": "\(method)", "tubemq.error": "\(error)"])
+                        metadata: [
+                            "tubemq.master": "\(master)", "tubemq.method": "\(method)", "tubemq.error": "\(error)",
+                        ]
+                    )
                 }
             }
         }
         current.withLock { $0 = (start + 1) % addresses.count }
         throw ClientError(
-            .masterUnavailable, "no master served \(method) (\(failures.joined(separator: "; ")))", underlying: lastError)
+            .masterUnavailable,
+            "no master served \(method) (\(failures.joined(separator: "; ")))",
+            underlying: lastError
+        )
     }
 }

@@ -44,14 +44,22 @@ public struct MessageBatch: Sendable {
         let reply: CommitOffsetResponseB2C
         do {
             reply = try await session.rpc.call(
-                .commitOffset, request, host: partition.broker.host, port: partition.broker.port)
+                .commitOffset,
+                request,
+                host: partition.broker.host,
+                port: partition.broker.port
+            )
         } catch {
             throw ClientError.broker("commit on \(partition) failed", error)
         }
         guard reply.success else {
             if reply.errCode == ErrorCode.unauthorized.rawValue {
                 ready.release()
-                throw ClientError(.batchExpired, "\(partition) is no longer registered: \(reply.errMsg)", serverCode: reply.errCode)
+                throw ClientError(
+                    .batchExpired,
+                    "\(partition) is no longer registered: \(reply.errMsg)",
+                    serverCode: reply.errCode
+                )
             }
             throw .rejected("commit on \(partition) refused", code: reply.errCode, text: reply.errMsg)
         }

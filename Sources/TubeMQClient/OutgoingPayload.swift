@@ -24,7 +24,10 @@ struct OutgoingPayload: Sendable {
         for (key, value) in message.attributes {
             guard !key.isEmpty else { throw ClientError(.invalidArgument, "an attribute key is empty") }
             guard !Self.hasSeparator(key), !Self.hasSeparator(value) else {
-                throw ClientError(.invalidArgument, "attribute \(key) contains ',' or '=', which the attribute text reserves")
+                throw ClientError(
+                    .invalidArgument,
+                    "attribute \(key) contains ',' or '=', which the attribute text reserves"
+                )
             }
         }
         var ordered: [(key: String, value: String)] = []

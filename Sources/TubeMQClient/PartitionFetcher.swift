@@ -37,8 +37,12 @@ struct PartitionFetcher: Sendable {
             let reply: GetMessageResponseB2C
             do {
                 reply = try await rpc.call(
-                    .getMessages, request(consumed: consumed), host: partition.broker.host, port: partition.broker.port,
-                    timeout: rpcTimeout.timeAmount)
+                    .getMessages,
+                    request(consumed: consumed),
+                    host: partition.broker.host,
+                    port: partition.broker.port,
+                    timeout: rpcTimeout.timeAmount
+                )
             } catch {
                 // Whether the broker applied lastPackConsumed or handed out a new batch is unknown:
                 // ask again without confirming (a redelivery at worst, never a loss).
@@ -55,7 +59,10 @@ struct PartitionFetcher: Sendable {
                 let offset = reply.hasCurrOffset ? reply.currOffset : -1
                 let (messages, dropped) = ConsumedMessage.decode(reply.messages, partition: partition, offset: offset)
                 if dropped > 0 {
-                    logger.warning("dropped messages with a bad checksum", metadata: metadata(["tubemq.count": "\(dropped)"]))
+                    logger.warning(
+                        "dropped messages with a bad checksum",
+                        metadata: metadata(["tubemq.count": "\(dropped)"])
+                    )
                 }
                 guard !messages.isEmpty else {
                     consumed = true  // nothing to hand out: step over this slice of the index
@@ -78,7 +85,9 @@ struct PartitionFetcher: Sendable {
             }
             switch ErrorCode(rawValue: reply.errCode) {
             case .notFound:
-                let hint = reply.hasMinLimitTime && reply.minLimitTime > 0 ? Duration.milliseconds(reply.minLimitTime) : backoff
+                let hint =
+                    reply.hasMinLimitTime && reply.minLimitTime > 0
+                    ? Duration.milliseconds(reply.minLimitTime) : backoff
                 backoff = min(backoff * 2, maximumBackoff)
                 guard await pause(hint) else { break fetching }
             case .heartbeatNoNode:
@@ -87,9 +96,15 @@ struct PartitionFetcher: Sendable {
                     guard await pause(maximumBackoff) else { break fetching }
                 }
             default:
-                logger.info(
-                    "fetch refused", metadata: metadata(["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)"]))
-                let hint = reply.hasMinLimitTime && reply.minLimitTime > 0 ? Duration.milliseconds(reply.minLimitTime) : .zero
+                // 412 (another consumer of the group holds the partition) lasts until the master moves it.
+                let routine = reply.errCode == ErrorCode.duplicatePartition.rawValue
+                logger.log(
+                    level: routine ? .debug : .info,
+                    "fetch refused",
+                    metadata: metadata(["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)"])
+                )
+                let hint =
+                    reply.hasMinLimitTime && reply.minLimitTime > 0 ? Duration.milliseconds(reply.minLimitTime) : .zero
                 guard await pause(max(hint, maximumBackoff)) else { break fetching }
             }
         }

@@ -30,14 +30,20 @@ extension Producer {
             let (partition, maxSize) = try await route(topic, excluding: excluded)
             guard payload.data.count <= maxSize else {
                 throw ClientError(
-                    .messageTooLarge, "message of \(payload.data.count) bytes exceeds \(maxSize) bytes allowed on \(topic)")
+                    .messageTooLarge,
+                    "message of \(payload.data.count) bytes exceeds \(maxSize) bytes allowed on \(topic)"
+                )
             }
             let request = makeRequest(payload, partition: partition)
             let reply: SendMessageResponseB2P
             do {
                 reply = try await rpc.call(
-                    .sendMessage, request, host: partition.broker.host, port: partition.broker.port,
-                    timeout: configuration.rpcTimeout.timeAmount)
+                    .sendMessage,
+                    request,
+                    host: partition.broker.host,
+                    port: partition.broker.port,
+                    timeout: configuration.rpcTimeout.timeAmount
+                )
             } catch {
                 let failure = ClientError.broker("send to \(partition) failed", error)
                 guard error.code == .connectionFailed else { throw failure }
@@ -49,10 +55,17 @@ extension Producer {
             if reply.success {
                 let id = reply.hasMessageID ? reply.messageID : Int64(reply.errMsg) ?? -1
                 return SendResult(
-                    messageID: id, partition: partition, offset: reply.hasAppendOffset ? reply.appendOffset : -1,
-                    appendTime: reply.hasAppendTime ? reply.appendTime : -1)
+                    messageID: id,
+                    partition: partition,
+                    offset: reply.hasAppendOffset ? reply.appendOffset : -1,
+                    appendTime: reply.hasAppendTime ? reply.appendTime : -1
+                )
             }
-            let failure = ClientError.rejected("broker refused the message for \(partition)", code: reply.errCode, text: reply.errMsg)
+            let failure = ClientError.rejected(
+                "broker refused the message for \(partition)",
+                code: reply.errCode,
+                text: reply.errMsg
+            )
             guard reply.errCode == ErrorCode.serviceUnavailable.rawValue else { throw failure }
             avoid(partition, reason: reply.errMsg)
             excluded.insert(partition.broker.id)
@@ -103,6 +116,8 @@ extension Producer {
     private func avoid(_ partition: Partition, reason: String) {
         routing.avoid(brokerID: partition.broker.id, for: configuration.brokerBackoff)
         logger.info(
-            "avoiding broker", metadata: ["tubemq.broker": "\(partition.broker)", "tubemq.reason": "\(reason)"])
+            "avoiding broker",
+            metadata: ["tubemq.broker": "\(partition.broker)", "tubemq.reason": "\(reason)"]
+        )
     }
 }

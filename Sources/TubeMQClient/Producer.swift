@@ -40,7 +40,10 @@ public final class Producer: Sendable {
     ///
     /// - Throws: ``ClientError`` `invalidArgument` without masters, `masterUnavailable` when no master
     ///   answers, `rejected` when the master refuses the producer.
-    public init(configuration: Configuration, logger: Logger = Logger(label: "tubemq.producer")) async throws(ClientError) {
+    public init(
+        configuration: Configuration,
+        logger: Logger = Logger(label: "tubemq.producer")
+    ) async throws(ClientError) {
         guard !configuration.masters.isEmpty else { throw ClientError(.invalidArgument, "no master address given") }
         let host = configuration.localAddress ?? ClientIdentity.localIPv4
         let clientID = configuration.clientID ?? ClientIdentity.producerID(host: host)
@@ -49,10 +52,19 @@ public final class Producer: Sendable {
         let rpc = RPCClient(configuration: RPCClient.Configuration(defaultTimeout: configuration.rpcTimeout.timeAmount))
         let routing = ProducerRouting()
         let master = MasterConnection(
-            addresses: configuration.masters, rpc: rpc, timeout: configuration.rpcTimeout.timeAmount, logger: logger)
+            addresses: configuration.masters,
+            rpc: rpc,
+            timeout: configuration.rpcTimeout.timeAmount,
+            logger: logger
+        )
         let session = ProducerSession(
-            clientID: clientID, host: host, master: master, routing: routing, period: configuration.heartbeatPeriod,
-            logger: logger)
+            clientID: clientID,
+            host: host,
+            master: master,
+            routing: routing,
+            period: configuration.heartbeatPeriod,
+            logger: logger
+        )
         do {
             try await session.register()
         } catch {

@@ -17,7 +17,14 @@ actor ProducerSession {
     private var registered = false
     private var loop: Task<Void, Never>?
 
-    init(clientID: String, host: String, master: MasterConnection, routing: ProducerRouting, period: Duration, logger: Logger) {
+    init(
+        clientID: String,
+        host: String,
+        master: MasterConnection,
+        routing: ProducerRouting,
+        period: Duration,
+        logger: Logger
+    ) {
         self.clientID = clientID
         self.host = host
         self.master = master
@@ -123,7 +130,10 @@ actor ProducerSession {
         do {
             let reply: CloseResponseM2P = try await master.call(.producerClose, request)
             if !reply.success {
-                logger.info("master refused the producer close", metadata: ["tubemq.error": "\(reply.errCode) \(reply.errMsg)"])
+                logger.info(
+                    "master refused the producer close",
+                    metadata: ["tubemq.error": "\(reply.errCode) \(reply.errMsg)"]
+                )
             }
         } catch {
             logger.info("producer close did not reach the master", metadata: ["tubemq.error": "\(error)"])

@@ -26,7 +26,10 @@ public final class PullConsumer: AsyncSequence, Sendable {
     /// Joins the group: registers with the master and starts heartbeats.
     ///
     /// - Throws: ``ClientError`` `invalidArgument`, `masterUnavailable`, or `rejected`.
-    public init(configuration: Consumer.Configuration, logger: Logger = Logger(label: "tubemq.consumer")) async throws(ClientError) {
+    public init(
+        configuration: Consumer.Configuration,
+        logger: Logger = Logger(label: "tubemq.consumer")
+    ) async throws(ClientError) {
         session = ConsumerSession(configuration: configuration, kind: .pull, logger: logger)
         try await session.start()
     }

@@ -29,7 +29,10 @@ public final class PushConsumer: AsyncSequence, Sendable {
     ///
     /// - Throws: ``ClientError`` `invalidArgument`, `masterUnavailable`, or `rejected` (unknown topic,
     ///   forbidden group, settings inconsistent with the group's other consumers).
-    public init(configuration: Consumer.Configuration, logger: Logger = Logger(label: "tubemq.consumer")) async throws(ClientError) {
+    public init(
+        configuration: Consumer.Configuration,
+        logger: Logger = Logger(label: "tubemq.consumer")
+    ) async throws(ClientError) {
         session = ConsumerSession(configuration: configuration, kind: .push, logger: logger)
         try await session.start()
     }

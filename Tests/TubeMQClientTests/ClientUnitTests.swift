@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TubeMQClient
 import TubeMQCore
+
+@testable import TubeMQClient
 
 /// The client's pure parts, without servers.
 @Suite struct ClientUnitTests {
@@ -13,8 +14,10 @@ import TubeMQCore
         let payload = try OutgoingPayload(message)
         let hex = payload.data.map { String(format: "%02x", $0) }.joined()
         // java-producer.jsonl, first SendMessageRequestP2B.data
-        #expect(hex == "00000031246d736754797065243d74797065412c246d736754696d65243d3230323631313234313230302c"
-            + "73657269616c49643d306a6176612d6d73672d30")
+        #expect(
+            hex == "00000031246d736754797065243d74797065412c246d736754696d65243d3230323631313234313230302c"
+                + "73657269616c49643d306a6176612d6d73672d30"
+        )
         #expect(payload.flag == 1)
         #expect(payload.messageType == "typeA")
         #expect(payload.messageTime == "202611241200")
@@ -62,7 +65,10 @@ import TubeMQCore
         let first = try #require(handle.open())
         #expect(handle.decide(first, .confirmed))
         #expect(!handle.decide(first, .released), "decided already")
-        #expect(await handle.decision(for: first, timeout: nil) == .confirmed, "a decision made before the wait is kept")
+        #expect(
+            await handle.decision(for: first, timeout: nil) == .confirmed,
+            "a decision made before the wait is kept"
+        )
 
         let second = try #require(handle.open())
         async let waited = handle.decision(for: second, timeout: nil)

@@ -20,7 +20,10 @@ import TubeMQCore
 
     @Test func tenThousandMessagesArriveWithTheirBytesAndAttributes() async throws {
         try await TestCluster.with(brokerCount: 2, topics: [.init(name: "t_volume", partitions: 3)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_volume"])
             #expect(producer.partitions(of: "t_volume").count == 6)
             try await withTimeout(.seconds(60), "sending") {
@@ -53,7 +56,9 @@ import TubeMQCore
             }.forEach { message in
                 if let i = Self.index(of: message), seen.updateValue(message, forKey: i) != nil { duplicates += 1 }
             }
-            try await eventually("the push consumer left") { await cluster.master.master.group(named: "g_volume") == nil }
+            try await eventually("the push consumer left") {
+                await cluster.master.master.group(named: "g_volume") == nil
+            }
             let pull = try await PullConsumer(configuration: configuration, logger: TestCluster.logger)
             let pushed = Set(seen.keys)
             let pulled = try await withTimeout(.seconds(60), "pull consuming") { () -> [ConsumedMessage] in
@@ -76,9 +81,11 @@ import TubeMQCore
             for (i, message) in seen {
                 let sent = Self.message(i)
                 #expect(message.body == sent.body)
-                #expect(message.attributes.map { "\($0.key)=\($0.value)" } == [
-                    "$msgType$=type\(i % 5)", "$msgTime$=202611250\(i % 10)00", "idx=\(i)", "source=e2e",
-                ])
+                #expect(
+                    message.attributes.map { "\($0.key)=\($0.value)" } == [
+                        "$msgType$=type\(i % 5)", "$msgTime$=202611250\(i % 10)00", "idx=\(i)", "source=e2e",
+                    ]
+                )
             }
         }
     }

@@ -27,16 +27,19 @@ final class CallCounter: Sendable {
     var value: Int { count.withLock { $0 } }
 }
 
-
 @Suite struct FailoverTests {
     @Test func clientsSkipUnreachableAndStandbyMastersAndRegisterWithTheActiveOne() async throws {
         try await TestCluster.with(topics: [.init(name: "t_failover", partitions: 1)]) { cluster in
             let service = StandbyMaster()
             let standby = try await RPCServer.start(
-                configuration: RPCServerConfiguration(port: 0), service: service, logger: TestCluster.logger)
+                configuration: RPCServerConfiguration(port: 0),
+                service: service,
+                logger: TestCluster.logger
+            )
             let closedPort = try await unusedPort()
             let masters = [
-                MasterAddress(host: "127.0.0.1", port: closedPort), MasterAddress(host: "127.0.0.1", port: standby.localPort),
+                MasterAddress(host: "127.0.0.1", port: closedPort),
+                MasterAddress(host: "127.0.0.1", port: standby.localPort),
                 cluster.masterAddress,
             ]
             var producerConfiguration = cluster.producerConfiguration()
@@ -60,10 +63,18 @@ final class CallCounter: Sendable {
     @Test func onlyStandbyMastersMeanNoMaster() async throws {
         let service = StandbyMaster()
         let standby = try await RPCServer.start(
-            configuration: RPCServerConfiguration(port: 0), service: service, logger: TestCluster.logger)
+            configuration: RPCServerConfiguration(port: 0),
+            service: service,
+            logger: TestCluster.logger
+        )
         let configuration = Consumer.Configuration(
-            masters: [MasterAddress(host: "127.0.0.1", port: standby.localPort)], group: "g", topics: ["t"])
-        let code = await errorCode { _ = try await PullConsumer(configuration: configuration, logger: TestCluster.logger) }
+            masters: [MasterAddress(host: "127.0.0.1", port: standby.localPort)],
+            group: "g",
+            topics: ["t"]
+        )
+        let code = await errorCode {
+            _ = try await PullConsumer(configuration: configuration, logger: TestCluster.logger)
+        }
         #expect(code == .masterUnavailable)
         await standby.shutdown()
     }
@@ -71,16 +82,32 @@ final class CallCounter: Sendable {
     @Test func whenTheActiveMasterDiesClientsRegisterWithTheNextOneAndCarryOn() async throws {
         let backup = try await MasterServer.start(
             configuration: MasterServer.Configuration(
-                host: "127.0.0.1", port: 0, firstBalanceDelayMs: 100, balancePeriodMs: 100,
-                consumerHeartbeatTimeoutMs: 10_000, producerHeartbeatTimeoutMs: 10_000, brokerHeartbeatTimeoutMs: 10_000),
-            logger: TestCluster.logger)
-        let cluster = try await TestCluster.start(topics: [.init(name: "t_ha", partitions: 1)], backupMasterPorts: [backup.port])
+                host: "127.0.0.1",
+                port: 0,
+                firstBalanceDelayMs: 100,
+                balancePeriodMs: 100,
+                consumerHeartbeatTimeoutMs: 10_000,
+                producerHeartbeatTimeoutMs: 10_000,
+                brokerHeartbeatTimeoutMs: 10_000
+            ),
+            logger: TestCluster.logger
+        )
+        let cluster = try await TestCluster.start(
+            topics: [.init(name: "t_ha", partitions: 1)],
+            backupMasterPorts: [backup.port]
+        )
         do {
             let broker = cluster.brokers[0]
             _ = try await backup.master.addBroker(
-                BrokerSpec(id: 1, host: "127.0.0.1", port: broker.port, manageStatus: .online), by: "test")
+                BrokerSpec(id: 1, host: "127.0.0.1", port: broker.port, manageStatus: .online),
+                by: "test"
+            )
             _ = try await backup.master.addTopicDeployment(
-                topic: "t_ha", brokerID: 1, settings: TopicSettingsPatch(numPartitions: 1), by: "test")
+                topic: "t_ha",
+                brokerID: 1,
+                settings: TopicSettingsPatch(numPartitions: 1),
+                by: "test"
+            )
             let masters = [cluster.masterAddress, MasterAddress(host: "127.0.0.1", port: backup.port)]
             var producerConfiguration = cluster.producerConfiguration()
             producerConfiguration.masters = masters
@@ -118,7 +145,10 @@ final class CallCounter: Sendable {
     /// A loopback port nothing listens on.
     private func unusedPort() async throws -> Int {
         let server = try await RPCServer.start(
-            configuration: RPCServerConfiguration(port: 0), service: StandbyMaster(), logger: TestCluster.logger)
+            configuration: RPCServerConfiguration(port: 0),
+            service: StandbyMaster(),
+            logger: TestCluster.logger
+        )
         let port = server.localPort
         await server.shutdown()
         return port

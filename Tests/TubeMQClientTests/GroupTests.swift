@@ -17,7 +17,10 @@ import TubeMQWire
 
     @Test func twoConsumersSplitTheGroupsPartitionsAndGetEveryMessageOnce() async throws {
         try await TestCluster.with(topics: [.init(name: "t_group", partitions: 4)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_group"])
             let configuration = cluster.consumerConfiguration(group: "g_group", topics: ["t_group"])
             let a = try await PushConsumer(configuration: configuration, logger: TestCluster.logger)
@@ -55,11 +58,16 @@ import TubeMQWire
 
     @Test func cancellingTheLoopLeavesTheGroupAndFreesThePartitions() async throws {
         try await TestCluster.with(topics: [.init(name: "t_cancel", partitions: 2)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_cancel"])
             for i in 0..<4 { try await producer.send(.text("c\(i)"), to: "t_cancel") }
             let consumer = try await PushConsumer(
-                configuration: cluster.consumerConfiguration(group: "g_cancel", topics: ["t_cancel"]), logger: TestCluster.logger)
+                configuration: cluster.consumerConfiguration(group: "g_cancel", topics: ["t_cancel"]),
+                logger: TestCluster.logger
+            )
             let loop = Task {
                 var count = 0
                 for try await _ in consumer { count += 1 }
@@ -83,7 +91,11 @@ import TubeMQWire
             register.partitionID = partition.id
             register.readStatus = 0
             let reply: RegisterResponseB2C = try await cluster.rpc.call(
-                .consumerRegisterToBroker, register, host: partition.broker.host, port: partition.broker.port)
+                .consumerRegisterToBroker,
+                register,
+                host: partition.broker.host,
+                port: partition.broker.port
+            )
             #expect(reply.success, "\(reply.errCode) \(reply.errMsg)")
             await producer.shutdown()
         }
@@ -92,7 +104,10 @@ import TubeMQWire
     @Test func aConsumerTheBrokerForgotRegistersAgainAndKeepsReading() async throws {
         try await TestCluster.with(topics: [.init(name: "t_forgot", partitions: 1)], brokerConsumerTimeoutMillis: 300) {
             cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_forgot"])
             var configuration = cluster.consumerConfiguration(group: "g_forgot", topics: ["t_forgot"])
             configuration.maximumFetchBackoff = .seconds(1)  // idle longer than the broker's 300 ms consumer timeout

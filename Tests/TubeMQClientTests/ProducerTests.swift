@@ -8,7 +8,10 @@ import TubeMQWire
 @Suite struct ProducerTests {
     @Test func sendsRoundRobinAndPutsAttributesOnTheWireAsJavaDoes() async throws {
         try await TestCluster.with(topics: [.init(name: "t_prod", partitions: 3)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_prod"])
             #expect(producer.partitions(of: "t_prod").map(\.id) == [0, 1, 2])
             var message = Message.text("java-msg-0", [("serialId", "0")])
@@ -29,7 +32,11 @@ import TubeMQWire
             register.partitionID = 0
             register.readStatus = 0
             let registered: RegisterResponseB2C = try await cluster.rpc.call(
-                .consumerRegisterToBroker, register, host: broker.host, port: broker.port)
+                .consumerRegisterToBroker,
+                register,
+                host: broker.host,
+                port: broker.port
+            )
             #expect(registered.success)
             var get = GetMessageRequestC2B()
             get.clientID = "raw"
@@ -38,12 +45,17 @@ import TubeMQWire
             get.partitionID = 0
             get.lastPackConsumed = false
             let reply: GetMessageResponseB2C = try await cluster.rpc.call(
-                .getMessages, get, host: broker.host, port: broker.port)
+                .getMessages,
+                get,
+                host: broker.host,
+                port: broker.port
+            )
             let first = try #require(reply.messages.first)
             #expect(reply.messages.count == 2)
             #expect(first.flag == 1)
             // java-producer.jsonl, serial 1: the same message as the Java producer sent it.
-            let java = "00000031246d736754797065243d74797065412c246d736754696d65243d3230323631313234313230302c"
+            let java =
+                "00000031246d736754797065243d74797065412c246d736754696d65243d3230323631313234313230302c"
                 + "73657269616c49643d306a6176612d6d73672d30"
             #expect(first.payLoadData.map { String(format: "%02x", $0) }.joined() == java)
         }
@@ -79,7 +91,8 @@ import TubeMQWire
         let error = await errorCode {
             _ = try await Producer(
                 configuration: Producer.Configuration(masters: [unreachable], rpcTimeout: .seconds(1)),
-                logger: TestCluster.logger)
+                logger: TestCluster.logger
+            )
         }
         #expect(error == .masterUnavailable)
     }

@@ -6,7 +6,10 @@ import TubeMQCore
 @Suite struct PullConsumerTests {
     @Test func releasedAndTimedOutBatchesAreRedeliveredConfirmedOnesAreNot() async throws {
         try await TestCluster.with(topics: [.init(name: "t_pull", partitions: 1)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_pull"])
             for i in 0..<3 { try await producer.send(.text("p\(i)"), to: "t_pull") }
 
@@ -22,7 +25,10 @@ import TubeMQCore
                 #expect(again.messages.map(\.messageID) == first.messages.map(\.messageID), "released: delivered again")
                 // Left alone past the confirm timeout: delivered again, and the old batch can no longer be confirmed.
                 let third = try #require(try await batches.next())
-                #expect(third.messages.map(\.messageID) == first.messages.map(\.messageID), "timed out: delivered again")
+                #expect(
+                    third.messages.map(\.messageID) == first.messages.map(\.messageID),
+                    "timed out: delivered again"
+                )
                 let expired = await errorCode { try await again.confirm() }
                 #expect(expired == .batchExpired)
                 let committed = try await third.confirm()
@@ -41,7 +47,10 @@ import TubeMQCore
 
     @Test func anUnconfirmedBatchGoesToTheGroupsNextConsumer() async throws {
         try await TestCluster.with(topics: [.init(name: "t_pull2", partitions: 1)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_pull2"])
             for i in 0..<4 { try await producer.send(.text("q\(i)"), to: "t_pull2") }
             let configuration = cluster.consumerConfiguration(group: "g_pull2", topics: ["t_pull2"])

@@ -6,16 +6,24 @@ import TubeMQCore
 @Suite struct PushConsumerTests {
     @Test func deliversEveryMessageWithItsBodyAttributesAndPartition() async throws {
         try await TestCluster.with(topics: [.init(name: "t_push", partitions: 2)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_push"])
             var sent: [String: SendResult] = [:]
             for i in 0..<20 {
-                sent["m\(i)"] = try await producer.send(.text("m\(i)", type: "kind\(i % 2)", [("idx", "\(i)")]), to: "t_push")
+                sent["m\(i)"] = try await producer.send(
+                    .text("m\(i)", type: "kind\(i % 2)", [("idx", "\(i)")]),
+                    to: "t_push"
+                )
             }
             await producer.shutdown()
 
             let consumer = try await PushConsumer(
-                configuration: cluster.consumerConfiguration(group: "g_push", topics: ["t_push"]), logger: TestCluster.logger)
+                configuration: cluster.consumerConfiguration(group: "g_push", topics: ["t_push"]),
+                logger: TestCluster.logger
+            )
             let received = try await receive(20, from: consumer)
             #expect(Set(received.map(\.text)) == Set(sent.keys))
             for message in received {
@@ -39,7 +47,10 @@ import TubeMQCore
 
     @Test func batchesAreConfirmedWhenTheLoopAsksForTheNext() async throws {
         try await TestCluster.with(topics: [.init(name: "t_batches", partitions: 1)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_batches"])
             for i in 0..<5 { try await producer.send(.text("b\(i)"), to: "t_batches") }
 

@@ -40,29 +40,47 @@ final class TestCluster: Sendable {
     /// Starts a master and `brokerCount` brokers, deploys `topics` on every broker, and returns once
     /// producers would be told about every topic. Brokers fail over to `backupMasterPorts`.
     static func start(
-        brokerCount: Int = 1, topics: [Topic], balancePeriodMs: Int64 = 100, brokerConsumerTimeoutMillis: Int64 = 30_000,
+        brokerCount: Int = 1,
+        topics: [Topic],
+        balancePeriodMs: Int64 = 100,
+        brokerConsumerTimeoutMillis: Int64 = 30_000,
         backupMasterPorts: [Int] = []
     ) async throws -> TestCluster {
         let directory = NSTemporaryDirectory() + "tubemq-client-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let master = try await MasterServer.start(
             configuration: MasterServer.Configuration(
-                host: "127.0.0.1", port: 0, dataDirectory: nil, firstBalanceDelayMs: balancePeriodMs,
-                balancePeriodMs: balancePeriodMs, consumerHeartbeatTimeoutMs: 10_000, producerHeartbeatTimeoutMs: 10_000,
-                brokerHeartbeatTimeoutMs: 10_000),
-            logger: logger)
+                host: "127.0.0.1",
+                port: 0,
+                dataDirectory: nil,
+                firstBalanceDelayMs: balancePeriodMs,
+                balancePeriodMs: balancePeriodMs,
+                consumerHeartbeatTimeoutMs: 10_000,
+                producerHeartbeatTimeoutMs: 10_000,
+                brokerHeartbeatTimeoutMs: 10_000
+            ),
+            logger: logger
+        )
         var brokers: [BrokerServer] = []
         do {
             for id in 1...Int32(brokerCount) {
                 let broker = try await BrokerServer.start(
                     configuration: BrokerConfiguration(
-                        brokerID: id, port: 0, dataDirectory: FilePath(directory).appending("broker-\(id)"),
-                        masterAddresses: [("127.0.0.1", master.port)] + backupMasterPorts.map { ("127.0.0.1", $0) }, heartbeatPeriodMillis: 50,
-                        consumerTimeoutMillis: brokerConsumerTimeoutMillis, io: .posix),
-                    logger: logger)
+                        brokerID: id,
+                        port: 0,
+                        dataDirectory: FilePath(directory).appending("broker-\(id)"),
+                        masterAddresses: [("127.0.0.1", master.port)] + backupMasterPorts.map { ("127.0.0.1", $0) },
+                        heartbeatPeriodMillis: 50,
+                        consumerTimeoutMillis: brokerConsumerTimeoutMillis,
+                        io: .posix
+                    ),
+                    logger: logger
+                )
                 brokers.append(broker)
                 _ = try await master.master.addBroker(
-                    BrokerSpec(id: id, host: "127.0.0.1", port: broker.port, manageStatus: .online), by: "test")
+                    BrokerSpec(id: id, host: "127.0.0.1", port: broker.port, manageStatus: .online),
+                    by: "test"
+                )
             }
             let cluster = TestCluster(master: master, brokers: brokers, directory: directory)
             for topic in topics { try await cluster.deploy(topic) }
@@ -78,8 +96,11 @@ final class TestCluster: Sendable {
     func deploy(_ topic: Topic) async throws {
         for broker in brokers {
             _ = try await master.master.addTopicDeployment(
-                topic: topic.name, brokerID: broker.configuration.brokerID,
-                settings: TopicSettingsPatch(numPartitions: topic.partitions, numTopicStores: topic.stores), by: "test")
+                topic: topic.name,
+                brokerID: broker.configuration.brokerID,
+                settings: TopicSettingsPatch(numPartitions: topic.partitions, numTopicStores: topic.stores),
+                by: "test"
+            )
         }
         try await eventually("brokers serve \(topic.name)") {
             guard let info = await self.master.master.publishInfo(topic: topic.name) else { return false }
@@ -92,7 +113,11 @@ final class TestCluster: Sendable {
     func partitions(of topic: String) -> [Partition] {
         brokers.flatMap { broker in
             (broker.topics.first { $0.name == topic }?.partitionIDs ?? []).map {
-                Partition(broker: BrokerInfo(id: broker.configuration.brokerID, host: "127.0.0.1", port: broker.port), topic: topic, id: $0)
+                Partition(
+                    broker: BrokerInfo(id: broker.configuration.brokerID, host: "127.0.0.1", port: broker.port),
+                    topic: topic,
+                    id: $0
+                )
             }
         }
     }
@@ -112,12 +137,21 @@ final class TestCluster: Sendable {
         Producer.Configuration(masters: [masterAddress], heartbeatPeriod: .milliseconds(200), rpcTimeout: .seconds(5))
     }
 
-    func consumerConfiguration(group: String, topics: [String], from start: Consumer.StartPosition = .first)
+    func consumerConfiguration(
+        group: String,
+        topics: [String],
+        from start: Consumer.StartPosition = .first
+    )
         -> Consumer.Configuration
     {
         var configuration = Consumer.Configuration(
-            masters: [masterAddress], group: group, topics: topics, startPosition: start,
-            heartbeatPeriod: .milliseconds(100), rpcTimeout: .seconds(5))
+            masters: [masterAddress],
+            group: group,
+            topics: topics,
+            startPosition: start,
+            heartbeatPeriod: .milliseconds(100),
+            rpcTimeout: .seconds(5)
+        )
         configuration.minimumFetchBackoff = .milliseconds(20)
         configuration.maximumFetchBackoff = .milliseconds(100)
         configuration.confirmTimeout = .seconds(5)
@@ -133,11 +167,16 @@ final class TestCluster: Sendable {
 
     /// Runs `body` with a fresh cluster, shutting it down afterwards.
     static func with<T>(
-        brokerCount: Int = 1, topics: [Topic], brokerConsumerTimeoutMillis: Int64 = 30_000,
+        brokerCount: Int = 1,
+        topics: [Topic],
+        brokerConsumerTimeoutMillis: Int64 = 30_000,
         _ body: (TestCluster) async throws -> T
     ) async throws -> T {
         let cluster = try await start(
-            brokerCount: brokerCount, topics: topics, brokerConsumerTimeoutMillis: brokerConsumerTimeoutMillis)
+            brokerCount: brokerCount,
+            topics: topics,
+            brokerConsumerTimeoutMillis: brokerConsumerTimeoutMillis
+        )
         do {
             let result = try await body(cluster)
             await cluster.shutdown()
@@ -155,7 +194,9 @@ struct TestTimeout: Error, CustomStringConvertible {
 
 /// Polls `condition` every 10 ms until it holds, failing after `timeout`.
 func eventually(
-    _ what: String, timeout: Duration = .seconds(15), _ condition: @Sendable () async throws -> Bool
+    _ what: String,
+    timeout: Duration = .seconds(15),
+    _ condition: @Sendable () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {

@@ -4,7 +4,9 @@ import TubeMQCore
 
 /// Runs `body`, failing with ``TestTimeout`` (and cancelling it) after `duration`.
 func withTimeout<T: Sendable>(
-    _ duration: Duration, _ what: String = "the test body", _ body: @escaping @Sendable () async throws -> T
+    _ duration: Duration,
+    _ what: String = "the test body",
+    _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask { try await body() }
@@ -19,7 +21,11 @@ func withTimeout<T: Sendable>(
 }
 
 /// Reads `count` messages from a push consumer, then ends the iteration (which closes the consumer).
-func receive(_ count: Int, from consumer: PushConsumer, within duration: Duration = .seconds(30)) async throws
+func receive(
+    _ count: Int,
+    from consumer: PushConsumer,
+    within duration: Duration = .seconds(30)
+) async throws
     -> [ConsumedMessage]
 {
     try await withTimeout(duration, "receiving \(count) messages") {
@@ -35,7 +41,8 @@ func receive(_ count: Int, from consumer: PushConsumer, within duration: Duratio
 
 extension Message {
     /// A text message with optional attributes.
-    static func text(_ text: String, type: String? = nil, _ attributes: [(key: String, value: String)] = []) -> Message {
+    static func text(_ text: String, type: String? = nil, _ attributes: [(key: String, value: String)] = []) -> Message
+    {
         var message = Message(body: Array(text.utf8), attributes: attributes)
         if let type { message.messageType = type }
         return message
