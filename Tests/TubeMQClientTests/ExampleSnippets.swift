@@ -1,0 +1,30 @@
+import TubeMQClient
+import TubeMQCore
+
+/// The examples of `docs/client-examples.md`, compiled (never run) so they keep up with the API.
+enum ExampleSnippets {
+    static func producer() async throws {
+        let masters = MasterAddress.list(parsing: "127.0.0.1:8715")
+        let producer = try await Producer(configuration: .init(masters: masters))
+        try await producer.publish(["demo"])
+        var message = Message(body: Array("hello".utf8), attributes: [("orderId", "42")])
+        message.messageType = "greeting"  // consumers can filter on it
+        let sent = try await producer.send(message, to: "demo")
+        print("message \(sent.messageID) stored in \(sent.partition) at offset \(sent.offset)")
+        await producer.shutdown()
+    }
+
+    static func consumer() async throws {
+        let masters = MasterAddress.list(parsing: "127.0.0.1:8715")
+        var configuration = Consumer.Configuration(masters: masters, group: "demo-group", topics: ["demo"])
+        configuration.startPosition = .first
+        let consumer = try await PushConsumer(configuration: configuration)
+        for try await message in consumer {
+            print(message.partition, message.attributes, String(decoding: message.body, as: UTF8.self))
+        }
+        for try await batch in try await PullConsumer(configuration: configuration) {
+            for message in batch.messages { print(message.body.count) }
+            try await batch.confirm()  // or batch.release() to have it delivered again
+        }
+    }
+}
