@@ -25,6 +25,8 @@ public struct BrokerConfiguration: Sendable {
     public var segmentBytes: Int64
     /// The version string reported to the master in the broker's client id.
     public var version: String
+    /// Deliberately broken behaviours, for tests of test suites only.
+    public var _faults: _BrokerFaults = _BrokerFaults()
 
     /// Creates a configuration; defaults are the real broker's.
     public init(

@@ -65,7 +65,7 @@ public final class BrokerServer: Sendable {
         let service = BrokerService(
             brokerID: configuration.brokerID, host: configuration.host, store: store, catalog: catalog,
             registry: registry, ids: MessageIDGenerator(workerID: configuration.brokerID),
-            transferSize: configuration.transferSize, clock: clock)
+            transferSize: configuration.transferSize, clock: clock, faults: configuration._faults)
         let rpc = try await RPCServer.start(
             configuration: RPCServerConfiguration(host: configuration.host, port: configuration.port),
             service: service,

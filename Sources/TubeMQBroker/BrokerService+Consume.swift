@@ -17,7 +17,8 @@ extension BrokerService {
                 .forbidden, ReplyText.partitionNotExisted(topic: request.topicName, partitionID: request.partitionID))
         }
         let key = key(group: request.groupName, topic: request.topicName, partition: request.partitionID)
-        let (access, filters) = await registry.touch(key, consumerID: request.clientID)
+        let (access, registeredFilters) = await registry.touch(key, consumerID: request.clientID)
+        let filters = faults.ignoreFilters ? [] : registeredFilters
         switch access {
         case .held:
             break
@@ -59,6 +60,9 @@ extension BrokerService {
             }
             await offsets.setTentativeOffset(
                 group: key.group, topic: key.topic, partitionID: key.partitionID, offset: result.nextOffset)
+            if faults.noRedelivery {
+                _ = try await offsets.confirmTentativeOffset(group: key.group, topic: key.topic, partitionID: key.partitionID)
+            }
             var reply = GetMessageResponseB2C()
             reply.success = true
             reply.errCode = ErrorCode.success.rawValue

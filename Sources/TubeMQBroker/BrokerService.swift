@@ -17,6 +17,7 @@ public struct BrokerService: RPCService {
     let ids: MessageIDGenerator
     let transferSize: Int
     let clock: @Sendable () -> Int64
+    var faults: _BrokerFaults = _BrokerFaults()
 
     public func handle(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
         switch call.request {
