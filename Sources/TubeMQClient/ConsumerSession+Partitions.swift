@@ -100,8 +100,6 @@ extension ConsumerSession {
         request.readStatus = registeredBefore.contains(partition.key) ? 0 : configuration.startPosition.readStatus
         request.filterCondStr = (configuration.topics[partition.topic] ?? []).sorted()
         if let bound = configuration.boundConsume {
-            request.sessionKey = bound.sessionKey
-            request.sessionTime = sessionTime
             if !groupAllocated, !boundOffsetsApplied.contains(partition.key), let offset = bound.offsets[partition.key]
             {
                 request.currOffset = offset
