@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "TubeMQBroker", targets: ["TubeMQBroker"]),
         .library(name: "TubeMQClient", targets: ["TubeMQClient"]),
         .library(name: "TubeMQStandalone", targets: ["TubeMQStandalone"]),
+        .library(name: "TubeMQMasterHTTP", targets: ["TubeMQMasterHTTP"]),
+        .library(name: "TubeMQBrokerHTTP", targets: ["TubeMQBrokerHTTP"]),
         .executable(name: "tubemq", targets: ["tubemq"]),
         .executable(name: "tubemq-master", targets: ["tubemq-master"]),
         .executable(name: "tubemq-broker", targets: ["tubemq-broker"]),
@@ -32,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // MARK: value types
@@ -105,11 +108,41 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // MARK: admin webapis (HTTP)
+        .target(
+            name: "TubeMQWebSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "TubeMQMasterHTTP",
+            dependencies: [
+                "TubeMQWebSupport", "TubeMQMaster", "TubeMQMasterState", "TubeMQCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "TubeMQBrokerHTTP",
+            dependencies: [
+                "TubeMQWebSupport", "TubeMQBroker", "TubeMQStorage", "TubeMQCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // MARK: in-process cluster (standalone command, end-to-end tests)
         .target(
             name: "TubeMQStandalone",
             dependencies: [
                 "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQStorage", "TubeMQCore",
+                "TubeMQMasterHTTP", "TubeMQBrokerHTTP",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -120,7 +153,7 @@ let package = Package(
         .executableTarget(
             name: "tubemq",
             dependencies: [
-                "TubeMQStandalone", "TubeMQStorage",
+                "TubeMQStandalone", "TubeMQStorage", "TubeMQMasterHTTP", "TubeMQBrokerHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -130,7 +163,7 @@ let package = Package(
         .executableTarget(
             name: "tubemq-master",
             dependencies: [
-                "TubeMQStandalone", "TubeMQMaster", "TubeMQConfig",
+                "TubeMQStandalone", "TubeMQMaster", "TubeMQConfig", "TubeMQMasterHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -140,7 +173,7 @@ let package = Package(
         .executableTarget(
             name: "tubemq-broker",
             dependencies: [
-                "TubeMQStandalone", "TubeMQBroker", "TubeMQStorage", "TubeMQConfig",
+                "TubeMQStandalone", "TubeMQBroker", "TubeMQStorage", "TubeMQConfig", "TubeMQBrokerHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -236,6 +269,29 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "TubeMQConfigTests", dependencies: ["TubeMQConfig"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TubeMQMasterHTTPTests",
+            dependencies: [
+                "TubeMQMasterHTTP", "TubeMQWebSupport", "TubeMQStandalone", "TubeMQMaster", "TubeMQMasterState",
+                "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TubeMQBrokerHTTPTests",
+            dependencies: [
+                "TubeMQBrokerHTTP", "TubeMQWebSupport", "TubeMQBroker", "TubeMQStorage", "TubeMQRPC", "TubeMQWire",
+                "TubeMQCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

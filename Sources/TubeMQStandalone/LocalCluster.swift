@@ -1,7 +1,9 @@
 public import Logging
 import SystemPackage
 public import TubeMQBroker
+public import TubeMQBrokerHTTP
 public import TubeMQMaster
+public import TubeMQMasterHTTP
 import TubeMQMasterState
 
 /// A master and one or more brokers in one process, wired together as a real cluster: the brokers
@@ -13,14 +15,23 @@ public final class LocalCluster: Sendable {
     public let master: MasterServer
     /// The brokers, in id order.
     public let brokers: [BrokerServer]
+    /// The master's HTTP admin webapi (`/webapi.htm`).
+    public let masterWeb: MasterHTTPServer
+    /// Each broker's HTTP webapi (offsets), in broker order.
+    public let brokerWebs: [BrokerHTTPServer]
     private let logger: Logger
 
     /// The master's RPC address.
     public var masterAddress: (host: String, port: Int) { (master.configuration.host, master.port) }
 
-    private init(master: MasterServer, brokers: [BrokerServer], logger: Logger) {
+    private init(
+        master: MasterServer, brokers: [BrokerServer], masterWeb: MasterHTTPServer, brokerWebs: [BrokerHTTPServer],
+        logger: Logger
+    ) {
         self.master = master
         self.brokers = brokers
+        self.masterWeb = masterWeb
+        self.brokerWebs = brokerWebs
         self.logger = logger
     }
 
@@ -45,7 +56,12 @@ public final class LocalCluster: Sendable {
             logger: logger
         )
         var brokers: [BrokerServer] = []
+        var masterWeb: MasterHTTPServer?
+        var brokerWebs: [BrokerHTTPServer] = []
         do {
+            masterWeb = try await MasterHTTPServer.start(
+                master: master.master, host: configuration.host, port: configuration.masterWebPort,
+                authToken: configuration.authToken, logger: logger)
             for (index, port) in configuration.brokerPorts.enumerated() {
                 let id = Int32(index + 1)
                 let broker = try await BrokerServer.start(
@@ -62,6 +78,9 @@ public final class LocalCluster: Sendable {
                     logger: logger
                 )
                 brokers.append(broker)
+                let webPort = index < configuration.brokerWebPorts.count ? configuration.brokerWebPorts[index] : 0
+                brokerWebs.append(
+                    try await BrokerHTTPServer.start(broker: broker, host: configuration.host, port: webPort, logger: logger))
                 try await enroll(broker: broker, id: id, host: configuration.host, master: master.master)
             }
             for topic in configuration.topics {
@@ -69,12 +88,16 @@ public final class LocalCluster: Sendable {
             }
             try await waitForTopics(configuration.topics.map(\.name), brokers: brokers)
             try await waitForServing(brokers.count, master: master.master)
+            guard let masterWeb else { throw LocalClusterError(message: "the master webapi did not start") }
+            return LocalCluster(
+                master: master, brokers: brokers, masterWeb: masterWeb, brokerWebs: brokerWebs, logger: logger)
         } catch {
+            for web in brokerWebs { await web.shutdown() }
+            await masterWeb?.shutdown()
             for broker in brokers { await broker.shutdown() }
             await master.shutdown()
             throw error
         }
-        return LocalCluster(master: master, brokers: brokers, logger: logger)
     }
 
     /// Adds a topic on every broker (no-op for deployments that exist) and waits until they serve it.
@@ -87,6 +110,8 @@ public final class LocalCluster: Sendable {
 
     /// Stops the brokers (flushing their stores) and then the master.
     public func shutdown() async {
+        for web in brokerWebs { await web.shutdown() }
+        await masterWeb.shutdown()
         for broker in brokers { await broker.shutdown() }
         await master.shutdown()
     }

@@ -44,6 +44,13 @@ public struct LocalClusterConfiguration: Sendable {
     public var brokerConsumerTimeoutMs: Int64
     /// The brokers' storage I/O backend.
     public var io: IOBackend
+    /// The master's HTTP admin webapi port (`[master] webPort`; 0 = pick a free one).
+    public var masterWebPort: Int
+    /// One entry per broker: its HTTP webapi port (`[broker] webPort`; 0 = pick a free one).
+    /// Brokers past the end of the list get a free port.
+    public var brokerWebPorts: [Int]
+    /// The token the master webapi's modify methods need (`[master] confModAuthToken`).
+    public var authToken: String
 
     /// Creates a configuration. The defaults are the standalone command's: real ports, a `demo`
     /// topic with 3 partitions, and a balance delay and period of a few seconds.
@@ -60,7 +67,10 @@ public struct LocalClusterConfiguration: Sendable {
         brokerHeartbeatTimeoutMs: Int64 = 25_000,
         brokerHeartbeatPeriodMs: Int64 = 2000,
         brokerConsumerTimeoutMs: Int64 = 30_000,
-        io: IOBackend = .uring
+        io: IOBackend = .uring,
+        masterWebPort: Int = 8080,
+        brokerWebPorts: [Int] = [8081],
+        authToken: String = "ASDFGHJKL"
     ) {
         self.host = host
         self.masterPort = masterPort
@@ -75,5 +85,8 @@ public struct LocalClusterConfiguration: Sendable {
         self.brokerHeartbeatPeriodMs = brokerHeartbeatPeriodMs
         self.brokerConsumerTimeoutMs = brokerConsumerTimeoutMs
         self.io = io
+        self.masterWebPort = masterWebPort
+        self.brokerWebPorts = brokerWebPorts
+        self.authToken = authToken
     }
 }

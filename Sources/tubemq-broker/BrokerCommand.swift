@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import SystemPackage
 import TubeMQBroker
+import TubeMQBrokerHTTP
 import TubeMQConfig
 import TubeMQStandalone
 import TubeMQStorage
@@ -42,9 +43,17 @@ struct BrokerCommand: AsyncParsableCommand {
         let log = logger
         let service = LifecycleService {
             let server = try await BrokerServer.start(configuration: settings, logger: log)
-            print("tubemq-broker ready: \(settings.host):\(server.port)")
-            return server
-        } stop: { server in
+            let web: BrokerHTTPServer
+            do {
+                web = try await BrokerHTTPServer.start(broker: server, host: settings.host, port: ini.webPort, logger: log)
+            } catch {
+                await server.shutdown()
+                throw error
+            }
+            print("tubemq-broker ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)")
+            return (server, web)
+        } stop: { server, web in
+            await web.shutdown()
             await server.shutdown()
         }
         try await ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import TubeMQConfig
 import TubeMQMaster
+import TubeMQMasterHTTP
 import TubeMQStandalone
 
 /// `tubemq-master`: the master, configured from TubeMQ's own master.ini.
@@ -40,11 +41,22 @@ struct MasterCommand: AsyncParsableCommand {
             producerHeartbeatTimeoutMs: Int64(ini.producerHeartbeatTimeoutMs),
             brokerHeartbeatTimeoutMs: Int64(ini.brokerHeartbeatTimeoutMs))
         let log = logger
+        let (webPort, authToken) = (ini.webPort, ini.confModAuthToken)
         let service = LifecycleService {
             let server = try await MasterServer.start(configuration: settings, logger: log)
-            print("tubemq-master ready: \(settings.host):\(server.port)")
-            return server
-        } stop: { server in
+            let web: MasterHTTPServer
+            do {
+                web = try await MasterHTTPServer.start(
+                    master: server.master, host: settings.host, port: webPort, authToken: authToken,
+                    logger: log)
+            } catch {
+                await server.shutdown()
+                throw error
+            }
+            print("tubemq-master ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)")
+            return (server, web)
+        } stop: { server, web in
+            await web.shutdown()
             await server.shutdown()
         }
         try await ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()

@@ -24,6 +24,12 @@ struct StandaloneCommand: AsyncParsableCommand {
     @Option(help: "The broker's RPC port (0 picks a free one).")
     var brokerPort = 8123
 
+    @Option(help: "The master's HTTP admin webapi port (0 picks a free one).")
+    var masterWebPort = 8080
+
+    @Option(help: "The broker's HTTP webapi port (0 picks a free one).")
+    var brokerWebPort = 8081
+
     @Option(help: "Topics to create, as name:partitions.")
     var topic: [String] = ["demo:3"]
 
@@ -52,13 +58,17 @@ struct StandaloneCommand: AsyncParsableCommand {
         guard let backend = IOBackend(rawValue: io) else { throw ValidationError("--io takes uring or posix") }
         let configuration = LocalClusterConfiguration(
             host: host, masterPort: masterPort, brokerPorts: [brokerPort], dataDirectory: data, topics: topics,
-            firstBalanceDelayMs: balanceDelayMs, balancePeriodMs: balancePeriodMs, io: backend)
+            firstBalanceDelayMs: balanceDelayMs, balancePeriodMs: balancePeriodMs, io: backend,
+            masterWebPort: masterWebPort, brokerWebPorts: [brokerWebPort])
         let log = logger
         let service = LifecycleService {
             let cluster = try await LocalCluster.start(configuration: configuration, logger: log)
             let brokers = cluster.brokers.map { "127.0.0.1:\($0.port)" }.joined(separator: ",")
             // One line for scripts and tests to read the chosen ports from.
-            let line = "tubemq standalone ready: master \(host):\(cluster.master.port) brokers \(brokers)\n"
+            let brokerWebs = cluster.brokerWebs.map { "\(host):\($0.port)" }.joined(separator: ",")
+            let line =
+                "tubemq standalone ready: master \(host):\(cluster.master.port) brokers \(brokers)"
+                + " web \(host):\(cluster.masterWeb.port) broker-web \(brokerWebs)\n"
             FileHandle.standardOutput.write(Data(line.utf8))
             return cluster
         } stop: { cluster in

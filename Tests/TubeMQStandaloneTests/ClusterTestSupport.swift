@@ -28,7 +28,9 @@ enum ClusterTestSupport {
             firstBalanceDelayMs: 200,
             balancePeriodMs: 200,
             brokerHeartbeatPeriodMs: 200,
-            io: .posix
+            io: .posix,
+            masterWebPort: 0,
+            brokerWebPorts: []
         )
     }
 

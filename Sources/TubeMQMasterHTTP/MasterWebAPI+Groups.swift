@@ -1,0 +1,101 @@
+import TubeMQCore
+import TubeMQMaster
+import TubeMQMasterState
+import TubeMQWebSupport
+
+/// Consumer group queries (admin-api.md §5.5): which groups are online, their members and the
+/// partitions each member holds.
+extension MasterWebAPI {
+    static let groupMethods: [MasterWebMethod] = [
+        .query("admin_query_sub_info") { api, p throws(WebParameterError) in
+            let names = Set(try api.groupNames(p, required: false))
+            let topics = Set(try p.list(.topicName))
+            let items: [JSONObject] = await api.master.groups().compactMap { group in
+                guard names.isEmpty || names.contains(group.name) else { return nil }
+                guard topics.isEmpty || !group.topics.isDisjoint(with: topics) else { return nil }
+                return [
+                    "consumeGroup": .string(group.name), "topicSet": .array(group.topics.sorted().map(JSON.string)),
+                    "consumerNum": .int(group.members.count),
+                ]
+            }
+            return Envelope.success(objects: items)
+        },
+        .query("admin_query_group_info_by_topic") { api, p throws(WebParameterError) in
+            let names = Set(try p.list(.topicName))
+            let groups = await api.master.groups()
+            var topics = Set(groups.flatMap(\.topics))
+            if !names.isEmpty { topics = names }
+            let items: [JSONObject] = topics.sorted().map { topic in
+                let subscribers = groups.filter { $0.topics.contains(topic) }.map { JSON.string($0.name) }
+                return ["topicName": .string(topic), "groupSet": .array(subscribers), "groupCnt": .int(subscribers.count)]
+            }
+            return Envelope.success(objects: items)
+        },
+        .query("admin_query_consume_group_detail") { api, p throws(WebParameterError) in
+            guard let name = try api.groupNames(p, required: true).first else {
+                throw .missing(.groupName)
+            }
+            return Self.groupDetail(name, await api.master.group(named: name))
+        },
+    ]
+
+    /// The `groupName` list, or the deprecated `consumeGroup` when groupName is absent.
+    func groupNames(_ p: WebParameters, required: Bool) throws(WebParameterError) -> [String] {
+        let names = try p.list(.groupName)
+        if !names.isEmpty { return names }
+        let old = try p.list(.consumeGroup)
+        if old.isEmpty, required { throw .missing(.groupName) }
+        return old
+    }
+
+    /// `admin_query_consume_group_detail`'s own envelope: the group's topics, type, filters and
+    /// members, each with the partitions it holds. A group without members answers `count` 0.
+    static func groupDetail(_ name: String, _ group: ConsumerGroup?) -> JSONObject {
+        let members = group?.sortedMembers ?? []
+        var out: JSONObject = [
+            "result": true, "errCode": 0, "errMsg": "OK", "count": .int(members.count),
+            "topicSet": .array((group?.topics.sorted() ?? []).map(JSON.string)), "consumeGroup": .string(name),
+            "re-rebalance": .object(JSONObject()),
+            "isBandConsume": .string(group?.bound == nil ? "CONSUME_NORMAL" : "CONSUME_BAND"),
+        ]
+        if let group, let bound = group.bound {
+            out.append("isNotAllocate", .bool(group.notAllocated))
+            out.append("sessionKey", .string(bound.sessionKey))
+            out.append("isSelectBig", .bool(bound.selectBig))
+            out.append("reqSourceCount", .int(bound.totalCount))
+            out.append("curSourceCount", .int(group.members.count))
+            out.append("rebalanceCheckTime", .number(bound.sessionTime))
+        }
+        let rebalance: JSONObject = [
+            "isRebalanced": .bool(group?.allocated ?? false), "checkPasted": true, "defBClientRate": -2,
+            "confBClientRate": -2, "curBClientRate": -2, "minRequireClientCnt": -2,
+        ]
+        out.append("rebInfo", .object(rebalance))
+        var filters = JSONObject()
+        for (topic, items) in (group?.filters ?? [:]).sorted(by: { $0.key < $1.key }) {
+            filters.append(topic, .array(items.sorted().map(JSON.string)))
+        }
+        out.append("filterConds", .object(filters))
+        out.append("data", .array(members.map { .object(member($0, bound: group?.bound)) }))
+        return out
+    }
+
+    /// One consumer: who it is, its bound-consume start offsets, and the partitions it holds.
+    static func member(_ member: ConsumerMember, bound: BoundSession?) -> JSONObject {
+        let resets = member.requiredOffsets.sorted { $0.key < $1.key }.map { key, offset -> JSON in
+            .object(["partitionKey": .string(key), "Offset": .number(offset)])
+        }
+        let held = member.heldPartitions.map { partition -> JSON in
+            .object([
+                "partId": .int(partition.id), "brokerAddr": .string("\(partition.broker.host):\(partition.broker.port)"),
+                "topicName": .string(partition.topic),
+            ])
+        }
+        return [
+            "consumerId": .string(member.clientID), "receivedFrom": .string(member.hostName), "isOverTLS": false,
+            "initReSetPartCount": .int(resets.count), "initReSetPartInfo": .array(resets),
+            "sourceCount": .int(bound?.totalCount ?? -1), "nodeId": 0, "parCount": .int(held.count),
+            "parInfo": .array(held),
+        ]
+    }
+}

@@ -1,0 +1,67 @@
+import TubeMQMasterState
+import TubeMQWebSupport
+
+/// Readers for the parameter groups the master's methods share.
+extension WebParameters {
+    /// The §4.2 topic properties as a patch (absent values stay `nil`), each checked against its
+    /// minimum and maximum. The delete policy is checked by the master (code 407).
+    ///
+    /// - Throws: ``TubeMQWebSupport/WebParameterError`` for a value that is not an integer or out of range.
+    func topicProperties() throws(WebParameterError) -> TopicSettingsPatch {
+        let positive: ClosedRange<Int64> = 1...Int64(Int32.max)
+        let natural: ClosedRange<Int64> = 0...Int64(Int32.max)
+        return TopicSettingsPatch(
+            numPartitions: try int32(.numPartitions, range: positive),
+            numTopicStores: try int32(.numTopicStores, range: positive),
+            acceptPublish: bool(.acceptPublish),
+            acceptSubscribe: bool(.acceptSubscribe),
+            unflushThreshold: try int32(.unflushThreshold, range: natural),
+            unflushInterval: try int32(.unflushInterval, range: positive),
+            unflushDataHold: try int32(.unflushDataHold, range: natural),
+            deletePolicy: try string(.deletePolicy),
+            memCacheMsgSizeInMB: try int32(.memCacheMsgSizeInMB, range: 2...2048),
+            memCacheMsgCntInK: try int32(.memCacheMsgCntInK, range: positive),
+            memCacheFlushIntvl: try int32(.memCacheFlushIntvl, range: 4000...Int64(Int32.max))
+        )
+    }
+
+    /// The operator of an add call: `createUser` (required); `createDate` is checked when given.
+    ///
+    /// - Throws: ``TubeMQWebSupport/WebParameterError`` when createUser is absent or malformed.
+    func creator() throws(WebParameterError) -> String {
+        let user = try requiredString(.createUser)
+        _ = try string(.modifyUser)
+        _ = try date(.createDate)
+        _ = try int64(.dataVersionID)
+        return user
+    }
+
+    /// The operator of an update, delete or state change: `modifyUser` (required).
+    ///
+    /// - Throws: ``TubeMQWebSupport/WebParameterError`` when modifyUser is absent or malformed.
+    func modifier() throws(WebParameterError) -> String {
+        let user = try requiredString(.modifyUser)
+        _ = try date(.modifyDate)
+        _ = try int64(.dataVersionID)
+        return user
+    }
+
+    /// `manageStatus` (`draft`, `online`, `only-read`, `only-write`, `offline`, any case).
+    ///
+    /// - Throws: ``TubeMQWebSupport/WebParameterError`` for another value.
+    func manageStatus() throws(WebParameterError) -> BrokerManageStatus? {
+        guard let text = value(.manageStatus) else { return nil }
+        guard let status = BrokerManageStatus.allCases.first(where: { $0.description == text.lowercased() }) else {
+            throw WebParameterError(
+                "Parameter manageStatus value \(text) must be one of draft, online, only-read, only-write, offline!")
+        }
+        return status
+    }
+
+    /// A port parameter (1…65535).
+    ///
+    /// - Throws: ``TubeMQWebSupport/WebParameterError`` for a value that is not a port.
+    func port(_ field: WebField) throws(WebParameterError) -> Int? {
+        try int32(field, range: 1...65_535).map(Int.init)
+    }
+}

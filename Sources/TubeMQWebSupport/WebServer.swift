@@ -1,0 +1,106 @@
+import Hummingbird
+package import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// A running HTTP listener that hands every request, whatever its path or verb, to one handler.
+///
+/// It runs a Hummingbird application in its own `ServiceGroup`; ``shutdown()`` triggers the
+/// group's graceful shutdown (in-flight requests finish) and waits for it.
+package final class WebServer: Sendable {
+    /// The largest form body accepted (the Java server's multipart limit).
+    package static let maxBodySize = 64 << 20
+
+    /// The bound port (the real one when port 0 was asked for).
+    package let port: Int
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    private init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.port = port
+        self.group = group
+        self.task = task
+    }
+
+    /// Binds `host:port` (0 picks a free port) and starts serving `handler`.
+    ///
+    /// Returns once the listener is bound.
+    /// - Throws: ``WebServerError`` when the address cannot be bound.
+    package static func start(
+        host: String, port: Int, logger: Logger, handler: @escaping @Sendable (WebRequest) async -> WebReply
+    ) async throws(WebServerError) -> WebServer {
+        let (bound, boundContinuation) = AsyncStream<Int>.makeStream()
+        let application = Application(
+            responder: WebResponder(handler: handler),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
+            onServerRunning: { channel in
+                boundContinuation.yield(channel.localAddress?.port ?? port)
+                boundContinuation.finish()
+            },
+            logger: logger
+        )
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], logger: logger))
+        let task = Task {
+            defer { boundContinuation.finish() }
+            try await group.run()
+        }
+        var iterator = bound.makeAsyncIterator()
+        guard let actual = await iterator.next() else {
+            let reason: String
+            switch await task.result {
+            case .failure(let error): reason = "\(error)"
+            case .success: reason = "the server stopped before it was bound"
+            }
+            throw WebServerError(message: "cannot serve HTTP on \(host):\(port): \(reason)")
+        }
+        return WebServer(port: actual, group: group, task: task)
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and waits until the server is
+    /// gone. Calling it again does nothing.
+    package func shutdown() async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
+    }
+}
+
+/// The HTTP server could not start.
+public struct WebServerError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public var message: String
+
+    /// Creates an error.
+    public init(message: String) { self.message = message }
+
+    public var description: String { message }
+}
+
+/// Reads the parameters of every request (query string, then a form-encoded body) and calls the
+/// handler.
+struct WebResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let handler: @Sendable (WebRequest) async -> WebReply
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        var request = request
+        var values: [String: String] = [:]
+        if let query = request.uri.query {
+            FormDecoding.parameters(Substring(query), into: &values)
+        }
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        if contentType.hasPrefix("application/x-www-form-urlencoded") {
+            let body = try await request.collectBody(upTo: WebServer.maxBodySize)
+            FormDecoding.parameters(Substring(String(buffer: body)), into: &values)
+        }
+        let path = FormDecoding.decode(Substring(request.uri.path), plusIsSpace: false)
+        let reply = await handler(WebRequest(path: path, parameters: WebParameters(values)))
+        var headers = HTTPFields()
+        headers[.contentType] = reply.contentType
+        return Response(
+            status: HTTPResponse.Status(code: reply.status),
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body))
+        )
+    }
+}

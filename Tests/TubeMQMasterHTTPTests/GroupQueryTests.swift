@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import TubeMQRPC
+import TubeMQStandalone
+import TubeMQWebSupport
+import TubeMQWire
+
+/// Consumer group queries against a real cluster (admin-api.md §5.5): a consumer joins over RPC,
+/// takes its partitions, and the webapi shows it with what it holds.
+@Suite struct GroupQueryTests {
+    @Test func groupDetailShowsMembersAndHeldPartitions() async throws {
+        let directory = NSTemporaryDirectory() + "tubemq-web-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let configuration = LocalClusterConfiguration(
+            masterPort: 0, brokerPorts: [0], dataDirectory: directory,
+            topics: [LocalClusterConfiguration.Topic(name: "t_web", partitions: 2)],
+            firstBalanceDelayMs: 200, balancePeriodMs: 200, brokerHeartbeatPeriodMs: 200, io: .posix,
+            masterWebPort: 0, brokerWebPorts: [0], authToken: WebTestSupport.token)
+        let cluster = try await LocalCluster.start(configuration: configuration, logger: WebTestSupport.logger)
+        let rpc = RPCClient()
+        do {
+            let master = cluster.masterAddress
+            var register = RegisterRequestC2M()
+            register.clientID = "web-consumer"
+            register.groupName = "g_web"
+            register.hostName = "127.0.0.1"
+            register.topicList = ["t_web"]
+            let joined: RegisterResponseM2C = try await rpc.call(
+                .consumerRegister, register, host: master.host, port: master.port)
+            #expect(joined.success)
+
+            var event: EventProto?
+            for _ in 0..<100 where event == nil {
+                var beat = HeartRequestC2M()
+                beat.clientID = "web-consumer"
+                beat.groupName = "g_web"
+                beat.reportSubscribeInfo = false
+                let reply: HeartResponseM2C = try await rpc.call(
+                    .consumerHeartbeat, beat, host: master.host, port: master.port)
+                if reply.hasEvent { event = reply.event } else { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            var done = try #require(event)
+            var ack = HeartRequestC2M()
+            ack.clientID = "web-consumer"
+            ack.groupName = "g_web"
+            ack.reportSubscribeInfo = true
+            ack.subscribeInfo = done.subscribeInfo
+            done.status = 2
+            ack.event = done
+            let acked: HeartResponseM2C = try await rpc.call(.consumerHeartbeat, ack, host: master.host, port: master.port)
+            #expect(acked.success)
+
+            try await WebClient.with(port: cluster.masterWeb.port) { client in
+                let detail = try await client.query("admin_query_consume_group_detail", "groupName=g_web")
+                #expect(
+                    detail.keys == [
+                        "result", "errCode", "errMsg", "count", "topicSet", "consumeGroup", "re-rebalance",
+                        "isBandConsume", "rebInfo", "filterConds", "data",
+                    ])
+                #expect(detail.count == 1)
+                #expect(detail.json["topicSet"] == .array(["t_web"]))
+                #expect(detail.json["isBandConsume"] == .string("CONSUME_NORMAL"))
+                let member = try #require(detail.data.first)
+                #expect(member.string("consumerId") == "web-consumer")
+                #expect(member.number("parCount") == 2)
+                let held = member.objects("parInfo")
+                #expect(held.map { $0.number("partId") } == [0, 1])
+                #expect(held.first?.keys == ["partId", "brokerAddr", "topicName"])
+                #expect(held.first?.string("brokerAddr") == "127.0.0.1:\(cluster.brokers[0].port)")
+
+                let old = try await client.query("admin_query_consume_group_detail", "consumeGroup=g_web")
+                #expect(old.count == 1, "the deprecated consumeGroup name")
+                let missing = try await client.query("admin_query_consume_group_detail")
+                #expect(missing.errMsg == "Parameter groupName is missing or value is blank!")
+
+                let subscriptions = try await client.query("admin_query_sub_info", "topicName=t_web")
+                #expect(subscriptions.data.first?.keys == ["consumeGroup", "topicSet", "consumerNum"])
+                #expect(subscriptions.data.first?.number("consumerNum") == 1)
+                let byTopic = try await client.query("admin_query_group_info_by_topic", "topicName=t_web")
+                #expect(byTopic.data.first?["groupSet"] == .array(["g_web"]))
+
+                let status = try await client.query("admin_query_broker_run_status")
+                #expect(status.data.first?.string("runStatus") == "running")
+                let info = try await client.query("admin_query_topic_info", "topicName=t_web")
+                #expect(info.data.first?.number("totalRunNumPartCount") == 2)
+                #expect(info.data.first?.bool("isSrvAcceptPublish") == true)
+            }
+        } catch {
+            await rpc.shutdown()
+            await cluster.shutdown()
+            throw error
+        }
+        await rpc.shutdown()
+        await cluster.shutdown()
+    }
+}

@@ -1,0 +1,116 @@
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+import TubeMQMaster
+import TubeMQMasterHTTP
+import TubeMQWebSupport
+
+/// A master (in memory) with its webapi on a free port, and a client talking HTTP to it.
+enum WebTestSupport {
+    static let token = "abc"
+
+    static let logger: Logger = {
+        var logger = Logger(label: "tubemq.test.web")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    static func withMaster<T: Sendable>(
+        _ body: @escaping @Sendable (Master, WebClient) async throws -> T
+    ) async throws -> T {
+        let master = try await Master(logger: logger)
+        let web = try await MasterHTTPServer.start(master: master, port: 0, authToken: token, logger: logger)
+        do {
+            let result = try await WebClient.with(port: web.port) { client in try await body(master, client) }
+            await web.shutdown()
+            await master.shutdown()
+            return result
+        } catch {
+            await web.shutdown()
+            await master.shutdown()
+            throw error
+        }
+    }
+}
+
+/// One parsed webapi answer: the raw text and the JSON, keys in order.
+struct WebAnswer: Sendable {
+    var status: Int
+    var text: String
+    var json: JSONObject
+
+    /// The top-level keys, in order.
+    var keys: [String] { json.fields.map(\.key) }
+    /// `result`.
+    var result: Bool? { json["result"]?.boolValue }
+    /// `errCode`.
+    var errCode: Int64? { json["errCode"]?.numberValue }
+    /// `errMsg`.
+    var errMsg: String? { json["errMsg"]?.stringValue }
+    /// The objects of `data`.
+    var data: [JSONObject] { json["data"]?.items?.compactMap(\.object) ?? [] }
+    /// `count`.
+    var count: Int64? { json["count"]?.numberValue }
+}
+
+/// An HTTP client for the webapi.
+struct WebClient: Sendable {
+    let client: TestClient
+
+    static func with<T: Sendable>(port: Int, _ body: @escaping @Sendable (WebClient) async throws -> T) async throws -> T {
+        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            try await body(WebClient(client: client))
+        }
+    }
+
+    /// GET `path?query`, parsed.
+    func get(_ query: String, path: String = "/webapi.htm") async throws -> WebAnswer {
+        let response = try await client.get(query.isEmpty ? path : "\(path)?\(query)")
+        return try Self.answer(response)
+    }
+
+    /// POST a form body to `path`, parsed.
+    func post(form: String, path: String = "/webapi.htm") async throws -> WebAnswer {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        let response = try await client.post(path, headers: headers, body: ByteBuffer(string: form))
+        return try Self.answer(response)
+    }
+
+    /// The raw response of a GET.
+    func raw(_ uri: String) async throws -> (status: Int, text: String, contentType: String?) {
+        let response = try await client.get(uri)
+        return (response.status.code, String(buffer: response.body ?? ByteBuffer()), response.headers[.contentType])
+    }
+
+    /// A query method call.
+    func query(_ method: String, _ parameters: String = "") async throws -> WebAnswer {
+        try await get("type=op_query&method=\(method)" + (parameters.isEmpty ? "" : "&\(parameters)"))
+    }
+
+    /// A modify method call with the right token.
+    func modify(_ method: String, _ parameters: String) async throws -> WebAnswer {
+        try await get("type=op_modify&method=\(method)&confModAuthToken=\(WebTestSupport.token)&\(parameters)")
+    }
+
+    static func answer(_ response: TestClient.Response) throws -> WebAnswer {
+        let text = String(buffer: response.body ?? ByteBuffer())
+        let parsed = try JSON.parse(text)
+        let json = try #require(parsed.object, "not a JSON object: \(text)")
+        return WebAnswer(status: response.status.code, text: text, json: json)
+    }
+}
+
+extension JSONObject {
+    /// The keys, in order.
+    var keys: [String] { fields.map(\.key) }
+    /// A string field.
+    func string(_ key: String) -> String? { self[key]?.stringValue }
+    /// A number field.
+    func number(_ key: String) -> Int64? { self[key]?.numberValue }
+    /// A boolean field.
+    func bool(_ key: String) -> Bool? { self[key]?.boolValue }
+    /// The objects of an array field.
+    func objects(_ key: String) -> [JSONObject] { self[key]?.items?.compactMap(\.object) ?? [] }
+}
