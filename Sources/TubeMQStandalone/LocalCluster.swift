@@ -81,7 +81,9 @@ public final class LocalCluster: Sendable {
                 let webPort = index < configuration.brokerWebPorts.count ? configuration.brokerWebPorts[index] : 0
                 brokerWebs.append(
                     try await BrokerHTTPServer.start(broker: broker, host: configuration.host, port: webPort, logger: logger))
-                try await enroll(broker: broker, id: id, host: configuration.host, master: master.master)
+                try await enroll(
+                    broker: broker, id: id, host: configuration.host, webPort: brokerWebs[index].port,
+                    master: master.master)
             }
             for topic in configuration.topics {
                 try await deploy(topic, on: brokers.count, master: master.master)
@@ -116,13 +118,17 @@ public final class LocalCluster: Sendable {
         await master.shutdown()
     }
 
-    private static func enroll(broker: BrokerServer, id: Int32, host: String, master: Master) async throws {
+    private static func enroll(
+        broker: BrokerServer, id: Int32, host: String, webPort: Int, master: Master
+    ) async throws {
         if let existing = await master.broker(id: id) {
-            if existing.config.port != broker.port {
-                _ = try await master.updateBroker(id: id, BrokerPatch(port: broker.port), by: "standalone")
+            if existing.config.port != broker.port || existing.config.webPort != webPort {
+                _ = try await master.updateBroker(
+                    id: id, BrokerPatch(port: broker.port, webPort: webPort), by: "standalone")
             }
         } else {
-            _ = try await master.addBroker(BrokerSpec(id: id, host: host, port: broker.port), by: "standalone")
+            _ = try await master.addBroker(
+                BrokerSpec(id: id, host: host, port: broker.port, webPort: webPort), by: "standalone")
         }
         if await master.broker(id: id)?.config.manageStatus != .online {
             _ = try await master.onlineBroker(id: id, by: "standalone")

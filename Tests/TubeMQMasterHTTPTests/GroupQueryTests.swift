@@ -79,6 +79,9 @@ import TubeMQWire
                 let byTopic = try await client.query("admin_query_group_info_by_topic", "topicName=t_web")
                 #expect(byTopic.data.first?["groupSet"] == .array(["g_web"]))
 
+                let brokers = try await client.query("admin_query_broker_configure")
+                #expect(brokers.data.first?.number("brokerWebPort") == Int64(cluster.brokerWebs[0].port))
+                #expect(brokers.data.first?.number("brokerPort") == Int64(cluster.brokers[0].port))
                 let status = try await client.query("admin_query_broker_run_status")
                 #expect(status.data.first?.string("runStatus") == "running")
                 let info = try await client.query("admin_query_topic_info", "topicName=t_web")
