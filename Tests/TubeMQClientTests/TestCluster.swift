@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import SystemPackage
 import TubeMQBroker
 import TubeMQClient
@@ -26,6 +27,7 @@ final class TestCluster: Sendable {
     let master: MasterServer
     let brokers: [BrokerServer]
     let directory: String
+    private let stopped = Mutex<Set<Int32>>([])
     /// A raw RPC client for checks behind the client library's back.
     let rpc = RPCClient()
 
@@ -158,9 +160,19 @@ final class TestCluster: Sendable {
         return configuration
     }
 
+    /// Stops one broker (as if it crashed, from the clients' point of view) while the master still lists it.
+    func stopBroker(_ id: Int32) async {
+        guard let broker = brokers.first(where: { $0.configuration.brokerID == id }),
+            stopped.withLock({ $0.insert(id).inserted })
+        else { return }
+        await broker.shutdown()
+    }
+
     func shutdown() async {
         await rpc.shutdown()
-        for broker in brokers { await broker.shutdown() }
+        for broker in brokers where stopped.withLock({ $0.insert(broker.configuration.brokerID).inserted }) {
+            await broker.shutdown()
+        }
         await master.shutdown()
         try? FileManager.default.removeItem(atPath: directory)
     }
