@@ -8,7 +8,8 @@ public import TubeMQCore
 /// ``MessageBatch/release()``d, and one left alone for ``Consumer/Configuration/confirmTimeout`` is
 /// delivered again. Other partitions keep delivering meanwhile.
 ///
-/// Iterate once: when the loop ends, the consumer leaves its group, as ``shutdown()`` does.
+/// Iterate once: when the loop ends, the consumer leaves its group, as ``shutdown()`` does (in the
+/// background after `break` or a throw; ``shutdown()`` waits for it).
 ///
 /// ```swift
 /// let consumer = try await PullConsumer(configuration: .init(masters: masters, group: "g", topics: ["demo"]))

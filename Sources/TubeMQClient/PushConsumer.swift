@@ -11,6 +11,8 @@ public import TubeMQCore
 ///
 /// Iterate once: when the loop ends (it is cancelled, throws, or is broken out of), the consumer
 /// leaves its group — it unregisters its partitions and closes at the master — as ``shutdown()`` does.
+/// A cancelled loop returns once that is done; after `break` or a throw it runs in the background, and
+/// ``shutdown()`` waits for it.
 ///
 /// ```swift
 /// let consumer = try await PushConsumer(configuration: .init(masters: masters, group: "g", topics: ["demo"]))
