@@ -88,14 +88,19 @@ import TubeMQWire
 
     @Test func aLostBrokersMessagesGoToAnotherPartition() async throws {
         try await TestCluster.with(brokerCount: 2, topics: [.init(name: "t_lost", partitions: 1)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_lost"])
             var brokers: [Int32] = []
             for i in 0..<4 { brokers.append(try await producer.send(.text("l\(i)"), to: "t_lost").partition.broker.id) }
             #expect(brokers == [1, 2, 1, 2])
             await cluster.stopBroker(2)  // the master still lists it for a while
             brokers = []
-            for i in 4..<10 { brokers.append(try await producer.send(.text("l\(i)"), to: "t_lost").partition.broker.id) }
+            for i in 4..<10 {
+                brokers.append(try await producer.send(.text("l\(i)"), to: "t_lost").partition.broker.id)
+            }
             #expect(brokers == Array(repeating: 1, count: 6))
             await producer.shutdown()
         }
