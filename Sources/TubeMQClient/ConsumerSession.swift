@@ -87,6 +87,18 @@ actor ConsumerSession {
         self.sessionTime = ClientIdentity.millisecondsNow()
     }
 
+    deinit {
+        // Dropped without shutdown(): stop the background work (the servers time the consumer out).
+        masterLoop?.cancel()
+        brokerLoop?.cancel()
+        eventTask?.cancel()
+        for entry in held.values {
+            entry.handle.stop()
+            entry.handle.releaseOpenBatch()
+            entry.fetch.cancel()
+        }
+    }
+
     /// Registers with the master and starts the heartbeat loops.
     ///
     /// - Throws: ``ClientError`` `invalidArgument` for a bad configuration, `masterUnavailable`, or
