@@ -248,7 +248,7 @@ let package = Package(
         .testTarget(
             name: "TubeMQStandaloneTests",
             dependencies: [
-                "TubeMQStandalone", "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQRPC", "TubeMQWire",
+                "TubeMQStandalone", "TubeMQClient", "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQRPC", "TubeMQWire",
                 "TubeMQCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

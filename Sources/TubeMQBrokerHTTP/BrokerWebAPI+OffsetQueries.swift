@@ -5,7 +5,8 @@ import TubeMQWebSupport
 /// Offset queries: `admin_query_group_offset` and `admin_query_offset`.
 extension BrokerWebAPI {
     static let offsetQueryMethods: [BrokerWebMethod] = [
-        BrokerWebMethod("admin_query_group_offset") { api, p throws(BrokerWebError) in try await api.queryGroupOffset(p) },
+        BrokerWebMethod("admin_query_group_offset") { api, p throws(BrokerWebError) in try await api.queryGroupOffset(p)
+        },
         BrokerWebMethod("admin_query_offset") { api, p throws(BrokerWebError) in try await api.queryOffset(p) },
     ]
 
@@ -26,7 +27,8 @@ extension BrokerWebAPI {
             let subscriptions = OffsetJSON.topics(await broker.groupOffsets(group: group, topics: topics))
             items.append(
                 .object([
-                    "groupName": .string(group), "subInfo": .array(subscriptions), "topicCount": .int(subscriptions.count),
+                    "groupName": .string(group), "subInfo": .array(subscriptions),
+                    "topicCount": .int(subscriptions.count),
                 ]))
         }
         return [

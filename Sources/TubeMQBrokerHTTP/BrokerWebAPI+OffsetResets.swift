@@ -8,7 +8,8 @@ extension BrokerWebAPI {
             try await api.manualSetCurrentOffset(p)
         },
         BrokerWebMethod("admin_set_offset") { api, p throws(BrokerWebError) in try await api.setOffset(p) },
-        BrokerWebMethod("admin_set_offset_by_time") { api, p throws(BrokerWebError) in try await api.setOffsetByTime(p) },
+        BrokerWebMethod("admin_set_offset_by_time") { api, p throws(BrokerWebError) in try await api.setOffsetByTime(p)
+        },
         BrokerWebMethod("admin_rmv_offset") { api, p throws(BrokerWebError) in try await api.removeOffset(p) },
     ]
 
@@ -51,14 +52,16 @@ extension BrokerWebAPI {
             for group in groups {
                 for (topic, partition, offset) in wanted {
                     let range = try await range(topic: topic, partitionID: partition)
-                    try await reset(group: group, topic: topic, partitionID: partition, to: min(max(offset, range.min), range.max))
+                    try await reset(
+                        group: group, topic: topic, partitionID: partition, to: min(max(offset, range.min), range.max))
                 }
             }
         } else {
             for group in groups {
                 for partition in await broker.groupOffsets(group: group, topics: topics) {
                     try await reset(
-                        group: group, topic: partition.topic, partitionID: partition.partitionID, to: partition.range.max)
+                        group: group, topic: partition.topic, partitionID: partition.partitionID,
+                        to: partition.range.max)
                 }
             }
         }
@@ -88,7 +91,8 @@ extension BrokerWebAPI {
         for partition in before {
             let offset: Int64
             do {
-                offset = try await broker.offset(topic: partition.topic, partitionID: partition.partitionID, atOrAfterTime: time)
+                offset = try await broker.offset(
+                    topic: partition.topic, partitionID: partition.partitionID, atOrAfterTime: time)
             } catch {
                 throw BrokerWebError(error)
             }
@@ -139,7 +143,7 @@ extension BrokerWebAPI {
     /// this broker; the value is URL-decoded once more before it is parsed (admin-api.md §4 rule 7).
     func manualOffsets(_ p: WebParameters) throws(BrokerWebError) -> [(String, Int32, Int64)] {
         guard let raw = p.value(.offsetJSONInfo) else { throw BrokerWebError(.missing(.offsetJSONInfo)) }
-        let text = FormDecoding.decode(Substring(raw), plusIsSpace: false)
+        let text = FormDecoding.decode(Substring(raw))
         guard let object = (try? JSON.parse(text))?.object else {
             throw BrokerWebError("Parameter offsetJsonInfo must be a JSON object!")
         }

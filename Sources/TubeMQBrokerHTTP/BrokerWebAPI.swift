@@ -45,7 +45,8 @@ struct BrokerWebMethod: Sendable {
     var run: @Sendable (BrokerWebAPI, WebParameters) async throws(BrokerWebError) -> JSONObject
 
     init(
-        _ name: String, _ run: @escaping @Sendable (BrokerWebAPI, WebParameters) async throws(BrokerWebError) -> JSONObject
+        _ name: String,
+        _ run: @escaping @Sendable (BrokerWebAPI, WebParameters) async throws(BrokerWebError) -> JSONObject
     ) {
         self.name = name
         self.run = run

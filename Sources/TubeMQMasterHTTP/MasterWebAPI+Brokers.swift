@@ -6,7 +6,8 @@ import TubeMQWebSupport
 extension MasterWebAPI {
     static let brokerMethods: [MasterWebMethod] = [
         .query("admin_query_broker_configure") { api, p throws(WebParameterError) in try await api.queryBrokers(p) },
-        .query("admin_query_broker_run_status") { api, p throws(WebParameterError) in try await api.brokerRunStatus(p) },
+        .query("admin_query_broker_run_status") { api, p throws(WebParameterError) in try await api.brokerRunStatus(p)
+        },
         .modify("admin_add_broker_configure") { api, p throws(WebParameterError) in try await api.addBroker(p) },
         .modify("admin_update_broker_configure") { api, p throws(WebParameterError) in try await api.updateBroker(p) },
         .modify("admin_delete_broker_configure") { api, p throws(WebParameterError) in
@@ -43,38 +44,30 @@ extension MasterWebAPI {
                 throw WebParameterError("Parameter acceptPublish or acceptSubscribe is required!")
             }
             return try await api.eachBroker(p) { master, id, user throws(MasterError) in
-                _ = try await master.setBrokerReadWrite(id: id, acceptPublish: publish, acceptSubscribe: subscribe, by: user)
+                _ = try await master.setBrokerReadWrite(
+                    id: id, acceptPublish: publish, acceptSubscribe: subscribe, by: user)
             }
         },
     ]
 
     /// `admin_add_broker_configure`: one broker from `brokerIp` and optional settings.
     func addBroker(_ p: WebParameters) async throws(WebParameterError) -> JSONObject {
-        let ip = try p.requiredString(.brokerIP)
-        let id = try p.int32(.brokerID) ?? 0
-        let user = try p.creator()
-        let spec = BrokerSpec(
-            id: id, host: ip,
-            port: try p.port(.brokerPort), tlsPort: try p.port(.brokerTLSPort), webPort: try p.port(.brokerWebPort),
-            regionID: try p.int32(.regionID, range: 0...Int64(Int32.max)) ?? 0,
-            groupID: try p.int32(.groupID, range: 0...Int64(Int32.max)) ?? 0,
-            manageStatus: try p.manageStatus() ?? .draft,
-            settings: try p.topicProperties())
-        let derived = id > 0 ? id : (IPv4Address(ip)?.derivedBrokerID ?? id)
+        Envelope.success(objects: [await add(try BrokerAddition(p))])
+    }
+
+    /// Adds one broker and answers its per-record item.
+    func add(_ addition: BrokerAddition) async -> JSONObject {
+        let spec = addition.spec
+        let derived = spec.id > 0 ? spec.id : (IPv4Address(spec.host)?.derivedBrokerID ?? spec.id)
         let failure = await MasterError.capture { () throws(MasterError) in
-            _ = try await master.addBroker(spec, by: user)
+            _ = try await master.addBroker(spec, by: addition.user)
         }
-        return Envelope.success(objects: [RecordResult.broker(id: derived, ip: ip, failure)])
+        return RecordResult.broker(id: derived, ip: spec.host, failure)
     }
 
     /// `admin_update_broker_configure`: the given fields on every listed broker.
     func updateBroker(_ p: WebParameters) async throws(WebParameterError) -> JSONObject {
-        let patch = BrokerPatch(
-            port: try p.port(.brokerPort), tlsPort: try p.port(.brokerTLSPort), webPort: try p.port(.brokerWebPort),
-            regionID: try p.int32(.regionID, range: 0...Int64(Int32.max)),
-            groupID: try p.int32(.groupID, range: 0...Int64(Int32.max)),
-            manageStatus: try p.manageStatus(),
-            settings: try p.topicProperties())
+        let patch = try BrokerPatch(p)
         return try await eachBroker(p) { master, id, user throws(MasterError) in
             try await master.updateBroker(id: id, patch, by: user)
         }
@@ -181,5 +174,35 @@ struct BrokerFilter {
             && (webPort.map { $0 == config.webPort } ?? true) && (regionID.map { $0 == config.regionID } ?? true)
             && (groupID.map { $0 == config.groupID } ?? true)
             && (manageStatus.map { $0 == config.manageStatus } ?? true)
+    }
+}
+
+/// What `admin_add_broker_configure` (or one item of the batch add) asks for, validated.
+struct BrokerAddition {
+    var spec: BrokerSpec
+    var user: String
+
+    init(_ p: WebParameters) throws(WebParameterError) {
+        let ip = try p.requiredString(.brokerIP)
+        user = try p.creator()
+        spec = BrokerSpec(
+            id: try p.int32(.brokerID) ?? 0, host: ip,
+            port: try p.port(.brokerPort), tlsPort: try p.port(.brokerTLSPort), webPort: try p.port(.brokerWebPort),
+            regionID: try p.int32(.regionID, range: 0...Int64(Int32.max)) ?? 0,
+            groupID: try p.int32(.groupID, range: 0...Int64(Int32.max)) ?? 0,
+            manageStatus: try p.manageStatus() ?? .draft,
+            settings: try p.topicProperties())
+    }
+}
+
+extension BrokerPatch {
+    /// The fields of `admin_update_broker_configure` that are given.
+    init(_ p: WebParameters) throws(WebParameterError) {
+        self.init(
+            port: try p.port(.brokerPort), tlsPort: try p.port(.brokerTLSPort), webPort: try p.port(.brokerWebPort),
+            regionID: try p.int32(.regionID, range: 0...Int64(Int32.max)),
+            groupID: try p.int32(.groupID, range: 0...Int64(Int32.max)),
+            manageStatus: try p.manageStatus(),
+            settings: try p.topicProperties())
     }
 }

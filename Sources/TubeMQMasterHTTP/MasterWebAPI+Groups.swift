@@ -27,7 +27,9 @@ extension MasterWebAPI {
             if !names.isEmpty { topics = names }
             let items: [JSONObject] = topics.sorted().map { topic in
                 let subscribers = groups.filter { $0.topics.contains(topic) }.map { JSON.string($0.name) }
-                return ["topicName": .string(topic), "groupSet": .array(subscribers), "groupCnt": .int(subscribers.count)]
+                return [
+                    "topicName": .string(topic), "groupSet": .array(subscribers), "groupCnt": .int(subscribers.count),
+                ]
             }
             return Envelope.success(objects: items)
         },
@@ -87,7 +89,8 @@ extension MasterWebAPI {
         }
         let held = member.heldPartitions.map { partition -> JSON in
             .object([
-                "partId": .int(partition.id), "brokerAddr": .string("\(partition.broker.host):\(partition.broker.port)"),
+                "partId": .int(partition.id),
+                "brokerAddr": .string("\(partition.broker.host):\(partition.broker.port)"),
                 "topicName": .string(partition.topic),
             ])
         }

@@ -8,19 +8,11 @@ extension MasterWebAPI {
     static let topicMethods: [MasterWebMethod] = {
         let add: @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject = {
             api, p throws(WebParameterError) in
-            let settings = try p.topicProperties()
-            let user = try p.creator()
-            return try await api.eachDeployment(p) { master, topic, id throws(MasterError) in
-                _ = try await master.addTopicDeployment(topic: topic, brokerID: id, settings: settings, by: user)
-            }
+            Envelope.success(objects: await api.apply(try DeploymentChange(p, adding: true)))
         }
         let update: @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject = {
             api, p throws(WebParameterError) in
-            let settings = try p.topicProperties()
-            let user = try p.modifier()
-            return try await api.eachDeployment(p) { master, topic, id throws(MasterError) in
-                _ = try await master.updateTopicDeployment(topic: topic, brokerID: id, settings: settings, by: user)
-            }
+            Envelope.success(objects: await api.apply(try DeploymentChange(p, adding: false)))
         }
         let delete: @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject = {
             api, p throws(WebParameterError) in
@@ -50,6 +42,9 @@ extension MasterWebAPI {
             .modify("admin_redo_deleted_topic_info", redo), .modify("admin_redo_deleted_topic_deploy_info", redo),
             .modify("admin_remove_topic_info", remove), .modify("admin_remove_topic_deploy_info", remove),
             .query("admin_query_topic_info") { api, p throws(WebParameterError) in try await api.queryTopicInfo(p) },
+            .query("admin_query_topic_deploy_info") { api, p throws(WebParameterError) in
+                try await api.queryTopicDeployInfo(p)
+            },
             .query("admin_query_topic_deploy_configure") { api, p throws(WebParameterError) in
                 try await api.queryDeployments(p)
             },
@@ -62,6 +57,26 @@ extension MasterWebAPI {
         ]
     }()
 
+    /// Adds or updates the deployments of a validated change; answers the per-record items.
+    func apply(_ change: DeploymentChange) async -> [JSONObject] {
+        var items: [JSONObject] = []
+        for topic in change.topics {
+            for id in change.brokers {
+                let failure = await MasterError.capture { () throws(MasterError) in
+                    if change.adding {
+                        _ = try await master.addTopicDeployment(
+                            topic: topic, brokerID: id, settings: change.settings, by: change.user)
+                    } else {
+                        _ = try await master.updateTopicDeployment(
+                            topic: topic, brokerID: id, settings: change.settings, by: change.user)
+                    }
+                }
+                items.append(RecordResult.topicDeploy(brokerID: id, topic: topic, failure))
+            }
+        }
+        return items
+    }
+
     /// Runs `change` for every (topic, broker) pair of the required `topicName` and `brokerId`
     /// lists, and answers the per-record list.
     func eachDeployment(
@@ -72,7 +87,8 @@ extension MasterWebAPI {
         var items: [JSONObject] = []
         for topic in topics {
             for id in brokers {
-                let failure = await MasterError.capture { () throws(MasterError) in try await change(master, topic, id) }
+                let failure = await MasterError.capture { () throws(MasterError) in try await change(master, topic, id)
+                }
                 items.append(RecordResult.topicDeploy(brokerID: id, topic: topic, failure))
             }
         }
@@ -103,32 +119,39 @@ extension MasterWebAPI {
     func queryTopicInfo(_ p: WebParameters) async throws(WebParameterError) -> JSONObject {
         let selected = try await selectedTopics(p)
         let brokers = Dictionary(uniqueKeysWithValues: await master.brokers().map { ($0.config.id, $0) })
-        var items: [JSONObject] = []
-        for (topic, deployments) in selected {
-            var infos: [JSON] = []
-            var configured: Int64 = 0
-            var running: Int64 = 0
-            var acceptPublish = false
-            var acceptSubscribe = false
-            for deployment in deployments {
-                let broker = brokers[deployment.brokerID]
-                var info = RecordJSON.deployment(deployment, broker: broker?.config)
-                info.append("runInfo", .object(RecordJSON.runInfo(deployment, broker: broker)))
-                infos.append(.object(info))
-                let partitions = Int64(deployment.settings.numPartitions) * Int64(deployment.settings.numTopicStores)
-                configured += partitions
-                guard let broker, RecordJSON.isRunning(broker), deployment.status == .normal else { continue }
-                running += partitions
-                acceptPublish = acceptPublish || (deployment.settings.acceptPublish && broker.config.manageStatus.acceptsPublish)
-                acceptSubscribe =
-                    acceptSubscribe || (deployment.settings.acceptSubscribe && broker.config.manageStatus.acceptsSubscribe)
-            }
-            items.append([
+        let items: [JSONObject] = selected.map { topic, deployments in
+            let summary = TopicSummary(deployments, brokers: brokers)
+            var item: JSONObject = [
                 "topicName": .string(topic.name), "maxMsgSizeInMB": .int(topic.maxMsgSizeInMB),
-                "topicInfo": .array(infos), "infoCount": .int(infos.count), "totalCfgNumPart": .number(configured),
-                "isSrvAcceptPublish": .bool(acceptPublish), "isSrvAcceptSubscribe": .bool(acceptSubscribe),
-                "totalRunNumPartCount": .number(running), "authData": .object(JSONObject()),
-            ])
+                "topicInfo": .array(summary.deployments),
+            ]
+            item.append(contentsOf: summary.totals)
+            item.append("authData", .object(JSONObject()))
+            return item
+        }
+        return Envelope.success(objects: items)
+    }
+
+    /// `admin_query_topic_deploy_info`: the new format of the topic query, with the topic's control
+    /// fields first and `deployInfo`.
+    func queryTopicDeployInfo(_ p: WebParameters) async throws(WebParameterError) -> JSONObject {
+        let withGroups = p.bool(.withGroupAuthInfo) ?? false
+        let selected = try await selectedTopics(p)
+        let brokers = Dictionary(uniqueKeysWithValues: await master.brokers().map { ($0.config.id, $0) })
+        let items: [JSONObject] = selected.map { topic, deployments in
+            let summary = TopicSummary(deployments, brokers: brokers)
+            var item: JSONObject = [
+                "topicName": .string(topic.name), "topicNameId": 0, "enableAuthControl": .bool(topic.enableAuthControl),
+                "maxMsgSizeInMB": .int(topic.maxMsgSizeInMB),
+            ]
+            item.append(contentsOf: RecordJSON.base(topic.stamp))
+            item.append("deployInfo", .array(summary.deployments))
+            item.append(contentsOf: summary.totals)
+            if withGroups {
+                item.append("groupAuthInfo", [])
+                item.append("groupAuthCount", 0)
+            }
+            return item
         }
         return Envelope.success(objects: items)
     }
@@ -151,7 +174,9 @@ extension MasterWebAPI {
         var items: [JSONObject] = []
         for status in await master.brokers() where ids.isEmpty || ids.contains(status.config.id) {
             let names = topics.filter { $0.deployment(on: status.config.id) != nil }.map { JSON.string($0.name) }
-            items.append(["brokerId": .int(status.config.id), "topicName": .array(names), "topicCount": .int(names.count)])
+            items.append([
+                "brokerId": .int(status.config.id), "topicName": .array(names), "topicCount": .int(names.count),
+            ])
         }
         return Envelope.success(objects: items)
     }
@@ -166,10 +191,32 @@ extension MasterWebAPI {
         for topic in await master.topics() where names.isEmpty || names.contains(topic.name) {
             let brokers: [JSON] = topic.deployments.map { deployment in
                 guard withIP else { return .int(deployment.brokerID) }
-                return .object(["brokerId": .int(deployment.brokerID), "brokerIp": .string(hosts[deployment.brokerID] ?? "")])
+                return .object([
+                    "brokerId": .int(deployment.brokerID), "brokerIp": .string(hosts[deployment.brokerID] ?? ""),
+                ])
             }
-            items.append(["topicName": .string(topic.name), "brokerInfo": .array(brokers), "brokerCnt": .int(brokers.count)])
+            items.append([
+                "topicName": .string(topic.name), "brokerInfo": .array(brokers), "brokerCnt": .int(brokers.count),
+            ])
         }
         return Envelope.success(objects: items)
+    }
+}
+
+/// What a topic deploy add or update (or one item of its batch form) asks for, validated: the
+/// cross product of `topicName` and `brokerId`, the §4.2 settings and the operator.
+struct DeploymentChange {
+    var adding: Bool
+    var topics: [String]
+    var brokers: [Int32]
+    var settings: TopicSettingsPatch
+    var user: String
+
+    init(_ p: WebParameters, adding: Bool) throws(WebParameterError) {
+        self.adding = adding
+        topics = try p.list(.topicName, required: true)
+        brokers = try p.int32List(.brokerID, required: true)
+        settings = try p.topicProperties()
+        user = adding ? try p.creator() : try p.modifier()
     }
 }

@@ -17,7 +17,8 @@ struct MasterWebAPI: Sendable {
     /// Every method, by name.
     static let methods: [String: MasterWebMethod] = {
         var table: [String: MasterWebMethod] = [:]
-        for method in brokerMethods + topicMethods + topicControlMethods + groupMethods + clusterMethods {
+        for method in brokerMethods + batchMethods + topicMethods + topicControlMethods + groupMethods + clusterMethods
+        {
             table[method.name] = method
         }
         return table
@@ -99,14 +100,16 @@ struct MasterWebMethod: Sendable {
 
     /// A query method (no token needed).
     static func query(
-        _ name: String, _ run: @escaping @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject
+        _ name: String,
+        _ run: @escaping @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject
     ) -> MasterWebMethod {
         MasterWebMethod(name: name, needsAuth: false, run: run)
     }
 
     /// A modify method (token required).
     static func modify(
-        _ name: String, _ run: @escaping @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject
+        _ name: String,
+        _ run: @escaping @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject
     ) -> MasterWebMethod {
         MasterWebMethod(name: name, needsAuth: true, run: run)
     }

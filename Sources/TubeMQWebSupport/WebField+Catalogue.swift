@@ -107,3 +107,11 @@ extension WebField {
     /// `deletePolicy` / `delPolicy`.
     package static let deletePolicy = WebField("deletePolicy", "delPolicy", maxLength: 1024)
 }
+
+/// The JSON-set parameters of the batch methods.
+extension WebField {
+    /// `brokerJsonSet` / `brokerSet`.
+    package static let brokerJSONSet = WebField("brokerJsonSet", "brokerSet")
+    /// `topicJsonSet` / `topicSet`.
+    package static let topicJSONSet = WebField("topicJsonSet", "topicSet")
+}

@@ -14,7 +14,9 @@ import TubeMQWebSupport
             let unknown = try await fixture.get("method=admin_nothing")
             #expect(unknown.text == #"{"result":false,"errCode":400,"errMsg":"Unsupported method admin_nothing"}"#)
             let noGroup = try await fixture.get("method=admin_manual_set_current_offset&topicName=t_off&modifyUser=ops")
-            #expect(noGroup.string("errMsg") == "Bad request from server: Parameter groupName is missing or value is blank!")
+            #expect(
+                noGroup.string("errMsg") == "Bad request from server: Parameter groupName is missing or value is blank!"
+            )
             let unknownTopic = try await fixture.get(
                 "method=admin_manual_set_current_offset&topicName=t_x&groupName=g_off&modifyUser=ops&pid=0&offset=0")
             #expect(unknownTopic.bool("result") == false)
@@ -53,7 +55,8 @@ import TubeMQWebSupport
             try await fixture.send(1)
             _ = try await fixture.fetch()
             let reset = try await fixture.get(
-                "method=admin_manual_set_current_offset&topic=t_off&group=g_off&modifyUser=ops&pid=0&offset=\(Self.entry)")
+                "method=admin_manual_set_current_offset&topic=t_off&group=g_off&modifyUser=ops&pid=0&offset=\(Self.entry)"
+            )
             #expect(reset.text == #"{"result":true,"errCode":0,"errMsg":"OK"}"#)
             let after = try await fixture.fetch(confirmingLast: true)
             #expect(after.offset == Self.entry)
@@ -63,18 +66,22 @@ import TubeMQWebSupport
                 "method=admin_manual_set_current_offset&topic=t_off&group=g_off&modifyUser=ops&pid=0&offset=5")
             #expect(misaligned.bool("result") == false)
             let beyond = try await fixture.get(
-                "method=admin_manual_set_current_offset&topic=t_off&group=g_off&modifyUser=ops&pid=0&offset=\(100 * Self.entry)")
+                "method=admin_manual_set_current_offset&topic=t_off&group=g_off&modifyUser=ops&pid=0&offset=\(100 * Self.entry)"
+            )
             #expect(beyond.bool("result") == false)
 
-            let single = try await fixture.get("method=admin_query_offset&topicName=t_off&groupName=g_off&partitionId=0")
+            let single = try await fixture.get(
+                "method=admin_query_offset&topicName=t_off&groupName=g_off&partitionId=0")
             #expect(single.objects("data").first?.number("maxOffset") == 5 * Self.entry)
 
             let json = "%7B%221%3At_off%3A0%22%3A\(2 * Self.entry)%2C%222%3At_off%3A0%22%3A0%7D"
-            let manual = try await fixture.get("method=admin_set_offset&groupName=g_off&modifyUser=ops&manualSet=true&offsetJsonInfo=\(json)")
+            let manual = try await fixture.get(
+                "method=admin_set_offset&groupName=g_off&modifyUser=ops&manualSet=true&offsetJsonInfo=\(json)")
             #expect(manual.bool("result") == true, "\(manual.text)")
             #expect(try await fixture.fetch().offset == 2 * Self.entry, "entries of other brokers are ignored")
 
-            let latest = try await fixture.get("method=admin_set_offset&groupName=g_off&modifyUser=ops&manualSet=false&topicName=t_off")
+            let latest = try await fixture.get(
+                "method=admin_set_offset&groupName=g_off&modifyUser=ops&manualSet=false&topicName=t_off")
             #expect(latest.bool("result") == true)
             let atEnd = await fixture.broker.groupOffsets(group: "g_off", topics: ["t_off"]).first
             #expect(atEnd?.committed == 5 * Self.entry)
@@ -98,16 +105,20 @@ import TubeMQWebSupport
             #expect(try await fixture.commit() == 4 * Self.entry)
 
             let noTime = try await fixture.get("method=admin_set_offset_by_time&groupName=g_off&modifyUser=ops")
-            #expect(noTime.string("errMsg") == "Bad request from server: Parameter recordTime is missing or value is blank!")
+            #expect(
+                noTime.string("errMsg") == "Bad request from server: Parameter recordTime is missing or value is blank!"
+            )
             let badEnd = try await fixture.get(
-                "method=admin_set_offset_by_time&groupName=g_off&modifyUser=ops&recordTime=\(WebDate.format(mark))&endTime=20000101000000")
+                "method=admin_set_offset_by_time&groupName=g_off&modifyUser=ops&recordTime=\(WebDate.format(mark))&endTime=20000101000000"
+            )
             #expect(badEnd.bool("result") == false)
             let unknownGroup = try await fixture.get(
                 "method=admin_set_offset_by_time&groupName=g_none&modifyUser=ops&recordTime=\(WebDate.format(mark))")
             #expect(unknownGroup.string("errMsg") == "Bad request from server: Not found history offset value!")
 
             let reset = try await fixture.get(
-                "method=admin_set_offset_by_time&groupName=g_off&modifyUser=ops&recordTime=\(WebDate.format(mark))&topicName=t_off")
+                "method=admin_set_offset_by_time&groupName=g_off&modifyUser=ops&recordTime=\(WebDate.format(mark))&topicName=t_off"
+            )
             #expect(reset.keys == ["result", "errCode", "errMsg", "data", "count"])
             let item = try #require(reset.objects("data").first)
             #expect(item.keys == ["groupName", "before", "after"])

@@ -16,7 +16,8 @@ import TubeMQWebSupport
     @Test func addQueryAndValidate() async throws {
         try await WebTestSupport.withMaster { master, client in
             let added = try await client.modify(
-                "admin_add_broker_configure", "brokerId=7&brokerIp=127.0.0.1&brokerPort=9123&createUser=alice&numPart=2")
+                "admin_add_broker_configure", "brokerId=7&brokerIp=127.0.0.1&brokerPort=9123&createUser=alice&numPart=2"
+            )
             #expect(added.keys == ["result", "errCode", "errMsg", "data", "count"])
             #expect(added.count == 1)
             let record = try #require(added.data.first)
@@ -36,7 +37,9 @@ import TubeMQWebSupport
             #expect(derived.data.first?.number("brokerId") == Int64(IPv4Address("10.1.2.3")!.derivedBrokerID))
 
             let noUser = try await client.modify("admin_add_broker_configure", "brokerIp=10.1.2.4")
-            #expect(noUser.text == #"{"result":false,"errCode":400,"errMsg":"Parameter createUser is missing or value is blank!"}"#)
+            #expect(
+                noUser.text
+                    == #"{"result":false,"errCode":400,"errMsg":"Parameter createUser is missing or value is blank!"}"#)
             let badIP = try await client.modify("admin_add_broker_configure", "brokerIp=10.1.2&createUser=alice")
             #expect(badIP.result == false)
             #expect(badIP.errCode == 400)
@@ -76,7 +79,8 @@ import TubeMQWebSupport
             #expect(noUser.errMsg == "Parameter modifyUser is missing or value is blank!")
             let noID = try await client.modify("admin_update_broker_configure", "modifyUser=bob&numPartitions=4")
             #expect(noID.errMsg == "Parameter brokerId is missing or value is blank!")
-            let tooSmall = try await client.modify("admin_update_broker_configure", "brokerId=1&modifyUser=bob&unfMemInt=10")
+            let tooSmall = try await client.modify(
+                "admin_update_broker_configure", "brokerId=1&modifyUser=bob&unfMemInt=10")
             #expect(tooSmall.errMsg == "Parameter memCacheFlushIntvl value must be >= 4000!")
             let updated = try await client.modify(
                 "admin_update_broker_configure",

@@ -8,9 +8,12 @@ import TubeMQWebSupport
             let missing = try await client.get("type=op_query")
             #expect(
                 missing.text
-                    == #"{"result":false,"errCode":400,"errMsg":"Bad request from client, Please take with method parameter!"}"#)
+                    == #"{"result":false,"errCode":400,"errMsg":"Bad request from client, Please take with method parameter!"}"#
+            )
             let unknown = try await client.query("admin_no_such_method")
-            #expect(unknown.text == #"{"result":false,"errCode":400,"errMsg":"Bad request from client, unsupported method!"}"#)
+            #expect(
+                unknown.text
+                    == #"{"result":false,"errCode":400,"errMsg":"Bad request from client, unsupported method!"}"#)
             #expect(unknown.status == 200, "API errors keep HTTP 200")
         }
     }
@@ -29,7 +32,8 @@ import TubeMQWebSupport
             #expect(wrong.errMsg == "Bad request from client, illegal access, unauthorized request!")
             let alias = try await client.get(params + "&authToken=abc")
             #expect(alias.result == true, "short alias authToken")
-            let quoted = try await client.get("method=admin_add_broker_configure&brokerIp=10.0.0.2&createUser=alice&authToken=%22abc%22")
+            let quoted = try await client.get(
+                "method=admin_add_broker_configure&brokerIp=10.0.0.2&createUser=alice&authToken=%22abc%22")
             #expect(quoted.result == true, "quotes around a value are removed")
         }
     }
@@ -54,7 +58,9 @@ import TubeMQWebSupport
             let noExtension = try await client.raw("/webapi?method=admin_query_broker_configure")
             #expect(noExtension.status == 404)
             let posted = try await client.post(
-                form: "type=op_modify&method=admin_add_broker_configure&brokerIp=10.0.0.3&createUser=bob&confModAuthToken=abc")
+                form:
+                    "type=op_modify&method=admin_add_broker_configure&brokerIp=10.0.0.3&createUser=bob&confModAuthToken=abc"
+            )
             #expect(posted.result == true)
             #expect(posted.data.first?.number("brokerId") == IPv4Address("10.0.0.3").map { Int64($0.derivedBrokerID) })
             let jsonp = try await client.raw("/webapi.htm?method=admin_query_server_version&callback=jQuery123_456")
@@ -103,8 +109,10 @@ import TubeMQWebSupport
     }
 
     @Test func numbersBooleansAndDates() throws {
-        let p = WebParameters(["numPartitions": "0", "brokerPort": "+5", "acceptPublish": "FALSE", "withTopic": "2",
-            "isInclude": "maybe", "recordTime": "20240102030405", "endTime": "2024"])
+        let p = WebParameters([
+            "numPartitions": "0", "brokerPort": "+5", "acceptPublish": "FALSE", "withTopic": "2",
+            "isInclude": "maybe", "recordTime": "20240102030405", "endTime": "2024",
+        ])
         #expect(throws: WebParameterError.self) { try p.int32(.numPartitions, range: 1...10) }
         #expect(throws: WebParameterError.self) { try p.int32(.brokerPort) }
         #expect(p.bool(.acceptPublish) == false)

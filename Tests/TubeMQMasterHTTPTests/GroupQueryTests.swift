@@ -47,7 +47,8 @@ import TubeMQWire
             ack.subscribeInfo = done.subscribeInfo
             done.status = 2
             ack.event = done
-            let acked: HeartResponseM2C = try await rpc.call(.consumerHeartbeat, ack, host: master.host, port: master.port)
+            let acked: HeartResponseM2C = try await rpc.call(
+                .consumerHeartbeat, ack, host: master.host, port: master.port)
             #expect(acked.success)
 
             try await WebClient.with(port: cluster.masterWeb.port) { client in

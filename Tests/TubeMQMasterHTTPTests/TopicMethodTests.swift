@@ -41,7 +41,8 @@ import TubeMQWebSupport
 
             let again = try await client.modify("admin_add_topic_deploy_info", "topic=t_a&brokerId=1&cur=ops")
             #expect(again.data.first?.number("errCode") == 402)
-            let badName = try await client.modify("admin_add_new_topic_record", "topicName=9bad&brokerId=1&createUser=ops")
+            let badName = try await client.modify(
+                "admin_add_new_topic_record", "topicName=9bad&brokerId=1&createUser=ops")
             #expect(badName.result == false)
             #expect(badName.errCode == 400)
             let noBroker = try await client.modify("admin_add_new_topic_record", "topicName=t_c&createUser=ops")
@@ -82,7 +83,8 @@ import TubeMQWebSupport
             try await Self.twoBrokers(client)
             _ = try await client.modify("admin_add_topic_deploy_info", "topicName=t_m&brokerId=1&createUser=ops")
             let grown = try await client.modify(
-                "admin_modify_topic_info", "topicName=t_m&brokerId=1&modifyUser=ops&numPartitions=5&acceptPublish=false")
+                "admin_modify_topic_info", "topicName=t_m&brokerId=1&modifyUser=ops&numPartitions=5&acceptPublish=false"
+            )
             #expect(grown.data.first?.bool("success") == true)
             let settings = try #require(await master.topic(named: "t_m")?.deployment(on: 1)?.settings)
             #expect(settings.numPartitions == 5)
@@ -97,7 +99,8 @@ import TubeMQWebSupport
             #expect(await master.topic(named: "t_m")?.deployment(on: 1)?.status == .softDeleted)
             let deleted = try await client.query("admin_query_topic_deploy_configure", "topicName=t_m&topicStatusId=1")
             #expect(deleted.data.first?.number("topicStatusId") == 1)
-            let twice = try await client.modify("admin_delete_topic_deploy_info", "topicName=t_m&brokerId=1&modifyUser=ops")
+            let twice = try await client.modify(
+                "admin_delete_topic_deploy_info", "topicName=t_m&brokerId=1&modifyUser=ops")
             #expect(twice.data.first?.number("errCode") == 406)
             _ = try await client.modify("admin_redo_deleted_topic_info", "topicName=t_m&brokerId=1&modifyUser=ops")
             #expect(await master.topic(named: "t_m")?.deployment(on: 1)?.status == .normal)
@@ -116,17 +119,22 @@ import TubeMQWebSupport
             #expect(await master.topic(named: "t_c")?.maxMsgSizeInMB == 4)
             let again = try await client.modify("admin_add_topic_control_info", "topicName=t_c&createUser=ops")
             #expect(again.data.first?.number("errCode") == 402)
-            let tooBig = try await client.modify("admin_update_topic_control_info", "topicName=t_c&modifyUser=ops&maxMsgSizeInMB=21")
+            let tooBig = try await client.modify(
+                "admin_update_topic_control_info", "topicName=t_c&modifyUser=ops&maxMsgSizeInMB=21")
             #expect(tooBig.errMsg == "Parameter maxMsgSizeInMB value must be <= 20!")
             let control = try await client.query("admin_query_topic_control_info", "topicName=t_c")
-            #expect(control.data.first?.keys.prefix(4) == ["topicName", "topicNameId", "enableAuthControl", "maxMsgSizeInMB"])
+            #expect(
+                control.data.first?.keys.prefix(4) == [
+                    "topicName", "topicNameId", "enableAuthControl", "maxMsgSizeInMB",
+                ])
 
             let defaults = try await client.query("admin_query_cluster_default_setting")
             let item = try #require(defaults.data.first)
-            #expect(item.keys.prefix(8) == [
-                "brokerPort", "brokerTLSPort", "brokerWebPort", "maxMsgSizeInMB", "qryPriorityId", "flowCtrlEnable",
-                "flowCtrlRuleCount", "flowCtrlInfo",
-            ])
+            #expect(
+                item.keys.prefix(8) == [
+                    "brokerPort", "brokerTLSPort", "brokerWebPort", "maxMsgSizeInMB", "qryPriorityId", "flowCtrlEnable",
+                    "flowCtrlRuleCount", "flowCtrlInfo",
+                ])
             #expect(item["flowCtrlInfo"] == .array([]))
             let updated = try await client.modify(
                 "admin_update_cluster_default_setting", "modifyUser=ops&brokerPort=9000&unflushThreshold=77")

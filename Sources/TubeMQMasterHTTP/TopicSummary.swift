@@ -1,0 +1,43 @@
+import TubeMQMasterState
+import TubeMQWebSupport
+
+/// A topic's deployments as the topic queries show them: each with its run values, and the
+/// partition totals over them.
+struct TopicSummary {
+    /// The deployment objects, each extended with `runInfo`.
+    var deployments: [JSON] = []
+    /// Partitions configured over every deployment.
+    var configuredPartitions: Int64 = 0
+    /// Partitions of in-service deployments on running brokers.
+    var runningPartitions: Int64 = 0
+    /// Whether some running deployment takes messages.
+    var acceptPublish = false
+    /// Whether some running deployment can be consumed.
+    var acceptSubscribe = false
+
+    init(_ list: [TopicDeployment], brokers: [Int32: BrokerStatus]) {
+        for deployment in list {
+            let broker = brokers[deployment.brokerID]
+            var info = RecordJSON.deployment(deployment, broker: broker?.config)
+            info.append("runInfo", .object(RecordJSON.runInfo(deployment, broker: broker)))
+            deployments.append(.object(info))
+            let partitions = Int64(deployment.settings.numPartitions) * Int64(deployment.settings.numTopicStores)
+            configuredPartitions += partitions
+            guard let broker, RecordJSON.isRunning(broker), deployment.status == .normal else { continue }
+            runningPartitions += partitions
+            let status = broker.config.manageStatus
+            acceptPublish = acceptPublish || (deployment.settings.acceptPublish && status.acceptsPublish)
+            acceptSubscribe = acceptSubscribe || (deployment.settings.acceptSubscribe && status.acceptsSubscribe)
+        }
+    }
+
+    /// `infoCount`, `totalCfgNumPart`, `isSrvAcceptPublish`, `isSrvAcceptSubscribe`,
+    /// `totalRunNumPartCount`.
+    var totals: JSONObject {
+        [
+            "infoCount": .int(deployments.count), "totalCfgNumPart": .number(configuredPartitions),
+            "isSrvAcceptPublish": .bool(acceptPublish), "isSrvAcceptSubscribe": .bool(acceptSubscribe),
+            "totalRunNumPartCount": .number(runningPartitions),
+        ]
+    }
+}
