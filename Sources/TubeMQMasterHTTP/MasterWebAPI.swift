@@ -17,8 +17,8 @@ struct MasterWebAPI: Sendable {
     /// Every method, by name.
     static let methods: [String: MasterWebMethod] = {
         var table: [String: MasterWebMethod] = [:]
-        for method in brokerMethods + batchMethods + topicMethods + topicControlMethods + groupMethods + clusterMethods
-        {
+        let all = [brokerMethods, batchMethods, topicMethods, topicControlMethods, groupMethods, groupControlMethods]
+        for method in all.joined() + clusterMethods {
             table[method.name] = method
         }
         return table

@@ -25,6 +25,13 @@ enum RecordResult {
         return item
     }
 
+    /// `groupName`, `topicName`, `success`, `errCode`, `errInfo`.
+    static func groupTopic(group: String, topic: String, _ error: MasterError?) -> JSONObject {
+        var item: JSONObject = ["groupName": .string(group), "topicName": .string(topic)]
+        item.append(contentsOf: outcome(error))
+        return item
+    }
+
     private static func outcome(_ error: MasterError?) -> JSONObject {
         guard let error else { return ["success": true, "errCode": 200, "errInfo": "Ok!"] }
         return ["success": false, "errCode": .int(error.code.rawValue), "errInfo": .string(error.message)]

@@ -115,3 +115,15 @@ extension WebField {
     /// `topicJsonSet` / `topicSet`.
     package static let topicJSONSet = WebField("topicJsonSet", "topicSet")
 }
+
+/// Group consume control parameters (admin-api.md §5.5).
+extension WebField {
+    /// `consumeEnable` / `csmEn`.
+    package static let consumeEnable = WebField("consumeEnable", "csmEn")
+    /// `disableCsmRsn` / `dsCsmRsn`.
+    package static let disableReason = WebField("disableCsmRsn", "dsCsmRsn", maxLength: 1024)
+    /// `filterEnable` / `fltEn`.
+    package static let filterEnable = WebField("filterEnable", "fltEn")
+    /// `filterConds` / `flts`.
+    package static let filterConds = WebField("filterConds", "flts", maxLength: 256, rule: .filterItem)
+}
