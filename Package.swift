@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
@@ -153,7 +154,8 @@ let package = Package(
         .executableTarget(
             name: "tubemq",
             dependencies: [
-                "TubeMQStandalone", "TubeMQStorage", "TubeMQMasterHTTP", "TubeMQBrokerHTTP",
+                "TubeMQStandalone", "TubeMQStorage", "TubeMQClient", "TubeMQCore",
+                .product(name: "Histogram", package: "hdrhistogram-swift"), "TubeMQMasterHTTP", "TubeMQBrokerHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -6,6 +6,8 @@ struct TubeMQCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tubemq",
         abstract: "Run and use a TubeMQ cluster.",
-        subcommands: [StandaloneCommand.self]
+        subcommands: [
+            StandaloneCommand.self, ProduceCommand.self, ConsumeCommand.self, BenchCommand.self, AdminCommand.self,
+        ]
     )
 }

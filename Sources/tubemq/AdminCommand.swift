@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `tubemq admin`: the master's webapi (`/webapi.htm`) from the command line.
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Call the master's admin webapi: topics, brokers, groups, or any admin_* method.",
+        discussion: """
+            Examples:
+              tubemq admin topics
+              tubemq admin brokers
+              tubemq admin groups
+              tubemq admin call admin_add_new_topic_record topicName=t1 brokerId=1 numPartitions=4
+            """
+    )
+
+    @Argument(help: "topics, brokers, groups, or call.")
+    var action: String
+
+    @Argument(help: "With call: the method, then key=value parameters.")
+    var parameters: [String] = []
+
+    @Option(help: "The master's webapi base URL.")
+    var web = "http://127.0.0.1:8080"
+
+    @Option(help: "confModAuthToken, for modify methods.")
+    var token = "ASDFGHJKL"
+
+    @Option(help: "The user recorded as creator/modifier.")
+    var user = "tubemq-cli"
+
+    func run() async throws {
+        let method: String
+        var params: [(String, String)] = []
+        switch action {
+        case "topics": method = "admin_query_topic_info"
+        case "brokers": method = "admin_query_broker_configure"
+        case "groups": method = "admin_query_sub_info"
+        case "call":
+            guard let first = parameters.first else { throw ValidationError("call needs a method name") }
+            method = first
+            for item in parameters.dropFirst() {
+                guard let eq = item.firstIndex(of: "=") else { throw ValidationError("parameters are key=value, got \(item)") }
+                params.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
+            }
+        default: throw ValidationError("unknown action \(action): use topics, brokers, groups or call")
+        }
+        let isQuery = method.hasPrefix("admin_query") || method.hasPrefix("admin_get")
+        var query = [("type", isQuery ? "op_query" : "op_modify"), ("method", method)]
+        if !isQuery { query += [("confModAuthToken", token), ("createUser", user), ("modifyUser", user)] }
+        guard var components = URLComponents(string: web) else { throw ValidationError("bad --web URL \(web)") }
+        components.path = "/webapi.htm"
+        components.queryItems = (query + params).map { URLQueryItem(name: $0.0, value: $0.1) }
+        guard let url = components.url else { throw ValidationError("bad --web URL \(web)") }
+        let (data, response) = try await URLSession.shared.data(from: url)
+        if let http = response as? HTTPURLResponse, http.statusCode != 200 {
+            throw ValidationError("HTTP \(http.statusCode) from \(url)")
+        }
+        if let object = try? JSONSerialization.jsonObject(with: data),
+            let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        {
+            print(String(decoding: pretty, as: UTF8.self))
+            if let envelope = object as? [String: Any], envelope["result"] as? Bool == false { throw ExitCode(1) }
+        } else {
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+}

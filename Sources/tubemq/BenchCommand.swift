@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import Histogram
+import Synchronization
+import TubeMQClient
+import TubeMQCore
+
+/// `tubemq bench`: producers and consumers against a cluster, with throughput and latency percentiles.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure publish and consume throughput and latency.",
+        discussion: "Each producer has its own connections; --in-flight sends run concurrently per producer. "
+            + "Consumer latency is end to end (send to delivery), from a timestamp in the payload."
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+
+    @Option(help: "The topic.")
+    var topic = "demo"
+
+    @Option(help: "Producer clients (each with its own connections).")
+    var producers = 1
+
+    @Option(help: "Concurrent sends per producer.")
+    var inFlight = 64
+
+    @Option(help: "Consumers in the bench's group (0 = publish only).")
+    var consumers = 1
+
+    @Option(help: "Message size in bytes.")
+    var size = 100
+
+    @Option(help: "Messages to send in total.")
+    var count = 100_000
+
+    @Option(help: "Stop sending after this many seconds, whatever --count says.")
+    var duration: Double?
+
+    func run() async throws {
+        let masters = try cluster.masters()
+        let logger = cluster.logger("tubemq.bench")
+        let stats = BenchStats()
+        let group = "bench-\(UInt32.random(in: 0...UInt32.max))"
+        var consumerConfiguration = Consumer.Configuration(masters: masters, group: group, topics: [topic])
+        consumerConfiguration.startPosition = .latestAlways
+        consumerConfiguration.heartbeatPeriod = .seconds(2)
+        var pushConsumers: [PushConsumer] = []
+        for _ in 0..<consumers {
+            pushConsumers.append(try await PushConsumer(configuration: consumerConfiguration, logger: logger))
+        }
+        try await waitForAssignment(pushConsumers)
+        var clients: [Producer] = []
+        for _ in 0..<max(1, producers) {
+            let producer = try await Producer(configuration: .init(masters: masters), logger: logger)
+            try await producer.publish([topic])
+            clients.append(producer)
+        }
+        let deadline = duration.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
+        let target = count
+        let bodySize = max(size, 8)
+        let reporter = Task { await report(stats) }
+        let receivers = pushConsumers.map { consumer in
+            Task { await receive(consumer, stats: stats, target: target) }
+        }
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Histogram<UInt64>.self) { group in
+            for producer in clients {
+                for _ in 0..<max(1, inFlight) {
+                    group.addTask {
+                        try await Self.sendLoop(producer, topic: topic, size: bodySize, stats: stats, target: target, deadline: deadline)
+                    }
+                }
+            }
+            for try await histogram in group { stats.mergeSend(histogram) }
+        }
+        let sendSeconds = (ContinuousClock.now - start).seconds
+        let sent = stats.sent.load(ordering: .relaxed)
+        if !receivers.isEmpty {
+            let wait = ContinuousClock.now + .seconds(30)
+            while stats.received.load(ordering: .relaxed) < sent && ContinuousClock.now < wait {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let receiveSeconds = (ContinuousClock.now - start).seconds
+        for receiver in receivers { receiver.cancel() }
+        reporter.cancel()
+        for consumer in pushConsumers { await consumer.shutdown() }
+        for producer in clients { await producer.shutdown() }
+        FileHandle.standardError.write(Data("\n".utf8))
+        BenchTable.print(stats: stats, size: bodySize, sendSeconds: sendSeconds, receiveSeconds: receiveSeconds,
+            consumers: consumers)
+    }
+
+    private func waitForAssignment(_ consumers: [PushConsumer]) async throws {
+        guard !consumers.isEmpty else { return }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            var held = 0
+            for consumer in consumers { held += await consumer.assignedPartitions().count }
+            if held > 0 {
+                try await Task.sleep(for: .milliseconds(500))  // let the other partitions register too
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ValidationError("consumers got no partitions within 60 s")
+    }
+
+    private static func sendLoop(
+        _ producer: Producer, topic: String, size: Int, stats: BenchStats, target: Int,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> Histogram<UInt64> {
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var body = [UInt8](repeating: UInt8(ascii: "b"), count: size)
+        while stats.claim(target: target) {
+            if let deadline, ContinuousClock.now >= deadline { break }
+            let sentAt = BenchClock.nanos()
+            withUnsafeBytes(of: sentAt.bigEndian) { body.replaceSubrange(0..<8, with: $0) }
+            _ = try await producer.send(Message(body: body), to: topic)
+            _ = histogram.record((BenchClock.nanos() &- sentAt) / 1000)
+            stats.sent.add(1, ordering: .relaxed)
+        }
+        return histogram
+    }
+
+    private func receive(_ consumer: PushConsumer, stats: BenchStats, target: Int) async {
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        do {
+            for try await message in consumer {
+                let body = message.body
+                if body.count >= 8 {
+                    let sentAt = body[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                    _ = histogram.record((BenchClock.nanos() &- sentAt) / 1000)
+                }
+                if stats.received.add(1, ordering: .relaxed).newValue % 1024 == 0 { stats.mergeReceive(histogram); histogram.reset() }
+            }
+        } catch {}
+        stats.mergeReceive(histogram)
+    }
+
+    private func report(_ stats: BenchStats) async {
+        var last = (sent: 0, received: 0)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            let sent = stats.sent.load(ordering: .relaxed)
+            let received = stats.received.load(ordering: .relaxed)
+            let line = "\rsent \(sent) (\(sent - last.sent) msg/s)  received \(received) (\(received - last.received) msg/s)   "
+            FileHandle.standardError.write(Data(line.utf8))
+            last = (sent, received)
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import TubeMQClient
+import TubeMQCore
+
+/// `tubemq produce`: sends stdin lines, or generated payloads, to a topic.
+struct ProduceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "produce",
+        abstract: "Send messages: one per stdin line, or --count generated payloads of --size bytes."
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+
+    @Option(help: "The topic.")
+    var topic: String
+
+    @Option(help: "Message type ($msgType$), for consumers' filters.")
+    var type: String?
+
+    @Option(name: .customLong("attr"), help: "An attribute key=value (repeatable).")
+    var attributes: [String] = []
+
+    @Option(help: "Send this many generated payloads instead of reading stdin.")
+    var count: Int?
+
+    @Option(help: "Size of generated payloads in bytes.")
+    var size = 100
+
+    @Flag(help: "Print one line per message sent (id, partition, offset).")
+    var verbose = false
+
+    func run() async throws {
+        var base = Message(body: [])
+        for item in attributes {
+            guard let eq = item.firstIndex(of: "=") else { throw ValidationError("--attr takes key=value, got \(item)") }
+            base.setAttribute(String(item[..<eq]), String(item[item.index(after: eq)...]))
+        }
+        if let type { base.messageType = type }
+        let producer = try await Producer(
+            configuration: .init(masters: try cluster.masters()), logger: cluster.logger("tubemq.produce"))
+        try await producer.publish([topic])
+        var sent = 0
+        func send(_ body: [UInt8]) async throws {
+            var message = base
+            message.body = body
+            let result = try await producer.send(message, to: topic)
+            sent += 1
+            if verbose { print("\(result.messageID) \(result.partition) offset \(result.offset)") }
+        }
+        do {
+            if let count {
+                let body = [UInt8](repeating: UInt8(ascii: "x"), count: max(0, size))
+                for _ in 0..<count { try await send(body) }
+            } else {
+                while let line = readLine(strippingNewline: true) { try await send(Array(line.utf8)) }
+            }
+        } catch {
+            await producer.shutdown()
+            throw error
+        }
+        await producer.shutdown()
+        FileHandle.standardError.write(Data("sent \(sent) messages to \(topic)\n".utf8))
+    }
+}
