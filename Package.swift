@@ -25,6 +25,8 @@ let package = Package(
         .executable(name: "tubemq", targets: ["tubemq"]),
         .executable(name: "tubemq-master", targets: ["tubemq-master"]),
         .executable(name: "tubemq-broker", targets: ["tubemq-broker"]),
+        .library(name: "TubeMQConformance", targets: ["TubeMQConformance"]),
+        .executable(name: "tubemq-conformance", targets: ["tubemq-conformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -292,6 +294,38 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // MARK: conformance suite (runs against any TubeMQ cluster)
+        .target(
+            name: "TubeMQConformance",
+            dependencies: [
+                "TubeMQClient", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Conformance/Sources/TubeMQConformance",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "tubemq-conformance",
+            dependencies: [
+                "TubeMQConformance", "TubeMQClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Conformance/Sources/tubemq-conformance",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TubeMQConformanceTests",
+            dependencies: [
+                "TubeMQConformance", "TubeMQStandalone", "TubeMQBroker", "TubeMQClient", "TubeMQCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Conformance/Tests/TubeMQConformanceTests",
             swiftSettings: strictSettings
         ),
     ],

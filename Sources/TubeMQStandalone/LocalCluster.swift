@@ -64,19 +64,18 @@ public final class LocalCluster: Sendable {
                 authToken: configuration.authToken, logger: logger)
             for (index, port) in configuration.brokerPorts.enumerated() {
                 let id = Int32(index + 1)
-                let broker = try await BrokerServer.start(
-                    configuration: BrokerConfiguration(
-                        brokerID: id,
-                        host: configuration.host,
-                        port: port,
-                        dataDirectory: dataRoot.appending("broker-\(id)"),
-                        masterAddresses: [(configuration.host, master.port)],
-                        heartbeatPeriodMillis: configuration.brokerHeartbeatPeriodMs,
-                        consumerTimeoutMillis: configuration.brokerConsumerTimeoutMs,
-                        io: configuration.io
-                    ),
-                    logger: logger
+                var brokerConfiguration = BrokerConfiguration(
+                    brokerID: id,
+                    host: configuration.host,
+                    port: port,
+                    dataDirectory: dataRoot.appending("broker-\(id)"),
+                    masterAddresses: [(configuration.host, master.port)],
+                    heartbeatPeriodMillis: configuration.brokerHeartbeatPeriodMs,
+                    consumerTimeoutMillis: configuration.brokerConsumerTimeoutMs,
+                    io: configuration.io
                 )
+                brokerConfiguration._faults = configuration._brokerFaults
+                let broker = try await BrokerServer.start(configuration: brokerConfiguration, logger: logger)
                 brokers.append(broker)
                 let webPort = index < configuration.brokerWebPorts.count ? configuration.brokerWebPorts[index] : 0
                 brokerWebs.append(

@@ -1,3 +1,4 @@
+public import TubeMQBroker
 public import TubeMQStorage
 
 /// Settings of a ``LocalCluster``.
@@ -51,6 +52,8 @@ public struct LocalClusterConfiguration: Sendable {
     public var brokerWebPorts: [Int]
     /// The token the master webapi's modify methods need (`[master] confModAuthToken`).
     public var authToken: String
+    /// Deliberately broken broker behaviours, for tests that prove a suite can fail; every broker gets them.
+    public var _brokerFaults: _BrokerFaults = _BrokerFaults()
 
     /// Creates a configuration. The defaults are the standalone command's: real ports, a `demo`
     /// topic with 3 partitions, and a balance delay and period of a few seconds.

@@ -1,0 +1,113 @@
+import NIOCore
+import TubeMQCore
+import TubeMQWire
+
+/// Malformed traffic gets an exception reply or a closed connection, never a success or silence, and
+/// the master and the brokers keep serving other clients afterwards.
+public struct ProtocolAbuseCase: ConformanceCase {
+    public let name = "protocol_abuse"
+    public let summary = "bad token, oversize list, garbage and unknown methods get an error or a close"
+
+    /// How long to wait for the server's reaction to one abuse.
+    public var wait: Duration
+
+    /// Creates the case.
+    public init(wait: Duration = .seconds(10)) { self.wait = wait }
+
+    /// One kind of malformed traffic.
+    struct Abuse: Sendable {
+        var name: String
+        var bytes: @Sendable (_ serviceType: Int32) -> [UInt8]
+    }
+
+    static let abuses: [Abuse] = [
+        Abuse(name: "a bad begin token") { _ in
+            RawConnection.frame(serial: 1, chunks: [[0x08, 0x00]], token: 0xDEAD_BEEF)
+        },
+        Abuse(name: "a list size over 3584") { _ in
+            RawConnection.frame(serial: 2, chunks: [], listSize: 0x00FF_FFFF)
+        },
+        Abuse(name: "a garbage envelope") { _ in
+            RawConnection.frame(serial: 3, chunks: [[0x01, 0x02, 0x03, 0x04, 0x05]])
+        },
+        Abuse(name: "a request body that is not protobuf") { serviceType in
+            RawConnection.request(
+                serial: 4, method: serviceType == 1 ? 1 : 17, serviceType: serviceType, body: [0xFF, 0xFF, 0xFF, 0xFF])
+        },
+        Abuse(name: "unknown method 99") { serviceType in
+            RawConnection.request(serial: 5, method: 99, serviceType: serviceType, body: [])
+        },
+    ]
+
+    public func run(_ context: CaseContext) async throws(ConformanceError) {
+        let probe = try await ClusterProbe.connect(context)
+        guard let broker = probe.brokers.first else { throw .violation("the topic has no broker") }
+        let targets: [(what: String, host: String, port: Int, serviceType: Int32)] = [
+            ("the master \(probe.master)", probe.master.host, probe.master.port, 1),
+            ("broker \(broker)", broker.host, broker.port, 2),
+        ]
+        for target in targets {
+            for abuse in Self.abuses {
+                let outcome = try await RawConnection.exchange(
+                    abuse.bytes(target.serviceType), host: target.host, port: target.port, wait: min(wait, context.remaining))
+                switch outcome {
+                case .closed:
+                    break
+                case .silent:
+                    throw .violation("\(target.what) neither answered nor closed the connection after \(abuse.name)")
+                case .garbled(let detail):
+                    throw .violation("\(target.what) answered \(abuse.name) with bytes that are no frame: \(detail)")
+                case .replied(let frames):
+                    try Self.expectException(frames[0], from: target.what, to: abuse.name)
+                }
+                try await Self.expectServing(target.serviceType, probe: probe, broker: broker, after: abuse.name, context)
+            }
+        }
+    }
+
+    private static func expectException(_ frame: Frame, from target: String, to abuse: String) throws(ConformanceError) {
+        let envelope: ResponseEnvelope
+        do {
+            envelope = try ResponseEnvelope(decoding: frame.payload)
+        } catch {
+            throw .violation("\(target) answered \(abuse) with an unreadable envelope: \(error)")
+        }
+        guard case .exception = envelope else { throw .violation("\(target) answered \(abuse) with a success") }
+    }
+
+    /// A well-formed call on a new connection still gets its normal reply.
+    private static func expectServing(
+        _ serviceType: Int32,
+        probe: ClusterProbe,
+        broker: BrokerInfo,
+        after abuse: String,
+        _ context: CaseContext
+    ) async throws(ConformanceError) {
+        await probe.rpc.disconnect(host: probe.master.host, port: probe.master.port)
+        await probe.rpc.disconnect(host: broker.host, port: broker.port)
+        do {
+            if serviceType == 1 {
+                var heartbeat = HeartRequestP2M()
+                heartbeat.clientID = probe.clientID
+                heartbeat.brokerCheckSum = -1
+                heartbeat.hostName = "127.0.0.1"
+                heartbeat.topicList = [context.topic]
+                let reply: HeartResponseM2P = try await probe.call(
+                    .producerHeartbeat, heartbeat, at: BrokerInfo(id: 0, host: probe.master.host, port: probe.master.port))
+                try require(reply.success, "the master refused a producer heartbeat after \(abuse): \(reply.errCode)")
+            } else {
+                var get = GetMessageRequestC2B()
+                get.clientID = "conf-abuse-\(context.settings.runID)"
+                get.partitionID = probe.partitions.first { $0.broker == broker }?.id ?? 0
+                get.groupName = context.group()
+                get.topicName = context.topic
+                let reply: GetMessageResponseB2C = try await probe.call(.getMessages, get, at: broker)
+                try require(
+                    reply.errCode == ErrorCode.heartbeatNoNode.rawValue,
+                    "the broker answered a stranger's get with \(reply.errCode) after \(abuse), not 411")
+            }
+        } catch {
+            throw .violation("the cluster stopped serving after \(abuse): \(error)")
+        }
+    }
+}
