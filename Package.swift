@@ -196,13 +196,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // MARK: test support shared by test targets (recorded wire vectors)
+        .target(
+            name: "TubeMQTestKit",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
         // MARK: configuration files (master.ini / broker.ini)
         .target(name: "TubeMQConfig", swiftSettings: strictSettings),
         // MARK: tests
         .testTarget(name: "TubeMQCoreTests", dependencies: ["TubeMQCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "TubeMQWireTests",
-            dependencies: ["TubeMQWire", "TubeMQCore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["TubeMQWire", "TubeMQCore", "TubeMQTestKit", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -242,7 +248,7 @@ let package = Package(
         .testTarget(
             name: "TubeMQBrokerTests",
             dependencies: [
-                "TubeMQBroker", "TubeMQStorage", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                "TubeMQBroker", "TubeMQTestKit", "TubeMQStorage", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,36 +1,36 @@
-import Foundation
-import NIOCore
+public import Foundation
+public import NIOCore
 
 /// One recorded frame from `../shared/vectors/*.jsonl`.
-struct VectorFrame: @unchecked Sendable, CustomStringConvertible {
+public struct VectorFrame: @unchecked Sendable, CustomStringConvertible {
     // @unchecked: the JSON dictionaries are immutable after loading.
-    let file: String
-    let line: Int
-    let json: [String: Any]
-    let raw: String
+    public let file: String
+    public let line: Int
+    public let json: [String: Any]
+    public let raw: String
 
-    var conn: Int { json["conn"] as? Int ?? -1 }
-    var peer: String { json["peer"] as? String ?? "" }
-    var isRequest: Bool { json["dir"] as? String == "request" }
-    var serial: UInt32 { UInt32(truncatingIfNeeded: json["serial"] as? Int ?? -1) }
-    var chunks: [Int] { json["chunks"] as? [Int] ?? [] }
-    var method: Int32? { (json["method"] as? Int).map { Int32($0) } }
-    var serviceType: Int32? { (json["service_type"] as? Int).map { Int32($0) } }
-    var protocolVersion: Int32? { (json["protocol_ver"] as? Int).map { Int32($0) } }
-    var flag: Int32? { (json["flag"] as? Int).map { Int32($0) } }
-    var timeout: Int64? { (json["timeout"] as? Int).map { Int64($0) } }
-    var status: String? { json["status"] as? String }
-    var messageName: String? { json["message"] as? String }
-    var fields: [String: Any] { json["fields"] as? [String: Any] ?? [:] }
-    var hasDecodeError: Bool { json["decode_error"] != nil }
-    var trailingHex: String? { json["trailing_hex"] as? String }
+    public var conn: Int { json["conn"] as? Int ?? -1 }
+    public var peer: String { json["peer"] as? String ?? "" }
+    public var isRequest: Bool { json["dir"] as? String == "request" }
+    public var serial: UInt32 { UInt32(truncatingIfNeeded: json["serial"] as? Int ?? -1) }
+    public var chunks: [Int] { json["chunks"] as? [Int] ?? [] }
+    public var method: Int32? { (json["method"] as? Int).map { Int32($0) } }
+    public var serviceType: Int32? { (json["service_type"] as? Int).map { Int32($0) } }
+    public var protocolVersion: Int32? { (json["protocol_ver"] as? Int).map { Int32($0) } }
+    public var flag: Int32? { (json["flag"] as? Int).map { Int32($0) } }
+    public var timeout: Int64? { (json["timeout"] as? Int).map { Int64($0) } }
+    public var status: String? { json["status"] as? String }
+    public var messageName: String? { json["message"] as? String }
+    public var fields: [String: Any] { json["fields"] as? [String: Any] ?? [:] }
+    public var hasDecodeError: Bool { json["decode_error"] != nil }
+    public var trailingHex: String? { json["trailing_hex"] as? String }
 
-    var frameBytes: [UInt8] { Self.bytes(hex: json["frame_hex"] as? String ?? "") }
-    var buffer: ByteBuffer { ByteBuffer(bytes: frameBytes) }
+    public var frameBytes: [UInt8] { Self.bytes(hex: json["frame_hex"] as? String ?? "") }
+    public var buffer: ByteBuffer { ByteBuffer(bytes: frameBytes) }
 
     /// The `fields` object as proto3 JSON text for SwiftProtobuf: its raw text (so 64-bit values keep
     /// every digit) with the hex of bytes fields turned into base64. `nil` for probe frames with special keys.
-    var fieldsJSON: String? {
+    public var fieldsJSON: String? {
         guard let start = raw.range(of: "\"fields\":")?.upperBound else { return nil }
         var depth = 0
         var inString = false
@@ -63,9 +63,9 @@ struct VectorFrame: @unchecked Sendable, CustomStringConvertible {
         return text
     }
 
-    var description: String { "\(file):\(line) \(peer) \(isRequest ? "request" : "response") serial \(serial)" }
+    public var description: String { "\(file):\(line) \(peer) \(isRequest ? "request" : "response") serial \(serial)" }
 
-    static func bytes(hex: String) -> [UInt8] {
+    public static func bytes(hex: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(hex.utf8.count / 2)
         var iterator = hex.utf8.makeIterator()
@@ -75,7 +75,7 @@ struct VectorFrame: @unchecked Sendable, CustomStringConvertible {
         return out
     }
 
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
         bytes.map { String(format: "%02x", $0) }.joined()
     }
 
@@ -89,20 +89,21 @@ struct VectorFrame: @unchecked Sendable, CustomStringConvertible {
 }
 
 /// The recorded vectors: `TUBEMQ_VECTORS`, or `shared/vectors` beside the repository.
-enum Vectors {
-    static let directory: URL = {
+public enum Vectors {
+    public static let directory: URL = {
         if let path = ProcessInfo.processInfo.environment["TUBEMQ_VECTORS"] { return URL(fileURLWithPath: path) }
+        // Sources/TubeMQTestKit/Vectors.swift → the repository → its sibling shared/vectors.
         return URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("shared/vectors")
     }()
 
-    static let files: [String] = {
+    public static let files: [String] = {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.filter { $0.hasSuffix(".jsonl") }.sorted()
     }()
 
-    static func load(_ file: String) -> [VectorFrame] {
+    public static func load(_ file: String) -> [VectorFrame] {
         guard let text = try? String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8) else {
             return []
         }
@@ -116,5 +117,5 @@ enum Vectors {
         return frames
     }
 
-    static let all: [VectorFrame] = files.flatMap(load)
+    public static let all: [VectorFrame] = files.flatMap(load)
 }
