@@ -328,7 +328,10 @@ let package = Package(
         .testTarget(
             name: "TubeMQConformanceTests",
             dependencies: [
-                "TubeMQConformance", "TubeMQStandalone", "TubeMQBroker", "TubeMQClient", "TubeMQCore",
+                "TubeMQConformance", "TubeMQStandalone", "TubeMQBroker", "TubeMQClient", "TubeMQWire", "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Conformance/Tests/TubeMQConformanceTests",

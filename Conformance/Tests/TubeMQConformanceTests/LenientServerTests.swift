@@ -1,0 +1,33 @@
+import Testing
+import TubeMQClient
+import TubeMQConformance
+
+/// The cases that talk frame by frame fail against a server that accepts everything and ignores
+/// malformed traffic: none of them passes just because nothing went wrong.
+@Suite struct LenientServerTests {
+    @Test func everyProtocolLevelCaseFailsAgainstAServerThatSaysYesToEverything() async throws {
+        let server = try await LenientServer.start(topic: "conformance")
+        let settings = ConformanceSettings(
+            masters: [MasterAddress(host: "127.0.0.1", port: server.port)],
+            topic: "conformance",
+            caseTimeout: .seconds(10),
+            balanceWait: .seconds(5),
+            heartbeatPeriod: .milliseconds(200),
+            rpcTimeout: .seconds(2),
+            logger: ConformanceCluster.logger
+        )
+        let cases: [any ConformanceCase] = [
+            MaxMessageSizeCase(), WrongChecksumCase(), UnregisteredConsumerCase(), EndOfDataCase(),
+            ProtocolAbuseCase(wait: .seconds(1)),
+        ]
+        let report = try await ConformanceRunner(settings: settings, cases: cases).run()
+        await server.shutdown()
+        #expect(report.cases.map(\.status) == Array(repeating: .failed, count: cases.count), "\(report.text)")
+        let reasons = report.cases.map { $0.reason ?? "" }
+        #expect(reasons[0].contains("was accepted"), "\(report.text)")
+        #expect(reasons[1].contains("wrong checksum was accepted"), "\(report.text)")
+        #expect(reasons[2].contains("unregistered consumer succeeded"), "\(report.text)")
+        #expect(reasons[3].contains("never reached 404"), "\(report.text)")
+        #expect(reasons[4].contains("neither answered nor closed"), "\(report.text)")
+    }
+}
