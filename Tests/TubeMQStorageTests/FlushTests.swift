@@ -50,6 +50,29 @@ import TubeMQCore
         }
     }
 
+    @Test(arguments: IOBackend.allCases)
+    func fullBlocksAreWrittenOutButSyncedOnlyByATrigger(io: IOBackend) async throws {
+        try await TemporaryDirectory.with { directory in
+            let mode = StorageMode(io: io, acknowledgement: .memory)
+            let store = try await mode.openStore(directory, clock: ManualClock())
+            let topic = try await store.openTopic("blocks", configuration: mode.topic(partitions: 1, memoryBlockBytes: 2048))
+            let instance = try topic.instance(forPartition: 0)
+            for id in 0..<60 {
+                _ = try await topic.append([Fixture.message(id: Int64(id), partition: 0)])
+            }
+            // Full blocks go to the files (the page cache) without an fdatasync.
+            try await eventually("full blocks are written") { await instance.writtenOffset >= 40 * 28 }
+            #expect(await instance.durableOffset == 0)
+            let beforeSync = try await Fixture.readAll(topic, partition: 0)
+            #expect(beforeSync.map(\.messageID) == Array(0..<60))
+            beforeSync.forEach { Fixture.verify($0, partition: 0) }
+            try await topic.flush()
+            #expect(await instance.durableOffset == 60 * 28)
+            #expect(await instance.writtenOffset == 60 * 28)
+            try await store.close()
+        }
+    }
+
     @Test(arguments: FlushPolicy.Acknowledgement.allCases)
     func aWriteErrorIsKeptAndReportedUntilARetrySucceeds(acknowledgement: FlushPolicy.Acknowledgement) async throws {
         try await TemporaryDirectory.with { directory in

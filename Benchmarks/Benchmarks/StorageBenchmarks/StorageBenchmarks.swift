@@ -12,8 +12,11 @@ import TubeMQStorage
 //   or 16 messages of 64 KB = 1 MiB). Under `memory` the flusher writes in the background and
 //   appends wait only when two blocks are already queued, so the rate is the sustained one.
 //   Under `disk` every batch waits for its own fdatasync.
-// - seqwrite/1MiB/<io>: one iteration writes 1 GiB in 1 MiB batches and flushes, like fio's
-//   sequential write with end_fsync.
+// - seqwrite/1MiB-batches/1GiB/block<N>MiB/<io>: one iteration writes 1 GiB in 1 MiB batches to a
+//   fresh topic and flushes, like fio's sequential write with end_fsync; N is the memory block
+//   size (4 MiB is the default), i.e. how much each flush writes before its fdatasync.
+// - append/1KBx100/disk/<io>/8-concurrent: eight tasks append a 100-message batch each; the
+//   disk-acknowledged appends share fdatasyncs (group commit).
 // - read/<source>: one iteration reads 1 MiB of 1 KB messages of one partition, from the memory
 //   block or from the segment files.
 
@@ -39,19 +42,35 @@ let benchmarks: @Sendable () -> Void = {
                 }
             }
         }
-        let sequential = AppendFixture(io: io, acknowledgement: .memory, payloadSize: 64 << 10, batchCount: 16, blockBytes: 16 << 20)
-        Benchmark(
-            "seqwrite/1MiB-batches/1GiB/\(io)",
-            configuration: .init(
-                metrics: [.wallClock, .cpuTotal],
-                warmupIterations: 1,
-                maxDuration: .seconds(30),
-                maxIterations: 3,
-                setup: { try await sequential.setUp() },
-                teardown: { await sequential.tearDown() }
+        for blockMiB in [4, 16] {
+            let sequential = AppendFixture(
+                io: io, acknowledgement: .memory, payloadSize: 64 << 10, batchCount: 16, blockBytes: blockMiB << 20
             )
+            Benchmark(
+                "seqwrite/1MiB-batches/1GiB/block\(blockMiB)MiB/\(io)",
+                configuration: .init(
+                    metrics: [.wallClock, .cpuTotal],
+                    warmupIterations: 1,
+                    maxDuration: .seconds(30),
+                    maxIterations: 3,
+                    setup: { try await sequential.setUp() },
+                    teardown: { await sequential.tearDown() }
+                )
+            ) { _ in
+                try await sequential.writeSequentially(megabytes: 1024)
+            }
+        }
+        let group = AppendFixture(io: io, acknowledgement: .disk, payloadSize: 1024, batchCount: 100)
+        Benchmark(
+            "append/1KBx100/disk/\(io)/8-concurrent",
+            configuration: .init(setup: { try await group.setUp() }, teardown: { await group.tearDown() })
         ) { benchmark in
-            try await sequential.writeSequentially(megabytes: 1024)
+            for _ in benchmark.scaledIterations {
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    for _ in 0..<8 { tasks.addTask { try await group.appendOneBatch() } }
+                    try await tasks.waitForAll()
+                }
+            }
         }
     }
 

@@ -9,14 +9,14 @@ import NIOCore
 /// record is verified — header CRC, entry number, partition, length and payload checksum — and a
 /// record that fails is skipped, never served.
 enum DiskReader {
-    /// Where to read: entries `from..<to` of segment `base`, whose synced data ends at `durableBytes`.
+    /// Where to read: entries `from..<to` of segment `base`, whose written data ends at `writtenBytes`.
     struct Plan: Sendable {
         let dataPath: String
         let indexPath: String
         let base: Int64
         let from: Int64
         let to: Int64
-        let durableBytes: Int64
+        let writtenBytes: Int64
     }
 
     /// The result of a chunk: messages, the entry to continue from, and the limits left.
@@ -70,7 +70,7 @@ enum DiskReader {
             }
             guard let index = IndexEntry.read(from: raw),
                 index.recordLength >= RecordLayout.headerSize,
-                index.position + Int64(index.recordLength) <= plan.durableBytes
+                index.position + Int64(index.recordLength) <= plan.writtenBytes
             else {
                 corrupt += 1
                 limits.remainingScan -= 1

@@ -1,17 +1,24 @@
 import Glibc
 
-/// A sealed memory block to write, with where it goes.
+/// One unit of flusher work: write a sealed block (and maybe sync), or only sync.
 struct FlushJob: Sendable {
-    let block: MemoryBlock
+    /// Identifies the job, so a result is matched to the job the actor issued.
+    let id: Int
+    /// The block to write; `nil` for a sync-only job.
+    let block: MemoryBlock?
+    /// The segment written or synced.
+    let segmentBase: Int64
     let directory: String
-    /// When the block starts a new segment: the segment before it, whose index is synced before
-    /// the new files are created (older segments are trusted by recovery, see `InstanceRecovery`).
+    /// Whether the data file is `fdatasync`ed after the write.
+    let sync: Bool
+    /// When the block starts a new segment: the segment before it, whose data and index are synced
+    /// before the new files are created (recovery trusts older segments, see `InstanceRecovery`).
     let previousSegmentBase: Int64?
 
-    var dataPath: String { directory + "/" + SegmentName.data(block.segmentBase) }
-    var indexPath: String { directory + "/" + SegmentName.index(block.segmentBase) }
+    var dataPath: String { directory + "/" + SegmentName.data(segmentBase) }
+    var indexPath: String { directory + "/" + SegmentName.index(segmentBase) }
     /// The first write to a segment creates its files, so the directory must be synced too.
-    var createsFiles: Bool { block.dataStart == 0 }
+    var createsFiles: Bool { block?.dataStart == 0 }
 }
 
 /// The open files of the segment the flusher is writing; closed whenever the flusher goes idle.
@@ -52,11 +59,10 @@ enum Flusher {
                 let current = files
                 let io = environment.io
                 let (after, result) = await environment.pool.run { () -> (TailFiles?, Result<Void, StorageError>) in
-                    write(job, files: current, io: io)
+                    perform(job, files: current, io: io)
                 }
                 files = after
-                let outcome = await instance.finishFlush(job.block, result: result, cancelled: Task.isCancelled)
-                switch outcome {
+                switch await instance.finishFlush(job, result: result, cancelled: Task.isCancelled) {
                 case .proceed:
                     continue
                 case .retry(let delay):
@@ -73,29 +79,34 @@ enum Flusher {
         }
     }
 
-    /// `fdatasync`s the index file of segment `base`.
-    static func syncIndex(of base: Int64, in directory: String) throws(StorageError) {
-        let path = directory + "/" + SegmentName.index(base)
-        let fd: CInt
-        do throws(StorageError) {
-            fd = try FileIO.openForReading(path)
-        } catch {
-            if error.systemErrno == ENOENT { return }  // an empty segment never had an index file
-            throw error
+    /// `fdatasync`s the data and index files of segment `base` (a missing file has nothing to sync).
+    static func syncSegment(_ base: Int64, in directory: String, data: Bool = true) throws(StorageError) {
+        var paths = [directory + "/" + SegmentName.index(base)]
+        if data { paths.append(directory + "/" + SegmentName.data(base)) }
+        for path in paths {
+            let fd: CInt
+            do throws(StorageError) {
+                fd = try FileIO.openForReading(path)
+            } catch {
+                if error.systemErrno == ENOENT { continue }
+                throw error
+            }
+            defer { FileIO.close(fd) }
+            try FileIO.dataSync(fd, path: path)
         }
-        defer { FileIO.close(fd) }
-        try FileIO.dataSync(fd, path: path)
     }
 
-    /// Writes one block: its records to the data file and its entries to the index file, then
-    /// `fdatasync`s the data file (and the directory when the segment's files are new). Blocks the thread.
-    static func write(
+    /// Runs one job: writes the block's records to the data file and its entries to the index
+    /// file, then, for a syncing job, `fdatasync`s the data file. The index of the newest segment
+    /// is not synced: it is derived data that recovery verifies and rebuilds from the records.
+    /// The first write to a segment syncs the previous segment and, after the write, the
+    /// directory. Blocks the thread.
+    static func perform(
         _ job: FlushJob, files: TailFiles?, io: any StorageIO
     ) -> (TailFiles?, Result<Void, StorageError>) {
-        let block = job.block
         var files = files
         do throws(StorageError) {
-            if let open = files, open.segmentBase != block.segmentBase {
+            if let open = files, open.segmentBase != job.segmentBase {
                 open.close()
                 files = nil
             }
@@ -104,7 +115,7 @@ enum Flusher {
                 open = files
             } else {
                 if job.createsFiles, let previous = job.previousSegmentBase {
-                    try syncIndex(of: previous, in: job.directory)
+                    try syncSegment(previous, in: job.directory)
                 }
                 let data = try FileIO.openForWriting(job.dataPath)
                 let index: CInt
@@ -114,19 +125,18 @@ enum Flusher {
                     FileIO.close(data)
                     throw error
                 }
-                open = TailFiles(segmentBase: block.segmentBase, data: data, index: index)
+                open = TailFiles(segmentBase: job.segmentBase, data: data, index: index)
                 files = open
             }
-            let indexOffset = (block.firstEntry - block.segmentBase) * Int64(IndexEntry.size)
-            // Only the data file is synced: the index of the newest segment is derived data that
-            // recovery verifies and rebuilds from the records.
-            try io.writeAndSync(
-                [
+            var writes: [FlushWrite] = []
+            if let block = job.block {
+                let indexOffset = (block.firstEntry - block.segmentBase) * Int64(IndexEntry.size)
+                writes = [
                     FlushWrite(fd: open.data, bytes: block.dataBytes, offset: block.dataStart, path: job.dataPath),
                     FlushWrite(fd: open.index, bytes: block.indexBytes, offset: indexOffset, path: job.indexPath),
-                ],
-                syncs: [FlushSync(fd: open.data, path: job.dataPath)]
-            )
+                ]
+            }
+            try io.writeAndSync(writes, syncs: job.sync ? [FlushSync(fd: open.data, path: job.dataPath)] : [])
             if job.createsFiles { try FileIO.syncDirectory(job.directory) }
             return (files, .success(()))
         } catch {

@@ -34,6 +34,7 @@ extension StorageInstance {
         let appendTime = max(environment.clock.now(), lastAppendTime)
         lastAppendTime = appendTime
         let firstEntry = nextEntry
+        if oldestUnsyncedTime == nil { oldestUnsyncedTime = appendTime }
         for message in batch {
             let length = RecordLayout.headerSize + message.payload.readableBytes
             if let tail = segments.last, tail.appendedEntries > 0, tail.appendedBytes + Int64(length) > configuration.segmentBytes {
@@ -46,6 +47,7 @@ extension StorageInstance {
                 throw StorageError(code: .writeFailed, message: "out of memory for a \(length)-byte record")
             }
             active.append(message, appendTime: appendTime)
+            unsyncedBytes += length
             segments[segments.count - 1].appendedEntries += 1
             segments[segments.count - 1].appendedBytes += Int64(length)
             nextEntry += 1
@@ -68,8 +70,7 @@ extension StorageInstance {
             if let writeError { throw writeError }
             return
         }
-        activeDue = true
-        signalFlusher()
+        requestSync()
         try await waitUntilDurable(nextEntry)
     }
 
@@ -99,7 +100,6 @@ extension StorageInstance {
 
     /// Queues the active block for the flusher and takes a fresh one.
     func sealActive() {
-        activeDue = false
         guard !active.isEmpty else { return }
         sealed.append(active)
         active = spare ?? MemoryBlock()
@@ -108,21 +108,26 @@ extension StorageInstance {
         signalFlusher()
     }
 
-    /// Applies the flush triggers after an append.
+    /// Applies the flush triggers after an append: a full block is written (unsynced); the
+    /// message and byte thresholds, counted since the last sync, ask for a sync.
     private func noteAppended() {
         let policy = configuration.flush
         if active.dataCount >= configuration.memoryBlockBytes {
             sealActive()
-            return
         }
         if policy.acknowledgement == .disk
-            || (policy.messageThreshold > 0 && active.entryCount >= policy.messageThreshold)
-            || (policy.byteThreshold > 0 && active.dataCount >= policy.byteThreshold)
+            || (policy.messageThreshold > 0 && nextEntry - durableEntry >= Int64(policy.messageThreshold))
+            || (policy.byteThreshold > 0 && unsyncedBytes >= policy.byteThreshold)
         {
-            activeDue = true
-            signalFlusher()
+            requestSync()
         } else {
             armTimer()
         }
+    }
+
+    /// Asks the flusher to write everything appended and sync it.
+    func requestSync() {
+        syncRequested = true
+        signalFlusher()
     }
 }

@@ -15,23 +15,33 @@ extension StorageInstance {
     enum FlushOutcome: Sendable {
         /// Ask for more work.
         case proceed
-        /// The write failed: wait this long, then ask again (the same block is retried).
+        /// The write failed: wait this long, then ask again (the same job is retried).
         case retry(afterMilliseconds: Int64)
         /// The write failed while closing: stop.
         case giveUp
     }
 
     /// The next flush job; when `idle` is true and there is nothing to do, suspends until there is.
+    ///
+    /// Sealed blocks go first, in order. When a sync is requested (or the instance is closing),
+    /// the active block is sealed too and the last block written carries the sync; with nothing
+    /// left to write, a sync-only job covers data written earlier without one.
     func nextFlushWork(idle: Bool) async -> FlushWork {
         while true {
-            if let inFlight { return .write(job(for: inFlight)) }
-            if sealed.isEmpty, !active.isEmpty, activeDue || state != .open {
-                sealActive()
-            }
+            if let currentJob { return .write(currentJob) }
+            let wantSync = syncRequested || state != .open
+            if wantSync, sealed.isEmpty, !active.isEmpty { sealActive() }
             if !sealed.isEmpty {
                 let block = sealed.removeFirst()
-                inFlight = block
-                return .write(job(for: block))
+                let last = sealed.isEmpty && active.isEmpty
+                let sync = configuration.flush.acknowledgement == .disk || (wantSync && last)
+                // A request is served only by a sync that covers everything appended.
+                if sync && last { syncRequested = false }
+                return .write(issue(block: block, segmentBase: block.segmentBase, sync: sync))
+            }
+            syncRequested = false
+            if wantSync, writtenEntry > durableEntry, let position = segmentPosition(containing: writtenEntry - 1) {
+                return .write(issue(block: nil, segmentBase: segments[position].base, sync: true))
             }
             if state != .open { return .exit }
             if !idle { return .idle }
@@ -39,22 +49,53 @@ extension StorageInstance {
         }
     }
 
-    /// Records the result of writing `block`.
-    func finishFlush(_ block: MemoryBlock, result: Result<Void, StorageError>, cancelled: Bool) -> FlushOutcome {
-        guard block === inFlight else { return .proceed }
+    private func issue(block: MemoryBlock?, segmentBase: Int64, sync: Bool) -> FlushJob {
+        var previous: Int64?
+        if let block, block.dataStart == 0, let position = segments.lastIndex(where: { $0.base == block.segmentBase }),
+            position > 0
+        {
+            previous = segments[position - 1].base
+        }
+        nextJobID += 1
+        let job = FlushJob(
+            id: nextJobID, block: block, segmentBase: segmentBase, directory: directory, sync: sync,
+            previousSegmentBase: previous
+        )
+        currentJob = job
+        return job
+    }
+
+    /// Records the result of running `job`.
+    func finishFlush(_ job: FlushJob, result: Result<Void, StorageError>, cancelled: Bool) -> FlushOutcome {
+        guard job.id == currentJob?.id else { return .proceed }
         switch result {
         case .success:
-            inFlight = nil
+            currentJob = nil
             writeError = nil
-            durableEntry = block.endEntry
-            if let position = segments.lastIndex(where: { $0.base == block.segmentBase }) {
-                segments[position].durableEntries += Int64(block.entryCount)
-                segments[position].durableBytes = block.dataEnd
-                if segments[position].firstAppendTime == nil { segments[position].firstAppendTime = block.firstAppendTime }
-                segments[position].lastAppendTime = block.lastAppendTime
+            if let previous = job.previousSegmentBase, let position = segments.lastIndex(where: { $0.base == previous }) {
+                segments[position].markSynced()
+                durableEntry = max(durableEntry, segments[position].durableEnd)
+            }
+            if let block = job.block {
+                writtenEntry = block.endEntry
+                if let position = segments.lastIndex(where: { $0.base == block.segmentBase }) {
+                    segments[position].writtenEntries += Int64(block.entryCount)
+                    segments[position].writtenBytes = block.dataEnd
+                    if segments[position].firstAppendTime == nil {
+                        segments[position].firstAppendTime = block.firstAppendTime
+                    }
+                    segments[position].lastAppendTime = block.lastAppendTime
+                }
+                recycle(block)
+            }
+            if job.sync {
+                if let position = segments.lastIndex(where: { $0.base == job.segmentBase }) {
+                    segments[position].markSynced()
+                }
+                durableEntry = writtenEntry
+                resetUnsyncedTracking()
             }
             resumeDurabilityWaiters()
-            recycle(block)
             resumeSpaceWaiters()
             return .proceed
         case .failure(let error):
@@ -73,12 +114,16 @@ extension StorageInstance {
         }
     }
 
-    private func job(for block: MemoryBlock) -> FlushJob {
-        var previous: Int64?
-        if block.dataStart == 0, let position = segments.lastIndex(where: { $0.base == block.segmentBase }), position > 0 {
-            previous = segments[position - 1].base
+    /// After a sync: what is still unsynced is what the memory blocks hold.
+    private func resetUnsyncedTracking() {
+        unsyncedBytes = sealed.reduce(active.dataCount) { $0 + $1.dataCount }
+        if durableEntry >= nextEntry {
+            oldestUnsyncedTime = nil
+        } else {
+            oldestUnsyncedTime = sealed.first?.firstAppendTime
+                ?? (active.isEmpty ? environment.clock.now() : active.firstAppendTime)
+            armTimer()
         }
-        return FlushJob(block: block, directory: directory, previousSegmentBase: previous)
     }
 
     /// Keeps a flushed block for reuse while traffic continues; frees buffers once idle.
@@ -125,10 +170,10 @@ extension StorageInstance {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Starts the flush-interval timer for the active block if none is running.
+    /// Starts the flush-interval timer for the oldest unsynced message if none is running.
     func armTimer() {
-        guard timer == nil, !active.isEmpty, state == .open else { return }
-        let deadline = active.firstAppendTime + configuration.flush.interval.storageMilliseconds
+        guard timer == nil, let oldest = oldestUnsyncedTime, state == .open else { return }
+        let deadline = oldest + configuration.flush.interval.storageMilliseconds
         let delay = max(0, deadline - environment.clock.now())
         let clock = environment.clock
         timer = Task { [weak self] in
@@ -143,11 +188,9 @@ extension StorageInstance {
 
     private func timerFired() {
         timer = nil
-        guard state == .open, !active.isEmpty else { return }
-        let deadline = active.firstAppendTime + configuration.flush.interval.storageMilliseconds
-        if environment.clock.now() >= deadline {
-            activeDue = true
-            signalFlusher()
+        guard state == .open, let oldest = oldestUnsyncedTime else { return }
+        if environment.clock.now() >= oldest + configuration.flush.interval.storageMilliseconds {
+            requestSync()
         } else {
             armTimer()
         }

@@ -29,7 +29,7 @@ extension StorageInstance {
                 if collector.messages.isEmpty { try checkBounds(entry) }
                 break
             }
-            if entry < durableEntry {
+            if entry < writtenEntry {
                 do throws(StorageError) {
                     entry = try await readFromDisk(entry, into: &collector)
                 } catch {
@@ -69,16 +69,16 @@ extension StorageInstance {
     private func readFromDisk(_ entry: Int64, into collector: inout ReadCollector) async throws(StorageError) -> Int64 {
         guard let position = segmentPosition(containing: entry) else {
             // A gap between segments (damage): continue at the next segment.
-            return segments.first(where: { $0.base > entry })?.base ?? durableEntry
+            return segments.first(where: { $0.base > entry })?.base ?? writtenEntry
         }
         let segment = segments[position]
-        guard entry < segment.durableEnd else {
-            return position + 1 < segments.count ? max(segments[position + 1].base, entry + 1) : durableEntry
+        guard entry < segment.writtenEnd else {
+            return position + 1 < segments.count ? max(segments[position + 1].base, entry + 1) : writtenEntry
         }
-        let end = min(segment.durableEnd, durableEntry)
+        let end = min(segment.writtenEnd, writtenEntry)
         let plan = DiskReader.Plan(
             dataPath: segment.dataPath(in: directory), indexPath: segment.indexPath(in: directory),
-            base: segment.base, from: entry, to: end, durableBytes: segment.durableBytes
+            base: segment.base, from: entry, to: end, writtenBytes: segment.writtenBytes
         )
         let limits = collector.limits
         let chunk = try await environment.pool.run { () throws(StorageError) in

@@ -7,13 +7,13 @@ extension StorageInstance {
     /// - Throws: ``StorageError/Code/readFailed``, ``StorageError/Code/closed``.
     public func offset(atOrAfterTime time: Int64) async throws(StorageError) -> Int64 {
         try ensureOpen()
-        for segment in segments where segment.durableEntries > 0 && segment.durableEnd > minEntry {
+        for segment in segments where segment.writtenEntries > 0 && segment.writtenEnd > minEntry {
             guard segment.lastAppendTime >= time else { continue }
             if let first = segment.firstAppendTime, first >= time {
                 return StorageOffset.offset(ofEntry: max(segment.base, minEntry))
             }
             let path = segment.indexPath(in: directory)
-            let count = segment.durableEntries
+            let count = segment.writtenEntries
             let ordinal = try await environment.pool.run { () throws(StorageError) in
                 try Self.searchIndex(path: path, count: count, time: time)
             }
@@ -21,7 +21,7 @@ extension StorageInstance {
         }
         for block in [inFlight].compactMap({ $0 }) + sealed + [active] where !block.isEmpty {
             if block.lastAppendTime >= time {
-                return StorageOffset.offset(ofEntry: max(block.entry(atOrAfterTime: time), durableEntry))
+                return StorageOffset.offset(ofEntry: max(block.entry(atOrAfterTime: time), writtenEntry))
             }
         }
         return StorageOffset.offset(ofEntry: nextEntry)

@@ -38,6 +38,9 @@ public actor StorageInstance {
     var nextEntry: Int64
     /// Entries below this are on disk and synced.
     var durableEntry: Int64
+    /// Entries below this are in the segment files (maybe only in the page cache); reads of them go
+    /// to the files, reads of later entries to the memory blocks.
+    var writtenEntry: Int64
     /// Append time of the newest message; append times never go backwards.
     var lastAppendTime: Int64
 
@@ -45,12 +48,20 @@ public actor StorageInstance {
     var active = MemoryBlock()
     /// Full or due blocks waiting for the flusher, oldest first.
     var sealed: [MemoryBlock] = []
-    /// The block the flusher is writing (kept after a failed write, for the retry).
-    var inFlight: MemoryBlock?
+    /// The job the flusher is running (kept after a failure, for the retry).
+    var currentJob: FlushJob?
+    /// The block the flusher is writing, if any.
+    var inFlight: MemoryBlock? { currentJob?.block }
     /// A flushed block kept for reuse while traffic continues.
     var spare: MemoryBlock?
-    /// Whether the active block must be flushed now (a threshold, the interval, or a `flush()` call).
-    var activeDue = false
+    /// Whether everything appended must be written and synced now (a threshold, the interval, a
+    /// disk-acknowledged append or a `flush()` call). A block that merely fills is written unsynced.
+    var syncRequested = false
+    /// Append time of the oldest message not yet synced, for the flush interval.
+    var oldestUnsyncedTime: Int64?
+    /// Record bytes appended since the last sync, for the byte threshold.
+    var unsyncedBytes = 0
+    var nextJobID = 0
     /// The last write failure, kept until a retry succeeds and reported by appends meanwhile.
     var writeError: StorageError?
 
@@ -89,6 +100,7 @@ public actor StorageInstance {
         minEntry = recovered.segments.first?.base ?? recovered.nextEntry
         nextEntry = recovered.nextEntry
         durableEntry = recovered.nextEntry
+        writtenEntry = recovered.nextEntry
         lastAppendTime = recovered.segments.last?.lastAppendTime ?? 0
     }
 
@@ -138,6 +150,9 @@ public actor StorageInstance {
     /// The offset below which every message is on disk and synced.
     public var durableOffset: Int64 { StorageOffset.offset(ofEntry: durableEntry) }
 
+    /// The offset below which every message is in the segment files (synced or not).
+    var writtenOffset: Int64 { StorageOffset.offset(ofEntry: writtenEntry) }
+
     /// Whether `partitionID` belongs to this instance.
     public nonisolated func holds(partitionID: Int32) -> Bool {
         partitionID >= 0 && PartitionID.storeIndex(of: partitionID) == storeIndex
@@ -170,7 +185,7 @@ public actor StorageInstance {
         for waiter in durabilityWaiters { waiter.continuation.resume(returning: .failure(failure ?? closedError)) }
         durabilityWaiters.removeAll()
         resumeSpaceWaiters()
-        inFlight = nil
+        currentJob = nil
         sealed.removeAll()
         active = MemoryBlock()
         spare = nil
@@ -183,7 +198,7 @@ public actor StorageInstance {
             let directory = self.directory
             // The checkpoint vouches for the index too, so the index is synced first.
             try await environment.pool.run { () throws(StorageError) in
-                if checkpoint.entries > 0 { try Flusher.syncIndex(of: checkpoint.segmentBase, in: directory) }
+                if checkpoint.entries > 0 { try Flusher.syncSegment(checkpoint.segmentBase, in: directory, data: false) }
                 try checkpoint.store(directory: directory)
             }
         }

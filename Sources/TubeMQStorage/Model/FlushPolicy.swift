@@ -1,10 +1,10 @@
 /// When appended messages are written to disk, and when an append is acknowledged.
 ///
-/// Appends land in an in-memory block. The instance's flusher writes the block to the segment
-/// files, then `fdatasync`s them, as soon as any threshold is reached: ``messageThreshold``
-/// messages (TubeMQ's `unflushThreshold`), ``byteThreshold`` bytes (`unflushDataHold`), or
-/// ``interval`` since the oldest unflushed message (`unflushInterval`). A full memory block
-/// (``TopicConfiguration/memoryBlockBytes``) is flushed too.
+/// Appends land in an in-memory block. A block that fills (``TopicConfiguration/memoryBlockBytes``)
+/// is written to the segment files without a sync. Everything appended is written and the data
+/// file `fdatasync`ed as soon as any threshold is reached: ``messageThreshold`` messages since the
+/// last sync (TubeMQ's `unflushThreshold`), ``byteThreshold`` bytes (`unflushDataHold`), or
+/// ``interval`` since the oldest unsynced message (`unflushInterval`).
 public struct FlushPolicy: Sendable, Hashable {
     /// When an append returns.
     public enum Acknowledgement: String, Sendable, Hashable, CaseIterable {

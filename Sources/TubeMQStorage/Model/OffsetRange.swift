@@ -15,6 +15,7 @@ public struct OffsetRange: Sendable, Hashable, CustomStringConvertible {
         self.max = max
     }
 
+    /// `min..<max`.
     public var description: String { "\(min)..<\(max)" }
 }
 

@@ -16,12 +16,16 @@ public struct SystemStorageClock: StorageClock {
     /// Creates the clock.
     public init() {}
 
+    /// `CLOCK_REALTIME` in milliseconds since the Unix epoch.
     public func now() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 
+    /// `Task.sleep` for `milliseconds`.
+    ///
+    /// - Throws: `CancellationError` when the calling task is cancelled.
     public func sleep(milliseconds: Int64) async throws {
         try await Task.sleep(for: .milliseconds(max(0, milliseconds)))
     }

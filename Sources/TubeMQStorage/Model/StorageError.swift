@@ -38,6 +38,7 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         /// On-disk data failed its integrity checks and could not be repaired.
         public static let corruptData = Code(rawValue: "corruptData")
 
+        /// The code's stable name.
         public var description: String { rawValue }
     }
 
@@ -58,6 +59,7 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         self.offsets = offsets
     }
 
+    /// The code, message, errno and offset range, for logs.
     public var description: String {
         var text = "StorageError(\(code)): \(message)"
         if let systemErrno { text += " (errno \(systemErrno))" }

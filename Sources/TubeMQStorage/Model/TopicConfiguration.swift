@@ -10,8 +10,8 @@ public struct TopicConfiguration: Sendable, Hashable {
     public var flush: FlushPolicy
     /// When old segments are deleted.
     public var retention: RetentionPolicy
-    /// Target size of one memory block; a full block is sealed and flushed. Blocks grow on demand
-    /// up to this size, so idle instances hold no buffer memory.
+    /// Target size of one memory block; a full block is written to the files (without a sync).
+    /// Blocks grow on demand up to this size, so idle instances hold no buffer memory.
     public var memoryBlockBytes: Int
     /// The largest payload accepted (TubeMQ's hard limit is 20 MB).
     public var maxMessageBytes: Int

@@ -23,6 +23,7 @@ public actor OffsetStore {
             self.partitionID = partitionID
         }
 
+        /// `group/topic/partition`.
         public var description: String { "\(group)/\(topic)/\(partitionID)" }
     }
 

@@ -52,7 +52,7 @@ enum InstanceRecovery {
             outcome.rebuiltEntries += result.rebuiltEntries
             outcome.droppedEntries += result.droppedEntries
         }
-        outcome.nextEntry = outcome.segments.last.map { $0.durableEnd } ?? 0
+        outcome.nextEntry = outcome.segments.last.map { $0.writtenEnd } ?? 0
         return outcome
     }
 

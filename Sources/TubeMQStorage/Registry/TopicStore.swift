@@ -36,8 +36,9 @@ public final class TopicStore: Sendable {
 
     /// Appends a batch whose messages all belong to partitions of one storage instance.
     ///
-    /// - Throws: ``StorageError/Code/unknownPartition`` when the batch is empty of a known
-    ///   partition or spans instances; otherwise see ``StorageInstance/append(_:)``.
+    /// - Throws: ``StorageError/Code/invalidArgument`` for an empty batch,
+    ///   ``StorageError/Code/unknownPartition`` when a partition is not the topic's or the batch
+    ///   spans instances; otherwise see ``StorageInstance/append(_:)``.
     public func append(_ batch: [AppendMessage]) async throws(StorageError) -> AppendResult {
         guard let first = batch.first else { throw StorageError(code: .invalidArgument, message: "empty batch") }
         let instance = try instance(forPartition: first.partitionID)
