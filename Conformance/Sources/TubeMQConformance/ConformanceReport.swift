@@ -32,7 +32,8 @@ public struct CaseResult: Sendable, Codable, Hashable {
     /// The report line: name, status, time, and the reason when there is one.
     public var line: String {
         let time = String(format: "%.1fs", seconds)
-        let text = "\(status.rawValue.uppercased().padding(toLength: 6, withPad: " ", startingAt: 0)) "
+        let text =
+            "\(status.rawValue.uppercased().padding(toLength: 6, withPad: " ", startingAt: 0)) "
             + "\(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(time)"
         guard let reason else { return text }
         return "\(text)  \(reason)"
@@ -91,7 +92,8 @@ public struct ConformanceReport: Sendable, Codable, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case runID = "runId", topic, cases, totals
+        case runID = "runId"
+        case topic, cases, totals
     }
 
     /// Decodes a report (the totals are recomputed from the cases).

@@ -29,7 +29,8 @@ public struct ConformanceRunner: Sendable {
         guard unknown.isEmpty else {
             throw ConformanceError(
                 .clientFailure,
-                "unknown case \(unknown.joined(separator: ", ")); cases are \(cases.map(\.name).joined(separator: ", "))"
+                "unknown case \(unknown.joined(separator: ", ")); cases are "
+                    + cases.map(\.name).joined(separator: ", ")
             )
         }
         return cases.filter { (only.isEmpty || only.contains($0.name)) && !skip.contains($0.name) }
@@ -76,8 +77,11 @@ public struct ConformanceRunner: Sendable {
         case nil:
             let limit = Int(settings.caseTimeout.seconds)
             return CaseResult(
-                name: item.name, status: .failed, seconds: seconds,
-                reason: "did not finish within the case timeout of \(limit) s\(cleanupNote)")
+                name: item.name,
+                status: .failed,
+                seconds: seconds,
+                reason: "did not finish within the case timeout of \(limit) s\(cleanupNote)"
+            )
         case .some(nil):
             if cleaned { return CaseResult(name: item.name, status: .passed, seconds: seconds) }
             return CaseResult(name: item.name, status: .failed, seconds: seconds, reason: "passed\(cleanupNote)")

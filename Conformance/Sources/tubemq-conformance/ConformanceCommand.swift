@@ -52,7 +52,9 @@ struct ConformanceCommand: AsyncParsableCommand {
     var logLevel = "critical"
 
     func validate() throws {
-        guard !MasterAddress.list(parsing: master).isEmpty else { throw ValidationError("--master takes host:port[,…]") }
+        guard !MasterAddress.list(parsing: master).isEmpty else {
+            throw ValidationError("--master takes host:port[,…]")
+        }
         guard caseTimeout > 0, balanceWait > 0, heartbeatMs > 0 else {
             throw ValidationError("timeouts and periods must be positive")
         }
@@ -60,7 +62,9 @@ struct ConformanceCommand: AsyncParsableCommand {
 
     func run() async throws {
         if list {
-            for item in ConformanceSuite.all { print("\(item.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(item.summary)") }
+            for item in ConformanceSuite.all {
+                print("\(item.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(item.summary)")
+            }
             return
         }
         var logger = Logger(label: "tubemq.conformance")

@@ -13,8 +13,16 @@ import TubeMQConformance
     }
 
     static let faults: [Fault] = [
-        Fault(faults: _BrokerFaults(noRedelivery: true), failingCase: "redelivery", reasonMentions: "not delivered again"),
-        Fault(faults: _BrokerFaults(acceptBadChecksums: true), failingCase: "wrong_checksum", reasonMentions: "accepted"),
+        Fault(
+            faults: _BrokerFaults(noRedelivery: true),
+            failingCase: "redelivery",
+            reasonMentions: "not delivered again"
+        ),
+        Fault(
+            faults: _BrokerFaults(acceptBadChecksums: true),
+            failingCase: "wrong_checksum",
+            reasonMentions: "accepted"
+        ),
         Fault(faults: _BrokerFaults(ignoreFilters: true), failingCase: "filter", reasonMentions: "of type"),
     ]
 

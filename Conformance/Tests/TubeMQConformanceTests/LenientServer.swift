@@ -66,8 +66,13 @@ final class LenientServer: Sendable {
                     else { continue }
                     var out = ByteBuffer()
                     let payload = ResponseEnvelope.success(
-                        method: envelope.method, data: ByteBuffer(bytes: (try? reply.serializedBytes()) ?? []))
-                    try FrameEncoder.encode(Frame(serialNumber: frame.serialNumber, payload: payload.encoded()), into: &out)
+                        method: envelope.method,
+                        data: ByteBuffer(bytes: (try? reply.serializedBytes()) ?? [])
+                    )
+                    try FrameEncoder.encode(
+                        Frame(serialNumber: frame.serialNumber, payload: payload.encoded()),
+                        into: &out
+                    )
                     context.writeAndFlush(wrapOutboundOut(out), promise: nil)
                 }
             } catch {

@@ -5,11 +5,13 @@ import TubeMQConformance
 @Suite struct ReportTests {
     @Test func theClosingLineCountsPassedFailedAndSkippedOnlyWhenAny() {
         var report = ConformanceReport(
-            runID: "r", topic: "t",
+            runID: "r",
+            topic: "t",
             cases: [
                 CaseResult(name: "a", status: .passed, seconds: 1),
                 CaseResult(name: "b", status: .failed, seconds: 2, reason: "why"),
-            ])
+            ]
+        )
         #expect(report.summaryLine == "1 passed, 1 failed")
         #expect(!report.succeeded)
         report.cases.append(CaseResult(name: "c", status: .skipped, seconds: 0, reason: "n/a"))
@@ -21,7 +23,10 @@ import TubeMQConformance
 
     @Test func theJSONReportHasCasesAndTotals() throws {
         let report = ConformanceReport(
-            runID: "r", topic: "t", cases: [CaseResult(name: "a", status: .passed, seconds: 1.5)])
+            runID: "r",
+            topic: "t",
+            cases: [CaseResult(name: "a", status: .passed, seconds: 1.5)]
+        )
         let data = try JSONEncoder().encode(report)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let totals = try #require(object["totals"] as? [String: Int])

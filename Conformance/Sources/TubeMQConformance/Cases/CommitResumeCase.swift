@@ -15,8 +15,17 @@ public struct CommitResumeCase: ConformanceCase {
         let partitions = context.partitionKeys(producer)
         let group = context.group()
         let first = try await context.pullConsumer(context.consumerConfiguration(group: group, from: .latest))
-        try await context.waitForAssignment("the first consumer getting every partition", of: [first], covering: partitions)
-        let before = try await context.sendTagged(count: partitions.count, scope: "before", covering: partitions, with: producer)
+        try await context.waitForAssignment(
+            "the first consumer getting every partition",
+            of: [first],
+            covering: partitions
+        )
+        let before = try await context.sendTagged(
+            count: partitions.count,
+            scope: "before",
+            covering: partitions,
+            with: producer
+        )
 
         var pending = Set(before.map(\.tag.sequence))
         var batches = BatchReader(consumer: first, context: context)
@@ -29,17 +38,25 @@ public struct CommitResumeCase: ConformanceCase {
         }
         await first.shutdown()
 
-        let after = try await context.sendTagged(count: partitions.count, scope: "after", covering: partitions, with: producer)
+        let after = try await context.sendTagged(
+            count: partitions.count,
+            scope: "after",
+            covering: partitions,
+            with: producer
+        )
         // From the first offset unless the group committed: only the commit keeps "before" from coming back.
         let second = try await context.pushConsumer(context.consumerConfiguration(group: group, from: .first))
         let inbox = context.collect(second, scopes: ["before", "after"])
         let wanted = Set(after.map(\.tag.sequence))
         try await inbox.wait("the messages sent after the commit reaching the next consumer", in: context) { messages in
-            wanted.isSubset(of: Set(messages.filter { context.owns($0.tag, scope: "after") }.compactMap(\.tag?.sequence)))
+            wanted.isSubset(
+                of: Set(messages.filter { context.owns($0.tag, scope: "after") }.compactMap(\.tag?.sequence))
+            )
         }
         let repeated = inbox.messages.filter { context.owns($0.tag, scope: "before") }.compactMap(\.tag?.sequence)
         try require(
             repeated.isEmpty,
-            "the next consumer of the group got messages \(Set(repeated).sorted()) that were confirmed and committed")
+            "the next consumer of the group got messages \(Set(repeated).sorted()) that were confirmed and committed"
+        )
     }
 }

@@ -25,15 +25,25 @@ public struct EndOfDataCase: ConformanceCase {
         register.partitionID = partition.id
         register.readStatus = 1
         register.qryPriorityID = -2
-        let registered: RegisterResponseB2C = try await probe.call(.consumerRegisterToBroker, register, at: partition.broker)
+        let registered: RegisterResponseB2C = try await probe.call(
+            .consumerRegisterToBroker,
+            register,
+            at: partition.broker
+        )
         try require(
-            registered.success, "registering \(partition) at its broker failed: \(registered.errCode) \(registered.errMsg)")
+            registered.success,
+            "registering \(partition) at its broker failed: \(registered.errCode) \(registered.errMsg)"
+        )
         let registration = register
         context.onCleanup {
             var unregister = registration
             unregister.opType = 32
             unregister.readStatus = 1
-            let _: RegisterResponseB2C? = try? await probe.call(.consumerRegisterToBroker, unregister, at: partition.broker)
+            let _: RegisterResponseB2C? = try? await probe.call(
+                .consumerRegisterToBroker,
+                unregister,
+                at: partition.broker
+            )
         }
 
         let tag = context.tag(0)
@@ -49,7 +59,10 @@ public struct EndOfDataCase: ConformanceCase {
             guard gets <= 2_000 else { throw .violation("2000 gets on \(partition) never reached 404") }
             let reply = try await get(partition, clientID: clientID, group: group, confirm: confirm, probe)
             if reply.success {
-                try require(reply.errCode == ErrorCode.success.rawValue, "a successful get has errCode \(reply.errCode)")
+                try require(
+                    reply.errCode == ErrorCode.success.rawValue,
+                    "a successful get has errCode \(reply.errCode)"
+                )
                 seen = seen || reply.messages.contains { Self.isTagged($0, tag) }
                 confirm = true
                 continue
@@ -57,7 +70,8 @@ public struct EndOfDataCase: ConformanceCase {
             confirm = false
             try require(
                 reply.errCode == ErrorCode.notFound.rawValue,
-                "a get on \(partition) answered \(reply.errCode) (\(reply.errMsg)), expected data or 404")
+                "a get on \(partition) answered \(reply.errCode) (\(reply.errMsg)), expected data or 404"
+            )
             if seen {
                 notFound += 1
             } else {
@@ -67,7 +81,11 @@ public struct EndOfDataCase: ConformanceCase {
         var unregister = register
         unregister.opType = 32
         unregister.readStatus = 0
-        let left: RegisterResponseB2C = try await probe.call(.consumerRegisterToBroker, unregister, at: partition.broker)
+        let left: RegisterResponseB2C = try await probe.call(
+            .consumerRegisterToBroker,
+            unregister,
+            at: partition.broker
+        )
         try require(left.success, "unregistering \(partition) failed: \(left.errCode) \(left.errMsg)")
     }
 

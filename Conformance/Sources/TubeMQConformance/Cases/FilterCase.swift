@@ -21,7 +21,11 @@ public struct FilterCase: ConformanceCase {
         var configuration = context.consumerConfiguration(group: context.group(), from: .latest)
         configuration.filter(context.topic, messageTypes: [wantedType])
         let consumer = try await context.pushConsumer(configuration)
-        try await context.waitForAssignment("the consumer getting every partition", of: [consumer], covering: partitions)
+        try await context.waitForAssignment(
+            "the consumer getting every partition",
+            of: [consumer],
+            covering: partitions
+        )
         let inbox = context.collect(consumer)
 
         var wanted: Set<Int> = []
@@ -30,16 +34,21 @@ public struct FilterCase: ConformanceCase {
         for index in 0..<(2 * partitions.count) {
             let type = index % 2 == 0 ? otherType : wantedType
             let result = try await context.send(
-                context.tag(sequence).message(body: Array("filtered \(sequence)".utf8), type: type), with: producer)
+                context.tag(sequence).message(body: Array("filtered \(sequence)".utf8), type: type),
+                with: producer
+            )
             if type == wantedType { wanted.insert(sequence) } else { unwantedOn.insert(result.partition.key) }
             if type == wantedType { unwantedOn.remove(result.partition.key) }
             sequence += 1
         }
         // Close every partition that last got an unwanted message with a wanted one.
         for sent in try await context.sendTagged(
-            from: sequence, count: 0, covering: unwantedOn, with: producer,
-            make: { $0.message(body: Array("filtered \($0.sequence)".utf8), type: wantedType) })
-        {
+            from: sequence,
+            count: 0,
+            covering: unwantedOn,
+            with: producer,
+            make: { $0.message(body: Array("filtered \($0.sequence)".utf8), type: wantedType) }
+        ) {
             wanted.insert(sent.tag.sequence)
         }
         try await inbox.wait("all \(wanted.count) messages of the wanted type arriving", in: context) { messages in
@@ -49,6 +58,7 @@ public struct FilterCase: ConformanceCase {
         try require(
             unwanted.isEmpty,
             "the consumer filtering on \(wantedType) got \(unwanted.count) messages of type "
-                + "\(Set(unwanted.map { $0.messageType ?? "none" }).sorted())")
+                + "\(Set(unwanted.map { $0.messageType ?? "none" }).sorted())"
+        )
     }
 }

@@ -12,8 +12,12 @@ public struct IndependentGroupsCase: ConformanceCase {
     public func run(_ context: CaseContext) async throws(ConformanceError) {
         let producer = try await context.producer()
         let partitions = context.partitionKeys(producer)
-        let one = try await context.pushConsumer(context.consumerConfiguration(group: context.group("one"), from: .latest))
-        let two = try await context.pushConsumer(context.consumerConfiguration(group: context.group("two"), from: .latest))
+        let one = try await context.pushConsumer(
+            context.consumerConfiguration(group: context.group("one"), from: .latest)
+        )
+        let two = try await context.pushConsumer(
+            context.consumerConfiguration(group: context.group("two"), from: .latest)
+        )
         try await context.waitForAssignment("group one getting every partition", of: [one], covering: partitions)
         try await context.waitForAssignment("group two getting every partition", of: [two], covering: partitions)
         let inboxes = [context.collect(one), context.collect(two)]

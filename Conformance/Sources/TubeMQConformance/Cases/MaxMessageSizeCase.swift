@@ -23,13 +23,15 @@ public struct MaxMessageSizeCase: ConformanceCase {
         let accepted = try await probe.send(payload: exact, flag: 0, to: partition)
         try require(
             accepted.success && accepted.errCode == ErrorCode.success.rawValue,
-            "a message of exactly \(limit) bytes was refused: \(accepted.errCode) \(accepted.errMsg)")
+            "a message of exactly \(limit) bytes was refused: \(accepted.errCode) \(accepted.errMsg)"
+        )
 
         let over = context.tag(1).bodyPrefix + random.next(limit + 1 - prefix.count)
         let refused = try await probe.send(payload: Array(over.prefix(limit + 1)), flag: 0, to: partition)
         try require(!refused.success, "a message of \(limit + 1) bytes (limit \(limit)) was accepted")
         try require(
             refused.errCode == ErrorCode.badRequest.rawValue,
-            "a message of \(limit + 1) bytes was refused with \(refused.errCode) (\(refused.errMsg)), not 400")
+            "a message of \(limit + 1) bytes was refused with \(refused.errCode) (\(refused.errMsg)), not 400"
+        )
     }
 }

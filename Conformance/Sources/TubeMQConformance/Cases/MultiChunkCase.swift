@@ -20,9 +20,14 @@ public struct MultiChunkCase: ConformanceCase {
             throw .skipped("the topic allows only \(probe.maxMessageSize) bytes per message")
         }
         let producer = try await context.producer()
-        let consumer = try await context.pushConsumer(context.consumerConfiguration(group: context.group(), from: .latest))
+        let consumer = try await context.pushConsumer(
+            context.consumerConfiguration(group: context.group(), from: .latest)
+        )
         try await context.waitForAssignment(
-            "the consumer getting every partition", of: [consumer], covering: context.partitionKeys(producer))
+            "the consumer getting every partition",
+            of: [consumer],
+            covering: context.partitionKeys(producer)
+        )
         let inbox = context.collect(consumer)
         var expected: [Int: [UInt8]] = [:]
         for (sequence, size) in fitting.enumerated() {
@@ -40,7 +45,8 @@ public struct MultiChunkCase: ConformanceCase {
             let firstDifference = zip(message.body, body).enumerated().first { $0.element.0 != $0.element.1 }?.offset
             throw .violation(
                 "message of \(body.count) bytes came back as \(message.body.count) bytes"
-                    + (firstDifference.map { ", first difference at byte \($0)" } ?? ""))
+                    + (firstDifference.map { ", first difference at byte \($0)" } ?? "")
+            )
         }
     }
 }

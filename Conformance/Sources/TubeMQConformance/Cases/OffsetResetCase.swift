@@ -17,7 +17,9 @@ public struct OffsetResetCase: ConformanceCase {
         var perPartition: [String: [(tag: MessageTag, result: SendResult)]] = [:]
         // Three messages on every partition.
         while partitions.contains(where: { (perPartition[$0]?.count ?? 0) < 3 }) {
-            guard sent.count < 10 * partitions.count else { throw .violation("the producer does not reach every partition") }
+            guard sent.count < 10 * partitions.count else {
+                throw .violation("the producer does not reach every partition")
+            }
             let batch = try await context.sendTagged(from: sent.count, count: 1, with: producer)
             for item in batch {
                 sent.append(item)
@@ -38,7 +40,10 @@ public struct OffsetResetCase: ConformanceCase {
         }
         var configuration = context.consumerConfiguration(group: context.group(), from: .latest)
         configuration.boundConsume = Consumer.BoundConsume(
-            sessionKey: "conf-\(context.settings.runID)", consumerCount: 1, offsets: offsets)
+            sessionKey: "conf-\(context.settings.runID)",
+            consumerCount: 1,
+            offsets: offsets
+        )
         let consumer = try await context.pushConsumer(configuration)
         let inbox = context.collect(consumer)
         try await inbox.wait("every message from the given offsets on arriving", in: context) { messages in
@@ -47,6 +52,8 @@ public struct OffsetResetCase: ConformanceCase {
         let early = Set(inbox.messages.compactMap(\.tag?.sequence)).intersection(excluded)
         try require(
             early.isEmpty,
-            "messages \(early.sorted()) before the given offsets were delivered (offsets \(offsets.sorted { $0.key < $1.key }))")
+            "messages \(early.sorted()) before the given offsets were delivered "
+                + "(offsets \(offsets.sorted { $0.key < $1.key }))"
+        )
     }
 }

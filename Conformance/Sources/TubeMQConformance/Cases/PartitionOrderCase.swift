@@ -17,11 +17,20 @@ public struct PartitionOrderCase: ConformanceCase {
         let producer = try await context.producer()
         try context.requirePartitions(2, producer)
         let partitions = context.partitionKeys(producer)
-        let consumer = try await context.pushConsumer(context.consumerConfiguration(group: context.group(), from: .latest))
-        try await context.waitForAssignment("the consumer getting every partition", of: [consumer], covering: partitions)
+        let consumer = try await context.pushConsumer(
+            context.consumerConfiguration(group: context.group(), from: .latest)
+        )
+        try await context.waitForAssignment(
+            "the consumer getting every partition",
+            of: [consumer],
+            covering: partitions
+        )
         let inbox = context.collect(consumer)
         let sent = try await context.sendTagged(
-            count: perPartition * partitions.count, covering: partitions, with: producer)
+            count: perPartition * partitions.count,
+            covering: partitions,
+            with: producer
+        )
         try await inbox.wait("all \(sent.count) messages arriving", in: context) { messages in
             Set(messages.compactMap(\.tag?.sequence)).count == sent.count
         }
@@ -31,14 +40,16 @@ public struct PartitionOrderCase: ConformanceCase {
             guard let sequence = message.tag?.sequence, let expected = placement[sequence] else { continue }
             try require(
                 message.partitionKey == expected,
-                "message \(sequence) was appended to \(expected) but delivered from \(message.partitionKey)")
+                "message \(sequence) was appended to \(expected) but delivered from \(message.partitionKey)"
+            )
             order[expected, default: []].append(sequence)
         }
         for (partition, sequences) in order {
             let wanted = sent.filter { $0.result.partition.key == partition }.map(\.tag.sequence)
             try require(
                 sequences == wanted,
-                "partition \(partition) delivered \(sequences) but the messages were appended as \(wanted)")
+                "partition \(partition) delivered \(sequences) but the messages were appended as \(wanted)"
+            )
         }
     }
 }

@@ -16,7 +16,11 @@ public struct RedeliveryCase: ConformanceCase {
         configuration.confirmTimeout = .seconds(3)
         let consumer = try await context.pullConsumer(configuration)
         let partitions = context.partitionKeys(producer)
-        try await context.waitForAssignment("the consumer getting every partition", of: [consumer], covering: partitions)
+        try await context.waitForAssignment(
+            "the consumer getting every partition",
+            of: [consumer],
+            covering: partitions
+        )
         var sequence = 0
         for sent in try await context.sendTagged(count: 3, with: producer) { sequence = sent.tag.sequence + 1 }
 
@@ -46,7 +50,8 @@ public struct RedeliveryCase: ConformanceCase {
         let later = try await batches.next("a later batch from \(partition)") { $0.partition.key == partition }
         try require(
             later.messages.allSatisfy { !known.contains($0.messageID) },
-            "a confirmed batch from \(partition) (offset \(first.offset)) was delivered again at offset \(later.offset)")
+            "a confirmed batch from \(partition) (offset \(first.offset)) was delivered again at offset \(later.offset)"
+        )
         _ = try? await later.confirm()
     }
 
@@ -56,7 +61,8 @@ public struct RedeliveryCase: ConformanceCase {
         try require(
             batch.offset == first.offset && batch.messages.map(\.messageID).starts(with: ids),
             "the batch from \(first.partition.key) at offset \(first.offset) was not delivered again \(how); "
-                + "the next one started at offset \(batch.offset) with \(batch.messages.count) messages")
+                + "the next one started at offset \(batch.offset) with \(batch.messages.count) messages"
+        )
     }
 }
 
@@ -81,9 +87,15 @@ struct BatchReader {
             do {
                 batch = try await iterator.next()
             } catch {
-                throw ConformanceError(.clientFailure, "the pull consumer failed while waiting for \(what)", underlying: error)
+                throw ConformanceError(
+                    .clientFailure,
+                    "the pull consumer failed while waiting for \(what)",
+                    underlying: error
+                )
             }
-            guard let batch else { throw ConformanceError(.timeout, "the pull consumer ended while waiting for \(what)") }
+            guard let batch else {
+                throw ConformanceError(.timeout, "the pull consumer ended while waiting for \(what)")
+            }
             if wanted(batch) { return batch }
             _ = try? await batch.confirm()
         }

@@ -12,9 +12,14 @@ public struct RoundTripCase: ConformanceCase {
 
     public func run(_ context: CaseContext) async throws(ConformanceError) {
         let producer = try await context.producer()
-        let consumer = try await context.pushConsumer(context.consumerConfiguration(group: context.group(), from: .latest))
+        let consumer = try await context.pushConsumer(
+            context.consumerConfiguration(group: context.group(), from: .latest)
+        )
         try await context.waitForAssignment(
-            "the consumer getting every partition", of: [consumer], covering: context.partitionKeys(producer))
+            "the consumer getting every partition",
+            of: [consumer],
+            covering: context.partitionKeys(producer)
+        )
         let inbox = context.collect(consumer)
 
         var expected: [Int: (message: Message, id: Int64)] = [:]
@@ -31,16 +36,20 @@ public struct RoundTripCase: ConformanceCase {
             guard let sequence = received.tag?.sequence, let (sent, id) = expected[sequence] else { continue }
             try require(
                 received.body == sent.body,
-                "message \(sequence): body of \(received.body.count) bytes differs from the \(sent.body.count) sent")
+                "message \(sequence): body of \(received.body.count) bytes differs from the \(sent.body.count) sent"
+            )
             try require(
                 received.attributes.elementsEqual(sent.attributes, by: { $0 == $1 }),
-                "message \(sequence): attributes \(received.attributes) differ from \(sent.attributes) sent")
+                "message \(sequence): attributes \(received.attributes) differ from \(sent.attributes) sent"
+            )
             try require(
                 received.messageType == sent.messageType,
-                "message \(sequence): type \(received.messageType ?? "none") instead of \(sent.messageType ?? "none")")
+                "message \(sequence): type \(received.messageType ?? "none") instead of \(sent.messageType ?? "none")"
+            )
             try require(
                 received.messageID == id,
-                "message \(sequence): id \(received.messageID) differs from \(id) in the send reply")
+                "message \(sequence): id \(received.messageID) differs from \(id) in the send reply"
+            )
         }
     }
 
@@ -52,7 +61,10 @@ public struct RoundTripCase: ConformanceCase {
         case 1:
             return tag.message(
                 body: Array("grüße ✓ 日本".utf8),
-                attributes: [(key: "k1", value: "v1"), (key: "ünïcode", value: "çødé ✓"), (key: "empty", value: "")])
+                attributes: [
+                    (key: "k1", value: "v1"), (key: "ünïcode", value: "çødé ✓"), (key: "empty", value: ""),
+                ]
+            )
         case 2:
             return tag.message(body: [0])
         default:

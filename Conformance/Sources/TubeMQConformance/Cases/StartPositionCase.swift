@@ -15,17 +15,26 @@ public struct StartPositionCase: ConformanceCase {
         let partitions = context.partitionKeys(producer)
         let before = try await context.sendTagged(count: 2, scope: "before", covering: partitions, with: producer)
         // Every partition holding an earlier message gets a later one, so per-partition order proves absence.
-        let fromFirst = try await context.pushConsumer(context.consumerConfiguration(group: context.group("first"), from: .first))
+        let fromFirst = try await context.pushConsumer(
+            context.consumerConfiguration(group: context.group("first"), from: .first)
+        )
         let fromLatest = try await context.pushConsumer(
-            context.consumerConfiguration(group: context.group("latest"), from: .latest))
+            context.consumerConfiguration(group: context.group("latest"), from: .latest)
+        )
         let firstInbox = context.collect(fromFirst, scopes: ["before", "after"])
         let latestInbox = context.collect(fromLatest, scopes: ["before", "after"])
-        try await context.waitForAssignment("the latest group getting every partition", of: [fromLatest], covering: partitions)
+        try await context.waitForAssignment(
+            "the latest group getting every partition",
+            of: [fromLatest],
+            covering: partitions
+        )
         let after = try await context.sendTagged(count: 2, scope: "after", covering: partitions, with: producer)
 
         let all = Set(before.map { "before.\($0.tag.sequence)" } + after.map { "after.\($0.tag.sequence)" })
         try await firstInbox.wait("the group reading from first getting earlier and later messages", in: context) {
-            all.isSubset(of: Set($0.compactMap(\.tag).map { "\($0.scope.split(separator: ".").last ?? "").\($0.sequence)" }))
+            all.isSubset(
+                of: Set($0.compactMap(\.tag).map { "\($0.scope.split(separator: ".").last ?? "").\($0.sequence)" })
+            )
         }
         let later = Set(after.map(\.tag.sequence))
         try await latestInbox.wait("the group reading from latest getting the later messages", in: context) {

@@ -26,7 +26,8 @@ public struct UnregisteredConsumerCase: ConformanceCase {
             try require(!reply.success, "\(partition): a get from an unregistered consumer succeeded")
             try require(
                 reply.errCode == ErrorCode.heartbeatNoNode.rawValue,
-                "\(partition): a get from an unregistered consumer got \(reply.errCode) (\(reply.errMsg)), not 411")
+                "\(partition): a get from an unregistered consumer got \(reply.errCode) (\(reply.errMsg)), not 411"
+            )
 
             var commit = CommitOffsetRequestC2B()
             commit.clientID = clientID
@@ -38,7 +39,9 @@ public struct UnregisteredConsumerCase: ConformanceCase {
             try require(!committed.success, "\(partition): a commit from an unregistered consumer succeeded")
             try require(
                 committed.errCode == ErrorCode.unauthorized.rawValue,
-                "\(partition): a commit from an unregistered consumer got \(committed.errCode) (\(committed.errMsg)), not 401")
+                "\(partition): a commit from an unregistered consumer got \(committed.errCode) "
+                    + "(\(committed.errMsg)), not 401"
+            )
         }
     }
 }

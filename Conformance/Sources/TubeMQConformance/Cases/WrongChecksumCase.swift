@@ -18,7 +18,9 @@ public struct WrongChecksumCase: ConformanceCase {
         let rightSum = right.payload.withUnsafeBytes { CRC32.tubeChecksum($0) }
         let withRight = try await probe.send(right, to: partition, checksum: rightSum)
         try require(
-            withRight.success, "a send with the right checksum was refused: \(withRight.errCode) \(withRight.errMsg)")
+            withRight.success,
+            "a send with the right checksum was refused: \(withRight.errCode) \(withRight.errMsg)"
+        )
 
         let computed = try await probe.send(context.tag(1).message(body: Array("checksum -1".utf8)), to: partition)
         try require(computed.success, "a send with checkSum -1 was refused: \(computed.errCode) \(computed.errMsg)")
@@ -29,6 +31,7 @@ public struct WrongChecksumCase: ConformanceCase {
         try require(!withWrong.success, "a send with a wrong checksum was accepted")
         try require(
             withWrong.errCode == ErrorCode.forbidden.rawValue,
-            "a send with a wrong checksum was refused with \(withWrong.errCode) (\(withWrong.errMsg)), not 403")
+            "a send with a wrong checksum was refused with \(withWrong.errCode) (\(withWrong.errMsg)), not 403"
+        )
     }
 }

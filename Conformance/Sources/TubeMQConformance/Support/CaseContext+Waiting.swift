@@ -29,13 +29,15 @@ extension CaseContext {
     }
 
     /// Waits until the master has given the consumers of a group the partitions in `expected`,
-    /// each to exactly one of them, within ``ConformanceSettings/balanceWait``.
+    /// each to exactly one of them (and, with `everyConsumerHolds`, at least one to each consumer, which
+    /// tells a finished balance from a step in the middle of one), within ``ConformanceSettings/balanceWait``.
     ///
     /// - Throws: ``ConformanceError`` `violation` describing the last assignment seen.
     func waitForAssignment(
         _ what: String,
         of consumers: [any AssignedPartitions],
-        covering expected: Set<String>
+        covering expected: Set<String>,
+        everyConsumerHolds: Bool = false
     ) async throws(ConformanceError) {
         var last: [[String]] = []
         do throws(ConformanceError) {
@@ -45,6 +47,7 @@ extension CaseContext {
                 last = held
                 let flat = held.flatMap { $0 }
                 return Set(flat) == expected && flat.count == expected.count
+                    && (!everyConsumerHolds || held.allSatisfy { !$0.isEmpty })
             }
         } catch {
             let shown = last.enumerated().map { "consumer \($0.offset + 1): \($0.element.sorted())" }

@@ -36,14 +36,24 @@ struct ClusterProbe: Sendable {
         register.brokerCheckSum = -1
         register.hostName = "127.0.0.1"
         let (master, registered): (MasterAddress, RegisterResponseM2P) = try await callMaster(
-            rpc, context.settings.masters, .producerRegister, register)
+            rpc,
+            context.settings.masters,
+            .producerRegister,
+            register
+        )
         try require(
-            registered.success, "the master refused a producer: \(registered.errCode) \(registered.errMsg)")
+            registered.success,
+            "the master refused a producer: \(registered.errCode) \(registered.errMsg)"
+        )
         context.onCleanup {
             var close = CloseRequestP2M()
             close.clientID = clientID
             let _: CloseResponseM2P? = try? await rpc.call(
-                .producerClose, close, host: master.host, port: master.port)
+                .producerClose,
+                close,
+                host: master.host,
+                port: master.port
+            )
         }
         var heartbeat = HeartRequestP2M()
         heartbeat.clientID = clientID
@@ -62,7 +72,9 @@ struct ClusterProbe: Sendable {
                 .first(where: { $0.topic == context.topic })
         else {
             throw ConformanceError(
-                .clientFailure, "the master's heartbeat reply has no topicInfo for \(context.topic): \(beat.topicInfos)")
+                .clientFailure,
+                "the master's heartbeat reply has no topicInfo for \(context.topic): \(beat.topicInfos)"
+            )
         }
         var partitions: [Partition] = []
         for placement in topicInfo.placements {
@@ -91,7 +103,8 @@ struct ClusterProbe: Sendable {
     /// Sends one message to `partition` (method 13) with the given checksum (−1 lets the broker compute it).
     ///
     /// - Throws: ``ConformanceError`` when the call fails (a refusal is a reply, not an error).
-    func send(_ message: TubeMQCore.Message, to partition: Partition, checksum: Int32 = -1) async throws(ConformanceError)
+    func send(_ message: TubeMQCore.Message, to partition: Partition, checksum: Int32 = -1)
+        async throws(ConformanceError)
         -> SendMessageResponseB2P
     {
         try await send(payload: message.payload, flag: message.flag, to: partition, checksum: checksum)

@@ -47,7 +47,7 @@ final class Inbox: Sendable {
                 if let failure { throw ConformanceError(.clientFailure, "the consumer failed: \(failure)") }
                 return false
             }
-        } catch where error.code == .violation {
+        } catch  where error.code == .violation {
             throw .violation("\(error.message) (\(messages.count) messages of the case arrived)")
         }
     }

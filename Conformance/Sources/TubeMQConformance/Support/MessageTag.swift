@@ -39,7 +39,11 @@ struct MessageTag: Sendable, Hashable, CustomStringConvertible {
             return
         }
         guard message.attributes.isEmpty, message.body.starts(with: Array("conf:".utf8)) else { return nil }
-        let fields = message.body.prefix(200).split(separator: UInt8(ascii: ":"), maxSplits: 4, omittingEmptySubsequences: false)
+        let fields = message.body.prefix(200).split(
+            separator: UInt8(ascii: ":"),
+            maxSplits: 4,
+            omittingEmptySubsequences: false
+        )
         guard fields.count == 5, let sequence = Int(String(decoding: fields[3], as: UTF8.self)) else { return nil }
         self.init(
             run: String(decoding: fields[1], as: UTF8.self),
