@@ -54,6 +54,29 @@ public struct ConformanceRunner: Sendable {
         return ConformanceReport(runID: settings.runID, topic: settings.topic, cases: results)
     }
 
+    /// Waits until the master tells producers about the topic under test (after creating it, for example).
+    ///
+    /// - Returns: the topic's partition count.
+    /// - Throws: ``ConformanceError`` naming the last problem when `limit` passes first.
+    public func waitForTopic(within limit: Duration) async throws(ConformanceError) -> Int {
+        let end = ContinuousClock.now + limit
+        while true {
+            let context = CaseContext(settings: settings, caseName: "setup", deadline: end)
+            var failure: ConformanceError
+            do throws(ConformanceError) {
+                let probe = try await ClusterProbe.connect(context)
+                await context.cleanUp()
+                if !probe.partitions.isEmpty { return probe.partitions.count }
+                failure = ConformanceError(.clientFailure, "the topic \(settings.topic) has no partition")
+            } catch {
+                await context.cleanUp()
+                failure = error
+            }
+            guard ContinuousClock.now < end else { throw failure }
+            try? await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
     /// Runs one case with its deadline, then cleans up after it.
     public func run(_ item: any ConformanceCase) async -> CaseResult {
         let start = ContinuousClock.now

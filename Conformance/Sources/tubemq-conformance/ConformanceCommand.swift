@@ -45,6 +45,15 @@ struct ConformanceCommand: AsyncParsableCommand {
     @Option(help: "Run id marking this run's groups and messages (random by default).")
     var runId: String?
 
+    @Option(help: "The master's admin web address (http://host:webPort); creates the topic when it does not exist.")
+    var adminUrl: String?
+
+    @Option(help: "The master's confModAuthToken, for --admin-url.")
+    var adminToken = "ASDFGHJKL"
+
+    @Option(help: "Partitions per broker of a topic created through --admin-url.")
+    var adminPartitions = 4
+
     @Flag(help: "List the cases and exit.")
     var list = false
 
@@ -78,6 +87,16 @@ struct ConformanceCommand: AsyncParsableCommand {
             logger: logger
         )
         if let runId { settings.runID = runId }
+        if let adminUrl {
+            do {
+                let done = try await AdminSetup(url: adminUrl, token: adminToken, partitions: adminPartitions)
+                    .ensureTopic(topic)
+                if !json { Self.emit("setup: \(done)\n") }
+                _ = try await ConformanceRunner(settings: settings).waitForTopic(within: .seconds(120))
+            } catch {
+                throw ValidationError("--admin-url: \(error)")
+            }
+        }
         let runner = ConformanceRunner(settings: settings)
         let json = self.json
         let report: ConformanceReport
