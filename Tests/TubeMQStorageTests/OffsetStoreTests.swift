@@ -78,4 +78,40 @@ import Testing
             try await reopened.close()
         }
     }
+
+    @Test func closeWaitsForCommitsInFlightAndKeepsTheAcknowledgedOnes() async throws {
+        try await TemporaryDirectory.with("offsets") { directory in
+            let mode = StorageMode(io: .posix, acknowledgement: .memory)
+            let store = try await mode.openStore(directory)
+            let offsets = store.offsets
+            let lastAcknowledged = try await withThrowingTaskGroup(of: (Int32, Int64).self) { group in
+                for partition: Int32 in 0..<4 {
+                    group.addTask {
+                        var last: Int64 = -1
+                        for round in 1...2000 {
+                            do {
+                                try await offsets.commit(group: "g", topic: "t", partitionID: partition, offset: Int64(round))
+                                last = Int64(round)
+                            } catch {
+                                break  // closed
+                            }
+                        }
+                        return (partition, last)
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(5))
+                await offsets.close()
+                var result: [Int32: Int64] = [:]
+                for try await (partition, last) in group { result[partition] = last }
+                return result
+            }
+            try await store.close()
+            let reopened = try await mode.openStore(directory)
+            for (partition, last) in lastAcknowledged where last > 0 {
+                let committed = await reopened.offsets.committedOffset(group: "g", topic: "t", partitionID: partition)
+                #expect((committed ?? -1) >= last, "acknowledged commit \(last) of partition \(partition) was kept")
+            }
+            try await reopened.close()
+        }
+    }
 }

@@ -35,7 +35,6 @@ public actor OffsetStore {
     private var logSize: Int64
     private var pending: [UInt8] = []
     private var pendingSequence = 0
-    private var writtenSequence = 0
     private var isWriting = false
     private var waiters: [(sequence: Int, continuation: CheckedContinuation<Result<Void, StorageError>, Never>)] = []
     private var isClosed = false
@@ -158,23 +157,28 @@ public actor OffsetStore {
         isWriting = true
         defer { isWriting = false }
         var failure: StorageError?
-        while !pending.isEmpty {
-            let bytes = pending
-            let covered = pendingSequence
-            pending.removeAll(keepingCapacity: true)
-            let log = self.log
-            let offset = logSize
-            do throws(StorageError) {
-                try await environment.pool.run { () throws(StorageError) in try log.append(bytes, at: offset) }
-                logSize += Int64(bytes.count)
-                writtenSequence = covered
-                resumeWaiters(upTo: covered, with: .success(()))
-            } catch {
-                failure = covered >= mine ? (failure ?? error) : failure
-                resumeWaiters(upTo: covered, with: .failure(error))
+        while true {
+            while !pending.isEmpty {
+                let bytes = pending
+                let covered = pendingSequence
+                pending.removeAll(keepingCapacity: true)
+                let log = self.log
+                let offset = logSize
+                do throws(StorageError) {
+                    try await environment.pool.run { () throws(StorageError) in try log.append(bytes, at: offset) }
+                    logSize += Int64(bytes.count)
+                    resumeWaiters(upTo: covered, with: .success(()))
+                } catch {
+                    failure = covered >= mine ? (failure ?? error) : failure
+                    resumeWaiters(upTo: covered, with: .failure(error))
+                }
             }
+            // With nothing pending, every waiter's records are written (callers that added none,
+            // like a closing store draining, are covered too).
+            resumeWaiters(upTo: pendingSequence, with: .success(()))
+            await compactIfNeeded()
+            if pending.isEmpty { break }  // else commits arrived while compacting: write them
         }
-        await compactIfNeeded()
         if let failure { throw failure }
     }
 
