@@ -69,6 +69,8 @@ public actor StorageInstance {
     var flusherWaiter: CheckedContinuation<Void, Never>?
     var timer: Task<Void, Never>?
     var durabilityWaiters: [DurabilityWaiter] = []
+    /// The checkpoint on disk; an unchanged one is not rewritten at close.
+    var storedCheckpoint: Checkpoint?
     var spaceWaiters: [CheckedContinuation<Void, Never>] = []
 
     struct DurabilityWaiter {
@@ -102,6 +104,7 @@ public actor StorageInstance {
         durableEntry = recovered.nextEntry
         writtenEntry = recovered.nextEntry
         lastAppendTime = recovered.segments.last?.lastAppendTime ?? 0
+        storedCheckpoint = recovered.checkpoint
     }
 
     /// Opens (recovering if needed) the instance in `directory` and starts its flusher.
@@ -195,6 +198,7 @@ public actor StorageInstance {
         }
         if let tail = segments.last {
             let checkpoint = Checkpoint(segmentBase: tail.base, entries: tail.durableEntries, bytes: tail.durableBytes)
+            guard checkpoint != storedCheckpoint else { return }  // idle since it was written
             let directory = self.directory
             // The checkpoint vouches for the index too, so the index is synced first.
             try await environment.pool.run { () throws(StorageError) in

@@ -14,6 +14,8 @@ enum InstanceRecovery {
         var rebuiltEntries: Int64 = 0
         var droppedEntries: Int64 = 0
         var scannedSegments = 0
+        /// The checkpoint found on disk, if valid.
+        var checkpoint: Checkpoint?
     }
 
     static func recover(directory: String) throws(StorageError) -> Outcome {
@@ -31,9 +33,9 @@ enum InstanceRecovery {
         let checkpoint = Checkpoint.load(directory: directory)
         guard let newest = sorted.last else {
             let next = checkpoint.map { $0.segmentBase + $0.entries } ?? 0
-            return Outcome(segments: [], nextEntry: next)
+            return Outcome(segments: [], nextEntry: next, checkpoint: checkpoint)
         }
-        var outcome = Outcome(segments: [], nextEntry: 0)
+        var outcome = Outcome(segments: [], nextEntry: 0, checkpoint: checkpoint)
         for base in sorted {
             let result: SegmentScanner.Outcome
             if base == newest {
