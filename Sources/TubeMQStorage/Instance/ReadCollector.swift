@@ -38,7 +38,7 @@ struct ReadCollector {
     private(set) var messages: [StoredMessage] = []
     private var memoryPayloads: ByteBuffer?
     private var memorySlices: [(message: Int, start: Int, length: Int)] = []
-    private static let placeholder = ByteBuffer()
+    private static let emptyPayload = ByteBuffer()
 
     init(limits: ReadLimits) {
         self.limits = limits
@@ -62,7 +62,7 @@ struct ReadCollector {
         messages.append(StoredMessage(
             offset: offset, partitionID: header.partitionID, messageID: header.messageID, flag: header.flag,
             checksum: header.checksum, typeHash: header.typeHash, appendTime: header.appendTime,
-            payload: Self.placeholder
+            payload: Self.emptyPayload
         ))
         limits.take(payloadLength: payload.count)
     }
@@ -71,7 +71,7 @@ struct ReadCollector {
     mutating func finish() -> [StoredMessage] {
         if let buffer = memoryPayloads {
             for slice in memorySlices {
-                messages[slice.message].payload = buffer.getSlice(at: slice.start, length: slice.length) ?? Self.placeholder
+                messages[slice.message].payload = buffer.getSlice(at: slice.start, length: slice.length) ?? Self.emptyPayload
             }
         }
         return messages
