@@ -162,6 +162,7 @@ public final class RPCClient: Sendable {
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(FrameDecoder()),
                         MessageToByteHandler(FrameEncoder(maxPayload: Frame.maxListSize * Frame.maxChunkLength)),
+                        FlushCoalescingHandler(),
                         RPCClientHandler(address: key),
                     ])
                 }

@@ -51,6 +51,7 @@ public final class RPCServer: Sendable {
                         IdleStateHandler(readTimeout: idle),
                         ByteToMessageHandler(FrameDecoder()),
                         MessageToByteHandler(FrameEncoder(maxPayload: maxPayload)),
+                        FlushCoalescingHandler(),
                         RPCServerHandler(service: service, maxResponsePayload: maxPayload, logger: logger),
                     ])
                 }
