@@ -7,53 +7,112 @@ import TubeMQWire
 extension BrokerService {
     /// Method 13: append one message to its partition.
     func send(_ request: SendMessageRequestP2B) async -> SendMessageResponseB2P {
+        await send(batch: [request])[0]
+    }
+
+    /// Method 13 for many calls at once: every message is checked on its own, then the accepted
+    /// ones are appended with one storage call per storage instance (group commit), in the order
+    /// they arrived. Returns one reply per request, in order.
+    func send(batch requests: [SendMessageRequestP2B]) async -> [SendMessageResponseB2P] {
+        var replies = [SendMessageResponseB2P?](repeating: nil, count: requests.count)
+        var groups: [AppendGroup] = []
+        for (index, request) in requests.enumerated() {
+            switch prepare(request) {
+            case .failure(let refusal):
+                replies[index] = refusal.reply
+            case .success(let message):
+                let store = PartitionID.storeIndex(of: message.partitionID)
+                if let existing = groups.firstIndex(where: { $0.topic == request.topicName && $0.store == store }) {
+                    groups[existing].add(message, for: index)
+                } else {
+                    var group = AppendGroup(topic: request.topicName, store: store)
+                    group.add(message, for: index)
+                    groups.append(group)
+                }
+            }
+        }
+        for group in groups {
+            for (index, reply) in await append(group) { replies[index] = reply }
+        }
+        return replies.map { $0 ?? .failure(.internalServerError, "Put message failed: no reply") }
+    }
+
+    /// Checks one send and turns it into the message to append.
+    private func prepare(_ request: SendMessageRequestP2B) -> Result<AppendMessage, SendRefusal> {
         let topicName = request.topicName
         guard let topic = catalog.topic(topicName) else {
-            return .failure(.forbidden, ReplyText.topicNotExisted(topicName))
+            return .failure(SendRefusal(.forbidden, ReplyText.topicNotExisted(topicName)))
         }
         guard topic.hasPartition(request.partitionID) else {
-            return .failure(.forbidden, ReplyText.partitionNotExisted(topic: topicName, partitionID: request.partitionID))
+            return .failure(
+                SendRefusal(.forbidden, ReplyText.partitionNotExisted(topic: topicName, partitionID: request.partitionID)))
         }
         guard topic.acceptPublish, !catalog.serviceFlags.stopWrite else {
-            return .failure(.serviceUnavailable, ReplyText.writeServiceStopped(topicName))
+            return .failure(SendRefusal(.serviceUnavailable, ReplyText.writeServiceStopped(topicName)))
         }
         let data = request.data
-        guard !data.isEmpty else { return .failure(.badRequest, ReplyText.dataLengthZero) }
+        guard !data.isEmpty else { return .failure(SendRefusal(.badRequest, ReplyText.dataLengthZero)) }
         guard data.count <= topic.maxMessageSize else {
             return .failure(
-                .badRequest, ReplyText.messageTooLarge(topic: topicName, size: data.count, max: topic.maxMessageSize))
+                SendRefusal(
+                    .badRequest, ReplyText.messageTooLarge(topic: topicName, size: data.count, max: topic.maxMessageSize)))
         }
         let computed = data.withUnsafeBytes { CRC32.tubeChecksum($0) }
         if request.checkSum != -1 && request.checkSum != computed && !faults.acceptBadChecksums {
-            return .failure(.forbidden, ReplyText.checksumMismatch(sent: request.checkSum, topic: topicName, computed: computed))
+            return .failure(
+                SendRefusal(.forbidden, ReplyText.checksumMismatch(sent: request.checkSum, topic: topicName, computed: computed)))
         }
         let type: String? =
             request.hasMsgType && !request.msgType.isEmpty
             ? request.msgType
             : data.withUnsafeBytes { MessageAttributes.messageType(inPayload: $0, flag: request.flag) }
-        let id = ids.next()
-        let message = AppendMessage(
-            partitionID: request.partitionID,
-            messageID: id,
-            flag: request.flag,
-            typeHash: type?.javaHashCode ?? 0,
-            payload: ByteBuffer(bytes: data),
-            checksum: computed
-        )
+        return .success(
+            AppendMessage(
+                partitionID: request.partitionID,
+                messageID: ids.next(),
+                flag: request.flag,
+                typeHash: type?.javaHashCode ?? 0,
+                payload: data.withUnsafeBytes { ByteBuffer(bytes: $0) },
+                checksum: computed
+            ))
+    }
+
+    /// Appends one group and answers each of its messages. A group the storage refuses as a whole
+    /// for a reason tied to one message is retried one message at a time, so that only that
+    /// message fails.
+    private func append(_ group: AppendGroup) async -> [(Int, SendMessageResponseB2P)] {
         do {
-            let result = try await store.append(topic: topicName, [message])
-            var reply = SendMessageResponseB2P()
-            reply.success = true
-            reply.errCode = ErrorCode.success.rawValue
-            reply.errMsg = String(id)
-            reply.requireAuth = false
-            reply.messageID = id
-            reply.appendTime = result.appendTime
-            reply.appendOffset = result.firstOffset
-            return reply
+            let result = try await store.append(topic: group.topic, group.messages)
+            return group.indices.enumerated().map { position, index in
+                (index, Self.accepted(group.messages[position], at: result.offset(ofMessage: position), time: result.appendTime))
+            }
         } catch {
-            return .failure(Self.errorCode(for: error), "Put message failed from \(topicName): \(error.message)")
+            let perMessage = error.code == .messageTooLarge || error.code == .unknownPartition
+            guard perMessage, group.messages.count > 1 else {
+                let reply = SendMessageResponseB2P.failure(
+                    Self.errorCode(for: error), "Put message failed from \(group.topic): \(error.message)")
+                return group.indices.map { ($0, reply) }
+            }
+            var replies: [(Int, SendMessageResponseB2P)] = []
+            for (position, index) in group.indices.enumerated() {
+                var single = AppendGroup(topic: group.topic, store: group.store)
+                single.add(group.messages[position], for: index)
+                replies += await append(single)
+            }
+            return replies
         }
+    }
+
+    private static func accepted(_ message: AppendMessage, at offset: Int64, time: Int64) -> SendMessageResponseB2P {
+        var reply = SendMessageResponseB2P()
+        reply.success = true
+        reply.errCode = ErrorCode.success.rawValue
+        reply.errMsg = String(message.messageID)
+        reply.requireAuth = false
+        reply.messageID = message.messageID
+        reply.appendTime = time
+        reply.appendOffset = offset
+        return reply
     }
 
     static func errorCode(for error: StorageError) -> ErrorCode {
@@ -63,6 +122,33 @@ extension BrokerService {
         case .closed: return .serviceUnavailable
         default: return .internalServerError
         }
+    }
+}
+
+/// Messages bound for one storage instance of one topic, with the position of each in the batch.
+private struct AppendGroup {
+    let topic: String
+    let store: Int32
+    var messages: [AppendMessage] = []
+    var indices: [Int] = []
+
+    init(topic: String, store: Int32) {
+        self.topic = topic
+        self.store = store
+    }
+
+    mutating func add(_ message: AppendMessage, for index: Int) {
+        messages.append(message)
+        indices.append(index)
+    }
+}
+
+/// A send refused before storage: the reply's code and text.
+private struct SendRefusal: Error {
+    let reply: SendMessageResponseB2P
+
+    init(_ code: ErrorCode, _ text: String) {
+        reply = .failure(code, text)
     }
 }
 

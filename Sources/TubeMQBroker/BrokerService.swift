@@ -9,6 +9,9 @@ public import TubeMQWire
 public struct BrokerService: RPCService {
     public var serviceTypes: Set<ServiceType> { [.brokerRead, .brokerWrite] }
 
+    /// Calls run together on their connection's event loop; sends of one batch share their appends.
+    public var execution: RPCExecution { .batchedOnEventLoop }
+
     let brokerID: Int32
     let host: String
     let store: MessageStore
@@ -34,6 +37,39 @@ public struct BrokerService: RPCService {
         default:
             throw RemoteException.handlerFailed("Unsupported method \(call.method.id) on the broker")
         }
+    }
+
+    /// Sends are appended together (one storage call per storage instance); the other calls run
+    /// concurrently with them, so a commit waiting for its sync holds nothing else up.
+    public func handle(batch calls: [IncomingCall], context: RPCCallContext) async -> [RPCOutcome] {
+        var sends: [SendMessageRequestP2B] = []
+        var sendIndices: [Int] = []
+        var others: [Int] = []
+        for (index, call) in calls.enumerated() {
+            if let request = call.request as? SendMessageRequestP2B {
+                sends.append(request)
+                sendIndices.append(index)
+            } else {
+                others.append(index)
+            }
+        }
+        var outcomes = [RPCOutcome?](repeating: nil, count: calls.count)
+        if others.isEmpty {
+            for (index, reply) in zip(sendIndices, await send(batch: sends)) { outcomes[index] = .success(reply) }
+        } else if sends.isEmpty && others.count == 1 {
+            outcomes[others[0]] = await outcome(of: calls[others[0]], context: context)
+        } else {
+            await withTaskGroup(of: (Int, RPCOutcome).self) { group in
+                for index in others {
+                    group.addTask { (index, await self.outcome(of: calls[index], context: context)) }
+                }
+                if !sends.isEmpty {
+                    for (index, reply) in zip(sendIndices, await send(batch: sends)) { outcomes[index] = .success(reply) }
+                }
+                for await (index, outcome) in group { outcomes[index] = outcome }
+            }
+        }
+        return outcomes.map { $0 ?? .failure(RemoteException.handlerFailed("no reply")) }
     }
 
     func key(group: String, topic: String, partition: Int32) -> ConsumerSessions.Key {

@@ -50,7 +50,6 @@ public final class RPCServer: Sendable {
                     try child.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(readTimeout: idle),
                         ByteToMessageHandler(FrameDecoder()),
-                        MessageToByteHandler(FrameEncoder(maxPayload: maxPayload)),
                         FlushCoalescingHandler(),
                         RPCServerHandler(service: service, maxResponsePayload: maxPayload, logger: logger),
                     ])

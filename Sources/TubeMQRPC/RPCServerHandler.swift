@@ -4,25 +4,44 @@ import SwiftProtobuf
 import TubeMQWire
 
 /// Per-connection handler: accepts frames, runs calls concurrently, writes replies by serial number.
+///
+/// Under ``RPCExecution/perCall`` every call gets its own task and its reply is flushed when ready.
+/// Under ``RPCExecution/batchedOnEventLoop`` the calls decoded from one socket read are gathered
+/// and handed to the service together at `channelReadComplete`, in one task that runs on this
+/// connection's event loop; their replies leave in one flush.
 final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
     // @unchecked: all mutable state is touched on the channel's event loop only.
     typealias InboundIn = Frame
-    typealias OutboundOut = Frame
+    typealias OutboundOut = ByteBuffer
+
+    /// The most calls gathered before they are dispatched without waiting for the read to end.
+    static let maxGathered = 512
 
     private let service: any RPCService
     private let servedTypes: Set<ServiceType>
     private let maxResponsePayload: Int
-    private var logger: Logger
+    private let execution: RPCExecution
+    private var callContext: RPCCallContext
+    private var gathered: [IncomingCall] = []
+    private var executor: EventLoopTaskExecutor?
 
     init(service: any RPCService, maxResponsePayload: Int, logger: Logger) {
         self.service = service
         self.servedTypes = service.serviceTypes
         self.maxResponsePayload = maxResponsePayload
-        self.logger = logger
+        self.execution = service.execution
+        self.callContext = RPCCallContext(remoteAddress: nil, localAddress: nil, logger: logger)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        executor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        logger[metadataKey: "tubemq.peer"] = "\(context.remoteAddress.map { "\($0)" } ?? "?")"
+        // Read once: every lookup of a channel's address is a system call.
+        callContext.remoteAddress = context.remoteAddress
+        callContext.localAddress = context.localAddress
+        callContext.logger[metadataKey: "tubemq.peer"] = "\(callContext.remoteAddress.map { "\($0)" } ?? "?")"
         context.fireChannelActive()
     }
 
@@ -30,62 +49,75 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
         let frame = unwrapInboundIn(data)
         switch IncomingCall.accept(frame, servedTypes: servedTypes) {
         case .failure(let rejection):
-            logger.debug(
+            callContext.logger.debug(
                 "rejected request",
                 metadata: ["tubemq.serial": "\(frame.serialNumber)", "tubemq.reason": "\(rejection.exception)"]
             )
             let payload = ResponseEnvelope.exception(rejection.exception)
                 .encoded(clientProtocolVersion: rejection.protocolVersion)
-            context.writeAndFlush(wrapOutboundOut(Frame(serialNumber: frame.serialNumber, payload: payload)), promise: nil)
+            var out = context.channel.allocator.buffer(capacity: Frame.headerLength + 4 + payload.readableBytes)
+            Self.frame(serialNumber: frame.serialNumber, payload: payload, into: &out)
+            context.writeAndFlush(wrapOutboundOut(out), promise: nil)
         case .success(let call):
-            run(call, context: context)
+            switch execution {
+            case .perCall:
+                run(call, context: context)
+            case .batchedOnEventLoop:
+                gathered.append(call)
+                if gathered.count >= Self.maxGathered { dispatchGathered(context: context) }
+            }
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        dispatchGathered(context: context)
+        context.fireChannelReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // Calls already read still run (an append must not be half-lost); their replies go nowhere.
+        dispatchGathered(context: context)
+        context.fireChannelInactive()
     }
 
     private func run(_ call: IncomingCall, context: ChannelHandlerContext) {
         let channel = context.channel
-        let callContext = RPCCallContext(
-            remoteAddress: context.remoteAddress,
-            localAddress: context.localAddress,
-            logger: logger
-        )
+        let callContext = self.callContext
         let service = self.service
         let maxPayload = self.maxResponsePayload
         // Handlers are not cancelled when the peer leaves: a half-done append must still complete.
         Task {
-            let payload = await Self.reply(to: call, service: service, context: callContext, maxPayload: maxPayload)
-            channel.writeAndFlush(Frame(serialNumber: call.serialNumber, payload: payload), promise: nil)
+            let outcome = await service.outcome(of: call, context: callContext)
+            var replies = ReplyEncoder(maxPayload: maxPayload, logger: callContext.logger)
+            replies.append(outcome, for: call)
+            channel.writeAndFlush(replies.output, promise: nil)
         }
     }
 
-    private static func reply(
-        to call: IncomingCall,
-        service: any RPCService,
-        context: RPCCallContext,
-        maxPayload: Int
-    ) async -> ByteBuffer {
-        let version = call.envelope.protocolVersion
-        do {
-            let response = try await service.handle(call, context: context)
-            let bytes: [UInt8] = try response.serializedBytes()
-            guard bytes.count < maxPayload - 64 else {
-                throw RemoteException.handlerFailed("response of \(bytes.count) bytes exceeds the frame limit")
-            }
-            return ResponseEnvelope.success(method: call.method.id, data: ByteBuffer(bytes: bytes)).encoded()
-        } catch let exception as RemoteException {
-            return ResponseEnvelope.exception(exception).encoded(clientProtocolVersion: version)
-        } catch {
-            context.logger.warning(
-                "handler failed",
-                metadata: ["tubemq.method": "\(call.method)", "tubemq.error": "\(error)"]
-            )
-            return ResponseEnvelope.exception(.handlerFailed("\(error)")).encoded(clientProtocolVersion: version)
+    private func dispatchGathered(context: ChannelHandlerContext) {
+        guard !gathered.isEmpty, let executor else { return }
+        let calls = gathered
+        gathered = []
+        let channel = context.channel
+        let callContext = self.callContext
+        let service = self.service
+        let maxPayload = self.maxResponsePayload
+        Task(executorPreference: executor) {
+            let outcomes = await service.handle(batch: calls, context: callContext)
+            var replies = ReplyEncoder(maxPayload: maxPayload, logger: callContext.logger)
+            for (call, outcome) in zip(calls, outcomes) { replies.append(outcome, for: call) }
+            channel.writeAndFlush(replies.output, promise: nil)
         }
+    }
+
+    /// Frames `payload` (a whole envelope) into `out`; the payload is known to fit.
+    static func frame(serialNumber: UInt32, payload: ByteBuffer, into out: inout ByteBuffer) {
+        try? FrameEncoder.encode(Frame(serialNumber: serialNumber, payload: payload), into: &out, maxPayload: .max)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            logger.debug("closing idle connection")
+            callContext.logger.debug("closing idle connection")
             context.close(promise: nil)
             return
         }
@@ -93,8 +125,7 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.info("closing connection after error", metadata: ["tubemq.error": "\(error)"])
+        callContext.logger.info("closing connection after error", metadata: ["tubemq.error": "\(error)"])
         context.close(promise: nil)
     }
-
 }

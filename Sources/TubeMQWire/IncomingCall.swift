@@ -24,10 +24,14 @@ public struct IncomingCall: Sendable {
         servedTypes: Set<ServiceType>
     ) -> Result<IncomingCall, Rejection> {
         let envelope: RequestEnvelope
-        do {
-            envelope = try RequestEnvelope(decoding: frame.payload)
-        } catch {
-            return .failure(Rejection(exception: .unreadableEnvelope(error.javaText), protocolVersion: nil))
+        if let wellFormed = RequestEnvelope.wellFormed(frame.payload) {
+            envelope = wellFormed
+        } else {
+            do {
+                envelope = try RequestEnvelope(decoding: frame.payload)
+            } catch {
+                return .failure(Rejection(exception: .unreadableEnvelope(error.javaText), protocolVersion: nil))
+            }
         }
         let version = envelope.protocolVersion
         guard let method = RPCMethod.withID(envelope.method) else {

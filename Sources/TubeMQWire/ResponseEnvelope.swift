@@ -36,24 +36,13 @@ public enum ResponseEnvelope: Sendable, Equatable {
 
     /// Appends the envelope bytes to `buffer`; exception names are written for a client of `protocolVersion`.
     public func encode(into buffer: inout ByteBuffer, clientProtocolVersion: Int32? = nil) {
-        // RpcConnHeader{flag = 1}
-        buffer.writeInteger(UInt8(2))
-        buffer.writeInteger(UInt16(0x0801))
         switch self {
         case .success(let method, let data):
-            // ResponseHeader{status = SUCCESS, protocolVer = 3}
-            buffer.writeInteger(UInt8(4))
-            buffer.writeInteger(UInt32(0x0800_1803))
-            let methodSize = protobufVarintSize(UInt64(bitPattern: Int64(method)))
-            let dataLength = data.readableBytes
-            let bodyLength = 1 + methodSize + 1 + protobufVarintSize(UInt64(dataLength)) + dataLength
-            buffer.writeProtobufVarint(UInt64(bodyLength))
-            buffer.writeInteger(UInt8(0x08))
-            buffer.writeProtobufVarint(signed: Int64(method))
-            buffer.writeInteger(UInt8(0x12))
-            buffer.writeProtobufVarint(UInt64(dataLength))
-            buffer.writeImmutableBuffer(data)
+            data.withUnsafeReadableBytes { Self.encodeSuccess(method: method, data: $0, into: &buffer) }
         case .exception(let exception):
+            // RpcConnHeader{flag = 1}
+            buffer.writeInteger(UInt8(2))
+            buffer.writeInteger(UInt16(0x0801))
             switch exception.status {
             case .error:
                 buffer.writeInteger(UInt8(4))
@@ -72,6 +61,26 @@ public enum ResponseEnvelope: Sendable, Equatable {
                 body.writeString(exception.message)
             }
         }
+    }
+
+    /// Appends a whole SUCCESS envelope (connection header, response header, body) for the response
+    /// message bytes `data`, without first building a ``ByteBuffer`` of them.
+    public static func encodeSuccess(method: Int32, data: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
+        // RpcConnHeader{flag = 1}
+        buffer.writeInteger(UInt8(2))
+        buffer.writeInteger(UInt16(0x0801))
+        // ResponseHeader{status = SUCCESS, protocolVer = 3}
+        buffer.writeInteger(UInt8(4))
+        buffer.writeInteger(UInt32(0x0800_1803))
+        let methodSize = protobufVarintSize(UInt64(bitPattern: Int64(method)))
+        let dataLength = data.count
+        let bodyLength = 1 + methodSize + 1 + protobufVarintSize(UInt64(dataLength)) + dataLength
+        buffer.writeProtobufVarint(UInt64(bodyLength))
+        buffer.writeInteger(UInt8(0x08))
+        buffer.writeProtobufVarint(signed: Int64(method))
+        buffer.writeInteger(UInt8(0x12))
+        buffer.writeProtobufVarint(UInt64(dataLength))
+        buffer.writeBytes(data)
     }
 
     /// The envelope as a frame payload.

@@ -24,7 +24,8 @@ struct RawConnection {
     /// Writes `bytes`, then reads until `count` frames arrived or the server closed the connection.
     func exchange(_ bytes: [UInt8], expecting count: Int) async throws -> Outcome {
         try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(ByteBuffer(bytes: bytes))
+            // Nothing to write (an idle peer) must not race the server closing the connection first.
+            if !bytes.isEmpty { try await outbound.write(ByteBuffer(bytes: bytes)) }
             var decoder = FrameDecoder()
             var pending = ByteBuffer()
             var frames: [Frame] = []

@@ -1,0 +1,56 @@
+import TubeMQTestKit
+import NIOCore
+import Testing
+@testable import TubeMQWire
+
+/// The one-pass envelope decoder agrees with the careful one wherever it answers, and answers for
+/// the envelopes the official clients send.
+@Suite struct RequestEnvelopeWellFormedTests {
+    @Test(arguments: Vectors.files)
+    func recordedRequestsDecodeInOnePass(file: String) throws {
+        for vector in Vectors.load(file) where vector.isRequest {
+            var buffer = vector.buffer
+            var decoder = FrameDecoder()
+            let frame = try #require(try decoder.next(from: &buffer))
+            let careful = try? RequestEnvelope(decoding: frame.payload)
+            let fast = RequestEnvelope.wellFormed(frame.payload)
+            if let fast {
+                #expect(fast == careful, "\(vector)")
+            } else if !vector.hasDecodeError {
+                Issue.record("a recorded client envelope was not taken in one pass: \(vector)")
+            }
+        }
+    }
+
+    @Test func mutatedEnvelopesNeverDisagree() throws {
+        let frames = try Vectors.load("java-producer.jsonl").filter(\.isRequest).map { vector -> ByteBuffer in
+            var buffer = vector.buffer
+            var decoder = FrameDecoder()
+            return try #require(try decoder.next(from: &buffer)).payload
+        }
+        var generator = SystemRandomNumberGenerator()
+        var answered = 0
+        for payload in frames.prefix(50) {
+            let bytes = Array(payload.readableBytesView)
+            for _ in 0..<200 {
+                var mutated = bytes
+                let position = Int.random(in: 0..<min(mutated.count, 40), using: &generator)
+                mutated[position] = UInt8.random(in: 0...255, using: &generator)
+                if Bool.random(using: &generator) { mutated.removeLast(Int.random(in: 0..<mutated.count, using: &generator)) }
+                let buffer = ByteBuffer(bytes: mutated)
+                guard let fast = RequestEnvelope.wellFormed(buffer) else { continue }
+                answered += 1
+                #expect(fast == (try? RequestEnvelope(decoding: buffer)), "\(mutated)")
+            }
+        }
+        #expect(answered > 0)
+    }
+
+    @Test func unknownFieldsAreLeftToTheCarefulDecoder() {
+        // RpcConnHeader{flag=0, field 5=1}, RequestHeader{}, RequestBody{method=13}
+        let bytes: [UInt8] = [4, 0x08, 0, 0x28, 1, 0, 2, 0x08, 13]
+        let buffer = ByteBuffer(bytes: bytes)
+        #expect(RequestEnvelope.wellFormed(buffer) == nil)
+        #expect((try? RequestEnvelope(decoding: buffer))?.method == 13)
+    }
+}
