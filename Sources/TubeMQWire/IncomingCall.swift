@@ -40,7 +40,11 @@ public struct IncomingCall: Sendable {
         let bytes = envelope.request ?? ByteBuffer()
         let request: any SwiftProtobuf.Message
         do {
-            request = try method.requestType.init(serializedBytes: bytes.readableBytesSpan)
+            if method.id == RPCMethod.sendMessage.id, let send = SendMessageRequestP2B.wellFormed(bytes) {
+                request = send
+            } else {
+                request = try method.requestType.init(serializedBytes: bytes.readableBytesSpan)
+            }
         } catch BinaryDecodingError.missingRequiredFields {
             let names = bytes.withUnsafeReadableBytes {
                 ProtoWireScanner.missingRequiredFields(messageName: method.requestType.protoMessageName, in: $0)

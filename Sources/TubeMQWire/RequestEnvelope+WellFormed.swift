@@ -64,8 +64,8 @@ extension RequestEnvelope {
     }
 }
 
-/// A cursor over envelope bytes that gives up (`nil`) at the first thing out of the ordinary.
-private struct WellFormedReader {
+/// A cursor over protobuf bytes that gives up (`nil`) at the first thing out of the ordinary.
+struct WellFormedReader {
     let raw: UnsafeRawBufferPointer
     var position = 0
 
@@ -99,5 +99,18 @@ private struct WellFormedReader {
     mutating func messageEnd() -> Int? {
         guard let length = varint(), length <= UInt64(raw.count - position) else { return nil }
         return position + Int(length)
+    }
+
+    /// Reads a length-delimited value and returns its range.
+    mutating func delimited() -> Range<Int>? {
+        guard let end = messageEnd() else { return nil }
+        defer { position = end }
+        return position..<end
+    }
+
+    /// Reads a length-delimited value as a string; `nil` when it is not valid UTF-8.
+    mutating func string() -> String? {
+        guard let range = delimited() else { return nil }
+        return String(validating: raw[range], as: UTF8.self)
     }
 }
