@@ -21,7 +21,17 @@ struct ReplyEncoder {
     mutating func append(_ outcome: RPCOutcome, for call: IncomingCall) {
         envelope.clear()
         do {
-            let bytes: [UInt8] = try outcome.get().serializedBytes()
+            let response = try outcome.get()
+            if let direct = response as? any DirectlyEncodable {
+                let size = direct.directlyEncodedSize
+                guard size < maxPayload - 64 else {
+                    throw RemoteException.handlerFailed("response of \(size) bytes exceeds the frame limit")
+                }
+                ResponseEnvelope.encodeSuccess(method: call.method.id, message: direct, into: &envelope)
+                RPCServerHandler.frame(serialNumber: call.serialNumber, payload: envelope, into: &output)
+                return
+            }
+            let bytes: [UInt8] = try response.serializedBytes()
             guard bytes.count < maxPayload - 64 else {
                 throw RemoteException.handlerFailed("response of \(bytes.count) bytes exceeds the frame limit")
             }

@@ -66,6 +66,12 @@ public enum ResponseEnvelope: Sendable, Equatable {
     /// Appends a whole SUCCESS envelope (connection header, response header, body) for the response
     /// message bytes `data`, without first building a ``ByteBuffer`` of them.
     public static func encodeSuccess(method: Int32, data: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
+        writeSuccessHeaders(method: method, dataLength: data.count, into: &buffer)
+        buffer.writeBytes(data)
+    }
+
+    /// Writes a SUCCESS envelope up to the response message bytes, which must follow, `dataLength` of them.
+    static func writeSuccessHeaders(method: Int32, dataLength: Int, into buffer: inout ByteBuffer) {
         // RpcConnHeader{flag = 1}
         buffer.writeInteger(UInt8(2))
         buffer.writeInteger(UInt16(0x0801))
@@ -73,14 +79,12 @@ public enum ResponseEnvelope: Sendable, Equatable {
         buffer.writeInteger(UInt8(4))
         buffer.writeInteger(UInt32(0x0800_1803))
         let methodSize = protobufVarintSize(UInt64(bitPattern: Int64(method)))
-        let dataLength = data.count
         let bodyLength = 1 + methodSize + 1 + protobufVarintSize(UInt64(dataLength)) + dataLength
         buffer.writeProtobufVarint(UInt64(bodyLength))
         buffer.writeInteger(UInt8(0x08))
         buffer.writeProtobufVarint(signed: Int64(method))
         buffer.writeInteger(UInt8(0x12))
         buffer.writeProtobufVarint(UInt64(dataLength))
-        buffer.writeBytes(data)
     }
 
     /// The envelope as a frame payload.

@@ -96,3 +96,28 @@ import Testing
         #expect(answered > 0)
     }
 }
+
+/// The send reply written by hand is SwiftProtobuf's encoding, byte for byte.
+@Suite struct SendMessageResponseDirectEncodingTests {
+    @Test(arguments: 0..<32)
+    func directEncodingMatchesSwiftProtobuf(mask: Int) throws {
+        var reply = SendMessageResponseB2P()
+        reply.success = mask & 1 != 0
+        reply.errCode = mask & 2 != 0 ? 200 : -1
+        reply.errMsg = mask & 4 != 0 ? "1234567890123456789" : "Put message failed from tópico"
+        if mask & 8 != 0 { reply.requireAuth = false }
+        if mask & 16 != 0 {
+            reply.messageID = Int64.max - Int64(mask)
+            reply.appendTime = 1_764_000_000_000
+            reply.appendOffset = -1
+        }
+        let expected: [UInt8] = try reply.serializedBytes()
+        var buffer = ByteBuffer()
+        reply.encodeDirectly(into: &buffer)
+        #expect(Array(buffer.readableBytesView) == expected)
+        #expect(reply.directlyEncodedSize == expected.count)
+        var envelope = ByteBuffer()
+        ResponseEnvelope.encodeSuccess(method: 13, message: reply, into: &envelope)
+        #expect(envelope == ResponseEnvelope.success(method: 13, data: ByteBuffer(bytes: expected)).encoded())
+    }
+}
