@@ -5,15 +5,25 @@ extension ByteBuffer {
     @inlinable
     @discardableResult
     public mutating func writeProtobufVarint(_ value: UInt64) -> Int {
-        var v = value
-        var written = 0
-        while v >= 0x80 {
-            writeInteger(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-            written += 1
+        if value < 0x80 {
+            writeInteger(UInt8(truncatingIfNeeded: value))
+            return 1
         }
-        writeInteger(UInt8(truncatingIfNeeded: v))
-        return written + 1
+        // Encode on the stack, then append once: one capacity check instead of one per byte.
+        var scratch: (UInt64, UInt64) = (0, 0)
+        return withUnsafeMutableBytes(of: &scratch) { raw -> Int in
+            var v = value
+            var count = 0
+            while v >= 0x80 {
+                raw[count] = UInt8(truncatingIfNeeded: v) | 0x80
+                v >>= 7
+                count += 1
+            }
+            raw[count] = UInt8(truncatingIfNeeded: v)
+            count += 1
+            writeBytes(UnsafeRawBufferPointer(rebasing: raw[0..<count]))
+            return count
+        }
     }
 
     /// Writes a signed protobuf `int32`/`int64` value (sign-extended to 64 bits, as protobuf does).
