@@ -11,7 +11,11 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure publish and consume throughput and latency.",
         discussion: "Each producer has its own connections; --in-flight sends run concurrently per producer. "
-            + "Consumer latency is end to end (send to delivery), from a timestamp in the payload."
+            + "Consumer latency is end to end (send to delivery), from a timestamp in the payload.\n\n"
+            + "Consume only: with --producers 0, the consumers (a fresh group) read --count messages already in "
+            + "the topic, from its first offset; the rate is timed from the first message received to the last, "
+            + "and the run ends at --count or after 5 s without a message. Fill the topic first with "
+            + "--consumers 0. Every run also reports the bench process's CPU time per message."
     )
 
     @OptionGroup var cluster: ClusterOptions
@@ -19,7 +23,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The topic.")
     var topic = "demo"
 
-    @Option(help: "Producer clients (each with its own connections).")
+    @Option(help: "Producer clients (each with its own connections); 0 consumes what the topic holds (see below).")
     var producers = 1
 
     @Option(help: "Concurrent sends per producer.")
@@ -37,7 +41,16 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Stop sending after this many seconds, whatever --count says.")
     var duration: Double?
 
+    func validate() throws {
+        guard producers > 0 || consumers > 0 else { throw ValidationError("--producers 0 needs --consumers 1 or more") }
+        guard producers >= 0, consumers >= 0, count > 0 else { throw ValidationError("counts must not be negative") }
+    }
+
     func run() async throws {
+        if producers == 0 {
+            try await runConsumeOnly()
+            return
+        }
         let masters = try cluster.masters()
         let logger = cluster.logger("tubemq.bench")
         let stats = BenchStats()
@@ -50,6 +63,7 @@ struct BenchCommand: AsyncParsableCommand {
             pushConsumers.append(try await PushConsumer(configuration: consumerConfiguration, logger: logger))
         }
         try await waitForAssignment(pushConsumers)
+        let cpuAtStart = ProcessCPU.nanos()
         var clients: [Producer] = []
         for _ in 0..<max(1, producers) {
             let producer = try await Producer(configuration: .init(masters: masters), logger: logger)
@@ -61,7 +75,7 @@ struct BenchCommand: AsyncParsableCommand {
         let bodySize = max(size, 8)
         let reporter = Task { await report(stats) }
         let receivers = pushConsumers.map { consumer in
-            Task { await receive(consumer, stats: stats, target: target) }
+            Task { await receive(consumer, stats: stats) }
         }
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Histogram<UInt64>.self) { group in
@@ -90,9 +104,10 @@ struct BenchCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("\n".utf8))
         BenchTable.print(stats: stats, size: bodySize, sendSeconds: sendSeconds, receiveSeconds: receiveSeconds,
             consumers: consumers)
+        BenchTable.printCPU(nanos: ProcessCPU.nanos() - cpuAtStart, messages: max(sent, stats.received.load(ordering: .relaxed)))
     }
 
-    private func waitForAssignment(_ consumers: [PushConsumer]) async throws {
+    func waitForAssignment(_ consumers: [PushConsumer]) async throws {
         guard !consumers.isEmpty else { return }
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
@@ -124,22 +139,33 @@ struct BenchCommand: AsyncParsableCommand {
         return histogram
     }
 
-    private func receive(_ consumer: PushConsumer, stats: BenchStats, target: Int) async {
+    /// Counts (and, with `latency`, times end to end) every message `consumer` delivers until cancelled.
+    func receive(_ consumer: PushConsumer, stats: BenchStats, latency: Bool = true) async {
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var first = true
         do {
             for try await message in consumer {
-                let body = message.body
-                if body.count >= 8 {
-                    let sentAt = body[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                    _ = histogram.record((BenchClock.nanos() &- sentAt) / 1000)
+                if first {
+                    stats.markFirstReceive()
+                    first = false
                 }
-                if stats.received.add(1, ordering: .relaxed).newValue % 1024 == 0 { stats.mergeReceive(histogram); histogram.reset() }
+                if latency {
+                    let body = message.body
+                    if body.count >= 8 {
+                        let sentAt = body[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                        _ = histogram.record((BenchClock.nanos() &- sentAt) / 1000)
+                    }
+                }
+                if stats.received.add(1, ordering: .relaxed).newValue % 1024 == 0, latency {
+                    stats.mergeReceive(histogram)
+                    histogram.reset()
+                }
             }
         } catch {}
         stats.mergeReceive(histogram)
     }
 
-    private func report(_ stats: BenchStats) async {
+    func report(_ stats: BenchStats) async {
         var last = (sent: 0, received: 0)
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
