@@ -89,7 +89,7 @@ public final class BrokerServer: Sendable {
                     await link.step(port: port)
                     lastHeartbeat = ContinuousClock.now
                 }
-                _ = await registry.expire()
+                _ = registry.expire()
                 try? await Task.sleep(for: tick)
             }
         }
@@ -111,7 +111,7 @@ public final class BrokerServer: Sendable {
 
     /// Every (group, topic, partition) → consumer holding on this broker.
     public func holdings() async -> [(group: String, topic: String, partitionID: Int32, consumerID: String)] {
-        await registry.holdings().map { ($0.0.group, $0.0.topic, $0.0.partitionID, $0.1) }
+        registry.holdings().map { ($0.0.group, $0.0.topic, $0.0.partitionID, $0.1) }
     }
 
     /// Stops serving, leaves the master, flushes and closes the store (joining every flusher).

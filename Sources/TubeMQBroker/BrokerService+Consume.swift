@@ -1,4 +1,4 @@
-import Foundation
+import SwiftProtobuf
 import TubeMQCore
 import TubeMQStorage
 import TubeMQWire
@@ -8,38 +8,39 @@ extension BrokerService {
     ///
     /// At least once: the batch becomes the tentative offset, and only `lastPackConsumed` on the next
     /// get, a commit, or an unregister with readStatus 0 confirms it; until then a get returns it again.
-    func getMessages(_ request: GetMessageRequestC2B) async -> GetMessageResponseB2C {
+    /// A success is encoded by hand (``GetMessageReplyWriter``), byte for byte what SwiftProtobuf writes.
+    func getMessages(_ request: GetMessageRequestC2B) async -> any SwiftProtobuf.Message {
         guard let topic = catalog.topic(request.topicName) else {
-            return .failure(.forbidden, ReplyText.topicNotExisted(request.topicName))
+            return GetMessageResponseB2C.failure(.forbidden, ReplyText.topicNotExisted(request.topicName))
         }
         guard topic.hasPartition(request.partitionID) else {
-            return .failure(
+            return GetMessageResponseB2C.failure(
                 .forbidden, ReplyText.partitionNotExisted(topic: request.topicName, partitionID: request.partitionID))
         }
         let key = key(group: request.groupName, topic: request.topicName, partition: request.partitionID)
-        let (access, registeredFilters) = await registry.touch(key, consumerID: request.clientID)
+        let (access, registeredFilters) = registry.touch(key, consumerID: request.clientID)
         let filters = faults.ignoreFilters ? [] : registeredFilters
         switch access {
         case .held:
             break
         case .heldBy(let owner):
-            return .failure(
+            return GetMessageResponseB2C.failure(
                 .duplicatePartition,
                 ReplyText.duplicatedRequest(
                     group: key.group, topic: key.topic, partitionID: key.partitionID, brokerID: brokerID, owner: owner,
                     consumer: request.clientID))
         case .unknownConsumer, .notRegistered:
-            return .failure(.heartbeatNoNode, ReplyText.unregisteredConsumer(request.clientID))
+            return GetMessageResponseB2C.failure(.heartbeatNoNode, ReplyText.unregisteredConsumer(request.clientID))
         }
         guard topic.acceptSubscribe, !catalog.serviceFlags.stopRead else {
-            return .failure(.serviceUnavailable, ReplyText.readServiceStopped, minLimitTime: 1000)
+            return GetMessageResponseB2C.failure(.serviceUnavailable, ReplyText.readServiceStopped, minLimitTime: 1000)
         }
         do {
             let offsets = store.offsets
-            if request.lastPackConsumed {
-                _ = try await offsets.confirmTentativeOffset(group: key.group, topic: key.topic, partitionID: key.partitionID)
-            }
-            var start = await offsets.committedOffset(group: key.group, topic: key.topic, partitionID: key.partitionID) ?? 0
+            var start =
+                await offsets.beginRead(
+                    group: key.group, topic: key.topic, partitionID: key.partitionID,
+                    confirming: request.lastPackConsumed) ?? 0
             var result: ReadResult
             do {
                 result = try await read(key: key, from: start, filters: filters)
@@ -56,35 +57,33 @@ extension BrokerService {
                 result = try await read(key: key, from: start, filters: filters)
             }
             guard !result.messages.isEmpty || result.nextOffset > start else {
-                return .failure(.notFound, ReplyText.reachedMaxOffset, minLimitTime: -1)
+                return GetMessageResponseB2C.failure(.notFound, ReplyText.reachedMaxOffset, minLimitTime: -1)
             }
             await offsets.setTentativeOffset(
                 group: key.group, topic: key.topic, partitionID: key.partitionID, offset: result.nextOffset)
             if faults.noRedelivery {
                 _ = try await offsets.confirmTentativeOffset(group: key.group, topic: key.topic, partitionID: key.partitionID)
             }
-            var reply = GetMessageResponseB2C()
-            reply.success = true
-            reply.errCode = ErrorCode.success.rawValue
-            reply.errMsg = ReplyText.ok
-            reply.messages = result.messages.map { stored in
-                var message = TransferedMessage()
-                message.messageID = stored.messageID
-                message.checkSum = stored.checksum
-                message.payLoadData = Data(stored.payload.readableBytesView)
-                message.flag = stored.flag
-                return message
-            }
-            reply.currOffset = start
-            reply.minLimitTime = 0
-            reply.escFlowCtrl = false
-            reply.currDataDlt = max(0, result.range.max - result.nextOffset)
-            reply.requireSlow = false
-            reply.maxOffset = result.range.max
-            return reply
+            return Self.encodeSuccess(result, start: start)
         } catch {
-            return .failure(Self.errorCode(for: error), "Get message failed: \(error.message)")
+            return GetMessageResponseB2C.failure(Self.errorCode(for: error), "Get message failed: \(error.message)")
         }
+    }
+
+    /// The success reply for `result`, read from `start`.
+    static func encodeSuccess(_ result: ReadResult, start: Int64) -> EncodedMessage {
+        let payloadBytes = result.messages.reduce(0) { $0 + $1.payload.readableBytes }
+        var writer = GetMessageReplyWriter(
+            success: true, errCode: ErrorCode.success.rawValue, errMsg: ReplyText.ok,
+            capacity: 64 + payloadBytes + result.messages.count * GetMessageReplyWriter.maximumEntrySize(payloadLength: 0))
+        for stored in result.messages {
+            stored.payload.withUnsafeReadableBytes { payload in
+                writer.append(messageID: stored.messageID, checksum: stored.checksum, flag: stored.flag, payload: payload)
+            }
+        }
+        return writer.finish(
+            currOffset: start, minLimitTime: 0, escFlowCtrl: false,
+            currDataDlt: max(0, result.range.max - result.nextOffset), requireSlow: false, maxOffset: result.range.max)
     }
 
     private func read(key: ConsumerSessions.Key, from offset: Int64, filters: Set<Int32>) async throws(StorageError)
@@ -104,7 +103,7 @@ extension BrokerService {
     /// Method 18: confirm the last batch and report the committed offset.
     func commit(_ request: CommitOffsetRequestC2B) async -> CommitOffsetResponseB2C {
         let key = key(group: request.groupName, topic: request.topicName, partition: request.partitionID)
-        let (access, _) = await registry.touch(key, consumerID: request.clientID)
+        let (access, _) = registry.touch(key, consumerID: request.clientID)
         guard access == .held else {
             var reply = CommitOffsetResponseB2C()
             reply.success = false
@@ -147,7 +146,7 @@ extension BrokerService {
                 continue
             }
             let key = key(group: request.groupName, topic: partition.topic, partition: partition.id)
-            let (access, _) = await registry.touch(key, consumerID: request.clientID)
+            let (access, _) = registry.touch(key, consumerID: request.clientID)
             switch access {
             case .held: continue
             case .heldBy: failures.append(MetadataStrings.failureInfo(code: .duplicatePartition, partition: partition))

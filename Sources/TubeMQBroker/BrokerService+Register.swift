@@ -25,7 +25,7 @@ extension BrokerService {
         }
         let key = key(group: request.groupName, topic: request.topicName, partition: request.partitionID)
         let filters = Set(request.filterCondStr.filter { !$0.isEmpty }.map(\.javaHashCode))
-        if case .failure(let conflict) = await registry.register(key, consumerID: request.clientID, filterHashes: filters) {
+        if case .failure(let conflict) = registry.register(key, consumerID: request.clientID, filterHashes: filters) {
             return .failure(
                 .partitionOccupied,
                 ReplyText.duplicatedRegister(
@@ -49,7 +49,7 @@ extension BrokerService {
             reply.maxOffset = range.max
             return reply
         } catch {
-            _ = await registry.unregister(key, consumerID: request.clientID)
+            _ = registry.unregister(key, consumerID: request.clientID)
             return .failure(Self.errorCode(for: error), "Register failed: \(error.message)")
         }
     }
@@ -65,7 +65,7 @@ extension BrokerService {
 
     private func unregister(_ request: RegisterRequestC2B) async -> RegisterResponseB2C {
         let key = key(group: request.groupName, topic: request.topicName, partition: request.partitionID)
-        switch await registry.unregister(key, consumerID: request.clientID) {
+        switch registry.unregister(key, consumerID: request.clientID) {
         case .failure(let conflict):
             return .failure(
                 .duplicatePartition,

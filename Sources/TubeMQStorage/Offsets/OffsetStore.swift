@@ -38,6 +38,8 @@ public actor OffsetStore {
     private var isWriting = false
     private var waiters: [(sequence: Int, continuation: CheckedContinuation<Result<Void, StorageError>, Never>)] = []
     private var isClosed = false
+    /// Writes the confirmations of ``beginRead(group:topic:partitionID:confirming:)``; joined by ``close()``.
+    private var backgroundWrite: Task<Void, Never>?
 
     private init(log: OffsetLog, environment: StorageEnvironment, committed: [Key: Int64], records: Int, size: Int64) {
         self.log = log
@@ -134,10 +136,41 @@ public actor OffsetStore {
         return offset
     }
 
+    /// Starts a fetch of a group's partition: with `confirming`, first commits the outstanding batch
+    /// (its tentative offset), then returns the committed offset the fetch reads from.
+    ///
+    /// The confirmation is visible at once and written to the log in the background, sharing a sync
+    /// with other commits: the fetch does not wait for the disk. A crash before that sync loses only
+    /// the confirmation, so the batch is delivered again — still at least once (the Java broker
+    /// likewise keeps fetch confirmations in a cache that it flushes every second).
+    public func beginRead(group: String, topic: String, partitionID: Int32, confirming: Bool) -> Int64? {
+        let key = Key(group: group, topic: topic, partitionID: partitionID)
+        if confirming, !isClosed, let offset = tentative.removeValue(forKey: key) {
+            committed[key] = offset
+            OffsetLogRecord(key: key, offset: offset).encode(into: &pending)
+            logRecords += 1
+            if !isWriting && backgroundWrite == nil {
+                backgroundWrite = Task { await self.writeInBackground() }
+            }
+        }
+        return committed[key]
+    }
+
+    private func writeInBackground() async {
+        defer { backgroundWrite = nil }
+        guard !isClosed else { return }
+        do throws(StorageError) {
+            try await persist(records: 0)
+        } catch {
+            environment.logger.error("writing confirmed offsets failed", metadata: ["tubemq.error": "\(error)"])
+        }
+    }
+
     /// Waits for pending writes and refuses further commits.
     public func close() async {
         guard !isClosed else { return }
         isClosed = true
+        await backgroundWrite?.value
         if isWriting || !pending.isEmpty {
             _ = try? await persist(records: 0)
         }

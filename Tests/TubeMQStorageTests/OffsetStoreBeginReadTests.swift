@@ -1,0 +1,58 @@
+import Testing
+@testable import TubeMQStorage
+
+/// `beginRead(confirming:)`: a fetch's confirmation is visible at once and reaches the log in the background.
+@Suite struct OffsetStoreBeginReadTests {
+    @Test func aConfirmationIsVisibleAtOnceAndSurvivesAClose() async throws {
+        try await TemporaryDirectory.with("offsets") { directory in
+            let mode = StorageMode(io: .posix, acknowledgement: .memory)
+            let store = try await mode.openStore(directory)
+            let offsets = store.offsets
+            #expect(await offsets.beginRead(group: "g", topic: "t", partitionID: 1, confirming: true) == nil)
+            await offsets.setTentativeOffset(group: "g", topic: "t", partitionID: 1, offset: 140)
+            // Without confirming, the fetch reads the same batch again.
+            #expect(await offsets.beginRead(group: "g", topic: "t", partitionID: 1, confirming: false) == nil)
+            #expect(await offsets.beginRead(group: "g", topic: "t", partitionID: 1, confirming: true) == 140)
+            #expect(await offsets.tentativeOffset(group: "g", topic: "t", partitionID: 1) == nil)
+            // Confirming again with nothing outstanding keeps the committed offset.
+            #expect(await offsets.beginRead(group: "g", topic: "t", partitionID: 1, confirming: true) == 140)
+            for round in 2...50 {
+                await offsets.setTentativeOffset(group: "g", topic: "t", partitionID: 1, offset: Int64(round * 140))
+                _ = await offsets.beginRead(group: "g", topic: "t", partitionID: 1, confirming: true)
+            }
+            try await store.close()
+            let reopened = try await mode.openStore(directory)
+            #expect(await reopened.offsets.committedOffset(group: "g", topic: "t", partitionID: 1) == 50 * 140)
+            try await reopened.close()
+        }
+    }
+
+    @Test func durableCommitsAndBackgroundConfirmationsInterleave() async throws {
+        try await TemporaryDirectory.with("offsets") { directory in
+            let mode = StorageMode(io: .posix, acknowledgement: .memory)
+            let store = try await mode.openStore(directory)
+            let offsets = store.offsets
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for partition: Int32 in 0..<4 {
+                    group.addTask {
+                        for round in 1...200 {
+                            if partition % 2 == 0 {
+                                try await offsets.commit(group: "g", topic: "t", partitionID: partition, offset: Int64(round))
+                            } else {
+                                await offsets.setTentativeOffset(group: "g", topic: "t", partitionID: partition, offset: Int64(round))
+                                _ = await offsets.beginRead(group: "g", topic: "t", partitionID: partition, confirming: true)
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            try await store.close()
+            let reopened = try await mode.openStore(directory)
+            for partition: Int32 in 0..<4 {
+                #expect(await reopened.offsets.committedOffset(group: "g", topic: "t", partitionID: partition) == 200)
+            }
+            try await reopened.close()
+        }
+    }
+}
