@@ -1,4 +1,5 @@
 public import TubeMQCore
+import NIOCore
 import TubeMQWire
 
 /// A message as a consumer receives it: the body and attributes the producer sent, with where it was read.
@@ -39,26 +40,29 @@ extension ConsumedMessage {
     /// Decodes the messages of a fetch reply, dropping those whose checksum does not match, as the Java,
     /// C++ and Go consumers do. A payload whose attribute header is malformed is delivered whole as the body.
     static func decode(
-        _ transferred: [TransferedMessage],
+        _ reply: GetMessageReply,
         partition: Partition,
         offset: Int64
     ) -> (
         messages: [ConsumedMessage], dropped: Int
     ) {
         var messages: [ConsumedMessage] = []
-        messages.reserveCapacity(transferred.count)
+        messages.reserveCapacity(reply.messages.count)
         var dropped = 0
-        for item in transferred {
-            let payload = item.payLoadData
-            let checksum = payload.withUnsafeBytes { CRC32.tubeChecksum($0) }
-            guard checksum == item.checkSum else {
-                dropped += 1
-                continue
+        reply.buffer.withUnsafeReadableBytes { raw in
+            let origin = reply.buffer.readerIndex
+            for item in reply.messages {
+                let start = item.payloadStart - origin
+                let payload = UnsafeRawBufferPointer(rebasing: raw[start..<(start + item.payloadLength)])
+                guard CRC32.tubeChecksum(payload) == item.checksum else {
+                    dropped += 1
+                    continue
+                }
+                let message = (try? Message(payload: payload, flag: item.flag)) ?? Message(body: Array(payload))
+                messages.append(
+                    ConsumedMessage(partition: partition, offset: offset, messageID: item.messageID, message: message)
+                )
             }
-            let message = (try? Message(payload: payload, flag: item.flag)) ?? Message(body: Array(payload))
-            messages.append(
-                ConsumedMessage(partition: partition, offset: offset, messageID: item.messageID, message: message)
-            )
         }
         return (messages, dropped)
     }

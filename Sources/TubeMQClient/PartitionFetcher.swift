@@ -34,10 +34,9 @@ struct PartitionFetcher: Sendable {
         var unconfirmed = false
         var backoff = minimumBackoff
         fetching: while !handle.isStopping && !Task.isCancelled {
-            let reply: GetMessageResponseB2C
+            let reply: GetMessageReply
             do {
-                reply = try await rpc.call(
-                    .getMessages,
+                reply = try await rpc.getMessages(
                     request(consumed: consumed),
                     host: partition.broker.host,
                     port: partition.broker.port,
@@ -56,8 +55,8 @@ struct PartitionFetcher: Sendable {
             unconfirmed = false
             if reply.success {
                 backoff = minimumBackoff
-                let offset = reply.hasCurrOffset ? reply.currOffset : -1
-                let (messages, dropped) = ConsumedMessage.decode(reply.messages, partition: partition, offset: offset)
+                let offset = reply.currOffset ?? -1
+                let (messages, dropped) = ConsumedMessage.decode(reply, partition: partition, offset: offset)
                 if dropped > 0 {
                     logger.warning(
                         "dropped messages with a bad checksum",
@@ -85,9 +84,7 @@ struct PartitionFetcher: Sendable {
             }
             switch ErrorCode(rawValue: reply.errCode) {
             case .notFound:
-                let hint =
-                    reply.hasMinLimitTime && reply.minLimitTime > 0
-                    ? Duration.milliseconds(reply.minLimitTime) : backoff
+                let hint = (reply.minLimitTime ?? 0) > 0 ? Duration.milliseconds(reply.minLimitTime ?? 0) : backoff
                 backoff = min(backoff * 2, maximumBackoff)
                 guard await pause(hint) else { break fetching }
             case .heartbeatNoNode:
@@ -101,10 +98,9 @@ struct PartitionFetcher: Sendable {
                 logger.log(
                     level: routine ? .debug : .info,
                     "fetch refused",
-                    metadata: metadata(["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)"])
+                    metadata: metadata(["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg ?? "")"])
                 )
-                let hint =
-                    reply.hasMinLimitTime && reply.minLimitTime > 0 ? Duration.milliseconds(reply.minLimitTime) : .zero
+                let hint = (reply.minLimitTime ?? 0) > 0 ? Duration.milliseconds(reply.minLimitTime ?? 0) : .zero
                 guard await pause(max(hint, maximumBackoff)) else { break fetching }
             }
         }
