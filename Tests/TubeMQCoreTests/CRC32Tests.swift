@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 import TubeMQCore
 
@@ -18,6 +19,29 @@ import TubeMQCore
         for length in 0..<40 {
             #expect(CRC32.checksum(bytes) == Self.bitwise(bytes), "length \(length)")
             bytes.append(UInt8(truncatingIfNeeded: length &* 37 &+ 11))
+        }
+    }
+
+    @Test func acceleratedWhereTheLibraryIsInstalled() {
+        let paths: [String] = ["/usr/lib/x86_64-linux-gnu/libisal.so.2", "/usr/lib/aarch64-linux-gnu/libisal.so.2"]
+        let installed = paths.contains { path in access(path, F_OK) == 0 }
+        #expect(CRC32.isAccelerated == installed)
+    }
+
+    @Test func acceleratedEqualsTable() {
+        // Every length from 0 to 300 and a few large ones, fresh and continued, at odd alignments.
+        var generator = SystemRandomNumberGenerator()
+        let data = (0..<70_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        data.withUnsafeBytes { raw in
+            for length in Array(0...300) + [1024, 4099, 65_536] {
+                for start in [0, 1, 3] {
+                    let slice = UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)])
+                    #expect(CRC32.checksum(slice) == CRC32.tableChecksum(slice), "length \(length) at \(start)")
+                    #expect(
+                        CRC32.checksum(slice, continuing: 0x1234_5678) == CRC32.tableChecksum(slice, continuing: 0x1234_5678),
+                        "continued, length \(length) at \(start)")
+                }
+            }
         }
     }
 
