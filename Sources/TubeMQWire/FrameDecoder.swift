@@ -15,10 +15,13 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
 
     private enum State: Sendable {
         case header
-        case chunks(serial: UInt32, remaining: Int, payload: ByteBuffer?, total: Int)
+        case chunks(serial: UInt32, remaining: Int, total: Int)
     }
 
     private var state: State = .header
+    /// The chunks of the frame being reassembled, held outside ``state`` so that appending to it
+    /// never copies what is already there.
+    private var payload: ByteBuffer?
 
     /// Creates a decoder with the Java server's limits (3584 chunks, 28 MiB).
     public init(maxListSize: Int = Frame.maxListSize, maxFrameBytes: Int = Frame.maxListSize * Frame.maxChunkLength) {
@@ -68,9 +71,9 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
                 }
                 buffer.moveReaderIndex(forwardBy: Frame.headerLength)
                 if listSize == 0 { return Frame(serialNumber: serial, payload: ByteBuffer()) }
-                state = .chunks(serial: serial, remaining: Int(listSize), payload: nil, total: 0)
+                state = .chunks(serial: serial, remaining: Int(listSize), total: 0)
 
-            case .chunks(let serial, let remaining, var payload, let total):
+            case .chunks(let serial, let remaining, let total):
                 guard let length = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return nil }
                 guard length > 0, Int(length) <= maxFrameBytes - total else {
                     throw FrameError(
@@ -81,19 +84,29 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
                 guard buffer.readableBytes >= 4 + Int(length) else { return nil }
                 buffer.moveReaderIndex(forwardBy: 4)
                 guard let chunk = buffer.readSlice(length: Int(length)) else { return nil }
-                if payload == nil {
-                    payload = chunk
-                } else {
-                    payload!.writeImmutableBuffer(chunk)
+                if payload == nil && remaining == 1 {
+                    state = .header
+                    return Frame(serialNumber: serial, payload: chunk)  // one chunk: no copy
                 }
+                // Taken out so that the buffer is uniquely referenced (appending never copies what is there).
+                // The first chunk reserves room for every chunk to come at its size (the sender's chunk
+                // size), up to 1 MiB: a peer must send more than it announces to make the buffer grow.
+                var assembled =
+                    payload.take()
+                    ?? ByteBufferAllocator().buffer(
+                        capacity: min(Int(length) * remaining, maxFrameBytes - total, Self.maxReservation))
+                assembled.writeImmutableBuffer(chunk)
                 if remaining == 1 {
                     state = .header
-                    return Frame(serialNumber: serial, payload: payload ?? ByteBuffer())
+                    return Frame(serialNumber: serial, payload: assembled)
                 }
-                state = .chunks(serial: serial, remaining: remaining - 1, payload: payload, total: total + Int(length))
+                payload = assembled
+                state = .chunks(serial: serial, remaining: remaining - 1, total: total + Int(length))
             }
         }
     }
+
+    private static let maxReservation = 1 << 20
 
     private static func badToken(_ token: UInt32) -> FrameError {
         FrameError(.badToken, "frame begins with 0x\(String(token, radix: 16)), expected 0xff7ff4fe")
