@@ -18,8 +18,19 @@ final class IterationLease {
         session.iterationEnded()
     }
 
+    /// The next message of the batch in hand, without suspending; `nil` when it is worked through (or
+    /// there is none): then ``nextMessage()`` confirms it and waits for the next batch.
+    @inline(__always)
+    func nextBufferedMessage() -> ConsumedMessage? {
+        guard let batch = current, index < batch.messages.count else { return nil }
+        index += 1
+        return batch.messages[index - 1]
+    }
+
     /// The next message, confirming each batch once all its messages were handed out and asked past.
-    func nextMessage() async throws -> ConsumedMessage? {
+    ///
+    /// Runs on the caller's executor: the only hop is to the session, once per batch.
+    nonisolated(nonsending) func nextMessage() async throws -> ConsumedMessage? {
         if let batch = current {
             if index < batch.messages.count {
                 index += 1
@@ -35,7 +46,7 @@ final class IterationLease {
     }
 
     /// The next batch as a whole, confirming the previous one.
-    func nextWholeBatch() async throws -> [ConsumedMessage]? {
+    nonisolated(nonsending) func nextWholeBatch() async throws -> [ConsumedMessage]? {
         current?.confirm()
         current = nil
         guard let batch = try await nextBatch() else { return nil }
@@ -45,12 +56,12 @@ final class IterationLease {
     }
 
     /// The next batch, leaving its decision to the caller (pull).
-    func nextUndecidedBatch() async throws -> ReadyBatch? {
+    nonisolated(nonsending) func nextUndecidedBatch() async throws -> ReadyBatch? {
         try await nextBatch()
     }
 
     /// The next batch; on cancellation the consumer is closed (with the server) and `nil` is returned.
-    private func nextBatch() async throws -> ReadyBatch? {
+    private nonisolated(nonsending) func nextBatch() async throws -> ReadyBatch? {
         let session = self.session
         if Task.isCancelled {
             await Task { await session.shutdown() }.value

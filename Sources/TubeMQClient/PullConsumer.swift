@@ -61,5 +61,13 @@ public final class PullConsumer: AsyncSequence, Sendable {
             guard let ready = try await lease.nextUndecidedBatch() else { return nil }
             return MessageBatch(ready: ready, session: lease.session)
         }
+
+        /// The next batch, as ``next()``, staying on the caller's executor (`for try await` calls this).
+        ///
+        /// - Throws: ``ClientError`` when the consumer failed for good (the master refused it).
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> MessageBatch? {
+            guard let ready = try await lease.nextUndecidedBatch() else { return nil }
+            return MessageBatch(ready: ready, session: lease.session)
+        }
     }
 }

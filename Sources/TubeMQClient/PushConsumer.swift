@@ -61,8 +61,22 @@ public final class PushConsumer: AsyncSequence, Sendable {
         /// The next message, confirming the previous batch once all its messages were processed;
         /// `nil` after ``PushConsumer/shutdown()`` or cancellation.
         ///
+        /// A message of the batch in hand is returned without suspending; the consumer is reached once
+        /// per batch.
+        ///
         /// - Throws: ``ClientError`` when the consumer failed for good (the master refused it).
-        public mutating func next() async throws -> ConsumedMessage? { try await lease.nextMessage() }
+        public mutating func next() async throws -> ConsumedMessage? {
+            if let message = lease.nextBufferedMessage() { return message }
+            return try await lease.nextMessage()
+        }
+
+        /// The next message, as ``next()``, staying on the caller's executor (`for try await` calls this).
+        ///
+        /// - Throws: ``ClientError`` when the consumer failed for good (the master refused it).
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> ConsumedMessage? {
+            if let message = lease.nextBufferedMessage() { return message }
+            return try await lease.nextMessage()
+        }
     }
 
     /// The same consumption one batch (the messages of one fetch from one partition) at a time; a batch
@@ -87,6 +101,13 @@ public final class PushConsumer: AsyncSequence, Sendable {
             ///
             /// - Throws: ``ClientError`` when the consumer failed for good.
             public mutating func next() async throws -> [ConsumedMessage]? { try await lease.nextWholeBatch() }
+
+            /// The next batch, as ``next()``, staying on the caller's executor.
+            ///
+            /// - Throws: ``ClientError`` when the consumer failed for good.
+            public mutating func next(isolation actor: isolated (any Actor)?) async throws -> [ConsumedMessage]? {
+                try await lease.nextWholeBatch()
+            }
         }
     }
 }
