@@ -3,10 +3,13 @@
 /// Owned by a single iterator (so not `Sendable`). When the iterator goes away — the loop ended,
 /// threw, or was broken out of — a batch not worked through is released for redelivery and the
 /// session is told; the last iteration to end closes the consumer.
+@usableFromInline
 final class IterationLease {
     let session: ConsumerSession
     private(set) var current: ReadyBatch?
-    private var index = 0
+    /// The messages of ``current`` (empty when there is none), and how many were handed out.
+    @usableFromInline private(set) var buffered: [ConsumedMessage] = []
+    @usableFromInline private(set) var index = 0
 
     init(session: ConsumerSession) {
         self.session = session
@@ -20,39 +23,45 @@ final class IterationLease {
 
     /// The next message of the batch in hand, without suspending; `nil` when it is worked through (or
     /// there is none): then ``nextMessage()`` confirms it and waits for the next batch.
-    @inline(__always)
+    ///
+    /// Inlinable, so that an iterator's `next` takes a buffered message with no call into this module.
+    @inlinable
     func nextBufferedMessage() -> ConsumedMessage? {
-        guard let batch = current, index < batch.messages.count else { return nil }
-        index += 1
-        return batch.messages[index - 1]
+        guard index < buffered.count else { return nil }
+        index &+= 1
+        return buffered[index &- 1]
     }
 
     /// The next message, confirming each batch once all its messages were handed out and asked past.
     ///
     /// Runs on the caller's executor: the only hop is to the session, once per batch.
+    @usableFromInline
     nonisolated(nonsending) func nextMessage() async throws -> ConsumedMessage? {
+        if let message = nextBufferedMessage() { return message }
         if let batch = current {
-            if index < batch.messages.count {
-                index += 1
-                return batch.messages[index - 1]
-            }
             batch.confirm()
-            current = nil
+            take(nil)
         }
         guard let batch = try await nextBatch() else { return nil }
-        current = batch
+        take(batch)
         index = 1
-        return batch.messages[0]
+        return buffered[0]
     }
 
     /// The next batch as a whole, confirming the previous one.
     nonisolated(nonsending) func nextWholeBatch() async throws -> [ConsumedMessage]? {
         current?.confirm()
-        current = nil
+        take(nil)
         guard let batch = try await nextBatch() else { return nil }
+        take(batch)
+        index = buffered.count
+        return buffered
+    }
+
+    private func take(_ batch: ReadyBatch?) {
         current = batch
-        index = batch.messages.count
-        return batch.messages
+        buffered = batch?.messages ?? []
+        index = 0
     }
 
     /// The next batch, leaving its decision to the caller (pull).

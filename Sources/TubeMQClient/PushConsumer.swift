@@ -56,7 +56,7 @@ public final class PushConsumer: AsyncSequence, Sendable {
 
     /// Delivers messages; see ``PushConsumer``.
     public struct Iterator: AsyncIteratorProtocol {
-        let lease: IterationLease
+        @usableFromInline let lease: IterationLease
 
         /// The next message, confirming the previous batch once all its messages were processed;
         /// `nil` after ``PushConsumer/shutdown()`` or cancellation.
@@ -65,6 +65,7 @@ public final class PushConsumer: AsyncSequence, Sendable {
         /// per batch.
         ///
         /// - Throws: ``ClientError`` when the consumer failed for good (the master refused it).
+        @inlinable
         public mutating func next() async throws -> ConsumedMessage? {
             if let message = lease.nextBufferedMessage() { return message }
             return try await lease.nextMessage()
@@ -73,6 +74,7 @@ public final class PushConsumer: AsyncSequence, Sendable {
         /// The next message, as ``next()``, staying on the caller's executor (`for try await` calls this).
         ///
         /// - Throws: ``ClientError`` when the consumer failed for good (the master refused it).
+        @inlinable
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> ConsumedMessage? {
             if let message = lease.nextBufferedMessage() { return message }
             return try await lease.nextMessage()
