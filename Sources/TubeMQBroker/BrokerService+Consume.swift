@@ -38,9 +38,9 @@ extension BrokerService {
         do {
             let offsets = store.offsets
             var start =
-                await offsets.beginRead(
+                await offsets.committedOffset(
                     group: key.group, topic: key.topic, partitionID: key.partitionID,
-                    confirming: request.lastPackConsumed) ?? 0
+                    confirmingTentative: request.lastPackConsumed) ?? 0
             var result: ReadResult
             do {
                 result = try await read(key: key, from: start, filters: filters)
@@ -101,6 +101,10 @@ extension BrokerService {
     }
 
     /// Method 18: confirm the last batch and report the committed offset.
+    ///
+    /// The confirmation is written to the offset log in the background, as a fetch's is (see
+    /// `OffsetStore.committedOffset(group:topic:partitionID:confirmingTentative:)`): a crash before that
+    /// sync delivers the batch again, never loses it.
     func commit(_ request: CommitOffsetRequestC2B) async -> CommitOffsetResponseB2C {
         let key = key(group: request.groupName, topic: request.topicName, partition: request.partitionID)
         let (access, _) = registry.touch(key, consumerID: request.clientID)
@@ -113,18 +117,15 @@ extension BrokerService {
             return reply
         }
         do {
-            let offsets = store.offsets
-            if request.lastPackConsumed {
-                _ = try await offsets.confirmTentativeOffset(group: key.group, topic: key.topic, partitionID: key.partitionID)
-            }
+            let committed = await store.offsets.committedOffset(
+                group: key.group, topic: key.topic, partitionID: key.partitionID,
+                confirmingTentative: request.lastPackConsumed)
             let range = try await store.offsetRange(topic: key.topic, partitionID: key.partitionID)
             var reply = CommitOffsetResponseB2C()
             reply.success = true
             reply.errCode = ErrorCode.success.rawValue
             reply.errMsg = ReplyText.ok
-            reply.currOffset =
-                await offsets.committedOffset(group: key.group, topic: key.topic, partitionID: key.partitionID)
-                ?? range.min
+            reply.currOffset = committed ?? range.min
             reply.maxOffset = range.max
             return reply
         } catch {

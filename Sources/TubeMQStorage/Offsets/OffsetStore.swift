@@ -4,7 +4,9 @@
 /// resumes from the committed offset and the unconfirmed batch is delivered again).
 ///
 /// Commits are appended to a log and synced before ``commit(group:topic:partitionID:offset:)``
-/// returns; concurrent commits share one sync. The log is compacted by atomic replacement once
+/// returns; concurrent commits share one sync. Confirmations of consumed batches
+/// (``committedOffset(group:topic:partitionID:confirmingTentative:)``) take the same path without
+/// waiting for it. The log is compacted by atomic replacement once
 /// it holds many more records than keys.
 public actor OffsetStore {
     /// What an offset belongs to.
@@ -38,7 +40,8 @@ public actor OffsetStore {
     private var isWriting = false
     private var waiters: [(sequence: Int, continuation: CheckedContinuation<Result<Void, StorageError>, Never>)] = []
     private var isClosed = false
-    /// Writes the confirmations of ``beginRead(group:topic:partitionID:confirming:)``; joined by ``close()``.
+    /// Writes the confirmations of ``committedOffset(group:topic:partitionID:confirmingTentative:)``;
+    /// joined by ``close()``.
     private var backgroundWrite: Task<Void, Never>?
 
     private init(log: OffsetLog, environment: StorageEnvironment, committed: [Key: Int64], records: Int, size: Int64) {
@@ -136,16 +139,17 @@ public actor OffsetStore {
         return offset
     }
 
-    /// Starts a fetch of a group's partition: with `confirming`, first commits the outstanding batch
-    /// (its tentative offset), then returns the committed offset the fetch reads from.
+    /// The committed offset of a group's partition, after committing the outstanding batch (its
+    /// tentative offset, if any) when `confirmingTentative`: where a fetch reads from, or what a
+    /// consumer's commit reports.
     ///
     /// The confirmation is visible at once and written to the log in the background, sharing a sync
-    /// with other commits: the fetch does not wait for the disk. A crash before that sync loses only
+    /// with other commits: the caller does not wait for the disk. A crash before that sync loses only
     /// the confirmation, so the batch is delivered again — still at least once (the Java broker
     /// likewise keeps fetch confirmations in a cache that it flushes every second).
-    public func beginRead(group: String, topic: String, partitionID: Int32, confirming: Bool) -> Int64? {
+    public func committedOffset(group: String, topic: String, partitionID: Int32, confirmingTentative: Bool) -> Int64? {
         let key = Key(group: group, topic: topic, partitionID: partitionID)
-        if confirming, !isClosed, let offset = tentative.removeValue(forKey: key) {
+        if confirmingTentative, !isClosed, let offset = tentative.removeValue(forKey: key) {
             committed[key] = offset
             OffsetLogRecord(key: key, offset: offset).encode(into: &pending)
             logRecords += 1

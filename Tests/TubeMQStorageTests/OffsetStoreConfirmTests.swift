@@ -1,24 +1,24 @@
 import Testing
 @testable import TubeMQStorage
 
-/// `beginRead(confirming:)`: a fetch's confirmation is visible at once and reaches the log in the background.
-@Suite struct OffsetStoreBeginReadTests {
+/// `committedOffset(confirmingTentative:)`: a confirmation is visible at once and reaches the log in the background.
+@Suite struct OffsetStoreConfirmTests {
     @Test func aConfirmationIsVisibleAtOnceAndSurvivesAClose() async throws {
         try await TemporaryDirectory.with("offsets") { directory in
             let mode = StorageMode(io: .posix, acknowledgement: .memory)
             let store = try await mode.openStore(directory)
             let offsets = store.offsets
-            #expect(await offsets.beginRead(group: "g", topic: "t", partitionID: 1, confirming: true) == nil)
+            #expect(await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: true) == nil)
             await offsets.setTentativeOffset(group: "g", topic: "t", partitionID: 1, offset: 140)
             // Without confirming, the fetch reads the same batch again.
-            #expect(await offsets.beginRead(group: "g", topic: "t", partitionID: 1, confirming: false) == nil)
-            #expect(await offsets.beginRead(group: "g", topic: "t", partitionID: 1, confirming: true) == 140)
+            #expect(await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: false) == nil)
+            #expect(await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: true) == 140)
             #expect(await offsets.tentativeOffset(group: "g", topic: "t", partitionID: 1) == nil)
             // Confirming again with nothing outstanding keeps the committed offset.
-            #expect(await offsets.beginRead(group: "g", topic: "t", partitionID: 1, confirming: true) == 140)
+            #expect(await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: true) == 140)
             for round in 2...50 {
                 await offsets.setTentativeOffset(group: "g", topic: "t", partitionID: 1, offset: Int64(round * 140))
-                _ = await offsets.beginRead(group: "g", topic: "t", partitionID: 1, confirming: true)
+                _ = await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: true)
             }
             try await store.close()
             let reopened = try await mode.openStore(directory)
@@ -40,7 +40,7 @@ import Testing
                                 try await offsets.commit(group: "g", topic: "t", partitionID: partition, offset: Int64(round))
                             } else {
                                 await offsets.setTentativeOffset(group: "g", topic: "t", partitionID: partition, offset: Int64(round))
-                                _ = await offsets.beginRead(group: "g", topic: "t", partitionID: partition, confirming: true)
+                                _ = await offsets.committedOffset(group: "g", topic: "t", partitionID: partition, confirmingTentative: true)
                             }
                         }
                     }
