@@ -15,12 +15,12 @@ extension BenchCommand {
         configuration.startPosition = .first
         configuration.heartbeatPeriod = .seconds(2)
         let cpuAtStart = ProcessCPU.nanos()
-        var consumers: [PushConsumer] = []
+        var consumers: [BenchConsumer] = []
         for _ in 0..<self.consumers {
-            consumers.append(try await PushConsumer(configuration: configuration, logger: logger))
+            consumers.append(try await BenchConsumer.start(pull: pull, configuration: configuration, logger: logger))
         }
         let reporter = Task { await report(stats) }
-        let receivers = consumers.map { consumer in Task { await receive(consumer, stats: stats, latency: false) } }
+        let receivers = consumers.map { consumer in Task { await consumer.receive(stats: stats, latency: false) } }
         let target = count
         var last = (received: 0, at: ContinuousClock.now)
         var end = BenchClock.nanos()

@@ -32,10 +32,13 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Consumers in the bench's group (0 = publish only).")
     var consumers = 1
 
+    @Flag(help: "Consume with pull consumers, confirming each batch with a commit call (push consumers by default).")
+    var pull = false
+
     @Option(help: "Message size in bytes.")
     var size = 100
 
-    @Option(help: "Messages to send in total.")
+    @Option(help: "Messages to send in total (with --producers 0: to consume).")
     var count = 100_000
 
     @Option(help: "Stop sending after this many seconds, whatever --count says.")
@@ -58,11 +61,11 @@ struct BenchCommand: AsyncParsableCommand {
         var consumerConfiguration = Consumer.Configuration(masters: masters, group: group, topics: [topic])
         consumerConfiguration.startPosition = .latestAlways
         consumerConfiguration.heartbeatPeriod = .seconds(2)
-        var pushConsumers: [PushConsumer] = []
+        var benchConsumers: [BenchConsumer] = []
         for _ in 0..<consumers {
-            pushConsumers.append(try await PushConsumer(configuration: consumerConfiguration, logger: logger))
+            benchConsumers.append(try await BenchConsumer.start(pull: pull, configuration: consumerConfiguration, logger: logger))
         }
-        try await waitForAssignment(pushConsumers)
+        try await waitForAssignment(benchConsumers)
         let cpuAtStart = ProcessCPU.nanos()
         var clients: [Producer] = []
         for _ in 0..<max(1, producers) {
@@ -74,8 +77,8 @@ struct BenchCommand: AsyncParsableCommand {
         let target = count
         let bodySize = max(size, 8)
         let reporter = Task { await report(stats) }
-        let receivers = pushConsumers.map { consumer in
-            Task { await receive(consumer, stats: stats) }
+        let receivers = benchConsumers.map { consumer in
+            Task { await consumer.receive(stats: stats, latency: true) }
         }
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Histogram<UInt64>.self) { group in
@@ -99,7 +102,7 @@ struct BenchCommand: AsyncParsableCommand {
         let receiveSeconds = (ContinuousClock.now - start).seconds
         for receiver in receivers { receiver.cancel() }
         reporter.cancel()
-        for consumer in pushConsumers { await consumer.shutdown() }
+        for consumer in benchConsumers { await consumer.shutdown() }
         for producer in clients { await producer.shutdown() }
         FileHandle.standardError.write(Data("\n".utf8))
         BenchTable.print(stats: stats, size: bodySize, sendSeconds: sendSeconds, receiveSeconds: receiveSeconds,
@@ -107,12 +110,12 @@ struct BenchCommand: AsyncParsableCommand {
         BenchTable.printCPU(nanos: ProcessCPU.nanos() - cpuAtStart, messages: max(sent, stats.received.load(ordering: .relaxed)))
     }
 
-    func waitForAssignment(_ consumers: [PushConsumer]) async throws {
+    func waitForAssignment(_ consumers: [BenchConsumer]) async throws {
         guard !consumers.isEmpty else { return }
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             var held = 0
-            for consumer in consumers { held += await consumer.assignedPartitions().count }
+            for consumer in consumers { held += await consumer.assignedPartitions() }
             if held > 0 {
                 try await Task.sleep(for: .milliseconds(500))  // let the other partitions register too
                 return
@@ -137,32 +140,6 @@ struct BenchCommand: AsyncParsableCommand {
             stats.sent.add(1, ordering: .relaxed)
         }
         return histogram
-    }
-
-    /// Counts (and, with `latency`, times end to end) every message `consumer` delivers until cancelled.
-    func receive(_ consumer: PushConsumer, stats: BenchStats, latency: Bool = true) async {
-        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-        var first = true
-        do {
-            for try await message in consumer {
-                if first {
-                    stats.markFirstReceive()
-                    first = false
-                }
-                if latency {
-                    let body = message.body
-                    if body.count >= 8 {
-                        let sentAt = body[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                        _ = histogram.record((BenchClock.nanos() &- sentAt) / 1000)
-                    }
-                }
-                if stats.received.add(1, ordering: .relaxed).newValue % 1024 == 0, latency {
-                    stats.mergeReceive(histogram)
-                    histogram.reset()
-                }
-            }
-        } catch {}
-        stats.mergeReceive(histogram)
     }
 
     func report(_ stats: BenchStats) async {
