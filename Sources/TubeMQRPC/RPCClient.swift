@@ -35,8 +35,20 @@ public final class RPCClient: Sendable {
     private let configuration: Configuration
     private let state: NIOLockedValueBox<State>
 
+    private struct Endpoint: Hashable, Sendable {
+        var host: String
+        var port: Int
+        var address: String { "\(host):\(port)" }
+    }
+
+    /// A connection being opened, or open.
+    private enum Slot: Sendable {
+        case connecting(EventLoopFuture<RPCConnection>)
+        case ready(RPCConnection)
+    }
+
     private struct State {
-        var connections: [String: EventLoopFuture<any Channel>] = [:]
+        var connections: [Endpoint: Slot] = [:]
         var isShutdown = false
     }
 
@@ -72,9 +84,38 @@ public final class RPCClient: Sendable {
         } catch {
             throw RPCError(.badRequest, "cannot encode \(method) request", underlying: error)
         }
+        let data = try await call(
+            method,
+            encodedRequest: ByteBuffer(bytes: bytes),
+            host: host,
+            port: port,
+            serviceType: serviceType,
+            timeout: timeout
+        )
+        do {
+            return try Response(serializedBytes: data.readableBytesSpan)
+        } catch {
+            throw RPCError(.badResponse, "undecodable \(method) reply from \(host):\(port)", underlying: error)
+        }
+    }
+
+    /// Calls `method` with an already serialized request and returns the serialized reply message.
+    ///
+    /// For callers that encode and decode their messages by hand (the producer's sends); the checks are
+    /// those of ``call(_:_:host:port:serviceType:timeout:as:)``.
+    /// - Throws: ``RPCError``: `remoteException` (with the server's exception), `timeout`,
+    ///   `connectionFailed`, `badResponse` (a reply for another method) or `badRequest`.
+    public func call(
+        _ method: RPCMethod,
+        encodedRequest: ByteBuffer,
+        host: String,
+        port: Int,
+        serviceType: ServiceType? = nil,
+        timeout: TimeAmount? = nil
+    ) async throws(RPCError) -> ByteBuffer {
         let envelope = try await raw(
             method: method.id,
-            request: ByteBuffer(bytes: bytes),
+            request: encodedRequest,
             host: host,
             port: port,
             serviceType: serviceType ?? method.service,
@@ -87,17 +128,15 @@ public final class RPCClient: Sendable {
             guard replyMethod == method.id else {
                 throw RPCError(.badResponse, "\(method) answered by method \(replyMethod) at \(host):\(port)")
             }
-            do {
-                return try Response(serializedBytes: data.readableBytesSpan)
-            } catch {
-                throw RPCError(.badResponse, "undecodable \(method) reply from \(host):\(port)", underlying: error)
-            }
+            return data
         }
     }
 
     /// Sends a raw request envelope (any method id, any body) and returns the raw reply envelope.
     ///
     /// For protocol tests and tools; ``call(_:_:host:port:serviceType:timeout:as:)`` is the typed form.
+    /// A call in flight is not abandoned when its task is cancelled: it ends with its reply, its timeout
+    /// or the loss of its connection.
     ///
     /// - Throws: ``RPCError`` on timeout or connection failure.
     public func raw(
@@ -118,84 +157,112 @@ public final class RPCClient: Sendable {
             timeout: Int64(wait.nanoseconds / 1_000_000),
             request: request
         )
-        let channel = try await connection(host: host, port: port)
-        let promise = channel.eventLoop.makePromise(of: ResponseEnvelope.self)
-        channel.writeAndFlush(OutboundCall(envelope: envelope, timeout: wait, promise: promise)).whenFailure { error in
-            promise.fail(RPCError(.connectionFailed, "cannot send to \(host):\(port)", underlying: error))
-        }
-        do {
-            return try await promise.futureResult.get()
-        } catch let error as RPCError {
-            throw error
-        } catch {
-            throw RPCError(.connectionFailed, "call to \(host):\(port) failed", underlying: error)
+        let connection = try await connection(to: Endpoint(host: host, port: port))
+        return try await connection.call(envelope, timeout: wait).get()
+    }
+
+    /// The open connection to `endpoint`, opening one when there is none.
+    private func connection(to endpoint: Endpoint) async throws(RPCError) -> RPCConnection {
+        while true {
+            let slot: Slot? = state.withLockedValue { state in
+                guard !state.isShutdown else { return nil }
+                if let existing = state.connections[endpoint] {
+                    guard case .ready(let connection) = existing, !connection.isOpen else { return existing }
+                }
+                let created = Slot.connecting(self.connect(to: endpoint))
+                state.connections[endpoint] = created
+                return created
+            }
+            switch slot {
+            case nil:
+                throw RPCError(.shutdown, "client is shut down")
+            case .ready(let connection):
+                return connection
+            case .connecting(let future):
+                do {
+                    let connection = try await future.get()
+                    if connection.isOpen { return connection }
+                    forget(endpoint, future, connection)
+                } catch {
+                    forget(endpoint, future)
+                    throw RPCError(.connectionFailed, "cannot connect to \(endpoint.address)", underlying: error)
+                }
+            }
         }
     }
 
-    private func connection(host: String, port: Int) async throws(RPCError) -> any Channel {
-        let key = "\(host):\(port)"
-        let future: EventLoopFuture<any Channel>? = state.withLockedValue { state in
-            guard !state.isShutdown else { return nil }
-            if let existing = state.connections[key] { return existing }
-            let created = self.connect(host: host, port: port, key: key)
-            state.connections[key] = created
-            return created
-        }
-        guard let future else { throw RPCError(.shutdown, "client is shut down") }
-        do {
-            let channel = try await future.get()
-            if channel.isActive { return channel }
-        } catch {
-            forget(key: key, future: future)
-            throw RPCError(.connectionFailed, "cannot connect to \(key)", underlying: error)
-        }
-        forget(key: key, future: future)
-        return try await connection(host: host, port: port)
-    }
-
-    private func connect(host: String, port: Int, key: String) -> EventLoopFuture<any Channel> {
+    private func connect(to endpoint: Endpoint) -> EventLoopFuture<RPCConnection> {
+        let address = endpoint.address
         let future = ClientBootstrap(group: group)
             .connectTimeout(configuration.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(FrameDecoder()),
-                        MessageToByteHandler(FrameEncoder(maxPayload: Frame.maxListSize * Frame.maxChunkLength)),
-                        FlushCoalescingHandler(),
-                        RPCClientHandler(address: key),
-                    ])
+                    let connection = RPCConnection(channel: channel, address: address)
+                    try channel.pipeline.syncOperations.addHandler(RPCClientHandler(connection: connection))
                 }
             }
-            .connect(host: host, port: port)
-        future.whenSuccess { channel in
-            channel.closeFuture.whenComplete { _ in self.forget(key: key, future: future) }
+            .connect(host: endpoint.host, port: endpoint.port)
+            .flatMapThrowing { channel in
+                try channel.pipeline.syncOperations.handler(type: RPCClientHandler.self).connection
+            }
+        future.whenSuccess { connection in
+            self.promote(endpoint, future, connection)
+            connection.channel.closeFuture.whenComplete { _ in self.forget(endpoint, future, connection) }
         }
         return future
     }
 
-    private func forget(key: String, future: EventLoopFuture<any Channel>) {
+    /// Marks the connection being opened to `endpoint` as open.
+    private func promote(_ endpoint: Endpoint, _ future: EventLoopFuture<RPCConnection>, _ connection: RPCConnection) {
         state.withLockedValue { state in
-            if state.connections[key] === future { state.connections[key] = nil }
+            guard case .connecting(let held) = state.connections[endpoint], held === future, connection.isOpen else {
+                return
+            }
+            state.connections[endpoint] = .ready(connection)
+        }
+    }
+
+    /// Drops the slot of `endpoint` when it still holds `future` or the `connection` it opened.
+    private func forget(
+        _ endpoint: Endpoint,
+        _ future: EventLoopFuture<RPCConnection>,
+        _ connection: RPCConnection? = nil
+    ) {
+        state.withLockedValue { state in
+            switch state.connections[endpoint] {
+            case .connecting(let held) where held === future:
+                state.connections[endpoint] = nil
+            case .ready(let held) where held === connection:
+                state.connections[endpoint] = nil
+            default:
+                break
+            }
         }
     }
 
     /// Closes every connection; calls after this fail with `shutdown`.
     public func shutdown() async {
-        let futures = state.withLockedValue { state -> [EventLoopFuture<any Channel>] in
+        let slots = state.withLockedValue { state -> [Slot] in
             state.isShutdown = true
             defer { state.connections.removeAll() }
             return Array(state.connections.values)
         }
-        for future in futures {
-            if let channel = try? await future.get() { try? await channel.close() }
-        }
+        for slot in slots { await Self.close(slot) }
     }
 
     /// Closes the connection to one address, failing its calls in flight (the next call reconnects).
     public func disconnect(host: String, port: Int) async {
-        let key = "\(host):\(port)"
-        let future = state.withLockedValue { $0.connections.removeValue(forKey: key) }
-        if let channel = try? await future?.get() { try? await channel.close() }
+        let slot = state.withLockedValue { $0.connections.removeValue(forKey: Endpoint(host: host, port: port)) }
+        if let slot { await Self.close(slot) }
+    }
+
+    private static func close(_ slot: Slot) async {
+        switch slot {
+        case .ready(let connection):
+            try? await connection.channel.close()
+        case .connecting(let future):
+            if let connection = try? await future.get() { try? await connection.channel.close() }
+        }
     }
 }

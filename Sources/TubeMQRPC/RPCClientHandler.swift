@@ -1,77 +1,57 @@
 import NIOCore
 import TubeMQWire
 
-/// A request on its way out, with the promise its reply completes.
-struct OutboundCall: Sendable {
-    var envelope: RequestEnvelope
-    var timeout: TimeAmount
-    var promise: EventLoopPromise<ResponseEnvelope>
-}
+/// Client-side connection handler: cuts the bytes read into reply frames, hands each to its
+/// ``RPCConnection``, and fails the connection's calls when the channel goes away.
+///
+/// It decodes frames itself (``FrameDecoder/next(from:)``) rather than behind a `ByteToMessageHandler`,
+/// so a reply costs no trip through the pipeline and no boxing. Requests do not pass through it:
+/// ``RPCConnection`` writes framed bytes to the channel itself.
+final class RPCClientHandler: ChannelInboundHandler, @unchecked Sendable {
+    // @unchecked: `decoder` and `leftover` are touched only on the channel's event loop.
+    typealias InboundIn = ByteBuffer
 
-/// Client-side connection handler: numbers outgoing calls and completes them by the serial of their reply.
-final class RPCClientHandler: ChannelDuplexHandler, @unchecked Sendable {
-    // @unchecked: state is touched only on the channel's event loop.
-    typealias InboundIn = Frame
-    typealias OutboundIn = OutboundCall
-    typealias OutboundOut = Frame
+    /// The connection whose calls this channel carries.
+    let connection: RPCConnection
+    private var decoder = FrameDecoder()
+    /// The start of a frame whose end has not arrived yet.
+    private var leftover: ByteBuffer?
 
-    private struct Pending {
-        var promise: EventLoopPromise<ResponseEnvelope>
-        var timeout: Scheduled<Void>
-    }
-
-    private var nextSerial: UInt32
-    private var pending: [UInt32: Pending] = [:]
-    private let address: String
-
-    init(address: String, firstSerial: UInt32 = 1) {
-        self.address = address
-        self.nextSerial = firstSerial
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let call = unwrapOutboundIn(data)
-        let serial = nextSerial
-        nextSerial &+= 1
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let address = self.address
-        let timeout = context.eventLoop.scheduleTask(in: call.timeout) {
-            if let entry = loopBound.value.pending.removeValue(forKey: serial) {
-                entry.promise.fail(RPCError(.timeout, "no reply from \(address) within \(call.timeout)"))
-            }
-        }
-        pending[serial] = Pending(promise: call.promise, timeout: timeout)
-        let frame = Frame(serialNumber: serial, payload: call.envelope.encoded)
-        context.write(wrapOutboundOut(frame), promise: promise)
+    init(connection: RPCConnection) {
+        self.connection = connection
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        guard let entry = pending.removeValue(forKey: frame.serialNumber) else { return }
-        entry.timeout.cancel()
+        var buffer = unwrapInboundIn(data)
+        if var earlier = leftover {
+            leftover = nil
+            earlier.writeBuffer(&buffer)
+            buffer = earlier
+        }
         do {
-            entry.promise.succeed(try ResponseEnvelope(decoding: frame.payload))
+            while let frame = try decoder.next(from: &buffer) {
+                connection.complete(frame)
+            }
         } catch {
-            entry.promise.fail(RPCError(.badResponse, "undecodable reply from \(address)", underlying: error))
+            connection.fail(RPCError(.connectionFailed, "bad reply stream from \(connection.address)", underlying: error))
+            context.close(promise: nil)
+            return
+        }
+        if buffer.readableBytes > 0 {
+            // A copy of its own: the frames already read share the storage and may still be in use.
+            var rest = context.channel.allocator.buffer(capacity: max(buffer.readableBytes, 4096))
+            rest.writeBuffer(&buffer)
+            leftover = rest
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        failAll(RPCError(.connectionFailed, "connection to \(address) closed"))
+        connection.fail(RPCError(.connectionFailed, "connection to \(connection.address) closed"))
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        failAll(RPCError(.connectionFailed, "connection to \(address) failed", underlying: error))
+        connection.fail(RPCError(.connectionFailed, "connection to \(connection.address) failed", underlying: error))
         context.close(promise: nil)
-    }
-
-    private func failAll(_ error: RPCError) {
-        let entries = pending
-        pending.removeAll()
-        for entry in entries.values {
-            entry.timeout.cancel()
-            entry.promise.fail(error)
-        }
     }
 }
