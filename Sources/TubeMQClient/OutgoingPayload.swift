@@ -21,6 +21,14 @@ struct OutgoingPayload: Sendable {
     ///   containing `,` or `=` (they would corrupt the attribute text).
     init(_ message: Message) throws(ClientError) {
         guard !message.body.isEmpty else { throw ClientError(.invalidArgument, "the message body is empty") }
+        guard !message.attributes.isEmpty else {
+            // The common case: the bare body, shared with the message (no copy).
+            data = message.body
+            flag = 0
+            messageType = nil
+            messageTime = nil
+            return
+        }
         for (key, value) in message.attributes {
             guard !key.isEmpty else { throw ClientError(.invalidArgument, "an attribute key is empty") }
             guard !Self.hasSeparator(key), !Self.hasSeparator(value) else {
@@ -32,9 +40,8 @@ struct OutgoingPayload: Sendable {
         }
         var ordered: [(key: String, value: String)] = []
         ordered.reserveCapacity(message.attributes.count)
-        for key in [Message.messageTypeKey, Message.messageTimeKey] {
-            if let value = message.attribute(key) { ordered.append((key, value)) }
-        }
+        if let type = message.messageType { ordered.append((Message.messageTypeKey, type)) }
+        if let time = message.messageTime { ordered.append((Message.messageTimeKey, time)) }
         for pair in message.attributes where pair.key != Message.messageTypeKey && pair.key != Message.messageTimeKey {
             ordered.append(pair)
         }

@@ -1,4 +1,5 @@
-import Foundation
+import NIOCore
+import SwiftProtobuf
 public import TubeMQCore
 import TubeMQRPC
 import TubeMQWire
@@ -17,33 +18,27 @@ extension Producer {
     ///   `noPartition`, `messageTooLarge`, `rejected` (with the broker's errCode), `brokerUnavailable`,
     ///   `timeout`, `cancelled`, `shutdown`.
     @discardableResult
-    public func send(_ message: Message, to topic: String) async throws(ClientError) -> SendResult {
+    public func send(_ message: TubeMQCore.Message, to topic: String) async throws(ClientError) -> SendResult {
         try enterSend()
         defer { leaveSend() }
-        guard routing.published.contains(topic) else {
+        guard routing.isPublished(topic) else {
             throw ClientError(.invalidArgument, "topic \(topic) is not published; call publish first")
         }
         let payload = try OutgoingPayload(message)
-        var excluded: Set<Int32> = []
+        var excluded: Set<Int32> = []  // empty (no allocation) unless a broker fails
         var lastError = ClientError(.noPartition, "no partition of \(topic) accepted the message")
         for _ in 0..<max(1, configuration.maxSendAttempts) {
-            let (partition, maxSize) = try await route(topic, excluding: excluded)
-            guard payload.data.count <= maxSize else {
+            let route = try await route(topic, excluding: excluded)
+            let partition = route.partition
+            guard payload.data.count <= route.maxMessageSize else {
                 throw ClientError(
                     .messageTooLarge,
-                    "message of \(payload.data.count) bytes exceeds \(maxSize) bytes allowed on \(topic)"
+                    "message of \(payload.data.count) bytes exceeds \(route.maxMessageSize) bytes allowed on \(topic)"
                 )
             }
-            let request = makeRequest(payload, partition: partition)
-            let reply: SendMessageResponseB2P
-            do {
-                reply = try await rpc.call(
-                    .sendMessage,
-                    request,
-                    host: partition.broker.host,
-                    port: partition.broker.port,
-                    timeout: configuration.rpcTimeout.timeAmount
-                )
+            let reply: SendMessageReply
+            do throws(RPCError) {
+                reply = try await call(request(payload, route: route), partition: partition)
             } catch {
                 let failure = ClientError.broker("send to \(partition) failed", error)
                 guard error.code == .connectionFailed else { throw failure }
@@ -53,12 +48,11 @@ extension Producer {
                 continue
             }
             if reply.success {
-                let id = reply.hasMessageID ? reply.messageID : Int64(reply.errMsg) ?? -1
                 return SendResult(
-                    messageID: id,
+                    messageID: reply.messageID ?? Int64(reply.errMsg) ?? -1,
                     partition: partition,
-                    offset: reply.hasAppendOffset ? reply.appendOffset : -1,
-                    appendTime: reply.hasAppendTime ? reply.appendTime : -1
+                    offset: reply.appendOffset ?? -1,
+                    appendTime: reply.appendTime ?? -1
                 )
             }
             let failure = ClientError.rejected(
@@ -74,32 +68,52 @@ extension Producer {
         throw lastError
     }
 
-    private func makeRequest(_ payload: OutgoingPayload, partition: Partition) -> SendMessageRequestP2B {
-        var request = SendMessageRequestP2B()
-        request.clientID = clientID
-        request.topicName = partition.topic
-        request.partitionID = partition.id
-        request.data = Data(payload.data)
-        request.flag = payload.flag
-        request.checkSum = -1
-        request.sentAddr = sentAddress
-        if let type = payload.messageType { request.msgType = type }
-        if let time = payload.messageTime { request.msgTime = time }
-        if let token = routing.visitToken {
-            var auth = AuthorizedInfo()
-            auth.visitAuthorizedToken = token
-            request.authInfo = auth
-        }
-        return request
+    /// The serialized `SendMessageRequestP2B` for `payload` on the route's partition.
+    private func request(_ payload: OutgoingPayload, route: ProducerRouting.Route) -> ByteBuffer {
+        SendMessageRequestWriter(
+            clientID: clientID,
+            topicName: route.partition.topic,
+            partitionID: route.partition.id,
+            data: payload.data,
+            flag: payload.flag,
+            checkSum: -1,
+            sentAddress: sentAddress,
+            messageType: payload.messageType,
+            messageTime: payload.messageTime,
+            authorization: route.visitToken.map { SendMessageRequestWriter.Authorization(visitToken: $0) }
+        ).encoded
     }
 
-    /// The next partition of `topic`, waiting up to ``Configuration/partitionWaitTimeout`` for a
+    /// Sends one request (method 13) and decodes the reply: in one pass when it is ordinary, with
+    /// SwiftProtobuf otherwise.
+    private func call(_ request: ByteBuffer, partition: Partition) async throws(RPCError) -> SendMessageReply {
+        let data = try await rpc.call(
+            .sendMessage,
+            encodedRequest: request,
+            host: partition.broker.host,
+            port: partition.broker.port,
+            timeout: configuration.rpcTimeout.timeAmount
+        )
+        if let reply = SendMessageReply.wellFormed(data) { return reply }
+        do {
+            return SendMessageReply(try SendMessageResponseB2P(serializedBytes: data.readableBytesSpan))
+        } catch {
+            throw RPCError(
+                .badResponse,
+                "undecodable \(RPCMethod.sendMessage) reply from \(partition.broker.host):\(partition.broker.port)",
+                underlying: error
+            )
+        }
+    }
+
+    /// The next route of `topic`, waiting up to ``Configuration/partitionWaitTimeout`` for a
     /// partition map (a topic published moments ago may not have one yet).
-    private func route(_ topic: String, excluding: Set<Int32>) async throws(ClientError) -> (Partition, Int) {
+    private func route(_ topic: String, excluding: Set<Int32>) async throws(ClientError) -> ProducerRouting.Route {
+        if let route = routing.route(topic: topic, excluding: excluding) { return route }
         let deadline = ContinuousClock.now + configuration.partitionWaitTimeout
         var asked = false
         while true {
-            if let route = routing.pick(topic: topic, excluding: excluding) { return route }
+            if let route = routing.route(topic: topic, excluding: excluding) { return route }
             try checkOpen()
             guard !Task.isCancelled else { throw ClientError(.cancelled, "send to \(topic) cancelled") }
             guard ContinuousClock.now < deadline else {

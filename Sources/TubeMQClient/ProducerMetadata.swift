@@ -54,16 +54,18 @@ struct ProducerMetadata: Sendable {
         return defaultMaxMessageSize
     }
 
-    /// The next partition of `topic` round-robin, skipping brokers avoided until after `now` and those in
-    /// `excluding`, unless that leaves nothing.
-    mutating func pick(topic: String, now: ContinuousClock.Instant, excluding: Set<Int32> = []) -> Partition? {
+    /// The next partition of `topic` round-robin, skipping brokers avoided until after `now` (the current
+    /// time when `nil`, read only when some broker is avoided) and those in `excluding`, unless that
+    /// leaves nothing.
+    mutating func pick(topic: String, now: ContinuousClock.Instant?, excluding: Set<Int32> = []) -> Partition? {
         guard let all = partitions[topic], !all.isEmpty else { return nil }
         let start = nextIndex[topic, default: 0]
         nextIndex[topic] = start &+ 1
+        let now = avoidUntil.isEmpty ? nil : now ?? .now
         for step in 0..<all.count {
             let candidate = all[(start &+ step) % all.count]
-            let avoided = avoidUntil[candidate.broker.id].map { $0 > now } ?? false
-            if !avoided && !excluding.contains(candidate.broker.id) { return candidate }
+            let avoided = now.map { now in avoidUntil[candidate.broker.id].map { $0 > now } ?? false } ?? false
+            if !avoided && (excluding.isEmpty || !excluding.contains(candidate.broker.id)) { return candidate }
         }
         let fallback = all.filter { !excluding.contains($0.broker.id) }
         return fallback.isEmpty ? all[start % all.count] : fallback[start % fallback.count]

@@ -31,11 +31,28 @@ final class ProducerRouting: Sendable {
         set { state.withLock { $0.published = newValue } }
     }
 
-    /// The next partition of `topic` to send to (see ``ProducerMetadata/pick(topic:now:excluding:)``).
-    func pick(topic: String, excluding: Set<Int32>) -> (partition: Partition, maxMessageSize: Int)? {
+    /// Whether `topic` was published (without copying the set out of the lock).
+    func isPublished(_ topic: String) -> Bool {
+        state.withLock { $0.published.contains(topic) }
+    }
+
+    /// Where one send goes: the partition, the largest message it accepts and the visit token to send.
+    struct Route {
+        var partition: Partition
+        var maxMessageSize: Int
+        var visitToken: Int64?
+    }
+
+    /// The next partition of `topic` to send to (see ``ProducerMetadata/pick(topic:now:excluding:)``), read
+    /// under one lock with everything else a send needs.
+    func route(topic: String, excluding: Set<Int32>) -> Route? {
         state.withLock { state in
-            guard let partition = state.metadata.pick(topic: topic, now: .now, excluding: excluding) else { return nil }
-            return (partition, state.metadata.maxMessageSize(of: topic))
+            guard let partition = state.metadata.pick(topic: topic, now: nil, excluding: excluding) else { return nil }
+            return Route(
+                partition: partition,
+                maxMessageSize: state.metadata.maxMessageSize(of: topic),
+                visitToken: state.visitToken
+            )
         }
     }
 
