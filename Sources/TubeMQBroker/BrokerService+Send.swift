@@ -16,8 +16,12 @@ extension BrokerService {
     func send(batch requests: [SendMessageRequestP2B]) async -> [SendMessageResponseB2P] {
         var replies = [SendMessageResponseB2P?](repeating: nil, count: requests.count)
         var groups: [AppendGroup] = []
+        let stopWrite = catalog.serviceFlags.stopWrite
+        let messageIDs = ids.next(requests.count)
+        var lastTopic: BrokerTopic?
         for (index, request) in requests.enumerated() {
-            switch prepare(request) {
+            if lastTopic?.name != request.topicName { lastTopic = catalog.topic(request.topicName) }
+            switch prepare(request, topic: lastTopic, stopWrite: stopWrite, id: messageIDs[index]) {
             case .failure(let refusal):
                 replies[index] = refusal.reply
             case .success(let message):
@@ -37,17 +41,20 @@ extension BrokerService {
         return replies.map { $0 ?? .failure(.internalServerError, "Put message failed: no reply") }
     }
 
-    /// Checks one send and turns it into the message to append.
-    private func prepare(_ request: SendMessageRequestP2B) -> Result<AppendMessage, SendRefusal> {
+    /// Checks one send against its topic (`nil`: not on this broker) and turns it into the message to
+    /// append, with id `id`.
+    private func prepare(
+        _ request: SendMessageRequestP2B, topic: BrokerTopic?, stopWrite: Bool, id: Int64
+    ) -> Result<AppendMessage, SendRefusal> {
         let topicName = request.topicName
-        guard let topic = catalog.topic(topicName) else {
+        guard let topic else {
             return .failure(SendRefusal(.forbidden, ReplyText.topicNotExisted(topicName)))
         }
         guard topic.hasPartition(request.partitionID) else {
             return .failure(
                 SendRefusal(.forbidden, ReplyText.partitionNotExisted(topic: topicName, partitionID: request.partitionID)))
         }
-        guard topic.acceptPublish, !catalog.serviceFlags.stopWrite else {
+        guard topic.acceptPublish, !stopWrite else {
             return .failure(SendRefusal(.serviceUnavailable, ReplyText.writeServiceStopped(topicName)))
         }
         let data = request.data
@@ -69,7 +76,7 @@ extension BrokerService {
         return .success(
             AppendMessage(
                 partitionID: request.partitionID,
-                messageID: ids.next(),
+                messageID: id,
                 flag: request.flag,
                 typeHash: type?.javaHashCode ?? 0,
                 payload: data.withUnsafeBytes { ByteBuffer(bytes: $0) },

@@ -29,24 +29,43 @@ public final class MessageIDGenerator: Sendable {
         self.start = ContinuousClock.now
     }
 
+    /// `count` ids, taken under one lock.
+    public func next(_ count: Int) -> [Int64] {
+        guard count > 1 else { return count == 1 ? [next()] : [] }
+        let tick = currentTick()
+        return state.withLock { state -> [Int64] in
+            var ids: [Int64] = []
+            ids.reserveCapacity(count)
+            for _ in 0..<count { ids.append(issue(tick: tick, state: &state)) }
+            return ids
+        }
+    }
+
     /// The next id.
     public func next() -> Int64 {
+        let tick = currentTick()
+        return state.withLock { issue(tick: tick, state: &$0) }
+    }
+
+    /// Milliseconds since ``epochMillis``, from the monotonic clock.
+    private func currentTick() -> UInt64 {
         let elapsed = ContinuousClock.now - start
-        let tick = startTick &+ UInt64(elapsed.components.seconds) &* 1000
+        return startTick &+ UInt64(elapsed.components.seconds) &* 1000
             &+ UInt64(elapsed.components.attoseconds / 1_000_000_000_000_000)
-        let (issued, sequence) = state.withLock { state -> (UInt64, UInt64) in
-            if tick > state.lastTick {
-                state.lastTick = tick
+    }
+
+    /// Issues one id at `tick` (or later, when earlier ids already used it up).
+    private func issue(tick: UInt64, state: inout State) -> Int64 {
+        if tick > state.lastTick {
+            state.lastTick = tick
+            state.sequence = 0
+        } else {
+            state.sequence += 1
+            if state.sequence > 0xFFF {
+                state.lastTick += 1
                 state.sequence = 0
-            } else {
-                state.sequence += 1
-                if state.sequence > 0xFFF {
-                    state.lastTick += 1
-                    state.sequence = 0
-                }
             }
-            return (state.lastTick, state.sequence)
         }
-        return Int64(bitPattern: ((issued << 22) | (worker << 12) | sequence) & 0x7FFF_FFFF_FFFF_FFFF)
+        return Int64(bitPattern: ((state.lastTick << 22) | (worker << 12) | state.sequence) & 0x7FFF_FFFF_FFFF_FFFF)
     }
 }
