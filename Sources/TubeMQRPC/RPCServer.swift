@@ -49,7 +49,6 @@ public final class RPCServer: Sendable {
                 return child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(readTimeout: idle),
-                        ByteToMessageHandler(FrameDecoder()),
                         FlushCoalescingHandler(),
                         RPCServerHandler(service: service, maxResponsePayload: maxPayload, logger: logger),
                     ])

@@ -11,7 +11,7 @@ import TubeMQWire
 /// connection's event loop; their replies leave in one flush.
 final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
     // @unchecked: all mutable state is touched on the channel's event loop only.
-    typealias InboundIn = Frame
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// The most calls gathered before they are dispatched without waiting for the read to end.
@@ -23,6 +23,10 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
     private let execution: RPCExecution
     private var callContext: RPCCallContext
     private var gathered: [IncomingCall] = []
+    private var decoder = FrameDecoder()
+    /// Bytes of a frame not yet complete at the end of the last read.
+    private var unread: ByteBuffer?
+    private var failed = false
     private var executor: EventLoopTaskExecutor?
 
     init(service: any RPCService, maxResponsePayload: Int, logger: Logger) {
@@ -46,7 +50,30 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
+        guard !failed else { return }
+        var bytes = unwrapInboundIn(data)
+        if var pending = unread.take() {
+            // Only the unfinished tail of the last read is carried over (copied with what follows it).
+            pending.writeBuffer(&bytes)
+            bytes = pending
+        }
+        do {
+            while let frame = try decoder.next(from: &bytes) { handle(frame, context: context) }
+        } catch {
+            failed = true
+            callContext.logger.info("closing connection after error", metadata: ["tubemq.error": "\(error)"])
+            dispatchGathered(context: context)
+            context.close(promise: nil)
+            return
+        }
+        if bytes.readableBytes > 0 {
+            var tail = context.channel.allocator.buffer(capacity: max(bytes.readableBytes * 2, 4096))
+            tail.writeBuffer(&bytes)
+            unread = tail
+        }
+    }
+
+    private func handle(_ frame: Frame, context: ChannelHandlerContext) {
         switch IncomingCall.accept(frame, servedTypes: servedTypes) {
         case .failure(let rejection):
             callContext.logger.debug(
