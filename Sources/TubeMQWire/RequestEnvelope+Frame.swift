@@ -36,48 +36,54 @@ extension RequestEnvelope {
         guard length <= maxPayload else {
             throw FrameError(.frameTooLarge, "frame payload of \(length) bytes exceeds the \(maxPayload)-byte limit")
         }
-        out.reserveCapacity(minimumWritableBytes: Frame.headerLength + 4 + length)
-        out.writeInteger(Frame.beginToken)
-        out.writeInteger(serialNumber)
-        out.writeInteger(UInt32(1))
-        out.writeInteger(UInt32(length))
-        writeParts(into: &out)
+        let total = Frame.headerLength + 4 + length
+        out.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { raw in
+            // `raw` holds at least the `total` bytes asked for.
+            guard let base = raw.baseAddress else { return 0 }
+            var writer = RawByteWriter(base)
+            writer.uint32(Frame.beginToken)
+            writer.uint32(serialNumber)
+            writer.uint32(1)
+            writer.uint32(UInt32(length))
+            writeParts(into: &writer)
+            return writer.count
+        }
     }
 
     /// Writes the three delimited messages with their lengths computed up front.
-    private func writeParts(into out: inout ByteBuffer) {
+    private func writeParts(into writer: inout RawByteWriter) {
         let flagValue = UInt64(bitPattern: Int64(flag))
-        out.writeProtobufVarint(UInt64(1 + protobufVarintSize(flagValue)))
-        out.writeInteger(UInt8(0x08))
-        out.writeProtobufVarint(flagValue)
+        writer.varint(UInt64(1 + protobufVarintSize(flagValue)))
+        writer.byte(0x08)
+        writer.varint(flagValue)
 
         var header = 0
         if let serviceType { header += 1 + protobufVarintSize(UInt64(bitPattern: Int64(serviceType))) }
         if let protocolVersion { header += 1 + protobufVarintSize(UInt64(bitPattern: Int64(protocolVersion))) }
-        out.writeProtobufVarint(UInt64(header))
+        writer.varint(UInt64(header))
         if let serviceType {
-            out.writeInteger(UInt8(0x08))
-            out.writeProtobufVarint(signed: Int64(serviceType))
+            writer.byte(0x08)
+            writer.varint(signed: Int64(serviceType))
         }
         if let protocolVersion {
-            out.writeInteger(UInt8(0x10))
-            out.writeProtobufVarint(signed: Int64(protocolVersion))
+            writer.byte(0x10)
+            writer.varint(signed: Int64(protocolVersion))
         }
 
         var body = 1 + protobufVarintSize(UInt64(bitPattern: Int64(method)))
         if let timeout { body += 1 + protobufVarintSize(UInt64(bitPattern: timeout)) }
         if let request { body += 1 + protobufVarintSize(UInt64(request.readableBytes)) + request.readableBytes }
-        out.writeProtobufVarint(UInt64(body))
-        out.writeInteger(UInt8(0x08))
-        out.writeProtobufVarint(signed: Int64(method))
+        writer.varint(UInt64(body))
+        writer.byte(0x08)
+        writer.varint(signed: Int64(method))
         if let timeout {
-            out.writeInteger(UInt8(0x10))
-            out.writeProtobufVarint(signed: timeout)
+            writer.byte(0x10)
+            writer.varint(signed: timeout)
         }
         if let request {
-            out.writeInteger(UInt8(0x1A))
-            out.writeProtobufVarint(UInt64(request.readableBytes))
-            out.writeImmutableBuffer(request)
+            writer.byte(0x1A)
+            writer.varint(UInt64(request.readableBytes))
+            request.withUnsafeReadableBytes { writer.bytes($0) }
         }
     }
 

@@ -79,24 +79,38 @@ public struct SendMessageRequestWriter: Sendable {
 
     /// Appends the serialized request to `buffer`.
     public func write(into buffer: inout ByteBuffer) {
-        buffer.reserveCapacity(minimumWritableBytes: encodedLength)
-        Self.writeString(clientID, tag: 0x0A, into: &buffer)
-        Self.writeString(topicName, tag: 0x12, into: &buffer)
-        Self.writeInt32(partitionID, tag: 0x18, into: &buffer)
-        buffer.writeInteger(UInt8(0x22))
-        buffer.writeProtobufVarint(UInt64(data.count))
-        buffer.writeBytes(data)
-        Self.writeInt32(flag, tag: 0x28, into: &buffer)
-        Self.writeInt32(checkSum, tag: 0x30, into: &buffer)
-        Self.writeInt32(sentAddress, tag: 0x38, into: &buffer)
-        if let messageType { Self.writeString(messageType, tag: 0x42, into: &buffer) }
-        if let messageTime { Self.writeString(messageTime, tag: 0x4A, into: &buffer) }
+        let length = encodedLength
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { raw in
+            // `raw` holds at least the `length` bytes asked for.
+            guard let base = raw.baseAddress else { return 0 }
+            var writer = RawByteWriter(base)
+            write(into: &writer)
+            return writer.count
+        }
+    }
+
+    private func write(into writer: inout RawByteWriter) {
+        writer.stringField(0x0A, clientID)
+        writer.stringField(0x12, topicName)
+        writer.byte(0x18)
+        writer.varint(signed: Int64(partitionID))
+        writer.byte(0x22)
+        writer.varint(UInt64(data.count))
+        writer.bytes(data)
+        writer.byte(0x28)
+        writer.varint(signed: Int64(flag))
+        writer.byte(0x30)
+        writer.varint(signed: Int64(checkSum))
+        writer.byte(0x38)
+        writer.varint(signed: Int64(sentAddress))
+        if let messageType { writer.stringField(0x42, messageType) }
+        if let messageTime { writer.stringField(0x4A, messageTime) }
         if let authorization {
-            buffer.writeInteger(UInt8(0x52))
-            buffer.writeProtobufVarint(UInt64(authorization.encodedLength))
-            buffer.writeInteger(UInt8(0x08))
-            buffer.writeProtobufVarint(signed: authorization.visitToken)
-            if let token = authorization.authToken { Self.writeString(token, tag: 0x12, into: &buffer) }
+            writer.byte(0x52)
+            writer.varint(UInt64(authorization.encodedLength))
+            writer.byte(0x08)
+            writer.varint(signed: authorization.visitToken)
+            if let token = authorization.authToken { writer.stringField(0x12, token) }
         }
     }
 
@@ -115,16 +129,6 @@ public struct SendMessageRequestWriter: Sendable {
         1 + protobufVarintSize(UInt64(bitPattern: Int64(value)))
     }
 
-    private static func writeString(_ value: String, tag: UInt8, into buffer: inout ByteBuffer) {
-        buffer.writeInteger(tag)
-        buffer.writeProtobufVarint(UInt64(value.utf8.count))
-        buffer.writeString(value)
-    }
-
-    private static func writeInt32(_ value: Int32, tag: UInt8, into buffer: inout ByteBuffer) {
-        buffer.writeInteger(tag)
-        buffer.writeProtobufVarint(signed: Int64(value))
-    }
 }
 
 extension SendMessageRequestWriter.Authorization {
