@@ -52,6 +52,9 @@ public final class RPCClient: Sendable {
         var isShutdown = false
     }
 
+    /// The group connections are opened on when none is given: NIO's shared multi-threaded group.
+    public static var defaultEventLoopGroup: any EventLoopGroup { MultiThreadedEventLoopGroup.singleton }
+
     /// Creates a client.
     public init(
         configuration: Configuration = Configuration(),
@@ -69,7 +72,7 @@ public final class RPCClient: Sendable {
     ///   - timeout: how long to wait for the reply; the configuration's default when `nil`.
     /// - Throws: ``RPCError``: `remoteException` (with the server's exception), `timeout`,
     ///   `connectionFailed`, `badResponse` or `badRequest`.
-    public func call<Response: SwiftProtobuf.Message>(
+    nonisolated(nonsending) public func call<Response: SwiftProtobuf.Message>(
         _ method: RPCMethod,
         _ request: some SwiftProtobuf.Message,
         host: String,
@@ -105,7 +108,7 @@ public final class RPCClient: Sendable {
     /// those of ``call(_:_:host:port:serviceType:timeout:as:)``.
     /// - Throws: ``RPCError``: `remoteException` (with the server's exception), `timeout`,
     ///   `connectionFailed`, `badResponse` (a reply for another method) or `badRequest`.
-    public func call(
+    nonisolated(nonsending) public func call(
         _ method: RPCMethod,
         encodedRequest: ByteBuffer,
         host: String,
@@ -139,7 +142,7 @@ public final class RPCClient: Sendable {
     /// or the loss of its connection.
     ///
     /// - Throws: ``RPCError`` on timeout or connection failure.
-    public func raw(
+    nonisolated(nonsending) public func raw(
         method: Int32,
         request: ByteBuffer?,
         host: String,
@@ -157,12 +160,26 @@ public final class RPCClient: Sendable {
             timeout: Int64(wait.nanoseconds / 1_000_000),
             request: request
         )
-        let connection = try await connection(to: Endpoint(host: host, port: port))
+        let endpoint = Endpoint(host: host, port: port)
+        let connection: RPCConnection
+        if let ready = try readyConnection(to: endpoint) {
+            connection = ready
+        } else {
+            connection = try await self.connection(to: endpoint)
+        }
         return try await connection.call(envelope, timeout: wait).get()
     }
 
+    /// The open connection to `endpoint`, if there is one (the common case, without suspending).
+    private func readyConnection(to endpoint: Endpoint) throws(RPCError) -> RPCConnection? {
+        let (isShutdown, slot) = state.withLockedValue { ($0.isShutdown, $0.connections[endpoint]) }
+        guard !isShutdown else { throw RPCError(.shutdown, "client is shut down") }
+        guard case .ready(let connection)? = slot, connection.isOpen else { return nil }
+        return connection
+    }
+
     /// The open connection to `endpoint`, opening one when there is none.
-    private func connection(to endpoint: Endpoint) async throws(RPCError) -> RPCConnection {
+    nonisolated(nonsending) private func connection(to endpoint: Endpoint) async throws(RPCError) -> RPCConnection {
         while true {
             let slot: Slot? = state.withLockedValue { state in
                 guard !state.isShutdown else { return nil }

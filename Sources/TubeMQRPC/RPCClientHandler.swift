@@ -28,15 +28,16 @@ final class RPCClientHandler: ChannelInboundHandler, @unchecked Sendable {
             earlier.writeBuffer(&buffer)
             buffer = earlier
         }
+        var frames: [Frame] = []
         do {
-            while let frame = try decoder.next(from: &buffer) {
-                connection.complete(frame)
-            }
+            while let frame = try decoder.next(from: &buffer) { frames.append(frame) }
         } catch {
+            connection.complete(frames)
             connection.fail(RPCError(.connectionFailed, "bad reply stream from \(connection.address)", underlying: error))
             context.close(promise: nil)
             return
         }
+        if !frames.isEmpty { connection.complete(frames) }
         if buffer.readableBytes > 0 {
             // A copy of its own: the frames already read share the storage and may still be in use.
             var rest = context.channel.allocator.buffer(capacity: max(buffer.readableBytes, 4096))

@@ -45,7 +45,7 @@ final class RPCConnection: Sendable {
     var isOpen: Bool { !closed.load(ordering: .relaxed) }
 
     /// Sends `envelope` and waits for its reply, at most `timeout`.
-    func call(_ envelope: RequestEnvelope, timeout: TimeAmount) async -> Outcome {
+    nonisolated(nonsending) func call(_ envelope: RequestEnvelope, timeout: TimeAmount) async -> Outcome {
         #if DEBUG
         await withCheckedContinuation { waiter in enqueue(envelope, timeout: timeout, waiter: waiter) }
         #else
@@ -109,19 +109,22 @@ final class RPCConnection: Sendable {
         if let rearm { arm(rearm) }
     }
 
-    /// On the event loop: completes the call `frame` answers (a reply to no waiting call is dropped).
-    func complete(_ frame: Frame) {
-        guard let entry = state.withLock({ $0.pending.remove(serial: frame.serialNumber) }) else { return }
-        if let envelope = ResponseEnvelope.wellFormedSuccess(frame.payload) {
-            entry.waiter.resume(returning: .success(envelope))
-            return
+    /// On the event loop: completes the calls `frames` answer (a reply to no waiting call is dropped),
+    /// taking the lock once for all of them.
+    func complete(_ frames: [Frame]) {
+        let entries = state.withLock { state in frames.map { state.pending.remove(serial: $0.serialNumber) } }
+        for (entry, frame) in zip(entries, frames) {
+            guard let entry else { continue }
+            entry.waiter.resume(returning: outcome(of: frame))
         }
+    }
+
+    private func outcome(of frame: Frame) -> Outcome {
+        if let envelope = ResponseEnvelope.wellFormedSuccess(frame.payload) { return .success(envelope) }
         do {
-            entry.waiter.resume(returning: .success(try ResponseEnvelope(decoding: frame.payload)))
+            return .success(try ResponseEnvelope(decoding: frame.payload))
         } catch {
-            entry.waiter.resume(
-                returning: .failure(RPCError(.badResponse, "undecodable reply from \(address)", underlying: error))
-            )
+            return .failure(RPCError(.badResponse, "undecodable reply from \(address)", underlying: error))
         }
     }
 
