@@ -21,9 +21,6 @@ extension Producer {
     public func send(_ message: TubeMQCore.Message, to topic: String) async throws(ClientError) -> SendResult {
         try enterSend()
         defer { leaveSend() }
-        guard routing.isPublished(topic) else {
-            throw ClientError(.invalidArgument, "topic \(topic) is not published; call publish first")
-        }
         let payload = try OutgoingPayload(message)
         var excluded: Set<Int32> = []  // empty (no allocation) unless a broker fails
         var lastError = ClientError(.noPartition, "no partition of \(topic) accepted the message")
@@ -86,7 +83,9 @@ extension Producer {
 
     /// Sends one request (method 13) and decodes the reply: in one pass when it is ordinary, with
     /// SwiftProtobuf otherwise.
-    private func call(_ request: ByteBuffer, partition: Partition) async throws(RPCError) -> SendMessageReply {
+    nonisolated(nonsending) private func call(_ request: ByteBuffer, partition: Partition) async throws(RPCError)
+        -> SendMessageReply
+    {
         let data = try await rpc.call(
             .sendMessage,
             encodedRequest: request,
@@ -108,15 +107,22 @@ extension Producer {
 
     /// The next route of `topic`, waiting up to ``Configuration/partitionWaitTimeout`` for a
     /// partition map (a topic published moments ago may not have one yet).
-    private func route(_ topic: String, excluding: Set<Int32>) async throws(ClientError) -> ProducerRouting.Route {
-        if let route = routing.route(topic: topic, excluding: excluding) { return route }
-        let deadline = ContinuousClock.now + configuration.partitionWaitTimeout
+    nonisolated(nonsending) private func route(_ topic: String, excluding: Set<Int32>) async throws(ClientError)
+        -> ProducerRouting.Route
+    {
+        var deadline: ContinuousClock.Instant?
         var asked = false
         while true {
-            if let route = routing.route(topic: topic, excluding: excluding) { return route }
+            switch routing.route(topic: topic, excluding: excluding) {
+            case .route(let route): return route
+            case .notPublished: throw ClientError(.invalidArgument, "topic \(topic) is not published; call publish first")
+            case .noPartition: break
+            }
             try checkOpen()
             guard !Task.isCancelled else { throw ClientError(.cancelled, "send to \(topic) cancelled") }
-            guard ContinuousClock.now < deadline else {
+            let limit = deadline ?? ContinuousClock.now + configuration.partitionWaitTimeout
+            deadline = limit
+            guard ContinuousClock.now < limit else {
                 throw ClientError(.noPartition, "the master reports no partition of topic \(topic)")
             }
             if !asked {

@@ -23,17 +23,28 @@ public final class Producer: Sendable {
     /// The client id the producer registered under.
     public let clientID: String
 
+    /// An executor that runs jobs on the event loop carrying every connection of this producer.
+    ///
+    /// Sends from a task that prefers it (`withTaskExecutorPreference(producer.executor) { ... }`, or
+    /// `group.addTask(executorPreference: producer.executor) { ... }`) run on that loop's thread: the
+    /// request is written and the reply resumes the task there, without waking another thread. Code
+    /// run this way shares the thread with the producer's I/O and must never block.
+    public let executor: any TaskExecutor
+
     let rpc: RPCClient
     let routing: ProducerRouting
     let session: ProducerSession
     let sentAddress: Int32
     let logger: Logger
-    private let lifecycle = Mutex(Lifecycle())
+    /// Twice the number of sends in flight, plus 1 once the producer is closed: one atomic operation
+    /// each way per send.
+    private let sendGate = Atomic<Int>(0)
+    private let drain = Mutex(Drain())
 
-    private struct Lifecycle {
-        var closed = false
-        var inFlight = 0
-        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    /// What ``shutdown()`` waits for: the last send in flight to leave.
+    private struct Drain {
+        var drained = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
     /// Connects to the cluster: registers with the master and starts heartbeating.
@@ -49,7 +60,12 @@ public final class Producer: Sendable {
         let clientID = configuration.clientID ?? ClientIdentity.producerID(host: host)
         var logger = logger
         logger[metadataKey: "tubemq.client"] = "\(clientID)"
-        let rpc = RPCClient(configuration: RPCClient.Configuration(defaultTimeout: configuration.rpcTimeout.timeAmount))
+        // One loop for all of the producer's connections, so that `executor` is the thread of its I/O.
+        let eventLoop = RPCClient.defaultEventLoopGroup.next()
+        let rpc = RPCClient(
+            configuration: RPCClient.Configuration(defaultTimeout: configuration.rpcTimeout.timeAmount),
+            eventLoopGroup: eventLoop
+        )
         let routing = ProducerRouting()
         let master = MasterConnection(
             addresses: configuration.masters,
@@ -75,6 +91,7 @@ public final class Producer: Sendable {
         self.configuration = configuration
         self.clientID = clientID
         self.rpc = rpc
+        self.executor = EventLoopTaskExecutor(eventLoop: eventLoop)
         self.routing = routing
         self.session = session
         self.sentAddress = ClientIdentity.packedIPv4(host)
@@ -103,18 +120,17 @@ public final class Producer: Sendable {
     /// Stops sending: waits for sends in flight, stops heartbeats, tells the master (method 3), and
     /// closes every connection. Later calls fail with `shutdown`. Safe to call more than once.
     public func shutdown() async {
-        let alreadyClosed = lifecycle.withLock { state -> Bool in
-            defer { state.closed = true }
-            return state.closed
-        }
-        guard !alreadyClosed else { return }
-        await withCheckedContinuation { continuation in
-            let done = lifecycle.withLock { state -> Bool in
-                if state.inFlight == 0 { return true }
-                state.drainWaiters.append(continuation)
-                return false
+        let before = sendGate.bitwiseOr(1, ordering: .sequentiallyConsistent).oldValue
+        guard before & 1 == 0 else { return }
+        if before != 0 {
+            await withCheckedContinuation { continuation in
+                let done = drain.withLock { state -> Bool in
+                    if state.drained { return true }
+                    state.waiters.append(continuation)
+                    return false
+                }
+                if done { continuation.resume() }
             }
-            if done { continuation.resume() }
         }
         await session.close()
         await rpc.shutdown()
@@ -122,26 +138,27 @@ public final class Producer: Sendable {
     }
 
     func checkOpen() throws(ClientError) {
-        if lifecycle.withLock({ $0.closed }) { throw ClientError(.shutdown, "the producer is shut down") }
+        if sendGate.load(ordering: .sequentiallyConsistent) & 1 != 0 {
+            throw ClientError(.shutdown, "the producer is shut down")
+        }
     }
 
     /// Counts a send in; throws when the producer is closed.
     func enterSend() throws(ClientError) {
-        let open = lifecycle.withLock { state -> Bool in
-            guard !state.closed else { return false }
-            state.inFlight += 1
-            return true
+        let after = sendGate.add(2, ordering: .sequentiallyConsistent).newValue
+        guard after & 1 == 0 else {
+            leaveSend()
+            throw ClientError(.shutdown, "the producer is shut down")
         }
-        guard open else { throw ClientError(.shutdown, "the producer is shut down") }
     }
 
-    /// Counts a send out, waking ``shutdown()`` when it was the last.
+    /// Counts a send out, waking ``shutdown()`` when it was the last after the producer closed.
     func leaveSend() {
-        let waiters = lifecycle.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.inFlight -= 1
-            guard state.inFlight == 0 else { return [] }
-            defer { state.drainWaiters.removeAll() }
-            return state.drainWaiters
+        guard sendGate.subtract(2, ordering: .sequentiallyConsistent).newValue == 1 else { return }
+        let waiters = drain.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.drained = true
+            defer { state.waiters.removeAll() }
+            return state.waiters
         }
         for waiter in waiters { waiter.resume() }
     }

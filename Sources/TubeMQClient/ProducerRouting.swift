@@ -31,11 +31,6 @@ final class ProducerRouting: Sendable {
         set { state.withLock { $0.published = newValue } }
     }
 
-    /// Whether `topic` was published (without copying the set out of the lock).
-    func isPublished(_ topic: String) -> Bool {
-        state.withLock { $0.published.contains(topic) }
-    }
-
     /// Where one send goes: the partition, the largest message it accepts and the visit token to send.
     struct Route {
         var partition: Partition
@@ -43,16 +38,28 @@ final class ProducerRouting: Sendable {
         var visitToken: Int64?
     }
 
+    /// What ``route(topic:excluding:)`` found.
+    enum Routing {
+        case route(Route)
+        /// The topic has no partition (yet).
+        case noPartition
+        /// The topic was not published.
+        case notPublished
+    }
+
     /// The next partition of `topic` to send to (see ``ProducerMetadata/pick(topic:now:excluding:)``), read
     /// under one lock with everything else a send needs.
-    func route(topic: String, excluding: Set<Int32>) -> Route? {
+    func route(topic: String, excluding: Set<Int32>) -> Routing {
         state.withLock { state in
-            guard let partition = state.metadata.pick(topic: topic, now: nil, excluding: excluding) else { return nil }
-            return Route(
+            guard state.published.contains(topic) else { return .notPublished }
+            guard let partition = state.metadata.pick(topic: topic, now: nil, excluding: excluding) else {
+                return .noPartition
+            }
+            return .route(Route(
                 partition: partition,
                 maxMessageSize: state.metadata.maxMessageSize(of: topic),
                 visitToken: state.visitToken
-            )
+            ))
         }
     }
 
