@@ -132,6 +132,7 @@ public struct GetMessageReply: Sendable {
     private static func item(
         _ raw: UnsafeRawBufferPointer, origin: Int, range: Range<Int>
     ) throws(ProtoDecodingError) -> Item {
+        if let item = canonicalItem(raw, origin: origin, range: range) { return item }
         var item = Item(messageID: 0, checksum: 0, flag: 0, payloadStart: range.lowerBound, payloadLength: 0)
         var seen: UInt8 = 0
         var reader = ProtoFieldReader(raw, origin: origin, range: range)
@@ -156,5 +157,38 @@ public struct GetMessageReply: Sendable {
         }
         guard seen == 15 else { throw ProtoDecodingError("TransferedMessage is missing a required field") }
         return item
+    }
+
+    /// The message in the layout brokers write — fields 1 to 4, once each, in order — read without the
+    /// general field loop; `nil` when the bytes are laid out any other way (the loop then decides).
+    @inline(__always)
+    private static func canonicalItem(_ raw: UnsafeRawBufferPointer, origin: Int, range: Range<Int>) -> Item? {
+        var at = range.lowerBound - origin
+        let end = range.upperBound - origin
+        @inline(__always) func byte() -> UInt8? {
+            guard at < end else { return nil }
+            at += 1
+            return raw[at - 1]
+        }
+        @inline(__always) func varint() -> UInt64? {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while let byte = byte() {
+                if shift < 64 { value |= UInt64(byte & 0x7F) << shift }
+                if byte < 0x80 { return value }
+                shift += 7
+                if shift >= 70 { return nil }
+            }
+            return nil
+        }
+        guard byte() == 0x08, let id = varint(), byte() == 0x10, let checksum = varint(), byte() == 0x1A,
+            let length = varint(), length <= UInt64(end - at)
+        else { return nil }
+        let payloadStart = at
+        at += Int(length)
+        guard byte() == 0x20, let flag = varint(), at == end else { return nil }
+        return Item(
+            messageID: Int64(bitPattern: id), checksum: Int32(truncatingIfNeeded: checksum),
+            flag: Int32(truncatingIfNeeded: flag), payloadStart: payloadStart + origin, payloadLength: Int(length))
     }
 }
