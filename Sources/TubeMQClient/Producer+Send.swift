@@ -25,7 +25,12 @@ extension Producer {
         var excluded: Set<Int32> = []  // empty (no allocation) unless a broker fails
         var lastError = ClientError(.noPartition, "no partition of \(topic) accepted the message")
         for _ in 0..<max(1, configuration.maxSendAttempts) {
-            let route = try await route(topic, excluding: excluded)
+            let route: ProducerRouting.Route
+            switch routing.route(topic: topic, excluding: excluded) {
+            case .route(let found): route = found
+            case .notPublished: throw ClientError(.invalidArgument, "topic \(topic) is not published; call publish first")
+            case .noPartition: route = try await waitForRoute(topic, excluding: excluded)
+            }
             let partition = route.partition
             guard payload.data.count <= route.maxMessageSize else {
                 throw ClientError(
@@ -105,24 +110,18 @@ extension Producer {
         }
     }
 
-    /// The next route of `topic`, waiting up to ``Configuration/partitionWaitTimeout`` for a
-    /// partition map (a topic published moments ago may not have one yet).
-    nonisolated(nonsending) private func route(_ topic: String, excluding: Set<Int32>) async throws(ClientError)
+    /// The next route of `topic` once it has partitions, waiting up to
+    /// ``Configuration/partitionWaitTimeout`` for a partition map (a topic published moments ago may not
+    /// have one yet). Only sends that found no partition come here.
+    private func waitForRoute(_ topic: String, excluding: Set<Int32>) async throws(ClientError)
         -> ProducerRouting.Route
     {
-        var deadline: ContinuousClock.Instant?
+        let deadline = ContinuousClock.now + configuration.partitionWaitTimeout
         var asked = false
         while true {
-            switch routing.route(topic: topic, excluding: excluding) {
-            case .route(let route): return route
-            case .notPublished: throw ClientError(.invalidArgument, "topic \(topic) is not published; call publish first")
-            case .noPartition: break
-            }
             try checkOpen()
             guard !Task.isCancelled else { throw ClientError(.cancelled, "send to \(topic) cancelled") }
-            let limit = deadline ?? ContinuousClock.now + configuration.partitionWaitTimeout
-            deadline = limit
-            guard ContinuousClock.now < limit else {
+            guard ContinuousClock.now < deadline else {
                 throw ClientError(.noPartition, "the master reports no partition of topic \(topic)")
             }
             if !asked {
@@ -130,6 +129,11 @@ extension Producer {
                 Task { [session] in try? await session.heartbeat() }
             }
             try? await Task.sleep(for: .milliseconds(20))
+            switch routing.route(topic: topic, excluding: excluding) {
+            case .route(let route): return route
+            case .notPublished: throw ClientError(.invalidArgument, "topic \(topic) is not published; call publish first")
+            case .noPartition: continue
+            }
         }
     }
 
