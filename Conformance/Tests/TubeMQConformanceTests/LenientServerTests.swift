@@ -13,7 +13,7 @@ import TubeMQConformance
             caseTimeout: .seconds(10),
             balanceWait: .seconds(5),
             heartbeatPeriod: .milliseconds(200),
-            rpcTimeout: .seconds(2),
+            rpcTimeout: .seconds(10),
             logger: ConformanceCluster.logger
         )
         let cases: [any ConformanceCase] = [

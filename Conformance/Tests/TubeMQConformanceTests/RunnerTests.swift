@@ -31,7 +31,7 @@ import TubeMQConformance
         let runner = ConformanceRunner(settings: settings, cases: [Hanging(), Skipping(), Failing()])
         let start = ContinuousClock.now
         let report = try await runner.run()
-        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(ContinuousClock.now - start < .seconds(60))  // only: it does not wait for the hung case
         #expect(report.cases.map(\.status) == [.failed, .skipped, .failed])
         #expect(report.cases[0].reason?.contains("case timeout") == true)
         #expect(report.cases[1].reason == "not here")
