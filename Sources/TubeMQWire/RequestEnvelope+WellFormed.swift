@@ -47,7 +47,10 @@ extension RequestEnvelope {
                     guard let value = reader.varint() else { return nil }
                     envelope.timeout = Int64(bitPattern: value)
                 case (3, 2):
-                    guard let length = reader.varint(), length <= UInt64(bodyEnd - reader.position) else { return nil }
+                    // The length itself may run past the body: check before measuring what is left.
+                    guard let length = reader.varint(), reader.position <= bodyEnd,
+                        length <= UInt64(bodyEnd - reader.position)
+                    else { return nil }
                     requestRange = reader.position..<(reader.position + Int(length))
                     reader.position += Int(length)
                 default:

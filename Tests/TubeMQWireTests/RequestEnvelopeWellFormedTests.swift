@@ -46,6 +46,40 @@ import Testing
         #expect(answered > 0)
     }
 
+    @Test func aRequestLengthRunningPastTheBodyIsRefusedWithoutATrap() {
+        // RpcConnHeader{flag=0}, RequestHeader{}, RequestBody{method=13, request: a length byte that is
+        // the body's last}, then bytes beyond the body.
+        let bytes: [UInt8] = [0x02, 0x08, 0x00, 0x00, 0x03, 0x08, 0x0D, 0x1A, 0x05, 0x01, 0x02]
+        let buffer = ByteBuffer(bytes: bytes)
+        #expect(RequestEnvelope.wellFormed(buffer) == nil)
+        #expect((try? RequestEnvelope(decoding: buffer)) == nil)
+        // A length varint whose continuation bytes run past the body.
+        let longLength: [UInt8] = [0x02, 0x08, 0x00, 0x00, 0x03, 0x08, 0x0D, 0x1A, 0x85, 0x01, 0x02]
+        #expect(RequestEnvelope.wellFormed(ByteBuffer(bytes: longLength)) == nil)
+    }
+
+    @Test func everyTruncationAndSingleByteChangeOfARecordedEnvelopeIsSafe() throws {
+        let requests = Vectors.load("java-producer.jsonl").filter(\.isRequest)
+        let vector = try #require(requests.first)
+        var buffer = vector.buffer
+        var decoder = FrameDecoder()
+        let frame = try #require(try decoder.next(from: &buffer))
+        let bytes = Array(frame.payload.readableBytesView)
+        for length in 0...min(bytes.count, 64) {
+            let prefix = Array(bytes[0..<length])
+            for position in 0..<length {
+                for value: UInt8 in [0x00, 0x01, 0x7F, 0x80, 0xFF] {
+                    var mutated = prefix
+                    mutated[position] = value
+                    let candidate = ByteBuffer(bytes: mutated)
+                    if let fast = RequestEnvelope.wellFormed(candidate) {
+                        #expect(fast == (try? RequestEnvelope(decoding: candidate)))
+                    }
+                }
+            }
+        }
+    }
+
     @Test func unknownFieldsAreLeftToTheCarefulDecoder() {
         // RpcConnHeader{flag=0, field 5=1}, RequestHeader{}, RequestBody{method=13}
         let bytes: [UInt8] = [4, 0x08, 0, 0x28, 1, 0, 2, 0x08, 13]
