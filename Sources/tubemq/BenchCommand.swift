@@ -84,7 +84,7 @@ struct BenchCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Histogram<UInt64>.self) { group in
             for producer in clients {
                 for _ in 0..<max(1, inFlight) {
-                    group.addTask {
+                    group.addTask(executorPreference: producer.executor) {
                         try await Self.sendLoop(producer, topic: topic, size: bodySize, stats: stats, target: target, deadline: deadline)
                     }
                 }
