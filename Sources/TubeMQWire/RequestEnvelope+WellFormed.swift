@@ -47,12 +47,8 @@ extension RequestEnvelope {
                     guard let value = reader.varint() else { return nil }
                     envelope.timeout = Int64(bitPattern: value)
                 case (3, 2):
-                    // The length itself may run past the body: check before measuring what is left.
-                    guard let length = reader.varint(), reader.position <= bodyEnd,
-                        length <= UInt64(bodyEnd - reader.position)
-                    else { return nil }
-                    requestRange = reader.position..<(reader.position + Int(length))
-                    reader.position += Int(length)
+                    guard let range = reader.delimited(within: bodyEnd) else { return nil }
+                    requestRange = range
                 default:
                     return nil
                 }
@@ -64,56 +60,5 @@ extension RequestEnvelope {
             }
             return envelope
         }
-    }
-}
-
-/// A cursor over protobuf bytes that gives up (`nil`) at the first thing out of the ordinary.
-struct WellFormedReader {
-    let raw: UnsafeRawBufferPointer
-    var position = 0
-
-    init(raw: UnsafeRawBufferPointer) {
-        self.raw = raw
-    }
-
-    mutating func varint() -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while position < raw.count, shift < 64 {
-            let byte = raw[position]
-            position += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-        }
-        return nil
-    }
-
-    /// A field tag: its number (1...15 only) and wire type.
-    mutating func tag() -> (Int, UInt8)? {
-        guard position < raw.count else { return nil }
-        let byte = raw[position]
-        guard byte & 0x80 == 0, byte >> 3 != 0 else { return nil }
-        position += 1
-        return (Int(byte >> 3), byte & 0x07)
-    }
-
-    /// Reads a delimited message's length and returns where it ends.
-    mutating func messageEnd() -> Int? {
-        guard let length = varint(), length <= UInt64(raw.count - position) else { return nil }
-        return position + Int(length)
-    }
-
-    /// Reads a length-delimited value and returns its range.
-    mutating func delimited() -> Range<Int>? {
-        guard let end = messageEnd() else { return nil }
-        defer { position = end }
-        return position..<end
-    }
-
-    /// Reads a length-delimited value as a string; `nil` when it is not valid UTF-8.
-    mutating func string() -> String? {
-        guard let range = delimited() else { return nil }
-        return String(validating: raw[range], as: UTF8.self)
     }
 }

@@ -8,7 +8,7 @@ extension ResponseEnvelope {
     /// handles exceptions). The two agree on every envelope this one accepts.
     public static func wellFormedSuccess(_ payload: ByteBuffer) -> ResponseEnvelope? {
         payload.withUnsafeReadableBytes { raw -> ResponseEnvelope? in
-            var cursor = ReplyCursor(raw: raw)
+            var cursor = WellFormedReader(raw: raw)
             // RpcConnHeader: 1 flag.
             guard let connEnd = cursor.messageEnd() else { return nil }
             var sawFlag = false
@@ -36,11 +36,8 @@ extension ResponseEnvelope {
                     guard let value = cursor.varint() else { return nil }
                     method = Int32(truncatingIfNeeded: value)
                 case (2, 2)?:
-                    guard let length = cursor.varint(), cursor.position <= bodyEnd,
-                        length <= UInt64(bodyEnd - cursor.position)
-                    else { return nil }
-                    data = cursor.position..<(cursor.position + Int(length))
-                    cursor.position += Int(length)
+                    guard let range = cursor.delimited(within: bodyEnd) else { return nil }
+                    data = range
                 default:
                     return nil
                 }
@@ -51,43 +48,5 @@ extension ResponseEnvelope {
             else { return nil }
             return .success(method: method, data: slice)
         }
-    }
-}
-
-/// A cursor over reply bytes that gives up (`nil`) at the first thing out of the ordinary.
-private struct ReplyCursor {
-    let raw: UnsafeRawBufferPointer
-    var position = 0
-
-    init(raw: UnsafeRawBufferPointer) {
-        self.raw = raw
-    }
-
-    mutating func varint() -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while position < raw.count, shift < 64 {
-            let byte = raw[position]
-            position += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-        }
-        return nil
-    }
-
-    /// A field tag: its number (1...15 only) and wire type.
-    mutating func tag() -> (Int, UInt8)? {
-        guard position < raw.count else { return nil }
-        let byte = raw[position]
-        guard byte & 0x80 == 0, byte >> 3 != 0 else { return nil }
-        position += 1
-        return (Int(byte >> 3), byte & 0x07)
-    }
-
-    /// Reads a delimited message's length and returns where it ends.
-    mutating func messageEnd() -> Int? {
-        guard let length = varint(), length <= UInt64(raw.count - position) else { return nil }
-        return position + Int(length)
     }
 }
