@@ -12,27 +12,12 @@ extension RPCClient {
         _ request: GetMessageRequestC2B, host: String, port: Int, timeout: TimeAmount
     ) async throws(RPCError) -> GetMessageReply {
         let method = RPCMethod.getMessages
-        let bytes: [UInt8]
+        let data = try await call(
+            method, encodedRequest: try RPCClient.encode(request, for: method), host: host, port: port, timeout: timeout)
         do {
-            bytes = try request.serializedBytes()
+            return try GetMessageReply(decoding: data)
         } catch {
-            throw RPCError(.badRequest, "cannot encode \(method) request", underlying: error)
-        }
-        let envelope = try await raw(
-            method: method.id, request: ByteBuffer(bytes: bytes), host: host, port: port,
-            serviceType: method.service, timeout: timeout)
-        switch envelope {
-        case .exception(let exception):
-            throw RPCError(.remoteException, "\(method) failed at \(host):\(port)", remote: exception)
-        case .success(let replyMethod, let data):
-            guard replyMethod == method.id else {
-                throw RPCError(.badResponse, "\(method) answered by method \(replyMethod) at \(host):\(port)")
-            }
-            do {
-                return try GetMessageReply(decoding: data)
-            } catch {
-                throw RPCError(.badResponse, "undecodable \(method) reply from \(host):\(port)", underlying: error)
-            }
+            throw RPCError(.badResponse, "undecodable \(method) reply from \(host):\(port)", underlying: error)
         }
     }
 }

@@ -81,15 +81,9 @@ public final class RPCClient: Sendable {
         timeout: TimeAmount? = nil,
         as responseType: Response.Type = Response.self
     ) async throws(RPCError) -> Response {
-        let bytes: [UInt8]
-        do {
-            bytes = try request.serializedBytes()
-        } catch {
-            throw RPCError(.badRequest, "cannot encode \(method) request", underlying: error)
-        }
         let data = try await call(
             method,
-            encodedRequest: ByteBuffer(bytes: bytes),
+            encodedRequest: try Self.encode(request, for: method),
             host: host,
             port: port,
             serviceType: serviceType,
@@ -99,6 +93,18 @@ public final class RPCClient: Sendable {
             return try Response(serializedBytes: data.readableBytesSpan)
         } catch {
             throw RPCError(.badResponse, "undecodable \(method) reply from \(host):\(port)", underlying: error)
+        }
+    }
+
+    /// Serializes the request of a call to `method`.
+    ///
+    /// - Throws: ``RPCError`` `badRequest` when the message cannot be encoded (a required field unset).
+    public static func encode(_ request: some SwiftProtobuf.Message, for method: RPCMethod) throws(RPCError) -> ByteBuffer {
+        do {
+            let bytes: [UInt8] = try request.serializedBytes()
+            return ByteBuffer(bytes: bytes)
+        } catch {
+            throw RPCError(.badRequest, "cannot encode \(method) request", underlying: error)
         }
     }
 
