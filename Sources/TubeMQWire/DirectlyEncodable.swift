@@ -35,34 +35,40 @@ extension SendMessageResponseB2P: DirectlyEncodable {
     }
 
     public func encodeDirectly(into buffer: inout ByteBuffer) {
+        // One capacity check, then plain stores: every ByteBuffer write checks capacity and uniqueness.
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: directlyEncodedSize) { raw in
+            guard let base = raw.baseAddress else { return 0 }
+            var writer = RawByteWriter(base)
+            encode(into: &writer)
+            return writer.count
+        }
+    }
+
+    private func encode(into writer: inout RawByteWriter) {
         if hasSuccess {
-            buffer.writeInteger(UInt8(0x08))
-            buffer.writeInteger(UInt8(success ? 1 : 0))
+            writer.byte(0x08)
+            writer.byte(success ? 1 : 0)
         }
         if hasErrCode {
-            buffer.writeInteger(UInt8(0x10))
-            buffer.writeProtobufVarint(signed: Int64(errCode))
+            writer.byte(0x10)
+            writer.varint(signed: Int64(errCode))
         }
-        if hasErrMsg {
-            buffer.writeInteger(UInt8(0x1A))
-            buffer.writeProtobufVarint(UInt64(errMsg.utf8.count))
-            buffer.writeString(errMsg)
-        }
+        if hasErrMsg { writer.stringField(0x1A, errMsg) }
         if hasRequireAuth {
-            buffer.writeInteger(UInt8(0x20))
-            buffer.writeInteger(UInt8(requireAuth ? 1 : 0))
+            writer.byte(0x20)
+            writer.byte(requireAuth ? 1 : 0)
         }
         if hasMessageID {
-            buffer.writeInteger(UInt8(0x28))
-            buffer.writeProtobufVarint(signed: messageID)
+            writer.byte(0x28)
+            writer.varint(signed: messageID)
         }
         if hasAppendTime {
-            buffer.writeInteger(UInt8(0x30))
-            buffer.writeProtobufVarint(signed: appendTime)
+            writer.byte(0x30)
+            writer.varint(signed: appendTime)
         }
         if hasAppendOffset {
-            buffer.writeInteger(UInt8(0x38))
-            buffer.writeProtobufVarint(signed: appendOffset)
+            writer.byte(0x38)
+            writer.varint(signed: appendOffset)
         }
     }
 }

@@ -26,6 +26,22 @@ public struct FrameEncoder: MessageToByteEncoder, Sendable {
         guard length <= maxPayload else {
             throw FrameError(.frameTooLarge, "frame payload of \(length) bytes exceeds the \(maxPayload)-byte limit")
         }
+        if length > 0 && length <= Frame.maxChunkLength {
+            // One chunk (every reply but fetched data): one capacity check, then plain stores.
+            _ = frame.payload.withUnsafeReadableBytes { payload in
+                out.writeWithUnsafeMutableBytes(minimumWritableBytes: Frame.headerLength + 4 + length) { raw in
+                    guard let base = raw.baseAddress else { return 0 }
+                    var writer = RawByteWriter(base)
+                    writer.uint32(Frame.beginToken)
+                    writer.uint32(frame.serialNumber)
+                    writer.uint32(1)
+                    writer.uint32(UInt32(length))
+                    writer.bytes(payload)
+                    return writer.count
+                }
+            }
+            return
+        }
         let chunks = (length + Frame.maxChunkLength - 1) / Frame.maxChunkLength
         out.reserveCapacity(minimumWritableBytes: Frame.headerLength + 4 * chunks + length)
         out.writeInteger(Frame.beginToken)

@@ -72,19 +72,26 @@ public enum ResponseEnvelope: Sendable, Equatable {
 
     /// Writes a SUCCESS envelope up to the response message bytes, which must follow, `dataLength` of them.
     static func writeSuccessHeaders(method: Int32, dataLength: Int, into buffer: inout ByteBuffer) {
-        // RpcConnHeader{flag = 1}
-        buffer.writeInteger(UInt8(2))
-        buffer.writeInteger(UInt16(0x0801))
-        // ResponseHeader{status = SUCCESS, protocolVer = 3}
-        buffer.writeInteger(UInt8(4))
-        buffer.writeInteger(UInt32(0x0800_1803))
-        let methodSize = protobufVarintSize(UInt64(bitPattern: Int64(method)))
-        let bodyLength = 1 + methodSize + 1 + protobufVarintSize(UInt64(dataLength)) + dataLength
-        buffer.writeProtobufVarint(UInt64(bodyLength))
-        buffer.writeInteger(UInt8(0x08))
-        buffer.writeProtobufVarint(signed: Int64(method))
-        buffer.writeInteger(UInt8(0x12))
-        buffer.writeProtobufVarint(UInt64(dataLength))
+        // At most 3 + 5 + 10 + 1 + 10 + 1 + 10 bytes: one capacity check, then plain stores.
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 40) { raw in
+            guard let base = raw.baseAddress else { return 0 }
+            var writer = RawByteWriter(base)
+            // RpcConnHeader{flag = 1}
+            writer.byte(2)
+            writer.byte(0x08)
+            writer.byte(0x01)
+            // ResponseHeader{status = SUCCESS, protocolVer = 3}
+            writer.byte(4)
+            writer.uint32(0x0800_1803)
+            let methodSize = protobufVarintSize(UInt64(bitPattern: Int64(method)))
+            let bodyLength = 1 + methodSize + 1 + protobufVarintSize(UInt64(dataLength)) + dataLength
+            writer.varint(UInt64(bodyLength))
+            writer.byte(0x08)
+            writer.varint(signed: Int64(method))
+            writer.byte(0x12)
+            writer.varint(UInt64(dataLength))
+            return writer.count
+        }
     }
 
     /// The envelope as a frame payload.
