@@ -36,12 +36,7 @@ extension SendMessageResponseB2P: DirectlyEncodable {
 
     public func encodeDirectly(into buffer: inout ByteBuffer) {
         // One capacity check, then plain stores: every ByteBuffer write checks capacity and uniqueness.
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: directlyEncodedSize) { raw in
-            guard let base = raw.baseAddress else { return 0 }
-            var writer = RawByteWriter(base)
-            encode(into: &writer)
-            return writer.count
-        }
+        buffer.writeRaw(reserving: directlyEncodedSize) { encode(into: &$0) }
     }
 
     private func encode(into writer: inout RawByteWriter) {

@@ -28,16 +28,13 @@ public struct FrameEncoder: MessageToByteEncoder, Sendable {
         }
         if length > 0 && length <= Frame.maxChunkLength {
             // One chunk (every reply but fetched data): one capacity check, then plain stores.
-            _ = frame.payload.withUnsafeReadableBytes { payload in
-                out.writeWithUnsafeMutableBytes(minimumWritableBytes: Frame.headerLength + 4 + length) { raw in
-                    guard let base = raw.baseAddress else { return 0 }
-                    var writer = RawByteWriter(base)
+            frame.payload.withUnsafeReadableBytes { payload in
+                out.writeRaw(reserving: Frame.headerLength + 4 + length) { writer in
                     writer.uint32(Frame.beginToken)
                     writer.uint32(frame.serialNumber)
                     writer.uint32(1)
                     writer.uint32(UInt32(length))
                     writer.bytes(payload)
-                    return writer.count
                 }
             }
             return

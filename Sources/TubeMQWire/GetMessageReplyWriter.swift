@@ -39,36 +39,18 @@ public struct GetMessageReplyWriter: Sendable {
             4 + Self.varintSize(id) + Self.varintSize(check) + Self.varintSize(length) + payload.count
             + Self.varintSize(flags)
         let total = 1 + Self.varintSize(UInt64(inner)) + inner
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { raw in
-            guard let base = raw.baseAddress else { return 0 }
-            var at = 0
-            func byte(_ value: UInt8) {
-                base.storeBytes(of: value, toByteOffset: at, as: UInt8.self)
-                at += 1
-            }
-            func varint(_ value: UInt64) {
-                var v = value
-                while v >= 0x80 {
-                    byte(UInt8(truncatingIfNeeded: v) | 0x80)
-                    v >>= 7
-                }
-                byte(UInt8(truncatingIfNeeded: v))
-            }
-            byte(0x22)
-            varint(UInt64(inner))
-            byte(0x08)
-            varint(id)
-            byte(0x10)
-            varint(check)
-            byte(0x1A)
-            varint(length)
-            if let source = payload.baseAddress, payload.count > 0 {
-                (base + at).copyMemory(from: source, byteCount: payload.count)
-                at += payload.count
-            }
-            byte(0x20)
-            varint(flags)
-            return at
+        buffer.writeRaw(reserving: total) { writer in
+            writer.byte(0x22)
+            writer.varint(UInt64(inner))
+            writer.byte(0x08)
+            writer.varint(id)
+            writer.byte(0x10)
+            writer.varint(check)
+            writer.byte(0x1A)
+            writer.varint(length)
+            writer.bytes(payload)
+            writer.byte(0x20)
+            writer.varint(flags)
         }
     }
 

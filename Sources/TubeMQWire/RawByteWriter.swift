@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Writes protobuf and frame primitives into memory the caller has sized exactly (one bounds check and
 /// one exclusivity check for a whole message, instead of one per field).
 struct RawByteWriter {
@@ -56,5 +58,19 @@ struct RawByteWriter {
         byte(tag)
         varint(UInt64(text.utf8.count))
         utf8(text)
+    }
+}
+
+extension ByteBuffer {
+    /// Reserves `capacity` writable bytes once and appends what `write` stores (at most `capacity`
+    /// bytes) with plain stores: each ordinary `ByteBuffer` write checks capacity and uniqueness.
+    mutating func writeRaw(reserving capacity: Int, _ write: (inout RawByteWriter) -> Void) {
+        writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { raw in
+            guard let base = raw.baseAddress else { return 0 }
+            var writer = RawByteWriter(base)
+            write(&writer)
+            assert(writer.count <= capacity, "wrote \(writer.count) bytes into \(capacity) reserved")
+            return writer.count
+        }
     }
 }

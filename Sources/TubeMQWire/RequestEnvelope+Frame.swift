@@ -37,16 +37,12 @@ extension RequestEnvelope {
             throw FrameError(.frameTooLarge, "frame payload of \(length) bytes exceeds the \(maxPayload)-byte limit")
         }
         let total = Frame.headerLength + 4 + length
-        out.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { raw in
-            // `raw` holds at least the `total` bytes asked for.
-            guard let base = raw.baseAddress else { return 0 }
-            var writer = RawByteWriter(base)
+        out.writeRaw(reserving: total) { writer in
             writer.uint32(Frame.beginToken)
             writer.uint32(serialNumber)
             writer.uint32(1)
             writer.uint32(UInt32(length))
             writeParts(into: &writer)
-            return writer.count
         }
     }
 

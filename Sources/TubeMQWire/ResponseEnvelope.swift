@@ -73,9 +73,7 @@ public enum ResponseEnvelope: Sendable, Equatable {
     /// Writes a SUCCESS envelope up to the response message bytes, which must follow, `dataLength` of them.
     static func writeSuccessHeaders(method: Int32, dataLength: Int, into buffer: inout ByteBuffer) {
         // At most 3 + 5 + 10 + 1 + 10 + 1 + 10 bytes: one capacity check, then plain stores.
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 40) { raw in
-            guard let base = raw.baseAddress else { return 0 }
-            var writer = RawByteWriter(base)
+        buffer.writeRaw(reserving: 40) { writer in
             // RpcConnHeader{flag = 1}
             writer.byte(2)
             writer.byte(0x08)
@@ -90,7 +88,6 @@ public enum ResponseEnvelope: Sendable, Equatable {
             writer.varint(signed: Int64(method))
             writer.byte(0x12)
             writer.varint(UInt64(dataLength))
-            return writer.count
         }
     }
 

@@ -80,13 +80,7 @@ public struct SendMessageRequestWriter: Sendable {
     /// Appends the serialized request to `buffer`.
     public func write(into buffer: inout ByteBuffer) {
         let length = encodedLength
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { raw in
-            // `raw` holds at least the `length` bytes asked for.
-            guard let base = raw.baseAddress else { return 0 }
-            var writer = RawByteWriter(base)
-            write(into: &writer)
-            return writer.count
-        }
+        buffer.writeRaw(reserving: length) { write(into: &$0) }
     }
 
     private func write(into writer: inout RawByteWriter) {
