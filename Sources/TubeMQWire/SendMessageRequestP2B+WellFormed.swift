@@ -26,7 +26,7 @@ extension SendMessageRequestP2B {
                     request.partitionID = Int32(truncatingIfNeeded: value)
                 case (4, 2):
                     guard let range = reader.delimited() else { return nil }
-                    request.data = Data(raw[range])
+                    request.data = Data(buffer: reader.bytes(range))
                 case (5, 0):
                     guard let value = reader.varint() else { return nil }
                     request.flag = Int32(truncatingIfNeeded: value)

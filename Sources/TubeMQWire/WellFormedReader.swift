@@ -54,6 +54,15 @@ struct WellFormedReader {
     /// Reads a length-delimited value as a string; `nil` when it is not valid UTF-8.
     mutating func string() -> String? {
         guard let range = delimited() else { return nil }
-        return String(validating: raw[range], as: UTF8.self)
+        let bytes = self.bytes(range)
+        // ASCII (client ids, topic names) needs no validation; anything else is validated strictly.
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// The bytes in `range`, typed (concrete types keep the callers' generic code specialized).
+    func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        guard let base = raw.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: (base + range.lowerBound).assumingMemoryBound(to: UInt8.self), count: range.count)
     }
 }
