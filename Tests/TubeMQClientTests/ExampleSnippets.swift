@@ -14,6 +14,17 @@ enum ExampleSnippets {
         await producer.shutdown()
     }
 
+    static func producerOnItsExecutor(_ producer: Producer) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<64 {
+                group.addTask(executorPreference: producer.executor) {
+                    for _ in 0..<10_000 { try await producer.send(Message(body: Array("hello".utf8)), to: "demo") }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     static func consumer() async throws {
         let masters = MasterAddress.list(parsing: "127.0.0.1:8715")
         var configuration = Consumer.Configuration(masters: masters, group: "demo-group", topics: ["demo"])
