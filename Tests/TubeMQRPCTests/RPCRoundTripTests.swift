@@ -9,11 +9,12 @@ import TubeMQWire
 
     static func withServer<T>(
         idleTimeout: TimeAmount = .seconds(300),
+        execution: RPCExecution = .perCall,
         _ body: (RPCServer) async throws -> T
     ) async throws -> T {
         let server = try await RPCServer.start(
             configuration: RPCServerConfiguration(port: 0, idleTimeout: idleTimeout),
-            service: EchoService(),
+            service: EchoService(execution: execution),
             logger: logger
         )
         do {
@@ -26,8 +27,9 @@ import TubeMQWire
         }
     }
 
-    @Test func tenThousandPipelinedCallsMatchTheirCallers() async throws {
-        try await Self.withServer { server in
+    @Test(arguments: [RPCExecution.perCall, .batchedOnEventLoop])
+    func tenThousandPipelinedCallsMatchTheirCallers(execution: RPCExecution) async throws {
+        try await Self.withServer(execution: execution) { server in
             let client = RPCClient()
             defer { Task { await client.shutdown() } }
             let results = try await withThrowingTaskGroup(of: (Int, String).self) { group in
@@ -55,8 +57,9 @@ import TubeMQWire
         }
     }
 
-    @Test func remoteExceptionsCarryTheirName() async throws {
-        try await Self.withServer { server in
+    @Test(arguments: [RPCExecution.perCall, .batchedOnEventLoop])
+    func remoteExceptionsCarryTheirName(execution: RPCExecution) async throws {
+        try await Self.withServer(execution: execution) { server in
             let client = RPCClient()
             defer { Task { await client.shutdown() } }
             var request = CloseRequestP2M()

@@ -7,6 +7,8 @@ import TubeMQWire
 /// delay taken from the host name (so replies finish out of order); close throws a standby exception.
 struct EchoService: RPCService {
     var serviceTypes: Set<ServiceType> { [.master] }
+    /// Both ways a server can run calls; batched calls use the protocol's default `handle(batch:)`.
+    var execution: RPCExecution = .perCall
 
     func handle(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
         switch call.request {
