@@ -134,7 +134,7 @@ struct BenchCommand: AsyncParsableCommand {
         while stats.claim(target: target) {
             if let deadline, ContinuousClock.now >= deadline { break }
             let sentAt = BenchClock.nanos()
-            withUnsafeBytes(of: sentAt.bigEndian) { body.replaceSubrange(0..<8, with: $0) }
+            body.withUnsafeMutableBytes { $0.storeBytes(of: sentAt.bigEndian, as: UInt64.self) }
             _ = try await producer.send(Message(body: body), to: topic)
             _ = histogram.record((BenchClock.nanos() &- sentAt) / 1000)
             stats.sent.add(1, ordering: .relaxed)
