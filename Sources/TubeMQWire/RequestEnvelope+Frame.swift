@@ -3,6 +3,12 @@ public import NIOCore
 extension RequestEnvelope {
     /// The number of bytes ``encode(into:)`` writes.
     public var encodedLength: Int {
+        let parts = partLengths
+        return Self.delimited(parts.conn) + Self.delimited(parts.header) + Self.delimited(parts.body)
+    }
+
+    /// The lengths of the three delimited messages: `RpcConnHeader`, `RequestHeader`, `RequestBody`.
+    private var partLengths: (conn: Int, header: Int, body: Int) {
         let conn = 1 + protobufVarintSize(UInt64(bitPattern: Int64(flag)))
         var header = 0
         if let serviceType { header += 1 + protobufVarintSize(UInt64(bitPattern: Int64(serviceType))) }
@@ -12,7 +18,7 @@ extension RequestEnvelope {
         if let request {
             body += 1 + protobufVarintSize(UInt64(request.readableBytes)) + request.readableBytes
         }
-        return Self.delimited(conn) + Self.delimited(header) + Self.delimited(body)
+        return (conn, header, body)
     }
 
     /// Appends the whole request frame: the frame header, the chunk lengths and the envelope.
@@ -28,7 +34,6 @@ extension RequestEnvelope {
         let length = encodedLength
         guard length <= Frame.maxChunkLength else {
             var payload = ByteBuffer()
-            payload.reserveCapacity(length)
             encode(into: &payload)
             try FrameEncoder.encode(Frame(serialNumber: serialNumber, payload: payload), into: &out, maxPayload: maxPayload)
             return
@@ -46,17 +51,14 @@ extension RequestEnvelope {
         }
     }
 
-    /// Writes the three delimited messages with their lengths computed up front.
-    private func writeParts(into writer: inout RawByteWriter) {
-        let flagValue = UInt64(bitPattern: Int64(flag))
-        writer.varint(UInt64(1 + protobufVarintSize(flagValue)))
+    /// Writes the three delimited messages, their lengths computed up front.
+    func writeParts(into writer: inout RawByteWriter) {
+        let parts = partLengths
+        writer.varint(UInt64(parts.conn))
         writer.byte(0x08)
-        writer.varint(flagValue)
+        writer.varint(signed: Int64(flag))
 
-        var header = 0
-        if let serviceType { header += 1 + protobufVarintSize(UInt64(bitPattern: Int64(serviceType))) }
-        if let protocolVersion { header += 1 + protobufVarintSize(UInt64(bitPattern: Int64(protocolVersion))) }
-        writer.varint(UInt64(header))
+        writer.varint(UInt64(parts.header))
         if let serviceType {
             writer.byte(0x08)
             writer.varint(signed: Int64(serviceType))
@@ -66,10 +68,7 @@ extension RequestEnvelope {
             writer.varint(signed: Int64(protocolVersion))
         }
 
-        var body = 1 + protobufVarintSize(UInt64(bitPattern: Int64(method)))
-        if let timeout { body += 1 + protobufVarintSize(UInt64(bitPattern: timeout)) }
-        if let request { body += 1 + protobufVarintSize(UInt64(request.readableBytes)) + request.readableBytes }
-        writer.varint(UInt64(body))
+        writer.varint(UInt64(parts.body))
         writer.byte(0x08)
         writer.varint(signed: Int64(method))
         if let timeout {

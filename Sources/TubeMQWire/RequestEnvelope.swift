@@ -53,35 +53,9 @@ public struct RequestEnvelope: Sendable, Equatable {
         self.request = body.slice(3)
     }
 
-    /// Appends the envelope bytes to `buffer`.
+    /// Appends the envelope bytes to `buffer` (``encodedLength`` of them).
     public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeDelimited { conn in
-            conn.writeInteger(UInt8(0x08))
-            conn.writeProtobufVarint(signed: Int64(flag))
-        }
-        buffer.writeDelimited { header in
-            if let serviceType {
-                header.writeInteger(UInt8(0x08))
-                header.writeProtobufVarint(signed: Int64(serviceType))
-            }
-            if let protocolVersion {
-                header.writeInteger(UInt8(0x10))
-                header.writeProtobufVarint(signed: Int64(protocolVersion))
-            }
-        }
-        buffer.writeDelimited { body in
-            body.writeInteger(UInt8(0x08))
-            body.writeProtobufVarint(signed: Int64(method))
-            if let timeout {
-                body.writeInteger(UInt8(0x10))
-                body.writeProtobufVarint(signed: timeout)
-            }
-            if let request {
-                body.writeInteger(UInt8(0x1A))
-                body.writeProtobufVarint(UInt64(request.readableBytes))
-                body.writeImmutableBuffer(request)
-            }
-        }
+        buffer.writeRaw(reserving: encodedLength) { writeParts(into: &$0) }
     }
 
     /// The envelope as a frame payload.
