@@ -4,10 +4,10 @@ public import NIOCore
 ///
 /// Limits are checked before anything is allocated: the token must match, the list size must be
 /// within `0...maxListSize`, and every chunk length within `1...maxFrameBytes` with the running total
-/// not past `maxFrameBytes`. A violation throws ``FrameError``; the pipeline then closes the connection.
-public struct FrameDecoder: ByteToMessageDecoder, Sendable {
-    public typealias InboundOut = Frame
-
+/// not past `maxFrameBytes`. A violation throws ``FrameError``; the connection handlers then close
+/// the connection. They run the decoder over each read themselves (``next(from:)``), with no
+/// `ByteToMessageHandler` and no `NIOAny` box per frame.
+public struct FrameDecoder: Sendable {
     /// The largest list size accepted.
     public let maxListSize: Int
     /// The largest total payload accepted, summed over all chunks.
@@ -27,23 +27,6 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
     public init(maxListSize: Int = Frame.maxListSize, maxFrameBytes: Int = Frame.maxListSize * Frame.maxChunkLength) {
         self.maxListSize = maxListSize
         self.maxFrameBytes = maxFrameBytes
-    }
-
-    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let frame = try next(from: &buffer) else { return .needMoreData }
-        context.fireChannelRead(Self.wrapInboundOut(frame))
-        return .continue
-    }
-
-    public mutating func decodeLast(
-        context: ChannelHandlerContext,
-        buffer: inout ByteBuffer,
-        seenEOF: Bool
-    ) throws -> DecodingState {
-        while let frame = try next(from: &buffer) {
-            context.fireChannelRead(Self.wrapInboundOut(frame))
-        }
-        return .needMoreData
     }
 
     /// Consumes bytes from `buffer` and returns the next complete frame, or `nil` when more bytes are needed.

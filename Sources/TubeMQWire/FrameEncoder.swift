@@ -1,21 +1,7 @@
 public import NIOCore
 
 /// Writes ``Frame``s, splitting every payload into chunks of 1...8192 bytes as all TubeMQ peers do.
-public struct FrameEncoder: MessageToByteEncoder, Sendable {
-    public typealias OutboundIn = Frame
-
-    /// The largest payload this encoder sends; larger frames throw ``FrameError``.
-    public let maxPayload: Int
-
-    /// Creates an encoder. Servers keep the default (the C++ client's 8 MiB limit).
-    public init(maxPayload: Int = Frame.maxResponsePayload) {
-        self.maxPayload = maxPayload
-    }
-
-    public func encode(data: Frame, out: inout ByteBuffer) throws {
-        try Self.encode(data, into: &out, maxPayload: maxPayload)
-    }
-
+public enum FrameEncoder {
     /// Appends the wire form of `frame` to `out`.
     ///
     /// - Throws: ``FrameError`` with code `frameTooLarge` when the payload exceeds `maxPayload`.
