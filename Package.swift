@@ -196,10 +196,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // MARK: test support shared by test targets (recorded wire vectors)
+        // MARK: test support shared by test targets: recorded wire vectors, the in-process test cluster, a manual clock
         .target(
             name: "TubeMQTestKit",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "TubeMQStandalone", "TubeMQClient", "TubeMQMaster", "TubeMQBroker", "TubeMQStorage", "TubeMQRPC",
+                "TubeMQCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // MARK: configuration files (master.ini / broker.ini)
@@ -223,6 +228,7 @@ let package = Package(
         .testTarget(
             name: "TubeMQStorageTests",
             dependencies: [
+                "TubeMQTestKit",
                 "TubeMQStorage", "TubeMQCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -238,6 +244,7 @@ let package = Package(
         .testTarget(
             name: "TubeMQMasterTests",
             dependencies: [
+                "TubeMQTestKit",
                 "TubeMQMaster", "TubeMQMasterState", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -258,6 +265,7 @@ let package = Package(
         .testTarget(
             name: "TubeMQStandaloneTests",
             dependencies: [
+                "TubeMQTestKit",
                 "TubeMQStandalone", "TubeMQClient", "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQRPC", "TubeMQWire",
                 "TubeMQCore",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -269,6 +277,7 @@ let package = Package(
         .testTarget(
             name: "TubeMQClientTests",
             dependencies: [
+                "TubeMQTestKit",
                 "TubeMQClient", "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQStorage", "TubeMQRPC",
                 "TubeMQWire", "TubeMQCore",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -328,6 +337,7 @@ let package = Package(
         .testTarget(
             name: "TubeMQConformanceTests",
             dependencies: [
+                "TubeMQTestKit",
                 "TubeMQConformance", "TubeMQStandalone", "TubeMQBroker", "TubeMQClient", "TubeMQWire", "TubeMQCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

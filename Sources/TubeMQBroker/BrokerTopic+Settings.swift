@@ -1,3 +1,4 @@
+import TubeMQCore
 import TubeMQStorage
 import TubeMQWire
 
@@ -14,7 +15,7 @@ extension BrokerTopic {
             unflushThreshold: Int(settings.unflushThreshold ?? 1000),
             unflushIntervalMillis: Int(settings.unflushInterval ?? 10_000),
             unflushDataHold: Int(settings.unflushDataHold ?? 0),
-            retentionSeconds: settings.deletePolicy.flatMap(DeletePolicy.retentionSeconds) ?? 168 * 3600
+            retentionSeconds: settings.deletePolicy.flatMap { try? DeletePolicy(parsing: $0).seconds } ?? DeletePolicy.maxSeconds
         )
     }
 

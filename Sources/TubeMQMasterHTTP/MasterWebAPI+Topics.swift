@@ -159,7 +159,7 @@ extension MasterWebAPI {
     /// `admin_query_topic_deploy_configure`: the matching deployments as a flat list.
     func queryDeployments(_ p: WebParameters) async throws(WebParameterError) -> JSONObject {
         let selected = try await selectedTopics(p)
-        var configs: [Int32: BrokerConfig] = [:]
+        var configs: [Int32: BrokerRecord] = [:]
         for status in await master.brokers() { configs[status.config.id] = status.config }
         let items = selected.flatMap { _, deployments in
             deployments.map { RecordJSON.deployment($0, broker: configs[$0.brokerID]) }

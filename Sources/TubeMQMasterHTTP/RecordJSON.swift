@@ -58,7 +58,7 @@ enum RecordJSON {
 
     /// A topic deployment object (`admin_query_topic_deploy_configure`): `topicName`, `brokerId`,
     /// `topicNameId`, `brokerIp`, `brokerPort`, `topicStatusId`, the properties, the base fields.
-    static func deployment(_ deployment: TopicDeployment, broker: BrokerConfig?) -> JSONObject {
+    static func deployment(_ deployment: TopicDeployment, broker: BrokerRecord?) -> JSONObject {
         var item: JSONObject = [
             "topicName": .string(deployment.topic),
             "brokerId": .int(deployment.brokerID),

@@ -1,4 +1,5 @@
 public import Logging
+import Synchronization
 import SystemPackage
 public import TubeMQBroker
 public import TubeMQBrokerHTTP
@@ -20,6 +21,7 @@ public final class LocalCluster: Sendable {
     /// Each broker's HTTP webapi (offsets), in broker order.
     public let brokerWebs: [BrokerHTTPServer]
     private let logger: Logger
+    private let stopped = Mutex<Set<Int32>>([])
 
     /// The master's RPC address.
     public var masterAddress: (host: String, port: Int) { (master.configuration.host, master.port) }
@@ -69,7 +71,8 @@ public final class LocalCluster: Sendable {
                     host: configuration.host,
                     port: port,
                     dataDirectory: dataRoot.appending("broker-\(id)"),
-                    masterAddresses: [(configuration.host, master.port)],
+                    masterAddresses: [(configuration.host, master.port)]
+                        + configuration.backupMasterPorts.map { (configuration.host, $0) },
                     heartbeatPeriodMillis: configuration.brokerHeartbeatPeriodMs,
                     consumerTimeoutMillis: configuration.brokerConsumerTimeoutMs,
                     io: configuration.io
@@ -109,11 +112,20 @@ public final class LocalCluster: Sendable {
         try await Self.waitForTopics([topic.name], brokers: brokers)
     }
 
-    /// Stops the brokers (flushing their stores) and then the master.
+    /// Stops one broker and its webapi (flushing its store) while the master still lists it, as if it
+    /// had crashed from the clients' point of view. Stopping a stopped broker does nothing.
+    public func stopBroker(id: Int32) async {
+        guard let index = brokers.firstIndex(where: { $0.configuration.brokerID == id }),
+            stopped.withLock({ $0.insert(id).inserted })
+        else { return }
+        await brokerWebs[index].shutdown()
+        await brokers[index].shutdown()
+    }
+
+    /// Stops the brokers still running (flushing their stores) and then the master.
     public func shutdown() async {
-        for web in brokerWebs { await web.shutdown() }
+        for broker in brokers { await stopBroker(id: broker.configuration.brokerID) }
         await masterWeb.shutdown()
-        for broker in brokers { await broker.shutdown() }
         await master.shutdown()
     }
 

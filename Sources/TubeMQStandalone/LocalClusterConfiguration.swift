@@ -54,6 +54,8 @@ public struct LocalClusterConfiguration: Sendable {
     public var authToken: String
     /// Deliberately broken broker behaviours, for tests that prove a suite can fail; every broker gets them.
     public var _brokerFaults: _BrokerFaults = _BrokerFaults()
+    /// Ports of further masters on ``host`` the brokers fail over to (tests of master failover).
+    public var backupMasterPorts: [Int] = []
 
     /// Creates a configuration. The defaults are the standalone command's: real ports, a `demo`
     /// topic with 3 partitions, and a balance delay and period of a few seconds.

@@ -26,9 +26,9 @@ struct BrokerCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "tubemq.broker")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let ini: BrokerConfig
+        let ini: BrokerINI
         do {
-            ini = try BrokerConfig(contentsOfFile: config)
+            ini = try BrokerINI(contentsOfFile: config)
         } catch {
             throw ValidationError("\(config): \(error)")
         }

@@ -24,10 +24,10 @@ struct MasterCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "tubemq.master")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        var ini = MasterConfig()
+        var ini = MasterINI()
         if let config {
             do {
-                ini = try MasterConfig(contentsOfFile: config)
+                ini = try MasterINI(contentsOfFile: config)
             } catch {
                 throw ValidationError("\(config): \(error)")
             }

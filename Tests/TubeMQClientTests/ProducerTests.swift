@@ -1,3 +1,4 @@
+import TubeMQTestKit
 import Foundation
 import Testing
 import TubeMQClient

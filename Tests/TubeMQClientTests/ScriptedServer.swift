@@ -1,3 +1,4 @@
+import TubeMQTestKit
 import Logging
 import SwiftProtobuf
 import Synchronization

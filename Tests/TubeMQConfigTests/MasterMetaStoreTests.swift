@@ -30,7 +30,7 @@ struct MasterMetaStoreTests {
         #expect(bdb.replicaSyncPolicy == 1)
         #expect(bdb.replicaAckPolicy == 1)
         #expect(bdb.statusCheckTimeoutMs == 10_000)
-        #expect(config.metaDataPath == MasterConfig.defaultMetaDataPath, "BDB's directory is never reused for our store")
+        #expect(config.metaDataPath == MasterINI.defaultMetaDataPath, "BDB's directory is never reused for our store")
     }
 
     @Test func metaBDBRequiresANodeNameWithASuggestion() {

@@ -61,22 +61,22 @@ struct StartupReportTests {
 
     @Test func callerMayWidenTheSupportedSet() throws {
         let config = try master(Fixtures.masterINI)
-        let wider = MasterConfig.supportedKeys.union([ConfigKey(section: "master", name: "useWebProxy")])
+        let wider = MasterINI.supportedKeys.union([ConfigKey(section: "master", name: "useWebProxy")])
         #expect(config.ignoredKeys(supportedKeys: wider).count == 8)
         #expect(config.startupWarnings(supportedKeys: wider).count == 8)
     }
 
     @Test func supportedKeysAreKnownKeys() {
-        #expect(MasterConfig.supportedKeys.isSubset(of: MasterConfig.knownKeys))
-        #expect(BrokerConfig.supportedKeys.isSubset(of: BrokerConfig.knownKeys))
-        #expect(MasterConfig.knownKeys.filter { $0.section == "master" }.count == 37)
-        #expect(BrokerConfig.knownKeys.contains(ConfigKey(section: "broker", name: "io")))
+        #expect(MasterINI.supportedKeys.isSubset(of: MasterINI.knownKeys))
+        #expect(BrokerINI.supportedKeys.isSubset(of: BrokerINI.knownKeys))
+        #expect(MasterINI.knownKeys.filter { $0.section == "master" }.count == 37)
+        #expect(BrokerINI.knownKeys.contains(ConfigKey(section: "broker", name: "io")))
     }
 
     @Test func mergedSingleFileServesBothComponents() throws {
         let merged = try IniFile(parsing: Fixtures.masterINI + "\n" + Fixtures.brokerINI, source: "tubemq.ini")
-        let masterConfig = try MasterConfig(ini: merged)
-        let brokerConfig = try BrokerConfig(ini: merged)
+        let masterConfig = try MasterINI(ini: merged)
+        let brokerConfig = try BrokerINI(ini: merged)
         #expect(masterConfig.port == 8715)
         #expect(brokerConfig.port == 8123)
         #expect(brokerConfig.masterAddresses.first?.port == masterConfig.port)
@@ -90,8 +90,8 @@ struct StartupReportTests {
         let masterFile = try IniFile(parsing: Fixtures.masterINI, source: "master.ini")
         let brokerFile = try IniFile(parsing: Fixtures.brokerINI + "\n[tlsSetting]\ntlsEnable=false", source: "broker.ini")
         let merged = masterFile.merging(brokerFile)
-        let masterConfig = try MasterConfig(ini: merged)
-        let brokerConfig = try BrokerConfig(ini: merged)
+        let masterConfig = try MasterINI(ini: merged)
+        let brokerConfig = try BrokerINI(ini: merged)
         #expect(masterConfig.producerHeartbeatTimeoutMs == 45_000)
         #expect(brokerConfig.consumerRegTimeoutMs == 35_000)
         #expect(masterConfig.tls.port == 8716 && brokerConfig.tls.port == 8124)
@@ -101,10 +101,10 @@ struct StartupReportTests {
         let path = "/tmp/tubemq-config-test-\(UInt32.random(in: 0...UInt32.max)).ini"
         try writeFile(path, Fixtures.brokerINI)
         defer { removeFile(path) }
-        let config = try BrokerConfig(contentsOfFile: path)
+        let config = try BrokerINI(contentsOfFile: path)
         #expect(config.brokerId == 1)
         #expect(config.fileOutline.source == path)
-        let error = configError { () throws(ConfigError) in try MasterConfig(contentsOfFile: path) }
+        let error = configError { () throws(ConfigError) in try MasterINI(contentsOfFile: path) }
         #expect(error?.code == .missingSection)
         #expect(error?.source == path)
     }

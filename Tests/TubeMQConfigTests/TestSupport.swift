@@ -12,13 +12,13 @@ func configError<T>(_ body: () throws(ConfigError) -> T) -> ConfigError? {
 }
 
 /// Parses `text` and loads a master configuration from it.
-func master(_ text: String) throws(ConfigError) -> MasterConfig {
-    try MasterConfig(ini: IniFile(parsing: text, source: "master.ini"))
+func master(_ text: String) throws(ConfigError) -> MasterINI {
+    try MasterINI(ini: IniFile(parsing: text, source: "master.ini"))
 }
 
 /// Parses `text` and loads a broker configuration from it.
-func broker(_ text: String) throws(ConfigError) -> BrokerConfig {
-    try BrokerConfig(ini: IniFile(parsing: text, source: "broker.ini"))
+func broker(_ text: String) throws(ConfigError) -> BrokerINI {
+    try BrokerINI(ini: IniFile(parsing: text, source: "broker.ini"))
 }
 
 #if canImport(Glibc)

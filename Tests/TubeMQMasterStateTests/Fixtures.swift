@@ -6,8 +6,8 @@ struct TestCluster {
     static let broker = BrokerInfo(id: 1, host: "127.0.0.1", port: 8123)
 
     /// The recorded timings, except that the broker (which these tests do not heartbeat) never expires.
-    static let timings: MasterConfiguration = {
-        var timings = MasterConfiguration.recorded
+    static let timings: MasterTimings = {
+        var timings = MasterTimings.recorded
         timings.brokerHeartbeatTimeoutMs = 3_600_000
         return timings
     }()
@@ -20,7 +20,7 @@ struct TestCluster {
         topics: [String] = ["tp"],
         partitions: Int32 = 2,
         stores: Int32 = 1,
-        configuration: MasterConfiguration = TestCluster.timings
+        configuration: MasterTimings = TestCluster.timings
     ) throws {
         state = MasterState(configuration: configuration, now: 0)
         _ = try state.addBroker(BrokerSpec(id: 1, host: "127.0.0.1", manageStatus: .online), by: "admin", now: 0)

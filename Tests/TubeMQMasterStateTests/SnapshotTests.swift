@@ -39,7 +39,7 @@ import TubeMQMasterState
         #expect(restored.broker(id: 1)?.runState == .unregistered, "run state is not durable")
         #expect(restored.groups.isEmpty && restored.producers.isEmpty, "clients are not durable")
         #expect(restored.servingBrokers.isEmpty)
-        #expect(restored.nextBalanceAt == 100_000 + MasterConfiguration.recorded.firstBalanceDelayMs)
+        #expect(restored.nextBalanceAt == 100_000 + MasterTimings.recorded.firstBalanceDelayMs)
 
         var resumed = restored
         #expect(resumed.balance(now: 105_000).rebalanceID == 2, "rebalance ids keep increasing")

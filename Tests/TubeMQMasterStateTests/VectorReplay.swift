@@ -25,7 +25,7 @@ struct VectorReplay {
 
     /// Sets up broker 1 (127.0.0.1:8123) serving `topics` with 2 partitions in 1 store, as recorded.
     init(topics: Set<String>, firstRound: Int64) throws {
-        var timings = MasterConfiguration.recorded
+        var timings = MasterTimings.recorded
         timings.brokerHeartbeatTimeoutMs = .max / 4
         let start = firstRound - timings.firstBalanceDelayMs
         state = MasterState(configuration: timings, now: start)

@@ -7,7 +7,7 @@ import TubeMQMasterState
     static func snapshot(topics: [String]) -> MasterSnapshot {
         let stamp = RecordStamp(createdBy: "test", at: 1)
         return MasterSnapshot(
-            brokers: [BrokerConfig(id: 1, host: "127.0.0.1", manageStatus: .online, stamp: stamp)],
+            brokers: [BrokerRecord(id: 1, host: "127.0.0.1", manageStatus: .online, stamp: stamp)],
             topics: topics.map { Topic(name: $0, stamp: stamp) },
             lastRebalanceID: 9)
     }

@@ -1,3 +1,4 @@
+import TubeMQTestKit
 import Testing
 import TubeMQCore
 @testable import TubeMQStorage

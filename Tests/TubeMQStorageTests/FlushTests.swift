@@ -1,3 +1,4 @@
+import TubeMQTestKit
 import Logging
 import Testing
 import TubeMQCore

@@ -1,3 +1,4 @@
+import TubeMQTestKit
 import NIOCore
 import Testing
 import TubeMQCore

@@ -1,7 +1,7 @@
 /// The meta-store section of master.ini: exactly one of `[meta_zookeeper]` or `[meta_bdb]` (or a legacy
 /// `[replication]` / `[bdbStore]`).
 ///
-/// Our master keeps its metadata in an embedded store under ``MasterConfig/metaDataPath``, so whichever
+/// Our master keeps its metadata in an embedded store under ``MasterINI/metaDataPath``, so whichever
 /// section is present is parsed (and checked as Java checks it) but does not change behaviour; its keys
 /// are reported as ignored. Unlike Java, a master.ini with no meta-store section is accepted.
 public enum MetaStoreConfig: Sendable, Hashable {

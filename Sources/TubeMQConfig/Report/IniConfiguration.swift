@@ -2,7 +2,7 @@
 /// have no effect: TubeMQ keys this implementation reads but does not act on ("ignored"), keys no
 /// TubeMQ version knows ("unknown", often typos), and sections this component does not read.
 ///
-/// ``MasterConfig`` and ``BrokerConfig`` conform. In a merged master + broker file, each ignores the
+/// ``MasterINI`` and ``BrokerINI`` conform. In a merged master + broker file, each ignores the
 /// other component's sections silently.
 public protocol IniConfiguration: Sendable {
     /// Every key that TubeMQ (or our additions) defines for this component's sections.

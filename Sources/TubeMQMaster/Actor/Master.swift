@@ -1,0 +1,149 @@
+public import Logging
+public import TubeMQCore
+public import TubeMQMasterState
+
+/// The TubeMQ master: owns the cluster state machine, runs its timer, and keeps its metadata store
+/// up to date.
+///
+/// Every RPC of methods 1–9 (through ``MasterService``) and every admin call (the webapi) is one
+/// isolated call on this actor: it reads the clock once, calls ``TubeMQMasterState/MasterState``,
+/// re-arms the timer if the next deadline moved earlier, and persists the durable directives before
+/// returning. One timer task sleeps until ``nextDeadline`` and runs
+/// ``TubeMQMasterState/MasterState/tick(now:)`` (heartbeat expiry, balance rounds).
+///
+/// Isolation: the state is only touched on the actor. Calls may interleave at their `await`s (while
+/// the store writes); the state is never read across such a suspension, and the store receives
+/// versioned full snapshots, so interleaved writes cannot lose a change.
+public actor Master {
+    enum Lifecycle {
+        case running
+        case stopped
+    }
+
+    var state: MasterState
+    let clock: any WallClock
+    let store: any MetadataStore
+    let logger: Logger
+    var lifecycle: Lifecycle = .running
+    var timer = TimerSlot()
+    private var storeVersion: UInt64 = 0
+    private var storeDirty = false
+
+    /// The token handed to clients in `authorizedInfo.visitAuthorizedToken` (the master's start time,
+    /// as the recorded master's token looked).
+    public nonisolated let visitToken: Int64
+
+    /// Starts a master: restores the durable state from `store` (or starts empty), then arms the
+    /// timer.
+    ///
+    /// - Parameters:
+    ///   - configuration: the timing knobs (balance delay and period, heartbeat timeouts).
+    ///   - clock: the time source of every call and of the timer.
+    ///   - store: the metadata store; the master owns it from now on and closes it on ``shutdown()``.
+    ///   - logger: where the master logs, with `tubemq.*` metadata.
+    /// - Throws: ``MetadataStoreError`` when the stored state cannot be read.
+    public init(
+        configuration: MasterTimings = MasterTimings(),
+        clock: any WallClock = SystemWallClock(),
+        store: any MetadataStore = MemoryMetadataStore(),
+        logger: Logger
+    ) async throws(MetadataStoreError) {
+        let now = clock.now()
+        let snapshot = try await store.load()
+        self.state =
+            snapshot.map { MasterState(snapshot: $0, configuration: configuration, now: now) }
+            ?? MasterState(configuration: configuration, now: now)
+        self.clock = clock
+        self.store = store
+        self.logger = logger
+        self.visitToken = now
+        logger.info(
+            "master started",
+            metadata: [
+                "tubemq.restored": "\(snapshot != nil)",
+                "tubemq.brokers": "\(snapshot?.brokers.count ?? 0)",
+                "tubemq.topics": "\(snapshot?.topics.count ?? 0)",
+                "tubemq.groups": "\(snapshot?.groups.count ?? 0)",
+            ])
+        rearmTimer()
+    }
+
+    /// Stops the timer (cancelled and awaited), writes a final snapshot and closes the store. Calls
+    /// after this throw ``TubeMQMasterState/MasterError`` 510; calling it again does nothing.
+    public func shutdown() async {
+        guard lifecycle == .running else { return }
+        lifecycle = .stopped
+        let task = timer.task
+        timer = TimerSlot()
+        task?.cancel()
+        await task?.value
+        storeVersion += 1
+        let final = MetadataChange(version: storeVersion, directives: [], snapshot: state.snapshot())
+        do {
+            try await store.persist(final)
+            try await store.close()
+        } catch {
+            logger.error("metadata store failed at shutdown", metadata: ["tubemq.error": "\(error)"])
+        }
+        logger.info("master stopped")
+    }
+
+    /// The time at which the timer next runs due work (heartbeat expiry or a balance round), in ms.
+    public var nextDeadline: Int64 { state.nextDeadline }
+
+    /// Whether ``shutdown()`` has been called.
+    public var isStopped: Bool { lifecycle == .stopped }
+
+    // MARK: - Internals shared by the RPC and admin calls
+
+    func checkRunning() throws(MasterError) {
+        guard lifecycle == .running else { throw .masterStopped }
+    }
+
+    /// Logs `directives` and persists the durable ones (with the state after them).
+    ///
+    /// - Throws: ``TubeMQMasterState/MasterError`` 501 when the store fails; the change stays applied.
+    func perform(_ directives: [MasterDirective]) async throws(MasterError) {
+        log(directives)
+        let durable = directives.filter(\.isDurable)
+        guard !durable.isEmpty || storeDirty else { return }
+        storeVersion += 1
+        let change = MetadataChange(version: storeVersion, directives: durable, snapshot: state.snapshot())
+        do {
+            try await store.persist(change)
+            storeDirty = false
+        } catch {
+            storeDirty = true
+            logger.error(
+                "metadata store failed; the change stays in memory",
+                metadata: ["tubemq.error": "\(error)", "tubemq.version": "\(change.version)"])
+            throw .storeFailed(error)
+        }
+    }
+
+    /// ``perform(_:)`` for calls that answer a client whatever the store does: a failure is logged.
+    func performLoggingFailures(_ directives: [MasterDirective]) async {
+        do {
+            try await perform(directives)
+        } catch {
+            // Already logged by perform(_:); the store catches up with the next change.
+        }
+    }
+
+    private func log(_ directives: [MasterDirective]) {
+        for directive in directives {
+            switch directive {
+            case .producerExpired(let clientID):
+                logger.info("producer expired", metadata: ["tubemq.client": "\(clientID)"])
+            case .consumerExpired(let clientID, let group):
+                logger.info("consumer expired", metadata: ["tubemq.client": "\(clientID)", "tubemq.group": "\(group)"])
+            case .brokerExpired(let id):
+                logger.warning("broker expired", metadata: ["tubemq.broker": "\(id)"])
+            case .brokerListChanged(let checksum):
+                logger.info("serving brokers changed", metadata: ["tubemq.brokerCheckSum": "\(checksum)"])
+            default:
+                logger.debug("metadata changed", metadata: ["tubemq.directive": "\(directive)"])
+            }
+        }
+    }
+}

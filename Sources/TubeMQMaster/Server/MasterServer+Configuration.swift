@@ -1,0 +1,62 @@
+public import TubeMQMasterState
+
+extension MasterServer {
+    /// Everything a master process needs to start: where to listen, where to keep its metadata, and
+    /// its timings. A plain value the executable fills from `master.ini` (config.md §1.1); the
+    /// defaults are the upstream code defaults.
+    public struct Configuration: Sendable, Hashable {
+        /// The address to bind (`[master] hostName`).
+        public var host: String
+        /// The RPC port (`[master] port`); 0 picks a free port.
+        public var port: Int
+        /// The data directory of the embedded metadata store; `nil` keeps metadata in memory only
+        /// (nothing survives a restart).
+        public var dataDirectory: String?
+        /// Delay before the first balance round after start (`firstBalanceDelayAfterStartMs`).
+        public var firstBalanceDelayMs: Int64
+        /// Period of the balance rounds (`consumerBalancePeriodMs`).
+        public var balancePeriodMs: Int64
+        /// A consumer silent this long is dropped (`consumerHeartbeatTimeoutMs`).
+        public var consumerHeartbeatTimeoutMs: Int64
+        /// A producer silent this long is dropped (`producerHeartbeatTimeoutMs`).
+        public var producerHeartbeatTimeoutMs: Int64
+        /// A broker silent this long goes offline (`brokerHeartbeatTimeoutMs`).
+        public var brokerHeartbeatTimeoutMs: Int64
+        /// Connections with no inbound bytes for this long are closed
+        /// (`rpc.connect.read.idle.duration`).
+        public var connectionIdleTimeoutMs: Int64
+
+        /// Creates a configuration; every parameter defaults to the upstream code default.
+        public init(
+            host: String = "127.0.0.1",
+            port: Int = 8715,
+            dataDirectory: String? = nil,
+            firstBalanceDelayMs: Int64 = 30_000,
+            balancePeriodMs: Int64 = 60_000,
+            consumerHeartbeatTimeoutMs: Int64 = 30_000,
+            producerHeartbeatTimeoutMs: Int64 = 30_000,
+            brokerHeartbeatTimeoutMs: Int64 = 30_000,
+            connectionIdleTimeoutMs: Int64 = 300_000
+        ) {
+            self.host = host
+            self.port = port
+            self.dataDirectory = dataDirectory
+            self.firstBalanceDelayMs = firstBalanceDelayMs
+            self.balancePeriodMs = balancePeriodMs
+            self.consumerHeartbeatTimeoutMs = consumerHeartbeatTimeoutMs
+            self.producerHeartbeatTimeoutMs = producerHeartbeatTimeoutMs
+            self.brokerHeartbeatTimeoutMs = brokerHeartbeatTimeoutMs
+            self.connectionIdleTimeoutMs = connectionIdleTimeoutMs
+        }
+
+        /// The timing knobs, as the state machine takes them.
+        public var timings: MasterTimings {
+            MasterTimings(
+                firstBalanceDelayMs: firstBalanceDelayMs,
+                balancePeriodMs: balancePeriodMs,
+                consumerHeartbeatTimeoutMs: consumerHeartbeatTimeoutMs,
+                producerHeartbeatTimeoutMs: producerHeartbeatTimeoutMs,
+                brokerHeartbeatTimeoutMs: brokerHeartbeatTimeoutMs)
+        }
+    }
+}

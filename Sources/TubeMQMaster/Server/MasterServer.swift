@@ -1,0 +1,88 @@
+public import Logging
+import NIOCore
+public import TubeMQCore
+import TubeMQMasterState
+import TubeMQRPC
+
+/// A running master process: the ``Master`` actor with its timer and metadata store, served over
+/// RPC on the configured address.
+///
+/// ```swift
+/// let configuration = MasterServer.Configuration(port: 8715, dataDirectory: "/data/master")
+/// let server = try await MasterServer.start(configuration: configuration, logger: logger)
+/// // … the webapi calls server.master …
+/// await server.shutdown()
+/// ```
+public final class MasterServer: Sendable {
+    /// The master; the admin webapi calls it directly.
+    public let master: Master
+    /// The configuration it was started with.
+    public let configuration: Configuration
+    private let rpc: RPCServer
+    private let logger: Logger
+
+    /// The bound RPC port (the real one when the configuration asked for port 0).
+    public var port: Int { rpc.localPort }
+
+    private init(master: Master, configuration: Configuration, rpc: RPCServer, logger: Logger) {
+        self.master = master
+        self.configuration = configuration
+        self.rpc = rpc
+        self.logger = logger
+    }
+
+    /// Opens the metadata store (the data directory, or `store` when given), restores the master
+    /// from it, and starts serving RPC.
+    ///
+    /// - Parameters:
+    ///   - configuration: address, data directory and timings.
+    ///   - clock: the master's time source; tests pass a ``ManualClock``.
+    ///   - store: a metadata store to use instead of the data directory's (an HA engine, or a
+    ///     ``MemoryMetadataStore`` in tests).
+    ///   - logger: where the master and its RPC server log.
+    /// - Throws: ``MetadataStoreError`` when the store cannot be opened or read (the data directory
+    ///   is locked by another master, the snapshot is corrupt), or the RPC server's error when the
+    ///   address cannot be bound; nothing is left running then.
+    public static func start(
+        configuration: Configuration,
+        clock: any WallClock = SystemWallClock(),
+        store: (any MetadataStore)? = nil,
+        logger: Logger
+    ) async throws -> MasterServer {
+        let metadata: any MetadataStore
+        if let store {
+            metadata = store
+        } else if let directory = configuration.dataDirectory {
+            metadata = try FileMetadataStore(directory: directory)
+        } else {
+            logger.warning("no data directory configured: metadata is kept in memory only")
+            metadata = MemoryMetadataStore()
+        }
+        let master = try await Master(
+            configuration: configuration.timings, clock: clock, store: metadata, logger: logger)
+        do {
+            let rpc = try await RPCServer.start(
+                configuration: RPCServerConfiguration(
+                    host: configuration.host,
+                    port: configuration.port,
+                    idleTimeout: .milliseconds(configuration.connectionIdleTimeoutMs)),
+                service: MasterService(master: master),
+                logger: logger)
+            logger.info(
+                "master serving",
+                metadata: ["tubemq.address": "\(configuration.host):\(rpc.localPort)"])
+            return MasterServer(master: master, configuration: configuration, rpc: rpc, logger: logger)
+        } catch {
+            await master.shutdown()
+            throw error
+        }
+    }
+
+    /// Stops serving: closes the RPC server and its connections, then shuts the master down (timer
+    /// cancelled and awaited, final snapshot written, store closed). Safe to call more than once.
+    public func shutdown() async {
+        await rpc.shutdown()
+        await master.shutdown()
+        logger.info("master server stopped")
+    }
+}

@@ -1,0 +1,140 @@
+public import TubeMQCore
+
+extension MasterState {
+    /// Registers a broker process (method 7).
+    ///
+    /// The broker must have a configuration record with the same address; it becomes
+    /// ``BrokerRunState/registered`` (or ``BrokerRunState/online`` if it says so) and gets its full
+    /// configuration back.
+    /// - Throws: ``MasterError`` 400 when the broker is not configured or its address differs.
+    public mutating func registerBroker(_ request: BrokerRegistration, now: Int64) throws(MasterError) -> BrokerConfigReply {
+        guard let config = brokerConfigs[request.id] else {
+            throw .badRequest("Broker \(request.id) is not configured, add its configure first!")
+        }
+        guard config.host == request.host, config.port == request.port else {
+            throw .badRequest(
+                "Broker \(request.id) registered from \(request.host):\(request.port)"
+                    + " but is configured at \(config.host):\(config.port)!"
+            )
+        }
+        var runtime = BrokerRuntime()
+        runtime.state = request.online ? .online : .registered
+        runtime.registeredAt = now
+        runtime.lastHeartbeatAt = now
+        runtime.enableTLS = request.enableTLS
+        runtime.reportedConfigVersion = request.configVersion
+        brokerRuntimes[request.id] = runtime
+        var directives: [MasterDirective] = []
+        if let changed = refreshServingBrokers(now: now) { directives.append(changed) }
+        return configReply(for: config, takeConfig: true, directives: directives)
+    }
+
+    /// Records a broker heartbeat (method 8): its online flag, its configuration version and the
+    /// topics it removed (whose soft-removed deployments are then purged).
+    /// - Throws: ``MasterError`` 411 when the broker is not registered.
+    public mutating func brokerHeartbeat(_ request: BrokerHeartbeat, now: Int64) throws(MasterError) -> BrokerConfigReply {
+        guard var runtime = brokerRuntimes[request.id],
+            runtime.state == .registered || runtime.state == .online,
+            let config = brokerConfigs[request.id]
+        else { throw .unknownBroker(request.id) }
+        runtime.lastHeartbeatAt = now
+        runtime.state = request.online ? .online : .registered
+        runtime.reportedConfigVersion = request.configVersion
+        brokerRuntimes[request.id] = runtime
+        var directives: [MasterDirective] = []
+        for name in Set(request.removedTopics).sorted() {
+            guard var topic = topicsByName[name], topic.deployment(on: request.id)?.status == .softRemoved else {
+                continue
+            }
+            topic.removeDeployment(on: request.id)
+            topicsByName[name] = topic
+            directives.append(.persistTopic(topic))
+        }
+        if let changed = refreshServingBrokers(now: now) { directives.append(changed) }
+        let current = brokerConfigs[request.id] ?? config
+        return configReply(
+            for: current, takeConfig: request.configVersion != current.configVersion, directives: directives)
+    }
+
+    /// Takes a broker out of service because it said goodbye (method 9).
+    /// - Returns: a ``MasterDirective/brokerListChanged(checksum:)`` if the broker was serving.
+    @discardableResult
+    public mutating func closeBroker(id: Int32, now: Int64) -> [MasterDirective] {
+        guard brokerRuntimes[id] != nil else { return [] }
+        brokerRuntimes[id]?.state = .offline
+        return refreshServingBrokers(now: now).map { [$0] } ?? []
+    }
+
+    /// The partition map producers get for `topic`: the serving brokers that accept its messages.
+    /// `nil` when no broker takes the topic's messages.
+    public func publishInfo(topic name: String) -> TopicPublishInfo? {
+        guard let topic = topicsByName[name] else { return nil }
+        let shares = topic.deployments.compactMap { deployment -> TopicPublishInfo.BrokerShare? in
+            guard deployment.status == .normal, deployment.settings.acceptPublish,
+                let config = brokerConfigs[deployment.brokerID], config.manageStatus.acceptsPublish,
+                isServing(deployment.brokerID)
+            else { return nil }
+            return .init(
+                brokerID: deployment.brokerID,
+                numPartitions: deployment.settings.numPartitions,
+                numTopicStores: deployment.settings.numTopicStores
+            )
+        }
+        return shares.isEmpty ? nil : TopicPublishInfo(topic: name, brokers: shares, maxMsgSize: topic.maxMsgSize)
+    }
+
+    /// Every partition of `topic` that consumers may be assigned: on serving brokers that accept
+    /// subscribe, in deployments that are in service and accept subscribe; sorted.
+    public func subscribablePartitions(topic name: String) -> [Partition] {
+        guard let topic = topicsByName[name] else { return [] }
+        var partitions: [Partition] = []
+        for deployment in topic.deployments {
+            guard deployment.status == .normal, deployment.settings.acceptSubscribe,
+                let config = brokerConfigs[deployment.brokerID], config.manageStatus.acceptsSubscribe,
+                isServing(deployment.brokerID)
+            else { continue }
+            for id in deployment.settings.partitionIDs {
+                partitions.append(Partition(broker: config.info, topic: name, id: id))
+            }
+        }
+        return partitions.sorted(by: Partition.balanceOrder)
+    }
+
+    // MARK: internals
+
+    func isServing(_ brokerID: Int32) -> Bool {
+        brokerRuntimes[brokerID]?.state == .online && brokerConfigs[brokerID]?.manageStatus.isInService == true
+    }
+
+    /// Recomputes the serving broker list; bumps the checksum and returns a directive if it changed.
+    mutating func refreshServingBrokers(now: Int64) -> MasterDirective? {
+        let serving = brokerConfigs.values
+            .filter { isServing($0.id) }
+            .map(\.info)
+            .sorted { $0.id < $1.id }
+        guard serving != servingBrokers else { return nil }
+        servingBrokers = serving
+        brokerChecksum = brokerChecksum.nextVersion(now: now)
+        return .brokerListChanged(checksum: brokerChecksum)
+    }
+
+    func configReply(for config: BrokerRecord, takeConfig: Bool, directives: [MasterDirective]) -> BrokerConfigReply {
+        var kept: [DeployedTopic] = []
+        var removed: [DeployedTopic] = []
+        for topic in topicsByName.values.sorted(by: { $0.name < $1.name }) {
+            guard let deployment = topic.deployment(on: config.id) else { continue }
+            let entry = DeployedTopic(deployment: deployment, maxMsgSizeInMB: topic.maxMsgSizeInMB)
+            if deployment.status == .softRemoved { removed.append(entry) } else { kept.append(entry) }
+        }
+        return BrokerConfigReply(
+            stopRead: !config.manageStatus.acceptsSubscribe,
+            stopWrite: !config.manageStatus.acceptsPublish,
+            takeConfig: takeConfig,
+            configVersion: config.configVersion,
+            defaults: config.defaults,
+            topics: kept,
+            removedTopics: removed,
+            directives: directives
+        )
+    }
+}
