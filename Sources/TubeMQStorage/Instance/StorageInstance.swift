@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import TubeMQCore
 
 /// One storage instance of a topic (TubeMQ's "topic store"): an actor owning a directory of
@@ -63,7 +64,13 @@ public actor StorageInstance {
     var unsyncedBytes = 0
     var nextJobID = 0
     /// The last write failure, kept until a retry succeeds and reported by appends meanwhile.
-    var writeError: StorageError?
+    var writeError: StorageError? {
+        didSet { writable.store(writeError == nil, ordering: .releasing) }
+    }
+    /// Mirrors `writeError == nil` for ``isWritable``, readable without an actor hop.
+    nonisolated let writable = Atomic<Bool>(true)
+    /// What the flusher has done so far.
+    var statistics = FlushStatistics()
 
     var flusher: Task<Void, Never>?
     var flusherWaiter: CheckedContinuation<Void, Never>?
@@ -156,6 +163,20 @@ public actor StorageInstance {
     /// The offset below which every message is in the segment files (synced or not).
     var writtenOffset: Int64 { StorageOffset.offset(ofEntry: writtenEntry) }
 
+    /// Whether the instance accepts appends: `false` from the first failed write (of either flush
+    /// policy) until the flusher's background retry of that write succeeds.
+    ///
+    /// Readable from any context without an actor hop, so the broker can report it cheaply; the
+    /// cause is ``writeFailure``.
+    public nonisolated var isWritable: Bool { writable.load(ordering: .acquiring) }
+
+    /// The failure that makes the instance not writable (``StorageError/Code/noSpace`` for a full
+    /// device, ``StorageError/Code/writeFailed`` otherwise, with the `errno`), or `nil` when writable.
+    public var writeFailure: StorageError? { writeError }
+
+    /// Counters of the flusher: jobs, syncs, messages per sync, failures.
+    public var flushStatistics: FlushStatistics { statistics }
+
     /// Whether `partitionID` belongs to this instance.
     public nonisolated func holds(partitionID: Int32) -> Bool {
         partitionID >= 0 && PartitionID.storeIndex(of: partitionID) == storeIndex
@@ -167,8 +188,10 @@ public actor StorageInstance {
     /// Appends and reads issued after `close()` began fail with ``StorageError/Code/closed``.
     /// Closing twice is harmless.
     ///
-    /// - Throws: the write error when data still in memory could not be written; the instance is
-    ///   closed regardless and that data is lost.
+    /// - Throws: when appended messages could not be written and synced: an error with the code of
+    ///   the write failure (``StorageError/Code/noSpace`` or ``StorageError/Code/writeFailed``), its
+    ///   `errno`, and a message that says how many messages were not written. The instance is
+    ///   closed regardless and those messages are lost.
     public func close() async throws(StorageError) {
         guard state == .open else {
             if state == .closing, let flusher { await flusher.value }
@@ -193,8 +216,17 @@ public actor StorageInstance {
         active = MemoryBlock()
         spare = nil
         if lostEntries > 0 {
-            logger.error("closed with unflushed messages", metadata: ["tubemq.lost": "\(lostEntries)"])
-            throw failure ?? StorageError(code: .writeFailed, message: "\(lostEntries) messages were not flushed")
+            let cause = failure.map { ": \($0.message)" } ?? ""
+            let error = StorageError(
+                code: failure?.code ?? .writeFailed,
+                message: "storage instance \(topic)#\(storeIndex) closed with \(lostEntries) messages not written\(cause)",
+                systemErrno: failure?.systemErrno
+            )
+            logger.error(
+                "closed with messages not written",
+                metadata: ["tubemq.lost": "\(lostEntries)", "tubemq.error": "\(failure.map { "\($0)" } ?? "none")"]
+            )
+            throw error
         }
         if let tail = segments.last {
             let checkpoint = Checkpoint(segmentBase: tail.base, entries: tail.durableEntries, bytes: tail.durableBytes)
