@@ -101,10 +101,7 @@ public actor StorageInstance {
         partitionIDs = (0..<Int32(configuration.partitionsPerStore)).map {
             PartitionID.make(storeIndex: storeIndex, index: $0)
         }
-        var logger = environment.logger
-        logger[metadataKey: "tubemq.topic"] = "\(topic)"
-        logger[metadataKey: "tubemq.store"] = "\(storeIndex)"
-        self.logger = logger
+        logger = Self.instanceLogger(environment.logger, topic: topic, storeIndex: storeIndex)
         segments = recovered.segments
         minEntry = recovered.segments.first?.base ?? recovered.nextEntry
         nextEntry = recovered.nextEntry
@@ -122,8 +119,13 @@ public actor StorageInstance {
         configuration: TopicConfiguration,
         environment: StorageEnvironment
     ) async throws(StorageError) -> StorageInstance {
+        let logger = instanceLogger(environment.logger, topic: topic, storeIndex: storeIndex)
+        let partitions = configuration.partitionsPerStore
         let recovered = try await environment.pool.run { () throws(StorageError) in
-            try InstanceRecovery.recover(directory: directory)
+            try InstanceRecovery.recover(directory: directory, logger: logger) { partitionID in
+                partitionID >= 0 && PartitionID.storeIndex(of: partitionID) == storeIndex
+                    && PartitionID.index(of: partitionID) < Int32(partitions)
+            }
         }
         let instance = StorageInstance(
             topic: topic, storeIndex: storeIndex, directory: directory, configuration: configuration,
@@ -133,17 +135,31 @@ public actor StorageInstance {
         return instance
     }
 
+    /// The store's logger with the instance's topic and store index as metadata.
+    static func instanceLogger(_ base: Logger, topic: String, storeIndex: Int32) -> Logger {
+        var logger = base
+        logger[metadataKey: "tubemq.topic"] = "\(topic)"
+        logger[metadataKey: "tubemq.store"] = "\(storeIndex)"
+        return logger
+    }
+
     private func start(recovered: InstanceRecovery.Outcome) {
         resetActive()
-        if recovered.truncatedBytes > 0 || recovered.rebuiltEntries > 0 || recovered.droppedEntries > 0 {
-            logger.warning(
-                "recovered storage instance",
-                metadata: [
-                    "tubemq.truncatedBytes": "\(recovered.truncatedBytes)",
-                    "tubemq.rebuiltEntries": "\(recovered.rebuiltEntries)",
-                    "tubemq.droppedEntries": "\(recovered.droppedEntries)",
-                ]
-            )
+        if recovered.repaired {
+            // Each damaged range was logged as an error by the scan; this is the summary.
+            let metadata: Logger.Metadata = [
+                "tubemq.truncatedBytes": "\(recovered.truncatedBytes)",
+                "tubemq.skippedBytes": "\(recovered.skippedBytes)",
+                "tubemq.skippedEntries": "\(recovered.skippedEntries)",
+                "tubemq.rebuiltEntries": "\(recovered.rebuiltEntries)",
+                "tubemq.restoredEntries": "\(recovered.restoredEntries)",
+                "tubemq.droppedEntries": "\(recovered.droppedEntries)",
+            ]
+            if recovered.truncatedBytes > 0 || recovered.skippedBytes > 0 || recovered.rebuiltEntries > 0 {
+                logger.error("recovered storage instance with damaged data", metadata: metadata)
+            } else {
+                logger.warning("recovered storage instance", metadata: metadata)
+            }
         }
         let environment = self.environment
         flusher = Task.detached { [self] in
