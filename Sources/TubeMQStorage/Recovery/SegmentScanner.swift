@@ -23,7 +23,8 @@ enum SegmentScanner {
         var segment: SegmentInfo
         /// Bytes of torn tail truncated from the data file.
         var truncatedBytes: Int64 = 0
-        /// Bytes of damaged records skipped in place.
+        /// Bytes of damaged records newly found and skipped in place (ranges an earlier recovery
+        /// already tombstoned are skipped again but not counted).
         var skippedBytes: Int64 = 0
         /// Entries whose records were damaged (now tombstones).
         var skippedEntries: Int64 = 0
@@ -103,8 +104,14 @@ enum SegmentScanner {
             }
             let skipped = next.position - position
             let lost = next.entry - expectedEntry
-            segmentLogger.error(
-                "skipped a damaged record range; the records after it are kept",
+            // A range an earlier recovery already found (its tombstone is in place) is not news.
+            let known = hint.map {
+                $0.isTombstone && $0.position == position && Int64($0.recordLength) == min(skipped, Int64(UInt32.max))
+            } ?? false
+            segmentLogger.log(
+                level: known ? .notice : .error,
+                known ? "skipped a damaged record range found by an earlier recovery"
+                    : "skipped a damaged record range; the records after it are kept",
                 metadata: [
                     "tubemq.position": "\(position)", "tubemq.bytes": "\(skipped)",
                     "tubemq.firstEntry": "\(expectedEntry)", "tubemq.entries": "\(lost)",
@@ -112,8 +119,10 @@ enum SegmentScanner {
                     "tubemq.checkpointed": "\(checkpoint.map { ordinal < $0.entries } ?? false)",
                 ]
             )
-            outcome.skippedBytes += skipped
-            outcome.skippedEntries += lost
+            if !known {
+                outcome.skippedBytes += skipped
+                outcome.skippedEntries += lost
+            }
             for k in 0..<lost {
                 try put(IndexEntry.tombstone(
                     position: k == 0 ? position : next.position, length: k == 0 ? skipped : 0, appendTime: lastTime
