@@ -91,7 +91,7 @@ import TubeMQCore
                 #expect(accounted <= cap, "round \(round)")
                 // The instance's accounting is what the segment files really occupy.
                 let onDisk = try FileIO.list(folder).filter { $0.hasSuffix(".data") || $0.hasSuffix(".index") }
-                    .reduce(Int64(0)) { $0 + ((try? FileIO.size(ofPath: folder + "/" + $1)) ?? 0) ?? 0 }
+                    .reduce(Int64(0)) { $0 + (((try? FileIO.size(ofPath: folder + "/" + $1)) ?? nil) ?? 0) }
                 #expect(onDisk == accounted, "round \(round)")
                 let range = try await topic.offsetRange(partitionID: 0)
                 #expect(range.max == total * 28)
