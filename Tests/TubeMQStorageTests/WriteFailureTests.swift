@@ -35,6 +35,8 @@ import TubeMQCore
                 #expect(error.message.contains("no space left on device"), "\(error.message)")
             }
             #expect(!instance.isWritable)
+            #expect(!topic.isWritable)
+            #expect(store.unwritableTopics == ["full"])
             let failure = await instance.writeFailure
             #expect(failure?.code == .noSpace)
             #expect(failure?.systemErrno == ENOSPC)
@@ -57,6 +59,7 @@ import TubeMQCore
                 return instance.isWritable
             }
             #expect(await instance.writeFailure == nil)
+            #expect(store.unwritableTopics.isEmpty)
             let next = try await topic.append([Fixture.message(id: 15, partition: 0)])
             #expect(next.firstOffset == 15 * 28)
             try await topic.flush()
