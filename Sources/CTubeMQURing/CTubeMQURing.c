@@ -49,7 +49,8 @@ int tubemq_uring_submit_chain(tubemq_uring *ring, tubemq_uring_op *ops, uint32_t
         return 0;
     }
     for (uint32_t i = 0; i < count; i++) {
-        if (ops[i].kind != TUBEMQ_URING_OP_WRITE && ops[i].kind != TUBEMQ_URING_OP_FDATASYNC) {
+        int kind = ops[i].kind & ~TUBEMQ_URING_OP_END_CHAIN;
+        if (kind != TUBEMQ_URING_OP_WRITE && kind != TUBEMQ_URING_OP_FDATASYNC) {
             return -EINVAL;
         }
     }
@@ -60,13 +61,14 @@ int tubemq_uring_submit_chain(tubemq_uring *ring, tubemq_uring_op *ops, uint32_t
         }
         tubemq_uring_op *op = &ops[i];
         op->result = -ECANCELED;
-        if (op->kind == TUBEMQ_URING_OP_WRITE) {
+        int ends_chain = (op->kind & TUBEMQ_URING_OP_END_CHAIN) != 0;
+        if ((op->kind & ~TUBEMQ_URING_OP_END_CHAIN) == TUBEMQ_URING_OP_WRITE) {
             io_uring_prep_write(sqe, op->fd, op->buffer, op->length, op->offset);
         } else {
             io_uring_prep_fsync(sqe, op->fd, IORING_FSYNC_DATASYNC);
         }
         io_uring_sqe_set_data64(sqe, (uint64_t)i);
-        if (i + 1 < count) {
+        if (i + 1 < count && !ends_chain) {
             io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
         }
     }

@@ -72,6 +72,39 @@ import TubeMQCore
         }
     }
 
+    @Test(arguments: StorageMode.all)
+    func theSizeCapHoldsAcrossRestartsAndMatchesTheFilesOnDisk(mode: StorageMode) async throws {
+        try await TemporaryDirectory.with { directory in
+            let cap: Int64 = 24_000
+            let retention = RetentionPolicy(maxAge: nil, maxBytes: cap)
+            let configuration = mode.topic(partitions: 1, segmentBytes: 4096, retention: retention)
+            let folder = directory.path + "/topics/sized/0"
+            var total: Int64 = 0
+            for round in 0..<4 {
+                let store = try await mode.openStore(directory)
+                let topic = try await store.openTopic("sized", configuration: configuration)
+                let instance = try topic.instance(forPartition: 0)
+                _ = try await topic.append((total..<(total + 150)).map { Fixture.message(id: $0, partition: 0) })
+                total += 150
+                try await topic.flush()
+                _ = try await topic.enforceRetention()
+                let accounted = await instance.diskBytes
+                #expect(accounted <= cap, "round \(round)")
+                // The instance's accounting is what the segment files really occupy.
+                let onDisk = try FileIO.list(folder).filter { $0.hasSuffix(".data") || $0.hasSuffix(".index") }
+                    .reduce(Int64(0)) { $0 + (((try? FileIO.size(ofPath: folder + "/" + $1)) ?? nil) ?? 0) }
+                #expect(onDisk == accounted, "round \(round)")
+                let range = try await topic.offsetRange(partitionID: 0)
+                #expect(range.max == total * 28)
+                #expect(range.min > 0)
+                let remaining = try await Fixture.readAll(topic, partition: 0, from: range.min)
+                #expect(remaining.map(\.messageID) == Array((range.min / 28)..<total), "round \(round)")
+                remaining.forEach { Fixture.verify($0, partition: 0) }
+                try await store.close()
+            }
+        }
+    }
+
     @Test func neverDeletesTheNewestSegment() async throws {
         try await TemporaryDirectory.with { directory in
             let clock = ManualClock()

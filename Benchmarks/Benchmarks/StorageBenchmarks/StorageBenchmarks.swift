@@ -17,6 +17,8 @@ import TubeMQStorage
 //   size (4 MiB is the default), i.e. how much each flush writes before its fdatasync.
 // - append/1KBx100/disk/<io>/8-concurrent: eight tasks append a 100-message batch each; the
 //   disk-acknowledged appends share fdatasyncs (group commit).
+// - append/1KB/<ack>/<io>/<n>-appenders: see GroupCommitFixture; compares `memory` and `disk`
+//   acknowledgement with concurrent appenders and reports messages per fdatasync.
 // - read/<source>: one iteration reads 1 MiB of 1 KB messages of one partition, from the memory
 //   block or from the segment files.
 
@@ -69,6 +71,38 @@ let benchmarks: @Sendable () -> Void = {
                 try await withThrowingTaskGroup(of: Void.self) { tasks in
                     for _ in 0..<8 { tasks.addTask { try await group.appendOneBatch() } }
                     try await tasks.waitForAll()
+                }
+            }
+        }
+    }
+
+    // append/1KB/<ack>/<io>/<n>-appenders: n tasks each append single 1 KB messages, one call at a
+    // time (one iteration = 100 per appender, so compare `messages/s`, not iterations); `messages
+    // per fdatasync` is the median over the run's syncs so far, from the instance's FlushStatistics
+    // (group commit under `disk`).
+    let perSync = BenchmarkMetric.custom("messages per fdatasync (median)", polarity: .prefersLarger, useScalingFactor: false)
+    let rate = BenchmarkMetric.custom("messages/s", polarity: .prefersLarger, useScalingFactor: false)
+    for io in IOBackend.allCases {
+        for acknowledgement in FlushPolicy.Acknowledgement.allCases {
+            for appenders in [1, 16, 64] {
+                let fixture = GroupCommitFixture(io: io, acknowledgement: acknowledgement, appenders: appenders)
+                Benchmark(
+                    "append/1KB/\(acknowledgement)/\(io)/\(appenders)-appenders",
+                    configuration: .init(
+                        metrics: [.wallClock, .cpuTotal, rate, perSync],
+                        setup: { try await fixture.setUp() },
+                        teardown: { await fixture.tearDown() }
+                    )
+                ) { benchmark in
+                    let start = ContinuousClock.now
+                    var messages = 0
+                    for _ in benchmark.scaledIterations {
+                        messages += try await fixture.run(perAppender: 100)
+                    }
+                    let elapsed = (ContinuousClock.now - start) / .microseconds(1)
+                    benchmark.measurement(rate, Int(Double(messages) * 1_000_000 / max(1, elapsed)))
+                    let median = try await fixture.statistics().medianMessagesPerSync ?? 0
+                    benchmark.measurement(perSync, Int(median.rounded()))
                 }
             }
         }

@@ -20,6 +20,9 @@ enum {
     TUBEMQ_URING_OP_WRITE = 1,
     /// `fdatasync(fd)`.
     TUBEMQ_URING_OP_FDATASYNC = 2,
+    /// A flag ORed into `kind`: the operation ends its chain, so the next one starts a new chain
+    /// that does not wait for this one (independent files are written and synced in parallel).
+    TUBEMQ_URING_OP_END_CHAIN = 0x100,
 };
 
 /// One operation of a linked chain. `result` is filled in: bytes written, 0, or a negative errno
@@ -43,11 +46,12 @@ void tubemq_uring_destroy(tubemq_uring *ring);
 /// The number of operations one chain may hold.
 uint32_t tubemq_uring_capacity(const tubemq_uring *ring);
 
-/// Submits `count` operations as one chain of linked SQEs and waits for every completion
-/// (a flush is: write data, write index, fdatasync data).
+/// Submits `count` operations as chains of linked SQEs and waits for every completion
+/// (a flush is two chains: write data, fdatasync data | write index, fdatasync index).
 ///
-/// Each operation runs only after the previous one succeeded in full; a failure or short write
-/// cancels the rest. Returns 0 when all completions were reaped (check each `result`), or a
+/// Within a chain each operation runs only after the previous one succeeded in full; a failure
+/// or short write cancels the rest of that chain. An operation whose kind carries
+/// `TUBEMQ_URING_OP_END_CHAIN` ends its chain; without that flag all operations form one chain. Returns 0 when all completions were reaped (check each `result`), or a
 /// negative errno when the chain could not be submitted or reaped; the ring must then be destroyed.
 int tubemq_uring_submit_chain(tubemq_uring *ring, tubemq_uring_op *ops, uint32_t count);
 

@@ -13,8 +13,25 @@ import TubeMQCore
 ///
 /// Entry `n` of a segment sits at byte `n * 32` of its index file and describes global entry
 /// `base + n`; the client-visible offset of that entry is `(base + n) * 28`.
+///
+/// A *tombstone* (partition id ``tombstonePartitionID``) stands for an entry whose record recovery
+/// found damaged: it keeps later entries at their numbers and is never served. The first tombstone
+/// of a damaged range covers the skipped bytes (position and length); the others are empty.
 struct IndexEntry: Equatable {
     static let size = 32
+    /// The partition id of a tombstone; no real partition id is negative.
+    static let tombstonePartitionID: Int32 = -1
+
+    /// A tombstone at `position` covering `length` skipped bytes.
+    static func tombstone(position: Int64, length: Int64, appendTime: Int64) -> IndexEntry {
+        IndexEntry(
+            partitionID: tombstonePartitionID, typeHash: 0, position: position, appendTime: appendTime,
+            recordLength: Int(min(length, Int64(UInt32.max)))
+        )
+    }
+
+    /// Whether this is a tombstone.
+    var isTombstone: Bool { partitionID == Self.tombstonePartitionID }
 
     var partitionID: Int32
     var typeHash: Int32

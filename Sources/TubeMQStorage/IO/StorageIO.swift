@@ -3,8 +3,8 @@ import Logging
 
 /// The kernel interface used to write flushes to disk.
 public enum IOBackend: String, Sendable, Hashable, CaseIterable {
-    /// io_uring: a flush's data write, index write and `fdatasync` go to the kernel as one chain
-    /// of linked submissions. Falls back to ``posix`` at run time when io_uring is unavailable.
+    /// io_uring: a flush's data write + `fdatasync` and index write + `fdatasync` go to the kernel
+    /// as two chains of linked submissions in one system call. Falls back to ``posix`` at run time when io_uring is unavailable.
     case uring
     /// `pwritev` then `fdatasync`, one system call at a time.
     case posix
@@ -24,14 +24,16 @@ struct FlushSync {
     var path: String
 }
 
-/// How the flusher gets a flush to disk: every write in order, then every sync.
+/// How the flusher gets a flush to disk: each file's writes in order, then that file's sync.
+/// Different files may be written and synced in parallel; the call returns when all are done.
 ///
 /// Implementations block the calling thread; they are called on the ``IOThreadPool`` only.
 protocol StorageIO: Sendable {
     /// The backend actually in use (``IOBackend/posix`` when io_uring was requested but unavailable).
     var backend: IOBackend { get }
 
-    /// Performs `writes` in order, then `syncs`; returns once all are done.
+    /// Performs `writes` (in order per file) and `syncs` (each after its file's writes); returns
+    /// once all are done.
     ///
     /// - Throws: ``StorageError`` with code ``StorageError/Code/writeFailed`` on the first failure.
     func writeAndSync(_ writes: [FlushWrite], syncs: [FlushSync]) throws(StorageError)

@@ -2,8 +2,8 @@ import CTubeMQURing
 import Glibc
 import Synchronization
 
-/// The io_uring path: each flush is one chain of linked SQEs (writes, then `fdatasync`s),
-/// submitted with one system call.
+/// The io_uring path: each flush is one chain of linked SQEs per file (its writes, then its
+/// `fdatasync`), all submitted with one system call; the chains of different files run in parallel.
 ///
 /// Rings are not thread-safe, so the backend keeps a small pool of them; each flush checks one out
 /// for the duration of the chain. A ring whose submission fails is destroyed and that flush, like
@@ -60,27 +60,34 @@ final class URingIO: StorageIO {
         var ops: [tubemq_uring_op] = []
         ops.reserveCapacity(writes.count + syncs.count + 2)
         var pending: [Pending] = []
-        for write in writes {
-            var done = 0
-            repeat {
-                let length = min(Self.maxWriteLength, write.bytes.count - done)
+        // One chain per file: its writes, then its fdatasync. Files are independent, so their
+        // chains run in parallel (the data file's and the index file's device flushes overlap).
+        var files: [CInt] = []
+        for fd in writes.map(\.fd) + syncs.map(\.fd) where !files.contains(fd) { files.append(fd) }
+        for fd in files {
+            for write in writes where write.fd == fd {
+                var done = 0
+                repeat {
+                    let length = min(Self.maxWriteLength, write.bytes.count - done)
+                    ops.append(tubemq_uring_op(
+                        kind: Int32(TUBEMQ_URING_OP_WRITE), fd: write.fd,
+                        buffer: write.bytes.baseAddress.map { UnsafeRawPointer($0 + done) },
+                        length: UInt32(length), offset: UInt64(write.offset + Int64(done)), result: 0
+                    ))
+                    pending.append(.write(FlushWrite(
+                        fd: write.fd, bytes: UnsafeRawBufferPointer(rebasing: write.bytes[done..<(done + length)]),
+                        offset: write.offset + Int64(done), path: write.path
+                    )))
+                    done += length
+                } while done < write.bytes.count
+            }
+            for sync in syncs where sync.fd == fd {
                 ops.append(tubemq_uring_op(
-                    kind: Int32(TUBEMQ_URING_OP_WRITE), fd: write.fd,
-                    buffer: write.bytes.baseAddress.map { UnsafeRawPointer($0 + done) },
-                    length: UInt32(length), offset: UInt64(write.offset + Int64(done)), result: 0
+                    kind: Int32(TUBEMQ_URING_OP_FDATASYNC), fd: sync.fd, buffer: nil, length: 0, offset: 0, result: 0
                 ))
-                pending.append(.write(FlushWrite(
-                    fd: write.fd, bytes: UnsafeRawBufferPointer(rebasing: write.bytes[done..<(done + length)]),
-                    offset: write.offset + Int64(done), path: write.path
-                )))
-                done += length
-            } while done < write.bytes.count
-        }
-        for sync in syncs {
-            ops.append(tubemq_uring_op(
-                kind: Int32(TUBEMQ_URING_OP_FDATASYNC), fd: sync.fd, buffer: nil, length: 0, offset: 0, result: 0
-            ))
-            pending.append(.sync(sync))
+                pending.append(.sync(sync))
+            }
+            if !ops.isEmpty { ops[ops.count - 1].kind |= Int32(TUBEMQ_URING_OP_END_CHAIN) }
         }
         var start = 0
         var healthy = true

@@ -25,7 +25,21 @@ enum DiskReader {
         var nextEntry: Int64
         var limits: ReadLimits
         var corruptRecords: Int
+        /// The first few damaged entries met, for the error log.
+        var damaged: [Damage] = []
     }
+
+    /// An entry that could not be served: its index entry or its record failed a check.
+    struct Damage: Sendable {
+        let entry: Int64
+        /// The record's position and length by the index, when the index entry was intact.
+        let position: Int64?
+        let length: Int?
+        let reason: String
+    }
+
+    /// How many damaged entries a chunk reports in detail.
+    static let damageDetailLimit = 16
 
     static let gapTolerance: Int64 = 64 << 10
     /// Index entries read per chunk, whatever the scan limit: bounds the buffer of one call.
@@ -49,6 +63,11 @@ enum DiskReader {
         let available = got / IndexEntry.size
         var matches: [Match] = []
         var corrupt = 0
+        var damaged: [Damage] = []
+        func note(_ damage: Damage) {
+            corrupt += 1
+            if damaged.count < damageDetailLimit { damaged.append(damage) }
+        }
         var next = plan.from
         guard let indexBase = indexBuffer.baseAddress else {
             return Chunk(messages: [], nextEntry: next, limits: limits, corruptRecords: 0)
@@ -61,18 +80,26 @@ enum DiskReader {
             }
             let entry = plan.from + Int64(ordinal)
             let raw = indexBase + ordinal * IndexEntry.size
-            // Entries of other partitions are skipped before their CRC is checked: a damaged
-            // partition field can only make an entry look foreign, and foreign entries are never served.
-            guard IndexEntry.partitionID(at: raw) == limits.partitionID else {
+            // The CRC is checked before the partition filter: a damaged partition id must not make
+            // an entry look foreign and hide its message silently.
+            guard let index = IndexEntry.read(from: raw) else {
+                note(Damage(entry: entry, position: nil, length: nil, reason: "index entry CRC mismatch"))
                 limits.remainingScan -= 1
                 next = entry + 1
                 continue
             }
-            guard let index = IndexEntry.read(from: raw),
-                index.recordLength >= RecordLayout.headerSize,
+            guard index.partitionID == limits.partitionID else {  // another partition's, or a tombstone
+                limits.remainingScan -= 1
+                next = entry + 1
+                continue
+            }
+            guard index.recordLength >= RecordLayout.headerSize,
                 index.position + Int64(index.recordLength) <= plan.writtenBytes
             else {
-                corrupt += 1
+                note(Damage(
+                    entry: entry, position: index.position, length: index.recordLength,
+                    reason: "index entry points outside the data"
+                ))
                 limits.remainingScan -= 1
                 next = entry + 1
                 continue
@@ -92,18 +119,25 @@ enum DiskReader {
         }
         if !stoppedEarly && available < scanCount {
             // The index file is shorter than the synced entry count (damage): skip the missing entries.
-            corrupt += scanCount - available
+            note(Damage(
+                entry: plan.from + Int64(available), position: nil, length: nil,
+                reason: "index file ends early (\(scanCount - available) entries missing)"
+            ))
+            corrupt += scanCount - available - 1
             limits.remainingScan -= scanCount - available
             next = plan.from + Int64(scanCount)
         }
         guard !matches.isEmpty else {
-            return Chunk(messages: [], nextEntry: next, limits: limits, corruptRecords: corrupt)
+            return Chunk(messages: [], nextEntry: next, limits: limits, corruptRecords: corrupt, damaged: damaged)
         }
         let (messages, bad) = try readRecords(matches, plan: plan)
-        return Chunk(messages: messages, nextEntry: next, limits: limits, corruptRecords: corrupt + bad)
+        for damage in bad where damaged.count < damageDetailLimit { damaged.append(damage) }
+        return Chunk(
+            messages: messages, nextEntry: next, limits: limits, corruptRecords: corrupt + bad.count, damaged: damaged
+        )
     }
 
-    private static func readRecords(_ matches: [Match], plan: Plan) throws(StorageError) -> ([StoredMessage], Int) {
+    private static func readRecords(_ matches: [Match], plan: Plan) throws(StorageError) -> ([StoredMessage], [Damage]) {
         var runs: [(start: Int64, end: Int64)] = []
         for match in matches {
             let start = match.index.position
@@ -131,7 +165,7 @@ enum DiskReader {
         }
         var messages: [StoredMessage] = []
         messages.reserveCapacity(matches.count)
-        var bad = 0
+        var bad: [Damage] = []
         var runIndex = 0
         for match in matches {
             while runIndex + 1 < runs.count && match.index.position >= runs[runIndex + 1].start { runIndex += 1 }
@@ -151,7 +185,10 @@ enum DiskReader {
             guard let header = verified,
                 let payload = buffer.getSlice(at: at + RecordLayout.headerSize, length: header.payloadLength)
             else {
-                bad += 1
+                bad.append(Damage(
+                    entry: match.entry, position: match.index.position, length: match.index.recordLength,
+                    reason: "record failed its checks"
+                ))
                 continue
             }
             messages.append(StoredMessage(

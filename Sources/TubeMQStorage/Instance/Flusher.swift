@@ -97,10 +97,9 @@ enum Flusher {
     }
 
     /// Runs one job: writes the block's records to the data file and its entries to the index
-    /// file, then, for a syncing job, `fdatasync`s the data file. The index of the newest segment
-    /// is not synced: it is derived data that recovery verifies and rebuilds from the records.
-    /// The first write to a segment syncs the previous segment and, after the write, the
-    /// directory. Blocks the thread.
+    /// file, then, for a syncing job, `fdatasync`s both (with io_uring: one linked chain of write,
+    /// write, fdatasync, fdatasync). The first write to a segment syncs the previous segment and,
+    /// after the write, the directory. Blocks the thread.
     static func perform(
         _ job: FlushJob, files: TailFiles?, io: any StorageIO
     ) -> (TailFiles?, Result<Void, StorageError>) {
@@ -136,7 +135,9 @@ enum Flusher {
                     FlushWrite(fd: open.index, bytes: block.indexBytes, offset: indexOffset, path: job.indexPath),
                 ]
             }
-            try io.writeAndSync(writes, syncs: job.sync ? [FlushSync(fd: open.data, path: job.dataPath)] : [])
+            let syncs = job.sync
+                ? [FlushSync(fd: open.data, path: job.dataPath), FlushSync(fd: open.index, path: job.indexPath)] : []
+            try io.writeAndSync(writes, syncs: syncs)
             if job.createsFiles { try FileIO.syncDirectory(job.directory) }
             return (files, .success(()))
         } catch {

@@ -7,9 +7,11 @@ extension StorageInstance {
     /// share a sync). The call waits, without blocking the actor, while the memory blocks are full.
     ///
     /// - Throws: ``StorageError`` — ``StorageError/Code/unknownPartition`` or
-    ///   ``StorageError/Code/messageTooLarge`` (nothing appended), ``StorageError/Code/writeFailed``
-    ///   (the kept error of an earlier failed flush, or this batch's own under the disk policy),
-    ///   ``StorageError/Code/closed``.
+    ///   ``StorageError/Code/messageTooLarge`` (nothing appended); ``StorageError/Code/writeFailed``
+    ///   or ``StorageError/Code/noSpace`` (with the `errno`) when the instance is not writable —
+    ///   from the first failed write until a background retry succeeds, nothing is appended and
+    ///   nothing acknowledged — or, under the disk policy, when this batch's own write failed (it
+    ///   stays queued and is written by the retry, but is not acknowledged); ``StorageError/Code/closed``.
     public func append(_ batch: [AppendMessage]) async throws(StorageError) -> AppendResult {
         guard !batch.isEmpty else { throw StorageError(code: .invalidArgument, message: "empty batch") }
         try ensureAcceptingAppends()
@@ -63,13 +65,13 @@ extension StorageInstance {
 
     /// Writes everything appended so far to disk and waits until it is synced.
     ///
-    /// - Throws: ``StorageError/Code/writeFailed`` when the flush fails, ``StorageError/Code/closed``.
+    /// - Throws: ``StorageError/Code/writeFailed`` or ``StorageError/Code/noSpace`` when the flush
+    ///   fails or the instance is not writable (see ``isWritable``), ``StorageError/Code/closed``.
     public func flush() async throws(StorageError) {
         try ensureOpen()
-        guard durableEntry < nextEntry else {
-            if let writeError { throw writeError }
-            return
-        }
+        // While not writable, waiting would last until the background retry succeeds: fail now.
+        if let writeError { throw writeError }
+        guard durableEntry < nextEntry else { return }
         requestSync()
         try await waitUntilDurable(nextEntry)
     }

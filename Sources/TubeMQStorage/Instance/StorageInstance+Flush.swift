@@ -34,9 +34,11 @@ extension StorageInstance {
             if !sealed.isEmpty {
                 let block = sealed.removeFirst()
                 let last = sealed.isEmpty && active.isEmpty
-                let sync = configuration.flush.acknowledgement == .disk || (wantSync && last)
+                // Group commit: only the job that empties the queue syncs, and every append made
+                // while earlier jobs ran rides on it (one write and one fdatasync for all of them).
+                let sync = wantSync && last
                 // A request is served only by a sync that covers everything appended.
-                if sync && last { syncRequested = false }
+                if sync { syncRequested = false }
                 return .write(issue(block: block, segmentBase: block.segmentBase, sync: sync))
             }
             syncRequested = false
@@ -71,7 +73,15 @@ extension StorageInstance {
         switch result {
         case .success:
             currentJob = nil
-            writeError = nil
+            if let failure = writeError {
+                logger.notice(
+                    "flush retry succeeded; appends are accepted again",
+                    metadata: ["tubemq.error": "\(failure)"]
+                )
+                writeError = nil
+            }
+            statistics.jobs += 1
+            let durableBefore = durableEntry
             if let previous = job.previousSegmentBase, let position = segments.lastIndex(where: { $0.base == previous }) {
                 segments[position].markSynced()
                 durableEntry = max(durableEntry, segments[position].durableEnd)
@@ -94,15 +104,24 @@ extension StorageInstance {
                 }
                 durableEntry = writtenEntry
                 resetUnsyncedTracking()
+                statistics.recordSync(messages: durableEntry - durableBefore)
             }
             resumeDurabilityWaiters()
             resumeSpaceWaiters()
             return .proceed
-        case .failure(let error):
+        case .failure(let failure):
+            // Whatever failed in the flusher (a write, a sync, creating a segment file) makes the
+            // instance not writable; keep the cause's code only when it says why (no space).
+            let error = failure.isWriteFailure ? failure : StorageError(
+                code: .writeFailed, message: failure.message, systemErrno: failure.systemErrno
+            )
+            statistics.failedJobs += 1
             if writeError == nil {
                 logger.error(
                     "flush failed; appends are refused until a retry succeeds",
-                    metadata: ["tubemq.error": "\(error)"]
+                    metadata: [
+                        "tubemq.error": "\(error)", "tubemq.unwritten": "\(nextEntry - durableEntry)",
+                    ]
                 )
             }
             writeError = error

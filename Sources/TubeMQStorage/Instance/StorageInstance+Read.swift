@@ -86,9 +86,21 @@ extension StorageInstance {
         }
         if chunk.corruptRecords > 0 {
             logger.error(
-                "skipped corrupt records",
-                metadata: ["tubemq.count": "\(chunk.corruptRecords)", "tubemq.segment": "\(segment.base)"]
+                "skipped damaged records while reading",
+                metadata: ["tubemq.count": "\(chunk.corruptRecords)", "tubemq.segment": "\(SegmentName.data(segment.base))"]
             )
+            for damage in chunk.damaged {
+                logger.error(
+                    "skipped a damaged record while reading",
+                    metadata: [
+                        "tubemq.segment": "\(SegmentName.data(segment.base))", "tubemq.entry": "\(damage.entry)",
+                        "tubemq.offset": "\(StorageOffset.offset(ofEntry: damage.entry))",
+                        "tubemq.position": "\(damage.position.map { "\($0)" } ?? "unknown")",
+                        "tubemq.bytes": "\(damage.length.map { "\($0)" } ?? "unknown")",
+                        "tubemq.reason": "\(damage.reason)",
+                    ]
+                )
+            }
         }
         collector.append(contentsOf: chunk)
         return chunk.nextEntry

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import TubeMQCore
 
 /// One storage instance of a topic (TubeMQ's "topic store"): an actor owning a directory of
@@ -63,7 +64,13 @@ public actor StorageInstance {
     var unsyncedBytes = 0
     var nextJobID = 0
     /// The last write failure, kept until a retry succeeds and reported by appends meanwhile.
-    var writeError: StorageError?
+    var writeError: StorageError? {
+        didSet { writable.store(writeError == nil, ordering: .releasing) }
+    }
+    /// Mirrors `writeError == nil` for ``isWritable``, readable without an actor hop.
+    nonisolated let writable = Atomic<Bool>(true)
+    /// What the flusher has done so far.
+    var statistics = FlushStatistics()
 
     var flusher: Task<Void, Never>?
     var flusherWaiter: CheckedContinuation<Void, Never>?
@@ -94,10 +101,7 @@ public actor StorageInstance {
         partitionIDs = (0..<Int32(configuration.partitionsPerStore)).map {
             PartitionID.make(storeIndex: storeIndex, index: $0)
         }
-        var logger = environment.logger
-        logger[metadataKey: "tubemq.topic"] = "\(topic)"
-        logger[metadataKey: "tubemq.store"] = "\(storeIndex)"
-        self.logger = logger
+        logger = Self.instanceLogger(environment.logger, topic: topic, storeIndex: storeIndex)
         segments = recovered.segments
         minEntry = recovered.segments.first?.base ?? recovered.nextEntry
         nextEntry = recovered.nextEntry
@@ -115,8 +119,13 @@ public actor StorageInstance {
         configuration: TopicConfiguration,
         environment: StorageEnvironment
     ) async throws(StorageError) -> StorageInstance {
+        let logger = instanceLogger(environment.logger, topic: topic, storeIndex: storeIndex)
+        let partitions = configuration.partitionsPerStore
         let recovered = try await environment.pool.run { () throws(StorageError) in
-            try InstanceRecovery.recover(directory: directory)
+            try InstanceRecovery.recover(directory: directory, logger: logger) { partitionID in
+                partitionID >= 0 && PartitionID.storeIndex(of: partitionID) == storeIndex
+                    && PartitionID.index(of: partitionID) < Int32(partitions)
+            }
         }
         let instance = StorageInstance(
             topic: topic, storeIndex: storeIndex, directory: directory, configuration: configuration,
@@ -126,17 +135,31 @@ public actor StorageInstance {
         return instance
     }
 
+    /// The store's logger with the instance's topic and store index as metadata.
+    static func instanceLogger(_ base: Logger, topic: String, storeIndex: Int32) -> Logger {
+        var logger = base
+        logger[metadataKey: "tubemq.topic"] = "\(topic)"
+        logger[metadataKey: "tubemq.store"] = "\(storeIndex)"
+        return logger
+    }
+
     private func start(recovered: InstanceRecovery.Outcome) {
         resetActive()
-        if recovered.truncatedBytes > 0 || recovered.rebuiltEntries > 0 || recovered.droppedEntries > 0 {
-            logger.warning(
-                "recovered storage instance",
-                metadata: [
-                    "tubemq.truncatedBytes": "\(recovered.truncatedBytes)",
-                    "tubemq.rebuiltEntries": "\(recovered.rebuiltEntries)",
-                    "tubemq.droppedEntries": "\(recovered.droppedEntries)",
-                ]
-            )
+        if recovered.repaired {
+            // Each damaged range was logged as an error by the scan; this is the summary.
+            let metadata: Logger.Metadata = [
+                "tubemq.truncatedBytes": "\(recovered.truncatedBytes)",
+                "tubemq.skippedBytes": "\(recovered.skippedBytes)",
+                "tubemq.skippedEntries": "\(recovered.skippedEntries)",
+                "tubemq.rebuiltEntries": "\(recovered.rebuiltEntries)",
+                "tubemq.restoredEntries": "\(recovered.restoredEntries)",
+                "tubemq.droppedEntries": "\(recovered.droppedEntries)",
+            ]
+            if recovered.truncatedBytes > 0 || recovered.skippedBytes > 0 || recovered.rebuiltEntries > 0 {
+                logger.error("recovered storage instance with damaged data", metadata: metadata)
+            } else {
+                logger.warning("recovered storage instance", metadata: metadata)
+            }
         }
         let environment = self.environment
         flusher = Task.detached { [self] in
@@ -156,6 +179,20 @@ public actor StorageInstance {
     /// The offset below which every message is in the segment files (synced or not).
     var writtenOffset: Int64 { StorageOffset.offset(ofEntry: writtenEntry) }
 
+    /// Whether the instance accepts appends: `false` from the first failed write (of either flush
+    /// policy) until the flusher's background retry of that write succeeds.
+    ///
+    /// Readable from any context without an actor hop, so the broker can report it cheaply; the
+    /// cause is ``writeFailure``.
+    public nonisolated var isWritable: Bool { writable.load(ordering: .acquiring) }
+
+    /// The failure that makes the instance not writable (``StorageError/Code/noSpace`` for a full
+    /// device, ``StorageError/Code/writeFailed`` otherwise, with the `errno`), or `nil` when writable.
+    public var writeFailure: StorageError? { writeError }
+
+    /// Counters of the flusher: jobs, syncs, messages per sync, failures.
+    public var flushStatistics: FlushStatistics { statistics }
+
     /// Whether `partitionID` belongs to this instance.
     public nonisolated func holds(partitionID: Int32) -> Bool {
         partitionID >= 0 && PartitionID.storeIndex(of: partitionID) == storeIndex
@@ -167,8 +204,10 @@ public actor StorageInstance {
     /// Appends and reads issued after `close()` began fail with ``StorageError/Code/closed``.
     /// Closing twice is harmless.
     ///
-    /// - Throws: the write error when data still in memory could not be written; the instance is
-    ///   closed regardless and that data is lost.
+    /// - Throws: when appended messages could not be written and synced: an error with the code of
+    ///   the write failure (``StorageError/Code/noSpace`` or ``StorageError/Code/writeFailed``), its
+    ///   `errno`, and a message that says how many messages were not written. The instance is
+    ///   closed regardless and those messages are lost.
     public func close() async throws(StorageError) {
         guard state == .open else {
             if state == .closing, let flusher { await flusher.value }
@@ -193,8 +232,17 @@ public actor StorageInstance {
         active = MemoryBlock()
         spare = nil
         if lostEntries > 0 {
-            logger.error("closed with unflushed messages", metadata: ["tubemq.lost": "\(lostEntries)"])
-            throw failure ?? StorageError(code: .writeFailed, message: "\(lostEntries) messages were not flushed")
+            let cause = failure.map { ": \($0.message)" } ?? ""
+            let error = StorageError(
+                code: failure?.code ?? .writeFailed,
+                message: "storage instance \(topic)#\(storeIndex) closed with \(lostEntries) messages not written\(cause)",
+                systemErrno: failure?.systemErrno
+            )
+            logger.error(
+                "closed with messages not written",
+                metadata: ["tubemq.lost": "\(lostEntries)", "tubemq.error": "\(failure.map { "\($0)" } ?? "none")"]
+            )
+            throw error
         }
         if let tail = segments.last {
             let checkpoint = Checkpoint(segmentBase: tail.base, entries: tail.durableEntries, bytes: tail.durableBytes)

@@ -9,9 +9,11 @@ public struct FlushPolicy: Sendable, Hashable {
     /// When an append returns.
     public enum Acknowledgement: String, Sendable, Hashable, CaseIterable {
         /// Once the messages are in the memory block (TubeMQ's behaviour); a crash may lose up to
-        /// one flush window.
+        /// one flush window. After a failed write nothing more is acknowledged until a retry succeeds.
         case memory
-        /// Once the messages are on disk and `fdatasync` returned. Concurrent appends share one sync.
+        /// Once the messages' records and index entries are written and both the data and the
+        /// index file were `fdatasync`ed. Appends waiting meanwhile share one write and one sync
+        /// (group commit); a failed write or sync is never acknowledged.
         case disk
     }
 

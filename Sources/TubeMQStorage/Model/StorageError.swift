@@ -1,3 +1,5 @@
+import Glibc
+
 /// A failure of the storage engine: a machine-readable ``code``, a human-readable ``message``,
 /// and, where the failure came from the operating system, its `errno`.
 ///
@@ -31,6 +33,9 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let closed = Code(rawValue: "closed")
         /// Writing or syncing to disk failed; the error is kept and reported on later appends.
         public static let writeFailed = Code(rawValue: "writeFailed")
+        /// Writing failed because the device is full (`ENOSPC`) or a quota is exhausted (`EDQUOT`);
+        /// like ``writeFailed``, the instance refuses appends until a retry succeeds.
+        public static let noSpace = Code(rawValue: "noSpace")
         /// Reading from disk failed.
         public static let readFailed = Code(rawValue: "readFailed")
         /// A file or directory could not be opened, created, renamed or removed.
@@ -73,7 +78,24 @@ extension StorageError {
         StorageError(code: .closed, message: "\(what) is closed")
     }
 
+    /// A failed system call: the message names the call, the path and the `errno` text
+    /// ("no space left on device"); a write or file creation that failed for want of space gets ``Code/noSpace``.
     static func system(_ code: Code, _ operation: String, path: String, errno: Int32) -> StorageError {
-        StorageError(code: code, message: "\(operation) \(path) failed", systemErrno: errno)
+        let resolved = (code == .writeFailed || code == .fileSystem) && (errno == ENOSPC || errno == EDQUOT) ? Code.noSpace : code
+        return StorageError(
+            code: resolved, message: "\(operation) \(path) failed: \(systemErrorText(errno))", systemErrno: errno
+        )
     }
+
+    /// Whether this is a write failure (of any cause) that makes an instance not writable.
+    public var isWriteFailure: Bool { code == .writeFailed || code == .noSpace }
+}
+
+/// The C library's text for `code`, lower-cased as `strerror` gives it ("No space left on device"
+/// becomes "no space left on device").
+func systemErrorText(_ code: Int32) -> String {
+    guard let text = strerror(code) else { return "errno \(code)" }
+    let string = String(cString: text)
+    guard let first = string.first else { return "errno \(code)" }
+    return first.lowercased() + string.dropFirst()
 }

@@ -1,9 +1,13 @@
-/// Opens an instance directory: finds its segments, checks them, and repairs the newest one.
+import Logging
+
+/// Opens an instance directory: finds its segments, checks them, and repairs what is damaged.
 ///
-/// Older segments were complete and synced before the next one was created, so only their last
-/// index entry is checked against the data file (a mismatch triggers a full scan of that segment).
-/// The newest segment is scanned from the clean-close checkpoint, or from its start when the
-/// checkpoint is missing or names another segment.
+/// The newest segment is always verified record by record against its index (see
+/// ``SegmentScanner``); the clean-close checkpoint only cross-checks that scan. Older segments
+/// were complete and synced before the next one was created, so for them the index alone is
+/// verified (every entry's CRC, entries contiguous from position 0 to the end of the data file,
+/// partition ids of this instance, append times in order); any disagreement triggers the full
+/// scan and rebuild of that segment. Their records are verified on every read.
 enum InstanceRecovery {
     /// The recovered segments and what recovery did.
     struct Outcome: Sendable {
@@ -11,14 +15,38 @@ enum InstanceRecovery {
         /// The entry number the next append gets.
         var nextEntry: Int64
         var truncatedBytes: Int64 = 0
+        var skippedBytes: Int64 = 0
+        var skippedEntries: Int64 = 0
         var rebuiltEntries: Int64 = 0
+        var restoredEntries: Int64 = 0
         var droppedEntries: Int64 = 0
         var scannedSegments = 0
         /// The checkpoint found on disk, if valid.
         var checkpoint: Checkpoint?
+
+        /// Whether recovery changed anything.
+        var repaired: Bool {
+            truncatedBytes > 0 || skippedBytes > 0 || skippedEntries > 0 || rebuiltEntries > 0 || restoredEntries > 0
+                || droppedEntries > 0
+        }
+
+        mutating func add(_ scan: SegmentScanner.Outcome) {
+            segments.append(scan.segment)
+            scannedSegments += 1
+            truncatedBytes += scan.truncatedBytes
+            skippedBytes += scan.skippedBytes
+            skippedEntries += scan.skippedEntries
+            rebuiltEntries += scan.rebuiltEntries
+            restoredEntries += scan.restoredEntries
+            droppedEntries += scan.droppedEntries
+        }
     }
 
-    static func recover(directory: String) throws(StorageError) -> Outcome {
+    /// Recovers `directory`; `holds` tells which partition ids belong to the instance. Blocks the
+    /// thread. Damage is logged to `logger` at error level.
+    static func recover(
+        directory: String, logger: Logger, holds: (Int32) -> Bool = { $0 >= 0 }
+    ) throws(StorageError) -> Outcome {
         try FileIO.makeDirectories(directory)
         try FileIO.remove(directory + "/" + SegmentName.checkpointTemporary)
         var bases = Set<Int64>()
@@ -37,45 +65,20 @@ enum InstanceRecovery {
         }
         var outcome = Outcome(segments: [], nextEntry: 0, checkpoint: checkpoint)
         for base in sorted {
-            let result: SegmentScanner.Outcome
-            if base == newest {
-                let trusted = checkpoint.flatMap { $0.segmentBase == base ? ($0.entries, $0.bytes) : nil } ?? (0, 0)
-                result = try SegmentScanner.scan(base: base, directory: directory, trusted: trusted)
-                outcome.scannedSegments += 1
-            } else if let sealed = try sealedSegment(base: base, directory: directory) {
+            if base != newest, let sealed = try IndexVerifier.sealedSegment(base: base, directory: directory, holds: holds) {
                 outcome.segments.append(sealed)
                 continue
-            } else {
-                result = try SegmentScanner.scan(base: base, directory: directory, trusted: (0, 0))
-                outcome.scannedSegments += 1
             }
-            outcome.segments.append(result.segment)
-            outcome.truncatedBytes += result.truncatedBytes
-            outcome.rebuiltEntries += result.rebuiltEntries
-            outcome.droppedEntries += result.droppedEntries
+            if base != newest {
+                logger.error(
+                    "an older segment's index disagrees with its data; scanning it",
+                    metadata: ["tubemq.segment": "\(SegmentName.data(base))"]
+                )
+            }
+            let relevant = checkpoint.flatMap { $0.segmentBase == base ? $0 : nil }
+            outcome.add(try SegmentScanner.scan(base: base, directory: directory, checkpoint: relevant, logger: logger))
         }
         outcome.nextEntry = outcome.segments.last.map { $0.writtenEnd } ?? 0
         return outcome
-    }
-
-    /// An older segment whose last index entry ends exactly at the end of its data file; `nil`
-    /// when it needs a scan.
-    private static func sealedSegment(base: Int64, directory: String) throws(StorageError) -> SegmentInfo? {
-        let dataPath = directory + "/" + SegmentName.data(base)
-        let indexPath = directory + "/" + SegmentName.index(base)
-        guard let dataSize = try FileIO.size(ofPath: dataPath), let indexSize = try FileIO.size(ofPath: indexPath),
-            indexSize % Int64(IndexEntry.size) == 0
-        else { return nil }
-        let entries = indexSize / Int64(IndexEntry.size)
-        if entries == 0 { return dataSize == 0 ? .recovered(base: base, entries: 0, bytes: 0, firstTime: nil, lastTime: 0) : nil }
-        let fd = try FileIO.openForReading(indexPath)
-        defer { FileIO.close(fd) }
-        let window = ScanWindow(fd: fd, path: indexPath, fileSize: indexSize)
-        guard let first = try window.bytes(at: 0, count: IndexEntry.size)?.baseAddress.flatMap(IndexEntry.read(from:)),
-            let last = try window.bytes(at: indexSize - Int64(IndexEntry.size), count: IndexEntry.size)?
-                .baseAddress.flatMap(IndexEntry.read(from:)),
-            last.position + Int64(last.recordLength) == dataSize
-        else { return nil }
-        return .recovered(base: base, entries: entries, bytes: dataSize, firstTime: first.appendTime, lastTime: last.appendTime)
     }
 }

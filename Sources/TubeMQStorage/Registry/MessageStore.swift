@@ -178,6 +178,12 @@ public actor MessageStore {
         topics.withLock { $0[name] }
     }
 
+    /// The open topics with at least one instance that is not writable (a write failed and its
+    /// retry has not succeeded yet), for the broker to report. No actor hop.
+    public nonisolated var unwritableTopics: [String] {
+        topics.withLock { $0.values.filter { !$0.isWritable }.map(\.name) }.sorted()
+    }
+
     /// The names of the open topics.
     public nonisolated var topicNames: [String] {
         topics.withLock { Array($0.keys) }

@@ -34,6 +34,10 @@ public final class TopicStore: Sendable {
         return instances[store]
     }
 
+    /// Whether every instance of the topic accepts appends (see ``StorageInstance/isWritable``).
+    /// Reads atomics only: no actor hop.
+    public var isWritable: Bool { instances.allSatisfy(\.isWritable) }
+
     /// Appends a batch whose messages all belong to partitions of one storage instance.
     ///
     /// - Throws: ``StorageError/Code/invalidArgument`` for an empty batch,

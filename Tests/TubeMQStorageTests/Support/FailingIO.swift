@@ -1,13 +1,23 @@
 import Synchronization
 @testable import TubeMQStorage
 
-/// A POSIX backend whose first `failures` flushes fail with EIO.
+/// A POSIX backend whose first `failures` flushes fail with `errno` (EIO unless told), and that
+/// can be switched to failing every flush (``failAll``) and back, like a disk that fills up and is
+/// then cleaned.
 final class FailingIO: StorageIO {
     private let remainingFailures: Mutex<Int>
     private let callCount = Mutex(0)
+    private let failingAll = Mutex(false)
+    let errno: Int32
 
-    init(failures: Int) {
+    init(failures: Int, errno: Int32 = 5) {
         remainingFailures = Mutex(failures)
+        self.errno = errno
+    }
+
+    /// Makes every later flush fail (`true`) or lets them through again (`false`).
+    func failAll(_ on: Bool) {
+        failingAll.withLock { $0 = on }
     }
 
     var backend: IOBackend { .posix }
@@ -17,7 +27,7 @@ final class FailingIO: StorageIO {
 
     func writeAndSync(_ writes: [FlushWrite], syncs: [FlushSync]) throws(StorageError) {
         callCount.withLock { $0 += 1 }
-        let fail = remainingFailures.withLock { remaining -> Bool in
+        let fail = failingAll.withLock { $0 } || remainingFailures.withLock { remaining -> Bool in
             guard remaining > 0 else { return false }
             remaining -= 1
             return true
@@ -28,7 +38,7 @@ final class FailingIO: StorageIO {
                 let half = UnsafeRawBufferPointer(rebasing: first.bytes[0..<(first.bytes.count / 2)])
                 try? FileIO.write(first.fd, half, at: first.offset, path: first.path)
             }
-            throw StorageError(code: .writeFailed, message: "injected failure", systemErrno: 5)
+            throw StorageError.system(.writeFailed, "pwritev", path: writes.first?.path ?? "?", errno: errno)
         }
         try PosixIO().writeAndSync(writes, syncs: syncs)
     }

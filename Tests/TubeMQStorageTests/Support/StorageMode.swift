@@ -32,10 +32,11 @@ struct StorageMode: Sendable, CustomTestStringConvertible {
     }
 
     func openStore(
-        _ directory: TemporaryDirectory, clock: any StorageClock = SystemStorageClock(), io override: (any StorageIO)? = nil
+        _ directory: TemporaryDirectory, clock: any StorageClock = SystemStorageClock(), io override: (any StorageIO)? = nil,
+        logger given: Logger? = nil
     ) async throws -> MessageStore {
         let configuration = MessageStore.Configuration(io: io, ioThreads: 2, clock: clock, retentionInterval: nil)
-        let logger = Logger(label: "tubemq.storage.test") { _ in SwiftLogNoOpLogHandler() }
+        let logger = given ?? Logger(label: "tubemq.storage.test") { _ in SwiftLogNoOpLogHandler() }
         if let override {
             return try await MessageStore.open(
                 directory: FilePath(directory.path), configuration: configuration, io: override, logger: logger
