@@ -66,6 +66,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings
         ),
@@ -97,6 +99,7 @@ let package = Package(
                 "TubeMQMasterState", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings
         ),
@@ -108,6 +111,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings
         ),
@@ -213,12 +218,15 @@ let package = Package(
         .testTarget(name: "TubeMQCoreTests", dependencies: ["TubeMQCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "TubeMQWireTests",
-            dependencies: ["TubeMQWire", "TubeMQCore", "TubeMQTestKit", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),"TubeMQWire", "TubeMQCore", "TubeMQTestKit", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "TubeMQRPCTests",
             dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
                 "TubeMQRPC", "TubeMQWire", "TubeMQCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -255,6 +263,7 @@ let package = Package(
         .testTarget(
             name: "TubeMQBrokerTests",
             dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 "TubeMQBroker", "TubeMQTestKit", "TubeMQStorage", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -1,5 +1,5 @@
-public import TubeMQStorage
 public import SystemPackage
+public import TubeMQStorage
 
 /// Settings of a broker.
 public struct BrokerConfiguration: Sendable {

@@ -88,10 +88,15 @@ extension BrokerServer {
                 let key = OffsetStore.Key(group: group, topic: name, partitionID: partition)
                 out.append(
                     PartitionOffsets(
-                        group: group, topic: name, partitionID: partition, committed: committed[key],
+                        group: group,
+                        topic: name,
+                        partitionID: partition,
+                        committed: committed[key],
                         tentative: await offsets.tentativeOffset(group: group, topic: name, partitionID: partition),
                         range: range,
-                        consumerID: holders.first { $0.topic == name && $0.partitionID == partition }?.consumerID))
+                        consumerID: holders.first { $0.topic == name && $0.partitionID == partition }?.consumerID
+                    )
+                )
             }
         }
         return out
@@ -113,7 +118,11 @@ extension BrokerServer {
     /// partition: its minimum when `time` precedes everything, its maximum when it follows.
     ///
     /// - Throws: ``BrokerAdminError`` when the topic or partition is not served, or storage fails.
-    public func offset(topic: String, partitionID: Int32, atOrAfterTime time: Int64) async throws(BrokerAdminError)
+    public func offset(
+        topic: String,
+        partitionID: Int32,
+        atOrAfterTime time: Int64
+    ) async throws(BrokerAdminError)
         -> Int64
     {
         try checkPartition(topic: topic, partitionID: partitionID)
@@ -129,19 +138,26 @@ extension BrokerServer {
     ///
     /// - Throws: ``BrokerAdminError`` ``BrokerAdminError/Code/illegalOffset`` when `offset` is outside
     ///   the stored range or not on a message boundary; unknown topic or partition; storage failure.
-    public func resetOffset(group: String, topic: String, partitionID: Int32, to offset: Int64)
+    public func resetOffset(
+        group: String,
+        topic: String,
+        partitionID: Int32,
+        to offset: Int64
+    )
         async throws(BrokerAdminError)
     {
         let range = try await offsetRange(topic: topic, partitionID: partitionID)
         guard offset >= range.min, offset <= range.max else {
             throw BrokerAdminError(
                 code: .illegalOffset,
-                message: "offset \(offset) is outside \(range.min)...\(range.max) of \(topic):\(partitionID)")
+                message: "offset \(offset) is outside \(range.min)...\(range.max) of \(topic):\(partitionID)"
+            )
         }
         guard offset % StorageOffset.entrySize == 0 else {
             throw BrokerAdminError(
                 code: .illegalOffset,
-                message: "offset \(offset) is not a multiple of the index entry size \(StorageOffset.entrySize)")
+                message: "offset \(offset) is not a multiple of the index entry size \(StorageOffset.entrySize)"
+            )
         }
         let offsets = store.offsets
         await offsets.discardTentativeOffset(group: group, topic: topic, partitionID: partitionID)
@@ -170,7 +186,9 @@ extension BrokerServer {
         }
         guard served.hasPartition(partitionID) else {
             throw BrokerAdminError(
-                code: .unknownPartition, message: "topic \(topic) has no partition \(partitionID) on this broker")
+                code: .unknownPartition,
+                message: "topic \(topic) has no partition \(partitionID) on this broker"
+            )
         }
     }
 }

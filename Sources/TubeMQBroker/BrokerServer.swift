@@ -25,8 +25,14 @@ public final class BrokerServer: Sendable {
     public var port: Int { rpc.localPort }
 
     private init(
-        configuration: BrokerConfiguration, store: MessageStore, rpc: RPCServer, client: RPCClient,
-        catalog: TopicCatalog, registry: ConsumerRegistry, link: MasterLink, housekeeping: Task<Void, Never>,
+        configuration: BrokerConfiguration,
+        store: MessageStore,
+        rpc: RPCServer,
+        client: RPCClient,
+        catalog: TopicCatalog,
+        registry: ConsumerRegistry,
+        link: MasterLink,
+        housekeeping: Task<Void, Never>,
         logger: Logger
     ) {
         self.configuration = configuration
@@ -63,9 +69,16 @@ public final class BrokerServer: Sendable {
             try await Self.open(topic, in: store, catalog: catalog, configuration: configuration)
         }
         let service = BrokerService(
-            brokerID: configuration.brokerID, host: configuration.host, store: store, catalog: catalog,
-            registry: registry, ids: MessageIDGenerator(workerID: configuration.brokerID),
-            transferSize: configuration.transferSize, clock: clock, faults: configuration._faults)
+            brokerID: configuration.brokerID,
+            host: configuration.host,
+            store: store,
+            catalog: catalog,
+            registry: registry,
+            ids: MessageIDGenerator(workerID: configuration.brokerID),
+            transferSize: configuration.transferSize,
+            clock: clock,
+            faults: configuration._faults
+        )
         let rpc = try await RPCServer.start(
             configuration: RPCServerConfiguration(host: configuration.host, port: configuration.port),
             service: service,
@@ -74,10 +87,18 @@ public final class BrokerServer: Sendable {
         let client = RPCClient()
         let log = logger
         let link = MasterLink(configuration: configuration, client: client, catalog: catalog, logger: logger) {
-            defaults, topics, removed in
+            defaults,
+            topics,
+            removed in
             await Self.apply(
-                defaults: defaults, topics: topics, removed: removed, store: store, catalog: catalog,
-                configuration: configuration, logger: log)
+                defaults: defaults,
+                topics: topics,
+                removed: removed,
+                store: store,
+                catalog: catalog,
+                configuration: configuration,
+                logger: log
+            )
         }
         let port = rpc.localPort
         let heartbeat = Duration.milliseconds(max(configuration.heartbeatPeriodMillis, 50))
@@ -95,8 +116,16 @@ public final class BrokerServer: Sendable {
         }
         logger.info("broker started", metadata: ["tubemq.port": "\(port)"])
         return BrokerServer(
-            configuration: configuration, store: store, rpc: rpc, client: client, catalog: catalog,
-            registry: registry, link: link, housekeeping: housekeeping, logger: logger)
+            configuration: configuration,
+            store: store,
+            rpc: rpc,
+            client: client,
+            catalog: catalog,
+            registry: registry,
+            link: link,
+            housekeeping: housekeeping,
+            logger: logger
+        )
     }
 
     /// Serves `topic` (opening its storage), without waiting for the master.
@@ -130,7 +159,10 @@ public final class BrokerServer: Sendable {
     }
 
     static func open(
-        _ topic: BrokerTopic, in store: MessageStore, catalog: TopicCatalog, configuration: BrokerConfiguration
+        _ topic: BrokerTopic,
+        in store: MessageStore,
+        catalog: TopicCatalog,
+        configuration: BrokerConfiguration
     ) async throws(StorageError) {
         let wanted = topic.storageConfiguration(segmentBytes: configuration.segmentBytes)
         if let existing = store.topic(topic.name) {
@@ -145,8 +177,13 @@ public final class BrokerServer: Sendable {
     }
 
     static func apply(
-        defaults: BrokerTopicSettings, topics: [(String, BrokerTopicSettings)], removed: [String],
-        store: MessageStore, catalog: TopicCatalog, configuration: BrokerConfiguration, logger: Logger
+        defaults: BrokerTopicSettings,
+        topics: [(String, BrokerTopicSettings)],
+        removed: [String],
+        store: MessageStore,
+        catalog: TopicCatalog,
+        configuration: BrokerConfiguration,
+        logger: Logger
     ) async {
         for (name, settings) in topics {
             let topic = BrokerTopic(name: name, settings: settings.inheriting(defaults))

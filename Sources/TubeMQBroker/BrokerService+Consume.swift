@@ -15,7 +15,9 @@ extension BrokerService {
         }
         guard topic.hasPartition(request.partitionID) else {
             return GetMessageResponseB2C.failure(
-                .forbidden, ReplyText.partitionNotExisted(topic: request.topicName, partitionID: request.partitionID))
+                .forbidden,
+                ReplyText.partitionNotExisted(topic: request.topicName, partitionID: request.partitionID)
+            )
         }
         let key = key(group: request.groupName, topic: request.topicName, partition: request.partitionID)
         let (access, registeredFilters) = registry.touch(key, consumerID: request.clientID)
@@ -27,8 +29,14 @@ extension BrokerService {
             return GetMessageResponseB2C.failure(
                 .duplicatePartition,
                 ReplyText.duplicatedRequest(
-                    group: key.group, topic: key.topic, partitionID: key.partitionID, brokerID: brokerID, owner: owner,
-                    consumer: request.clientID))
+                    group: key.group,
+                    topic: key.topic,
+                    partitionID: key.partitionID,
+                    brokerID: brokerID,
+                    owner: owner,
+                    consumer: request.clientID
+                )
+            )
         case .unknownConsumer, .notRegistered:
             return GetMessageResponseB2C.failure(.heartbeatNoNode, ReplyText.unregisteredConsumer(request.clientID))
         }
@@ -39,8 +47,11 @@ extension BrokerService {
             let offsets = store.offsets
             var start =
                 await offsets.committedOffset(
-                    group: key.group, topic: key.topic, partitionID: key.partitionID,
-                    confirmingTentative: request.lastPackConsumed) ?? 0
+                    group: key.group,
+                    topic: key.topic,
+                    partitionID: key.partitionID,
+                    confirmingTentative: request.lastPackConsumed
+                ) ?? 0
             var result: ReadResult
             do {
                 result = try await read(key: key, from: start, filters: filters)
@@ -53,16 +64,29 @@ extension BrokerService {
                     range = try await store.offsetRange(topic: key.topic, partitionID: key.partitionID)
                 }
                 start = error.code == .offsetBelowMinimum ? range.min : range.max
-                try await offsets.commit(group: key.group, topic: key.topic, partitionID: key.partitionID, offset: start)
+                try await offsets.commit(
+                    group: key.group,
+                    topic: key.topic,
+                    partitionID: key.partitionID,
+                    offset: start
+                )
                 result = try await read(key: key, from: start, filters: filters)
             }
             guard !result.messages.isEmpty || result.nextOffset > start else {
                 return GetMessageResponseB2C.failure(.notFound, ReplyText.reachedMaxOffset, minLimitTime: -1)
             }
             await offsets.setTentativeOffset(
-                group: key.group, topic: key.topic, partitionID: key.partitionID, offset: result.nextOffset)
+                group: key.group,
+                topic: key.topic,
+                partitionID: key.partitionID,
+                offset: result.nextOffset
+            )
             if faults.noRedelivery {
-                _ = try await offsets.confirmTentativeOffset(group: key.group, topic: key.topic, partitionID: key.partitionID)
+                _ = try await offsets.confirmTentativeOffset(
+                    group: key.group,
+                    topic: key.topic,
+                    partitionID: key.partitionID
+                )
             }
             return Self.encodeSuccess(result, start: start)
         } catch {
@@ -74,19 +98,37 @@ extension BrokerService {
     static func encodeSuccess(_ result: ReadResult, start: Int64) -> EncodedMessage {
         let payloadBytes = result.messages.reduce(0) { $0 + $1.payload.readableBytes }
         var writer = GetMessageReplyWriter(
-            success: true, errCode: ErrorCode.success.rawValue, errMsg: ReplyText.ok,
-            capacity: 64 + payloadBytes + result.messages.count * GetMessageReplyWriter.maximumEntrySize(payloadLength: 0))
+            success: true,
+            errCode: ErrorCode.success.rawValue,
+            errMsg: ReplyText.ok,
+            capacity: 64 + payloadBytes + result.messages.count
+                * GetMessageReplyWriter.maximumEntrySize(payloadLength: 0)
+        )
         for stored in result.messages {
             stored.payload.withUnsafeReadableBytes { payload in
-                writer.append(messageID: stored.messageID, checksum: stored.checksum, flag: stored.flag, payload: payload)
+                writer.append(
+                    messageID: stored.messageID,
+                    checksum: stored.checksum,
+                    flag: stored.flag,
+                    payload: payload
+                )
             }
         }
         return writer.finish(
-            currOffset: start, minLimitTime: 0, escFlowCtrl: false,
-            currDataDlt: max(0, result.range.max - result.nextOffset), requireSlow: false, maxOffset: result.range.max)
+            currOffset: start,
+            minLimitTime: 0,
+            escFlowCtrl: false,
+            currDataDlt: max(0, result.range.max - result.nextOffset),
+            requireSlow: false,
+            maxOffset: result.range.max
+        )
     }
 
-    private func read(key: ConsumerSessions.Key, from offset: Int64, filters: Set<Int32>) async throws(StorageError)
+    private func read(
+        key: ConsumerSessions.Key,
+        from offset: Int64,
+        filters: Set<Int32>
+    ) async throws(StorageError)
         -> ReadResult
     {
         try await store.read(
@@ -118,8 +160,11 @@ extension BrokerService {
         }
         do {
             let committed = await store.offsets.committedOffset(
-                group: key.group, topic: key.topic, partitionID: key.partitionID,
-                confirmingTentative: request.lastPackConsumed)
+                group: key.group,
+                topic: key.topic,
+                partitionID: key.partitionID,
+                confirmingTentative: request.lastPackConsumed
+            )
             let range = try await store.offsetRange(topic: key.topic, partitionID: key.partitionID)
             var reply = CommitOffsetResponseB2C()
             reply.success = true

@@ -18,7 +18,9 @@ extension BrokerService {
         }
         guard topic.hasPartition(request.partitionID) else {
             return .failure(
-                .forbidden, ReplyText.partitionNotExisted(topic: request.topicName, partitionID: request.partitionID))
+                .forbidden,
+                ReplyText.partitionNotExisted(topic: request.topicName, partitionID: request.partitionID)
+            )
         }
         guard topic.acceptSubscribe, !catalog.serviceFlags.stopRead else {
             return .failure(.serviceUnavailable, ReplyText.readServiceStopped)
@@ -29,17 +31,30 @@ extension BrokerService {
             return .failure(
                 .partitionOccupied,
                 ReplyText.duplicatedRegister(
-                    brokerID: brokerID, group: key.group, topic: key.topic, partitionID: key.partitionID,
-                    owner: conflict.owner))
+                    brokerID: brokerID,
+                    group: key.group,
+                    topic: key.topic,
+                    partitionID: key.partitionID,
+                    owner: conflict.owner
+                )
+            )
         }
         do {
             let range = try await store.offsetRange(topic: key.topic, partitionID: key.partitionID)
             let committed = await store.offsets.committedOffset(
-                group: key.group, topic: key.topic, partitionID: key.partitionID)
+                group: key.group,
+                topic: key.topic,
+                partitionID: key.partitionID
+            )
             let start = Self.startOffset(request: request, committed: committed, range: range)
             await store.offsets.discardTentativeOffset(group: key.group, topic: key.topic, partitionID: key.partitionID)
             if start != committed {
-                try await store.offsets.commit(group: key.group, topic: key.topic, partitionID: key.partitionID, offset: start)
+                try await store.offsets.commit(
+                    group: key.group,
+                    topic: key.topic,
+                    partitionID: key.partitionID,
+                    offset: start
+                )
             }
             var reply = RegisterResponseB2C()
             reply.success = true
@@ -70,17 +85,29 @@ extension BrokerService {
             return .failure(
                 .duplicatePartition,
                 ReplyText.duplicatedUnregister(
-                    group: key.group, topic: key.topic, partitionID: key.partitionID, owner: conflict.owner,
-                    consumer: request.clientID, brokerHost: host))
+                    group: key.group,
+                    topic: key.topic,
+                    partitionID: key.partitionID,
+                    owner: conflict.owner,
+                    consumer: request.clientID,
+                    brokerHost: host
+                )
+            )
         case .success(let held):
             if held {
                 // readStatus 0 on unregister confirms the last batch; anything else gives it back.
                 if request.readStatus == 0 {
                     _ = try? await store.offsets.confirmTentativeOffset(
-                        group: key.group, topic: key.topic, partitionID: key.partitionID)
+                        group: key.group,
+                        topic: key.topic,
+                        partitionID: key.partitionID
+                    )
                 } else {
                     await store.offsets.discardTentativeOffset(
-                        group: key.group, topic: key.topic, partitionID: key.partitionID)
+                        group: key.group,
+                        topic: key.topic,
+                        partitionID: key.partitionID
+                    )
                 }
             }
             var reply = RegisterResponseB2C()

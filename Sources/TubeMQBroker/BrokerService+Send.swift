@@ -44,7 +44,10 @@ extension BrokerService {
     /// Checks one send against its topic (`nil`: not on this broker) and turns it into the message to
     /// append, with id `id`.
     private func prepare(
-        _ request: SendMessageRequestP2B, topic: BrokerTopic?, stopWrite: Bool, id: Int64
+        _ request: SendMessageRequestP2B,
+        topic: BrokerTopic?,
+        stopWrite: Bool,
+        id: Int64
     ) -> Result<AppendMessage, SendRefusal> {
         let topicName = request.topicName
         guard let topic else {
@@ -52,7 +55,11 @@ extension BrokerService {
         }
         guard topic.hasPartition(request.partitionID) else {
             return .failure(
-                SendRefusal(.forbidden, ReplyText.partitionNotExisted(topic: topicName, partitionID: request.partitionID)))
+                SendRefusal(
+                    .forbidden,
+                    ReplyText.partitionNotExisted(topic: topicName, partitionID: request.partitionID)
+                )
+            )
         }
         guard topic.acceptPublish, !stopWrite else {
             return .failure(SendRefusal(.serviceUnavailable, ReplyText.writeServiceStopped(topicName)))
@@ -62,12 +69,19 @@ extension BrokerService {
         guard data.count <= topic.maxMessageSize else {
             return .failure(
                 SendRefusal(
-                    .badRequest, ReplyText.messageTooLarge(topic: topicName, size: data.count, max: topic.maxMessageSize)))
+                    .badRequest,
+                    ReplyText.messageTooLarge(topic: topicName, size: data.count, max: topic.maxMessageSize)
+                )
+            )
         }
         let computed = data.withUnsafeBytes { CRC32.tubeChecksum($0) }
         if request.checkSum != -1 && request.checkSum != computed && !faults.acceptBadChecksums {
             return .failure(
-                SendRefusal(.forbidden, ReplyText.checksumMismatch(sent: request.checkSum, topic: topicName, computed: computed)))
+                SendRefusal(
+                    .forbidden,
+                    ReplyText.checksumMismatch(sent: request.checkSum, topic: topicName, computed: computed)
+                )
+            )
         }
         let type: String? =
             request.hasMsgType && !request.msgType.isEmpty
@@ -81,7 +95,8 @@ extension BrokerService {
                 typeHash: type?.javaHashCode ?? 0,
                 payload: data.withUnsafeBytes { ByteBuffer(bytes: $0) },
                 checksum: computed
-            ))
+            )
+        )
     }
 
     /// Appends one group and answers each of its messages. A group the storage refuses as a whole
@@ -91,13 +106,22 @@ extension BrokerService {
         do {
             let result = try await store.append(topic: group.topic, group.messages)
             return group.indices.enumerated().map { position, index in
-                (index, Self.accepted(group.messages[position], at: result.offset(ofMessage: position), time: result.appendTime))
+                (
+                    index,
+                    Self.accepted(
+                        group.messages[position],
+                        at: result.offset(ofMessage: position),
+                        time: result.appendTime
+                    )
+                )
             }
         } catch {
             let perMessage = error.code == .messageTooLarge || error.code == .unknownPartition
             guard perMessage, group.messages.count > 1 else {
                 let reply = SendMessageResponseB2P.failure(
-                    Self.errorCode(for: error), "Put message failed from \(group.topic): \(error.message)")
+                    Self.errorCode(for: error),
+                    "Put message failed from \(group.topic): \(error.message)"
+                )
                 return group.indices.map { ($0, reply) }
             }
             var replies: [(Int, SendMessageResponseB2P)] = []

@@ -64,7 +64,9 @@ public struct BrokerService: RPCService {
                     group.addTask { (index, await self.outcome(of: calls[index], context: context)) }
                 }
                 if !sends.isEmpty {
-                    for (index, reply) in zip(sendIndices, await send(batch: sends)) { outcomes[index] = .success(reply) }
+                    for (index, reply) in zip(sendIndices, await send(batch: sends)) {
+                        outcomes[index] = .success(reply)
+                    }
                 }
                 for await (index, outcome) in group { outcomes[index] = outcome }
             }

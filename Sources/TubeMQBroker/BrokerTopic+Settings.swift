@@ -15,7 +15,8 @@ extension BrokerTopic {
             unflushThreshold: Int(settings.unflushThreshold ?? 1000),
             unflushIntervalMillis: Int(settings.unflushInterval ?? 10_000),
             unflushDataHold: Int(settings.unflushDataHold ?? 0),
-            retentionSeconds: settings.deletePolicy.flatMap { try? DeletePolicy(parsing: $0).seconds } ?? DeletePolicy.maxSeconds
+            retentionSeconds: settings.deletePolicy.flatMap { try? DeletePolicy(parsing: $0).seconds }
+                ?? DeletePolicy.maxSeconds
         )
     }
 

@@ -13,7 +13,11 @@ final class ConsumerRegistry: Sendable {
         self.clock = clock
     }
 
-    func register(_ key: ConsumerSessions.Key, consumerID: String, filterHashes: Set<Int32>) -> Result<Void, OwnerConflict> {
+    func register(
+        _ key: ConsumerSessions.Key,
+        consumerID: String,
+        filterHashes: Set<Int32>
+    ) -> Result<Void, OwnerConflict> {
         let now = clock()
         return sessions.withLock { $0.register(key, consumerID: consumerID, filterHashes: filterHashes, now: now) }
     }

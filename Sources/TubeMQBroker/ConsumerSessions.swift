@@ -38,7 +38,12 @@ struct ConsumerSessions: Sendable {
     }
 
     /// Registers `consumerID` for `key`; fails with the current owner when another live consumer holds it.
-    mutating func register(_ key: Key, consumerID: String, filterHashes: Set<Int32>, now: Int64) -> Result<Void, OwnerConflict> {
+    mutating func register(
+        _ key: Key,
+        consumerID: String,
+        filterHashes: Set<Int32>,
+        now: Int64
+    ) -> Result<Void, OwnerConflict> {
         if let current = holdings[key], current.consumerID != consumerID, now - current.lastSeen <= timeoutMillis {
             return .failure(OwnerConflict(owner: current.consumerID))
         }

@@ -11,7 +11,9 @@ actor MasterLink {
     private let configuration: BrokerConfiguration
     private let client: RPCClient
     private let catalog: TopicCatalog
-    private let apply: @Sendable (_ defaults: BrokerTopicSettings, _ topics: [(String, BrokerTopicSettings)], _ removed: [String]) async -> Void
+    private let apply:
+        @Sendable (_ defaults: BrokerTopicSettings, _ topics: [(String, BrokerTopicSettings)], _ removed: [String])
+            async -> Void
     private let logger: Logger
 
     private var masterIndex = 0
@@ -69,15 +71,23 @@ actor MasterLink {
         cluster.configID = -2
         request.clsConfig = cluster
         let reply: RegisterResponseM2B = try await client.call(
-            .brokerRegister, request, host: master.host, port: master.port)
+            .brokerRegister,
+            request,
+            host: master.host,
+            port: master.port
+        )
         guard reply.success else {
             throw RPCError(.badResponse, "master refused registration: \(reply.errCode) \(reply.errMsg)")
         }
         catalog.setServiceFlags(stopRead: reply.stopRead, stopWrite: reply.stopWrite)
         if reply.takeConfInfo {
             await take(
-                version: reply.curBrokerConfID, checksum: reply.confCheckSumID,
-                defaults: reply.brokerDefaultConfInfo, topics: reply.brokerTopicSetConfInfo, removed: [])
+                version: reply.curBrokerConfID,
+                checksum: reply.confCheckSumID,
+                defaults: reply.brokerDefaultConfInfo,
+                topics: reply.brokerTopicSetConfInfo,
+                removed: []
+            )
         }
         registered = true
         reportConfig = true
@@ -104,25 +114,35 @@ actor MasterLink {
         cluster.configID = -2
         request.clsConfig = cluster
         let reply: HeartResponseM2B = try await client.call(
-            .brokerHeartbeat, request, host: master.host, port: master.port)
+            .brokerHeartbeat,
+            request,
+            host: master.host,
+            port: master.port
+        )
         guard reply.success else {
             if reply.errCode == ErrorCode.heartbeatNoNode.rawValue { registered = false }
             throw RPCError(.badResponse, "master refused heartbeat: \(reply.errCode) \(reply.errMsg)")
         }
         reportConfig = false
         catalog.setServiceFlags(stopRead: reply.stopRead, stopWrite: reply.stopWrite)
-        let removed = reply.takeRemoveTopicInfo
+        let removed =
+            reply.takeRemoveTopicInfo
             ? reply.removeTopicConfInfo.compactMap { BrokerTopicSettings.parseTopic($0)?.topic } : []
         if reply.takeConfInfo {
             await take(
-                version: reply.curBrokerConfID, checksum: reply.confCheckSumID,
-                defaults: reply.brokerDefaultConfInfo, topics: reply.brokerTopicSetConfInfo, removed: removed)
+                version: reply.curBrokerConfID,
+                checksum: reply.confCheckSumID,
+                defaults: reply.brokerDefaultConfInfo,
+                topics: reply.brokerTopicSetConfInfo,
+                removed: removed
+            )
         } else if !removed.isEmpty {
             await apply(defaults, [], removed)
         }
     }
 
-    private func take(version: Int64, checksum: Int32, defaults text: String, topics: [String], removed: [String]) async {
+    private func take(version: Int64, checksum: Int32, defaults text: String, topics: [String], removed: [String]) async
+    {
         configVersion = version
         self.checksum = checksum
         defaults = BrokerTopicSettings(parsingDefault: text)
@@ -137,7 +157,12 @@ actor MasterLink {
         var request = CloseRequestB2M()
         request.brokerID = "\(configuration.brokerID)"
         let _: CloseResponseM2B? = try? await client.call(
-            .brokerClose, request, host: master.host, port: master.port, timeout: .seconds(3))
+            .brokerClose,
+            request,
+            host: master.host,
+            port: master.port,
+            timeout: .seconds(3)
+        )
         registered = false
     }
 }

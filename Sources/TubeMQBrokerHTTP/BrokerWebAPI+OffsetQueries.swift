@@ -29,7 +29,8 @@ extension BrokerWebAPI {
                 .object([
                     "groupName": .string(group), "subInfo": .array(subscriptions),
                     "topicCount": .int(subscriptions.count),
-                ]))
+                ])
+            )
         }
         return [
             "result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items), "totalCnt": .int(items.count),

@@ -53,15 +53,22 @@ extension BrokerWebAPI {
                 for (topic, partition, offset) in wanted {
                     let range = try await range(topic: topic, partitionID: partition)
                     try await reset(
-                        group: group, topic: topic, partitionID: partition, to: min(max(offset, range.min), range.max))
+                        group: group,
+                        topic: topic,
+                        partitionID: partition,
+                        to: min(max(offset, range.min), range.max)
+                    )
                 }
             }
         } else {
             for group in groups {
                 for partition in await broker.groupOffsets(group: group, topics: topics) {
                     try await reset(
-                        group: group, topic: partition.topic, partitionID: partition.partitionID,
-                        to: partition.range.max)
+                        group: group,
+                        topic: partition.topic,
+                        partitionID: partition.partitionID,
+                        to: partition.range.max
+                    )
                 }
             }
         }
@@ -92,7 +99,10 @@ extension BrokerWebAPI {
             let offset: Int64
             do {
                 offset = try await broker.offset(
-                    topic: partition.topic, partitionID: partition.partitionID, atOrAfterTime: time)
+                    topic: partition.topic,
+                    partitionID: partition.partitionID,
+                    atOrAfterTime: time
+                )
             } catch {
                 throw BrokerWebError(error)
             }

@@ -115,7 +115,10 @@ public struct SectionReader: Sendable {
         if clamped != value {
             warnings.append(
                 ConfigWarning(
-                    .adjustedValue, section: name, key: key, line: line(of: key),
+                    .adjustedValue,
+                    section: name,
+                    key: key,
+                    line: line(of: key),
                     message: "\(value) is outside \(range.lowerBound)...\(range.upperBound); using \(clamped)"
                 )
             )
@@ -129,7 +132,10 @@ public struct SectionReader: Sendable {
         if raised != value {
             warnings.append(
                 ConfigWarning(
-                    .adjustedValue, section: name, key: key, line: line(of: key),
+                    .adjustedValue,
+                    section: name,
+                    key: key,
+                    line: line(of: key),
                     message: "\(value) is below the minimum \(minimum); using \(minimum)"
                 )
             )
@@ -143,7 +149,10 @@ public struct SectionReader: Sendable {
         if lowered != value {
             warnings.append(
                 ConfigWarning(
-                    .adjustedValue, section: name, key: key, line: line(of: key),
+                    .adjustedValue,
+                    section: name,
+                    key: key,
+                    line: line(of: key),
                     message: "\(value) is above the maximum \(maximum); using \(maximum)"
                 )
             )
@@ -158,7 +167,14 @@ public struct SectionReader: Sendable {
 
     /// An error located at `key` in this section.
     public func error(_ code: ConfigError.Code, _ message: String, _ key: String? = nil) -> ConfigError {
-        ConfigError(code, message, section: name, key: key, line: key.flatMap(line(of:)) ?? section?.line, source: source)
+        ConfigError(
+            code,
+            message,
+            section: name,
+            key: key,
+            line: key.flatMap(line(of:)) ?? section?.line,
+            source: source
+        )
     }
 
     /// The error for an absent required key, naming the closest key present if there is one.
@@ -178,7 +194,11 @@ public struct SectionReader: Sendable {
     private mutating func lenient<T>(_ key: String, _ fallback: T, _ type: String, _ parse: (String) -> T?) -> T {
         guard let text = string(key) else { return fallback }
         if let value = parse(text) { return value }
-        warn(.unparseableValue, key, "\(type) value \"\(text)\" cannot be parsed; using the default \(fallback)\(hint(text))")
+        warn(
+            .unparseableValue,
+            key,
+            "\(type) value \"\(text)\" cannot be parsed; using the default \(fallback)\(hint(text))"
+        )
         return fallback
     }
 

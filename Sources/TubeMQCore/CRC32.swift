@@ -7,7 +7,8 @@ public enum CRC32 {
     /// The CRC-32 of `bytes`, continuing from `crc` (0 for a fresh checksum).
     @inlinable
     public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
-        if bytes.count >= acceleratedMinimum, let accelerated = CRC32Accelerator.function, let base = bytes.baseAddress {
+        if bytes.count >= acceleratedMinimum, let accelerated = CRC32Accelerator.function, let base = bytes.baseAddress
+        {
             return accelerated(crc, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
         }
         return tableChecksum(bytes, continuing: crc)
@@ -27,12 +28,15 @@ public enum CRC32 {
         let count = bytes.count
         let table = _table
         while count - index >= 8 {
-            let lo = UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]) << 16
+            let lo =
+                UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]) << 16
                 | UInt32(bytes[index + 3]) << 24
             let one = lo ^ c
-            let hi = UInt32(bytes[index + 4]) | UInt32(bytes[index + 5]) << 8 | UInt32(bytes[index + 6]) << 16
+            let hi =
+                UInt32(bytes[index + 4]) | UInt32(bytes[index + 5]) << 8 | UInt32(bytes[index + 6]) << 16
                 | UInt32(bytes[index + 7]) << 24
-            c = table[7 * 256 + Int(one & 0xFF)] ^ table[6 * 256 + Int((one >> 8) & 0xFF)]
+            c =
+                table[7 * 256 + Int(one & 0xFF)] ^ table[6 * 256 + Int((one >> 8) & 0xFF)]
                 ^ table[5 * 256 + Int((one >> 16) & 0xFF)] ^ table[4 * 256 + Int(one >> 24)]
                 ^ table[3 * 256 + Int(hi & 0xFF)] ^ table[2 * 256 + Int((hi >> 8) & 0xFF)]
                 ^ table[1 * 256 + Int((hi >> 16) & 0xFF)] ^ table[Int(hi >> 24)]

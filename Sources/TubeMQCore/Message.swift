@@ -132,7 +132,9 @@ public enum MessageAttributes {
     /// The `$msgType$` value found in a raw payload, without decoding the body. `nil` when absent or malformed.
     public static func messageType(inPayload payload: UnsafeRawBufferPointer, flag: Int32) -> String? {
         guard flag & MessageFlag.hasAttributes != 0, payload.count >= 4 else { return nil }
-        let length = Int(UInt32(payload[0]) << 24 | UInt32(payload[1]) << 16 | UInt32(payload[2]) << 8 | UInt32(payload[3]))
+        let length = Int(
+            UInt32(payload[0]) << 24 | UInt32(payload[1]) << 16 | UInt32(payload[2]) << 8 | UInt32(payload[3])
+        )
         guard length <= payload.count - 4 else { return nil }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: payload[4..<(4 + length)]), as: UTF8.self)
         return decode(text).first(where: { $0.key == Message.messageTypeKey })?.value

@@ -8,7 +8,8 @@ import TubeMQWebSupport
 extension MasterWebAPI {
     static let batchMethods: [MasterWebMethod] = {
         let addBrokers: @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject = {
-            api, p throws(WebParameterError) in
+            api,
+            p throws(WebParameterError) in
             var additions: [BrokerAddition] = []
             for item in try p.jsonSet(.brokerJSONSet) { additions.append(try BrokerAddition(item)) }
             var results: [JSONObject] = []
@@ -16,7 +17,8 @@ extension MasterWebAPI {
             return Envelope.success(objects: results)
         }
         let addTopics: @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject = {
-            api, p throws(WebParameterError) in
+            api,
+            p throws(WebParameterError) in
             try await api.batchDeployments(p, adding: true)
         }
         return [
@@ -26,7 +28,8 @@ extension MasterWebAPI {
                 var updates: [(ids: [Int32], patch: BrokerPatch, user: String)] = []
                 for item in try p.jsonSet(.brokerJSONSet) {
                     updates.append(
-                        (try item.int32List(.brokerID, required: true), try BrokerPatch(item), try item.modifier()))
+                        (try item.int32List(.brokerID, required: true), try BrokerPatch(item), try item.modifier())
+                    )
                 }
                 var results: [JSONObject] = []
                 for update in updates {

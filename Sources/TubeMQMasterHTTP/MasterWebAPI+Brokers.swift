@@ -45,7 +45,11 @@ extension MasterWebAPI {
             }
             return try await api.eachBroker(p) { master, id, user throws(MasterError) in
                 _ = try await master.setBrokerReadWrite(
-                    id: id, acceptPublish: publish, acceptSubscribe: subscribe, by: user)
+                    id: id,
+                    acceptPublish: publish,
+                    acceptSubscribe: subscribe,
+                    by: user
+                )
             }
         },
     ]
@@ -76,7 +80,8 @@ extension MasterWebAPI {
     /// Runs `change` for every broker of the required `brokerId` list as `modifyUser`, and answers
     /// the per-record list.
     func eachBroker(
-        _ p: WebParameters, _ change: (Master, Int32, String) async throws(MasterError) -> Void
+        _ p: WebParameters,
+        _ change: (Master, Int32, String) async throws(MasterError) -> Void
     ) async throws(WebParameterError) -> JSONObject {
         let ids = try p.int32List(.brokerID, required: true)
         let user = try p.modifier()
@@ -110,7 +115,9 @@ extension MasterWebAPI {
             var item = RecordJSON.broker(status)
             if withTopic {
                 item.append(
-                    "topicSet", .array(deployments.map { .object(RecordJSON.deployment($0, broker: status.config)) }))
+                    "topicSet",
+                    .array(deployments.map { .object(RecordJSON.deployment($0, broker: status.config)) })
+                )
             }
             items.append(item)
         }
@@ -186,12 +193,16 @@ struct BrokerAddition {
         let ip = try p.requiredString(.brokerIP)
         user = try p.creator()
         spec = BrokerSpec(
-            id: try p.int32(.brokerID) ?? 0, host: ip,
-            port: try p.port(.brokerPort), tlsPort: try p.port(.brokerTLSPort), webPort: try p.port(.brokerWebPort),
+            id: try p.int32(.brokerID) ?? 0,
+            host: ip,
+            port: try p.port(.brokerPort),
+            tlsPort: try p.port(.brokerTLSPort),
+            webPort: try p.port(.brokerWebPort),
             regionID: try p.int32(.regionID, range: 0...Int64(Int32.max)) ?? 0,
             groupID: try p.int32(.groupID, range: 0...Int64(Int32.max)) ?? 0,
             manageStatus: try p.manageStatus() ?? .draft,
-            settings: try p.topicProperties())
+            settings: try p.topicProperties()
+        )
     }
 }
 
@@ -199,10 +210,13 @@ extension BrokerPatch {
     /// The fields of `admin_update_broker_configure` that are given.
     init(_ p: WebParameters) throws(WebParameterError) {
         self.init(
-            port: try p.port(.brokerPort), tlsPort: try p.port(.brokerTLSPort), webPort: try p.port(.brokerWebPort),
+            port: try p.port(.brokerPort),
+            tlsPort: try p.port(.brokerTLSPort),
+            webPort: try p.port(.brokerWebPort),
             regionID: try p.int32(.regionID, range: 0...Int64(Int32.max)),
             groupID: try p.int32(.groupID, range: 0...Int64(Int32.max)),
             manageStatus: try p.manageStatus(),
-            settings: try p.topicProperties())
+            settings: try p.topicProperties()
+        )
     }
 }

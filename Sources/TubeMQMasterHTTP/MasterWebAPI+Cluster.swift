@@ -32,13 +32,21 @@ extension MasterWebAPI {
 
     /// Sets (every absent value back to its built-in default) or updates (absent values kept) the
     /// cluster defaults, and answers them as the query does.
-    func changeClusterSettings(_ p: WebParameters, user: String, fromDefaults: Bool) async throws(WebParameterError)
+    func changeClusterSettings(
+        _ p: WebParameters,
+        user: String,
+        fromDefaults: Bool
+    ) async throws(WebParameterError)
         -> JSONObject
     {
         var patch = ClusterSettingsPatch(
-            brokerPort: try p.port(.brokerPort), brokerTLSPort: try p.port(.brokerTLSPort),
-            brokerWebPort: try p.port(.brokerWebPort), maxMsgSizeInMB: try p.int32(.maxMsgSizeInMB, range: 1...20),
-            qryPriorityID: try p.int32(.qryPriorityID, range: 101...303), topicDefaults: try p.topicProperties())
+            brokerPort: try p.port(.brokerPort),
+            brokerTLSPort: try p.port(.brokerTLSPort),
+            brokerWebPort: try p.port(.brokerWebPort),
+            maxMsgSizeInMB: try p.int32(.maxMsgSizeInMB, range: 1...20),
+            qryPriorityID: try p.int32(.qryPriorityID, range: 101...303),
+            topicDefaults: try p.topicProperties()
+        )
         if fromDefaults { patch = patch.overDefaults() }
         do {
             let settings = try await master.updateClusterSettings(patch, by: user)
@@ -70,7 +78,8 @@ extension ClusterSettingsPatch {
         let topic = defaults.topicDefaults
         let given = topicDefaults
         return ClusterSettingsPatch(
-            brokerPort: brokerPort ?? defaults.brokerPort, brokerTLSPort: brokerTLSPort ?? defaults.brokerTLSPort,
+            brokerPort: brokerPort ?? defaults.brokerPort,
+            brokerTLSPort: brokerTLSPort ?? defaults.brokerTLSPort,
             brokerWebPort: brokerWebPort ?? defaults.brokerWebPort,
             maxMsgSizeInMB: maxMsgSizeInMB ?? defaults.maxMsgSizeInMB,
             qryPriorityID: qryPriorityID ?? defaults.qryPriorityID,
@@ -85,6 +94,8 @@ extension ClusterSettingsPatch {
                 deletePolicy: given.deletePolicy ?? topic.deletePolicy,
                 memCacheMsgSizeInMB: given.memCacheMsgSizeInMB ?? topic.memCacheMsgSizeInMB,
                 memCacheMsgCntInK: given.memCacheMsgCntInK ?? topic.memCacheMsgCntInK,
-                memCacheFlushIntvl: given.memCacheFlushIntvl ?? topic.memCacheFlushIntvl))
+                memCacheFlushIntvl: given.memCacheFlushIntvl ?? topic.memCacheFlushIntvl
+            )
+        )
     }
 }

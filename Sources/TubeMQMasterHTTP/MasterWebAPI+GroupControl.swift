@@ -15,7 +15,12 @@ extension MasterWebAPI {
             let topics = try await api.deployedTopics(p)
             let user = try p.creator()
             let items = await api.setConsume(
-                groups: groups, topics: topics, enabled: false, reason: blacklistReason, user: user)
+                groups: groups,
+                topics: topics,
+                enabled: false,
+                reason: blacklistReason,
+                user: user
+            )
             return Envelope.success(objects: items)
         },
         .modify("admin_delete_black_consumergroup_info") { api, p throws(WebParameterError) in
@@ -104,7 +109,8 @@ extension MasterWebAPI {
             throw WebParameterError("Parameter filterEnable: consume filters are not supported by this master!")
         }
         return Envelope.success(
-            objects: await setConsume(groups: groups, topics: topics, enabled: enabled, reason: reason, user: user))
+            objects: await setConsume(groups: groups, topics: topics, enabled: enabled, reason: reason, user: user)
+        )
     }
 
     /// Allows again what was forbidden (the blacklist and consume control deletes): the listed
@@ -124,7 +130,13 @@ extension MasterWebAPI {
     }
 
     /// Allows or forbids every pair; answers the per-record list (group and topic family).
-    func setConsume(groups: [String], topics: [String], enabled: Bool, reason: String, user: String) async
+    func setConsume(
+        groups: [String],
+        topics: [String],
+        enabled: Bool,
+        reason: String,
+        user: String
+    ) async
         -> [JSONObject]
     {
         var items: [JSONObject] = []
@@ -132,7 +144,12 @@ extension MasterWebAPI {
             for topic in topics {
                 let failure = await MasterError.capture { () throws(MasterError) in
                     _ = try await master.setGroupConsume(
-                        group: group, topic: topic, enabled: enabled, reason: reason, by: user)
+                        group: group,
+                        topic: topic,
+                        enabled: enabled,
+                        reason: reason,
+                        by: user
+                    )
                 }
                 items.append(RecordResult.groupTopic(group: group, topic: topic, failure))
             }

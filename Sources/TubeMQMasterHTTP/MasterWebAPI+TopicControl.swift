@@ -34,7 +34,11 @@ extension MasterWebAPI {
 
     /// Creates (`creating`, 402 when it exists) or updates (401 when missing) the control record
     /// of every listed topic.
-    func setTopicControl(_ p: WebParameters, user: String, creating: Bool) async throws(WebParameterError)
+    func setTopicControl(
+        _ p: WebParameters,
+        user: String,
+        creating: Bool
+    ) async throws(WebParameterError)
         -> JSONObject
     {
         let topics = try p.list(.topicName, required: true)
@@ -52,8 +56,11 @@ extension MasterWebAPI {
                     throw MasterError(code: .recordNotFound, message: "Topic \(topic) does not exist!")
                 }
                 _ = try await master.setTopicControl(
-                    topic: topic, maxMsgSizeInMB: maxSize, enableAuthControl: enableAuth ?? (creating ? false : nil),
-                    by: user)
+                    topic: topic,
+                    maxMsgSizeInMB: maxSize,
+                    enableAuthControl: enableAuth ?? (creating ? false : nil),
+                    by: user
+                )
             }
             items.append(RecordResult.topicControl(topic: topic, failure))
         }

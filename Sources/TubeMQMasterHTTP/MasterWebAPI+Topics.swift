@@ -7,29 +7,34 @@ import TubeMQWebSupport
 extension MasterWebAPI {
     static let topicMethods: [MasterWebMethod] = {
         let add: @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject = {
-            api, p throws(WebParameterError) in
+            api,
+            p throws(WebParameterError) in
             Envelope.success(objects: await api.apply(try DeploymentChange(p, adding: true)))
         }
         let update: @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject = {
-            api, p throws(WebParameterError) in
+            api,
+            p throws(WebParameterError) in
             Envelope.success(objects: await api.apply(try DeploymentChange(p, adding: false)))
         }
         let delete: @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject = {
-            api, p throws(WebParameterError) in
+            api,
+            p throws(WebParameterError) in
             let user = try p.modifier()
             return try await api.eachDeployment(p) { master, topic, id throws(MasterError) in
                 _ = try await master.deleteTopicDeployment(topic: topic, brokerID: id, by: user)
             }
         }
         let redo: @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject = {
-            api, p throws(WebParameterError) in
+            api,
+            p throws(WebParameterError) in
             let user = try p.modifier()
             return try await api.eachDeployment(p) { master, topic, id throws(MasterError) in
                 _ = try await master.restoreTopicDeployment(topic: topic, brokerID: id, by: user)
             }
         }
         let remove: @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject = {
-            api, p throws(WebParameterError) in
+            api,
+            p throws(WebParameterError) in
             let user = try p.modifier()
             return try await api.eachDeployment(p) { master, topic, id throws(MasterError) in
                 _ = try await master.removeTopicDeployment(topic: topic, brokerID: id, by: user)
@@ -65,10 +70,18 @@ extension MasterWebAPI {
                 let failure = await MasterError.capture { () throws(MasterError) in
                     if change.adding {
                         _ = try await master.addTopicDeployment(
-                            topic: topic, brokerID: id, settings: change.settings, by: change.user)
+                            topic: topic,
+                            brokerID: id,
+                            settings: change.settings,
+                            by: change.user
+                        )
                     } else {
                         _ = try await master.updateTopicDeployment(
-                            topic: topic, brokerID: id, settings: change.settings, by: change.user)
+                            topic: topic,
+                            brokerID: id,
+                            settings: change.settings,
+                            by: change.user
+                        )
                     }
                 }
                 items.append(RecordResult.topicDeploy(brokerID: id, topic: topic, failure))
@@ -80,7 +93,8 @@ extension MasterWebAPI {
     /// Runs `change` for every (topic, broker) pair of the required `topicName` and `brokerId`
     /// lists, and answers the per-record list.
     func eachDeployment(
-        _ p: WebParameters, _ change: (Master, String, Int32) async throws(MasterError) -> Void
+        _ p: WebParameters,
+        _ change: (Master, String, Int32) async throws(MasterError) -> Void
     ) async throws(WebParameterError) -> JSONObject {
         let topics = try p.list(.topicName, required: true)
         let brokers = try p.int32List(.brokerID, required: true)

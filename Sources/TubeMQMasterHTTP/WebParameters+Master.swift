@@ -53,7 +53,8 @@ extension WebParameters {
         guard let text = value(.manageStatus) else { return nil }
         guard let status = BrokerManageStatus.allCases.first(where: { $0.description == text.lowercased() }) else {
             throw WebParameterError(
-                "Parameter manageStatus value \(text) must be one of draft, online, only-read, only-write, offline!")
+                "Parameter manageStatus value \(text) must be one of draft, online, only-read, only-write, offline!"
+            )
         }
         return status
     }

@@ -40,7 +40,8 @@ struct PendingCalls<Waiter: Sendable>: Sendable {
     /// A timer armed for `fired` went off at `now`: removes and returns the calls whose deadline has
     /// passed, with the deadline to arm the next timer for (`nil`: no timer needed, or `fired` was
     /// superseded and the live timer is still armed).
-    mutating func expire(timerArmedFor fired: NIODeadline, now: NIODeadline) -> (expired: [Entry], rearm: NIODeadline?) {
+    mutating func expire(timerArmedFor fired: NIODeadline, now: NIODeadline) -> (expired: [Entry], rearm: NIODeadline?)
+    {
         guard armedDeadline == fired else { return ([], nil) }
         var expiredSerials: [UInt32] = []
         var next: NIODeadline?

@@ -1,6 +1,6 @@
 import Logging
-public import NIOCore
 import NIOConcurrencyHelpers
+public import NIOCore
 public import NIOPosix
 public import SwiftProtobuf
 public import TubeMQWire
@@ -99,7 +99,10 @@ public final class RPCClient: Sendable {
     /// Serializes the request of a call to `method`.
     ///
     /// - Throws: ``RPCError`` `badRequest` when the message cannot be encoded (a required field unset).
-    public static func encode(_ request: some SwiftProtobuf.Message, for method: RPCMethod) throws(RPCError) -> ByteBuffer {
+    public static func encode(
+        _ request: some SwiftProtobuf.Message,
+        for method: RPCMethod
+    ) throws(RPCError) -> ByteBuffer {
         do {
             let bytes: [UInt8] = try request.serializedBytes()
             return ByteBuffer(bytes: bytes)

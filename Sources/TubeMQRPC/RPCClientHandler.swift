@@ -33,7 +33,9 @@ final class RPCClientHandler: ChannelInboundHandler, @unchecked Sendable {
             while let frame = try decoder.next(from: &buffer) { frames.append(frame) }
         } catch {
             connection.complete(frames)
-            connection.fail(RPCError(.connectionFailed, "bad reply stream from \(connection.address)", underlying: error))
+            connection.fail(
+                RPCError(.connectionFailed, "bad reply stream from \(connection.address)", underlying: error)
+            )
             context.close(promise: nil)
             return
         }

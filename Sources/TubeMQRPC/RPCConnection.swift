@@ -104,7 +104,9 @@ final class RPCConnection: Sendable {
             state.pending.expire(timerArmedFor: deadline, now: .now())
         }
         for entry in expired {
-            entry.waiter.resume(returning: .failure(RPCError(.timeout, "no reply from \(address) within \(entry.timeout)")))
+            entry.waiter.resume(
+                returning: .failure(RPCError(.timeout, "no reply from \(address) within \(entry.timeout)"))
+            )
         }
         if let rearm { arm(rearm) }
     }

@@ -1,6 +1,6 @@
 public import Logging
-public import NIOCore
 import NIOConcurrencyHelpers
+public import NIOCore
 public import NIOPosix
 import TubeMQWire
 
@@ -19,7 +19,8 @@ public final class RPCServer: Sendable {
     /// The bound port (useful with port 0).
     public var localPort: Int { channel.localAddress?.port ?? 0 }
 
-    private init(channel: any Channel, connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>, logger: Logger) {
+    private init(channel: any Channel, connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>, logger: Logger)
+    {
         self.channel = channel
         self.connections = connections
         self.logger = logger
@@ -56,7 +57,10 @@ public final class RPCServer: Sendable {
             }
             .bind(host: configuration.host, port: configuration.port)
             .get()
-        logger.info("RPC server listening", metadata: ["tubemq.address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        logger.info(
+            "RPC server listening",
+            metadata: ["tubemq.address": "\(channel.localAddress.map { "\($0)" } ?? "?")"]
+        )
         return RPCServer(channel: channel, connections: connections, logger: logger)
     }
 

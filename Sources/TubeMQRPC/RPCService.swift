@@ -50,7 +50,10 @@ extension RPCService {
             for (index, call) in calls.enumerated() {
                 group.addTask { (index, await self.outcome(of: call, context: context)) }
             }
-            var outcomes = [RPCOutcome](repeating: .failure(RemoteException.handlerFailed("no reply")), count: calls.count)
+            var outcomes = [RPCOutcome](
+                repeating: .failure(RemoteException.handlerFailed("no reply")),
+                count: calls.count
+            )
             for await (index, outcome) in group { outcomes[index] = outcome }
             return outcomes
         }

@@ -48,7 +48,9 @@ struct ReplyEncoder {
                 exception = .handlerFailed("\(error)")
             }
             ResponseEnvelope.exception(exception).encode(
-                into: &envelope, clientProtocolVersion: call.envelope.protocolVersion)
+                into: &envelope,
+                clientProtocolVersion: call.envelope.protocolVersion
+            )
         }
         RPCServerHandler.frame(serialNumber: call.serialNumber, payload: envelope, into: &output)
     }

@@ -7,7 +7,8 @@ public struct LifecycleService<Server: Sendable>: Service {
     private let stop: @Sendable (Server) async -> Void
 
     /// Creates the service from a start and a stop function.
-    public init(start: @escaping @Sendable () async throws -> Server, stop: @escaping @Sendable (Server) async -> Void) {
+    public init(start: @escaping @Sendable () async throws -> Server, stop: @escaping @Sendable (Server) async -> Void)
+    {
         self.start = start
         self.stop = stop
     }

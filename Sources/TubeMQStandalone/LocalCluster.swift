@@ -27,7 +27,10 @@ public final class LocalCluster: Sendable {
     public var masterAddress: (host: String, port: Int) { (master.configuration.host, master.port) }
 
     private init(
-        master: MasterServer, brokers: [BrokerServer], masterWeb: MasterHTTPServer, brokerWebs: [BrokerHTTPServer],
+        master: MasterServer,
+        brokers: [BrokerServer],
+        masterWeb: MasterHTTPServer,
+        brokerWebs: [BrokerHTTPServer],
         logger: Logger
     ) {
         self.master = master
@@ -62,8 +65,12 @@ public final class LocalCluster: Sendable {
         var brokerWebs: [BrokerHTTPServer] = []
         do {
             masterWeb = try await MasterHTTPServer.start(
-                master: master.master, host: configuration.host, port: configuration.masterWebPort,
-                authToken: configuration.authToken, logger: logger)
+                master: master.master,
+                host: configuration.host,
+                port: configuration.masterWebPort,
+                authToken: configuration.authToken,
+                logger: logger
+            )
             for (index, port) in configuration.brokerPorts.enumerated() {
                 let id = Int32(index + 1)
                 var brokerConfiguration = BrokerConfiguration(
@@ -82,10 +89,20 @@ public final class LocalCluster: Sendable {
                 brokers.append(broker)
                 let webPort = index < configuration.brokerWebPorts.count ? configuration.brokerWebPorts[index] : 0
                 brokerWebs.append(
-                    try await BrokerHTTPServer.start(broker: broker, host: configuration.host, port: webPort, logger: logger))
+                    try await BrokerHTTPServer.start(
+                        broker: broker,
+                        host: configuration.host,
+                        port: webPort,
+                        logger: logger
+                    )
+                )
                 try await enroll(
-                    broker: broker, id: id, host: configuration.host, webPort: brokerWebs[index].port,
-                    master: master.master)
+                    broker: broker,
+                    id: id,
+                    host: configuration.host,
+                    webPort: brokerWebs[index].port,
+                    master: master.master
+                )
             }
             for topic in configuration.topics {
                 try await deploy(topic, on: brokers.count, master: master.master)
@@ -94,7 +111,12 @@ public final class LocalCluster: Sendable {
             try await waitForServing(brokers.count, master: master.master)
             guard let masterWeb else { throw LocalClusterError(message: "the master webapi did not start") }
             return LocalCluster(
-                master: master, brokers: brokers, masterWeb: masterWeb, brokerWebs: brokerWebs, logger: logger)
+                master: master,
+                brokers: brokers,
+                masterWeb: masterWeb,
+                brokerWebs: brokerWebs,
+                logger: logger
+            )
         } catch {
             for web in brokerWebs { await web.shutdown() }
             await masterWeb?.shutdown()
@@ -130,30 +152,45 @@ public final class LocalCluster: Sendable {
     }
 
     private static func enroll(
-        broker: BrokerServer, id: Int32, host: String, webPort: Int, master: Master
+        broker: BrokerServer,
+        id: Int32,
+        host: String,
+        webPort: Int,
+        master: Master
     ) async throws {
         if let existing = await master.broker(id: id) {
             if existing.config.port != broker.port || existing.config.webPort != webPort {
                 _ = try await master.updateBroker(
-                    id: id, BrokerPatch(port: broker.port, webPort: webPort), by: "standalone")
+                    id: id,
+                    BrokerPatch(port: broker.port, webPort: webPort),
+                    by: "standalone"
+                )
             }
         } else {
             _ = try await master.addBroker(
-                BrokerSpec(id: id, host: host, port: broker.port, webPort: webPort), by: "standalone")
+                BrokerSpec(id: id, host: host, port: broker.port, webPort: webPort),
+                by: "standalone"
+            )
         }
         if await master.broker(id: id)?.config.manageStatus != .online {
             _ = try await master.onlineBroker(id: id, by: "standalone")
         }
     }
 
-    private static func deploy(_ topic: LocalClusterConfiguration.Topic, on brokerCount: Int, master: Master) async throws {
+    private static func deploy(
+        _ topic: LocalClusterConfiguration.Topic,
+        on brokerCount: Int,
+        master: Master
+    ) async throws {
         let existing = await master.topic(named: topic.name)
         for id in 1...Int32(max(brokerCount, 1)) where brokerCount > 0 {
             if let existing, existing.deployments.contains(where: { $0.brokerID == id }) { continue }
             _ = try await master.addTopicDeployment(
-                topic: topic.name, brokerID: id,
+                topic: topic.name,
+                brokerID: id,
                 settings: TopicSettingsPatch(numPartitions: topic.partitions, numTopicStores: topic.stores),
-                by: "standalone")
+                by: "standalone"
+            )
         }
     }
 

@@ -107,7 +107,8 @@ public final class TestCluster: Sendable {
     /// - Throws: the master's refusal, or ``TestTimeout``.
     public func deploy(_ topic: Topic) async throws {
         try await local.createTopic(
-            LocalClusterConfiguration.Topic(name: topic.name, partitions: topic.partitions, stores: topic.stores))
+            LocalClusterConfiguration.Topic(name: topic.name, partitions: topic.partitions, stores: topic.stores)
+        )
         try await eventually("producers are told about \(topic.name)") {
             guard let info = await self.master.master.publishInfo(topic: topic.name) else { return false }
             return info.brokers.count == self.brokers.count

@@ -39,10 +39,20 @@ public struct VectorFrame: @unchecked Sendable, CustomStringConvertible {
         for index in raw[start...].indices {
             let c = raw[index]
             if inString {
-                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+                if escaped {
+                    escaped = false
+                } else if c == "\\" {
+                    escaped = true
+                } else if c == "\"" {
+                    inString = false
+                }
                 continue
             }
-            if c == "\"" { inString = true } else if c == "{" { depth += 1 } else if c == "}" {
+            if c == "\"" {
+                inString = true
+            } else if c == "{" {
+                depth += 1
+            } else if c == "}" {
                 depth -= 1
                 if depth == 0 {
                     end = raw.index(after: index)

@@ -16,7 +16,8 @@ extension WebParameters {
         guard !items.isEmpty else { throw .missing(field) }
         guard items.count <= Self.maxListItems else {
             throw WebParameterError(
-                "Parameter \(field.long)'s item count over max allowed count (\(Self.maxListItems))!")
+                "Parameter \(field.long)'s item count over max allowed count (\(Self.maxListItems))!"
+            )
         }
         var out: [WebParameters] = []
         for item in items {

@@ -80,7 +80,8 @@ package struct WebParameters: Sendable {
         if items.isEmpty, required { throw .missing(field) }
         guard items.count <= Self.maxListItems else {
             throw WebParameterError(
-                "Parameter \(field.long)'s item count over max allowed count (\(Self.maxListItems))!")
+                "Parameter \(field.long)'s item count over max allowed count (\(Self.maxListItems))!"
+            )
         }
         return items.sorted()
     }
@@ -90,7 +91,9 @@ package struct WebParameters: Sendable {
     /// - Throws: ``WebParameterError`` as ``list(_:required:)``, or for an item that is not an
     ///   integer in `range`.
     package func int32List(
-        _ field: WebField, required: Bool = false, range: ClosedRange<Int64> = 0...Int64(Int32.max)
+        _ field: WebField,
+        required: Bool = false,
+        range: ClosedRange<Int64> = 0...Int64(Int32.max)
     ) throws(WebParameterError) -> [Int32] {
         var out = Set<Int32>()
         for item in try list(field, required: required) {
@@ -103,7 +106,8 @@ package struct WebParameters: Sendable {
     ///
     /// - Throws: ``WebParameterError`` when required and absent, not an integer, or out of range.
     package func int32(
-        _ field: WebField, required: Bool = false,
+        _ field: WebField,
+        required: Bool = false,
         range: ClosedRange<Int64> = Int64(Int32.min)...Int64(Int32.max)
     ) throws(WebParameterError) -> Int32? {
         guard let text = value(field) else {
@@ -118,7 +122,9 @@ package struct WebParameters: Sendable {
     ///
     /// - Throws: ``WebParameterError`` when required and absent, not an integer, or out of range.
     package func int64(
-        _ field: WebField, required: Bool = false, range: ClosedRange<Int64> = Int64.min...Int64.max
+        _ field: WebField,
+        required: Bool = false,
+        range: ClosedRange<Int64> = Int64.min...Int64.max
     ) throws(WebParameterError) -> Int64? {
         guard let text = value(field) else {
             if required { throw .missing(field) }
@@ -178,7 +184,11 @@ package struct WebParameters: Sendable {
         }
     }
 
-    static func integer(_ text: String, _ field: WebField, range: ClosedRange<Int64>) throws(WebParameterError)
+    static func integer(
+        _ text: String,
+        _ field: WebField,
+        range: ClosedRange<Int64>
+    ) throws(WebParameterError)
         -> Int64
     {
         let signOrDigit = text.first.map { $0 == "-" || ("0"..."9").contains($0) } ?? false

@@ -27,7 +27,10 @@ package final class WebServer: Sendable {
     /// Returns once the listener is bound.
     /// - Throws: ``WebServerError`` when the address cannot be bound.
     package static func start(
-        host: String, port: Int, logger: Logger, handler: @escaping @Sendable (WebRequest) async -> WebReply
+        host: String,
+        port: Int,
+        logger: Logger,
+        handler: @escaping @Sendable (WebRequest) async -> WebReply
     ) async throws(WebServerError) -> WebServer {
         let (bound, boundContinuation) = AsyncStream<Int>.makeStream()
         let application = Application(

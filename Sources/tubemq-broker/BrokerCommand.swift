@@ -12,7 +12,9 @@ import TubeMQStorage
 @main
 struct BrokerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tubemq-broker", abstract: "Run a TubeMQ broker from a broker.ini file.")
+        commandName: "tubemq-broker",
+        abstract: "Run a TubeMQ broker from a broker.ini file."
+    )
 
     @Option(name: [.short, .long], help: "The broker.ini file.")
     var config: String
@@ -34,18 +36,28 @@ struct BrokerCommand: AsyncParsableCommand {
         }
         for warning in ini.startupWarnings() { logger.notice("\(warning.message)") }
         let settings = BrokerConfiguration(
-            brokerID: Int32(ini.brokerId), host: ini.hostName, port: port ?? ini.port,
+            brokerID: Int32(ini.brokerId),
+            host: ini.hostName,
+            port: port ?? ini.port,
             dataDirectory: FilePath(ini.primaryPath),
             masterAddresses: ini.masterAddresses.map { ($0.host, $0.port) },
-            heartbeatPeriodMillis: ini.heartbeatPeriodMs, consumerTimeoutMillis: Int64(ini.consumerRegTimeoutMs),
-            transferSize: ini.transferSize, io: ini.io == .posix ? .posix : .uring,
-            segmentBytes: Int64(ini.maxSegmentSize))
+            heartbeatPeriodMillis: ini.heartbeatPeriodMs,
+            consumerTimeoutMillis: Int64(ini.consumerRegTimeoutMs),
+            transferSize: ini.transferSize,
+            io: ini.io == .posix ? .posix : .uring,
+            segmentBytes: Int64(ini.maxSegmentSize)
+        )
         let log = logger
         let service = LifecycleService {
             let server = try await BrokerServer.start(configuration: settings, logger: log)
             let web: BrokerHTTPServer
             do {
-                web = try await BrokerHTTPServer.start(broker: server, host: settings.host, port: ini.webPort, logger: log)
+                web = try await BrokerHTTPServer.start(
+                    broker: server,
+                    host: settings.host,
+                    port: ini.webPort,
+                    logger: log
+                )
             } catch {
                 await server.shutdown()
                 throw error

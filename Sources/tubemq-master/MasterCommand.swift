@@ -10,7 +10,9 @@ import TubeMQStandalone
 @main
 struct MasterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tubemq-master", abstract: "Run a TubeMQ master from a master.ini file.")
+        commandName: "tubemq-master",
+        abstract: "Run a TubeMQ master from a master.ini file."
+    )
 
     @Option(name: [.short, .long], help: "The master.ini file (defaults apply without one).")
     var config: String?
@@ -34,12 +36,15 @@ struct MasterCommand: AsyncParsableCommand {
             for warning in ini.startupWarnings() { logger.notice("\(warning.message)") }
         }
         let settings = MasterServer.Configuration(
-            host: ini.hostName, port: port ?? ini.port, dataDirectory: ini.metaDataPath,
+            host: ini.hostName,
+            port: port ?? ini.port,
+            dataDirectory: ini.metaDataPath,
             firstBalanceDelayMs: Int64(ini.firstBalanceDelayAfterStartMs),
             balancePeriodMs: Int64(ini.consumerBalancePeriodMs),
             consumerHeartbeatTimeoutMs: Int64(ini.consumerHeartbeatTimeoutMs),
             producerHeartbeatTimeoutMs: Int64(ini.producerHeartbeatTimeoutMs),
-            brokerHeartbeatTimeoutMs: Int64(ini.brokerHeartbeatTimeoutMs))
+            brokerHeartbeatTimeoutMs: Int64(ini.brokerHeartbeatTimeoutMs)
+        )
         let log = logger
         let (webPort, authToken) = (ini.webPort, ini.confModAuthToken)
         let service = LifecycleService {
@@ -47,8 +52,12 @@ struct MasterCommand: AsyncParsableCommand {
             let web: MasterHTTPServer
             do {
                 web = try await MasterHTTPServer.start(
-                    master: server.master, host: settings.host, port: webPort, authToken: authToken,
-                    logger: log)
+                    master: server.master,
+                    host: settings.host,
+                    port: webPort,
+                    authToken: authToken,
+                    logger: log
+                )
             } catch {
                 await server.shutdown()
                 throw error

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -44,7 +45,9 @@ struct AdminCommand: AsyncParsableCommand {
             guard let first = parameters.first else { throw ValidationError("call needs a method name") }
             method = first
             for item in parameters.dropFirst() {
-                guard let eq = item.firstIndex(of: "=") else { throw ValidationError("parameters are key=value, got \(item)") }
+                guard let eq = item.firstIndex(of: "=") else {
+                    throw ValidationError("parameters are key=value, got \(item)")
+                }
                 params.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
             }
         default: throw ValidationError("unknown action \(action): use topics, brokers, groups or call")

@@ -11,7 +11,10 @@ extension BenchCommand {
         let logger = cluster.logger("tubemq.bench")
         let stats = BenchStats()
         var configuration = Consumer.Configuration(
-            masters: masters, group: "bench-\(UInt32.random(in: 0...UInt32.max))", topics: [topic])
+            masters: masters,
+            group: "bench-\(UInt32.random(in: 0...UInt32.max))",
+            topics: [topic]
+        )
         configuration.startPosition = .first
         configuration.heartbeatPeriod = .seconds(2)
         let cpuAtStart = ProcessCPU.nanos()

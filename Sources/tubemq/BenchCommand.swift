@@ -63,7 +63,9 @@ struct BenchCommand: AsyncParsableCommand {
         consumerConfiguration.heartbeatPeriod = .seconds(2)
         var benchConsumers: [BenchConsumer] = []
         for _ in 0..<consumers {
-            benchConsumers.append(try await BenchConsumer.start(pull: pull, configuration: consumerConfiguration, logger: logger))
+            benchConsumers.append(
+                try await BenchConsumer.start(pull: pull, configuration: consumerConfiguration, logger: logger)
+            )
         }
         try await waitForAssignment(benchConsumers)
         let cpuAtStart = ProcessCPU.nanos()
@@ -85,7 +87,14 @@ struct BenchCommand: AsyncParsableCommand {
             for producer in clients {
                 for _ in 0..<max(1, inFlight) {
                     group.addTask(executorPreference: producer.executor) {
-                        try await Self.sendLoop(producer, topic: topic, size: bodySize, stats: stats, target: target, deadline: deadline)
+                        try await Self.sendLoop(
+                            producer,
+                            topic: topic,
+                            size: bodySize,
+                            stats: stats,
+                            target: target,
+                            deadline: deadline
+                        )
                     }
                 }
             }
@@ -105,9 +114,17 @@ struct BenchCommand: AsyncParsableCommand {
         for consumer in benchConsumers { await consumer.shutdown() }
         for producer in clients { await producer.shutdown() }
         FileHandle.standardError.write(Data("\n".utf8))
-        BenchTable.print(stats: stats, size: bodySize, sendSeconds: sendSeconds, receiveSeconds: receiveSeconds,
-            consumers: consumers)
-        BenchTable.printCPU(nanos: ProcessCPU.nanos() - cpuAtStart, messages: max(sent, stats.received.load(ordering: .relaxed)))
+        BenchTable.print(
+            stats: stats,
+            size: bodySize,
+            sendSeconds: sendSeconds,
+            receiveSeconds: receiveSeconds,
+            consumers: consumers
+        )
+        BenchTable.printCPU(
+            nanos: ProcessCPU.nanos() - cpuAtStart,
+            messages: max(sent, stats.received.load(ordering: .relaxed))
+        )
     }
 
     func waitForAssignment(_ consumers: [BenchConsumer]) async throws {
@@ -126,7 +143,11 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     private static func sendLoop(
-        _ producer: Producer, topic: String, size: Int, stats: BenchStats, target: Int,
+        _ producer: Producer,
+        topic: String,
+        size: Int,
+        stats: BenchStats,
+        target: Int,
         deadline: ContinuousClock.Instant?
     ) async throws -> Histogram<UInt64> {
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
@@ -148,7 +169,8 @@ struct BenchCommand: AsyncParsableCommand {
             try? await Task.sleep(for: .seconds(1))
             let sent = stats.sent.load(ordering: .relaxed)
             let received = stats.received.load(ordering: .relaxed)
-            let line = "\rsent \(sent) (\(sent - last.sent) msg/s)  received \(received) (\(received - last.received) msg/s)   "
+            let line =
+                "\rsent \(sent) (\(sent - last.sent) msg/s)  received \(received) (\(received - last.received) msg/s)   "
             FileHandle.standardError.write(Data(line.utf8))
             last = (sent, received)
         }

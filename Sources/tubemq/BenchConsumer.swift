@@ -10,7 +10,9 @@ enum BenchConsumer: Sendable {
 
     /// Joins the group as a pull consumer when `pull`, else as a push consumer.
     static func start(
-        pull: Bool, configuration: Consumer.Configuration, logger: Logger
+        pull: Bool,
+        configuration: Consumer.Configuration,
+        logger: Logger
     ) async throws(ClientError) -> BenchConsumer {
         if pull { return .pull(try await PullConsumer(configuration: configuration, logger: logger)) }
         return .push(try await PushConsumer(configuration: configuration, logger: logger))

@@ -12,7 +12,8 @@ final class BenchStats: Sendable {
         (
             Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three),
             Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-        ))
+        )
+    )
 
     /// Takes one message of the budget; false once `target` messages were claimed.
     func claim(target: Int) -> Bool { claimed.add(1, ordering: .relaxed).newValue <= target }
@@ -79,12 +80,14 @@ enum BenchTable {
         Swift.print(String(format: "bench process CPU: %.2f s, %.2f us/msg", Double(nanos) / 1e9, perMessage))
     }
 
-    private static func row(_ role: String, _ count: Int, _ seconds: Double, _ size: Int, _ latency: Histogram<UInt64>) {
+    private static func row(_ role: String, _ count: Int, _ seconds: Double, _ size: Int, _ latency: Histogram<UInt64>)
+    {
         let rate = seconds > 0 ? Double(count) / seconds : 0
         let mb = rate * Double(size) / 1_048_576
         func p(_ percentile: Double) -> String { String(latency.valueAtPercentile(percentile)) }
         let cells = [
-            role.padding(toLength: 8, withPad: " ", startingAt: 0), pad(String(count), 10), pad(String(format: "%.2f", seconds), 9),
+            role.padding(toLength: 8, withPad: " ", startingAt: 0), pad(String(count), 10),
+            pad(String(format: "%.2f", seconds), 9),
             pad(String(format: "%.0f", rate), 10), pad(String(format: "%.1f", mb), 8), pad(p(50), 8), pad(p(90), 8),
             pad(p(99), 8), pad(p(99.9), 9), pad(String(latency.max), 8),
         ]

@@ -6,7 +6,9 @@ import TubeMQCore
 /// `tubemq consume`: prints (or counts) a topic's messages as a member of a consumer group.
 struct ConsumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "consume", abstract: "Receive messages as a member of a consumer group.")
+        commandName: "consume",
+        abstract: "Receive messages as a member of a consumer group."
+    )
 
     @OptionGroup var cluster: ClusterOptions
 
@@ -45,7 +47,9 @@ struct ConsumeCommand: AsyncParsableCommand {
             received += 1
             if !count {
                 let attributes = message.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-                print("\(message.partition.key) \(message.offset) [\(attributes)] \(String(decoding: message.body, as: UTF8.self))")
+                print(
+                    "\(message.partition.key) \(message.offset) [\(attributes)] \(String(decoding: message.body, as: UTF8.self))"
+                )
             }
             if let max, received >= max { break }
         }

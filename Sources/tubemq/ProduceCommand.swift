@@ -33,12 +33,16 @@ struct ProduceCommand: AsyncParsableCommand {
     func run() async throws {
         var base = Message(body: [])
         for item in attributes {
-            guard let eq = item.firstIndex(of: "=") else { throw ValidationError("--attr takes key=value, got \(item)") }
+            guard let eq = item.firstIndex(of: "=") else {
+                throw ValidationError("--attr takes key=value, got \(item)")
+            }
             base.setAttribute(String(item[..<eq]), String(item[item.index(after: eq)...]))
         }
         if let type { base.messageType = type }
         let producer = try await Producer(
-            configuration: .init(masters: try cluster.masters()), logger: cluster.logger("tubemq.produce"))
+            configuration: .init(masters: try cluster.masters()),
+            logger: cluster.logger("tubemq.produce")
+        )
         try await producer.publish([topic])
         var sent = 0
         func send(_ body: [UInt8]) async throws {

@@ -57,9 +57,17 @@ struct StandaloneCommand: AsyncParsableCommand {
         }
         guard let backend = IOBackend(rawValue: io) else { throw ValidationError("--io takes uring or posix") }
         let configuration = LocalClusterConfiguration(
-            host: host, masterPort: masterPort, brokerPorts: [brokerPort], dataDirectory: data, topics: topics,
-            firstBalanceDelayMs: balanceDelayMs, balancePeriodMs: balancePeriodMs, io: backend,
-            masterWebPort: masterWebPort, brokerWebPorts: [brokerWebPort])
+            host: host,
+            masterPort: masterPort,
+            brokerPorts: [brokerPort],
+            dataDirectory: data,
+            topics: topics,
+            firstBalanceDelayMs: balanceDelayMs,
+            balancePeriodMs: balancePeriodMs,
+            io: backend,
+            masterWebPort: masterWebPort,
+            brokerWebPorts: [brokerWebPort]
+        )
         let log = logger
         let service = LifecycleService {
             let cluster = try await LocalCluster.start(configuration: configuration, logger: log)
@@ -75,7 +83,10 @@ struct StandaloneCommand: AsyncParsableCommand {
             await cluster.shutdown()
         }
         let group = ServiceGroup(
-            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [service],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
         try await group.run()
     }
 }

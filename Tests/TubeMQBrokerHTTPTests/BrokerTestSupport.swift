@@ -33,7 +33,8 @@ struct BrokerFixture: Sendable {
         let broker = try await BrokerServer.start(
             configuration: BrokerConfiguration(brokerID: 1, port: 0, dataDirectory: FilePath(directory), io: .posix),
             topics: [BrokerTopic(name: topic, partitionsPerStore: 2)],
-            logger: logger)
+            logger: logger
+        )
         let web = try await BrokerHTTPServer.start(broker: broker, port: 0, logger: logger)
         let rpc = RPCClient()
         do {
@@ -71,7 +72,11 @@ struct BrokerFixture: Sendable {
             send.checkSum = -1
             send.sentAddr = 0
             let reply: SendMessageResponseB2P = try await rpc.call(
-                .sendMessage, send, host: "127.0.0.1", port: broker.port)
+                .sendMessage,
+                send,
+                host: "127.0.0.1",
+                port: broker.port
+            )
             #expect(reply.success, "\(reply.errMsg)")
         }
     }
@@ -86,7 +91,11 @@ struct BrokerFixture: Sendable {
         register.partitionID = partition
         register.readStatus = 0
         let reply: RegisterResponseB2C = try await rpc.call(
-            .consumerRegisterToBroker, register, host: "127.0.0.1", port: broker.port)
+            .consumerRegisterToBroker,
+            register,
+            host: "127.0.0.1",
+            port: broker.port
+        )
         #expect(reply.success, "\(reply.errMsg)")
     }
 
@@ -112,7 +121,11 @@ struct BrokerFixture: Sendable {
         commit.partitionID = partition
         commit.lastPackConsumed = true
         let reply: CommitOffsetResponseB2C = try await rpc.call(
-            .commitOffset, commit, host: "127.0.0.1", port: broker.port)
+            .commitOffset,
+            commit,
+            host: "127.0.0.1",
+            port: broker.port
+        )
         return reply.currOffset
     }
 }

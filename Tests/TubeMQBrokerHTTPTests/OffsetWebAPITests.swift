@@ -18,7 +18,8 @@ import TubeMQWebSupport
                 noGroup.string("errMsg") == "Bad request from server: Parameter groupName is missing or value is blank!"
             )
             let unknownTopic = try await fixture.get(
-                "method=admin_manual_set_current_offset&topicName=t_x&groupName=g_off&modifyUser=ops&pid=0&offset=0")
+                "method=admin_manual_set_current_offset&topicName=t_x&groupName=g_off&modifyUser=ops&pid=0&offset=0"
+            )
             #expect(unknownTopic.bool("result") == false)
             let empty = try await fixture.get("method=admin_query_group_offset")
             #expect(empty.text == #"{"result":true,"errCode":0,"errMsg":"Success!","dataSet":[],"totalCnt":0}"#)
@@ -46,7 +47,8 @@ import TubeMQWebSupport
                 partition.keys == [
                     "partitionId", "curOffset", "flightOffset", "curDataOffset", "offsetLag", "dataLag", "offsetMax",
                     "dataMax",
-                ])
+                ]
+            )
             #expect(partition.number("curOffset") == 4 * Self.entry)
             #expect(partition.number("offsetMax") == 4 * Self.entry)
             #expect(partition.number("offsetLag") == 0)
@@ -63,7 +65,8 @@ import TubeMQWebSupport
             #expect(after.bodies == ["m1", "m2", "m3", "m0"])
 
             let misaligned = try await fixture.get(
-                "method=admin_manual_set_current_offset&topic=t_off&group=g_off&modifyUser=ops&pid=0&offset=5")
+                "method=admin_manual_set_current_offset&topic=t_off&group=g_off&modifyUser=ops&pid=0&offset=5"
+            )
             #expect(misaligned.bool("result") == false)
             let beyond = try await fixture.get(
                 "method=admin_manual_set_current_offset&topic=t_off&group=g_off&modifyUser=ops&pid=0&offset=\(100 * Self.entry)"
@@ -71,17 +74,20 @@ import TubeMQWebSupport
             #expect(beyond.bool("result") == false)
 
             let single = try await fixture.get(
-                "method=admin_query_offset&topicName=t_off&groupName=g_off&partitionId=0")
+                "method=admin_query_offset&topicName=t_off&groupName=g_off&partitionId=0"
+            )
             #expect(single.objects("data").first?.number("maxOffset") == 5 * Self.entry)
 
             let json = "%7B%221%3At_off%3A0%22%3A\(2 * Self.entry)%2C%222%3At_off%3A0%22%3A0%7D"
             let manual = try await fixture.get(
-                "method=admin_set_offset&groupName=g_off&modifyUser=ops&manualSet=true&offsetJsonInfo=\(json)")
+                "method=admin_set_offset&groupName=g_off&modifyUser=ops&manualSet=true&offsetJsonInfo=\(json)"
+            )
             #expect(manual.bool("result") == true, "\(manual.text)")
             #expect(try await fixture.fetch().offset == 2 * Self.entry, "entries of other brokers are ignored")
 
             let latest = try await fixture.get(
-                "method=admin_set_offset&groupName=g_off&modifyUser=ops&manualSet=false&topicName=t_off")
+                "method=admin_set_offset&groupName=g_off&modifyUser=ops&manualSet=false&topicName=t_off"
+            )
             #expect(latest.bool("result") == true)
             let atEnd = await fixture.broker.groupOffsets(group: "g_off", topics: ["t_off"]).first
             #expect(atEnd?.committed == 5 * Self.entry)
@@ -113,7 +119,8 @@ import TubeMQWebSupport
             )
             #expect(badEnd.bool("result") == false)
             let unknownGroup = try await fixture.get(
-                "method=admin_set_offset_by_time&groupName=g_none&modifyUser=ops&recordTime=\(WebDate.format(mark))")
+                "method=admin_set_offset_by_time&groupName=g_none&modifyUser=ops&recordTime=\(WebDate.format(mark))"
+            )
             #expect(unknownGroup.string("errMsg") == "Bad request from server: Not found history offset value!")
 
             let reset = try await fixture.get(

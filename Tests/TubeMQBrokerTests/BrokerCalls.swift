@@ -9,7 +9,12 @@ struct BrokerCalls {
     let client: RPCClient
     let port: Int
 
-    func send(_ topic: String, _ partition: Int32, _ message: Message, checksum: Int32 = -1) async throws -> SendMessageResponseB2P {
+    func send(
+        _ topic: String,
+        _ partition: Int32,
+        _ message: Message,
+        checksum: Int32 = -1
+    ) async throws -> SendMessageResponseB2P {
         var request = SendMessageRequestP2B()
         request.clientID = "producer"
         request.topicName = topic
@@ -23,8 +28,13 @@ struct BrokerCalls {
     }
 
     func register(
-        _ consumer: String, group: String, _ topic: String, _ partition: Int32, readStatus: Int32 = 0,
-        filters: [String] = [], offset: Int64? = nil
+        _ consumer: String,
+        group: String,
+        _ topic: String,
+        _ partition: Int32,
+        readStatus: Int32 = 0,
+        filters: [String] = [],
+        offset: Int64? = nil
     ) async throws -> RegisterResponseB2C {
         var request = RegisterRequestC2B()
         request.opType = 31
@@ -38,7 +48,13 @@ struct BrokerCalls {
         return try await client.call(.consumerRegisterToBroker, request, host: "127.0.0.1", port: port)
     }
 
-    func unregister(_ consumer: String, group: String, _ topic: String, _ partition: Int32, readStatus: Int32)
+    func unregister(
+        _ consumer: String,
+        group: String,
+        _ topic: String,
+        _ partition: Int32,
+        readStatus: Int32
+    )
         async throws -> RegisterResponseB2C
     {
         var request = RegisterRequestC2B()
@@ -51,7 +67,13 @@ struct BrokerCalls {
         return try await client.call(.consumerRegisterToBroker, request, host: "127.0.0.1", port: port)
     }
 
-    func get(_ consumer: String, group: String, _ topic: String, _ partition: Int32, consumed: Bool = false)
+    func get(
+        _ consumer: String,
+        group: String,
+        _ topic: String,
+        _ partition: Int32,
+        consumed: Bool = false
+    )
         async throws -> GetMessageResponseB2C
     {
         var request = GetMessageRequestC2B()
@@ -63,7 +85,12 @@ struct BrokerCalls {
         return try await client.call(.getMessages, request, host: "127.0.0.1", port: port)
     }
 
-    func commit(_ consumer: String, group: String, _ topic: String, _ partition: Int32) async throws
+    func commit(
+        _ consumer: String,
+        group: String,
+        _ topic: String,
+        _ partition: Int32
+    ) async throws
         -> CommitOffsetResponseB2C
     {
         var request = CommitOffsetRequestC2B()

@@ -87,7 +87,11 @@ import TubeMQWire
             let calls = BrokerCalls(client: client, port: broker.port)
             for i in 0..<5 { _ = try await calls.send("t", 0, Self.body("b\(i)")) }
             #expect(try await calls.register("a", group: "bound", "t", 0, offset: 56).currOffset == 56)
-            #expect(try await calls.drain("a", group: "bound", "t", 0).map { String(decoding: $0, as: UTF8.self) } == ["b2", "b3", "b4"])
+            #expect(
+                try await calls.drain("a", group: "bound", "t", 0).map { String(decoding: $0, as: UTF8.self) } == [
+                    "b2", "b3", "b4",
+                ]
+            )
         }
     }
 

@@ -28,7 +28,12 @@ enum BrokerTestSupport {
         let dir = directory ?? temporaryDirectory()
         let broker = try await BrokerServer.start(
             configuration: BrokerConfiguration(
-                brokerID: 1, port: 0, dataDirectory: dir, consumerTimeoutMillis: consumerTimeoutMillis, io: .posix),
+                brokerID: 1,
+                port: 0,
+                dataDirectory: dir,
+                consumerTimeoutMillis: consumerTimeoutMillis,
+                io: .posix
+            ),
             topics: topics,
             logger: logger
         )

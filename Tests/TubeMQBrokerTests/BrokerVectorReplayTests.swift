@@ -1,9 +1,9 @@
-import TubeMQTestKit
 import NIOCore
 import SwiftProtobuf
 import Testing
 import TubeMQBroker
 import TubeMQRPC
+import TubeMQTestKit
 import TubeMQWire
 
 /// Replays the broker side of recorded conversations against a fresh broker and compares every reply.
@@ -28,8 +28,12 @@ import TubeMQWire
                     var buffer = request.buffer
                     let envelope = try RequestEnvelope(decoding: try #require(try decoder.next(from: &buffer)).payload)
                     let reply = try await client.raw(
-                        method: methodID, request: envelope.request, host: "127.0.0.1", port: broker.port,
-                        serviceType: envelope.serviceType.map { ServiceType(rawValue: $0) })
+                        method: methodID,
+                        request: envelope.request,
+                        host: "127.0.0.1",
+                        port: broker.port,
+                        serviceType: envelope.serviceType.map { ServiceType(rawValue: $0) }
+                    )
                     guard case .success(let replyMethod, let data) = reply else {
                         Issue.record("\(request): exception \(reply)")
                         continue
@@ -37,7 +41,8 @@ import TubeMQWire
                     #expect(replyMethod == methodID)
                     let ours = try method.responseType.init(serializedBytes: Array(data.readableBytesView))
                     // A successful send's errMsg is the (run-specific) message id.
-                    let extra: Set<String> = methodID == 13 && recorded.fields["success"] as? Bool == true ? ["errMsg"] : []
+                    let extra: Set<String> =
+                        methodID == 13 && recorded.fields["success"] as? Bool == true ? ["errMsg"] : []
                     let differences = try ReplyComparison.differences(ours: ours, recordedJSON: json, ignoring: extra)
                     #expect(differences.isEmpty, "\(request): \(differences)")
                     compared += 1

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TubeMQBroker
 
 @Suite struct MessageIDGeneratorTests {

@@ -7,7 +7,11 @@ enum ReplyComparison {
     static let volatileKeys: Set<String> = ["messageId", "appendTime", "currDataDlt"]
 
     /// Differences, as readable lines; empty when the replies match.
-    static func differences(ours: any SwiftProtobuf.Message, recordedJSON: String, ignoring extra: Set<String> = [])
+    static func differences(
+        ours: any SwiftProtobuf.Message,
+        recordedJSON: String,
+        ignoring extra: Set<String> = []
+    )
         throws -> [String]
     {
         var options = JSONEncodingOptions()
@@ -50,7 +54,8 @@ enum ReplyComparison {
             }
         default:
             // SwiftProtobuf writes int64 as strings; the recording has numbers.
-            let xs = "\(a)", ys = "\(b)"
+            let xs = "\(a)"
+            let ys = "\(b)"
             if xs != ys { out.append("\(path): \(xs) vs \(ys)") }
         }
     }

@@ -1,8 +1,8 @@
-import TubeMQTestKit
 import Foundation
 import Testing
 import TubeMQClient
 import TubeMQCore
+import TubeMQTestKit
 
 /// Where consumers start: filters, latest, exact offsets.
 @Suite struct ConsumerPositionTests {

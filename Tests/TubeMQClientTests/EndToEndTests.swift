@@ -1,8 +1,8 @@
-import TubeMQTestKit
 import Foundation
 import Testing
 import TubeMQClient
 import TubeMQCore
+import TubeMQTestKit
 
 /// Volume through the whole stack: a producer with many sends in flight, then push and pull consumers.
 @Suite struct EndToEndTests {

@@ -1,4 +1,3 @@
-import TubeMQTestKit
 import Foundation
 import Logging
 import SwiftProtobuf
@@ -9,6 +8,7 @@ import TubeMQCore
 import TubeMQMaster
 import TubeMQMasterState
 import TubeMQRPC
+import TubeMQTestKit
 import TubeMQWire
 
 /// A master that is not the active one: it answers every call with `StandbyException`, as a Java standby master does.

@@ -1,9 +1,9 @@
-import TubeMQTestKit
 import Foundation
 import Testing
 import TubeMQClient
 import TubeMQCore
 import TubeMQRPC
+import TubeMQTestKit
 import TubeMQWire
 
 /// Group membership: sharing partitions, leaving, and the broker forgetting a consumer.

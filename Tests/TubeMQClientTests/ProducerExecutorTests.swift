@@ -1,13 +1,16 @@
-import TubeMQTestKit
 import Testing
 import TubeMQClient
 import TubeMQCore
+import TubeMQTestKit
 
 /// Sends from tasks that prefer the producer's executor, and shutdown racing sends in flight.
 @Suite struct ProducerExecutorTests {
     @Test func sendsFromTheProducersExecutor() async throws {
         try await TestCluster.with(topics: [.init(name: "t_exec", partitions: 2)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_exec"])
             let sent = try await withThrowingTaskGroup(of: Int.self) { group in
                 for task in 0..<8 {
@@ -26,7 +29,10 @@ import TubeMQCore
 
     @Test func shutdownWaitsForSendsInFlightAndRefusesLaterOnes() async throws {
         try await TestCluster.with(topics: [.init(name: "t_drain", partitions: 2)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_drain"])
             let outcomes = await withTaskGroup(of: ClientError.Code?.self) { group in
                 for index in 0..<100 {

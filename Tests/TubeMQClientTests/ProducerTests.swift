@@ -1,9 +1,9 @@
-import TubeMQTestKit
 import Foundation
 import Testing
 import TubeMQClient
 import TubeMQCore
 import TubeMQRPC
+import TubeMQTestKit
 import TubeMQWire
 
 @Suite struct ProducerTests {

@@ -1,8 +1,8 @@
-import TubeMQTestKit
 import Foundation
 import Testing
 import TubeMQClient
 import TubeMQCore
+import TubeMQTestKit
 
 @Suite struct PullConsumerTests {
     @Test func releasedAndTimedOutBatchesAreRedeliveredConfirmedOnesAreNot() async throws {

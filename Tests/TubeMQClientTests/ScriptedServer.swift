@@ -1,8 +1,8 @@
-import TubeMQTestKit
 import Logging
 import SwiftProtobuf
 import Synchronization
 import TubeMQRPC
+import TubeMQTestKit
 import TubeMQWire
 
 /// Every request a scripted server received, in arrival order, across servers sharing the log.

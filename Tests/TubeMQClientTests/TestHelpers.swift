@@ -1,7 +1,7 @@
-import TubeMQTestKit
 import Foundation
 import TubeMQClient
 import TubeMQCore
+import TubeMQTestKit
 
 /// Runs `body`, failing with ``TestTimeout`` (and cancelling it) after `duration`.
 func withTimeout<T: Sendable>(

@@ -1,4 +1,3 @@
-import TubeMQTestKit
 import Foundation
 import SwiftProtobuf
 import Synchronization
@@ -6,6 +5,7 @@ import Testing
 import TubeMQClient
 import TubeMQCore
 import TubeMQRPC
+import TubeMQTestKit
 import TubeMQWire
 
 /// What the client sends, checked against the recorded Java client, with scripted servers answering as
@@ -175,7 +175,8 @@ import TubeMQWire
             case let request as HeartRequestC2M:
                 guard
                     heartbeats.withLock({
-                        $0 += 1; return $0
+                        $0 += 1
+                        return $0
                     }) == 2
                 else {
                     return RecordedReplies.consumerHeartbeat(notAllocated: !request.hasEvent)

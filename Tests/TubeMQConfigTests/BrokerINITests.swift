@@ -82,7 +82,9 @@ struct BrokerConfigTests {
 
     @Test(arguments: ["brokerId", "hostName", "masterAddressList", "primaryPath", "maxSegmentSize", "transferSize"])
     func eachRequiredKeyIsRequired(key: String) {
-        let text = Fixtures.minimalBroker.split(separator: "\n").filter { !$0.hasPrefix(key + "=") }.joined(separator: "\n")
+        let text = Fixtures.minimalBroker.split(separator: "\n").filter { !$0.hasPrefix(key + "=") }.joined(
+            separator: "\n"
+        )
         let error = configError { () throws(ConfigError) in try broker(text) }
         #expect(error?.code == .missingKey)
         #expect(error?.key == key)
@@ -110,7 +112,8 @@ struct BrokerConfigTests {
         let config = try broker(Fixtures.broker("masterAddressList=10.0.0.1:8715, 10.0.0.2:8715"))
         #expect(config.masterAddresses.map(\.description) == ["10.0.0.1:8715", "10.0.0.2:8715"])
         for bad in ["10.0.0.1", "10.0.0.1:87x5", "a:1,,b:2", ":8715"] {
-            let error = configError { () throws(ConfigError) in try broker(Fixtures.broker("masterAddressList=\(bad)")) }
+            let error = configError { () throws(ConfigError) in try broker(Fixtures.broker("masterAddressList=\(bad)"))
+            }
             #expect(error?.code == .invalidValue, "\(bad)")
         }
     }
@@ -129,8 +132,13 @@ struct BrokerConfigTests {
     @Test func clampsAreAppliedAndReported() throws {
         let config = try broker(
             Fixtures.broker(
-                "consumerRegTimeoutMs=1000", "logClearupDurationMs=1", "logFlushDiskDurMs=1", "logFlushMemDurMs=1",
-                "visitTokenCheckInValidTimeMs=1", "authValidTimeStampPeriodMs=1000000", "groupOffsetScanDurMs=1000000"
+                "consumerRegTimeoutMs=1000",
+                "logClearupDurationMs=1",
+                "logFlushDiskDurMs=1",
+                "logFlushMemDurMs=1",
+                "visitTokenCheckInValidTimeMs=1",
+                "authValidTimeStampPeriodMs=1000000",
+                "groupOffsetScanDurMs=1000000"
             )
         )
         #expect(config.consumerRegTimeoutMs == 20_000)
@@ -146,7 +154,9 @@ struct BrokerConfigTests {
     @Test func offsetStorageCapsFollowTheJavaCodeLiterally() throws {
         let config = try broker(
             Fixtures.broker(
-                "offsetStgCacheFlushMs=5000", "offsetStgSyncDurWarnMs=60000", "grpOffsetStgExpMs=999999999",
+                "offsetStgCacheFlushMs=5000",
+                "offsetStgSyncDurWarnMs=60000",
+                "grpOffsetStgExpMs=999999999",
                 "offsetStgFilePath=/data/offsets"
             )
         )
@@ -171,7 +181,10 @@ struct BrokerConfigTests {
 
     @Test func tlsPortMustDifferFromWebPort() {
         let error = configError { () throws(ConfigError) in
-            try broker(Fixtures.broker("webPort=8124") + "\n[tlsSetting]\ntlsEnable=true\ntlsKeyStorePath=k\ntlsKeyStorePassword=p")
+            try broker(
+                Fixtures.broker("webPort=8124")
+                    + "\n[tlsSetting]\ntlsEnable=true\ntlsKeyStorePath=k\ntlsKeyStorePassword=p"
+            )
         }
         #expect(error?.code == .conflict)
     }
@@ -182,7 +195,9 @@ struct BrokerConfigTests {
     }
 
     @Test func zooKeeperSectionLoads() throws {
-        let config = try broker(Fixtures.minimalBroker + "\n[zookeeper]\nzkServerAddr=zk1:2181,zk2:2181\nzkSessionTimeoutMs=30000")
+        let config = try broker(
+            Fixtures.minimalBroker + "\n[zookeeper]\nzkServerAddr=zk1:2181,zk2:2181\nzkSessionTimeoutMs=30000"
+        )
         let zk = try #require(config.zooKeeper)
         #expect(zk.serverAddress == "zk1:2181,zk2:2181")
         #expect(zk.sessionTimeoutMs == 30_000)
@@ -192,7 +207,8 @@ struct BrokerConfigTests {
 
     @Test func auditSection() throws {
         let config = try broker(
-            Fixtures.minimalBroker + "\n[audit]\nauditEnable=true\nauditProxyAddr=10.0.0.9:10081,10.0.0.2:10081\nauditIdProduce=19"
+            Fixtures.minimalBroker
+                + "\n[audit]\nauditEnable=true\nauditProxyAddr=10.0.0.9:10081,10.0.0.2:10081\nauditIdProduce=19"
         )
         #expect(config.audit.isEnabled)
         #expect(config.audit.proxyAddresses.map(\.description) == ["10.0.0.2:10081", "10.0.0.9:10081"])

@@ -4,7 +4,9 @@ import TubeMQConfig
 @Suite("ini parsing (ini4j rules)")
 struct IniParserTests {
     @Test func sectionsKeysCommentsAndTrimming() throws {
-        let ini = try IniFile(parsing: "; top\n  [ master ]  \n  port =  8715  \n# note\nwebPort:8080\n\n[broker]\nkey=a=b")
+        let ini = try IniFile(
+            parsing: "; top\n  [ master ]  \n  port =  8715  \n# note\nwebPort:8080\n\n[broker]\nkey=a=b"
+        )
         #expect(ini.sectionNames == ["master", "broker"])
         let master = try #require(ini[section: "master"])
         #expect(master.value("port") == "8715")

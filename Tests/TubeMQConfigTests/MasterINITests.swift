@@ -79,7 +79,9 @@ struct MasterConfigTests {
     }
 
     @Test func blankHostNameBindsLoopbackAndBlankKeysKeepDefaults() throws {
-        let config = try master(Fixtures.master("hostName=", "port=", "consumerBalancePeriodMs=  ", "metaDataPath=/srv/meta"))
+        let config = try master(
+            Fixtures.master("hostName=", "port=", "consumerBalancePeriodMs=  ", "metaDataPath=/srv/meta")
+        )
         #expect(config.hostName == "127.0.0.1")
         #expect(config.port == 8715)
         #expect(config.consumerBalancePeriodMs == 60_000)
@@ -95,7 +97,8 @@ struct MasterConfigTests {
     }
 
     @Test func badTimingIsAnErrorAsInJava() {
-        let error = configError { () throws(ConfigError) in try master(Fixtures.master("brokerHeartbeatTimeoutMs=25s")) }
+        let error = configError { () throws(ConfigError) in try master(Fixtures.master("brokerHeartbeatTimeoutMs=25s"))
+        }
         #expect(error?.code == .unparseableValue)
         #expect(error?.key == "brokerHeartbeatTimeoutMs")
         #expect(error?.line == 3)
@@ -109,7 +112,8 @@ struct MasterConfigTests {
     }
 
     @Test func misspelledRequiredKeyGetsASuggestion() {
-        let error = configError { () throws(ConfigError) in try master("[master]\nport=8715\nwebResoucePath=resources") }
+        let error = configError { () throws(ConfigError) in try master("[master]\nport=8715\nwebResoucePath=resources")
+        }
         #expect(error?.code == .missingKey)
         #expect(error?.key == "webResourcePath")
         #expect(error?.suggestion == "webResoucePath")
@@ -139,9 +143,13 @@ struct MasterConfigTests {
     @Test func validationPassesAtTheLimits() throws {
         let config = try master(
             Fixtures.master(
-                "confModAuthToken=" + String(repeating: "x", count: 128), "maxGroupBrokerConsumeRate=1",
-                "startProduceAuthorize=true", "startProduceAuthenticate=true", "needBrokerVisitAuth=true",
-                "visitName=admin", "visitPassword=secret"
+                "confModAuthToken=" + String(repeating: "x", count: 128),
+                "maxGroupBrokerConsumeRate=1",
+                "startProduceAuthorize=true",
+                "startProduceAuthenticate=true",
+                "needBrokerVisitAuth=true",
+                "visitName=admin",
+                "visitPassword=secret"
             )
         )
         #expect(config.confModAuthToken.count == 128)
@@ -156,7 +164,10 @@ struct MasterConfigTests {
 
     @Test func tlsAndPrometheusPortClashes() {
         let tls = configError { () throws(ConfigError) in
-            try master(Fixtures.master("webPort=8716") + "\n[tlsSetting]\ntlsEnable=true\ntlsKeyStorePath=k\ntlsKeyStorePassword=p")
+            try master(
+                Fixtures.master("webPort=8716")
+                    + "\n[tlsSetting]\ntlsEnable=true\ntlsKeyStorePath=k\ntlsKeyStorePassword=p"
+            )
         }
         #expect(tls?.code == .conflict)
         let prometheus = configError { () throws(ConfigError) in
@@ -174,7 +185,9 @@ struct MasterConfigTests {
 
     @Test func enabledTlsRequiresItsKeystoreWithASuggestion() {
         let error = configError { () throws(ConfigError) in
-            try master(Fixtures.minimalMaster + "\n[tlsSetting]\ntlsEnable=true\ntlsKeyStorPath=/k\ntlsKeyStorePassword=p")
+            try master(
+                Fixtures.minimalMaster + "\n[tlsSetting]\ntlsEnable=true\ntlsKeyStorPath=/k\ntlsKeyStorePassword=p"
+            )
         }
         #expect(error?.code == .missingKey)
         #expect(error?.section == "tlsSetting")
@@ -204,7 +217,9 @@ struct MasterConfigTests {
     @Test func clampsAreAppliedAndReported() throws {
         let config = try master(
             Fixtures.master(
-                "rebalanceParallel=50", "visitTokenValidPeriodMs=1000", "authValidTimeStampPeriodMs=999999",
+                "rebalanceParallel=50",
+                "visitTokenValidPeriodMs=1000",
+                "authValidTimeStampPeriodMs=999999",
                 "maxMetaForceUpdatePeriodMs=10"
             )
         )

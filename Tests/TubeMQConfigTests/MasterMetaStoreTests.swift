@@ -12,7 +12,8 @@ struct MasterMetaStoreTests {
     }
 
     @Test func emptyMetaSectionIsAnError() {
-        let error = configError { () throws(ConfigError) in try master(Fixtures.minimalMaster + "\n[meta_zookeeper]\n") }
+        let error = configError { () throws(ConfigError) in try master(Fixtures.minimalMaster + "\n[meta_zookeeper]\n")
+        }
         #expect(error?.code == .emptySection)
         #expect(error?.section == "meta_zookeeper")
     }
@@ -91,7 +92,9 @@ struct MasterMetaStoreTests {
     }
 
     @Test func metaZooKeeperWinsOverLegacySections() throws {
-        let config = try master(Fixtures.minimalMaster + "\n[replication]\nrepNodeName=n\n[meta_zookeeper]\nzkNodeRoot=/t")
+        let config = try master(
+            Fixtures.minimalMaster + "\n[replication]\nrepNodeName=n\n[meta_zookeeper]\nzkNodeRoot=/t"
+        )
         guard case .zooKeeper(let zk) = config.metaStore else {
             Issue.record("expected ZooKeeper")
             return

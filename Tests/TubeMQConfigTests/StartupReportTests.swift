@@ -88,7 +88,10 @@ struct StartupReportTests {
 
     @Test func twoFilesMergedWithIniFileMerging() throws {
         let masterFile = try IniFile(parsing: Fixtures.masterINI, source: "master.ini")
-        let brokerFile = try IniFile(parsing: Fixtures.brokerINI + "\n[tlsSetting]\ntlsEnable=false", source: "broker.ini")
+        let brokerFile = try IniFile(
+            parsing: Fixtures.brokerINI + "\n[tlsSetting]\ntlsEnable=false",
+            source: "broker.ini"
+        )
         let merged = masterFile.merging(brokerFile)
         let masterConfig = try MasterINI(ini: merged)
         let brokerConfig = try BrokerINI(ini: merged)

@@ -38,8 +38,10 @@ import TubeMQCore
                     let slice = UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)])
                     #expect(CRC32.checksum(slice) == CRC32.tableChecksum(slice), "length \(length) at \(start)")
                     #expect(
-                        CRC32.checksum(slice, continuing: 0x1234_5678) == CRC32.tableChecksum(slice, continuing: 0x1234_5678),
-                        "continued, length \(length) at \(start)")
+                        CRC32.checksum(slice, continuing: 0x1234_5678)
+                            == CRC32.tableChecksum(slice, continuing: 0x1234_5678),
+                        "continued, length \(length) at \(start)"
+                    )
                 }
             }
         }

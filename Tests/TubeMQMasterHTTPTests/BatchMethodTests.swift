@@ -14,9 +14,12 @@ import TubeMQWebSupport
         try await WebTestSupport.withMaster { master, client in
             let set = Self.encoded(
                 #"[{"brokerId":1,"brokerIp":"127.0.0.1","brokerPort":8301},"#
-                    + #"{"brokerId":2,"brokerIp":"127.0.0.1","brokerPort":"8302","numPartitions":3}]"#)
+                    + #"{"brokerId":2,"brokerIp":"127.0.0.1","brokerPort":"8302","numPartitions":3}]"#
+            )
             let added = try await client.modify(
-                "admin_bath_add_broker_configure", "createUser=ops&brokerJsonSet=\(set)")
+                "admin_bath_add_broker_configure",
+                "createUser=ops&brokerJsonSet=\(set)"
+            )
             #expect(added.count == 2)
             #expect(added.data.allSatisfy { $0.bool("success") == true })
             #expect(await master.broker(id: 2)?.config.defaults.numPartitions == 3)
@@ -26,12 +29,16 @@ import TubeMQWebSupport
             #expect(refused.errMsg == "Parameter brokerIp is missing or value is blank!")
             #expect(await master.broker(id: 3) == nil, "nothing is applied when an item is invalid")
             let notJSON = try await client.modify(
-                "admin_batch_add_broker_configure", "createUser=ops&brokerJsonSet=nope")
+                "admin_batch_add_broker_configure",
+                "createUser=ops&brokerJsonSet=nope"
+            )
             #expect(notJSON.result == false)
 
             let updates = Self.encoded(#"[{"brokerId":"1,2","unflushThreshold":10}]"#)
             let updated = try await client.modify(
-                "admin_batch_update_broker_configure", "modifyUser=ops&brokerJsonSet=\(updates)")
+                "admin_batch_update_broker_configure",
+                "modifyUser=ops&brokerJsonSet=\(updates)"
+            )
             #expect(updated.count == 2)
             #expect(await master.broker(id: 1)?.config.defaults.unflushThreshold == 10)
         }
@@ -41,14 +48,17 @@ import TubeMQWebSupport
         try await WebTestSupport.withMaster { master, client in
             _ = try await client.modify("admin_add_broker_configure", "brokerId=1&brokerIp=127.0.0.1&createUser=ops")
             let set = Self.encoded(
-                #"[{"topicName":"t_x","brokerId":1,"numPartitions":4},{"topicName":"t_y","brokerId":"1,9"}]"#)
+                #"[{"topicName":"t_x","brokerId":1,"numPartitions":4},{"topicName":"t_y","brokerId":"1,9"}]"#
+            )
             let added = try await client.modify("admin_bath_add_new_topic_record", "createUser=ops&topicJsonSet=\(set)")
             #expect(added.count == 3)
             #expect(added.data.map { $0.number("errCode") } == [200, 200, 401])
             #expect(await master.topic(named: "t_x")?.deployment(on: 1)?.settings.numPartitions == 4)
             let updates = Self.encoded(#"[{"topicName":"t_y","brokerId":1,"acceptSubscribe":false}]"#)
             let updated = try await client.modify(
-                "admin_batch_update_topic_deploy_info", "modifyUser=ops&topicJsonSet=\(updates)")
+                "admin_batch_update_topic_deploy_info",
+                "modifyUser=ops&topicJsonSet=\(updates)"
+            )
             #expect(updated.data.first?.bool("success") == true)
             #expect(await master.topic(named: "t_y")?.deployment(on: 1)?.settings.acceptSubscribe == false)
 
@@ -60,7 +70,8 @@ import TubeMQWebSupport
                     "createUser", "createDate", "modifyUser", "modifyDate", "deployInfo", "infoCount",
                     "totalCfgNumPart", "isSrvAcceptPublish", "isSrvAcceptSubscribe", "totalRunNumPartCount",
                     "groupAuthInfo", "groupAuthCount",
-                ])
+                ]
+            )
             #expect(topic.number("totalCfgNumPart") == 4)
         }
     }

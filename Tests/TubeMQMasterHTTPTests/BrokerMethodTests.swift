@@ -16,7 +16,8 @@ import TubeMQWebSupport
     @Test func addQueryAndValidate() async throws {
         try await WebTestSupport.withMaster { master, client in
             let added = try await client.modify(
-                "admin_add_broker_configure", "brokerId=7&brokerIp=127.0.0.1&brokerPort=9123&createUser=alice&numPart=2"
+                "admin_add_broker_configure",
+                "brokerId=7&brokerIp=127.0.0.1&brokerPort=9123&createUser=alice&numPart=2"
             )
             #expect(added.keys == ["result", "errCode", "errMsg", "data", "count"])
             #expect(added.count == 1)
@@ -28,7 +29,9 @@ import TubeMQWebSupport
             #expect(record.string("errInfo") == "Ok!")
 
             let duplicate = try await client.modify(
-                "admin_add_broker_configure", "brokerId=7&brokerIp=127.0.0.2&createUser=alice")
+                "admin_add_broker_configure",
+                "brokerId=7&brokerIp=127.0.0.2&createUser=alice"
+            )
             #expect(duplicate.result == true, "per-record failures keep result true")
             #expect(duplicate.data.first?.bool("success") == false)
             #expect(duplicate.data.first?.number("errCode") == 402)
@@ -39,15 +42,20 @@ import TubeMQWebSupport
             let noUser = try await client.modify("admin_add_broker_configure", "brokerIp=10.1.2.4")
             #expect(
                 noUser.text
-                    == #"{"result":false,"errCode":400,"errMsg":"Parameter createUser is missing or value is blank!"}"#)
+                    == #"{"result":false,"errCode":400,"errMsg":"Parameter createUser is missing or value is blank!"}"#
+            )
             let badIP = try await client.modify("admin_add_broker_configure", "brokerIp=10.1.2&createUser=alice")
             #expect(badIP.result == false)
             #expect(badIP.errCode == 400)
             let badPort = try await client.modify(
-                "admin_add_broker_configure", "brokerIp=10.1.2.5&createUser=alice&brokerPort=70000")
+                "admin_add_broker_configure",
+                "brokerIp=10.1.2.5&createUser=alice&brokerPort=70000"
+            )
             #expect(badPort.errMsg == "Parameter brokerPort value must be <= 65535!")
             let clash = try await client.modify(
-                "admin_add_broker_configure", "brokerIp=10.1.2.6&createUser=alice&brokerPort=8081")
+                "admin_add_broker_configure",
+                "brokerIp=10.1.2.6&createUser=alice&brokerPort=8081"
+            )
             #expect(clash.data.first?.number("errCode") == 407, "brokerPort equal to brokerWebPort")
 
             let all = try await client.query("admin_query_broker_configure")
@@ -80,11 +88,14 @@ import TubeMQWebSupport
             let noID = try await client.modify("admin_update_broker_configure", "modifyUser=bob&numPartitions=4")
             #expect(noID.errMsg == "Parameter brokerId is missing or value is blank!")
             let tooSmall = try await client.modify(
-                "admin_update_broker_configure", "brokerId=1&modifyUser=bob&unfMemInt=10")
+                "admin_update_broker_configure",
+                "brokerId=1&modifyUser=bob&unfMemInt=10"
+            )
             #expect(tooSmall.errMsg == "Parameter memCacheFlushIntvl value must be >= 4000!")
             let updated = try await client.modify(
                 "admin_update_broker_configure",
-                "brokerId=1,99&modifyUser=bob&numPartitions=4&unflushThreshold=500&deletePolicy=delete,12h")
+                "brokerId=1,99&modifyUser=bob&numPartitions=4&unflushThreshold=500&deletePolicy=delete,12h"
+            )
             #expect(updated.count == 2)
             #expect(updated.data[0].bool("success") == true)
             #expect(updated.data[0].string("brokerIp") == "127.0.0.1")
@@ -92,7 +103,9 @@ import TubeMQWebSupport
             #expect(updated.data[1].number("errCode") == 401)
             #expect(updated.data[1].string("brokerIp") == "")
             let badPolicy = try await client.modify(
-                "admin_update_broker_configure", "brokerId=1&modifyUser=bob&deletePolicy=keep,1h")
+                "admin_update_broker_configure",
+                "brokerId=1&modifyUser=bob&deletePolicy=keep,1h"
+            )
             #expect(badPolicy.data.first?.number("errCode") == 407)
             let config = try #require(await master.broker(id: 1)?.config)
             #expect(config.defaults.numPartitions == 4)
@@ -101,7 +114,9 @@ import TubeMQWebSupport
             #expect(config.stamp.modifiedBy == "bob")
 
             let draftRW = try await client.modify(
-                "admin_set_broker_read_or_write", "brokerId=1&modifyUser=bob&acceptPublish=false")
+                "admin_set_broker_read_or_write",
+                "brokerId=1&modifyUser=bob&acceptPublish=false"
+            )
             #expect(draftRW.data.first?.number("errCode") == 405, "a draft broker cannot change read/write")
             let online = try await client.modify("admin_online_broker_configure", "brokerId=1&modifyUser=bob")
             #expect(online.data.first?.bool("success") == true)

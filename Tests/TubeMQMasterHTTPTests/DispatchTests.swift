@@ -13,7 +13,8 @@ import TubeMQWebSupport
             let unknown = try await client.query("admin_no_such_method")
             #expect(
                 unknown.text
-                    == #"{"result":false,"errCode":400,"errMsg":"Bad request from client, unsupported method!"}"#)
+                    == #"{"result":false,"errCode":400,"errMsg":"Bad request from client, unsupported method!"}"#
+            )
             #expect(unknown.status == 200, "API errors keep HTTP 200")
         }
     }
@@ -33,7 +34,8 @@ import TubeMQWebSupport
             let alias = try await client.get(params + "&authToken=abc")
             #expect(alias.result == true, "short alias authToken")
             let quoted = try await client.get(
-                "method=admin_add_broker_configure&brokerIp=10.0.0.2&createUser=alice&authToken=%22abc%22")
+                "method=admin_add_broker_configure&brokerIp=10.0.0.2&createUser=alice&authToken=%22abc%22"
+            )
             #expect(quoted.result == true, "quotes around a value are removed")
         }
     }
@@ -78,7 +80,8 @@ import TubeMQWebSupport
             let methods = Dictionary(
                 uniqueKeysWithValues: answer.data.compactMap { item in
                     item.string("method").map { ($0, item.bool("needAuth") ?? false) }
-                })
+                }
+            )
             #expect(methods["admin_query_topic_info"] == false)
             #expect(methods["admin_add_new_topic_record"] == true)
             #expect(methods["admin_online_broker_configure"] == true)

@@ -14,12 +14,16 @@ import TubeMQWebSupport
         try await WebTestSupport.withMaster { master, client in
             try await Self.deployTopics(client)
             let added = try await client.modify(
-                "admin_add_black_consumergroup_info", "groupName=g_a,g_b&topicName=t_1&createUser=ops")
+                "admin_add_black_consumergroup_info",
+                "groupName=g_a,g_b&topicName=t_1&createUser=ops"
+            )
             #expect(added.count == 2)
             #expect(added.data.first?.keys == ["groupName", "topicName", "success", "errCode", "errInfo"])
             #expect(await master.groupSettings(named: "g_a")?.consumeDisabled["t_1"] == MasterWebAPIReason.blacklist)
             let undeployed = try await client.modify(
-                "admin_add_black_consumergroup_info", "groupName=g_a&topicName=t_none&createUser=ops")
+                "admin_add_black_consumergroup_info",
+                "groupName=g_a&topicName=t_none&createUser=ops"
+            )
             #expect(undeployed.result == false)
             #expect(undeployed.errCode == 400)
 
@@ -29,11 +33,14 @@ import TubeMQWebSupport
                 listed.data.first?.keys == [
                     "groupName", "topicName", "reason", "dataVersionId", "createUser", "createDate", "modifyUser",
                     "modifyDate",
-                ])
+                ]
+            )
             let noTopic = try await client.modify("admin_delete_black_consumergroup_info", "modifyUser=ops")
             #expect(noTopic.errMsg == "Parameter topicName is missing or value is blank!")
             let removed = try await client.modify(
-                "admin_delete_black_consumergroup_info", "topicName=t_1&modifyUser=ops")
+                "admin_delete_black_consumergroup_info",
+                "topicName=t_1&modifyUser=ops"
+            )
             #expect(removed.count == 2)
             #expect(await master.groupSettings().isEmpty)
         }
@@ -44,23 +51,30 @@ import TubeMQWebSupport
             try await Self.deployTopics(client)
             let forbidden = try await client.modify(
                 "admin_add_group_csmctrl_info",
-                "groupName=g_c&topicName=t_1,t_2&consumeEnable=false&disableCsmRsn=maintenance&createUser=ops")
+                "groupName=g_c&topicName=t_1,t_2&consumeEnable=false&disableCsmRsn=maintenance&createUser=ops"
+            )
             #expect(forbidden.count == 2)
             #expect(
                 await master.groupSettings(named: "g_c")?.consumeDisabled == [
                     "t_1": "maintenance", "t_2": "maintenance",
-                ])
+                ]
+            )
             let filters = try await client.modify(
-                "admin_update_group_csmctrl_info", "groupName=g_c&topicName=t_1&filterEnable=true&modifyUser=ops")
+                "admin_update_group_csmctrl_info",
+                "groupName=g_c&topicName=t_1&filterEnable=true&modifyUser=ops"
+            )
             #expect(filters.result == false)
             let query = try await client.query("admin_query_group_csmctrl_info", "groupName=g_c")
             #expect(query.count == 2)
             #expect(
                 query.data.first?.keys.prefix(6) == [
                     "topicName", "groupName", "consumeEnable", "disableCsmRsn", "filterEnable", "filterConds",
-                ])
+                ]
+            )
             _ = try await client.modify(
-                "admin_update_group_csmctrl_info", "groupName=g_c&topicName=t_2&consumeEnable=true&modifyUser=ops")
+                "admin_update_group_csmctrl_info",
+                "groupName=g_c&topicName=t_2&consumeEnable=true&modifyUser=ops"
+            )
             #expect(await master.groupSettings(named: "g_c")?.consumeDisabled == ["t_1": "maintenance"])
             let deleted = try await client.modify("admin_delete_group_csmctrl_info", "groupName=g_c&modifyUser=ops")
             #expect(deleted.data.map { $0.string("topicName") } == ["t_1"])

@@ -12,10 +12,18 @@ import TubeMQWire
         let directory = NSTemporaryDirectory() + "tubemq-web-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let configuration = LocalClusterConfiguration(
-            masterPort: 0, brokerPorts: [0], dataDirectory: directory,
+            masterPort: 0,
+            brokerPorts: [0],
+            dataDirectory: directory,
             topics: [LocalClusterConfiguration.Topic(name: "t_web", partitions: 2)],
-            firstBalanceDelayMs: 200, balancePeriodMs: 200, brokerHeartbeatPeriodMs: 200, io: .posix,
-            masterWebPort: 0, brokerWebPorts: [0], authToken: WebTestSupport.token)
+            firstBalanceDelayMs: 200,
+            balancePeriodMs: 200,
+            brokerHeartbeatPeriodMs: 200,
+            io: .posix,
+            masterWebPort: 0,
+            brokerWebPorts: [0],
+            authToken: WebTestSupport.token
+        )
         let cluster = try await LocalCluster.start(configuration: configuration, logger: WebTestSupport.logger)
         let rpc = RPCClient()
         do {
@@ -26,7 +34,11 @@ import TubeMQWire
             register.hostName = "127.0.0.1"
             register.topicList = ["t_web"]
             let joined: RegisterResponseM2C = try await rpc.call(
-                .consumerRegister, register, host: master.host, port: master.port)
+                .consumerRegister,
+                register,
+                host: master.host,
+                port: master.port
+            )
             #expect(joined.success)
 
             var event: EventProto?
@@ -36,7 +48,11 @@ import TubeMQWire
                 beat.groupName = "g_web"
                 beat.reportSubscribeInfo = false
                 let reply: HeartResponseM2C = try await rpc.call(
-                    .consumerHeartbeat, beat, host: master.host, port: master.port)
+                    .consumerHeartbeat,
+                    beat,
+                    host: master.host,
+                    port: master.port
+                )
                 if reply.hasEvent { event = reply.event } else { try await Task.sleep(for: .milliseconds(50)) }
             }
             var done = try #require(event)
@@ -48,7 +64,11 @@ import TubeMQWire
             done.status = 2
             ack.event = done
             let acked: HeartResponseM2C = try await rpc.call(
-                .consumerHeartbeat, ack, host: master.host, port: master.port)
+                .consumerHeartbeat,
+                ack,
+                host: master.host,
+                port: master.port
+            )
             #expect(acked.success)
 
             try await WebClient.with(port: cluster.masterWeb.port) { client in
@@ -57,7 +77,8 @@ import TubeMQWire
                     detail.keys == [
                         "result", "errCode", "errMsg", "count", "topicSet", "consumeGroup", "re-rebalance",
                         "isBandConsume", "rebInfo", "filterConds", "data",
-                    ])
+                    ]
+                )
                 #expect(detail.count == 1)
                 #expect(detail.json["topicSet"] == .array(["t_web"]))
                 #expect(detail.json["isBandConsume"] == .string("CONSUME_NORMAL"))

@@ -15,7 +15,9 @@ import TubeMQWebSupport
     static func twoBrokers(_ client: WebClient) async throws {
         _ = try await client.modify("admin_add_broker_configure", "brokerId=1&brokerIp=127.0.0.1&createUser=ops")
         _ = try await client.modify(
-            "admin_add_broker_configure", "brokerId=2&brokerIp=127.0.0.1&brokerPort=8200&createUser=ops&numPart=2")
+            "admin_add_broker_configure",
+            "brokerId=2&brokerIp=127.0.0.1&brokerPort=8200&createUser=ops&numPart=2"
+        )
     }
 
     @Test func addWithStorageAndFlushSettingsThenQuery() async throws {
@@ -24,7 +26,8 @@ import TubeMQWebSupport
             let added = try await client.modify(
                 "admin_add_new_topic_record",
                 "topicName=t_a,t_b&brokerId=1,2,3&createUser=ops&unfDskMsgCnt=100&unflushInterval=2000"
-                    + "&memCacheMsgSizeInMB=8&numTopicStores=2&deletePolicy=delete,36h")
+                    + "&memCacheMsgSizeInMB=8&numTopicStores=2&deletePolicy=delete,36h"
+            )
             #expect(added.count == 6, "topics × brokers")
             #expect(added.data.first?.keys == ["brokerId", "topicName", "success", "errCode", "errInfo"])
             let failures = added.data.filter { $0.bool("success") == false }
@@ -42,7 +45,9 @@ import TubeMQWebSupport
             let again = try await client.modify("admin_add_topic_deploy_info", "topic=t_a&brokerId=1&cur=ops")
             #expect(again.data.first?.number("errCode") == 402)
             let badName = try await client.modify(
-                "admin_add_new_topic_record", "topicName=9bad&brokerId=1&createUser=ops")
+                "admin_add_new_topic_record",
+                "topicName=9bad&brokerId=1&createUser=ops"
+            )
             #expect(badName.result == false)
             #expect(badName.errCode == 400)
             let noBroker = try await client.modify("admin_add_new_topic_record", "topicName=t_c&createUser=ops")
@@ -62,7 +67,8 @@ import TubeMQWebSupport
                 topic.keys == [
                     "topicName", "maxMsgSizeInMB", "topicInfo", "infoCount", "totalCfgNumPart", "isSrvAcceptPublish",
                     "isSrvAcceptSubscribe", "totalRunNumPartCount", "authData",
-                ])
+                ]
+            )
             #expect(topic.number("infoCount") == 1)
             #expect(topic.number("totalCfgNumPart") == 4)
             #expect(topic.number("totalRunNumPartCount") == 0, "no broker is running")
@@ -83,14 +89,17 @@ import TubeMQWebSupport
             try await Self.twoBrokers(client)
             _ = try await client.modify("admin_add_topic_deploy_info", "topicName=t_m&brokerId=1&createUser=ops")
             let grown = try await client.modify(
-                "admin_modify_topic_info", "topicName=t_m&brokerId=1&modifyUser=ops&numPartitions=5&acceptPublish=false"
+                "admin_modify_topic_info",
+                "topicName=t_m&brokerId=1&modifyUser=ops&numPartitions=5&acceptPublish=false"
             )
             #expect(grown.data.first?.bool("success") == true)
             let settings = try #require(await master.topic(named: "t_m")?.deployment(on: 1)?.settings)
             #expect(settings.numPartitions == 5)
             #expect(settings.acceptPublish == false)
             let shrunk = try await client.modify(
-                "admin_update_topic_deploy_info", "topicName=t_m&brokerId=1&modifyUser=ops&numPartitions=2")
+                "admin_update_topic_deploy_info",
+                "topicName=t_m&brokerId=1&modifyUser=ops&numPartitions=2"
+            )
             #expect(shrunk.data.first?.number("errCode") == 407)
             let missing = try await client.modify("admin_modify_topic_info", "topicName=t_m&brokerId=2&modifyUser=ops")
             #expect(missing.data.first?.number("errCode") == 401)
@@ -100,7 +109,9 @@ import TubeMQWebSupport
             let deleted = try await client.query("admin_query_topic_deploy_configure", "topicName=t_m&topicStatusId=1")
             #expect(deleted.data.first?.number("topicStatusId") == 1)
             let twice = try await client.modify(
-                "admin_delete_topic_deploy_info", "topicName=t_m&brokerId=1&modifyUser=ops")
+                "admin_delete_topic_deploy_info",
+                "topicName=t_m&brokerId=1&modifyUser=ops"
+            )
             #expect(twice.data.first?.number("errCode") == 406)
             _ = try await client.modify("admin_redo_deleted_topic_info", "topicName=t_m&brokerId=1&modifyUser=ops")
             #expect(await master.topic(named: "t_m")?.deployment(on: 1)?.status == .normal)
@@ -114,19 +125,24 @@ import TubeMQWebSupport
     @Test func topicControlAndClusterDefaults() async throws {
         try await WebTestSupport.withMaster { master, client in
             let added = try await client.modify(
-                "admin_add_topic_control_info", "topicName=t_c&createUser=ops&maxMsgSizeInMB=4")
+                "admin_add_topic_control_info",
+                "topicName=t_c&createUser=ops&maxMsgSizeInMB=4"
+            )
             #expect(added.data.first?.keys == ["topicName", "success", "errCode", "errInfo"])
             #expect(await master.topic(named: "t_c")?.maxMsgSizeInMB == 4)
             let again = try await client.modify("admin_add_topic_control_info", "topicName=t_c&createUser=ops")
             #expect(again.data.first?.number("errCode") == 402)
             let tooBig = try await client.modify(
-                "admin_update_topic_control_info", "topicName=t_c&modifyUser=ops&maxMsgSizeInMB=21")
+                "admin_update_topic_control_info",
+                "topicName=t_c&modifyUser=ops&maxMsgSizeInMB=21"
+            )
             #expect(tooBig.errMsg == "Parameter maxMsgSizeInMB value must be <= 20!")
             let control = try await client.query("admin_query_topic_control_info", "topicName=t_c")
             #expect(
                 control.data.first?.keys.prefix(4) == [
                     "topicName", "topicNameId", "enableAuthControl", "maxMsgSizeInMB",
-                ])
+                ]
+            )
 
             let defaults = try await client.query("admin_query_cluster_default_setting")
             let item = try #require(defaults.data.first)
@@ -134,10 +150,13 @@ import TubeMQWebSupport
                 item.keys.prefix(8) == [
                     "brokerPort", "brokerTLSPort", "brokerWebPort", "maxMsgSizeInMB", "qryPriorityId", "flowCtrlEnable",
                     "flowCtrlRuleCount", "flowCtrlInfo",
-                ])
+                ]
+            )
             #expect(item["flowCtrlInfo"] == .array([]))
             let updated = try await client.modify(
-                "admin_update_cluster_default_setting", "modifyUser=ops&brokerPort=9000&unflushThreshold=77")
+                "admin_update_cluster_default_setting",
+                "modifyUser=ops&brokerPort=9000&unflushThreshold=77"
+            )
             #expect(updated.data.first?.number("brokerPort") == 9000)
             #expect(await master.clusterSettings().topicDefaults.unflushThreshold == 77)
             let set = try await client.modify("admin_set_cluster_default_setting", "createUser=ops&maxMsgSizeInMB=2")

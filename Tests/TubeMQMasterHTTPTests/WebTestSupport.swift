@@ -58,7 +58,10 @@ struct WebAnswer: Sendable {
 struct WebClient: Sendable {
     let client: TestClient
 
-    static func with<T: Sendable>(port: Int, _ body: @escaping @Sendable (WebClient) async throws -> T) async throws
+    static func with<T: Sendable>(
+        port: Int,
+        _ body: @escaping @Sendable (WebClient) async throws -> T
+    ) async throws
         -> T
     {
         try await TestClient.withClient(host: "127.0.0.1", port: port) { client in

@@ -18,12 +18,22 @@ import TubeMQMasterState
         #expect(code { _ = try state.addBroker(BrokerSpec(host: "not-an-ip"), by: "a", now: 1) } == .badRequest)
         _ = try state.addBroker(BrokerSpec(host: "10.0.0.7"), by: "a", now: 1)
         #expect(state.brokers.map(\.config.id) == [167_772_167], "id derived from the IPv4 address")
-        #expect(code { _ = try state.addBroker(BrokerSpec(id: 167_772_167, host: "10.0.0.8"), by: "a", now: 2) } == .recordExists)
+        #expect(
+            code { _ = try state.addBroker(BrokerSpec(id: 167_772_167, host: "10.0.0.8"), by: "a", now: 2) }
+                == .recordExists
+        )
         #expect(code { _ = try state.addBroker(BrokerSpec(id: 5, host: "10.0.0.7"), by: "a", now: 2) } == .recordExists)
         _ = try state.addBroker(BrokerSpec(id: 6, host: "10.0.0.7", port: 9000), by: "a", now: 2)
-        #expect(code { _ = try state.addBroker(BrokerSpec(id: 7, host: "10.0.0.9", port: 8081), by: "a", now: 2) } == .illegalValue)
+        #expect(
+            code { _ = try state.addBroker(BrokerSpec(id: 7, host: "10.0.0.9", port: 8081), by: "a", now: 2) }
+                == .illegalValue
+        )
         #expect(code { _ = try state.updateBroker(id: 99, BrokerPatch(), by: "a", now: 3) } == .recordNotFound)
-        #expect(code { _ = try state.setBrokerReadWrite(id: 6, acceptPublish: false, acceptSubscribe: nil, by: "a", now: 3) } == .preconditionFailed)
+        #expect(
+            code {
+                _ = try state.setBrokerReadWrite(id: 6, acceptPublish: false, acceptSubscribe: nil, by: "a", now: 3)
+            } == .preconditionFailed
+        )
         _ = try state.setBrokerManageStatus(id: 6, .online, by: "a", now: 4)
         _ = try state.setBrokerReadWrite(id: 6, acceptPublish: false, acceptSubscribe: nil, by: "a", now: 5)
         #expect(state.broker(id: 6)?.config.manageStatus == .readOnly)
@@ -37,22 +47,56 @@ import TubeMQMasterState
 
     @Test func topicLifecycleFollowsItsStatuses() throws {
         var cluster = try TestCluster()
-        #expect(code { _ = try cluster.state.addTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 1) } == .recordExists)
-        #expect(code { _ = try cluster.state.addTopicDeployment(topic: "xx", brokerID: 9, by: "a", now: 1) } == .recordNotFound)
-        #expect(code { _ = try cluster.state.addTopicDeployment(topic: "1bad", brokerID: 1, by: "a", now: 1) } == .badRequest)
+        #expect(
+            code { _ = try cluster.state.addTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 1) }
+                == .recordExists
+        )
+        #expect(
+            code { _ = try cluster.state.addTopicDeployment(topic: "xx", brokerID: 9, by: "a", now: 1) }
+                == .recordNotFound
+        )
+        #expect(
+            code { _ = try cluster.state.addTopicDeployment(topic: "1bad", brokerID: 1, by: "a", now: 1) }
+                == .badRequest
+        )
         _ = try cluster.state.addTopicDeployment(topic: MasterState.offsetHistoryTopic, brokerID: 1, by: "a", now: 1)
-        #expect(code { _ = try cluster.state.restoreTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 2) } == .illegalStatus)
-        #expect(code { _ = try cluster.state.removeTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 2) } == .illegalStatus)
+        #expect(
+            code { _ = try cluster.state.restoreTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 2) }
+                == .illegalStatus
+        )
+        #expect(
+            code { _ = try cluster.state.removeTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 2) }
+                == .illegalStatus
+        )
         let shrink = TopicSettingsPatch(numPartitions: 1)
-        _ = try cluster.state.updateTopicDeployment(topic: "tp", brokerID: 1, settings: TopicSettingsPatch(numPartitions: 4), by: "a", now: 3)
-        #expect(code { _ = try cluster.state.updateTopicDeployment(topic: "tp", brokerID: 1, settings: shrink, by: "a", now: 4) } == .illegalValue)
+        _ = try cluster.state.updateTopicDeployment(
+            topic: "tp",
+            brokerID: 1,
+            settings: TopicSettingsPatch(numPartitions: 4),
+            by: "a",
+            now: 3
+        )
+        #expect(
+            code {
+                _ = try cluster.state.updateTopicDeployment(topic: "tp", brokerID: 1, settings: shrink, by: "a", now: 4)
+            } == .illegalValue
+        )
         _ = try cluster.state.deleteTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 5)
         #expect(cluster.state.subscribablePartitions(topic: "tp").isEmpty)
-        #expect(code { _ = try cluster.state.updateTopicDeployment(topic: "tp", brokerID: 1, settings: shrink, by: "a", now: 6) } == .illegalStatus)
+        #expect(
+            code {
+                _ = try cluster.state.updateTopicDeployment(topic: "tp", brokerID: 1, settings: shrink, by: "a", now: 6)
+            } == .illegalStatus
+        )
         _ = try cluster.state.restoreTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 7)
-        #expect(cluster.state.subscribablePartitions(topic: "tp").map(\.key) == ["1:tp:0", "1:tp:1", "1:tp:2", "1:tp:3"])
+        #expect(
+            cluster.state.subscribablePartitions(topic: "tp").map(\.key) == ["1:tp:0", "1:tp:1", "1:tp:2", "1:tp:3"]
+        )
         #expect(code { _ = try cluster.state.deleteTopicControl(topic: "tp", by: "a", now: 8) } == .relatedConfigExists)
-        #expect(code { _ = try cluster.state.setTopicControl(topic: "tp", maxMsgSizeInMB: 21, by: "a", now: 9) } == .illegalValue)
+        #expect(
+            code { _ = try cluster.state.setTopicControl(topic: "tp", maxMsgSizeInMB: 21, by: "a", now: 9) }
+                == .illegalValue
+        )
     }
 
     @Test(arguments: [
@@ -73,14 +117,22 @@ import TubeMQMasterState
         #expect(code { _ = try defaults.applying(TopicSettingsPatch(numPartitions: 0)) } == .illegalValue)
         #expect(code { _ = try defaults.applying(TopicSettingsPatch(memCacheMsgSizeInMB: 4096)) } == .illegalValue)
         #expect(code { _ = try defaults.applying(TopicSettingsPatch(memCacheFlushIntvl: 3999)) } == .illegalValue)
-        #expect(code { _ = try defaults.applying(TopicSettingsPatch(numTopicStores: 3, acceptSubscribe: false)) } == nil)
+        #expect(
+            code { _ = try defaults.applying(TopicSettingsPatch(numTopicStores: 3, acceptSubscribe: false)) } == nil
+        )
     }
 
     @Test func clusterDefaultsSeedNewBrokers() throws {
         var state = MasterState(now: 0)
         _ = try state.updateClusterSettings(
-            ClusterSettingsPatch(brokerPort: 9123, topicDefaults: TopicSettingsPatch(numPartitions: 3)), by: "a", now: 1)
-        #expect(code { _ = try state.updateClusterSettings(ClusterSettingsPatch(qryPriorityID: 311), by: "a", now: 2) } == .illegalValue)
+            ClusterSettingsPatch(brokerPort: 9123, topicDefaults: TopicSettingsPatch(numPartitions: 3)),
+            by: "a",
+            now: 1
+        )
+        #expect(
+            code { _ = try state.updateClusterSettings(ClusterSettingsPatch(qryPriorityID: 311), by: "a", now: 2) }
+                == .illegalValue
+        )
         _ = try state.addBroker(BrokerSpec(id: 1, host: "10.0.0.1"), by: "a", now: 3)
         let broker = try #require(state.broker(id: 1))
         #expect(broker.config.port == 9123 && broker.config.defaults.numPartitions == 3)

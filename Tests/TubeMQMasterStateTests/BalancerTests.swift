@@ -18,7 +18,11 @@ import TubeMQMasterState
             if rng.next() % 4 == 0 { current[consumers[0], default: []].insert(partition.key) }  // duplicate report
         }
         current["gone", default: []].insert("1:tp:99")  // stale key of no available partition
-        let target = Balancer.assign(partitions: Self.partitions(partitionCount), consumers: consumers, current: current)
+        let target = Balancer.assign(
+            partitions: Self.partitions(partitionCount),
+            consumers: consumers,
+            current: current
+        )
         #expect(Set(target.keys) == Set(consumers))
         let assigned = target.values.flatMap { $0 }
         #expect(assigned.count == partitionCount)

@@ -3,14 +3,23 @@ import TubeMQCore
 import TubeMQMasterState
 
 @Suite struct BoundConsumeTests {
-    func register(_ id: String, _ offsets: [String: Int64], _ cluster: inout TestCluster, selectBig: Bool = true) throws {
+    func register(_ id: String, _ offsets: [String: Int64], _ cluster: inout TestCluster, selectBig: Bool = true) throws
+    {
         _ = try cluster.state.registerConsumer(
             ConsumerRegistration(
-                clientID: id, group: "g", topics: ["tp"],
+                clientID: id,
+                group: "g",
+                topics: ["tp"],
                 bound: BoundConsumeRequest(
-                    sessionKey: "session-1", sessionTime: 1_000, totalCount: 2, requiredOffsets: offsets,
-                    selectBig: selectBig)),
-            now: 0)
+                    sessionKey: "session-1",
+                    sessionTime: 1_000,
+                    totalCount: 2,
+                    requiredOffsets: offsets,
+                    selectBig: selectBig
+                )
+            ),
+            now: 0
+        )
         _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: id, group: "g"), now: 0)
     }
 
@@ -52,7 +61,8 @@ import TubeMQMasterState
         let result = Balancer.assignBound(
             partitions: partitions,
             requests: ["x": ["1:tp:0": 1, "1:tp:2": 9], "y": ["1:tp:2": 9], "z": [:]],
-            selectBig: true)
+            selectBig: true
+        )
         #expect(result.target == ["x": ["1:tp:0", "1:tp:2"], "y": [], "z": []], "a tie goes to the first id")
         #expect(result.offsets == ["1:tp:0": 1, "1:tp:2": 9])
     }

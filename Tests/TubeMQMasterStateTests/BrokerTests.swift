@@ -7,13 +7,20 @@ import TubeMQMasterState
         var state = MasterState(configuration: .recorded, now: 1_000)
         let initial = state.brokerChecksum
         _ = try state.addBroker(BrokerSpec(id: 1, host: "127.0.0.1", manageStatus: .online), by: "a", now: 1_000)
-        _ = try state.addBroker(BrokerSpec(id: 2, host: "127.0.0.1", port: 8200, manageStatus: .online), by: "a", now: 1_000)
+        _ = try state.addBroker(
+            BrokerSpec(id: 2, host: "127.0.0.1", port: 8200, manageStatus: .online),
+            by: "a",
+            now: 1_000
+        )
         #expect(state.brokerChecksum == initial, "configured but not registered brokers do not count")
 
         let registered = try state.registerBroker(BrokerRegistration(id: 1, host: "127.0.0.1"), now: 2_000)
         #expect(registered.takeConfig)
         #expect(state.servingBrokers.isEmpty, "a broker serves once it heartbeats online")
-        let online = try state.brokerHeartbeat(BrokerHeartbeat(id: 1, configVersion: registered.configVersion), now: 3_000)
+        let online = try state.brokerHeartbeat(
+            BrokerHeartbeat(id: 1, configVersion: registered.configVersion),
+            now: 3_000
+        )
         #expect(!online.takeConfig)
         #expect(online.directives.contains(.brokerListChanged(checksum: state.brokerChecksum)))
         let afterFirst = state.brokerChecksum
@@ -23,7 +30,10 @@ import TubeMQMasterState
         _ = try state.brokerHeartbeat(BrokerHeartbeat(id: 1, configVersion: registered.configVersion), now: 11_000)
         #expect(state.brokerChecksum == afterFirst, "heartbeats of a serving broker change nothing")
 
-        _ = try state.registerBroker(BrokerRegistration(id: 2, host: "127.0.0.1", port: 8200, online: true), now: 12_000)
+        _ = try state.registerBroker(
+            BrokerRegistration(id: 2, host: "127.0.0.1", port: 8200, online: true),
+            now: 12_000
+        )
         let afterSecond = state.brokerChecksum
         #expect(afterSecond > afterFirst)
         #expect(state.servingBrokers.map(\.id) == [1, 2])
@@ -39,12 +49,17 @@ import TubeMQMasterState
         let before = cluster.state.brokerChecksum
         _ = cluster.state.registerProducer(ProducerRegistration(clientID: "p", hostName: "h"), now: 0)
         #expect(cluster.state.expire(now: 24_999).isEmpty)
-        _ = try cluster.state.producerHeartbeat(ProducerHeartbeat(clientID: "p", topics: [], brokerChecksum: before), now: 24_999)
+        _ = try cluster.state.producerHeartbeat(
+            ProducerHeartbeat(clientID: "p", topics: [], brokerChecksum: before),
+            now: 24_999
+        )
         let directives = cluster.state.expire(now: 25_000)
         #expect(directives == [.brokerExpired(id: 1), .brokerListChanged(checksum: cluster.state.brokerChecksum)])
         #expect(cluster.state.broker(id: 1)?.runState == .offline)
         let reply = try cluster.state.producerHeartbeat(
-            ProducerHeartbeat(clientID: "p", topics: ["tp"], brokerChecksum: before), now: 25_001)
+            ProducerHeartbeat(clientID: "p", topics: ["tp"], brokerChecksum: before),
+            now: 25_001
+        )
         #expect(reply.brokers == [])
         #expect(reply.topics.isEmpty)
         #expect(throws: MasterError.unknownBroker(1)) {
@@ -54,9 +69,13 @@ import TubeMQMasterState
 
     @Test func registrationNeedsAMatchingRecord() throws {
         var state = MasterState(now: 0)
-        #expect(throws: MasterError.self) { try state.registerBroker(BrokerRegistration(id: 9, host: "10.0.0.9"), now: 1) }
+        #expect(throws: MasterError.self) {
+            try state.registerBroker(BrokerRegistration(id: 9, host: "10.0.0.9"), now: 1)
+        }
         _ = try state.addBroker(BrokerSpec(id: 9, host: "10.0.0.9"), by: "a", now: 1)
-        #expect(throws: MasterError.self) { try state.registerBroker(BrokerRegistration(id: 9, host: "10.0.0.8"), now: 2) }
+        #expect(throws: MasterError.self) {
+            try state.registerBroker(BrokerRegistration(id: 9, host: "10.0.0.8"), now: 2)
+        }
         let reply = try state.registerBroker(BrokerRegistration(id: 9, host: "10.0.0.9"), now: 3)
         #expect(reply.stopRead && reply.stopWrite, "a draft broker neither reads nor writes")
     }
@@ -79,10 +98,14 @@ import TubeMQMasterState
         let told = try cluster.state.brokerHeartbeat(BrokerHeartbeat(id: 1, configVersion: newVersion), now: 400)
         #expect(told.removedTopics.map(\.deployment.topic) == ["up"])
         let purged = try cluster.state.brokerHeartbeat(
-            BrokerHeartbeat(id: 1, configVersion: told.configVersion, removedTopics: ["up"]), now: 500)
+            BrokerHeartbeat(id: 1, configVersion: told.configVersion, removedTopics: ["up"]),
+            now: 500
+        )
         #expect(!purged.takeConfig)
         #expect(cluster.state.topic(named: "up")?.deployments.isEmpty == true)
-        #expect(purged.directives.contains { if case .persistTopic(let topic) = $0 { topic.name == "up" } else { false } })
+        #expect(
+            purged.directives.contains { if case .persistTopic(let topic) = $0 { topic.name == "up" } else { false } }
+        )
     }
 
     @Test func closedBrokerLeavesTheListAndItsPartitionsAreDisconnected() throws {

@@ -114,7 +114,9 @@ import TubeMQMasterState
         var cluster = try TestCluster(partitions: 2)
         let held = [TestCluster.partition(0), TestCluster.partition(1)]
         _ = try cluster.state.registerConsumer(
-            ConsumerRegistration(clientID: "a", group: "g", topics: ["tp"], held: held), now: 0)
+            ConsumerRegistration(clientID: "a", group: "g", topics: ["tp"], held: held),
+            now: 0
+        )
         _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "g"), now: 1)
         #expect(cluster.owners() == ["1:tp:0": ["a"], "1:tp:1": ["a"]])
         #expect(cluster.state.balance(now: 5_000).events.isEmpty)

@@ -26,12 +26,18 @@ struct TestCluster {
         _ = try state.addBroker(BrokerSpec(id: 1, host: "127.0.0.1", manageStatus: .online), by: "admin", now: 0)
         for topic in topics {
             _ = try state.addTopicDeployment(
-                topic: topic, brokerID: 1,
+                topic: topic,
+                brokerID: 1,
                 settings: TopicSettingsPatch(numPartitions: partitions, numTopicStores: stores),
-                by: "admin", now: 0)
+                by: "admin",
+                now: 0
+            )
         }
         let registered = try state.registerBroker(BrokerRegistration(id: 1, host: "127.0.0.1"), now: 0)
-        _ = try state.brokerHeartbeat(BrokerHeartbeat(id: 1, online: true, configVersion: registered.configVersion), now: 0)
+        _ = try state.brokerHeartbeat(
+            BrokerHeartbeat(id: 1, online: true, configVersion: registered.configVersion),
+            now: 0
+        )
     }
 
     /// Partition `id` of `topic` on broker 1.
@@ -43,10 +49,16 @@ struct TestCluster {
     /// heartbeat at the same time, so the next balance round includes it.
     @discardableResult
     mutating func register(
-        _ id: String, group: String = "g", topics: Set<String> = ["tp"], now: Int64, heartbeat: Bool = true
+        _ id: String,
+        group: String = "g",
+        topics: Set<String> = ["tp"],
+        now: Int64,
+        heartbeat: Bool = true
     ) throws -> ConsumerRegisterReply {
         let reply = try state.registerConsumer(
-            ConsumerRegistration(clientID: id, group: group, hostName: "127.0.0.1", topics: topics), now: now)
+            ConsumerRegistration(clientID: id, group: group, hostName: "127.0.0.1", topics: topics),
+            now: now
+        )
         if heartbeat { _ = try state.consumerHeartbeat(ConsumerHeartbeat(clientID: id, group: group), now: now) }
         return reply
     }
@@ -78,7 +90,9 @@ struct SimulatedConsumer {
         let ack = toAck?.acknowledged()
         let report: [Partition]? = reports && ack != nil ? heldPartitions.values.sorted { $0.key < $1.key } : nil
         let reply = try state.consumerHeartbeat(
-            ConsumerHeartbeat(clientID: id, group: group, report: report, ack: ack), now: now)
+            ConsumerHeartbeat(clientID: id, group: group, report: report, ack: ack),
+            now: now
+        )
         toAck = nil
         if let event = reply.event {
             received.append(event)

@@ -6,7 +6,9 @@ import TubeMQMasterState
     func cluster() throws -> TestCluster {
         var cluster = try TestCluster(topics: ["tp", "up"])
         _ = try cluster.state.registerConsumer(
-            ConsumerRegistration(clientID: "a", group: "g", topics: ["tp"], filters: ["tp": ["typeA"]]), now: 0)
+            ConsumerRegistration(clientID: "a", group: "g", topics: ["tp"], filters: ["tp": ["typeA"]]),
+            now: 0
+        )
         return cluster
     }
 
@@ -28,7 +30,9 @@ import TubeMQMasterState
 
     @Test func differentFiltersAre426() throws {
         var cluster = try cluster()
-        #expect(code(ConsumerRegistration(clientID: "b", group: "g", topics: ["tp"]), &cluster) == .inconsistentFilterSet)
+        #expect(
+            code(ConsumerRegistration(clientID: "b", group: "g", topics: ["tp"]), &cluster) == .inconsistentFilterSet
+        )
         let other = ConsumerRegistration(clientID: "b", group: "g", topics: ["tp"], filters: ["tp": ["typeB"]])
         #expect(code(other, &cluster) == .inconsistentFilterSet)
         let same = ConsumerRegistration(clientID: "b", group: "g", topics: ["tp"], filters: ["tp": ["typeA"]])
@@ -55,7 +59,12 @@ import TubeMQMasterState
         var cluster = try cluster()
         let bound = BoundConsumeRequest(sessionKey: "s", totalCount: 2, requiredOffsets: [:])
         let request = ConsumerRegistration(
-            clientID: "b", group: "g", topics: ["tp"], filters: ["tp": ["typeA"]], bound: bound)
+            clientID: "b",
+            group: "g",
+            topics: ["tp"],
+            filters: ["tp": ["typeA"]],
+            bound: bound
+        )
         #expect(code(request, &cluster) == .inconsistentConsumeType)
     }
 
@@ -63,11 +72,16 @@ import TubeMQMasterState
         var cluster = try TestCluster()
         func request(_ id: String, key: String = "s", count: Int32 = 2, big: Bool = true) -> ConsumerRegistration {
             ConsumerRegistration(
-                clientID: id, group: "gb", topics: ["tp"],
-                bound: BoundConsumeRequest(sessionKey: key, totalCount: count, requiredOffsets: [:], selectBig: big))
+                clientID: id,
+                group: "gb",
+                topics: ["tp"],
+                bound: BoundConsumeRequest(sessionKey: key, totalCount: count, requiredOffsets: [:], selectBig: big)
+            )
         }
         #expect(code(request("a"), &cluster) == nil)
-        #expect(code(ConsumerRegistration(clientID: "x", group: "gb", topics: ["tp"]), &cluster) == .inconsistentConsumeType)
+        #expect(
+            code(ConsumerRegistration(clientID: "x", group: "gb", topics: ["tp"]), &cluster) == .inconsistentConsumeType
+        )
         #expect(code(request("b", key: "other"), &cluster) == .inconsistentSessionKey)
         #expect(code(request("b", big: false), &cluster) == .inconsistentSelectBig)
         #expect(code(request("b", count: 3), &cluster) == .inconsistentSourceCount)
@@ -77,11 +91,22 @@ import TubeMQMasterState
 
     @Test func undeployedTopicIs431AndForbiddenGroupIs450() throws {
         var cluster = try cluster()
-        #expect(code(ConsumerRegistration(clientID: "z", group: "h", topics: ["nosuch"]), &cluster) == .topicNotDeployed)
+        #expect(
+            code(ConsumerRegistration(clientID: "z", group: "h", topics: ["nosuch"]), &cluster) == .topicNotDeployed
+        )
         _ = try cluster.state.deleteTopicDeployment(topic: "up", brokerID: 1, by: "admin", now: 1)
         #expect(code(ConsumerRegistration(clientID: "z", group: "h", topics: ["up"]), &cluster) == .topicNotDeployed)
-        _ = cluster.state.setGroupConsume(group: "h", topic: "tp", enabled: false, reason: "blacklisted", by: "admin", now: 2)
-        #expect(code(ConsumerRegistration(clientID: "z", group: "h", topics: ["tp"]), &cluster) == .consumeGroupForbidden)
+        _ = cluster.state.setGroupConsume(
+            group: "h",
+            topic: "tp",
+            enabled: false,
+            reason: "blacklisted",
+            by: "admin",
+            now: 2
+        )
+        #expect(
+            code(ConsumerRegistration(clientID: "z", group: "h", topics: ["tp"]), &cluster) == .consumeGroupForbidden
+        )
         _ = cluster.state.setGroupConsume(group: "h", topic: "tp", enabled: true, by: "admin", now: 3)
         #expect(code(ConsumerRegistration(clientID: "z", group: "h", topics: ["tp"]), &cluster) == nil)
         #expect(cluster.state.groupSettings.isEmpty)
@@ -93,8 +118,11 @@ import TubeMQMasterState
         let strayFilter = ConsumerRegistration(clientID: "z", group: "h", topics: ["tp"], filters: ["up": ["x"]])
         #expect(code(strayFilter, &cluster) == .badRequest)
         let badBound = ConsumerRegistration(
-            clientID: "z", group: "h", topics: ["tp"],
-            bound: BoundConsumeRequest(sessionKey: "", totalCount: 1, requiredOffsets: [:]))
+            clientID: "z",
+            group: "h",
+            topics: ["tp"],
+            bound: BoundConsumeRequest(sessionKey: "", totalCount: 1, requiredOffsets: [:])
+        )
         #expect(code(badBound, &cluster) == .badRequest)
     }
 }

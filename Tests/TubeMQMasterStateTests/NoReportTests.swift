@@ -45,7 +45,8 @@ import TubeMQMasterState
         // A periodic report (as Go sends) without an event.
         _ = try cluster.state.consumerHeartbeat(
             ConsumerHeartbeat(clientID: "a", group: "g", report: [TestCluster.partition(0), TestCluster.partition(1)]),
-            now: 6_000)
+            now: 6_000
+        )
         #expect(cluster.state.balance(now: 10_000).events.isEmpty)
     }
 }

@@ -36,7 +36,8 @@ import TubeMQMasterState
         #expect(release.type == .onlyDisconnect && release.rebalanceID == r2.rebalanceID)
         #expect(
             release.partitions.map(\.key) == Array(Balancer.javaHashOrder(Array(Self.all)).prefix(3)),
-            "A gives up the first three in the recorded master's order")
+            "A gives up the first three in the recorded master's order"
+        )
         #expect(try b.heartbeat(&cluster.state, now: 10_033).event == nil, "still before A's ack")
         #expect(disjoint([a, b]))
         #expect(try a.heartbeat(&cluster.state, now: 11_035).event == nil)  // ack + report
@@ -144,7 +145,10 @@ import TubeMQMasterState
 /// Checks a settled group: no events pending, every partition owned once, the master's view equal to
 /// the clients' holdings, and the shares as given.
 func expectSettled(
-    _ cluster: TestCluster, _ clients: [SimulatedConsumer], shares: [Int], sourceLocation: SourceLocation = #_sourceLocation
+    _ cluster: TestCluster,
+    _ clients: [SimulatedConsumer],
+    shares: [Int],
+    sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
     let group = try #require(cluster.state.group(named: "g"), sourceLocation: sourceLocation)
     #expect(!group.hasPendingEvents, sourceLocation: sourceLocation)

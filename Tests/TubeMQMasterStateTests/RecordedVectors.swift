@@ -55,14 +55,19 @@ enum RecordedVectors {
         let owner = segments[0].split(separator: "@", maxSplits: 1)
         let broker = segments[1].split(separator: ":", omittingEmptySubsequences: false)
         guard owner.count == 2, broker.count == 3, let id = Int32(broker[0]),
-            let colon = segments[2].lastIndex(of: ":"), let partition = Int32(segments[2][segments[2].index(after: colon)...])
+            let colon = segments[2].lastIndex(of: ":"),
+            let partition = Int32(segments[2][segments[2].index(after: colon)...])
         else { return nil }
         let port = Int(broker[2].trimmingCharacters(in: .whitespaces)) ?? BrokerInfo.defaultPort
         return Subscription(
-            consumerID: String(owner[0]), group: String(owner[1]),
+            consumerID: String(owner[0]),
+            group: String(owner[1]),
             partition: Partition(
                 broker: BrokerInfo(id: id, host: String(broker[1]), port: port),
-                topic: String(segments[2][..<colon]), id: partition))
+                topic: String(segments[2][..<colon]),
+                id: partition
+            )
+        )
     }
 
     /// Parses `topic#filter1,filter2` conditions.

@@ -7,11 +7,29 @@ import TubeMQMasterState
     @Test func snapshotRoundTripsThroughJSONAndRestoresTheDurableState() throws {
         var cluster = try TestCluster(topics: ["tp", "up"], partitions: 3, stores: 2)
         _ = try cluster.state.addBroker(
-            BrokerSpec(id: 2, host: "10.0.0.2", manageStatus: .readOnly, settings: TopicSettingsPatch(numPartitions: 5)),
-            by: "ops", now: 10)
+            BrokerSpec(
+                id: 2,
+                host: "10.0.0.2",
+                manageStatus: .readOnly,
+                settings: TopicSettingsPatch(numPartitions: 5)
+            ),
+            by: "ops",
+            now: 10
+        )
         _ = try cluster.state.addTopicDeployment(
-            topic: "up", brokerID: 2, settings: TopicSettingsPatch(deletePolicy: "delete,12H"), by: "ops", now: 11)
-        _ = try cluster.state.setTopicControl(topic: "up", maxMsgSizeInMB: 8, enableAuthControl: true, by: "ops", now: 12)
+            topic: "up",
+            brokerID: 2,
+            settings: TopicSettingsPatch(deletePolicy: "delete,12H"),
+            by: "ops",
+            now: 11
+        )
+        _ = try cluster.state.setTopicControl(
+            topic: "up",
+            maxMsgSizeInMB: 8,
+            enableAuthControl: true,
+            by: "ops",
+            now: 12
+        )
         _ = try cluster.state.deleteTopicDeployment(topic: "tp", brokerID: 1, by: "ops", now: 13)
         _ = cluster.state.setGroupConsume(group: "g", topic: "up", enabled: false, reason: "audit", by: "ops", now: 14)
         _ = try cluster.state.updateClusterSettings(ClusterSettingsPatch(maxMsgSizeInMB: 2), by: "ops", now: 15)

@@ -50,9 +50,13 @@ import TubeMQMasterState
         var cluster = try TestCluster(partitions: 2)
         try cluster.register("a", now: 0)
         _ = cluster.state.balance(now: 5_000)
-        let event = try #require(try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "g"), now: 5_001).event)
+        let event = try #require(
+            try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "g"), now: 5_001).event
+        )
         let reply = try cluster.state.consumerHeartbeat(
-            ConsumerHeartbeat(clientID: "a", group: "g", report: [], ack: event.acknowledged(.failed)), now: 6_000)
+            ConsumerHeartbeat(clientID: "a", group: "g", report: [], ack: event.acknowledged(.failed)),
+            now: 6_000
+        )
         #expect(reply.notAllocated)
         #expect(cluster.state.group(named: "g")?.hasPendingEvents == false)
         #expect(cluster.state.balance(now: 10_000).events.map(\.event.type) == [.onlyConnect], "tried again")
@@ -66,7 +70,12 @@ import TubeMQMasterState
         try a.heartbeat(&cluster.state, now: 5_001)
         try a.heartbeat(&cluster.state, now: 5_002)
         _ = try cluster.state.updateTopicDeployment(
-            topic: "tp", brokerID: 1, settings: TopicSettingsPatch(acceptSubscribe: false), by: "ops", now: 6_000)
+            topic: "tp",
+            brokerID: 1,
+            settings: TopicSettingsPatch(acceptSubscribe: false),
+            by: "ops",
+            now: 6_000
+        )
         let event = try #require(cluster.state.balance(now: 10_000).events.first?.event)
         #expect(event.type == .onlyDisconnect && event.partitions.count == 2)
     }

@@ -32,8 +32,12 @@ struct VectorReplay {
         _ = try state.addBroker(BrokerSpec(id: 1, host: "127.0.0.1", manageStatus: .online), by: "replay", now: start)
         for topic in topics.sorted() {
             _ = try state.addTopicDeployment(
-                topic: topic, brokerID: 1, settings: TopicSettingsPatch(numPartitions: 2, numTopicStores: 1),
-                by: "replay", now: start)
+                topic: topic,
+                brokerID: 1,
+                settings: TopicSettingsPatch(numPartitions: 2, numTopicStores: 1),
+                by: "replay",
+                now: start
+            )
         }
         let registered = try state.registerBroker(BrokerRegistration(id: 1, host: "127.0.0.1"), now: start)
         _ = try state.brokerHeartbeat(BrokerHeartbeat(id: 1, configVersion: registered.configVersion), now: start)
@@ -63,16 +67,26 @@ struct VectorReplay {
                 return .producerRegister(
                     state.registerProducer(
                         ProducerRegistration(
-                            clientID: clientID, hostName: frame.string("hostName") ?? "",
-                            topics: frame.strings("topicList"), brokerChecksum: ours(frame.int64("brokerCheckSum"))),
-                        now: now))
+                            clientID: clientID,
+                            hostName: frame.string("hostName") ?? "",
+                            topics: frame.strings("topicList"),
+                            brokerChecksum: ours(frame.int64("brokerCheckSum"))
+                        ),
+                        now: now
+                    )
+                )
             case 2:
                 return .producerHeartbeat(
                     try state.producerHeartbeat(
                         ProducerHeartbeat(
-                            clientID: clientID, hostName: frame.string("hostName") ?? "",
-                            topics: frame.strings("topicList"), brokerChecksum: ours(frame.int64("brokerCheckSum"))),
-                        now: now))
+                            clientID: clientID,
+                            hostName: frame.string("hostName") ?? "",
+                            topics: frame.strings("topicList"),
+                            brokerChecksum: ours(frame.int64("brokerCheckSum"))
+                        ),
+                        now: now
+                    )
+                )
             case 3:
                 state.closeProducer(clientID: clientID, now: now)
                 return .closed
@@ -80,17 +94,28 @@ struct VectorReplay {
                 return .consumerRegister(
                     try state.registerConsumer(
                         ConsumerRegistration(
-                            clientID: clientID, group: group, hostName: frame.string("hostName") ?? "",
+                            clientID: clientID,
+                            group: group,
+                            hostName: frame.string("hostName") ?? "",
                             topics: Set(frame.strings("topicList")),
                             filters: RecordedVectors.filters(frame.strings("topicCondition")),
-                            held: frame.strings("subscribeInfo").compactMap(RecordedVectors.subscription).map(\.partition)),
-                        now: now))
+                            held: frame.strings("subscribeInfo").compactMap(RecordedVectors.subscription).map(
+                                \.partition
+                            )
+                        ),
+                        now: now
+                    )
+                )
             case 5:
-                let report = frame.bool("reportSubscribeInfo") == true
+                let report =
+                    frame.bool("reportSubscribeInfo") == true
                     ? frame.strings("subscribeInfo").compactMap(RecordedVectors.subscription).map(\.partition) : nil
                 return .consumerHeartbeat(
                     try state.consumerHeartbeat(
-                        ConsumerHeartbeat(clientID: clientID, group: group, report: report, ack: ack(frame)), now: now))
+                        ConsumerHeartbeat(clientID: clientID, group: group, report: report, ack: ack(frame)),
+                        now: now
+                    )
+                )
             case 6:
                 state.closeConsumer(clientID: clientID, group: group, now: now)
                 return .closed
@@ -112,7 +137,8 @@ struct VectorReplay {
             rebalanceID: id - (rebalanceOffset ?? 0),
             type: RebalanceEventType(rawValue: (event["opType"] as? NSNumber)?.int32Value ?? -1),
             status: RebalanceEventStatus(rawValue: (event["status"] as? NSNumber)?.int32Value ?? 0),
-            subscriptions: subscriptions)
+            subscriptions: subscriptions
+        )
     }
 
     private func ours(_ recorded: Int64?) -> Int64 { checksums[recorded ?? -1] ?? recorded ?? -1 }
@@ -124,7 +150,10 @@ struct VectorReplay {
         switch answer {
         case .failed(let error):
             expect(code == Int64(error.code.rawValue), "\(at): errCode \(code), ours \(error)")
-            expect(frame.string("errMsg") == error.message, "\(at): errMsg \(frame.string("errMsg") ?? "-"), ours \(error.message)")
+            expect(
+                frame.string("errMsg") == error.message,
+                "\(at): errMsg \(frame.string("errMsg") ?? "-"), ours \(error.message)"
+            )
             return
         default:
             expect(code == 200, "\(at): recorded errCode \(code), ours succeeded")
@@ -136,7 +165,10 @@ struct VectorReplay {
             expect(maxMsgSize(frame) == nil || maxMsgSize(frame) == reply.maxMsgSize, "\(at): maxMsgSize")
         case .producerHeartbeat(let reply):
             expect(ours(frame.int64("brokerCheckSum")) == reply.brokerChecksum, "\(at): brokerCheckSum")
-            expect(frame.strings("brokerInfos") == (reply.brokers ?? []).map(RecordedVectors.format), "\(at): brokerInfos")
+            expect(
+                frame.strings("brokerInfos") == (reply.brokers ?? []).map(RecordedVectors.format),
+                "\(at): brokerInfos"
+            )
             expect(frame.strings("topicInfos") == reply.topics.map(format), "\(at): topicInfos \(reply.topics)")
         case .consumerRegister(let reply):
             expect(frame.bool("notAllocated") == reply.notAllocated, "\(at): notAllocated")
@@ -150,14 +182,20 @@ struct VectorReplay {
 
     private mutating func compareEvent(_ recorded: [String: Any]?, _ event: RebalanceEvent?, _ at: String) {
         guard let recorded, let event else {
-            expect(recorded == nil && event == nil, "\(at): recorded event \(recorded.map { "\($0)" } ?? "none"), ours \(event.map { "\($0)" } ?? "none")")
+            expect(
+                recorded == nil && event == nil,
+                "\(at): recorded event \(recorded.map { "\($0)" } ?? "none"), ours \(event.map { "\($0)" } ?? "none")"
+            )
             return
         }
         comparedEvents += 1
         let id = (recorded["rebalanceId"] as? NSNumber)?.int64Value ?? 0
         let offset = rebalanceOffset ?? (id - event.rebalanceID)
         rebalanceOffset = offset
-        expect(id - offset == event.rebalanceID, "\(at): rebalanceId \(id) is not ours \(event.rebalanceID) + \(offset)")
+        expect(
+            id - offset == event.rebalanceID,
+            "\(at): rebalanceId \(id) is not ours \(event.rebalanceID) + \(offset)"
+        )
         expect((recorded["opType"] as? NSNumber)?.int32Value == event.type.rawValue, "\(at): opType, ours \(event)")
         expect(recorded["status"] == nil, "\(at): pushed events carry no status")
         let subscriptions = (recorded["subscribeInfo"] as? [String] ?? []).compactMap(RecordedVectors.subscription)
@@ -170,7 +208,9 @@ struct VectorReplay {
 
     /// `topic#brokerId:numPartitions:numTopicStores[,…]#maxMsgSize`, the size blank at the 1 MiB default.
     private func format(_ info: TopicPublishInfo) -> String {
-        let brokers = info.brokers.map { "\($0.brokerID):\($0.numPartitions):\($0.numTopicStores)" }.joined(separator: ",")
+        let brokers = info.brokers.map { "\($0.brokerID):\($0.numPartitions):\($0.numTopicStores)" }.joined(
+            separator: ","
+        )
         return "\(info.topic)#\(brokers)#\(info.maxMsgSize == 1_048_576 ? "" : String(info.maxMsgSize))"
     }
 

@@ -35,7 +35,9 @@ import TubeMQMasterState
     @Test(arguments: cases)
     func replayMatchesTheRecordedMaster(_ recording: Case) throws {
         let frames = try #require(
-            RecordedVectors.masterFrames(recording.file), "vectors not found at \(RecordedVectors.directory.path)")
+            RecordedVectors.masterFrames(recording.file),
+            "vectors not found at \(RecordedVectors.directory.path)"
+        )
         var replay = try VectorReplay(topics: recording.topics, firstRound: recording.firstRound)
         replay.run(frames)
         #expect(replay.mismatches == [])

@@ -25,19 +25,29 @@ import TubeMQWire
             #expect(added.config.manageStatus == .draft && added.runState == .unregistered)
             #expect(
                 await Self.code { try await master.addBroker(BrokerSpec(id: 167_838_211, host: "10.1.2.4"), by: "a") }
-                    == 402)
+                    == 402
+            )
             #expect(await Self.code { try await master.addBroker(BrokerSpec(id: 5, host: "10.1.2"), by: "a") } == 400)
             #expect(await Self.code { try await master.updateBroker(id: 99, BrokerPatch(port: 9000), by: "a") } == 401)
             #expect(
                 await Self.code {
                     try await master.setBrokerReadWrite(
-                        id: added.config.id, acceptPublish: false, acceptSubscribe: nil, by: "a")
-                } == 405)
+                        id: added.config.id,
+                        acceptPublish: false,
+                        acceptSubscribe: nil,
+                        by: "a"
+                    )
+                } == 405
+            )
 
             let online = try await master.onlineBroker(id: added.config.id, by: "admin")
             #expect(online.config.manageStatus == .online)
             let readOnly = try await master.setBrokerReadWrite(
-                id: added.config.id, acceptPublish: false, acceptSubscribe: nil, by: "admin")
+                id: added.config.id,
+                acceptPublish: false,
+                acceptSubscribe: nil,
+                by: "admin"
+            )
             #expect(readOnly.config.manageStatus == .readOnly)
             try await master.addTopicDeployment(topic: "t_admin", brokerID: added.config.id, by: "admin")
             #expect(await Self.code { try await master.deleteBroker(id: added.config.id, by: "a") } == 405)
@@ -58,12 +68,19 @@ import TubeMQWire
             #expect(
                 await Self.code {
                     try await master.addTopicDeployment(
-                        topic: "t_x", brokerID: 1, settings: TopicSettingsPatch(numPartitions: 0), by: "a")
-                } == 407)
+                        topic: "t_x",
+                        brokerID: 1,
+                        settings: TopicSettingsPatch(numPartitions: 0),
+                        by: "a"
+                    )
+                } == 407
+            )
             let topic = try await master.addTopicDeployment(
-                topic: "t_x", brokerID: 1,
+                topic: "t_x",
+                brokerID: 1,
                 settings: TopicSettingsPatch(numPartitions: 3, unflushThreshold: 500, deletePolicy: "delete,24h"),
-                by: "admin")
+                by: "admin"
+            )
             let deployment = try #require(topic.deployments.first)
             #expect(deployment.settings.numPartitions == 3)
             #expect(deployment.settings.unflushThreshold == 500)
@@ -72,14 +89,23 @@ import TubeMQWire
             #expect(
                 await Self.code {
                     try await master.updateTopicDeployment(
-                        topic: "t_x", brokerID: 1, settings: TopicSettingsPatch(numPartitions: 2), by: "a")
-                } == 407)
+                        topic: "t_x",
+                        brokerID: 1,
+                        settings: TopicSettingsPatch(numPartitions: 2),
+                        by: "a"
+                    )
+                } == 407
+            )
             let grown = try await master.updateTopicDeployment(
-                topic: "t_x", brokerID: 1, settings: TopicSettingsPatch(numPartitions: 4, unflushInterval: 5_000),
-                by: "admin")
+                topic: "t_x",
+                brokerID: 1,
+                settings: TopicSettingsPatch(numPartitions: 4, unflushInterval: 5_000),
+                by: "admin"
+            )
             #expect(grown.deployments.first?.settings.numPartitions == 4)
             #expect(
-                await Self.code { try await master.setTopicControl(topic: "t_x", maxMsgSizeInMB: 21, by: "a") } == 407)
+                await Self.code { try await master.setTopicControl(topic: "t_x", maxMsgSizeInMB: 21, by: "a") } == 407
+            )
             #expect(await Self.code { try await master.deleteTopicControl(topic: "t_x", by: "a") } == 404)
             #expect(await master.publishInfo(topic: "t_x")?.brokers.first?.numPartitions == 4)
         }
@@ -89,7 +115,11 @@ import TubeMQWire
         try await TestMaster.with { harness in
             let registered = try await harness.setUpRecordedCluster(topics: ["t_go"])
             try await harness.master.addTopicDeployment(
-                topic: "t_new", brokerID: 1, settings: TopicSettingsPatch(numTopicStores: 2), by: "admin")
+                topic: "t_new",
+                brokerID: 1,
+                settings: TopicSettingsPatch(numTopicStores: 2),
+                by: "admin"
+            )
             let _: RegisterResponseM2P = try await harness.call(.producerRegister, TimerTests.producerRegistration("p"))
             var heartbeat = HeartRequestP2M()
             heartbeat.clientID = "p"
@@ -100,14 +130,23 @@ import TubeMQWire
             #expect(reply.topicInfos == ["t_new#1:2:2#"])
             #expect(reply.brokerInfos == ["1:127.0.0.1: "])
             let broker: HeartResponseM2B = try await harness.call(
-                .brokerHeartbeat, TestMaster.brokerHeartbeat(confID: registered.curBrokerConfID))
+                .brokerHeartbeat,
+                TestMaster.brokerHeartbeat(confID: registered.curBrokerConfID)
+            )
             #expect(broker.takeConfInfo)
             #expect(broker.brokerTopicSetConfInfo.contains { $0.hasPrefix("t_new:") })
 
             try await harness.master.setGroupConsume(
-                group: "g_no", topic: "t_go", enabled: false, reason: "test", by: "admin")
+                group: "g_no",
+                topic: "t_go",
+                enabled: false,
+                reason: "test",
+                by: "admin"
+            )
             let refused: RegisterResponseM2C = try await harness.call(
-                .consumerRegister, TimerTests.consumerRegistration("c", group: "g_no", topic: "t_go"))
+                .consumerRegister,
+                TimerTests.consumerRegistration("c", group: "g_no", topic: "t_go")
+            )
             #expect(!refused.success && refused.errCode == 450)
             #expect(!refused.hasNotAllocated && !refused.hasAuthorizedInfo)
             let groups = await harness.master.groups()
@@ -134,9 +173,13 @@ import TubeMQWire
         try await TestMaster.with { harness in
             try await harness.setUpRecordedCluster(topics: ["t_go"])
             let _: RegisterResponseM2C = try await harness.call(
-                .consumerRegister, TimerTests.consumerRegistration("c1", group: "g1", topic: "t_go"))
+                .consumerRegister,
+                TimerTests.consumerRegistration("c1", group: "g1", topic: "t_go")
+            )
             let _: HeartResponseM2C = try await harness.call(
-                .consumerHeartbeat, TimerTests.consumerHeartbeat("c1", group: "g1"))
+                .consumerHeartbeat,
+                TimerTests.consumerHeartbeat("c1", group: "g1")
+            )
             await harness.advance(by: 5_000)
             let group = try #require(await harness.master.group(named: "g1"))
             #expect(group.topics == ["t_go"])

@@ -27,7 +27,8 @@ import TubeMQWire
             #expect(reply.brokerTopicSetConfInfo.count == 1)
             #expect(reply.brokerTopicSetConfInfo.first?.hasPrefix("t_go:") == true)
             #expect(
-                reply.brokerTopicSetConfInfo.first?.split(separator: ":", omittingEmptySubsequences: false).count == 15)
+                reply.brokerTopicSetConfInfo.first?.split(separator: ":", omittingEmptySubsequences: false).count == 15
+            )
             #expect(reply.qryPriorityID == 301)
             #expect(reply.clsConfig.configID == -2)
             #expect(reply.hasClsConfig && !reply.clsConfig.hasMaxMsgSize)
@@ -41,12 +42,16 @@ import TubeMQWire
             let registered = try await harness.setUpRecordedCluster(topics: ["t_go"])
             try await harness.master.addTopicDeployment(topic: "t_cpp", brokerID: 1, by: "test")
             let stale: HeartResponseM2B = try await harness.call(
-                .brokerHeartbeat, TestMaster.brokerHeartbeat(confID: registered.curBrokerConfID))
+                .brokerHeartbeat,
+                TestMaster.brokerHeartbeat(confID: registered.curBrokerConfID)
+            )
             #expect(stale.takeConfInfo)
             #expect(stale.curBrokerConfID != registered.curBrokerConfID)
             #expect(stale.brokerTopicSetConfInfo.map { $0.split(separator: ":").first ?? "" } == ["t_cpp", "t_go"])
             let current: HeartResponseM2B = try await harness.call(
-                .brokerHeartbeat, TestMaster.brokerHeartbeat(confID: stale.curBrokerConfID))
+                .brokerHeartbeat,
+                TestMaster.brokerHeartbeat(confID: stale.curBrokerConfID)
+            )
             #expect(!current.takeConfInfo)
             #expect(!current.hasBrokerDefaultConfInfo && current.brokerTopicSetConfInfo.isEmpty)
             #expect(current.confCheckSumID == stale.confCheckSumID)
@@ -56,18 +61,24 @@ import TubeMQWire
     @Test func unknownBrokerHeartbeatIsRefusedWithEveryRequiredField() async throws {
         try await TestMaster.with { harness in
             let reply: HeartResponseM2B = try await harness.call(
-                .brokerHeartbeat, TestMaster.brokerHeartbeat(brokerID: "7", confID: 0))
+                .brokerHeartbeat,
+                TestMaster.brokerHeartbeat(brokerID: "7", confID: 0)
+            )
             #expect(!reply.success)
             #expect(reply.errCode == 411)
             #expect(reply.hasStopRead && reply.hasStopWrite && reply.hasCurBrokerConfID && reply.hasConfCheckSumID)
             #expect(reply.hasNeedReportData && reply.hasTakeConfInfo && reply.hasTakeRemoveTopicInfo)
             let unconfigured: RegisterResponseM2B = try await harness.call(
-                .brokerRegister, TestMaster.brokerRegistration(clientID: "9:127.0.0.9:8123:x"))
+                .brokerRegister,
+                TestMaster.brokerRegistration(clientID: "9:127.0.0.9:8123:x")
+            )
             #expect(!unconfigured.success)
             #expect(unconfigured.errCode == 400)
             #expect(unconfigured.hasStopRead && unconfigured.hasStopWrite && unconfigured.hasTakeConfInfo)
             let garbled: RegisterResponseM2B = try await harness.call(
-                .brokerRegister, TestMaster.brokerRegistration(clientID: "not-a-broker"))
+                .brokerRegister,
+                TestMaster.brokerRegistration(clientID: "not-a-broker")
+            )
             #expect(garbled.errCode == 400)
         }
     }

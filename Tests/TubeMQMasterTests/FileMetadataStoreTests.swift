@@ -9,7 +9,8 @@ import TubeMQMasterState
         return MasterSnapshot(
             brokers: [BrokerRecord(id: 1, host: "127.0.0.1", manageStatus: .online, stamp: stamp)],
             topics: topics.map { Topic(name: $0, stamp: stamp) },
-            lastRebalanceID: 9)
+            lastRebalanceID: 9
+        )
     }
 
     @Test func anEmptyDirectoryLoadsNothingAndAWrittenSnapshotLoadsBack() async throws {

@@ -40,9 +40,11 @@ struct MasterReplay {
                 }
                 do {
                     answers[frame.key] = try await harness.raw(
-                        method: envelope.method, request: rewrite(envelope),
+                        method: envelope.method,
+                        request: rewrite(envelope),
                         serviceType: envelope.serviceType.map { ServiceType(rawValue: $0) },
-                        protocolVersion: envelope.protocolVersion ?? 3)
+                        protocolVersion: envelope.protocolVersion ?? 3
+                    )
                 } catch {
                     mismatches.append("t=\(frame.time) \(frame.key): call failed: \(error)")
                 }

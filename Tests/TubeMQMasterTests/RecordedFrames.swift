@@ -47,7 +47,8 @@ enum RecordedFrames {
                 conn: (json["conn"] as? NSNumber)?.intValue ?? -1,
                 isRequest: json["dir"] as? String == "request",
                 serial: (json["serial"] as? NSNumber)?.intValue ?? -1,
-                payload: payload)
+                payload: payload
+            )
         }
     }
 

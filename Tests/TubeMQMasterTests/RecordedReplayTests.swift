@@ -38,7 +38,9 @@ import TubeMQMaster
     @Test(arguments: recordings)
     func replayMatchesTheRecordedMaster(_ recording: Recording) async throws {
         let frames = try #require(
-            RecordedFrames.master(recording.file), "vectors not found at \(RecordedFrames.directory.path)")
+            RecordedFrames.master(recording.file),
+            "vectors not found at \(RecordedFrames.directory.path)"
+        )
         // The recording's time 0 is the master's start; its first balance round runs at `firstRound`
         // and then every 5 s, as in the recording.
         var configuration = TestMaster.recordedTimings

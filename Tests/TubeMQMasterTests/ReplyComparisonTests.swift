@@ -46,6 +46,7 @@ import TubeMQWire
         #expect(
             ReplyComparison.differences(recorded: Self.recorded, ours: ours) == [
                 ": missing fields [\"authorizedInfo\"]"
-            ])
+            ]
+        )
     }
 }

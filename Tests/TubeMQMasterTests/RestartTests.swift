@@ -36,11 +36,15 @@ import TubeMQWire
 
             // The broker registers again and producers see the restored topics.
             let registered: RegisterResponseM2B = try await harness.call(
-                .brokerRegister, TestMaster.brokerRegistration())
+                .brokerRegister,
+                TestMaster.brokerRegistration()
+            )
             #expect(registered.success)
             #expect(registered.brokerTopicSetConfInfo.count == 2)
             let _: HeartResponseM2B = try await harness.call(
-                .brokerHeartbeat, TestMaster.brokerHeartbeat(confID: registered.curBrokerConfID))
+                .brokerHeartbeat,
+                TestMaster.brokerHeartbeat(confID: registered.curBrokerConfID)
+            )
             var register = RegisterRequestP2M()
             register.clientID = "p"
             register.brokerCheckSum = -1

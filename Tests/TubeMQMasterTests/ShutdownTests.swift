@@ -1,8 +1,8 @@
-import TubeMQTestKit
 import Testing
 import TubeMQMaster
 import TubeMQMasterState
 import TubeMQRPC
+import TubeMQTestKit
 import TubeMQWire
 
 @Suite struct ShutdownTests {
@@ -33,7 +33,11 @@ import TubeMQWire
         register.hostName = "127.0.0.1"
         do {
             let _: RegisterResponseM2P = try await client.call(
-                .producerRegister, register, host: "127.0.0.1", port: port)
+                .producerRegister,
+                register,
+                host: "127.0.0.1",
+                port: port
+            )
             Issue.record("the RPC server still answers")
         } catch {
             #expect(error.code == .connectionFailed)

@@ -1,4 +1,3 @@
-import TubeMQTestKit
 import Foundation
 import Logging
 import NIOCore
@@ -7,6 +6,7 @@ import TubeMQCore
 import TubeMQMaster
 import TubeMQMasterState
 import TubeMQRPC
+import TubeMQTestKit
 import TubeMQWire
 
 /// A master on 127.0.0.1 (a free port) driven by a ``ManualClock``, with an RPC client per protocol
@@ -25,10 +25,14 @@ final class TestMaster: Sendable {
     /// The recorded master's timings (balance after 5 s and every 5 s, consumer 30 s, producer 45 s),
     /// with a broker timeout long enough that a test's broker never expires.
     static let recordedTimings = MasterServer.Configuration(
-        host: "127.0.0.1", port: 0,
-        firstBalanceDelayMs: 5_000, balancePeriodMs: 5_000,
-        consumerHeartbeatTimeoutMs: 30_000, producerHeartbeatTimeoutMs: 45_000,
-        brokerHeartbeatTimeoutMs: 3_600_000)
+        host: "127.0.0.1",
+        port: 0,
+        firstBalanceDelayMs: 5_000,
+        balancePeriodMs: 5_000,
+        consumerHeartbeatTimeoutMs: 30_000,
+        producerHeartbeatTimeoutMs: 45_000,
+        brokerHeartbeatTimeoutMs: 3_600_000
+    )
 
     /// The broker of the recordings: id 1 at 127.0.0.1:8123.
     static let brokerClientID = "1:127.0.0.1:8123:2.5.0-SNAPSHOT"
@@ -56,7 +60,11 @@ final class TestMaster: Sendable {
         // server opens its file store.
         let store = store ?? (configuration.dataDirectory == nil ? MemoryMetadataStore() : nil)
         let server = try await MasterServer.start(
-            configuration: configuration, clock: clock, store: store, logger: logger)
+            configuration: configuration,
+            clock: clock,
+            store: store,
+            logger: logger
+        )
         return TestMaster(server: server, clock: clock)
     }
 
@@ -104,18 +112,30 @@ final class TestMaster: Sendable {
 
     /// A typed call to the master.
     func call<Response: SwiftProtobuf.Message>(
-        _ method: RPCMethod, _ request: some SwiftProtobuf.Message, protocolVersion: Int32 = 3,
+        _ method: RPCMethod,
+        _ request: some SwiftProtobuf.Message,
+        protocolVersion: Int32 = 3,
         as type: Response.Type = Response.self
     ) async throws -> Response {
         try await client(protocolVersion).call(method, request, host: "127.0.0.1", port: port, as: type)
     }
 
     /// A raw call: any method id, any body, any service type.
-    func raw(method: Int32, request: ByteBuffer?, serviceType: ServiceType?, protocolVersion: Int32 = 3) async throws
+    func raw(
+        method: Int32,
+        request: ByteBuffer?,
+        serviceType: ServiceType?,
+        protocolVersion: Int32 = 3
+    ) async throws
         -> ResponseEnvelope
     {
         try await client(protocolVersion).raw(
-            method: method, request: request, host: "127.0.0.1", port: port, serviceType: serviceType)
+            method: method,
+            request: request,
+            host: "127.0.0.1",
+            port: port,
+            serviceType: serviceType
+        )
     }
 
     private func client(_ version: Int32) -> RPCClient { clients[version] ?? clients[3] ?? RPCClient() }
@@ -132,7 +152,8 @@ final class TestMaster: Sendable {
         let registered: RegisterResponseM2B = try await call(.brokerRegister, Self.brokerRegistration())
         let _: HeartResponseM2B = try await call(
             .brokerHeartbeat,
-            Self.brokerHeartbeat(confID: registered.curBrokerConfID, checksum: registered.confCheckSumID))
+            Self.brokerHeartbeat(confID: registered.curBrokerConfID, checksum: registered.confCheckSumID)
+        )
         return registered
     }
 
@@ -141,12 +162,21 @@ final class TestMaster: Sendable {
     func configureRecordedCluster(topics: [String], partitions: [String: Int32] = [:]) async throws {
         try await master.addBroker(
             BrokerSpec(
-                id: 1, host: "127.0.0.1", port: 8123, manageStatus: .online,
-                settings: TopicSettingsPatch(numPartitions: 2)),
-            by: "test")
+                id: 1,
+                host: "127.0.0.1",
+                port: 8123,
+                manageStatus: .online,
+                settings: TopicSettingsPatch(numPartitions: 2)
+            ),
+            by: "test"
+        )
         for topic in topics {
             try await master.addTopicDeployment(
-                topic: topic, brokerID: 1, settings: TopicSettingsPatch(numPartitions: partitions[topic]), by: "test")
+                topic: topic,
+                brokerID: 1,
+                settings: TopicSettingsPatch(numPartitions: partitions[topic]),
+                by: "test"
+            )
         }
     }
 

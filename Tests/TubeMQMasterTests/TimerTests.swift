@@ -1,7 +1,7 @@
-import TubeMQTestKit
 import Testing
 import TubeMQMaster
 import TubeMQMasterState
+import TubeMQTestKit
 import TubeMQWire
 
 /// The master's own timer task: it sleeps on the injected clock until the next deadline, and
@@ -24,7 +24,12 @@ import TubeMQWire
         return request
     }
 
-    static func consumerHeartbeat(_ id: String, group: String, ack: EventProto? = nil, held: [String] = [])
+    static func consumerHeartbeat(
+        _ id: String,
+        group: String,
+        ack: EventProto? = nil,
+        held: [String] = []
+    )
         -> HeartRequestC2M
     {
         var request = HeartRequestC2M()
@@ -62,29 +67,52 @@ import TubeMQWire
 
     @Test func realTimeBalanceAndExpiryWithShortTimings() async throws {
         let configuration = MasterServer.Configuration(
-            host: "127.0.0.1", port: 0, firstBalanceDelayMs: 150, balancePeriodMs: 150,
-            consumerHeartbeatTimeoutMs: 5000, producerHeartbeatTimeoutMs: 5000, brokerHeartbeatTimeoutMs: 60_000)
+            host: "127.0.0.1",
+            port: 0,
+            firstBalanceDelayMs: 150,
+            balancePeriodMs: 150,
+            consumerHeartbeatTimeoutMs: 5000,
+            producerHeartbeatTimeoutMs: 5000,
+            brokerHeartbeatTimeoutMs: 60_000
+        )
         let server = try await MasterServer.start(configuration: configuration, logger: TestMaster.logger)
         do {
             let master = server.master
             try await master.addBroker(
                 BrokerSpec(
-                    id: 1, host: "127.0.0.1", manageStatus: .online, settings: TopicSettingsPatch(numPartitions: 2)),
-                by: "test")
+                    id: 1,
+                    host: "127.0.0.1",
+                    manageStatus: .online,
+                    settings: TopicSettingsPatch(numPartitions: 2)
+                ),
+                by: "test"
+            )
             try await master.addTopicDeployment(topic: "t_rt", brokerID: 1, by: "test")
             let client = TubeMQRPCClientBox()
             let registered: RegisterResponseM2B = try await client.call(
-                .brokerRegister, TestMaster.brokerRegistration(), port: server.port)
+                .brokerRegister,
+                TestMaster.brokerRegistration(),
+                port: server.port
+            )
             let _: HeartResponseM2B = try await client.call(
-                .brokerHeartbeat, TestMaster.brokerHeartbeat(confID: registered.curBrokerConfID), port: server.port)
+                .brokerHeartbeat,
+                TestMaster.brokerHeartbeat(confID: registered.curBrokerConfID),
+                port: server.port
+            )
 
             let _: RegisterResponseM2C = try await client.call(
-                .consumerRegister, Self.consumerRegistration("c1", group: "g_rt", topic: "t_rt"), port: server.port)
+                .consumerRegister,
+                Self.consumerRegistration("c1", group: "g_rt", topic: "t_rt"),
+                port: server.port
+            )
             var event: EventProto?
             let deadline = ContinuousClock.now + .seconds(20)
             while event == nil && ContinuousClock.now < deadline {
                 let reply: HeartResponseM2C = try await client.call(
-                    .consumerHeartbeat, Self.consumerHeartbeat("c1", group: "g_rt"), port: server.port)
+                    .consumerHeartbeat,
+                    Self.consumerHeartbeat("c1", group: "g_rt"),
+                    port: server.port
+                )
                 if reply.hasEvent { event = reply.event }
                 try await Task.sleep(nanoseconds: 30_000_000)
             }
@@ -94,7 +122,8 @@ import TubeMQWire
             let acked: HeartResponseM2C = try await client.call(
                 .consumerHeartbeat,
                 Self.consumerHeartbeat("c1", group: "g_rt", ack: assigned, held: assigned.subscribeInfo),
-                port: server.port)
+                port: server.port
+            )
             #expect(acked.notAllocated == false)
             // Silence: the consumer expires after 5 s (wide enough that a loaded machine's slow heartbeats
             // above do not expire it early) and its group goes away.

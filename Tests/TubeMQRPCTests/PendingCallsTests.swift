@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+
 @testable import TubeMQRPC
 
 /// The pending-call table arms one timer for the earliest deadline and expires calls only when that
@@ -9,9 +10,15 @@ import Testing
 
     @Test func onlyAnEarlierDeadlineArmsATimer() {
         var calls = PendingCalls<Int>()
-        #expect(calls.insert(1, serial: 1, deadline: Self.start + .seconds(10), timeout: .seconds(10)) == Self.start + .seconds(10))
+        #expect(
+            calls.insert(1, serial: 1, deadline: Self.start + .seconds(10), timeout: .seconds(10)) == Self.start
+                + .seconds(10)
+        )
         #expect(calls.insert(2, serial: 2, deadline: Self.start + .seconds(11), timeout: .seconds(10)) == nil)
-        #expect(calls.insert(3, serial: 3, deadline: Self.start + .seconds(1), timeout: .seconds(1)) == Self.start + .seconds(1))
+        #expect(
+            calls.insert(3, serial: 3, deadline: Self.start + .seconds(1), timeout: .seconds(1)) == Self.start
+                + .seconds(1)
+        )
         #expect(calls.armedDeadline == Self.start + .seconds(1))
         #expect(calls.count == 3)
     }
@@ -48,7 +55,12 @@ import Testing
     @Test func removeAllTakesEveryCallOnce() {
         var calls = PendingCalls<Int>()
         for serial: UInt32 in 1...5 {
-            _ = calls.insert(Int(serial), serial: serial, deadline: Self.start + .seconds(Int64(serial)), timeout: .seconds(1))
+            _ = calls.insert(
+                Int(serial),
+                serial: serial,
+                deadline: Self.start + .seconds(Int64(serial)),
+                timeout: .seconds(1)
+            )
         }
         #expect(calls.removeAll().map(\.waiter).sorted() == [1, 2, 3, 4, 5])
         #expect(calls.removeAll().isEmpty)

@@ -9,8 +9,11 @@ import TubeMQWire
     /// After each abuse, a fresh connection must still get a normal reply.
     static func assertStillServing(_ server: RPCServer) async throws {
         let connection = try await RawConnection.connect(port: server.localPort)
-        guard case .frames(let frames) = try await connection.exchange(
-            try RawFrames.register(serial: 9, clientID: "after"), expecting: 1)
+        guard
+            case .frames(let frames) = try await connection.exchange(
+                try RawFrames.register(serial: 9, clientID: "after"),
+                expecting: 1
+            )
         else {
             Issue.record("server stopped serving")
             return
@@ -48,7 +51,10 @@ import TubeMQWire
 
     @Test func wrongTokenClosesTheConnection() async throws {
         try await RPCRoundTripTests.withServer { server in
-            try await Self.expectClosed(RawFrames.frame(serial: 1, chunks: [[1, 2, 3]], token: 0xDEAD_BEEF), server: server)
+            try await Self.expectClosed(
+                RawFrames.frame(serial: 1, chunks: [[1, 2, 3]], token: 0xDEAD_BEEF),
+                server: server
+            )
             try await Self.assertStillServing(server)
         }
     }
@@ -91,13 +97,17 @@ import TubeMQWire
 
     @Test func garbageEnvelopeGetsFatal() async throws {
         try await RPCRoundTripTests.withServer { server in
-            let reply = try await Self.exceptionReply(RawFrames.frame(serial: 77, chunks: [[1, 2, 3, 4, 5]]), server: server)
+            let reply = try await Self.exceptionReply(
+                RawFrames.frame(serial: 77, chunks: [[1, 2, 3, 4, 5]]),
+                server: server
+            )
             #expect(reply?.0 == 77)
             #expect(reply?.1.status == .fatal)
             #expect(reply?.1.exceptionName == RemoteException.invalidProtobufName)
             #expect(
                 reply?.1.message
-                    == "IPC server unable to read call parameters:Protocol message contained an invalid tag (zero).")
+                    == "IPC server unable to read call parameters:Protocol message contained an invalid tag (zero)."
+            )
             try await Self.assertStillServing(server)
         }
     }
@@ -109,7 +119,9 @@ import TubeMQWire
             let reply = try await Self.exceptionReply(bytes, server: server)
             #expect(reply?.1.status == .fatal)
             #expect(reply?.1.exceptionName == RemoteException.invalidProtobufName)
-            #expect(reply?.1.message.hasPrefix("IPC server handle request error :While parsing a protocol message") == true)
+            #expect(
+                reply?.1.message.hasPrefix("IPC server handle request error :While parsing a protocol message") == true
+            )
             try await Self.assertStillServing(server)
         }
     }
@@ -122,7 +134,9 @@ import TubeMQWire
             let reply = try await Self.exceptionReply(bytes, server: server)
             #expect(reply?.1.status == .fatal)
             #expect(
-                reply?.1.message == "IPC server handle request error :Message missing required fields: brokerCheckSum, hostName")
+                reply?.1.message
+                    == "IPC server handle request error :Message missing required fields: brokerCheckSum, hostName"
+            )
             try await Self.assertStillServing(server)
         }
     }
@@ -130,7 +144,8 @@ import TubeMQWire
     @Test func unknownMethodGetsFatalAndTheConnectionStaysOpen() async throws {
         try await RPCRoundTripTests.withServer { server in
             // Method 0 with no body (the C++ producer's close), then a valid call on the same connection.
-            let bytes = RawFrames.request(serial: 5, method: 0, body: nil) + (try RawFrames.register(serial: 6, clientID: "ok"))
+            let bytes =
+                RawFrames.request(serial: 5, method: 0, body: nil) + (try RawFrames.register(serial: 6, clientID: "ok"))
             let connection = try await RawConnection.connect(port: server.localPort)
             guard case .frames(let frames) = try await connection.exchange(bytes, expecting: 2) else {
                 Issue.record("connection closed")

@@ -19,7 +19,12 @@ import TubeMQWire
         request.hostName = "\(delayMicros)"
         do throws(RPCError) {
             let reply: RegisterResponseM2P = try await client.call(
-                .producerRegister, request, host: "127.0.0.1", port: port, timeout: timeout)
+                .producerRegister,
+                request,
+                host: "127.0.0.1",
+                port: port,
+                timeout: timeout
+            )
             return .success(reply.errMsg)
         } catch {
             return .failure(error)
@@ -34,7 +39,13 @@ import TubeMQWire
             // The long call arms the connection's timer first; the short one must arm an earlier one.
             async let long = Self.register(client, port: port, id: "long", delayMicros: 300_000, timeout: .seconds(60))
             try await Task.sleep(for: .milliseconds(50))
-            async let short = Self.register(client, port: port, id: "short", delayMicros: 2_000_000, timeout: .milliseconds(100))
+            async let short = Self.register(
+                client,
+                port: port,
+                id: "short",
+                delayMicros: 2_000_000,
+                timeout: .milliseconds(100)
+            )
             async let quick = Self.register(client, port: port, id: "quick", delayMicros: 0, timeout: .seconds(60))
             let (longResult, shortResult, quickResult) = await (long, short, quick)
             #expect((try? longResult.get()) == "long")
@@ -58,7 +69,13 @@ import TubeMQWire
             let results = await withTaskGroup(of: Result<String, RPCError>.self) { group in
                 for index in 0..<50 {
                     group.addTask {
-                        await Self.register(client, port: port, id: "\(index)", delayMicros: 3_000_000, timeout: .seconds(60))
+                        await Self.register(
+                            client,
+                            port: port,
+                            id: "\(index)",
+                            delayMicros: 3_000_000,
+                            timeout: .seconds(60)
+                        )
                     }
                 }
                 group.addTask {
@@ -86,7 +103,13 @@ import TubeMQWire
         try await RPCRoundTripTests.withServer { server in
             let client = RPCClient()
             let port = server.localPort
-            async let slow = Self.register(client, port: port, id: "slow", delayMicros: 5_000_000, timeout: .seconds(60))
+            async let slow = Self.register(
+                client,
+                port: port,
+                id: "slow",
+                delayMicros: 5_000_000,
+                timeout: .seconds(60)
+            )
             try await Task.sleep(for: .milliseconds(200))
             await client.shutdown()
             guard case .failure(let error) = await slow else {

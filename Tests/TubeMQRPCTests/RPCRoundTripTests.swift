@@ -41,8 +41,12 @@ import TubeMQWire
                         // Later calls finish sooner: replies come back out of order.
                         request.hostName = "\((10_000 - index) % 50 * 20)"
                         let reply: RegisterResponseM2P = try await client.call(
-                            .producerRegister, request, host: "127.0.0.1", port: server.localPort,
-                            timeout: .seconds(60))
+                            .producerRegister,
+                            request,
+                            host: "127.0.0.1",
+                            port: server.localPort,
+                            timeout: .seconds(60)
+                        )
                         #expect(reply.brokerCheckSum == Int64(index))
                         return (index, reply.errMsg)
                     }
@@ -66,7 +70,11 @@ import TubeMQWire
             request.clientID = "x"
             do throws(RPCError) {
                 let _: CloseResponseM2P = try await client.call(
-                    .producerClose, request, host: "127.0.0.1", port: server.localPort)
+                    .producerClose,
+                    request,
+                    host: "127.0.0.1",
+                    port: server.localPort
+                )
                 Issue.record("expected a StandbyException")
             } catch {
                 #expect(error.code == .remoteException)
@@ -85,7 +93,11 @@ import TubeMQWire
             request.clientID = "x"
             await #expect {
                 let _: CloseResponseM2P = try await client.call(
-                    .producerClose, request, host: "127.0.0.1", port: server.localPort)
+                    .producerClose,
+                    request,
+                    host: "127.0.0.1",
+                    port: server.localPort
+                )
             } throws: { error in
                 (error as? RPCError)?.remote?.exceptionName == "com.apache.tubemq.corerpc.exception.StandbyException"
             }
@@ -102,7 +114,12 @@ import TubeMQWire
             request.hostName = "2000000"  // two seconds
             do throws(RPCError) {
                 let _: RegisterResponseM2P = try await client.call(
-                    .producerRegister, request, host: "127.0.0.1", port: server.localPort, timeout: .milliseconds(100))
+                    .producerRegister,
+                    request,
+                    host: "127.0.0.1",
+                    port: server.localPort,
+                    timeout: .milliseconds(100)
+                )
                 Issue.record("expected a timeout")
             } catch {
                 #expect(error.code == .timeout)
@@ -119,11 +136,19 @@ import TubeMQWire
             request.brokerCheckSum = 1
             request.hostName = "0"
             let first: RegisterResponseM2P = try await client.call(
-                .producerRegister, request, host: "127.0.0.1", port: server.localPort)
+                .producerRegister,
+                request,
+                host: "127.0.0.1",
+                port: server.localPort
+            )
             #expect(first.errMsg == "again")
             await client.disconnect(host: "127.0.0.1", port: server.localPort)
             let second: RegisterResponseM2P = try await client.call(
-                .producerRegister, request, host: "127.0.0.1", port: server.localPort)
+                .producerRegister,
+                request,
+                host: "127.0.0.1",
+                port: server.localPort
+            )
             #expect(second.errMsg == "again")
         }
     }

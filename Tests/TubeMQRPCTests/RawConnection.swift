@@ -41,7 +41,12 @@ struct RawConnection {
 
 /// Frame bytes built by hand, including malformed ones.
 enum RawFrames {
-    static func frame(serial: UInt32, chunks: [[UInt8]], token: UInt32 = Frame.beginToken, listSize: Int32? = nil)
+    static func frame(
+        serial: UInt32,
+        chunks: [[UInt8]],
+        token: UInt32 = Frame.beginToken,
+        listSize: Int32? = nil
+    )
         -> [UInt8]
     {
         var buffer = ByteBuffer()

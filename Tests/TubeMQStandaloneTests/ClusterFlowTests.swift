@@ -18,7 +18,11 @@ import TubeMQWire
             register.brokerCheckSum = -1
             register.hostName = "127.0.0.1"
             let registered: RegisterResponseM2P = try await client.call(
-                .producerRegister, register, host: master.host, port: master.port)
+                .producerRegister,
+                register,
+                host: master.host,
+                port: master.port
+            )
             #expect(registered.success)
             let brokers = registered.brokerInfos.compactMap { MetadataStrings.parseBrokerInfo($0) }
             #expect(Set(brokers.map(\.port)) == Set(cluster.brokers.map(\.port)))
@@ -29,7 +33,11 @@ import TubeMQWire
             heartbeat.hostName = "127.0.0.1"
             heartbeat.topicList = ["t_e2e"]
             let beat: HeartResponseM2P = try await client.call(
-                .producerHeartbeat, heartbeat, host: master.host, port: master.port)
+                .producerHeartbeat,
+                heartbeat,
+                host: master.host,
+                port: master.port
+            )
             #expect(beat.success)
             #expect(beat.brokerInfos.isEmpty, "checksum unchanged: no broker list")
             let info = try #require(beat.topicInfos.first.flatMap(MetadataStrings.TopicInfo.init(parsing:)))
@@ -49,7 +57,11 @@ import TubeMQWire
                     send.checkSum = -1
                     send.sentAddr = 0
                     let reply: SendMessageResponseB2P = try await client.call(
-                        .sendMessage, send, host: broker.host, port: broker.port)
+                        .sendMessage,
+                        send,
+                        host: broker.host,
+                        port: broker.port
+                    )
                     #expect(reply.success, "\(reply.errMsg)")
                     sent += 1
                 }
@@ -63,7 +75,11 @@ import TubeMQWire
             consumer.hostName = "127.0.0.1"
             consumer.topicList = ["t_e2e"]
             let joined: RegisterResponseM2C = try await client.call(
-                .consumerRegister, consumer, host: master.host, port: master.port)
+                .consumerRegister,
+                consumer,
+                host: master.host,
+                port: master.port
+            )
             #expect(joined.success)
             #expect(joined.notAllocated)
 
@@ -74,7 +90,11 @@ import TubeMQWire
                 beat.groupName = "g_e2e"
                 beat.reportSubscribeInfo = false
                 let reply: HeartResponseM2C = try await client.call(
-                    .consumerHeartbeat, beat, host: master.host, port: master.port)
+                    .consumerHeartbeat,
+                    beat,
+                    host: master.host,
+                    port: master.port
+                )
                 #expect(reply.success)
                 if reply.hasEvent { event = reply.event } else { try await Task.sleep(for: .milliseconds(50)) }
             }
@@ -94,7 +114,11 @@ import TubeMQWire
                 reg.partitionID = partition.id
                 reg.readStatus = 0
                 let regReply: RegisterResponseB2C = try await client.call(
-                    .consumerRegisterToBroker, reg, host: partition.broker.host, port: partition.broker.port)
+                    .consumerRegisterToBroker,
+                    reg,
+                    host: partition.broker.host,
+                    port: partition.broker.port
+                )
                 #expect(regReply.success, "\(regReply.errMsg)")
                 var get = GetMessageRequestC2B()
                 get.clientID = "e2e-consumer"
@@ -102,7 +126,11 @@ import TubeMQWire
                 get.topicName = partition.topic
                 get.partitionID = partition.id
                 let got: GetMessageResponseB2C = try await client.call(
-                    .getMessages, get, host: partition.broker.host, port: partition.broker.port)
+                    .getMessages,
+                    get,
+                    host: partition.broker.host,
+                    port: partition.broker.port
+                )
                 #expect(got.success)
                 bodies += got.messages.map { String(decoding: $0.payLoadData, as: UTF8.self) }
                 var commit = CommitOffsetRequestC2B()
@@ -112,7 +140,11 @@ import TubeMQWire
                 commit.partitionID = partition.id
                 commit.lastPackConsumed = true
                 let committed: CommitOffsetResponseB2C = try await client.call(
-                    .commitOffset, commit, host: partition.broker.host, port: partition.broker.port)
+                    .commitOffset,
+                    commit,
+                    host: partition.broker.host,
+                    port: partition.broker.port
+                )
                 #expect(committed.success)
             }
             #expect(bodies.sorted() == ["b1-p0", "b1-p1", "b2-p0", "b2-p1"])
@@ -126,7 +158,11 @@ import TubeMQWire
             done.status = 2
             ack.event = done
             let acked: HeartResponseM2C = try await client.call(
-                .consumerHeartbeat, ack, host: master.host, port: master.port)
+                .consumerHeartbeat,
+                ack,
+                host: master.host,
+                port: master.port
+            )
             #expect(acked.success)
             #expect(!acked.notAllocated)
             let group = try #require(await cluster.master.master.group(named: "g_e2e"))
@@ -136,7 +172,11 @@ import TubeMQWire
             close.clientID = "e2e-consumer"
             close.groupName = "g_e2e"
             let closed: CloseResponseM2C = try await client.call(
-                .consumerClose, close, host: master.host, port: master.port)
+                .consumerClose,
+                close,
+                host: master.host,
+                port: master.port
+            )
             #expect(closed.success)
         }
     }
@@ -145,7 +185,9 @@ import TubeMQWire
         let directory = ClusterTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let extra = LocalClusterConfiguration.Topic(name: "t_added", partitions: 3)
-        try await ClusterTestSupport.withCluster(brokers: 1, topics: [Self.topic], directory: directory) { cluster, client in
+        try await ClusterTestSupport.withCluster(brokers: 1, topics: [Self.topic], directory: directory) {
+            cluster,
+            client in
             try await cluster.createTopic(extra)
             let broker = try #require(cluster.brokers.first)
             for i in 0..<3 {
@@ -157,7 +199,12 @@ import TubeMQWire
                 send.flag = 0
                 send.checkSum = -1
                 send.sentAddr = 0
-                let _: SendMessageResponseB2P = try await client.call(.sendMessage, send, host: "127.0.0.1", port: broker.port)
+                let _: SendMessageResponseB2P = try await client.call(
+                    .sendMessage,
+                    send,
+                    host: "127.0.0.1",
+                    port: broker.port
+                )
             }
             var reg = RegisterRequestC2B()
             reg.opType = 31
@@ -166,13 +213,23 @@ import TubeMQWire
             reg.topicName = "t_added"
             reg.partitionID = 2
             reg.readStatus = 0
-            let _: RegisterResponseB2C = try await client.call(.consumerRegisterToBroker, reg, host: "127.0.0.1", port: broker.port)
+            let _: RegisterResponseB2C = try await client.call(
+                .consumerRegisterToBroker,
+                reg,
+                host: "127.0.0.1",
+                port: broker.port
+            )
             var get = GetMessageRequestC2B()
             get.clientID = "c"
             get.groupName = "g"
             get.topicName = "t_added"
             get.partitionID = 2
-            let _: GetMessageResponseB2C = try await client.call(.getMessages, get, host: "127.0.0.1", port: broker.port)
+            let _: GetMessageResponseB2C = try await client.call(
+                .getMessages,
+                get,
+                host: "127.0.0.1",
+                port: broker.port
+            )
             var commit = CommitOffsetRequestC2B()
             commit.clientID = "c"
             commit.groupName = "g"
@@ -180,7 +237,11 @@ import TubeMQWire
             commit.partitionID = 2
             commit.lastPackConsumed = true
             let committed: CommitOffsetResponseB2C = try await client.call(
-                .commitOffset, commit, host: "127.0.0.1", port: broker.port)
+                .commitOffset,
+                commit,
+                host: "127.0.0.1",
+                port: broker.port
+            )
             #expect(committed.currOffset == 84)
         }
         // Same directory, new ports, and no topic given: the master's store and the broker's offsets carry over.
@@ -200,7 +261,11 @@ import TubeMQWire
             reg.partitionID = 2
             reg.readStatus = 0
             let resumed: RegisterResponseB2C = try await client.call(
-                .consumerRegisterToBroker, reg, host: "127.0.0.1", port: broker.port)
+                .consumerRegisterToBroker,
+                reg,
+                host: "127.0.0.1",
+                port: broker.port
+            )
             #expect(resumed.success, "\(resumed.errMsg)")
             #expect(resumed.currOffset == 84)
             #expect(resumed.maxOffset == 84)

@@ -21,7 +21,9 @@ import TubeMQStandalone
             var consumers: [PushConsumer] = []
             // Expected share sizes after each step.
             for expected in [[6], [3, 3], [2, 2, 2]] {
-                consumers.append(try await PushConsumer(configuration: configuration, logger: ClusterTestSupport.logger))
+                consumers.append(
+                    try await PushConsumer(configuration: configuration, logger: ClusterTestSupport.logger)
+                )
                 try await Self.settle(consumers, cluster: cluster, shares: expected)
             }
             let leaving = consumers.remove(at: 1)

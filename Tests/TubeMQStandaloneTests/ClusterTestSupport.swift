@@ -17,7 +17,11 @@ enum ClusterTestSupport {
     }
 
     /// A configuration on free ports with short timings.
-    static func configuration(brokers: Int, topics: [LocalClusterConfiguration.Topic], directory: String)
+    static func configuration(
+        brokers: Int,
+        topics: [LocalClusterConfiguration.Topic],
+        directory: String
+    )
         -> LocalClusterConfiguration
     {
         LocalClusterConfiguration(
@@ -42,7 +46,9 @@ enum ClusterTestSupport {
     ) async throws -> T {
         let dir = directory ?? temporaryDirectory()
         let cluster = try await LocalCluster.start(
-            configuration: configuration(brokers: brokers, topics: topics, directory: dir), logger: logger)
+            configuration: configuration(brokers: brokers, topics: topics, directory: dir),
+            logger: logger
+        )
         let client = RPCClient()
         do {
             let result = try await body(cluster, client)

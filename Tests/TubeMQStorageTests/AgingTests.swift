@@ -1,6 +1,7 @@
-import TubeMQTestKit
 import Testing
 import TubeMQCore
+import TubeMQTestKit
+
 @testable import TubeMQStorage
 
 @Suite struct AgingTests {

@@ -1,5 +1,6 @@
 import Testing
 import TubeMQCore
+
 @testable import TubeMQStorage
 
 @Suite struct ConcurrencyTests {
@@ -17,7 +18,10 @@ import TubeMQCore
                         for batch in 0..<batches {
                             // Producer p owns partition p; ids encode (producer, sequence).
                             let messages = (0..<5).map { i in
-                                Fixture.message(id: Int64(producer * 1_000_000 + batch * 5 + i), partition: Int32(producer))
+                                Fixture.message(
+                                    id: Int64(producer * 1_000_000 + batch * 5 + i),
+                                    partition: Int32(producer)
+                                )
                             }
                             _ = try await topic.append(messages)
                         }

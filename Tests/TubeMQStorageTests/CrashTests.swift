@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TubeMQCore
+
 @testable import TubeMQStorage
 
 /// A child process appends under the disk policy and records every acknowledged batch; the parent
@@ -77,7 +78,9 @@ import TubeMQCore
         let acks = try #require(FileHandle(forWritingAtPath: directory.path + "/acks"))
         var id: Int64 = 0
         for _ in 0..<20_000 {
-            let batch = (0..<Self.batchSize).map { i in Fixture.message(id: id + Int64(i), partition: Int32((id + Int64(i)) % 2)) }
+            let batch = (0..<Self.batchSize).map { i in
+                Fixture.message(id: id + Int64(i), partition: Int32((id + Int64(i)) % 2))
+            }
             _ = try await topic.append(batch)
             id += Int64(Self.batchSize)
             acks.write(Data("\(id - 1)\n".utf8))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TubeMQCore
+
 @testable import TubeMQStorage
 
 /// Recovery discards only what is provably damaged: bytes flipped in the middle of the newest
@@ -64,7 +65,10 @@ import TubeMQCore
                 #expect(bytes == range.bytes, "\(damage): only the damaged records' bytes are skipped")
                 #expect(entries == lost.count, "\(damage)")
                 #expect(!logs.all.contains { $0.message.hasPrefix("truncated") }, "\(damage): nothing is truncated")
-                #expect(try FileIO.size(ofPath: files.data) == files.dataSize, "\(damage): the data file keeps its bytes")
+                #expect(
+                    try FileIO.size(ofPath: files.data) == files.dataSize,
+                    "\(damage): the data file keeps its bytes"
+                )
                 // Appends continue after the last record; offsets of later messages did not move.
                 let next = try await topic.append([Fixture.message(id: Self.count, partition: 0)])
                 #expect(next.firstOffset == Self.count * 28)
@@ -92,9 +96,15 @@ import TubeMQCore
                 let topic = try await store.openTopic("damaged", configuration: Self.configuration(mode))
                 try await Self.expectServed(topic, except: [], field.name)
                 let rebuilt = logs.errors.filter { $0.message.hasPrefix("rebuilt index entries") }
-                #expect(rebuilt.first?.metadata["tubemq.entries"] == "1", "\(field.name): \(logs.errors.map(\.message))")
+                #expect(
+                    rebuilt.first?.metadata["tubemq.entries"] == "1",
+                    "\(field.name): \(logs.errors.map(\.message))"
+                )
                 #expect(rebuilt.first?.metadata["tubemq.firstEntry"] == "\(Self.victim)", "\(field.name)")
-                #expect(try Self.indexEntry(files.index, Self.victim) == files.victimEntry, "\(field.name): rebuilt exactly")
+                #expect(
+                    try Self.indexEntry(files.index, Self.victim) == files.victimEntry,
+                    "\(field.name): rebuilt exactly"
+                )
                 try await store.close()
             }
         }
@@ -135,7 +145,9 @@ import TubeMQCore
             #expect(truncated.first?.metadata["tubemq.bytes"] == "\(last.recordLength - 30)")
             #expect(logs.errors.contains { $0.message.hasPrefix("dropped index entries") })
             #expect(try FileIO.size(ofPath: files.index) == (Self.count - 1) * 32)
-            let next = try await topic.append([Fixture.message(id: Self.count - 1, partition: Int32((Self.count - 1) % 2))])
+            let next = try await topic.append([
+                Fixture.message(id: Self.count - 1, partition: Int32((Self.count - 1) % 2))
+            ])
             #expect(next.firstOffset == (Self.count - 1) * 28, "appends continue at the cut")
             try await store.close()
         }
@@ -190,14 +202,19 @@ import TubeMQCore
         let data = folder + SegmentName.data(0)
         let index = folder + SegmentName.index(0)
         return Files(
-            data: data, index: index, dataSize: try #require(try FileIO.size(ofPath: data)),
+            data: data,
+            index: index,
+            dataSize: try #require(try FileIO.size(ofPath: data)),
             victimEntry: try indexEntry(index, victim)
         )
     }
 
     /// Every message but `lost` (plus `extra`) is served, intact, from both partitions.
     static func expectServed(
-        _ topic: TopicStore, except lost: Set<Int64>, extra: [Int64] = [], _ what: String,
+        _ topic: TopicStore,
+        except lost: Set<Int64>,
+        extra: [Int64] = [],
+        _ what: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         for partition: Int32 in [0, 1] {

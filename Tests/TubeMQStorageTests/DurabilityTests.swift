@@ -2,6 +2,7 @@ import Glibc
 import Synchronization
 import Testing
 import TubeMQCore
+
 @testable import TubeMQStorage
 
 /// The disk acknowledgement: an append returns only after its data and index are synced, and

@@ -1,7 +1,8 @@
-import TubeMQTestKit
 import Logging
 import Testing
 import TubeMQCore
+import TubeMQTestKit
+
 @testable import TubeMQStorage
 
 @Suite struct FlushTests {
@@ -56,7 +57,10 @@ import TubeMQCore
         try await TemporaryDirectory.with { directory in
             let mode = StorageMode(io: io, acknowledgement: .memory)
             let store = try await mode.openStore(directory, clock: ManualClock())
-            let topic = try await store.openTopic("blocks", configuration: mode.topic(partitions: 1, memoryBlockBytes: 2048))
+            let topic = try await store.openTopic(
+                "blocks",
+                configuration: mode.topic(partitions: 1, memoryBlockBytes: 2048)
+            )
             let instance = try topic.instance(forPartition: 0)
             for id in 0..<60 {
                 _ = try await topic.append([Fixture.message(id: Int64(id), partition: 0)])
@@ -121,7 +125,9 @@ import TubeMQCore
             let topic = try await store.openTopic("doomed", configuration: mode.topic(partitions: 1))
             _ = try await topic.append([Fixture.message(id: 0, partition: 0)])
             await #expect(throws: StorageError.self) { try await store.close() }
-            await #expect(throws: StorageError.self) { _ = try await topic.append([Fixture.message(id: 1, partition: 0)]) }
+            await #expect(throws: StorageError.self) {
+                _ = try await topic.append([Fixture.message(id: 1, partition: 0)])
+            }
         }
     }
 
@@ -146,18 +152,26 @@ import TubeMQCore
         try await TemporaryDirectory.with { directory in
             let mode = StorageMode(io: .posix, acknowledgement: .memory)
             let store = try await mode.openStore(directory)
-            await #expect(throws: StorageError.self) { _ = try await store.openTopic("../escape", configuration: mode.topic()) }
-            await #expect(throws: StorageError.self) { _ = try await store.openTopic("ok", configuration: mode.topic(stores: 0)) }
+            await #expect(throws: StorageError.self) {
+                _ = try await store.openTopic("../escape", configuration: mode.topic())
+            }
+            await #expect(throws: StorageError.self) {
+                _ = try await store.openTopic("ok", configuration: mode.topic(stores: 0))
+            }
             let topic = try await store.openTopic("ok", configuration: mode.topic())
             #expect(try await store.openTopic("ok", configuration: mode.topic()) === topic)
-            await #expect(throws: StorageError.self) { _ = try await store.openTopic("ok", configuration: mode.topic(stores: 2)) }
+            await #expect(throws: StorageError.self) {
+                _ = try await store.openTopic("ok", configuration: mode.topic(stores: 2))
+            }
             await #expect(throws: StorageError.self) {
                 _ = try await topic.append([Fixture.message(id: 0, partition: 0, size: 21 << 20)])
             }
             try await store.closeTopic("ok")
             #expect(store.topic("ok") == nil)
             try await store.close()
-            await #expect(throws: StorageError.self) { _ = try await store.openTopic("late", configuration: mode.topic()) }
+            await #expect(throws: StorageError.self) {
+                _ = try await store.openTopic("late", configuration: mode.topic())
+            }
         }
     }
 }

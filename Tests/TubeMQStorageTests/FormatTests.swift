@@ -1,12 +1,19 @@
 import Testing
 import TubeMQCore
+
 @testable import TubeMQStorage
 
 @Suite struct FormatTests {
     @Test func recordHeadersRoundTripAndDetectDamage() throws {
         let header = RecordLayout.Header(
-            entry: 107, messageID: 8_385_577_859_971_809_280, appendTime: 1_700_000_000_123, partitionID: 10001,
-            flag: 1, checksum: 0x1234_5678, typeHash: "order".javaHashCode, payloadLength: 5
+            entry: 107,
+            messageID: 8_385_577_859_971_809_280,
+            appendTime: 1_700_000_000_123,
+            partitionID: 10001,
+            flag: 1,
+            checksum: 0x1234_5678,
+            typeHash: "order".javaHashCode,
+            payloadLength: 5
         )
         var bytes = [UInt8](repeating: 0, count: RecordLayout.headerSize)
         bytes.withUnsafeMutableBytes { RecordLayout.writeHeader(header, to: $0.baseAddress!) }
@@ -58,6 +65,8 @@ import TubeMQCore
         let decoded = bytes.withUnsafeBytes { OffsetLogRecord.decode($0) }
         #expect(decoded?.0 == record)
         #expect(decoded?.1 == bytes.count)
-        #expect(bytes.withUnsafeBytes { OffsetLogRecord.decode(UnsafeRawBufferPointer(rebasing: $0.dropLast())) } == nil)
+        #expect(
+            bytes.withUnsafeBytes { OffsetLogRecord.decode(UnsafeRawBufferPointer(rebasing: $0.dropLast())) } == nil
+        )
     }
 }

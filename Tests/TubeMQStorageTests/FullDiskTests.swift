@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TubeMQCore
+
 @testable import TubeMQStorage
 
 /// A real full device: a 2 MiB tmpfs (needs root and permission to mount; skipped otherwise).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TubeMQStorage
 
 /// 1,000 open, idle topics (one instance each) must stay cheap: under 150 MB of resident memory
@@ -23,11 +24,13 @@ import Testing
             child.waitUntilExit()
             #expect(child.terminationStatus == 0)
             let report = try String(contentsOfFile: directory.path + "/report", encoding: .utf8)
-            let values = Dictionary(uniqueKeysWithValues: report.split(separator: "\n").compactMap { line -> (String, Int)? in
-                let parts = line.split(separator: "=")
-                guard parts.count == 2, let value = Int(parts[1]) else { return nil }
-                return (String(parts[0]), value)
-            })
+            let values = Dictionary(
+                uniqueKeysWithValues: report.split(separator: "\n").compactMap { line -> (String, Int)? in
+                    let parts = line.split(separator: "=")
+                    guard parts.count == 2, let value = Int(parts[1]) else { return nil }
+                    return (String(parts[0]), value)
+                }
+            )
             let fdsBefore = try #require(values["fdsBefore"])
             let fdsOpen = try #require(values["fdsOpen"])
             let rssBefore = try #require(values["rssBefore"])
@@ -50,7 +53,10 @@ import Testing
         let mode = StorageMode(io: .uring, acknowledgement: .memory)
         let store = try await mode.openStore(directory)
         for i in 0..<Self.topicCount {
-            let topic = try await store.openTopic("idle-\(i)", configuration: TopicConfiguration(storeCount: 1, partitionsPerStore: 3))
+            let topic = try await store.openTopic(
+                "idle-\(i)",
+                configuration: TopicConfiguration(storeCount: 1, partitionsPerStore: 3)
+            )
             if i % 10 == 0 {
                 // Some topics saw traffic once and went idle again.
                 _ = try await topic.append([Fixture.message(id: 0, partition: 0)])

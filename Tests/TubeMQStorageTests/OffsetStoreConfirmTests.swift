@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TubeMQStorage
 
 /// `committedOffset(confirmingTentative:)`: a confirmation is visible at once and reaches the log in the background.
@@ -8,14 +9,22 @@ import Testing
             let mode = StorageMode(io: .posix, acknowledgement: .memory)
             let store = try await mode.openStore(directory)
             let offsets = store.offsets
-            #expect(await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: true) == nil)
+            #expect(
+                await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: true) == nil
+            )
             await offsets.setTentativeOffset(group: "g", topic: "t", partitionID: 1, offset: 140)
             // Without confirming, the fetch reads the same batch again.
-            #expect(await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: false) == nil)
-            #expect(await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: true) == 140)
+            #expect(
+                await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: false) == nil
+            )
+            #expect(
+                await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: true) == 140
+            )
             #expect(await offsets.tentativeOffset(group: "g", topic: "t", partitionID: 1) == nil)
             // Confirming again with nothing outstanding keeps the committed offset.
-            #expect(await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: true) == 140)
+            #expect(
+                await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: true) == 140
+            )
             for round in 2...50 {
                 await offsets.setTentativeOffset(group: "g", topic: "t", partitionID: 1, offset: Int64(round * 140))
                 _ = await offsets.committedOffset(group: "g", topic: "t", partitionID: 1, confirmingTentative: true)
@@ -37,10 +46,25 @@ import Testing
                     group.addTask {
                         for round in 1...200 {
                             if partition % 2 == 0 {
-                                try await offsets.commit(group: "g", topic: "t", partitionID: partition, offset: Int64(round))
+                                try await offsets.commit(
+                                    group: "g",
+                                    topic: "t",
+                                    partitionID: partition,
+                                    offset: Int64(round)
+                                )
                             } else {
-                                await offsets.setTentativeOffset(group: "g", topic: "t", partitionID: partition, offset: Int64(round))
-                                _ = await offsets.committedOffset(group: "g", topic: "t", partitionID: partition, confirmingTentative: true)
+                                await offsets.setTentativeOffset(
+                                    group: "g",
+                                    topic: "t",
+                                    partitionID: partition,
+                                    offset: Int64(round)
+                                )
+                                _ = await offsets.committedOffset(
+                                    group: "g",
+                                    topic: "t",
+                                    partitionID: partition,
+                                    confirmingTentative: true
+                                )
                             }
                         }
                     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TubeMQStorage
 
 @Suite struct OffsetStoreTests {
@@ -21,8 +22,10 @@ import Testing
             #expect(await reopened.offsets.committedOffset(group: "g1", topic: "t", partitionID: 0) == 3024)
             #expect(await reopened.offsets.committedOffset(group: "g1", topic: "t", partitionID: 10001) == 28)
             #expect(await reopened.offsets.committedOffset(group: "g2", topic: "t", partitionID: 0) == nil)
-            #expect(await reopened.offsets.tentativeOffset(group: "g1", topic: "t", partitionID: 10001) == nil,
-                    "tentative offsets are not persisted")
+            #expect(
+                await reopened.offsets.tentativeOffset(group: "g1", topic: "t", partitionID: 10001) == nil,
+                "tentative offsets are not persisted"
+            )
             try await reopened.close()
         }
     }
@@ -55,7 +58,12 @@ import Testing
                 for partition in 0..<8 {
                     group.addTask {
                         for round in 1...300 {
-                            try await offsets.commit(group: "g", topic: "t", partitionID: Int32(partition), offset: Int64(round * 28))
+                            try await offsets.commit(
+                                group: "g",
+                                topic: "t",
+                                partitionID: Int32(partition),
+                                offset: Int64(round * 28)
+                            )
                         }
                     }
                 }
@@ -72,7 +80,10 @@ import Testing
             handle.closeFile()
             let reopened = try await mode.openStore(directory)
             for partition in 0..<8 {
-                #expect(await reopened.offsets.committedOffset(group: "g", topic: "t", partitionID: Int32(partition)) == 300 * 28)
+                #expect(
+                    await reopened.offsets.committedOffset(group: "g", topic: "t", partitionID: Int32(partition)) == 300
+                        * 28
+                )
             }
             #expect(try FileIO.size(ofPath: log) == size)
             try await reopened.close()
@@ -90,7 +101,12 @@ import Testing
                         var last: Int64 = -1
                         for round in 1...2000 {
                             do {
-                                try await offsets.commit(group: "g", topic: "t", partitionID: partition, offset: Int64(round))
+                                try await offsets.commit(
+                                    group: "g",
+                                    topic: "t",
+                                    partitionID: partition,
+                                    offset: Int64(round)
+                                )
                                 last = Int64(round)
                             } catch {
                                 break  // closed

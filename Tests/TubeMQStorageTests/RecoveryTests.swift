@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TubeMQCore
+
 @testable import TubeMQStorage
 
 @Suite struct RecoveryTests {

@@ -1,7 +1,8 @@
-import TubeMQTestKit
 import NIOCore
 import Testing
 import TubeMQCore
+import TubeMQTestKit
+
 @testable import TubeMQStorage
 
 @Suite struct RoundTripTests {
@@ -185,16 +186,25 @@ import TubeMQCore
             let topic = try await store.openTopic("multi", configuration: mode.topic(stores: 3, partitions: 2))
             #expect(topic.partitionIDs == [0, 1, 10000, 10001, 20000, 20001])
             for (i, partition) in topic.partitionIDs.enumerated() {
-                _ = try await store.append(topic: "multi", (0..<Int64(i + 1)).map { Fixture.message(id: $0, partition: partition) })
+                _ = try await store.append(
+                    topic: "multi",
+                    (0..<Int64(i + 1)).map { Fixture.message(id: $0, partition: partition) }
+                )
             }
             #expect(try await store.offsetRange(topic: "multi", partitionID: 20001).max == 11 * 28)
             let read = try await store.read(topic: "multi", ReadRequest(partitionID: 10001, offset: 0))
             #expect(read.messages.count == 4)
             await #expect(throws: StorageError.self) {
-                _ = try await topic.append([Fixture.message(id: 1, partition: 0), Fixture.message(id: 2, partition: 10000)])
+                _ = try await topic.append([
+                    Fixture.message(id: 1, partition: 0), Fixture.message(id: 2, partition: 10000),
+                ])
             }
-            await #expect(throws: StorageError.self) { _ = try await topic.append([Fixture.message(id: 1, partition: 30000)]) }
-            await #expect(throws: StorageError.self) { _ = try await store.read(topic: "nope", ReadRequest(partitionID: 0, offset: 0)) }
+            await #expect(throws: StorageError.self) {
+                _ = try await topic.append([Fixture.message(id: 1, partition: 30000)])
+            }
+            await #expect(throws: StorageError.self) {
+                _ = try await store.read(topic: "nope", ReadRequest(partitionID: 0, offset: 0))
+            }
             try await store.close()
         }
     }

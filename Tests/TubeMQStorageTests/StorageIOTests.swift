@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TubeMQStorage
 
 /// Both backends write the same bytes, including flushes that need several io_uring chains.
@@ -22,7 +23,14 @@ import Testing
             var writes: [FlushWrite] = []
             for i in 0..<20 {
                 writes.append(FlushWrite(fd: a, bytes: raw, offset: Int64(i * 1000), path: first))
-                writes.append(FlushWrite(fd: b, bytes: UnsafeRawBufferPointer(rebasing: raw[0..<(i + 1)]), offset: Int64(i * 100), path: second))
+                writes.append(
+                    FlushWrite(
+                        fd: b,
+                        bytes: UnsafeRawBufferPointer(rebasing: raw[0..<(i + 1)]),
+                        offset: Int64(i * 100),
+                        path: second
+                    )
+                )
             }
             try io.writeAndSync(writes, syncs: [FlushSync(fd: a, path: first), FlushSync(fd: b, path: second)])
         }

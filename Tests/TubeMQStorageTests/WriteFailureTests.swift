@@ -1,6 +1,8 @@
 import Glibc
 import Testing
 import TubeMQCore
+import TubeMQTestKit
+
 @testable import TubeMQStorage
 
 /// Write errors (injected ENOSPC) stop acknowledgements at once, under both policies, until a

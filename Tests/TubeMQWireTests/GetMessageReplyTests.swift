@@ -3,6 +3,7 @@ import NIOCore
 import SwiftProtobuf
 import Testing
 import TubeMQTestKit
+
 @testable import TubeMQWire
 
 /// The hand-written method 17 reply codec writes and reads exactly what SwiftProtobuf does.
@@ -51,27 +52,54 @@ import TubeMQTestKit
                 }
             }
             return writer.finish(
-                currOffset: currOffset, minLimitTime: minLimitTime, escFlowCtrl: escFlowCtrl,
-                currDataDlt: currDataDlt, requireSlow: requireSlow, maxOffset: maxOffset)
+                currOffset: currOffset,
+                minLimitTime: minLimitTime,
+                escFlowCtrl: escFlowCtrl,
+                currDataDlt: currDataDlt,
+                requireSlow: requireSlow,
+                maxOffset: maxOffset
+            )
         }
     }
 
     static let samples: [Sample] = [
         Sample(
-            name: "a typical batch", messages: (0..<5).map { (Int64($0) << 20, 0x1234_5678, 0, Array(repeating: UInt8($0), count: 100)) },
-            errMsg: "OK", currOffset: 2800, minLimitTime: 0, escFlowCtrl: false, currDataDlt: 1_000_000, requireSlow: false,
-            maxOffset: 1_002_800),
+            name: "a typical batch",
+            messages: (0..<5).map { (Int64($0) << 20, 0x1234_5678, 0, Array(repeating: UInt8($0), count: 100)) },
+            errMsg: "OK",
+            currOffset: 2800,
+            minLimitTime: 0,
+            escFlowCtrl: false,
+            currDataDlt: 1_000_000,
+            requireSlow: false,
+            maxOffset: 1_002_800
+        ),
         Sample(
             name: "negative and extreme values",
             messages: [
                 (-1, -1, -7, []), (Int64.max, Int32.min, Int32.max, [0xFF]), (0, 0, 1, Array(repeating: 7, count: 128)),
                 (300, 0x7FFF_FFFF, 1, Array(repeating: 9, count: 20_000)),
             ],
-            errMsg: nil, currOffset: -1, minLimitTime: -1, escFlowCtrl: true, currDataDlt: -1, requireSlow: true,
-            maxOffset: Int64.min),
+            errMsg: nil,
+            currOffset: -1,
+            minLimitTime: -1,
+            escFlowCtrl: true,
+            currDataDlt: -1,
+            requireSlow: true,
+            maxOffset: Int64.min
+        ),
         Sample(name: "no messages, no optional fields", messages: [], success: false, errCode: 404),
-        Sample(name: "a failure with text", messages: [], errMsg: "Get message failed: ünïcode", currOffset: -1,
-               minLimitTime: 1000, escFlowCtrl: false, currDataDlt: -1, success: false, errCode: 503),
+        Sample(
+            name: "a failure with text",
+            messages: [],
+            errMsg: "Get message failed: ünïcode",
+            currOffset: -1,
+            minLimitTime: 1000,
+            escFlowCtrl: false,
+            currDataDlt: -1,
+            success: false,
+            errCode: 503
+        ),
     ]
 
     @Test(arguments: samples)
@@ -111,12 +139,15 @@ import TubeMQTestKit
         item.checkSum = 42
         item.messageID = 9
         // Unknown fields of every wire type, inside the message and around the reply's fields.
-        let unknown: [UInt8] = [0x98, 0x06, 0x05, 0xA1, 0x06, 1, 2, 3, 4, 5, 6, 7, 8, 0xAA, 0x06, 0x02, 0xAB, 0xCD,
-                                0xB5, 0x06, 1, 2, 3, 4, 0xBB, 0x06, 0x08, 0x01, 0xBC, 0x06]
+        let unknown: [UInt8] = [
+            0x98, 0x06, 0x05, 0xA1, 0x06, 1, 2, 3, 4, 5, 6, 7, 8, 0xAA, 0x06, 0x02, 0xAB, 0xCD,
+            0xB5, 0x06, 1, 2, 3, 4, 0xBB, 0x06, 0x08, 0x01, 0xBC, 0x06,
+        ]
         var itemBytes: [UInt8] = unknown + (try item.serializedBytes())
         itemBytes.append(contentsOf: [0x20, 0x00])  // flag again: the last one wins
         item.flag = 0
-        var bytes: [UInt8] = [0x50, 0x07] + unknown + [0x22, UInt8(itemBytes.count)] + itemBytes + [0x10, 0xC8, 0x01, 0x08, 0x01]
+        var bytes: [UInt8] =
+            [0x50, 0x07] + unknown + [0x22, UInt8(itemBytes.count)] + itemBytes + [0x10, 0xC8, 0x01, 0x08, 0x01]
         bytes += [0x10, 0x94, 0x03]  // errCode again: 404 wins
         let proto = try GetMessageResponseB2C(serializedBytes: bytes)
         #expect(proto.errCode == 404 && proto.messages.first?.flag == 0)

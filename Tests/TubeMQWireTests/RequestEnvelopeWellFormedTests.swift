@@ -1,6 +1,7 @@
-import TubeMQTestKit
 import NIOCore
 import Testing
+import TubeMQTestKit
+
 @testable import TubeMQWire
 
 /// The one-pass envelope decoder agrees with the careful one wherever it answers, and answers for
@@ -36,7 +37,9 @@ import Testing
                 var mutated = bytes
                 let position = Int.random(in: 0..<min(mutated.count, 40), using: &generator)
                 mutated[position] = UInt8.random(in: 0...255, using: &generator)
-                if Bool.random(using: &generator) { mutated.removeLast(Int.random(in: 0..<mutated.count, using: &generator)) }
+                if Bool.random(using: &generator) {
+                    mutated.removeLast(Int.random(in: 0..<mutated.count, using: &generator))
+                }
                 let buffer = ByteBuffer(bytes: mutated)
                 guard let fast = RequestEnvelope.wellFormed(buffer) else { continue }
                 answered += 1

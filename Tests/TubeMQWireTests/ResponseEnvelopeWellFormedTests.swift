@@ -40,7 +40,9 @@ import TubeMQWire
                     in: 0...255,
                     using: &generator
                 )
-                if Bool.random(using: &generator) { mutated.removeLast(Int.random(in: 0..<mutated.count, using: &generator)) }
+                if Bool.random(using: &generator) {
+                    mutated.removeLast(Int.random(in: 0..<mutated.count, using: &generator))
+                }
                 let buffer = ByteBuffer(bytes: mutated)
                 guard let fast = ResponseEnvelope.wellFormedSuccess(buffer) else { continue }
                 answered += 1

@@ -46,11 +46,12 @@ import TubeMQWire
             $0.success = true
             $0.errCode = 200
         }
-        let unknownField: [UInt8] = try Self.serialized {
-            $0.success = true
-            $0.errCode = 200
-            $0.errMsg = "Ok"
-        } + [0x40, 1]
+        let unknownField: [UInt8] =
+            try Self.serialized {
+                $0.success = true
+                $0.errCode = 200
+                $0.errMsg = "Ok"
+            } + [0x40, 1]
         let badUTF8: [UInt8] = [0x08, 1, 0x10, 0, 0x1A, 2, 0xC3, 0x28]
         for bytes in [missingMessage, unknownField, badUTF8, [0x08], [0x0A, 5]] {
             #expect(SendMessageReply.wellFormed(ByteBuffer(bytes: bytes)) == nil, "\(bytes)")
@@ -71,7 +72,9 @@ import TubeMQWire
         for _ in 0..<5_000 {
             var mutated = bytes
             mutated[Int.random(in: 0..<mutated.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
-            if Bool.random(using: &generator) { mutated.removeLast(Int.random(in: 0..<mutated.count, using: &generator)) }
+            if Bool.random(using: &generator) {
+                mutated.removeLast(Int.random(in: 0..<mutated.count, using: &generator))
+            }
             guard let fast = SendMessageReply.wellFormed(ByteBuffer(bytes: mutated)) else { continue }
             answered += 1
             let careful = try? SendMessageResponseB2P(serializedBytes: mutated)
@@ -90,7 +93,9 @@ import TubeMQWire
             guard case .success(_, let data) = try ResponseEnvelope(decoding: frame.payload) else { continue }
             let fast = SendMessageReply.wellFormed(data)
             #expect(fast != nil, "\(vector)")
-            #expect(fast == SendMessageReply(try SendMessageResponseB2P(serializedBytes: Array(data.readableBytesView))))
+            #expect(
+                fast == SendMessageReply(try SendMessageResponseB2P(serializedBytes: Array(data.readableBytesView)))
+            )
         }
     }
 }

@@ -1,8 +1,9 @@
-import TubeMQTestKit
 import Foundation
 import NIOCore
 import SwiftProtobuf
 import Testing
+import TubeMQTestKit
+
 @testable import TubeMQWire
 
 /// The one-pass send-request decoder agrees with SwiftProtobuf wherever it answers, and answers for
@@ -25,7 +26,9 @@ import Testing
         let bodies = try Self.recordedSendBodies()
         #expect(bodies.count >= 3)
         for body in bodies {
-            guard let careful = try? SendMessageRequestP2B(serializedBytes: Array(body.readableBytesView)) else { continue }
+            guard let careful = try? SendMessageRequestP2B(serializedBytes: Array(body.readableBytesView)) else {
+                continue
+            }
             let fast = try #require(SendMessageRequestP2B.wellFormed(body))
             #expect(fast == careful)
         }

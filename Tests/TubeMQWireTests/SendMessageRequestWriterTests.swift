@@ -102,7 +102,8 @@ import TubeMQWire
                 let body = envelope.request
             else { continue }
             let recorded = Array(body.readableBytesView)
-            guard let message = try? SendMessageRequestP2B(serializedBytes: recorded), message.unknownFields.data.isEmpty
+            guard let message = try? SendMessageRequestP2B(serializedBytes: recorded),
+                message.unknownFields.data.isEmpty
             else { continue }
             let writer = SendMessageRequestWriter(
                 clientID: message.clientID,

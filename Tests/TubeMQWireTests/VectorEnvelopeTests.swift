@@ -1,8 +1,9 @@
-import TubeMQTestKit
 import Foundation
 import NIOCore
 import SwiftProtobuf
 import Testing
+import TubeMQTestKit
+
 @testable import TubeMQWire
 
 /// Envelopes and method messages of every recorded frame decode to the recorded fields.
@@ -22,7 +23,10 @@ import Testing
                 #expect(envelope.timeout == vector.timeout, "\(vector)")
                 if vector.trailingHex == nil {
                     // Our encoder writes the same bytes the clients did.
-                    #expect(Array(envelope.encoded.readableBytesView) == Array(frame.payload.readableBytesView), "\(vector)")
+                    #expect(
+                        Array(envelope.encoded.readableBytesView) == Array(frame.payload.readableBytesView),
+                        "\(vector)"
+                    )
                 }
             } else {
                 let envelope = try ResponseEnvelope(decoding: frame.payload)

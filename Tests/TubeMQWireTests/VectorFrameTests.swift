@@ -1,6 +1,7 @@
-import TubeMQTestKit
 import NIOCore
 import Testing
+import TubeMQTestKit
+
 @testable import TubeMQWire
 
 /// Every recorded frame decodes, has the recorded chunk layout, and re-encodes to the same bytes.
@@ -49,7 +50,9 @@ import Testing
     }
 
     static func chunkLayout(of bytes: [UInt8]) -> [Int] {
-        func u32(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
+        func u32(_ at: Int) -> Int {
+            Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3])
+        }
         var chunks: [Int] = []
         var at = 12
         for _ in 0..<u32(8) {

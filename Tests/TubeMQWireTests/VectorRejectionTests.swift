@@ -1,6 +1,7 @@
-import TubeMQTestKit
 import NIOCore
 import Testing
+import TubeMQTestKit
+
 @testable import TubeMQWire
 
 /// Every request the real server refused is refused by ``IncomingCall/accept(_:servedTypes:)`` with
@@ -21,7 +22,10 @@ import Testing
             let served: Set<ServiceType> = request.peer == "master" ? [.master] : [.brokerRead, .brokerWrite]
             switch IncomingCall.accept(frame, servedTypes: served) {
             case .success(let call):
-                #expect(response.status == "SUCCESS", "\(request) accepted but the server answered \(response.status ?? "?")")
+                #expect(
+                    response.status == "SUCCESS",
+                    "\(request) accepted but the server answered \(response.status ?? "?")"
+                )
                 #expect(call.method.id == request.method)
                 #expect(call.serialNumber == request.serial)
             case .failure(let rejection):

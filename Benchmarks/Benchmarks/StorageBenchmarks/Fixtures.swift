@@ -39,7 +39,13 @@ final class AppendFixture: @unchecked Sendable {
     private var batch: [AppendMessage] = []
     private var generation = 0
 
-    init(io: IOBackend, acknowledgement: FlushPolicy.Acknowledgement, payloadSize: Int, batchCount: Int, blockBytes: Int = 8 << 20) {
+    init(
+        io: IOBackend,
+        acknowledgement: FlushPolicy.Acknowledgement,
+        payloadSize: Int,
+        batchCount: Int,
+        blockBytes: Int = 8 << 20
+    ) {
         self.io = io
         self.acknowledgement = acknowledgement
         self.payloadSize = payloadSize
@@ -61,12 +67,20 @@ final class AppendFixture: @unchecked Sendable {
         guard let scratch else { return }
         generation += 1
         // Flush when a block fills (or after an hour): the rate is set by the appends and the disk.
-        let flush = FlushPolicy(acknowledgement: acknowledgement, messageThreshold: 0, byteThreshold: 0, interval: .seconds(3600))
+        let flush = FlushPolicy(
+            acknowledgement: acknowledgement,
+            messageThreshold: 0,
+            byteThreshold: 0,
+            interval: .seconds(3600)
+        )
         topic = try await scratch.store.openTopic(
             "bench-\(generation)",
             configuration: TopicConfiguration(
-                partitionsPerStore: 2, segmentBytes: 1 << 30, flush: flush,
-                retention: RetentionPolicy(maxAge: nil, maxBytes: nil), memoryBlockBytes: blockBytes
+                partitionsPerStore: 2,
+                segmentBytes: 1 << 30,
+                flush: flush,
+                retention: RetentionPolicy(maxAge: nil, maxBytes: nil),
+                memoryBlockBytes: blockBytes
             )
         )
     }
@@ -115,7 +129,12 @@ final class ReadFixture: @unchecked Sendable {
     func setUp() async throws {
         let scratch = try await ScratchStore.open(io: .uring)
         self.scratch = scratch
-        let flush = FlushPolicy(acknowledgement: .memory, messageThreshold: 0, byteThreshold: 0, interval: .seconds(3600))
+        let flush = FlushPolicy(
+            acknowledgement: .memory,
+            messageThreshold: 0,
+            byteThreshold: 0,
+            interval: .seconds(3600)
+        )
         let topic = try await scratch.store.openTopic(
             "read",
             configuration: TopicConfiguration(partitionsPerStore: 1, flush: flush, memoryBlockBytes: 256 << 20)
@@ -135,7 +154,9 @@ final class ReadFixture: @unchecked Sendable {
     func readOneMegabyte() async throws -> Int {
         guard let topic else { return 0 }
         if offset >= end { offset = 0 }
-        let result = try await topic.read(ReadRequest(partitionID: 0, offset: offset, maxBytes: 1 << 20, maxCount: 10_000))
+        let result = try await topic.read(
+            ReadRequest(partitionID: 0, offset: offset, maxBytes: 1 << 20, maxCount: 10_000)
+        )
         offset = result.nextOffset
         return result.messages.count
     }

@@ -33,11 +33,16 @@ final class GroupCommitFixture: @unchecked Sendable {
         topic = try await scratch.store.openTopic(
             "group-commit",
             configuration: TopicConfiguration(
-                partitionsPerStore: 2, flush: flush, retention: RetentionPolicy(maxAge: nil, maxBytes: nil)
+                partitionsPerStore: 2,
+                flush: flush,
+                retention: RetentionPolicy(maxAge: nil, maxBytes: nil)
             )
         )
         message = AppendMessage(
-            partitionID: 0, messageID: 0, typeHash: 0, payload: ByteBuffer(repeating: 0x5A, count: payloadSize)
+            partitionID: 0,
+            messageID: 0,
+            typeHash: 0,
+            payload: ByteBuffer(repeating: 0x5A, count: payloadSize)
         )
     }
 

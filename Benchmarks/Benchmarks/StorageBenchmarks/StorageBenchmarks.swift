@@ -33,7 +33,12 @@ let benchmarks: @Sendable () -> Void = {
     for io in IOBackend.allCases {
         for acknowledgement in FlushPolicy.Acknowledgement.allCases {
             for (label, size, count) in [("100B", 100, 1000), ("1KB", 1024, 1000), ("64KB", 64 << 10, 16)] {
-                let fixture = AppendFixture(io: io, acknowledgement: acknowledgement, payloadSize: size, batchCount: count)
+                let fixture = AppendFixture(
+                    io: io,
+                    acknowledgement: acknowledgement,
+                    payloadSize: size,
+                    batchCount: count
+                )
                 Benchmark(
                     "append/\(label)x\(count)/\(acknowledgement)/\(io)",
                     configuration: .init(setup: { try await fixture.setUp() }, teardown: { await fixture.tearDown() })
@@ -46,7 +51,11 @@ let benchmarks: @Sendable () -> Void = {
         }
         for blockMiB in [4, 16] {
             let sequential = AppendFixture(
-                io: io, acknowledgement: .memory, payloadSize: 64 << 10, batchCount: 16, blockBytes: blockMiB << 20
+                io: io,
+                acknowledgement: .memory,
+                payloadSize: 64 << 10,
+                batchCount: 16,
+                blockBytes: blockMiB << 20
             )
             Benchmark(
                 "seqwrite/1MiB-batches/1GiB/block\(blockMiB)MiB/\(io)",
@@ -80,7 +89,11 @@ let benchmarks: @Sendable () -> Void = {
     // time (one iteration = 100 per appender, so compare `messages/s`, not iterations); `messages
     // per fdatasync` is the median over the run's syncs so far, from the instance's FlushStatistics
     // (group commit under `disk`).
-    let perSync = BenchmarkMetric.custom("messages per fdatasync (median)", polarity: .prefersLarger, useScalingFactor: false)
+    let perSync = BenchmarkMetric.custom(
+        "messages per fdatasync (median)",
+        polarity: .prefersLarger,
+        useScalingFactor: false
+    )
     let rate = BenchmarkMetric.custom("messages/s", polarity: .prefersLarger, useScalingFactor: false)
     for io in IOBackend.allCases {
         for acknowledgement in FlushPolicy.Acknowledgement.allCases {

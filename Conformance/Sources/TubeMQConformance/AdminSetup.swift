@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -52,7 +53,9 @@ public struct AdminSetup: Sendable {
         guard var components = URLComponents(string: base) else {
             throw ConformanceError(.clientFailure, "bad admin URL \(url)")
         }
-        components.queryItems = parameters.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        components.queryItems = parameters.sorted { $0.key < $1.key }.map {
+            URLQueryItem(name: $0.key, value: $0.value)
+        }
         guard let address = components.url else { throw ConformanceError(.clientFailure, "bad admin URL \(url)") }
         let method = parameters["method"] ?? "?"
         let body: Data
@@ -66,7 +69,9 @@ public struct AdminSetup: Sendable {
         }
         guard object["result"] as? Bool == true else {
             throw ConformanceError(
-                .clientFailure, "admin call \(method) failed: \(object["errCode"] ?? "?") \(object["errMsg"] ?? "")")
+                .clientFailure,
+                "admin call \(method) failed: \(object["errCode"] ?? "?") \(object["errMsg"] ?? "")"
+            )
         }
         return object["data"] as? [[String: Any]] ?? []
     }

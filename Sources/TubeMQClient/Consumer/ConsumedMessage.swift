@@ -1,5 +1,5 @@
-public import TubeMQCore
 import NIOCore
+public import TubeMQCore
 import TubeMQWire
 
 /// A message as a consumer receives it: the body and attributes the producer sent, with where it was read.

@@ -9,11 +9,19 @@ extension RPCClient {
     ///
     /// - Throws: ``RPCError`` as ``RPCClient/call(_:_:host:port:serviceType:timeout:as:)`` does.
     func getMessages(
-        _ request: GetMessageRequestC2B, host: String, port: Int, timeout: TimeAmount
+        _ request: GetMessageRequestC2B,
+        host: String,
+        port: Int,
+        timeout: TimeAmount
     ) async throws(RPCError) -> GetMessageReply {
         let method = RPCMethod.getMessages
         let data = try await call(
-            method, encodedRequest: try RPCClient.encode(request, for: method), host: host, port: port, timeout: timeout)
+            method,
+            encodedRequest: try RPCClient.encode(request, for: method),
+            host: host,
+            port: port,
+            timeout: timeout
+        )
         do {
             return try GetMessageReply(decoding: data)
         } catch {

@@ -28,7 +28,8 @@ extension Producer {
             let route: ProducerRouting.Route
             switch routing.route(topic: topic, excluding: excluded) {
             case .route(let found): route = found
-            case .notPublished: throw ClientError(.invalidArgument, "topic \(topic) is not published; call publish first")
+            case .notPublished:
+                throw ClientError(.invalidArgument, "topic \(topic) is not published; call publish first")
             case .noPartition: route = try await waitForRoute(topic, excluding: excluded)
             }
             let partition = route.partition
@@ -88,7 +89,10 @@ extension Producer {
 
     /// Sends one request (method 13) and decodes the reply: in one pass when it is ordinary, with
     /// SwiftProtobuf otherwise.
-    nonisolated(nonsending) private func call(_ request: ByteBuffer, partition: Partition) async throws(RPCError)
+    nonisolated(nonsending) private func call(
+        _ request: ByteBuffer,
+        partition: Partition
+    ) async throws(RPCError)
         -> SendMessageReply
     {
         let data = try await rpc.call(
@@ -114,7 +118,10 @@ extension Producer {
     /// ``Configuration/partitionWaitTimeout`` (on the configured clock) for a partition map: a topic
     /// published moments ago may not have one yet. Only sends that found no partition come here; they
     /// ask for a heartbeat at once and wake on every update of the partition map, without polling.
-    private func waitForRoute(_ topic: String, excluding: Set<Int32>) async throws(ClientError)
+    private func waitForRoute(
+        _ topic: String,
+        excluding: Set<Int32>
+    ) async throws(ClientError)
         -> ProducerRouting.Route
     {
         let clock = configuration.clock
@@ -126,7 +133,8 @@ extension Producer {
             let generation = routing.generation
             switch routing.route(topic: topic, excluding: excluding) {
             case .route(let route): return route
-            case .notPublished: throw ClientError(.invalidArgument, "topic \(topic) is not published; call publish first")
+            case .notPublished:
+                throw ClientError(.invalidArgument, "topic \(topic) is not published; call publish first")
             case .noPartition: break
             }
             guard clock.now() < deadline else {

@@ -99,11 +99,13 @@ final class ProducerRouting: Sendable {
             guard let partition = state.metadata.pick(topic: topic, now: nil, excluding: excluding) else {
                 return .noPartition
             }
-            return .route(Route(
-                partition: partition,
-                maxMessageSize: state.metadata.maxMessageSize(of: topic),
-                visitToken: state.visitToken
-            ))
+            return .route(
+                Route(
+                    partition: partition,
+                    maxMessageSize: state.metadata.maxMessageSize(of: topic),
+                    visitToken: state.visitToken
+                )
+            )
         }
     }
 

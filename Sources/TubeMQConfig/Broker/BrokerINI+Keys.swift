@@ -42,5 +42,7 @@ extension BrokerINI: IniConfiguration {
     )
 
     /// The master's sections, read by ``MasterINI`` from a merged file.
-    public static let otherComponentSections: Set<String> = ["master", "meta_zookeeper", "meta_bdb", "replication", "bdbStore"]
+    public static let otherComponentSections: Set<String> = [
+        "master", "meta_zookeeper", "meta_bdb", "replication", "bdbStore",
+    ]
 }

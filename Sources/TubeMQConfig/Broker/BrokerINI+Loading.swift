@@ -23,7 +23,9 @@ extension BrokerINI {
         var reader = SectionReader(ini, section: Self.section)
         guard reader.section != nil else {
             throw ConfigError(
-                .missingSection, "Require broker section in configure file not Blank!", section: Self.section,
+                .missingSection,
+                "Require broker section in configure file not Blank!",
+                section: Self.section,
                 source: ini.source
             )
         }
@@ -32,7 +34,11 @@ extension BrokerINI {
         let hostName = try reader.requiredString("hostName")
         let addressText = try reader.requiredString("masterAddressList")
         guard case .success(let addresses) = HostAndPort.parseList(addressText) else {
-            throw reader.error(.invalidValue, "masterAddressList must be like \"ip1:port1,ip2:port2\"", "masterAddressList")
+            throw reader.error(
+                .invalidValue,
+                "masterAddressList must be like \"ip1:port1,ip2:port2\"",
+                "masterAddressList"
+            )
         }
         self.init(brokerId: brokerId, hostName: hostName, masterAddresses: addresses, primaryPath: primaryPath)
         fileOutline = FileOutline(ini)
@@ -95,7 +101,8 @@ extension BrokerINI {
         rpcReadTimeoutMs = try reader.long("rpcReadTimeoutMs") ?? rpcReadTimeoutMs
         socketSendBuffer = try reader.long("socketSendBuffer") ?? socketSendBuffer
         socketRecvBuffer = try reader.long("socketRecvBuffer") ?? socketRecvBuffer
-        nettyWriteBufferHighWaterMark = try reader.long("nettyWriteBufferHighWaterMark") ?? nettyWriteBufferHighWaterMark
+        nettyWriteBufferHighWaterMark =
+            try reader.long("nettyWriteBufferHighWaterMark") ?? nettyWriteBufferHighWaterMark
         nettyWriteBufferLowWaterMark = try reader.long("nettyWriteBufferLowWaterMark") ?? nettyWriteBufferLowWaterMark
         tcpWriteServiceThread = try reader.int("tcpWriteServiceThread") ?? tcpWriteServiceThread
         tcpReadServiceThread = try reader.int("tcpReadServiceThread") ?? tcpReadServiceThread

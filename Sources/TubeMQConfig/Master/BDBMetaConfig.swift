@@ -78,7 +78,8 @@ public struct BDBMetaConfig: Sendable, Hashable {
         case .bdbStore: config.metaDataPath = try reader.requiredString("bdbEnvHome")
         }
         config.helperHost =
-            legacy ? try reader.requiredString("bdbHelperHost") : reader.string("repHelperHost", default: config.helperHost)
+            legacy
+            ? try reader.requiredString("bdbHelperHost") : reader.string("repHelperHost", default: config.helperHost)
         config.localSyncPolicy = try reader.int(name("metaLocalSyncPolicy")) ?? config.localSyncPolicy
         config.replicaSyncPolicy = try reader.int(name("metaReplicaSyncPolicy")) ?? config.replicaSyncPolicy
         config.replicaAckPolicy = try reader.int(name("repReplicaAckPolicy")) ?? config.replicaAckPolicy

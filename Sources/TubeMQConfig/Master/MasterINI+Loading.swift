@@ -22,7 +22,12 @@ extension MasterINI {
         fileOutline = FileOutline(ini)
         var reader = SectionReader(ini, section: Self.section)
         guard reader.section != nil else {
-            throw ConfigError(.missingSection, "master configure section is required!", section: Self.section, source: ini.source)
+            throw ConfigError(
+                .missingSection,
+                "master configure section is required!",
+                section: Self.section,
+                source: ini.source
+            )
         }
         guard reader.hasKeys else {
             throw reader.error(.emptySection, "Empty configure item in master section!")
@@ -32,7 +37,11 @@ extension MasterINI {
         try loadBalancing(&reader)
         try loadSecurity(&reader)
         loadWarnings += reader.warnings
-        metaStore = try MetaStoreConfig.load(ini, masterMetaDataPath: reader.string("metaDataPath"), warnings: &loadWarnings)
+        metaStore = try MetaStoreConfig.load(
+            ini,
+            masterMetaDataPath: reader.string("metaDataPath"),
+            warnings: &loadWarnings
+        )
         tls = try TLSConfig.load(ini, defaultPort: TLSConfig.defaultMasterPort, warnings: &loadWarnings)
         prometheus = try PrometheusConfig.load(ini)
         try validate()
@@ -46,7 +55,9 @@ extension MasterINI {
         if let token = reader.string("confModAuthToken") {
             guard token.utf16.count <= 128 else {
                 throw reader.error(
-                    .invalidValue, "Invalid value: the length of confModAuthToken's value > 128", "confModAuthToken"
+                    .invalidValue,
+                    "Invalid value: the length of confModAuthToken's value > 128",
+                    "confModAuthToken"
                 )
             }
             confModAuthToken = token
@@ -64,7 +75,8 @@ extension MasterINI {
         socketSendBuffer = try reader.long("socketSendBuffer") ?? socketSendBuffer
         socketRecvBuffer = try reader.long("socketRecvBuffer") ?? socketRecvBuffer
         rpcReadTimeoutMs = try reader.long("rpcReadTimeoutMs") ?? rpcReadTimeoutMs
-        nettyWriteBufferHighWaterMark = try reader.long("nettyWriteBufferHighWaterMark") ?? nettyWriteBufferHighWaterMark
+        nettyWriteBufferHighWaterMark =
+            try reader.long("nettyWriteBufferHighWaterMark") ?? nettyWriteBufferHighWaterMark
         nettyWriteBufferLowWaterMark = try reader.long("nettyWriteBufferLowWaterMark") ?? nettyWriteBufferLowWaterMark
         onlineOnlyReadToRWPeriodMs = try reader.long("onlineOnlyReadToRWPeriodMs") ?? onlineOnlyReadToRWPeriodMs
         stepChgWaitPeriodMs = try reader.long("stepChgWaitPeriodMs") ?? stepChgWaitPeriodMs

@@ -19,7 +19,10 @@ extension MasterINI {
         if tls.isEnabled { ports.append((key("tlsPort", "tlsSetting"), tls.port)) }
         if prometheus.isEnabled { ports.append((key("promHttpPort", "prometheus"), prometheus.httpPort)) }
         let bdb = metaStore?.bdb
-        let nodePortKey = key(bdb?.source == .bdbStore ? "bdbNodePort" : "repNodePort", bdb?.source.rawValue ?? "meta_bdb")
+        let nodePortKey = key(
+            bdb?.source == .bdbStore ? "bdbNodePort" : "repNodePort",
+            bdb?.source.rawValue ?? "meta_bdb"
+        )
         if let bdb { ports.append((nodePortKey, bdb.nodePort)) }
         for (at, value) in ports where !(0...65535).contains(value) {
             throw fail(.invalidValue, "\(at.name) \(value) is not a port number (0...65535)", at)
@@ -45,7 +48,11 @@ extension MasterINI {
         if let bdb {
             let at = nodePortKey
             if clash(bdb.nodePort, port) || (tls.isEnabled && clash(bdb.nodePort, tls.port)) {
-                throw fail(.conflict, "the value of port or tlsPort cannot be the same as the value of repNodePort!", at)
+                throw fail(
+                    .conflict,
+                    "the value of port or tlsPort cannot be the same as the value of repNodePort!",
+                    at
+                )
             }
             if clash(bdb.nodePort, webPort) {
                 throw fail(.conflict, "the value of webPort cannot be the same as the value of repNodePort!", at)
@@ -58,22 +65,30 @@ extension MasterINI {
             throw fail(.blankValue, "webResourcePath is null or Blank in master section!", key("webResourcePath"))
         }
         if confModAuthToken.utf16.count > 128 {
-            throw fail(.invalidValue, "Invalid value: the length of confModAuthToken's value > 128", key("confModAuthToken"))
+            throw fail(
+                .invalidValue,
+                "Invalid value: the length of confModAuthToken's value > 128",
+                key("confModAuthToken")
+            )
         }
         if maxGroupBrokerConsumeRate <= 0 {
             throw fail(
-                .invalidValue, "Invalid value: maxGroupBrokerConsumeRate's value must > 0 !", key("maxGroupBrokerConsumeRate")
+                .invalidValue,
+                "Invalid value: maxGroupBrokerConsumeRate's value must > 0 !",
+                key("maxGroupBrokerConsumeRate")
             )
         }
         if startProduceAuthorize && !startProduceAuthenticate {
             throw fail(
-                .conflict, "startProduceAuthenticate must set true if startProduceAuthorize is true!",
+                .conflict,
+                "startProduceAuthenticate must set true if startProduceAuthorize is true!",
                 key("startProduceAuthorize")
             )
         }
         if startConsumeAuthorize && !startConsumeAuthenticate {
             throw fail(
-                .conflict, "startConsumeAuthenticate must set true if startConsumeAuthorize is true!",
+                .conflict,
+                "startConsumeAuthenticate must set true if startConsumeAuthorize is true!",
                 key("startConsumeAuthorize")
             )
         }

@@ -51,7 +51,8 @@ public enum MetaStoreConfig: Sendable, Hashable {
             guard reader.section != nil else { continue }
             if source != .metaBDB {
                 reader.warn(
-                    .deprecatedSection, nil,
+                    .deprecatedSection,
+                    nil,
                     "[\(source.rawValue)] section is deprecated. Please config in [meta_bdb] section."
                 )
                 warnings += reader.warnings

@@ -41,7 +41,9 @@ extension IniConfiguration {
         where !knownSections.contains(section.name) && !Self.otherComponentSections.contains(section.name) {
             warnings.append(
                 ConfigWarning(
-                    .unknownSection, section: section.name, line: section.line,
+                    .unknownSection,
+                    section: section.name,
+                    line: section.line,
                     message: "section is not read by this component; its keys have no effect"
                 )
             )
@@ -52,12 +54,25 @@ extension IniConfiguration {
             if !Self.knownKeys.contains(key) {
                 let names = Self.knownKeys.filter { $0.section == key.section }.map(\.name).sorted()
                 var message = "not a TubeMQ key of this section; it has no effect"
-                if let close = KeySuggestion.closest(to: key.name, among: names) { message += " (did you mean \(close)?)" }
-                warnings.append(ConfigWarning(.unknownKey, section: key.section, key: key.name, line: occurrence.line, message: message))
+                if let close = KeySuggestion.closest(to: key.name, among: names) {
+                    message += " (did you mean \(close)?)"
+                }
+                warnings.append(
+                    ConfigWarning(
+                        .unknownKey,
+                        section: key.section,
+                        key: key.name,
+                        line: occurrence.line,
+                        message: message
+                    )
+                )
             } else if !supportedKeys.contains(key) {
                 warnings.append(
                     ConfigWarning(
-                        .ignoredKey, section: key.section, key: key.name, line: occurrence.line,
+                        .ignoredKey,
+                        section: key.section,
+                        key: key.name,
+                        line: occurrence.line,
                         message: Self.ignoredReason(key.section)
                     )
                 )

@@ -20,7 +20,10 @@ public struct AuditConfig: Sendable, Hashable {
     static let section = "audit"
     /// Every key of the section.
     static let keys: Set<ConfigKey> = .keys(
-        ["auditEnable", "auditProxyAddr", "auditCacheFilePath", "auditCacheMaxRows", "auditIdProduce", "auditIdConsume"],
+        [
+            "auditEnable", "auditProxyAddr", "auditCacheFilePath", "auditCacheMaxRows", "auditIdProduce",
+            "auditIdConsume",
+        ],
         in: section
     )
 

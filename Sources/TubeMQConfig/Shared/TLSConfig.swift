@@ -39,7 +39,8 @@ public struct TLSConfig: Sendable, Hashable {
     /// Reads the section; an absent or empty section gives the defaults.
     ///
     /// - Throws: ``ConfigError`` for a missing keystore or truststore setting while enabled.
-    static func load(_ ini: IniFile, defaultPort: Int, warnings: inout [ConfigWarning]) throws(ConfigError) -> TLSConfig {
+    static func load(_ ini: IniFile, defaultPort: Int, warnings: inout [ConfigWarning]) throws(ConfigError) -> TLSConfig
+    {
         var config = TLSConfig(port: defaultPort)
         var reader = SectionReader(ini, section: section)
         defer { warnings += reader.warnings }

@@ -40,7 +40,9 @@ extension Master {
     /// - Throws: ``TubeMQMasterState/MasterError`` 401 (no such broker), 501, 510.
     @discardableResult
     public func setBrokerManageStatus(
-        id: Int32, _ status: BrokerManageStatus, by user: String
+        id: Int32,
+        _ status: BrokerManageStatus,
+        by user: String
     ) async throws(MasterError) -> BrokerStatus {
         try await administer { (state, now) throws(MasterError) in
             try state.setBrokerManageStatus(id: id, status, by: user, now: now)
@@ -72,11 +74,19 @@ extension Master {
     ///   405 (still a draft), 501, 510.
     @discardableResult
     public func setBrokerReadWrite(
-        id: Int32, acceptPublish: Bool?, acceptSubscribe: Bool?, by user: String
+        id: Int32,
+        acceptPublish: Bool?,
+        acceptSubscribe: Bool?,
+        by user: String
     ) async throws(MasterError) -> BrokerStatus {
         try await administer { (state, now) throws(MasterError) in
             try state.setBrokerReadWrite(
-                id: id, acceptPublish: acceptPublish, acceptSubscribe: acceptSubscribe, by: user, now: now)
+                id: id,
+                acceptPublish: acceptPublish,
+                acceptSubscribe: acceptSubscribe,
+                by: user,
+                now: now
+            )
         } result: { (state, _) throws(MasterError) in
             try Self.status(of: id, in: state)
         }

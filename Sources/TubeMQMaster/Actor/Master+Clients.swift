@@ -29,11 +29,14 @@ extension Master {
     var approvedConfig: ApprovedConfig {
         ApprovedConfig(
             configID: state.clusterSettings.stamp?.modifiedAt ?? -2,
-            maxMsgSize: state.clusterSettings.maxMsgSize)
+            maxMsgSize: state.clusterSettings.maxMsgSize
+        )
     }
 
     /// Method 1: registers a producer.
-    func registerProducer(_ request: ProducerRegistration) throws(MasterError) -> (
+    func registerProducer(
+        _ request: ProducerRegistration
+    ) throws(MasterError) -> (
         ProducerRegisterReply, ApprovedConfig
     ) {
         try checkRunning()
@@ -68,7 +71,8 @@ extension Master {
             metadata: [
                 "tubemq.client": "\(request.clientID)", "tubemq.group": "\(request.group)",
                 "tubemq.topics": "\(request.topics.sorted())",
-            ])
+            ]
+        )
         return reply
     }
 
@@ -82,7 +86,8 @@ extension Master {
                 metadata: [
                     "tubemq.client": "\(request.clientID)", "tubemq.group": "\(request.group)",
                     "tubemq.event": "\(event)",
-                ])
+                ]
+            )
         }
         return reply
     }
@@ -93,7 +98,8 @@ extension Master {
         let known = state.closeConsumer(clientID: clientID, group: group, now: clock.now())
         logger.info(
             "consumer closed",
-            metadata: ["tubemq.client": "\(clientID)", "tubemq.group": "\(group)", "tubemq.known": "\(known)"])
+            metadata: ["tubemq.client": "\(clientID)", "tubemq.group": "\(group)", "tubemq.known": "\(known)"]
+        )
     }
 }
 
@@ -105,7 +111,9 @@ extension Master {
     }
 
     /// Method 7: a broker process registers.
-    func registerBroker(_ request: BrokerRegistration) async throws(MasterError) -> (
+    func registerBroker(
+        _ request: BrokerRegistration
+    ) async throws(MasterError) -> (
         BrokerConfigReply, BrokerReplyContext
     ) {
         try checkRunning()
@@ -114,13 +122,16 @@ extension Master {
         rearmTimer()
         logger.info(
             "broker registered",
-            metadata: ["tubemq.broker": "\(request.id)", "tubemq.address": "\(request.host):\(request.port)"])
+            metadata: ["tubemq.broker": "\(request.id)", "tubemq.address": "\(request.host):\(request.port)"]
+        )
         await performLoggingFailures(reply.directives)
         return (reply, context)
     }
 
     /// Method 8: a broker heartbeat.
-    func brokerHeartbeat(_ request: BrokerHeartbeat) async throws(MasterError) -> (
+    func brokerHeartbeat(
+        _ request: BrokerHeartbeat
+    ) async throws(MasterError) -> (
         BrokerConfigReply, BrokerReplyContext
     ) {
         try checkRunning()

@@ -36,7 +36,11 @@ extension Master {
     /// - Throws: ``TubeMQMasterState/MasterError`` 501 (store failed; applied), 510 (stopped).
     @discardableResult
     public func setGroupConsume(
-        group: String, topic: String, enabled: Bool, reason: String = "", by user: String
+        group: String,
+        topic: String,
+        enabled: Bool,
+        reason: String = "",
+        by user: String
     ) async throws(MasterError) -> GroupSettings? {
         try await administer { (state, now) throws(MasterError) in
             state.setGroupConsume(group: group, topic: topic, enabled: enabled, reason: reason, by: user, now: now)
@@ -53,7 +57,10 @@ extension Master {
     ///
     /// - Throws: ``TubeMQMasterState/MasterError`` 407 (value out of range), 501, 510.
     @discardableResult
-    public func updateClusterSettings(_ patch: ClusterSettingsPatch, by user: String) async throws(MasterError)
+    public func updateClusterSettings(
+        _ patch: ClusterSettingsPatch,
+        by user: String
+    ) async throws(MasterError)
         -> ClusterSettings
     {
         try await administer { (state, now) throws(MasterError) in

@@ -72,7 +72,8 @@ extension Master {
                     "tubemq.client": "\(planned.consumerID)",
                     "tubemq.event": "\(planned.event)",
                     "tubemq.waitsForDisconnects": "\(planned.waitsForDisconnects)",
-                ])
+                ]
+            )
         }
     }
 }

@@ -16,7 +16,10 @@ extension Master {
     ///   (already deployed there), 407 (bad setting), 501, 510.
     @discardableResult
     public func addTopicDeployment(
-        topic: String, brokerID: Int32, settings: TopicSettingsPatch = TopicSettingsPatch(), by user: String
+        topic: String,
+        brokerID: Int32,
+        settings: TopicSettingsPatch = TopicSettingsPatch(),
+        by user: String
     ) async throws(MasterError) -> Topic {
         try await administer { (state, now) throws(MasterError) in
             try state.addTopicDeployment(topic: topic, brokerID: brokerID, settings: settings, by: user, now: now)
@@ -32,7 +35,10 @@ extension Master {
     ///   407 (bad value), 501, 510.
     @discardableResult
     public func updateTopicDeployment(
-        topic: String, brokerID: Int32, settings: TopicSettingsPatch, by user: String
+        topic: String,
+        brokerID: Int32,
+        settings: TopicSettingsPatch,
+        by user: String
     ) async throws(MasterError) -> Topic {
         try await administer { (state, now) throws(MasterError) in
             try state.updateTopicDeployment(topic: topic, brokerID: brokerID, settings: settings, by: user, now: now)
@@ -46,7 +52,11 @@ extension Master {
     /// - Throws: ``TubeMQMasterState/MasterError`` 401 (no such deployment), 406 (not in service),
     ///   501, 510.
     @discardableResult
-    public func deleteTopicDeployment(topic: String, brokerID: Int32, by user: String) async throws(MasterError)
+    public func deleteTopicDeployment(
+        topic: String,
+        brokerID: Int32,
+        by user: String
+    ) async throws(MasterError)
         -> Topic
     {
         try await administer { (state, now) throws(MasterError) in
@@ -61,7 +71,11 @@ extension Master {
     /// - Throws: ``TubeMQMasterState/MasterError`` 401 (no such deployment), 406 (not soft-deleted),
     ///   501, 510.
     @discardableResult
-    public func restoreTopicDeployment(topic: String, brokerID: Int32, by user: String) async throws(MasterError)
+    public func restoreTopicDeployment(
+        topic: String,
+        brokerID: Int32,
+        by user: String
+    ) async throws(MasterError)
         -> Topic
     {
         try await administer { (state, now) throws(MasterError) in
@@ -77,7 +91,11 @@ extension Master {
     /// - Throws: ``TubeMQMasterState/MasterError`` 401 (no such deployment), 406 (not soft-deleted),
     ///   501, 510.
     @discardableResult
-    public func removeTopicDeployment(topic: String, brokerID: Int32, by user: String) async throws(MasterError)
+    public func removeTopicDeployment(
+        topic: String,
+        brokerID: Int32,
+        by user: String
+    ) async throws(MasterError)
         -> Topic
     {
         try await administer { (state, now) throws(MasterError) in
@@ -94,11 +112,19 @@ extension Master {
     ///   501, 510.
     @discardableResult
     public func setTopicControl(
-        topic: String, maxMsgSizeInMB: Int32? = nil, enableAuthControl: Bool? = nil, by user: String
+        topic: String,
+        maxMsgSizeInMB: Int32? = nil,
+        enableAuthControl: Bool? = nil,
+        by user: String
     ) async throws(MasterError) -> Topic {
         try await administer { (state, now) throws(MasterError) in
             try state.setTopicControl(
-                topic: topic, maxMsgSizeInMB: maxMsgSizeInMB, enableAuthControl: enableAuthControl, by: user, now: now)
+                topic: topic,
+                maxMsgSizeInMB: maxMsgSizeInMB,
+                enableAuthControl: enableAuthControl,
+                by: user,
+                now: now
+            )
         } result: { (state, _) throws(MasterError) in
             try Self.topic(topic, in: state)
         }

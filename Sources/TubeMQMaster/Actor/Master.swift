@@ -64,7 +64,8 @@ public actor Master {
                 "tubemq.brokers": "\(snapshot?.brokers.count ?? 0)",
                 "tubemq.topics": "\(snapshot?.topics.count ?? 0)",
                 "tubemq.groups": "\(snapshot?.groups.count ?? 0)",
-            ])
+            ]
+        )
         rearmTimer()
     }
 
@@ -116,7 +117,8 @@ public actor Master {
             storeDirty = true
             logger.error(
                 "metadata store failed; the change stays in memory",
-                metadata: ["tubemq.error": "\(error)", "tubemq.version": "\(change.version)"])
+                metadata: ["tubemq.error": "\(error)", "tubemq.version": "\(change.version)"]
+            )
             throw .storeFailed(error)
         }
     }

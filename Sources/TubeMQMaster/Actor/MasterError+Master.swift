@@ -16,6 +16,7 @@ extension MasterError {
     static func storeFailed(_ error: MetadataStoreError) -> MasterError {
         MasterError(
             code: .storeFailure,
-            message: "Applied, but the metadata store failed to persist it: \(error); it will be retried")
+            message: "Applied, but the metadata store failed to persist it: \(error); it will be retried"
+        )
     }
 }

@@ -56,7 +56,8 @@ extension MasterServer {
                 balancePeriodMs: balancePeriodMs,
                 consumerHeartbeatTimeoutMs: consumerHeartbeatTimeoutMs,
                 producerHeartbeatTimeoutMs: producerHeartbeatTimeoutMs,
-                brokerHeartbeatTimeoutMs: brokerHeartbeatTimeoutMs)
+                brokerHeartbeatTimeoutMs: brokerHeartbeatTimeoutMs
+            )
         }
     }
 }

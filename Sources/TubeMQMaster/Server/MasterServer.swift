@@ -59,18 +59,25 @@ public final class MasterServer: Sendable {
             metadata = MemoryMetadataStore()
         }
         let master = try await Master(
-            configuration: configuration.timings, clock: clock, store: metadata, logger: logger)
+            configuration: configuration.timings,
+            clock: clock,
+            store: metadata,
+            logger: logger
+        )
         do {
             let rpc = try await RPCServer.start(
                 configuration: RPCServerConfiguration(
                     host: configuration.host,
                     port: configuration.port,
-                    idleTimeout: .milliseconds(configuration.connectionIdleTimeoutMs)),
+                    idleTimeout: .milliseconds(configuration.connectionIdleTimeoutMs)
+                ),
                 service: MasterService(master: master),
-                logger: logger)
+                logger: logger
+            )
             logger.info(
                 "master serving",
-                metadata: ["tubemq.address": "\(configuration.host):\(rpc.localPort)"])
+                metadata: ["tubemq.address": "\(configuration.host):\(rpc.localPort)"]
+            )
             return MasterServer(master: master, configuration: configuration, rpc: rpc, logger: logger)
         } catch {
             await master.shutdown()

@@ -33,12 +33,19 @@ struct BrokerConfigText: Sendable, Hashable {
 
     static func settings(_ settings: TopicSettings) -> BrokerTopicSettings {
         BrokerTopicSettings(
-            numPartitions: settings.numPartitions, acceptPublish: settings.acceptPublish,
-            acceptSubscribe: settings.acceptSubscribe, unflushThreshold: settings.unflushThreshold,
-            unflushInterval: settings.unflushInterval, deleteWhen: nil, deletePolicy: settings.deletePolicy,
-            numTopicStores: settings.numTopicStores, unflushDataHold: settings.unflushDataHold,
-            memCacheMsgSizeInMB: settings.memCacheMsgSizeInMB, memCacheMsgCntInK: settings.memCacheMsgCntInK,
-            memCacheFlushIntvl: settings.memCacheFlushIntvl)
+            numPartitions: settings.numPartitions,
+            acceptPublish: settings.acceptPublish,
+            acceptSubscribe: settings.acceptSubscribe,
+            unflushThreshold: settings.unflushThreshold,
+            unflushInterval: settings.unflushInterval,
+            deleteWhen: nil,
+            deletePolicy: settings.deletePolicy,
+            numTopicStores: settings.numTopicStores,
+            unflushDataHold: settings.unflushDataHold,
+            memCacheMsgSizeInMB: settings.memCacheMsgSizeInMB,
+            memCacheMsgCntInK: settings.memCacheMsgCntInK,
+            memCacheFlushIntvl: settings.memCacheFlushIntvl
+        )
     }
 
     static func topicString(_ deployed: DeployedTopic, base: BrokerTopicSettings) -> String {
@@ -47,13 +54,21 @@ struct BrokerConfigText: Sendable, Hashable {
             own[keyPath: path] == base[keyPath: path] ? nil : own[keyPath: path]
         }
         let topic = BrokerTopicSettings(
-            numPartitions: differing(\.numPartitions), acceptPublish: differing(\.acceptPublish),
-            acceptSubscribe: differing(\.acceptSubscribe), unflushThreshold: differing(\.unflushThreshold),
-            unflushInterval: differing(\.unflushInterval), deleteWhen: nil, deletePolicy: differing(\.deletePolicy),
-            numTopicStores: differing(\.numTopicStores), unflushDataHold: differing(\.unflushDataHold),
-            memCacheMsgSizeInMB: differing(\.memCacheMsgSizeInMB), memCacheMsgCntInK: differing(\.memCacheMsgCntInK),
-            memCacheFlushIntvl: differing(\.memCacheFlushIntvl), statusID: deployed.deployment.status.rawValue,
-            maxMsgSizeInMB: deployed.maxMsgSizeInMB == 1 ? nil : deployed.maxMsgSizeInMB)
+            numPartitions: differing(\.numPartitions),
+            acceptPublish: differing(\.acceptPublish),
+            acceptSubscribe: differing(\.acceptSubscribe),
+            unflushThreshold: differing(\.unflushThreshold),
+            unflushInterval: differing(\.unflushInterval),
+            deleteWhen: nil,
+            deletePolicy: differing(\.deletePolicy),
+            numTopicStores: differing(\.numTopicStores),
+            unflushDataHold: differing(\.unflushDataHold),
+            memCacheMsgSizeInMB: differing(\.memCacheMsgSizeInMB),
+            memCacheMsgCntInK: differing(\.memCacheMsgCntInK),
+            memCacheFlushIntvl: differing(\.memCacheFlushIntvl),
+            statusID: deployed.deployment.status.rawValue,
+            maxMsgSizeInMB: deployed.maxMsgSizeInMB == 1 ? nil : deployed.maxMsgSizeInMB
+        )
         return topic.topicString(deployed.deployment.topic)
     }
 }

@@ -21,8 +21,13 @@ extension MasterService {
                 throw .badRequest("Illegal broker clientId \(request.clientID), expected brokerId:ip:port:version!")
             }
             let registration = BrokerRegistration(
-                id: id, host: host, port: port, enableTLS: request.enableTls, online: request.brokerOnline,
-                configVersion: request.curBrokerConfID)
+                id: id,
+                host: host,
+                port: port,
+                enableTLS: request.enableTls,
+                online: request.brokerOnline,
+                configVersion: request.curBrokerConfID
+            )
             let (reply, brokerContext) = try await master.registerBroker(registration)
             let text = BrokerConfigText(reply)
             var response = RegisterResponseM2B.ok()
@@ -44,7 +49,8 @@ extension MasterService {
         } failure: { error in
             context.logger.warning(
                 "broker registration refused",
-                metadata: ["tubemq.client": "\(request.clientID)", "tubemq.errMsg": "\(error.message)"])
+                metadata: ["tubemq.client": "\(request.clientID)", "tubemq.errMsg": "\(error.message)"]
+            )
             var response = RegisterResponseM2B.failure(error)
             response.stopRead = false
             response.stopWrite = false
@@ -61,7 +67,11 @@ extension MasterService {
         return try await answering { () async throws(MasterError) -> HeartResponseM2B in
             guard let id else { throw .badRequest("Illegal brokerId \(request.brokerID)!") }
             let heartbeat = BrokerHeartbeat(
-                id: id, online: request.brokerOnline, configVersion: request.curBrokerConfID, removedTopics: removed)
+                id: id,
+                online: request.brokerOnline,
+                configVersion: request.curBrokerConfID,
+                removedTopics: removed
+            )
             let (reply, brokerContext) = try await master.brokerHeartbeat(heartbeat)
             let text = BrokerConfigText(reply)
             var response = HeartResponseM2B.ok()
@@ -87,7 +97,8 @@ extension MasterService {
         } failure: { error in
             context.logger.info(
                 "broker heartbeat refused",
-                metadata: ["tubemq.broker": "\(request.brokerID)", "tubemq.errMsg": "\(error.message)"])
+                metadata: ["tubemq.broker": "\(request.brokerID)", "tubemq.errMsg": "\(error.message)"]
+            )
             var response = HeartResponseM2B.failure(error)
             response.stopRead = false
             response.stopWrite = false

@@ -16,7 +16,8 @@ extension MasterService {
         if !malformed.isEmpty {
             context.logger.debug(
                 "ignored malformed subscribeInfo",
-                metadata: ["tubemq.client": "\(request.clientID)", "tubemq.entries": "\(malformed)"])
+                metadata: ["tubemq.client": "\(request.clientID)", "tubemq.entries": "\(malformed)"]
+            )
         }
         let registration = ConsumerRegistration(
             clientID: request.clientID,
@@ -25,7 +26,8 @@ extension MasterService {
             topics: Set(request.topicList),
             filters: RequestParsing.filters(request.topicCondition),
             held: held,
-            bound: Self.boundRequest(request))
+            bound: Self.boundRequest(request)
+        )
         let master = self.master
         return try await answering { () async throws(MasterError) -> RegisterResponseM2C in
             let reply = try await master.registerConsumer(registration)
@@ -40,7 +42,8 @@ extension MasterService {
                 metadata: [
                     "tubemq.client": "\(request.clientID)", "tubemq.group": "\(request.groupName)",
                     "tubemq.errCode": "\(error.code)", "tubemq.errMsg": "\(error.message)",
-                ])
+                ]
+            )
             return .failure(error)
         }
     }
@@ -50,7 +53,8 @@ extension MasterService {
             clientID: request.clientID,
             group: request.groupName,
             report: request.reportSubscribeInfo ? RequestParsing.partitions(request.subscribeInfo).partitions : nil,
-            ack: request.hasEvent ? ReplyFormatting.acknowledgement(request.event) : nil)
+            ack: request.hasEvent ? ReplyFormatting.acknowledgement(request.event) : nil
+        )
         let master = self.master
         return try await answering { () async throws(MasterError) -> HeartResponseM2C in
             let reply = try await master.consumerHeartbeat(heartbeat)
@@ -66,7 +70,8 @@ extension MasterService {
                 metadata: [
                     "tubemq.client": "\(request.clientID)", "tubemq.group": "\(request.groupName)",
                     "tubemq.errCode": "\(error.code)",
-                ])
+                ]
+            )
             return .failure(error)
         }
     }
@@ -90,7 +95,8 @@ extension MasterService {
             sessionTime: request.sessionTime,
             totalCount: request.totalCount,
             requiredOffsets: RequestParsing.requiredOffsets(request.requiredPartition),
-            selectBig: request.hasSelectBig ? request.selectBig : true)
+            selectBig: request.hasSelectBig ? request.selectBig : true
+        )
     }
 }
 

@@ -13,8 +13,11 @@ import TubeMQWire
 extension MasterService {
     func registerProducer(_ request: RegisterRequestP2M, context: RPCCallContext) async throws -> RegisterResponseM2P {
         let registration = ProducerRegistration(
-            clientID: request.clientID, hostName: request.hostName, topics: request.topicList,
-            brokerChecksum: request.brokerCheckSum)
+            clientID: request.clientID,
+            hostName: request.hostName,
+            topics: request.topicList,
+            brokerChecksum: request.brokerCheckSum
+        )
         let held = request.hasAppdConfig ? request.appdConfig : nil
         let master = self.master
         return try await answering { () async throws(MasterError) -> RegisterResponseM2P in
@@ -34,8 +37,11 @@ extension MasterService {
 
     func producerHeartbeat(_ request: HeartRequestP2M, context: RPCCallContext) async throws -> HeartResponseM2P {
         let heartbeat = ProducerHeartbeat(
-            clientID: request.clientID, hostName: request.hostName, topics: request.topicList,
-            brokerChecksum: request.brokerCheckSum)
+            clientID: request.clientID,
+            hostName: request.hostName,
+            topics: request.topicList,
+            brokerChecksum: request.brokerCheckSum
+        )
         let held = request.hasAppdConfig ? request.appdConfig : nil
         let master = self.master
         return try await answering { () async throws(MasterError) -> HeartResponseM2P in
@@ -50,7 +56,8 @@ extension MasterService {
         } failure: { error in
             context.logger.debug(
                 "producer heartbeat refused",
-                metadata: ["tubemq.client": "\(request.clientID)", "tubemq.errCode": "\(error.code)"])
+                metadata: ["tubemq.client": "\(request.clientID)", "tubemq.errCode": "\(error.code)"]
+            )
             var response = HeartResponseM2P.failure(error)
             response.brokerCheckSum = -1
             return response

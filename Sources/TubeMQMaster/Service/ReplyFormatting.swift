@@ -39,7 +39,8 @@ enum ReplyFormatting {
             rebalanceID: proto.rebalanceID,
             type: RebalanceEventType(rawValue: proto.opType),
             status: RebalanceEventStatus(rawValue: proto.hasStatus ? proto.status : RebalanceEventStatus.todo.rawValue),
-            subscriptions: RequestParsing.subscriptions(proto.subscribeInfo))
+            subscriptions: RequestParsing.subscriptions(proto.subscribeInfo)
+        )
     }
 
     /// `authorizedInfo` of client replies: the master's visit token.

@@ -23,7 +23,9 @@ public enum Balancer {
     ///   - current: what each consumer holds, by partition key.
     /// - Returns: the partition keys each consumer should hold; every consumer has an entry.
     public static func assign(
-        partitions: [Partition], consumers: [String], current: [String: Set<String>]
+        partitions: [Partition],
+        consumers: [String],
+        current: [String: Set<String>]
     ) -> [String: Set<String>] {
         let consumers = consumers.sorted()
         guard !consumers.isEmpty else { return [:] }
@@ -47,7 +49,9 @@ public enum Balancer {
         taken = []
         for consumer in consumers {
             let limit = quota[consumer, default: 0]
-            if kept[consumer, default: []].count > limit { kept[consumer] = Array(kept[consumer, default: []].suffix(limit)) }
+            if kept[consumer, default: []].count > limit {
+                kept[consumer] = Array(kept[consumer, default: []].suffix(limit))
+            }
             taken.formUnion(kept[consumer, default: []])
         }
         let topicOf = Dictionary(partitions.map { ($0.key, $0.topic) }, uniquingKeysWith: { first, _ in first })
@@ -60,7 +64,8 @@ public enum Balancer {
             let load = { (consumer: String) in
                 (perTopic[consumer]?[topic] ?? 0, kept[consumer, default: []].count)
             }
-            let candidate = consumers
+            let candidate =
+                consumers
                 .filter { kept[$0, default: []].count < quota[$0, default: 0] }
                 .min { load($0) < load($1) }
             guard let candidate else { break }
@@ -76,7 +81,9 @@ public enum Balancer {
     /// - Returns: the partition keys per consumer (every consumer has an entry) and the winning
     ///   offset per assigned partition key.
     public static func assignBound(
-        partitions: [Partition], requests: [String: [String: Int64]], selectBig: Bool
+        partitions: [Partition],
+        requests: [String: [String: Int64]],
+        selectBig: Bool
     ) -> (target: [String: Set<String>], offsets: [String: Int64]) {
         let available = Set(partitions.map(\.key))
         var winners: [String: (consumer: String, offset: Int64)] = [:]

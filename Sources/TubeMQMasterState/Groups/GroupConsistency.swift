@@ -7,39 +7,48 @@ enum GroupConsistency {
         case (nil, .some):
             throw MasterError(
                 code: .inconsistentConsumeType,
-                message: "\(who) requests unbound consumption, but the group consumes bound!")
+                message: "\(who) requests unbound consumption, but the group consumes bound!"
+            )
         case (.some, nil):
             throw MasterError(
                 code: .inconsistentConsumeType,
-                message: "\(who) requests bound consumption, but the group consumes unbound!")
+                message: "\(who) requests bound consumption, but the group consumes unbound!"
+            )
         default:
             break
         }
         guard request.topics == group.topics else {
             throw MasterError(
                 code: .inconsistentTopicSet,
-                message: "\(who) subscribes topics \(list(request.topics)), but the group subscribes \(list(group.topics))!")
+                message:
+                    "\(who) subscribes topics \(list(request.topics)), but the group subscribes \(list(group.topics))!"
+            )
         }
         guard normalized(request.filters) == group.filters else {
             throw MasterError(
                 code: .inconsistentFilterSet,
-                message: "\(who) filters \(describe(request.filters)), but the group filters \(describe(group.filters))!")
+                message:
+                    "\(who) filters \(describe(request.filters)), but the group filters \(describe(group.filters))!"
+            )
         }
         guard let bound = request.bound, let session = group.bound else { return }
         guard bound.sessionKey == session.sessionKey else {
             throw MasterError(
                 code: .inconsistentSessionKey,
-                message: "\(who) uses session key \(bound.sessionKey), but the group uses \(session.sessionKey)!")
+                message: "\(who) uses session key \(bound.sessionKey), but the group uses \(session.sessionKey)!"
+            )
         }
         guard bound.selectBig == session.selectBig else {
             throw MasterError(
                 code: .inconsistentSelectBig,
-                message: "\(who) sets selectBig=\(bound.selectBig), but the group uses \(session.selectBig)!")
+                message: "\(who) sets selectBig=\(bound.selectBig), but the group uses \(session.selectBig)!"
+            )
         }
         guard bound.totalCount == session.totalCount else {
             throw MasterError(
                 code: .inconsistentSourceCount,
-                message: "\(who) sets totalCount=\(bound.totalCount), but the group uses \(session.totalCount)!")
+                message: "\(who) sets totalCount=\(bound.totalCount), but the group uses \(session.totalCount)!"
+            )
         }
     }
 

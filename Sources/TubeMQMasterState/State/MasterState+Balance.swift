@@ -82,7 +82,8 @@ extension MasterState {
 
 extension ConsumerGroup {
     /// Queues the events that move the group from what its members hold to `target`.
-    mutating func schedule(target: [String: Set<String>], available: [Partition], rebalanceID: Int64) -> [PlannedEvent] {
+    mutating func schedule(target: [String: Set<String>], available: [Partition], rebalanceID: Int64) -> [PlannedEvent]
+    {
         let byKey = Dictionary(available.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let holders = owners
         var planned: [PlannedEvent] = []
@@ -98,7 +99,9 @@ extension ConsumerGroup {
         }
         for id in ids {
             guard let member = members[id] else { continue }
-            let connect = Self.inHashOrder((target[id] ?? []).filter { member.held[$0] == nil }.compactMap { byKey[$0] })
+            let connect = Self.inHashOrder(
+                (target[id] ?? []).filter { member.held[$0] == nil }.compactMap { byKey[$0] }
+            )
             guard !connect.isEmpty else { continue }
             let event = makeEvent(rebalanceID, .onlyConnect, connect, for: id)
             let waitingOn = Set(connect.flatMap { holders[$0.key] ?? [] }).subtracting([id])
@@ -108,7 +111,8 @@ extension ConsumerGroup {
                 pendingConnects.append(PendingConnect(consumerID: id, event: event, waitingOn: waitingOn))
             }
             planned.append(
-                PlannedEvent(group: name, consumerID: id, event: event, waitsForDisconnects: !waitingOn.isEmpty))
+                PlannedEvent(group: name, consumerID: id, event: event, waitsForDisconnects: !waitingOn.isEmpty)
+            )
         }
         return planned
     }
@@ -120,7 +124,10 @@ extension ConsumerGroup {
     }
 
     private func makeEvent(
-        _ rebalanceID: Int64, _ type: RebalanceEventType, _ partitions: [Partition], for consumerID: String
+        _ rebalanceID: Int64,
+        _ type: RebalanceEventType,
+        _ partitions: [Partition],
+        for consumerID: String
     ) -> RebalanceEvent {
         RebalanceEvent(
             rebalanceID: rebalanceID,

@@ -6,7 +6,11 @@ extension MasterState {
     /// ports differ (so an in-process cluster can run on 127.0.0.1).
     /// - Throws: ``MasterError`` 400 for a malformed address, 402 for a duplicate id or address,
     ///   407 for a bad port or setting.
-    public mutating func addBroker(_ spec: BrokerSpec, by user: String, now: Int64) throws(MasterError) -> [MasterDirective] {
+    public mutating func addBroker(
+        _ spec: BrokerSpec,
+        by user: String,
+        now: Int64
+    ) throws(MasterError) -> [MasterDirective] {
         guard let address = IPv4.parse(spec.host) else {
             throw .badRequest("brokerIp \(spec.host) is not an IPv4 address!")
         }
@@ -15,7 +19,10 @@ extension MasterState {
         let tlsPort = try Validate.port("brokerTLSPort", spec.tlsPort ?? clusterSettings.brokerTLSPort)
         let webPort = try Validate.port("brokerWebPort", spec.webPort ?? clusterSettings.brokerWebPort)
         guard port != webPort, tlsPort != webPort else {
-            throw MasterError(code: .illegalValue, message: "brokerPort and brokerTLSPort must differ from brokerWebPort!")
+            throw MasterError(
+                code: .illegalValue,
+                message: "brokerPort and brokerTLSPort must differ from brokerWebPort!"
+            )
         }
         guard brokerConfigs[id] == nil else {
             throw MasterError(code: .recordExists, message: "Broker \(id) already exists!")
@@ -24,8 +31,14 @@ extension MasterState {
             throw MasterError(code: .recordExists, message: "Broker \(clash.id) already uses \(spec.host):\(port)!")
         }
         let config = BrokerRecord(
-            id: id, host: spec.host, port: port, tlsPort: tlsPort, webPort: webPort,
-            regionID: spec.regionID, groupID: spec.groupID, manageStatus: spec.manageStatus,
+            id: id,
+            host: spec.host,
+            port: port,
+            tlsPort: tlsPort,
+            webPort: webPort,
+            regionID: spec.regionID,
+            groupID: spec.groupID,
+            manageStatus: spec.manageStatus,
             defaults: try clusterSettings.topicDefaults.applying(spec.settings),
             configVersion: Int64(0).nextVersion(now: now),
             stamp: RecordStamp(createdBy: user, at: now)
@@ -37,13 +50,21 @@ extension MasterState {
     /// Updates a broker record (`admin_update_broker_configure`); its configuration version changes,
     /// so the broker takes the new configuration with its next heartbeat.
     /// - Throws: ``MasterError`` 401 when the broker does not exist, 407 for a bad value.
-    public mutating func updateBroker(id: Int32, _ patch: BrokerPatch, by user: String, now: Int64) throws(MasterError) -> [MasterDirective] {
+    public mutating func updateBroker(
+        id: Int32,
+        _ patch: BrokerPatch,
+        by user: String,
+        now: Int64
+    ) throws(MasterError) -> [MasterDirective] {
         var config = try existingBroker(id)
         config.port = try Validate.port("brokerPort", patch.port ?? config.port)
         config.tlsPort = try Validate.port("brokerTLSPort", patch.tlsPort ?? config.tlsPort)
         config.webPort = try Validate.port("brokerWebPort", patch.webPort ?? config.webPort)
         guard config.port != config.webPort, config.tlsPort != config.webPort else {
-            throw MasterError(code: .illegalValue, message: "brokerPort and brokerTLSPort must differ from brokerWebPort!")
+            throw MasterError(
+                code: .illegalValue,
+                message: "brokerPort and brokerTLSPort must differ from brokerWebPort!"
+            )
         }
         config.regionID = patch.regionID ?? config.regionID
         config.groupID = patch.groupID ?? config.groupID
@@ -56,7 +77,10 @@ extension MasterState {
     /// `admin_offline_broker_configure`).
     /// - Throws: ``MasterError`` 401 when the broker does not exist.
     public mutating func setBrokerManageStatus(
-        id: Int32, _ status: BrokerManageStatus, by user: String, now: Int64
+        id: Int32,
+        _ status: BrokerManageStatus,
+        by user: String,
+        now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         var config = try existingBroker(id)
         config.manageStatus = status
@@ -68,7 +92,11 @@ extension MasterState {
     /// - Throws: ``MasterError`` 401 when the broker does not exist, 400 when both flags are `nil`,
     ///   405 when the broker is still a draft.
     public mutating func setBrokerReadWrite(
-        id: Int32, acceptPublish: Bool?, acceptSubscribe: Bool?, by user: String, now: Int64
+        id: Int32,
+        acceptPublish: Bool?,
+        acceptSubscribe: Bool?,
+        by user: String,
+        now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         var config = try existingBroker(id)
         guard acceptPublish != nil || acceptSubscribe != nil else {
@@ -90,13 +118,17 @@ extension MasterState {
     public mutating func deleteBroker(id: Int32, by user: String, now: Int64) throws(MasterError) -> [MasterDirective] {
         let config = try existingBroker(id)
         guard config.manageStatus == .draft || config.manageStatus == .offline else {
-            throw MasterError(code: .preconditionFailed, message: "Broker \(id) must be offline or draft to be deleted!")
+            throw MasterError(
+                code: .preconditionFailed,
+                message: "Broker \(id) must be offline or draft to be deleted!"
+            )
         }
         let deployed = topicsByName.values.filter { $0.deployment(on: id) != nil }.map(\.name).sorted()
         guard deployed.isEmpty else {
             throw MasterError(
                 code: .relatedConfigExists,
-                message: "Broker \(id) still has topics \(deployed.joined(separator: ",")), remove them first!")
+                message: "Broker \(id) still has topics \(deployed.joined(separator: ",")), remove them first!"
+            )
         }
         brokerConfigs[id] = nil
         brokerRuntimes[id] = nil
@@ -130,7 +162,9 @@ enum IPv4 {
         guard parts.count == 4 else { return nil }
         var value: UInt32 = 0
         for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let octet = UInt8(part) else { return nil }
+            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let octet = UInt8(part) else {
+                return nil
+            }
             value = value << 8 | UInt32(octet)
         }
         return value

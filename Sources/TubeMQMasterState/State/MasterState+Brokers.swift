@@ -7,7 +7,10 @@ extension MasterState {
     /// ``BrokerRunState/registered`` (or ``BrokerRunState/online`` if it says so) and gets its full
     /// configuration back.
     /// - Throws: ``MasterError`` 400 when the broker is not configured or its address differs.
-    public mutating func registerBroker(_ request: BrokerRegistration, now: Int64) throws(MasterError) -> BrokerConfigReply {
+    public mutating func registerBroker(
+        _ request: BrokerRegistration,
+        now: Int64
+    ) throws(MasterError) -> BrokerConfigReply {
         guard let config = brokerConfigs[request.id] else {
             throw .badRequest("Broker \(request.id) is not configured, add its configure first!")
         }
@@ -32,7 +35,10 @@ extension MasterState {
     /// Records a broker heartbeat (method 8): its online flag, its configuration version and the
     /// topics it removed (whose soft-removed deployments are then purged).
     /// - Throws: ``MasterError`` 411 when the broker is not registered.
-    public mutating func brokerHeartbeat(_ request: BrokerHeartbeat, now: Int64) throws(MasterError) -> BrokerConfigReply {
+    public mutating func brokerHeartbeat(
+        _ request: BrokerHeartbeat,
+        now: Int64
+    ) throws(MasterError) -> BrokerConfigReply {
         guard var runtime = brokerRuntimes[request.id],
             runtime.state == .registered || runtime.state == .online,
             let config = brokerConfigs[request.id]
@@ -53,7 +59,10 @@ extension MasterState {
         if let changed = refreshServingBrokers(now: now) { directives.append(changed) }
         let current = brokerConfigs[request.id] ?? config
         return configReply(
-            for: current, takeConfig: request.configVersion != current.configVersion, directives: directives)
+            for: current,
+            takeConfig: request.configVersion != current.configVersion,
+            directives: directives
+        )
     }
 
     /// Takes a broker out of service because it said goodbye (method 9).

@@ -10,20 +10,35 @@ extension MasterState {
     /// - Throws: ``MasterError`` 400 for a malformed request, 431 when a topic is not deployed,
     ///   450 when the group may not consume a topic, 424–429 when the request is inconsistent with
     ///   the group's other members.
-    public mutating func registerConsumer(_ request: ConsumerRegistration, now: Int64) throws(MasterError) -> ConsumerRegisterReply {
+    public mutating func registerConsumer(
+        _ request: ConsumerRegistration,
+        now: Int64
+    ) throws(MasterError) -> ConsumerRegisterReply {
         try validate(request)
-        var group = groupsByName[request.group] ?? ConsumerGroup(
-            name: request.group, topics: [], filters: [:], bound: nil, members: [:], allocated: false,
-            pendingConnects: [], boundOffsets: [:], lastRebalanceID: 0
-        )
+        var group =
+            groupsByName[request.group]
+            ?? ConsumerGroup(
+                name: request.group,
+                topics: [],
+                filters: [:],
+                bound: nil,
+                members: [:],
+                allocated: false,
+                pendingConnects: [],
+                boundOffsets: [:],
+                lastRebalanceID: 0
+            )
         let others = group.members.keys.filter { $0 != request.clientID }
         if others.isEmpty {
             group.topics = request.topics
             group.filters = GroupConsistency.normalized(request.filters)
             group.bound = request.bound.map {
                 BoundSession(
-                    sessionKey: $0.sessionKey, sessionTime: $0.sessionTime, totalCount: $0.totalCount,
-                    selectBig: $0.selectBig)
+                    sessionKey: $0.sessionKey,
+                    sessionTime: $0.sessionTime,
+                    totalCount: $0.totalCount,
+                    selectBig: $0.selectBig
+                )
             }
         } else {
             try GroupConsistency.check(request, against: group)
@@ -31,7 +46,8 @@ extension MasterState {
                 throw MasterError(
                     code: .inconsistentSourceCount,
                     message: "Group \(group.name) already has its \(session.totalCount) bound consumers,"
-                        + " \(request.clientID) cannot join!")
+                        + " \(request.clientID) cannot join!"
+                )
             }
         }
         if let previous = groupOfConsumer[request.clientID], previous != request.group {
@@ -64,7 +80,10 @@ extension MasterState {
     /// event is delivered once and never repeated; until it is acknowledged (or the consumer leaves or
     /// registers again) the consumer gets no other event and its group is not rebalanced.
     /// - Throws: ``MasterError`` 411 when the group or the consumer is unknown.
-    public mutating func consumerHeartbeat(_ request: ConsumerHeartbeat, now: Int64) throws(MasterError) -> ConsumerHeartbeatReply {
+    public mutating func consumerHeartbeat(
+        _ request: ConsumerHeartbeat,
+        now: Int64
+    ) throws(MasterError) -> ConsumerHeartbeatReply {
         guard var group = groupsByName[request.group] else { throw .unknownGroup(request.group) }
         guard var member = group.members[request.clientID] else {
             throw .unknownConsumer(request.clientID, group: request.group)
@@ -137,7 +156,8 @@ extension MasterState {
             if let reason = groupSettingsByName[request.group]?.consumeDisabled[topic] {
                 throw MasterError(
                     code: .consumeGroupForbidden,
-                    message: "Group \(request.group) is forbidden to consume topic \(topic): \(reason)")
+                    message: "Group \(request.group) is forbidden to consume topic \(topic): \(reason)"
+                )
             }
         }
         if let bound = request.bound {

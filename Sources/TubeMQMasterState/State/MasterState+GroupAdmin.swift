@@ -6,9 +6,15 @@ extension MasterState {
     /// - Returns: a directive to persist the group's settings, or to delete them when nothing is
     ///   forbidden any more.
     public mutating func setGroupConsume(
-        group name: String, topic: String, enabled: Bool, reason: String = "", by user: String, now: Int64
+        group name: String,
+        topic: String,
+        enabled: Bool,
+        reason: String = "",
+        by user: String,
+        now: Int64
     ) -> [MasterDirective] {
-        var settings = groupSettingsByName[name] ?? GroupSettings(name: name, stamp: RecordStamp(createdBy: user, at: now))
+        var settings =
+            groupSettingsByName[name] ?? GroupSettings(name: name, stamp: RecordStamp(createdBy: user, at: now))
         if enabled {
             settings.consumeDisabled[topic] = nil
         } else {
@@ -27,7 +33,9 @@ extension MasterState {
     /// brokers and topics keep their values.
     /// - Throws: ``MasterError`` 407 for a value out of range.
     public mutating func updateClusterSettings(
-        _ patch: ClusterSettingsPatch, by user: String, now: Int64
+        _ patch: ClusterSettingsPatch,
+        by user: String,
+        now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         var settings = clusterSettings
         settings.brokerPort = try Validate.port("brokerPort", patch.brokerPort ?? settings.brokerPort)

@@ -22,7 +22,10 @@ extension MasterState {
     /// the serving brokers when its checksum is stale.
     /// - Throws: ``MasterError/unknownProducer(_:)`` (411) when the producer is not registered; the
     ///   reply then carries `brokerCheckSum = -1`.
-    public mutating func producerHeartbeat(_ request: ProducerHeartbeat, now: Int64) throws(MasterError) -> ProducerHeartbeatReply {
+    public mutating func producerHeartbeat(
+        _ request: ProducerHeartbeat,
+        now: Int64
+    ) throws(MasterError) -> ProducerHeartbeatReply {
         guard var session = producersByID[request.clientID] else {
             throw .unknownProducer(request.clientID)
         }

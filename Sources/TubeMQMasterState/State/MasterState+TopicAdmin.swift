@@ -7,20 +7,34 @@ extension MasterState {
     /// - Throws: ``MasterError`` 400 for a bad topic name, 401 when the broker does not exist, 402
     ///   when the topic is already deployed there (in any status), 407 for a bad setting.
     public mutating func addTopicDeployment(
-        topic name: String, brokerID: Int32, settings: TopicSettingsPatch = TopicSettingsPatch(),
-        by user: String, now: Int64
+        topic name: String,
+        brokerID: Int32,
+        settings: TopicSettingsPatch = TopicSettingsPatch(),
+        by user: String,
+        now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         try Self.validateTopicName(name)
         let broker = try existingBroker(brokerID)
-        var topic = topicsByName[name] ?? Topic(
-            name: name, maxMsgSizeInMB: clusterSettings.maxMsgSizeInMB, stamp: RecordStamp(createdBy: user, at: now))
+        var topic =
+            topicsByName[name]
+            ?? Topic(
+                name: name,
+                maxMsgSizeInMB: clusterSettings.maxMsgSizeInMB,
+                stamp: RecordStamp(createdBy: user, at: now)
+            )
         if let existing = topic.deployment(on: brokerID) {
             let hint = existing.status == .normal ? "" : ", resume or remove it first"
-            throw MasterError(code: .recordExists, message: "Topic \(name) is already deployed on broker \(brokerID)\(hint)!")
+            throw MasterError(
+                code: .recordExists,
+                message: "Topic \(name) is already deployed on broker \(brokerID)\(hint)!"
+            )
         }
         let deployment = TopicDeployment(
-            topic: name, brokerID: brokerID, settings: try broker.defaults.applying(settings),
-            stamp: RecordStamp(createdBy: user, at: now))
+            topic: name,
+            brokerID: brokerID,
+            settings: try broker.defaults.applying(settings),
+            stamp: RecordStamp(createdBy: user, at: now)
+        )
         topic.upsert(deployment)
         return storeTopic(topic, touching: [brokerID], by: user, now: now)
     }
@@ -29,7 +43,11 @@ extension MasterState {
     /// - Throws: ``MasterError`` 401 when there is no such deployment, 406 when it is not in
     ///   service, 407 for a bad setting or fewer partitions or stores than before.
     public mutating func updateTopicDeployment(
-        topic name: String, brokerID: Int32, settings: TopicSettingsPatch, by user: String, now: Int64
+        topic name: String,
+        brokerID: Int32,
+        settings: TopicSettingsPatch,
+        by user: String,
+        now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         var (topic, deployment) = try existingDeployment(name, brokerID)
         guard deployment.status == .normal else {
@@ -40,7 +58,9 @@ extension MasterState {
             updated.numTopicStores >= deployment.settings.numTopicStores
         else {
             throw MasterError(
-                code: .illegalValue, message: "numPartitions and numTopicStores of \(name) can only grow!")
+                code: .illegalValue,
+                message: "numPartitions and numTopicStores of \(name) can only grow!"
+            )
         }
         deployment.settings = updated
         deployment.stamp.touch(by: user, at: now)
@@ -51,7 +71,10 @@ extension MasterState {
     /// Soft-deletes a deployment (`admin_delete_topic_deploy_info`): out of service, restorable.
     /// - Throws: ``MasterError`` 401 when there is no such deployment, 406 unless it is in service.
     public mutating func deleteTopicDeployment(
-        topic name: String, brokerID: Int32, by user: String, now: Int64
+        topic name: String,
+        brokerID: Int32,
+        by user: String,
+        now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         try changeStatus(name, brokerID, from: .normal, to: .softDeleted, by: user, now: now)
     }
@@ -59,7 +82,10 @@ extension MasterState {
     /// Restores a soft-deleted deployment (`admin_redo_deleted_topic_deploy_info`).
     /// - Throws: ``MasterError`` 401 when there is no such deployment, 406 unless it is soft-deleted.
     public mutating func restoreTopicDeployment(
-        topic name: String, brokerID: Int32, by user: String, now: Int64
+        topic name: String,
+        brokerID: Int32,
+        by user: String,
+        now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         try changeStatus(name, brokerID, from: .softDeleted, to: .normal, by: user, now: now)
     }
@@ -68,7 +94,10 @@ extension MasterState {
     /// drop the topic, and the record is purged once its heartbeat reports it removed.
     /// - Throws: ``MasterError`` 401 when there is no such deployment, 406 unless it is soft-deleted.
     public mutating func removeTopicDeployment(
-        topic name: String, brokerID: Int32, by user: String, now: Int64
+        topic name: String,
+        brokerID: Int32,
+        by user: String,
+        now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         try changeStatus(name, brokerID, from: .softDeleted, to: .softRemoved, by: user, now: now)
     }
@@ -77,11 +106,20 @@ extension MasterState {
     /// value keeps the current one (or the default on creation).
     /// - Throws: ``MasterError`` 400 for a bad topic name, 407 for a size outside 1…20 MiB.
     public mutating func setTopicControl(
-        topic name: String, maxMsgSizeInMB: Int32? = nil, enableAuthControl: Bool? = nil, by user: String, now: Int64
+        topic name: String,
+        maxMsgSizeInMB: Int32? = nil,
+        enableAuthControl: Bool? = nil,
+        by user: String,
+        now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         try Self.validateTopicName(name)
-        var topic = topicsByName[name] ?? Topic(
-            name: name, maxMsgSizeInMB: clusterSettings.maxMsgSizeInMB, stamp: RecordStamp(createdBy: user, at: now))
+        var topic =
+            topicsByName[name]
+            ?? Topic(
+                name: name,
+                maxMsgSizeInMB: clusterSettings.maxMsgSizeInMB,
+                stamp: RecordStamp(createdBy: user, at: now)
+            )
         if let size = maxMsgSizeInMB { topic.maxMsgSizeInMB = try Validate.maxMsgSize(size) }
         topic.enableAuthControl = enableAuthControl ?? topic.enableAuthControl
         return storeTopic(topic, touching: topic.deployments.map(\.brokerID), by: user, now: now)
@@ -89,7 +127,11 @@ extension MasterState {
 
     /// Deletes a topic's control record (`admin_delete_topic_control_info`).
     /// - Throws: ``MasterError`` 401 when the topic does not exist, 404 while it has deployments.
-    public mutating func deleteTopicControl(topic name: String, by user: String, now: Int64) throws(MasterError) -> [MasterDirective] {
+    public mutating func deleteTopicControl(
+        topic name: String,
+        by user: String,
+        now: Int64
+    ) throws(MasterError) -> [MasterDirective] {
         guard let topic = topicsByName[name] else {
             throw MasterError(code: .recordNotFound, message: "Topic \(name) does not exist!")
         }
@@ -105,7 +147,9 @@ extension MasterState {
     static func validateTopicName(_ name: String) throws(MasterError) {
         guard name != offsetHistoryTopic else { return }
         let scalars = Array(name.unicodeScalars)
-        let isWord: (Unicode.Scalar) -> Bool = { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+        let isWord: (Unicode.Scalar) -> Bool = {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_")
+        }
         guard scalars.count >= 2, scalars.count <= 64, let first = scalars.first,
             first.isASCII, first.properties.isAlphabetic, scalars.allSatisfy(isWord)
         else {
@@ -121,13 +165,19 @@ extension MasterState {
     }
 
     private mutating func changeStatus(
-        _ name: String, _ brokerID: Int32, from: TopicStatus, to: TopicStatus, by user: String, now: Int64
+        _ name: String,
+        _ brokerID: Int32,
+        from: TopicStatus,
+        to: TopicStatus,
+        by user: String,
+        now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         var (topic, deployment) = try existingDeployment(name, brokerID)
         guard deployment.status == from else {
             throw MasterError(
                 code: .illegalStatus,
-                message: "Topic \(name) on broker \(brokerID) is \(deployment.status), not \(from)!")
+                message: "Topic \(name) on broker \(brokerID) is \(deployment.status), not \(from)!"
+            )
         }
         deployment.status = to
         deployment.stamp.touch(by: user, at: now)
@@ -136,7 +186,12 @@ extension MasterState {
     }
 
     /// Stores a topic and bumps the configuration version of the brokers it touches.
-    private mutating func storeTopic(_ changed: Topic, touching brokers: [Int32], by user: String, now: Int64) -> [MasterDirective] {
+    private mutating func storeTopic(
+        _ changed: Topic,
+        touching brokers: [Int32],
+        by user: String,
+        now: Int64
+    ) -> [MasterDirective] {
         var topic = changed
         topic.stamp.touch(by: user, at: now)
         topicsByName[topic.name] = topic

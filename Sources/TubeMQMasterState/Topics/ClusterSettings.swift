@@ -122,7 +122,10 @@ enum Validate {
         let tens = (value / 10) % 10
         let units = value % 10
         guard (1...3).contains(hundreds), tens == 0, (1...3).contains(units) else {
-            throw MasterError(code: .illegalValue, message: "qryPriorityId must be in 101...303 with digits 1-3, got \(value)")
+            throw MasterError(
+                code: .illegalValue,
+                message: "qryPriorityId must be in 101...303 with digits 1-3, got \(value)"
+            )
         }
         return value
     }

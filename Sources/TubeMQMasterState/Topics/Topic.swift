@@ -23,7 +23,11 @@ public struct TopicDeployment: Sendable, Hashable, Codable {
 
     /// Creates a deployment record.
     public init(
-        topic: String, brokerID: Int32, settings: TopicSettings, status: TopicStatus = .normal, stamp: RecordStamp
+        topic: String,
+        brokerID: Int32,
+        settings: TopicSettings,
+        status: TopicStatus = .normal,
+        stamp: RecordStamp
     ) {
         self.topic = topic
         self.brokerID = brokerID

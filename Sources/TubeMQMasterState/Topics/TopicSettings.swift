@@ -131,11 +131,21 @@ extension TopicSettings {
         out.unflushInterval = try Self.checked("unflushInterval", patch.unflushInterval ?? unflushInterval, min: 1)
         out.unflushDataHold = try Self.checked("unflushDataHold", patch.unflushDataHold ?? unflushDataHold, min: 0)
         out.memCacheMsgSizeInMB = try Self.checked(
-            "memCacheMsgSizeInMB", patch.memCacheMsgSizeInMB ?? memCacheMsgSizeInMB, min: 2, max: 2048)
+            "memCacheMsgSizeInMB",
+            patch.memCacheMsgSizeInMB ?? memCacheMsgSizeInMB,
+            min: 2,
+            max: 2048
+        )
         out.memCacheMsgCntInK = try Self.checked(
-            "memCacheMsgCntInK", patch.memCacheMsgCntInK ?? memCacheMsgCntInK, min: 1)
+            "memCacheMsgCntInK",
+            patch.memCacheMsgCntInK ?? memCacheMsgCntInK,
+            min: 1
+        )
         out.memCacheFlushIntvl = try Self.checked(
-            "memCacheFlushIntvl", patch.memCacheFlushIntvl ?? memCacheFlushIntvl, min: 4000)
+            "memCacheFlushIntvl",
+            patch.memCacheFlushIntvl ?? memCacheFlushIntvl,
+            min: 4000
+        )
         if let policy = patch.deletePolicy {
             out.deletePolicy = try DeletePolicy.normalize(policy)
         }
@@ -143,7 +153,10 @@ extension TopicSettings {
     }
 
     private static func checked(
-        _ name: String, _ value: Int32, min: Int32, max: Int32 = .max
+        _ name: String,
+        _ value: Int32,
+        min: Int32,
+        max: Int32 = .max
     ) throws(MasterError) -> Int32 {
         guard value >= min, value <= max else {
             let range = max == .max ? "at least \(min)" : "in \(min)...\(max)"

@@ -25,7 +25,10 @@ struct IndexEntry: Equatable {
     /// A tombstone at `position` covering `length` skipped bytes.
     static func tombstone(position: Int64, length: Int64, appendTime: Int64) -> IndexEntry {
         IndexEntry(
-            partitionID: tombstonePartitionID, typeHash: 0, position: position, appendTime: appendTime,
+            partitionID: tombstonePartitionID,
+            typeHash: 0,
+            position: position,
+            appendTime: appendTime,
             recordLength: Int(min(length, Int64(UInt32.max)))
         )
     }

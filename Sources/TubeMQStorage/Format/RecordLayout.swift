@@ -46,7 +46,11 @@ enum RecordLayout {
         base.storeBytes(of: header.flag.littleEndian, toByteOffset: 36, as: Int32.self)
         base.storeBytes(of: header.checksum.littleEndian, toByteOffset: 40, as: Int32.self)
         base.storeBytes(of: header.typeHash.littleEndian, toByteOffset: 44, as: Int32.self)
-        base.storeBytes(of: UInt32(truncatingIfNeeded: header.payloadLength).littleEndian, toByteOffset: 48, as: UInt32.self)
+        base.storeBytes(
+            of: UInt32(truncatingIfNeeded: header.payloadLength).littleEndian,
+            toByteOffset: 48,
+            as: UInt32.self
+        )
         let crc = CRC32.checksum(UnsafeRawBufferPointer(start: base + 4, count: headerSize - 4))
         base.storeBytes(of: crc.littleEndian, toByteOffset: 0, as: UInt32.self)
     }

@@ -51,7 +51,10 @@ enum FileIO {
     /// Reads up to `buffer.count` bytes at `offset`, looping over short reads; returns the bytes read
     /// (fewer only at end of file).
     static func read(
-        _ fd: CInt, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64, path: String
+        _ fd: CInt,
+        into buffer: UnsafeMutableRawBufferPointer,
+        at offset: Int64,
+        path: String
     ) throws(StorageError) -> Int {
         guard let base = buffer.baseAddress else { return 0 }
         var done = 0
@@ -69,7 +72,8 @@ enum FileIO {
     }
 
     /// Writes all of `buffer` at `offset` with `pwritev`, looping over short writes.
-    static func write(_ fd: CInt, _ buffer: UnsafeRawBufferPointer, at offset: Int64, path: String) throws(StorageError) {
+    static func write(_ fd: CInt, _ buffer: UnsafeRawBufferPointer, at offset: Int64, path: String) throws(StorageError)
+    {
         guard let base = buffer.baseAddress else { return }
         var done = 0
         while done < buffer.count {
@@ -97,7 +101,8 @@ enum FileIO {
     }
 
     /// Reads up to `bytes.count` bytes at `offset` into `bytes`; returns the bytes read.
-    static func read(_ fd: CInt, into bytes: inout [UInt8], at offset: Int64, path: String) throws(StorageError) -> Int {
+    static func read(_ fd: CInt, into bytes: inout [UInt8], at offset: Int64, path: String) throws(StorageError) -> Int
+    {
         let result = bytes.withUnsafeMutableBytes { raw in
             Result { () throws(StorageError) in try read(fd, into: raw, at: offset, path: path) }
         }

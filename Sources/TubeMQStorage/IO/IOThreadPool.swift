@@ -24,12 +24,17 @@ final class IOThreadPool: @unchecked Sendable {
         for _ in 0..<max(1, threadCount) {
             let box = Unmanaged.passRetained(WorkerContext(pool: self))
             var thread = pthread_t()
-            let rc = pthread_create(&thread, nil, { raw in
-                guard let raw else { return nil }
-                let context = Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue()
-                context.pool.workLoop()
-                return nil
-            }, box.toOpaque())
+            let rc = pthread_create(
+                &thread,
+                nil,
+                { raw in
+                    guard let raw else { return nil }
+                    let context = Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue()
+                    context.pool.workLoop()
+                    return nil
+                },
+                box.toOpaque()
+            )
             if rc == 0 {
                 threads.append(thread)
             } else {

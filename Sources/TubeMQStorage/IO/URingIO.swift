@@ -69,22 +69,40 @@ final class URingIO: StorageIO {
                 var done = 0
                 repeat {
                     let length = min(Self.maxWriteLength, write.bytes.count - done)
-                    ops.append(tubemq_uring_op(
-                        kind: Int32(TUBEMQ_URING_OP_WRITE), fd: write.fd,
-                        buffer: write.bytes.baseAddress.map { UnsafeRawPointer($0 + done) },
-                        length: UInt32(length), offset: UInt64(write.offset + Int64(done)), result: 0
-                    ))
-                    pending.append(.write(FlushWrite(
-                        fd: write.fd, bytes: UnsafeRawBufferPointer(rebasing: write.bytes[done..<(done + length)]),
-                        offset: write.offset + Int64(done), path: write.path
-                    )))
+                    ops.append(
+                        tubemq_uring_op(
+                            kind: Int32(TUBEMQ_URING_OP_WRITE),
+                            fd: write.fd,
+                            buffer: write.bytes.baseAddress.map { UnsafeRawPointer($0 + done) },
+                            length: UInt32(length),
+                            offset: UInt64(write.offset + Int64(done)),
+                            result: 0
+                        )
+                    )
+                    pending.append(
+                        .write(
+                            FlushWrite(
+                                fd: write.fd,
+                                bytes: UnsafeRawBufferPointer(rebasing: write.bytes[done..<(done + length)]),
+                                offset: write.offset + Int64(done),
+                                path: write.path
+                            )
+                        )
+                    )
                     done += length
                 } while done < write.bytes.count
             }
             for sync in syncs where sync.fd == fd {
-                ops.append(tubemq_uring_op(
-                    kind: Int32(TUBEMQ_URING_OP_FDATASYNC), fd: sync.fd, buffer: nil, length: 0, offset: 0, result: 0
-                ))
+                ops.append(
+                    tubemq_uring_op(
+                        kind: Int32(TUBEMQ_URING_OP_FDATASYNC),
+                        fd: sync.fd,
+                        buffer: nil,
+                        length: 0,
+                        offset: 0,
+                        result: 0
+                    )
+                )
                 pending.append(.sync(sync))
             }
             if !ops.isEmpty { ops[ops.count - 1].kind |= Int32(TUBEMQ_URING_OP_END_CHAIN) }

@@ -58,7 +58,10 @@ enum DiskReader {
         let indexBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: scanCount * IndexEntry.size, alignment: 16)
         defer { indexBuffer.deallocate() }
         let got = try FileIO.read(
-            indexFD, into: indexBuffer, at: (plan.from - plan.base) * Int64(IndexEntry.size), path: plan.indexPath
+            indexFD,
+            into: indexBuffer,
+            at: (plan.from - plan.base) * Int64(IndexEntry.size),
+            path: plan.indexPath
         )
         let available = got / IndexEntry.size
         var matches: [Match] = []
@@ -96,10 +99,14 @@ enum DiskReader {
             guard index.recordLength >= RecordLayout.headerSize,
                 index.position + Int64(index.recordLength) <= plan.writtenBytes
             else {
-                note(Damage(
-                    entry: entry, position: index.position, length: index.recordLength,
-                    reason: "index entry points outside the data"
-                ))
+                note(
+                    Damage(
+                        entry: entry,
+                        position: index.position,
+                        length: index.recordLength,
+                        reason: "index entry points outside the data"
+                    )
+                )
                 limits.remainingScan -= 1
                 next = entry + 1
                 continue
@@ -119,10 +126,14 @@ enum DiskReader {
         }
         if !stoppedEarly && available < scanCount {
             // The index file is shorter than the synced entry count (damage): skip the missing entries.
-            note(Damage(
-                entry: plan.from + Int64(available), position: nil, length: nil,
-                reason: "index file ends early (\(scanCount - available) entries missing)"
-            ))
+            note(
+                Damage(
+                    entry: plan.from + Int64(available),
+                    position: nil,
+                    length: nil,
+                    reason: "index file ends early (\(scanCount - available) entries missing)"
+                )
+            )
             corrupt += scanCount - available - 1
             limits.remainingScan -= scanCount - available
             next = plan.from + Int64(scanCount)
@@ -133,11 +144,16 @@ enum DiskReader {
         let (messages, bad) = try readRecords(matches, plan: plan)
         for damage in bad where damaged.count < damageDetailLimit { damaged.append(damage) }
         return Chunk(
-            messages: messages, nextEntry: next, limits: limits, corruptRecords: corrupt + bad.count, damaged: damaged
+            messages: messages,
+            nextEntry: next,
+            limits: limits,
+            corruptRecords: corrupt + bad.count,
+            damaged: damaged
         )
     }
 
-    private static func readRecords(_ matches: [Match], plan: Plan) throws(StorageError) -> ([StoredMessage], [Damage]) {
+    private static func readRecords(_ matches: [Match], plan: Plan) throws(StorageError) -> ([StoredMessage], [Damage])
+    {
         var runs: [(start: Int64, end: Int64)] = []
         for match in matches {
             let start = match.index.position
@@ -158,7 +174,12 @@ enum DiskReader {
             let length = Int(run.end - run.start)
             let read = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) {
                 (raw: UnsafeMutableRawBufferPointer) throws(StorageError) -> Int in
-                try FileIO.read(dataFD, into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<length]), at: run.start, path: plan.dataPath)
+                try FileIO.read(
+                    dataFD,
+                    into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<length]),
+                    at: run.start,
+                    path: plan.dataPath
+                )
             }
             if read < length { buffer.writeRepeatingByte(0, count: length - read) }
             runStarts.append((run.start, bufferStart))
@@ -178,24 +199,38 @@ enum DiskReader {
                     header.entry == match.entry,
                     header.partitionID == match.index.partitionID,
                     header.recordLength == match.index.recordLength,
-                    RecordLayout.payloadIsIntact(UnsafeRawBufferPointer(rebasing: record[RecordLayout.headerSize...]), header: header)
+                    RecordLayout.payloadIsIntact(
+                        UnsafeRawBufferPointer(rebasing: record[RecordLayout.headerSize...]),
+                        header: header
+                    )
                 else { return nil }
                 return header
             }
             guard let header = verified,
                 let payload = buffer.getSlice(at: at + RecordLayout.headerSize, length: header.payloadLength)
             else {
-                bad.append(Damage(
-                    entry: match.entry, position: match.index.position, length: match.index.recordLength,
-                    reason: "record failed its checks"
-                ))
+                bad.append(
+                    Damage(
+                        entry: match.entry,
+                        position: match.index.position,
+                        length: match.index.recordLength,
+                        reason: "record failed its checks"
+                    )
+                )
                 continue
             }
-            messages.append(StoredMessage(
-                offset: StorageOffset.offset(ofEntry: match.entry), partitionID: header.partitionID,
-                messageID: header.messageID, flag: header.flag, checksum: header.checksum,
-                typeHash: header.typeHash, appendTime: header.appendTime, payload: payload
-            ))
+            messages.append(
+                StoredMessage(
+                    offset: StorageOffset.offset(ofEntry: match.entry),
+                    partitionID: header.partitionID,
+                    messageID: header.messageID,
+                    flag: header.flag,
+                    checksum: header.checksum,
+                    typeHash: header.typeHash,
+                    appendTime: header.appendTime,
+                    payload: payload
+                )
+            )
         }
         return (messages, bad)
     }

@@ -101,7 +101,9 @@ enum Flusher {
     /// write, fdatasync, fdatasync). The first write to a segment syncs the previous segment and,
     /// after the write, the directory. Blocks the thread.
     static func perform(
-        _ job: FlushJob, files: TailFiles?, io: any StorageIO
+        _ job: FlushJob,
+        files: TailFiles?,
+        io: any StorageIO
     ) -> (TailFiles?, Result<Void, StorageError>) {
         var files = files
         do throws(StorageError) {
@@ -135,7 +137,8 @@ enum Flusher {
                     FlushWrite(fd: open.index, bytes: block.indexBytes, offset: indexOffset, path: job.indexPath),
                 ]
             }
-            let syncs = job.sync
+            let syncs =
+                job.sync
                 ? [FlushSync(fd: open.data, path: job.dataPath), FlushSync(fd: open.index, path: job.indexPath)] : []
             try io.writeAndSync(writes, syncs: syncs)
             if job.createsFiles { try FileIO.syncDirectory(job.directory) }

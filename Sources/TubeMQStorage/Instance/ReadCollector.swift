@@ -51,19 +51,30 @@ struct ReadCollector {
 
     /// Copies a message from a memory block.
     mutating func appendFromMemory(
-        offset: Int64, header: RecordLayout.Header, payload: UnsafeRawBufferPointer
+        offset: Int64,
+        header: RecordLayout.Header,
+        payload: UnsafeRawBufferPointer
     ) {
         if memoryPayloads == nil {
-            memoryPayloads = ByteBufferAllocator().buffer(capacity: max(payload.count, min(limits.remainingBytes, 1 << 20)))
+            memoryPayloads = ByteBufferAllocator().buffer(
+                capacity: max(payload.count, min(limits.remainingBytes, 1 << 20))
+            )
         }
         let start = memoryPayloads?.writerIndex ?? 0
         memoryPayloads?.writeBytes(payload)
         memorySlices.append((messages.count, start, payload.count))
-        messages.append(StoredMessage(
-            offset: offset, partitionID: header.partitionID, messageID: header.messageID, flag: header.flag,
-            checksum: header.checksum, typeHash: header.typeHash, appendTime: header.appendTime,
-            payload: Self.emptyPayload
-        ))
+        messages.append(
+            StoredMessage(
+                offset: offset,
+                partitionID: header.partitionID,
+                messageID: header.messageID,
+                flag: header.flag,
+                checksum: header.checksum,
+                typeHash: header.typeHash,
+                appendTime: header.appendTime,
+                payload: Self.emptyPayload
+            )
+        )
         limits.take(payloadLength: payload.count)
     }
 
@@ -71,7 +82,8 @@ struct ReadCollector {
     mutating func finish() -> [StoredMessage] {
         if let buffer = memoryPayloads {
             for slice in memorySlices {
-                messages[slice.message].payload = buffer.getSlice(at: slice.start, length: slice.length) ?? Self.emptyPayload
+                messages[slice.message].payload =
+                    buffer.getSlice(at: slice.start, length: slice.length) ?? Self.emptyPayload
             }
         }
         return messages

@@ -42,10 +42,18 @@ struct SegmentInfo: Sendable, Equatable {
     }
 
     /// A segment recovered from disk, all of it durable.
-    static func recovered(base: Int64, entries: Int64, bytes: Int64, firstTime: Int64?, lastTime: Int64) -> SegmentInfo {
+    static func recovered(base: Int64, entries: Int64, bytes: Int64, firstTime: Int64?, lastTime: Int64) -> SegmentInfo
+    {
         SegmentInfo(
-            base: base, durableEntries: entries, durableBytes: bytes, writtenEntries: entries, writtenBytes: bytes,
-            appendedEntries: entries, appendedBytes: bytes, firstAppendTime: firstTime, lastAppendTime: lastTime
+            base: base,
+            durableEntries: entries,
+            durableBytes: bytes,
+            writtenEntries: entries,
+            writtenBytes: bytes,
+            appendedEntries: entries,
+            appendedBytes: bytes,
+            firstAppendTime: firstTime,
+            lastAppendTime: lastTime
         )
     }
 

@@ -25,7 +25,8 @@ extension StorageInstance {
             guard message.payload.readableBytes <= configuration.maxMessageBytes else {
                 throw StorageError(
                     code: .messageTooLarge,
-                    message: "payload of \(message.payload.readableBytes) bytes exceeds \(configuration.maxMessageBytes)"
+                    message:
+                        "payload of \(message.payload.readableBytes) bytes exceeds \(configuration.maxMessageBytes)"
                 )
             }
         }
@@ -39,7 +40,9 @@ extension StorageInstance {
         if oldestUnsyncedTime == nil { oldestUnsyncedTime = appendTime }
         for message in batch {
             let length = RecordLayout.headerSize + message.payload.readableBytes
-            if let tail = segments.last, tail.appendedEntries > 0, tail.appendedBytes + Int64(length) > configuration.segmentBytes {
+            if let tail = segments.last, tail.appendedEntries > 0,
+                tail.appendedBytes + Int64(length) > configuration.segmentBytes
+            {
                 rollSegment()
             } else if segments.isEmpty {
                 segments.append(SegmentInfo(base: nextEntry))
@@ -59,7 +62,9 @@ extension StorageInstance {
             try await waitUntilDurable(nextEntry)
         }
         return AppendResult(
-            firstOffset: StorageOffset.offset(ofEntry: firstEntry), count: batch.count, appendTime: appendTime
+            firstOffset: StorageOffset.offset(ofEntry: firstEntry),
+            count: batch.count,
+            appendTime: appendTime
         )
     }
 

@@ -60,7 +60,11 @@ extension StorageInstance {
         }
         nextJobID += 1
         let job = FlushJob(
-            id: nextJobID, block: block, segmentBase: segmentBase, directory: directory, sync: sync,
+            id: nextJobID,
+            block: block,
+            segmentBase: segmentBase,
+            directory: directory,
+            sync: sync,
             previousSegmentBase: previous
         )
         currentJob = job
@@ -82,7 +86,8 @@ extension StorageInstance {
             }
             statistics.jobs += 1
             let durableBefore = durableEntry
-            if let previous = job.previousSegmentBase, let position = segments.lastIndex(where: { $0.base == previous }) {
+            if let previous = job.previousSegmentBase, let position = segments.lastIndex(where: { $0.base == previous })
+            {
                 segments[position].markSynced()
                 durableEntry = max(durableEntry, segments[position].durableEnd)
             }
@@ -112,9 +117,14 @@ extension StorageInstance {
         case .failure(let failure):
             // Whatever failed in the flusher (a write, a sync, creating a segment file) makes the
             // instance not writable; keep the cause's code only when it says why (no space).
-            let error = failure.isWriteFailure ? failure : StorageError(
-                code: .writeFailed, message: failure.message, systemErrno: failure.systemErrno
-            )
+            let error =
+                failure.isWriteFailure
+                ? failure
+                : StorageError(
+                    code: .writeFailed,
+                    message: failure.message,
+                    systemErrno: failure.systemErrno
+                )
             statistics.failedJobs += 1
             if writeError == nil {
                 logger.error(
@@ -139,7 +149,8 @@ extension StorageInstance {
         if durableEntry >= nextEntry {
             oldestUnsyncedTime = nil
         } else {
-            oldestUnsyncedTime = sealed.first?.firstAppendTime
+            oldestUnsyncedTime =
+                sealed.first?.firstAppendTime
                 ?? (active.isEmpty ? environment.clock.now() : active.firstAppendTime)
             armTimer()
         }

@@ -12,17 +12,26 @@ extension StorageInstance {
     public func read(_ request: ReadRequest) async throws(StorageError) -> ReadResult {
         try ensureOpen()
         guard holds(partitionID: request.partitionID) else {
-            throw StorageError(code: .unknownPartition, message: "partition \(request.partitionID) is not in store \(storeIndex) of \(topic)")
+            throw StorageError(
+                code: .unknownPartition,
+                message: "partition \(request.partitionID) is not in store \(storeIndex) of \(topic)"
+            )
         }
         guard request.maxCount > 0, request.maxBytes >= 0, request.maxScanEntries > 0, request.offset >= 0 else {
             throw StorageError(code: .invalidArgument, message: "read limits must be positive")
         }
         var entry = StorageOffset.entry(atOffset: request.offset)
         try checkBounds(entry)
-        var collector = ReadCollector(limits: ReadLimits(
-            partitionID: request.partitionID, typeHashes: request.typeHashes, remainingCount: request.maxCount,
-            remainingBytes: request.maxBytes, remainingScan: request.maxScanEntries, hasMessages: false
-        ))
+        var collector = ReadCollector(
+            limits: ReadLimits(
+                partitionID: request.partitionID,
+                typeHashes: request.typeHashes,
+                remainingCount: request.maxCount,
+                remainingBytes: request.maxBytes,
+                remainingScan: request.maxScanEntries,
+                hasMessages: false
+            )
+        )
         while entry < nextEntry && !collector.limits.isExhausted {
             if entry < minEntry {
                 // Aging removed the rest while we were reading: return what we have.
@@ -44,7 +53,9 @@ extension StorageInstance {
             }
         }
         return ReadResult(
-            messages: collector.finish(), nextOffset: StorageOffset.offset(ofEntry: entry), range: offsetRange
+            messages: collector.finish(),
+            nextOffset: StorageOffset.offset(ofEntry: entry),
+            range: offsetRange
         )
     }
 
@@ -52,14 +63,16 @@ extension StorageInstance {
         if entry < minEntry {
             throw StorageError(
                 code: .offsetBelowMinimum,
-                message: "offset \(StorageOffset.offset(ofEntry: entry)) is below the minimum \(offsetRange.min) of \(topic)#\(storeIndex)",
+                message:
+                    "offset \(StorageOffset.offset(ofEntry: entry)) is below the minimum \(offsetRange.min) of \(topic)#\(storeIndex)",
                 offsets: offsetRange
             )
         }
         if entry > nextEntry {
             throw StorageError(
                 code: .offsetAboveMaximum,
-                message: "offset \(StorageOffset.offset(ofEntry: entry)) is above the maximum \(offsetRange.max) of \(topic)#\(storeIndex)",
+                message:
+                    "offset \(StorageOffset.offset(ofEntry: entry)) is above the maximum \(offsetRange.max) of \(topic)#\(storeIndex)",
                 offsets: offsetRange
             )
         }
@@ -77,8 +90,12 @@ extension StorageInstance {
         }
         let end = min(segment.writtenEnd, writtenEntry)
         let plan = DiskReader.Plan(
-            dataPath: segment.dataPath(in: directory), indexPath: segment.indexPath(in: directory),
-            base: segment.base, from: entry, to: end, writtenBytes: segment.writtenBytes
+            dataPath: segment.dataPath(in: directory),
+            indexPath: segment.indexPath(in: directory),
+            base: segment.base,
+            from: entry,
+            to: end,
+            writtenBytes: segment.writtenBytes
         )
         let limits = collector.limits
         let chunk = try await environment.pool.run { () throws(StorageError) in
@@ -87,7 +104,9 @@ extension StorageInstance {
         if chunk.corruptRecords > 0 {
             logger.error(
                 "skipped damaged records while reading",
-                metadata: ["tubemq.count": "\(chunk.corruptRecords)", "tubemq.segment": "\(SegmentName.data(segment.base))"]
+                metadata: [
+                    "tubemq.count": "\(chunk.corruptRecords)", "tubemq.segment": "\(SegmentName.data(segment.base))",
+                ]
             )
             for damage in chunk.damaged {
                 logger.error(
@@ -125,7 +144,9 @@ extension StorageInstance {
                     break
                 }
                 collector.appendFromMemory(
-                    offset: StorageOffset.offset(ofEntry: current), header: record.header, payload: record.payload
+                    offset: StorageOffset.offset(ofEntry: current),
+                    header: record.header,
+                    payload: record.payload
                 )
             }
             collector.limits.remainingScan -= 1

@@ -128,8 +128,12 @@ public actor StorageInstance {
             }
         }
         let instance = StorageInstance(
-            topic: topic, storeIndex: storeIndex, directory: directory, configuration: configuration,
-            environment: environment, recovered: recovered
+            topic: topic,
+            storeIndex: storeIndex,
+            directory: directory,
+            configuration: configuration,
+            environment: environment,
+            recovered: recovered
         )
         await instance.start(recovered: recovered)
         return instance
@@ -235,7 +239,8 @@ public actor StorageInstance {
             let cause = failure.map { ": \($0.message)" } ?? ""
             let error = StorageError(
                 code: failure?.code ?? .writeFailed,
-                message: "storage instance \(topic)#\(storeIndex) closed with \(lostEntries) messages not written\(cause)",
+                message:
+                    "storage instance \(topic)#\(storeIndex) closed with \(lostEntries) messages not written\(cause)",
                 systemErrno: failure?.systemErrno
             )
             logger.error(
@@ -250,7 +255,9 @@ public actor StorageInstance {
             let directory = self.directory
             // The checkpoint vouches for the index too, so the index is synced first.
             try await environment.pool.run { () throws(StorageError) in
-                if checkpoint.entries > 0 { try Flusher.syncSegment(checkpoint.segmentBase, in: directory, data: false) }
+                if checkpoint.entries > 0 {
+                    try Flusher.syncSegment(checkpoint.segmentBase, in: directory, data: false)
+                }
                 try checkpoint.store(directory: directory)
             }
         }

@@ -105,19 +105,28 @@ final class MemoryBlock: @unchecked Sendable {
         message.payload.withUnsafeReadableBytes { bytes in
             if let source = bytes.baseAddress { payloadStart.copyMemory(from: source, byteCount: bytes.count) }
         }
-        let checksum = message.checksum
+        let checksum =
+            message.checksum
             ?? CRC32.tubeChecksum(UnsafeRawBufferPointer(start: payloadStart, count: payloadLength))
         let entry = endEntry
         let header = RecordLayout.Header(
-            entry: entry, messageID: message.messageID, appendTime: appendTime,
-            partitionID: message.partitionID, flag: message.flag, checksum: checksum,
-            typeHash: message.typeHash, payloadLength: payloadLength
+            entry: entry,
+            messageID: message.messageID,
+            appendTime: appendTime,
+            partitionID: message.partitionID,
+            flag: message.flag,
+            checksum: checksum,
+            typeHash: message.typeHash,
+            payloadLength: payloadLength
         )
         RecordLayout.writeHeader(header, to: recordStart)
         let recordLength = header.recordLength
         IndexEntry(
-            partitionID: message.partitionID, typeHash: message.typeHash,
-            position: dataStart + Int64(dataCount), appendTime: appendTime, recordLength: recordLength
+            partitionID: message.partitionID,
+            typeHash: message.typeHash,
+            position: dataStart + Int64(dataCount),
+            appendTime: appendTime,
+            recordLength: recordLength
         ).write(to: index + entryCount * IndexEntry.size)
         if entryCount == 0 { firstAppendTime = appendTime }
         lastAppendTime = appendTime

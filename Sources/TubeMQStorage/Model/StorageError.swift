@@ -81,9 +81,12 @@ extension StorageError {
     /// A failed system call: the message names the call, the path and the `errno` text
     /// ("no space left on device"); a write or file creation that failed for want of space gets ``Code/noSpace``.
     static func system(_ code: Code, _ operation: String, path: String, errno: Int32) -> StorageError {
-        let resolved = (code == .writeFailed || code == .fileSystem) && (errno == ENOSPC || errno == EDQUOT) ? Code.noSpace : code
+        let resolved =
+            (code == .writeFailed || code == .fileSystem) && (errno == ENOSPC || errno == EDQUOT) ? Code.noSpace : code
         return StorageError(
-            code: resolved, message: "\(operation) \(path) failed: \(systemErrorText(errno))", systemErrno: errno
+            code: resolved,
+            message: "\(operation) \(path) failed: \(systemErrorText(errno))",
+            systemErrno: errno
         )
     }
 

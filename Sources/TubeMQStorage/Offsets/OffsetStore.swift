@@ -56,7 +56,11 @@ public actor OffsetStore {
         let log = OffsetLog(directory: directory)
         let loaded = try await environment.pool.run { () throws(StorageError) in try log.load() }
         return OffsetStore(
-            log: log, environment: environment, committed: loaded.offsets, records: loaded.records, size: loaded.size
+            log: log,
+            environment: environment,
+            committed: loaded.offsets,
+            records: loaded.records,
+            size: loaded.size
         )
     }
 
@@ -132,7 +136,11 @@ public actor OffsetStore {
     ///
     /// - Throws: see ``commit(group:topic:partitionID:offset:)``.
     @discardableResult
-    public func confirmTentativeOffset(group: String, topic: String, partitionID: Int32) async throws(StorageError) -> Int64? {
+    public func confirmTentativeOffset(
+        group: String,
+        topic: String,
+        partitionID: Int32
+    ) async throws(StorageError) -> Int64? {
         let key = Key(group: group, topic: topic, partitionID: partitionID)
         guard let offset = tentative.removeValue(forKey: key) else { return committed[key] }
         try await commit([(key, offset)])

@@ -5,7 +5,9 @@ enum IndexVerifier {
     /// size, partition ids that `holds` accepts (or tombstones), append times that never go back.
     /// `nil` when anything disagrees and the segment needs a full scan. Blocks the thread.
     static func sealedSegment(
-        base: Int64, directory: String, holds: (Int32) -> Bool
+        base: Int64,
+        directory: String,
+        holds: (Int32) -> Bool
     ) throws(StorageError) -> SegmentInfo? {
         let dataPath = directory + "/" + SegmentName.data(base)
         let indexPath = directory + "/" + SegmentName.index(base)

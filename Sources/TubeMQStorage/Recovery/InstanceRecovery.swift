@@ -45,7 +45,9 @@ enum InstanceRecovery {
     /// Recovers `directory`; `holds` tells which partition ids belong to the instance. Blocks the
     /// thread. Damage is logged to `logger` at error level.
     static func recover(
-        directory: String, logger: Logger, holds: (Int32) -> Bool = { $0 >= 0 }
+        directory: String,
+        logger: Logger,
+        holds: (Int32) -> Bool = { $0 >= 0 }
     ) throws(StorageError) -> Outcome {
         try FileIO.makeDirectories(directory)
         try FileIO.remove(directory + "/" + SegmentName.checkpointTemporary)
@@ -65,7 +67,9 @@ enum InstanceRecovery {
         }
         var outcome = Outcome(segments: [], nextEntry: 0, checkpoint: checkpoint)
         for base in sorted {
-            if base != newest, let sealed = try IndexVerifier.sealedSegment(base: base, directory: directory, holds: holds) {
+            if base != newest,
+                let sealed = try IndexVerifier.sealedSegment(base: base, directory: directory, holds: holds)
+            {
                 outcome.segments.append(sealed)
                 continue
             }

@@ -32,7 +32,9 @@ struct RecordResync {
     /// Where the next valid record after the damaged one at `position` (which should have held
     /// `entry`) starts, and its entry number; `nil` when none does.
     func nextRecord(
-        after position: Int64, entry: Int64, indexHint: IndexEntry?
+        after position: Int64,
+        entry: Int64,
+        indexHint: IndexEntry?
     ) throws(StorageError) -> (position: Int64, entry: Int64)? {
         if let header = try header(at: position), header.entry == entry,
             position + Int64(header.recordLength) <= dataSize
@@ -61,7 +63,9 @@ struct RecordResync {
         let chunkSize = ScanWindow.chunkSize
         while chunkStart + 4 <= dataSize {
             let count = Int(min(Int64(chunkSize), dataSize - chunkStart))
-            guard let bytes = try data.bytes(at: chunkStart, count: count), let start = bytes.baseAddress else { return nil }
+            guard let bytes = try data.bytes(at: chunkStart, count: count), let start = bytes.baseAddress else {
+                return nil
+            }
             var candidates: [Int64] = []
             var i = 0
             while i + 4 <= count {

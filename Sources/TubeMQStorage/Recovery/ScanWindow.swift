@@ -43,6 +43,11 @@ final class ScanWindow {
         }
         let wanted = Int(min(Int64(buffer.count), fileSize - position))
         start = position
-        count = try FileIO.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]), at: position, path: path)
+        count = try FileIO.read(
+            fd,
+            into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]),
+            at: position,
+            path: path
+        )
     }
 }

@@ -42,7 +42,10 @@ enum SegmentScanner {
     /// Scans and repairs segment `base` of `directory`; `checkpoint` (when it names this segment)
     /// is the state vouched for at the last clean close. Blocks the thread.
     static func scan(
-        base: Int64, directory: String, checkpoint: Checkpoint?, logger: Logger
+        base: Int64,
+        directory: String,
+        checkpoint: Checkpoint?,
+        logger: Logger
     ) throws(StorageError) -> Outcome {
         let dataPath = directory + "/" + SegmentName.data(base)
         let indexPath = directory + "/" + SegmentName.index(base)
@@ -89,10 +92,15 @@ enum SegmentScanner {
         while position < dataSize {
             let expectedEntry = base + ordinal
             if let header = try resync.validRecord(at: position, entry: expectedEntry) {
-                try put(IndexEntry(
-                    partitionID: header.partitionID, typeHash: header.typeHash, position: position,
-                    appendTime: header.appendTime, recordLength: header.recordLength
-                ))
+                try put(
+                    IndexEntry(
+                        partitionID: header.partitionID,
+                        typeHash: header.typeHash,
+                        position: position,
+                        appendTime: header.appendTime,
+                        recordLength: header.recordLength
+                    )
+                )
                 if firstTime == nil { firstTime = header.appendTime }
                 lastTime = header.appendTime
                 position += Int64(header.recordLength)
@@ -105,12 +113,15 @@ enum SegmentScanner {
             let skipped = next.position - position
             let lost = next.entry - expectedEntry
             // A range an earlier recovery already found (its tombstone is in place) is not news.
-            let known = hint.map {
-                $0.isTombstone && $0.position == position && Int64($0.recordLength) == min(skipped, Int64(UInt32.max))
-            } ?? false
+            let known =
+                hint.map {
+                    $0.isTombstone && $0.position == position
+                        && Int64($0.recordLength) == min(skipped, Int64(UInt32.max))
+                } ?? false
             segmentLogger.log(
                 level: known ? .notice : .error,
-                known ? "skipped a damaged record range found by an earlier recovery"
+                known
+                    ? "skipped a damaged record range found by an earlier recovery"
                     : "skipped a damaged record range; the records after it are kept",
                 metadata: [
                     "tubemq.position": "\(position)", "tubemq.bytes": "\(skipped)",
@@ -124,9 +135,13 @@ enum SegmentScanner {
                 outcome.skippedEntries += lost
             }
             for k in 0..<lost {
-                try put(IndexEntry.tombstone(
-                    position: k == 0 ? position : next.position, length: k == 0 ? skipped : 0, appendTime: lastTime
-                ))
+                try put(
+                    IndexEntry.tombstone(
+                        position: k == 0 ? position : next.position,
+                        length: k == 0 ? skipped : 0,
+                        appendTime: lastTime
+                    )
+                )
             }
             position = next.position
         }
@@ -162,13 +177,17 @@ enum SegmentScanner {
         if outcome.rebuiltEntries > 0 {
             segmentLogger.error(
                 "rebuilt index entries that disagreed with the data",
-                metadata: ["tubemq.entries": "\(outcome.rebuiltEntries)", "tubemq.firstEntry": "\(firstMismatch ?? -1)"]
+                metadata: [
+                    "tubemq.entries": "\(outcome.rebuiltEntries)", "tubemq.firstEntry": "\(firstMismatch ?? -1)",
+                ]
             )
         }
         if outcome.restoredEntries > 0 {
             segmentLogger.warning(
                 "restored missing index entries from the data",
-                metadata: ["tubemq.entries": "\(outcome.restoredEntries)", "tubemq.firstEntry": "\(base + indexEntries)"]
+                metadata: [
+                    "tubemq.entries": "\(outcome.restoredEntries)", "tubemq.firstEntry": "\(base + indexEntries)",
+                ]
             )
         }
         if let checkpoint, checkpoint.segmentBase == base, checkpoint.entries > ordinal {
@@ -182,7 +201,13 @@ enum SegmentScanner {
             try FileIO.dataSync(dataFD, path: dataPath)
             try FileIO.dataSync(indexFD, path: indexPath)
         }
-        outcome.segment = .recovered(base: base, entries: ordinal, bytes: position, firstTime: firstTime, lastTime: lastTime)
+        outcome.segment = .recovered(
+            base: base,
+            entries: ordinal,
+            bytes: position,
+            firstTime: firstTime,
+            lastTime: lastTime
+        )
         return outcome
     }
 }

@@ -27,7 +27,9 @@ extension MessageStore {
 
     /// The first offset at or after `time` (ms since the epoch) in a partition's instance.
     public nonisolated func offset(
-        topic: String, partitionID: Int32, atOrAfterTime time: Int64
+        topic: String,
+        partitionID: Int32,
+        atOrAfterTime time: Int64
     ) async throws(StorageError) -> Int64 {
         try await openedTopic(topic).offset(partitionID: partitionID, atOrAfterTime: time)
     }

@@ -1,6 +1,6 @@
 public import Logging
-public import SystemPackage
 import Synchronization
+public import SystemPackage
 
 /// The broker's storage: every open topic, the shared I/O threads and backend, the consumer
 /// offset store, and the periodic retention sweep.
@@ -73,7 +73,10 @@ public actor MessageStore {
         logger: Logger
     ) async throws(StorageError) -> MessageStore {
         let environment = StorageEnvironment(
-            io: io, pool: IOThreadPool(threadCount: configuration.ioThreads), clock: configuration.clock, logger: logger
+            io: io,
+            pool: IOThreadPool(threadCount: configuration.ioThreads),
+            clock: configuration.clock,
+            logger: logger
         )
         let root = directory.string
         let offsets: OffsetStore
@@ -133,7 +136,12 @@ public actor MessageStore {
             let directory = self.directory.string + "/topics/" + name
             let environment = self.environment
             task = Task {
-                try await Self.openInstances(name: name, directory: directory, configuration: configuration, environment: environment)
+                try await Self.openInstances(
+                    name: name,
+                    directory: directory,
+                    configuration: configuration,
+                    environment: environment
+                )
             }
             opening[name] = task
         }
@@ -151,20 +159,29 @@ public actor MessageStore {
             topics.withLock { $0[name] = store }
             return store
         case .failure(let error):
-            throw error as? StorageError ?? StorageError(code: .fileSystem, message: "opening topic \(name) failed: \(error)")
+            throw error as? StorageError
+                ?? StorageError(code: .fileSystem, message: "opening topic \(name) failed: \(error)")
         }
     }
 
     private static func openInstances(
-        name: String, directory: String, configuration: TopicConfiguration, environment: StorageEnvironment
+        name: String,
+        directory: String,
+        configuration: TopicConfiguration,
+        environment: StorageEnvironment
     ) async throws(StorageError) -> TopicStore {
         var instances: [StorageInstance] = []
         do throws(StorageError) {
             for store in 0..<configuration.storeCount {
-                instances.append(try await StorageInstance.open(
-                    topic: name, storeIndex: Int32(store), directory: directory + "/" + String(store),
-                    configuration: configuration, environment: environment
-                ))
+                instances.append(
+                    try await StorageInstance.open(
+                        topic: name,
+                        storeIndex: Int32(store),
+                        directory: directory + "/" + String(store),
+                        configuration: configuration,
+                        environment: environment
+                    )
+                )
             }
         } catch {
             for instance in instances { try? await instance.close() }
@@ -208,7 +225,10 @@ public actor MessageStore {
                 deleted += try await store.enforceRetention()
             } catch {
                 if error.code != .closed {
-                    environment.logger.error("retention failed", metadata: ["tubemq.topic": "\(store.name)", "tubemq.error": "\(error)"])
+                    environment.logger.error(
+                        "retention failed",
+                        metadata: ["tubemq.topic": "\(store.name)", "tubemq.error": "\(error)"]
+                    )
                 }
             }
         }

@@ -20,7 +20,10 @@ public final class TopicStore: Sendable {
 
     /// Every partition id of the topic, in store order.
     public var partitionIDs: [Int32] {
-        PartitionID.all(stores: Int32(configuration.storeCount), partitionsPerStore: Int32(configuration.partitionsPerStore))
+        PartitionID.all(
+            stores: Int32(configuration.storeCount),
+            partitionsPerStore: Int32(configuration.partitionsPerStore)
+        )
     }
 
     /// The instance that holds `partitionID`.

@@ -42,7 +42,12 @@ public struct EncodedMessage: SwiftProtobuf.Message, Hashable, CustomDebugString
                 guard let base = raw.baseAddress else { return }
                 // The visitor copies or measures the bytes during the call and keeps nothing.
                 try visitor.visitUnknown(
-                    bytes: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count, deallocator: .none))
+                    bytes: Data(
+                        bytesNoCopy: UnsafeMutableRawPointer(mutating: base),
+                        count: raw.count,
+                        deallocator: .none
+                    )
+                )
             }
         }
         try unknownFields.traverse(visitor: &visitor)

@@ -69,7 +69,9 @@ public struct IncomingCall: Sendable {
         guard servedTypes.contains(ServiceType(rawValue: serviceType)) else {
             return .failure(Rejection(exception: .noService(serviceType), protocolVersion: version))
         }
-        return .success(IncomingCall(serialNumber: frame.serialNumber, envelope: envelope, method: method, request: request))
+        return .success(
+            IncomingCall(serialNumber: frame.serialNumber, envelope: envelope, method: method, request: request)
+        )
     }
 
     /// Why a frame was not accepted, and how to write the reply.

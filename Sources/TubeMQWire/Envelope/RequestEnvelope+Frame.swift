@@ -35,7 +35,11 @@ extension RequestEnvelope {
         guard length <= Frame.maxChunkLength else {
             var payload = ByteBuffer()
             encode(into: &payload)
-            try FrameEncoder.encode(Frame(serialNumber: serialNumber, payload: payload), into: &out, maxPayload: maxPayload)
+            try FrameEncoder.encode(
+                Frame(serialNumber: serialNumber, payload: payload),
+                into: &out,
+                maxPayload: maxPayload
+            )
             return
         }
         guard length <= maxPayload else {

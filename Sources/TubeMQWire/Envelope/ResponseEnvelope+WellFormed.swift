@@ -13,7 +13,9 @@ extension ResponseEnvelope {
             guard let connEnd = cursor.messageEnd() else { return nil }
             var sawFlag = false
             while cursor.position < connEnd {
-                guard let (number, wireType) = cursor.tag(), number == 1, wireType == 0, cursor.varint() != nil, cursor.position <= connEnd else { return nil }
+                guard let (number, wireType) = cursor.tag(), number == 1, wireType == 0, cursor.varint() != nil,
+                    cursor.position <= connEnd
+                else { return nil }
                 sawFlag = true
             }
             // ResponseHeader: 1 status (must be SUCCESS), 2 serviceType, 3 protocolVer.

@@ -43,7 +43,13 @@ public enum ReplyText {
     }
 
     /// 410: registering a partition another consumer of the group holds.
-    public static func duplicatedRegister(brokerID: Int32, group: String, topic: String, partitionID: Int32, owner: String)
+    public static func duplicatedRegister(
+        brokerID: Int32,
+        group: String,
+        topic: String,
+        partitionID: Int32,
+        owner: String
+    )
         -> String
     {
         "[Duplicated Register] Partition \(brokerID)#\(group):\(topic):\(partitionID) has been registered by \(owner)"
@@ -51,7 +57,12 @@ public enum ReplyText {
 
     /// 412: reading a partition another consumer of the group holds.
     public static func duplicatedRequest(
-        group: String, topic: String, partitionID: Int32, brokerID: Int32, owner: String, consumer: String
+        group: String,
+        topic: String,
+        partitionID: Int32,
+        brokerID: Int32,
+        owner: String,
+        consumer: String
     ) -> String {
         "[Duplicated Request] Partition=\(group):\(topic):\(partitionID) of Broker=\(brokerID) has been consumed by "
             + "\(owner);Current consumer \(consumer)"
@@ -59,7 +70,12 @@ public enum ReplyText {
 
     /// 412: unregistering a partition another consumer of the group holds.
     public static func duplicatedUnregister(
-        group: String, topic: String, partitionID: Int32, owner: String, consumer: String, brokerHost: String
+        group: String,
+        topic: String,
+        partitionID: Int32,
+        owner: String,
+        consumer: String,
+        brokerHost: String
     ) -> String {
         "[Duplicated Request]Partition \(group):\(topic):\(partitionID) has been consumed by \(owner);"
             + "Current consumer \(consumer), broker=\(brokerHost)"

@@ -41,7 +41,8 @@ public struct FrameDecoder: Sendable {
                     let serial = buffer.getInteger(at: buffer.readerIndex + 4, as: UInt32.self),
                     let listSize = buffer.getInteger(at: buffer.readerIndex + 8, as: Int32.self)
                 else {
-                    if buffer.readableBytes >= 4, let token = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self),
+                    if buffer.readableBytes >= 4,
+                        let token = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self),
                         token != Frame.beginToken
                     {
                         throw Self.badToken(token)
@@ -77,7 +78,8 @@ public struct FrameDecoder: Sendable {
                 var assembled =
                     payload.take()
                     ?? ByteBufferAllocator().buffer(
-                        capacity: min(Int(length) * remaining, maxFrameBytes - total, Self.maxReservation))
+                        capacity: min(Int(length) * remaining, maxFrameBytes - total, Self.maxReservation)
+                    )
                 assembled.writeImmutableBuffer(chunk)
                 if remaining == 1 {
                     state = .header

@@ -5,7 +5,11 @@ public enum FrameEncoder {
     /// Appends the wire form of `frame` to `out`.
     ///
     /// - Throws: ``FrameError`` with code `frameTooLarge` when the payload exceeds `maxPayload`.
-    public static func encode(_ frame: Frame, into out: inout ByteBuffer, maxPayload: Int = Frame.maxResponsePayload)
+    public static func encode(
+        _ frame: Frame,
+        into out: inout ByteBuffer,
+        maxPayload: Int = Frame.maxResponsePayload
+    )
         throws(FrameError)
     {
         let length = frame.payload.readableBytes

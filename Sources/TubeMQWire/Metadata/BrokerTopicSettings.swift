@@ -35,11 +35,20 @@ public struct BrokerTopicSettings: Sendable, Hashable {
 
     /// Creates settings; `nil` fields are inherited.
     public init(
-        numPartitions: Int32? = nil, acceptPublish: Bool? = nil, acceptSubscribe: Bool? = nil,
-        unflushThreshold: Int32? = nil, unflushInterval: Int32? = nil, deleteWhen: String? = nil,
-        deletePolicy: String? = nil, numTopicStores: Int32? = nil, unflushDataHold: Int32? = nil,
-        memCacheMsgSizeInMB: Int32? = nil, memCacheMsgCntInK: Int32? = nil, memCacheFlushIntvl: Int32? = nil,
-        statusID: Int32? = nil, maxMsgSizeInMB: Int32? = nil
+        numPartitions: Int32? = nil,
+        acceptPublish: Bool? = nil,
+        acceptSubscribe: Bool? = nil,
+        unflushThreshold: Int32? = nil,
+        unflushInterval: Int32? = nil,
+        deleteWhen: String? = nil,
+        deletePolicy: String? = nil,
+        numTopicStores: Int32? = nil,
+        unflushDataHold: Int32? = nil,
+        memCacheMsgSizeInMB: Int32? = nil,
+        memCacheMsgCntInK: Int32? = nil,
+        memCacheFlushIntvl: Int32? = nil,
+        statusID: Int32? = nil,
+        maxMsgSizeInMB: Int32? = nil
     ) {
         self.numPartitions = numPartitions
         self.acceptPublish = acceptPublish
@@ -60,15 +69,19 @@ public struct BrokerTopicSettings: Sendable, Hashable {
     /// These settings with every `nil` field taken from `base`.
     public func inheriting(_ base: BrokerTopicSettings) -> BrokerTopicSettings {
         BrokerTopicSettings(
-            numPartitions: numPartitions ?? base.numPartitions, acceptPublish: acceptPublish ?? base.acceptPublish,
+            numPartitions: numPartitions ?? base.numPartitions,
+            acceptPublish: acceptPublish ?? base.acceptPublish,
             acceptSubscribe: acceptSubscribe ?? base.acceptSubscribe,
             unflushThreshold: unflushThreshold ?? base.unflushThreshold,
-            unflushInterval: unflushInterval ?? base.unflushInterval, deleteWhen: deleteWhen ?? base.deleteWhen,
-            deletePolicy: deletePolicy ?? base.deletePolicy, numTopicStores: numTopicStores ?? base.numTopicStores,
+            unflushInterval: unflushInterval ?? base.unflushInterval,
+            deleteWhen: deleteWhen ?? base.deleteWhen,
+            deletePolicy: deletePolicy ?? base.deletePolicy,
+            numTopicStores: numTopicStores ?? base.numTopicStores,
             unflushDataHold: unflushDataHold ?? base.unflushDataHold,
             memCacheMsgSizeInMB: memCacheMsgSizeInMB ?? base.memCacheMsgSizeInMB,
             memCacheMsgCntInK: memCacheMsgCntInK ?? base.memCacheMsgCntInK,
-            memCacheFlushIntvl: memCacheFlushIntvl ?? base.memCacheFlushIntvl, statusID: statusID ?? base.statusID,
+            memCacheFlushIntvl: memCacheFlushIntvl ?? base.memCacheFlushIntvl,
+            statusID: statusID ?? base.statusID,
             maxMsgSizeInMB: maxMsgSizeInMB ?? base.maxMsgSizeInMB
         )
     }
@@ -120,10 +133,20 @@ public struct BrokerTopicSettings: Sendable, Hashable {
         func int(_ index: Int) -> Int32? { text(index).flatMap { Int32($0) } }
         func bool(_ index: Int) -> Bool? { text(index).map { $0.lowercased() == "true" } }
         self.init(
-            numPartitions: int(0), acceptPublish: bool(1), acceptSubscribe: bool(2), unflushThreshold: int(3),
-            unflushInterval: int(4), deleteWhen: text(5), deletePolicy: text(6), numTopicStores: int(7),
-            unflushDataHold: int(8), memCacheMsgSizeInMB: int(9), memCacheMsgCntInK: int(10),
-            memCacheFlushIntvl: int(11), statusID: int(12), maxMsgSizeInMB: int(13)
+            numPartitions: int(0),
+            acceptPublish: bool(1),
+            acceptSubscribe: bool(2),
+            unflushThreshold: int(3),
+            unflushInterval: int(4),
+            deleteWhen: text(5),
+            deletePolicy: text(6),
+            numTopicStores: int(7),
+            unflushDataHold: int(8),
+            memCacheMsgSizeInMB: int(9),
+            memCacheMsgCntInK: int(10),
+            memCacheFlushIntvl: int(11),
+            statusID: int(12),
+            maxMsgSizeInMB: int(13)
         )
     }
 

@@ -7,7 +7,8 @@ public import TubeMQCore
 public enum MetadataStrings {
     /// A broker entry, `brokerId:ip:port`; the default port 8123 is written as one blank, as the real master does.
     public static func brokerInfo(_ broker: BrokerInfo) -> String {
-        broker.port == BrokerInfo.defaultPort ? "\(broker.id):\(broker.host): " : "\(broker.id):\(broker.host):\(broker.port)"
+        broker.port == BrokerInfo.defaultPort
+            ? "\(broker.id):\(broker.host): " : "\(broker.id):\(broker.host):\(broker.port)"
     }
 
     /// Parses a broker entry; a blank or missing port means `defaultPort`.

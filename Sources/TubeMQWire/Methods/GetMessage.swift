@@ -51,7 +51,8 @@ public struct GetMessageReply: Sendable {
     /// Calls `body` with the payload of `item` (valid only during the call).
     @inlinable
     public func withPayload<R>(
-        of item: Item, _ body: (UnsafeRawBufferPointer) throws -> R
+        of item: Item,
+        _ body: (UnsafeRawBufferPointer) throws -> R
     ) rethrows -> R {
         try buffer.withUnsafeReadableBytes { raw in
             let start = item.payloadStart - buffer.readerIndex
@@ -171,8 +172,12 @@ public struct GetMessageReply: Sendable {
             let flag = reader.varint(), reader.isAtEnd
         else { return nil }
         return Item(
-            messageID: Int64(bitPattern: id), checksum: Int32(truncatingIfNeeded: checksum),
-            flag: Int32(truncatingIfNeeded: flag), payloadStart: payload.lowerBound, payloadLength: payload.count)
+            messageID: Int64(bitPattern: id),
+            checksum: Int32(truncatingIfNeeded: checksum),
+            flag: Int32(truncatingIfNeeded: flag),
+            payloadStart: payload.lowerBound,
+            payloadLength: payload.count
+        )
     }
 }
 

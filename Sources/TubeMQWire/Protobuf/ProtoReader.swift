@@ -117,7 +117,9 @@ struct ProtoReader {
     func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
         guard let base = raw.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
         return UnsafeBufferPointer(
-            start: (base + range.lowerBound).assumingMemoryBound(to: UInt8.self), count: range.count)
+            start: (base + range.lowerBound).assumingMemoryBound(to: UInt8.self),
+            count: range.count
+        )
     }
 
     // MARK: General walk (throws on malformed bytes)

@@ -56,7 +56,11 @@ enum ProtoWireScanner {
     }
 
     /// Scans one field at `index`. Returns `nil` for an end-group tag.
-    private static func scanField(_ bytes: UnsafeRawBufferPointer, _ index: inout Int, endGroup: Int?)
+    private static func scanField(
+        _ bytes: UnsafeRawBufferPointer,
+        _ index: inout Int,
+        endGroup: Int?
+    )
         -> Result<Occurrence?, ScanProblem>
     {
         let tag: UInt64

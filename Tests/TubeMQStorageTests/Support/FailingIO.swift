@@ -1,4 +1,5 @@
 import Synchronization
+
 @testable import TubeMQStorage
 
 /// A POSIX backend whose first `failures` flushes fail with `errno` (EIO unless told), and that
@@ -27,11 +28,13 @@ final class FailingIO: StorageIO {
 
     func writeAndSync(_ writes: [FlushWrite], syncs: [FlushSync]) throws(StorageError) {
         callCount.withLock { $0 += 1 }
-        let fail = failingAll.withLock { $0 } || remainingFailures.withLock { remaining -> Bool in
-            guard remaining > 0 else { return false }
-            remaining -= 1
-            return true
-        }
+        let fail =
+            failingAll.withLock { $0 }
+            || remainingFailures.withLock { remaining -> Bool in
+                guard remaining > 0 else { return false }
+                remaining -= 1
+                return true
+            }
         if fail {
             // Write half of the first chunk, as a failing disk might, then fail.
             if let first = writes.first {

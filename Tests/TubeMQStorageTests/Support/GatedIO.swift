@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+
 @testable import TubeMQStorage
 
 /// A POSIX backend that records every flush and, while its gate is closed, holds each syncing

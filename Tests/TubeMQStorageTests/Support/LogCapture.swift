@@ -42,9 +42,13 @@ final class LogCapture: Sendable {
         func log(event: LogEvent) {
             var merged = metadata
             if let extra = event.metadata { merged.merge(extra) { $1 } }
-            capture.add(Record(
-                level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" }
-            ))
+            capture.add(
+                Record(
+                    level: event.level,
+                    message: "\(event.message)",
+                    metadata: merged.mapValues { "\($0)" }
+                )
+            )
         }
     }
 }

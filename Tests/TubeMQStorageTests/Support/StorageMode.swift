@@ -3,6 +3,7 @@ import NIOCore
 import SystemPackage
 import Testing
 import TubeMQCore
+
 @testable import TubeMQStorage
 
 /// One I/O backend × flush policy combination; storage tests run over all of them.
@@ -22,27 +23,43 @@ struct StorageMode: Sendable, CustomTestStringConvertible {
     }
 
     func topic(
-        stores: Int = 1, partitions: Int = 2, segmentBytes: Int64 = 1 << 30, memoryBlockBytes: Int = 4 << 20,
+        stores: Int = 1,
+        partitions: Int = 2,
+        segmentBytes: Int64 = 1 << 30,
+        memoryBlockBytes: Int = 4 << 20,
         retention: RetentionPolicy = RetentionPolicy()
     ) -> TopicConfiguration {
         TopicConfiguration(
-            storeCount: stores, partitionsPerStore: partitions, segmentBytes: segmentBytes, flush: flush,
-            retention: retention, memoryBlockBytes: memoryBlockBytes
+            storeCount: stores,
+            partitionsPerStore: partitions,
+            segmentBytes: segmentBytes,
+            flush: flush,
+            retention: retention,
+            memoryBlockBytes: memoryBlockBytes
         )
     }
 
     func openStore(
-        _ directory: TemporaryDirectory, clock: any StorageClock = SystemStorageClock(), io override: (any StorageIO)? = nil,
+        _ directory: TemporaryDirectory,
+        clock: any StorageClock = SystemStorageClock(),
+        io override: (any StorageIO)? = nil,
         logger given: Logger? = nil
     ) async throws -> MessageStore {
         let configuration = MessageStore.Configuration(io: io, ioThreads: 2, clock: clock, retentionInterval: nil)
         let logger = given ?? Logger(label: "tubemq.storage.test") { _ in SwiftLogNoOpLogHandler() }
         if let override {
             return try await MessageStore.open(
-                directory: FilePath(directory.path), configuration: configuration, io: override, logger: logger
+                directory: FilePath(directory.path),
+                configuration: configuration,
+                io: override,
+                logger: logger
             )
         }
-        return try await MessageStore.open(directory: FilePath(directory.path), configuration: configuration, logger: logger)
+        return try await MessageStore.open(
+            directory: FilePath(directory.path),
+            configuration: configuration,
+            logger: logger
+        )
     }
 }
 
@@ -63,22 +80,34 @@ enum Fixture {
 
     static func message(id: Int64, partition: Int32, typeHash: Int32 = 0, size: Int? = nil) -> AppendMessage {
         AppendMessage(
-            partitionID: partition, messageID: id, flag: Int32(id % 2), typeHash: typeHash,
+            partitionID: partition,
+            messageID: id,
+            flag: Int32(id % 2),
+            typeHash: typeHash,
             bytes: payload(id: id, size: size ?? Self.size(id: id))
         )
     }
 
     /// Reads every message of `partition` from `offset` to the end.
     static func readAll(
-        _ topic: TopicStore, partition: Int32, from offset: Int64 = 0, typeHashes: Set<Int32>? = nil,
+        _ topic: TopicStore,
+        partition: Int32,
+        from offset: Int64 = 0,
+        typeHashes: Set<Int32>? = nil,
         maxCount: Int = 1000
     ) async throws -> [StoredMessage] {
         var messages: [StoredMessage] = []
         var next = offset
         while true {
-            let result = try await topic.read(ReadRequest(
-                partitionID: partition, offset: next, maxBytes: 1 << 20, maxCount: maxCount, typeHashes: typeHashes
-            ))
+            let result = try await topic.read(
+                ReadRequest(
+                    partitionID: partition,
+                    offset: next,
+                    maxBytes: 1 << 20,
+                    maxCount: maxCount,
+                    typeHashes: typeHashes
+                )
+            )
             messages += result.messages
             if result.nextOffset >= result.range.max { return messages }
             guard result.nextOffset > next else {

@@ -108,7 +108,11 @@ public struct ProtocolAbuseCase: ConformanceCase {
                 heartbeat.hostName = "127.0.0.1"
                 heartbeat.topicList = [context.topic]
                 let reply: HeartResponseM2P = try await ClusterProbe.call(
-                    probe.rpc, .producerHeartbeat, heartbeat, at: probe.master)
+                    probe.rpc,
+                    .producerHeartbeat,
+                    heartbeat,
+                    at: probe.master
+                )
                 // 411 (the master forgot the probe) is a normal answer too; only no answer means it stopped serving.
                 try require(
                     reply.success || reply.errCode == ErrorCode.heartbeatNoNode.rawValue,

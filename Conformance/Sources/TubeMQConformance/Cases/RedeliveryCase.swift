@@ -55,7 +55,12 @@ public struct RedeliveryCase: ConformanceCase {
         _ = try? await later.confirm()
     }
 
-    private static func check(_ batch: MessageBatch, repeats first: MessageBatch, _ ids: [Int64], how: String)
+    private static func check(
+        _ batch: MessageBatch,
+        repeats first: MessageBatch,
+        _ ids: [Int64],
+        how: String
+    )
         throws(ConformanceError)
     {
         try require(
@@ -79,7 +84,10 @@ struct BatchReader {
     /// The next batch for which `wanted` holds; other batches are confirmed and passed over.
     ///
     /// - Throws: ``ConformanceError`` when the consumer ends or fails, or the case runs out of time.
-    mutating func next(_ what: String, where wanted: (MessageBatch) -> Bool) async throws(ConformanceError)
+    mutating func next(
+        _ what: String,
+        where wanted: (MessageBatch) -> Bool
+    ) async throws(ConformanceError)
         -> MessageBatch
     {
         while true {

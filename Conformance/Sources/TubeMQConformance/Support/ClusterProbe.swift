@@ -103,7 +103,11 @@ struct ClusterProbe: Sendable {
     /// Sends one message to `partition` (method 13) with the given checksum (−1 lets the broker compute it).
     ///
     /// - Throws: ``ConformanceError`` when the call fails (a refusal is a reply, not an error).
-    func send(_ message: TubeMQCore.Message, to partition: Partition, checksum: Int32 = -1)
+    func send(
+        _ message: TubeMQCore.Message,
+        to partition: Partition,
+        checksum: Int32 = -1
+    )
         async throws(ConformanceError)
         -> SendMessageResponseB2P
     {
@@ -113,7 +117,12 @@ struct ClusterProbe: Sendable {
     /// Sends raw payload bytes with `flag` to `partition`.
     ///
     /// - Throws: ``ConformanceError`` when the call fails.
-    func send(payload: [UInt8], flag: Int32, to partition: Partition, checksum: Int32 = -1)
+    func send(
+        payload: [UInt8],
+        flag: Int32,
+        to partition: Partition,
+        checksum: Int32 = -1
+    )
         async throws(ConformanceError) -> SendMessageResponseB2P
     {
         var request = SendMessageRequestP2B()

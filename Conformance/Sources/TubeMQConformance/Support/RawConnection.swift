@@ -19,7 +19,12 @@ enum RawConnection {
     /// Connects to `host:port`, writes `bytes`, and waits up to `wait` for a frame or the close.
     ///
     /// - Throws: ``ConformanceError`` `clientFailure` when the connection cannot be opened.
-    static func exchange(_ bytes: [UInt8], host: String, port: Int, wait: Duration) async throws(ConformanceError)
+    static func exchange(
+        _ bytes: [UInt8],
+        host: String,
+        port: Int,
+        wait: Duration
+    ) async throws(ConformanceError)
         -> Outcome
     {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
@@ -73,7 +78,12 @@ enum RawConnection {
     }
 
     /// A frame around `chunks`, with a chosen token and list size (which may lie about the chunks).
-    static func frame(serial: UInt32, chunks: [[UInt8]], token: UInt32 = Frame.beginToken, listSize: UInt32? = nil)
+    static func frame(
+        serial: UInt32,
+        chunks: [[UInt8]],
+        token: UInt32 = Frame.beginToken,
+        listSize: UInt32? = nil
+    )
         -> [UInt8]
     {
         var buffer = ByteBuffer()
