@@ -24,7 +24,7 @@ actor ZooKeeperTestServer {
 
     let port: Int
     let dataDirectory: URL
-    private var process: Process?
+    private var process: ChildProcess?
 
     /// `127.0.0.1:port`.
     nonisolated var connectString: String { "127.0.0.1:\(port)" }
@@ -80,24 +80,15 @@ actor ZooKeeperTestServer {
             exec \(Self.java) -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dzookeeper.jmx.log4j.disable=true \
             -cp \(Self.jar) org.apache.zookeeper.server.ZooKeeperServerMain \(configFile.path)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        let log = dataDirectory.appendingPathComponent("server.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
+        let log = dataDirectory.appendingPathComponent("server.log").path
+        process = try ChildProcess.spawn(["/bin/sh", "-c", script], output: log)
         try await waitUntilServing()
     }
 
     private func waitUntilServing() async throws {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
-            if let process, !process.isRunning {
+            if let process, process.hasExited() {
                 throw Unavailable(description: "ZooKeeper exited at start: \(logTail())")
             }
             if let client = try? await ZooKeeperClient.connect(
@@ -120,20 +111,19 @@ actor ZooKeeperTestServer {
     }
 
     /// The JVM's process id.
-    var pid: Int32? { process?.processIdentifier }
+    var pid: Int32? { process?.pid }
 
-    /// Stops the server (SIGTERM, then SIGKILL) and keeps the data directory.
+    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and keeps the data directory.
     func kill() async {
         guard let process else { return }
         self.process = nil
-        if process.isRunning {
-            Glibc.kill(process.processIdentifier, SIGCONT)
-            process.terminate()
-            let deadline = ContinuousClock.now + .seconds(5)
-            while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-            if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        process.signal(SIGCONT)
+        process.signal(SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !process.hasExited() {
+            if ContinuousClock.now > deadline { process.signal(SIGKILL) }
+            try? await Task.sleep(for: .milliseconds(20))
         }
-        process.waitUntilExit()
     }
 
     /// Stops and starts the server on the same port with the same data (sessions survive).
@@ -145,8 +135,7 @@ actor ZooKeeperTestServer {
 
     /// Freezes the JVM (SIGSTOP) or thaws it (SIGCONT).
     func freeze(_ frozen: Bool) {
-        guard let pid else { return }
-        Glibc.kill(pid, frozen ? SIGSTOP : SIGCONT)
+        process?.signal(frozen ? SIGSTOP : SIGCONT)
     }
 
     /// Stops the server and deletes its data.
