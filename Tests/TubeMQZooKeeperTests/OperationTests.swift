@@ -13,9 +13,10 @@ import TubeMQZooKeeper
             let long = try await connect(server.connectString, timeout: .seconds(100))
             #expect(long.negotiatedSessionTimeout == .milliseconds(20 * ZooKeeperTestServer.tickMilliseconds))
             #expect(short.credentials.id != long.credentials.id)
-            let recorder = StateRecorder(short, until: .closed)
+            let log = StateLog(short)
+            try await log.wait(for: .connected)
             await short.close()
-            #expect(await recorder.states == [.connected, .closed])
+            #expect(try await log.wait(for: .closed) == [.connected, .closed])
             await short.close()  // idempotent
             #expect(await errorCode { _ = try await short.exists("/") } == .closed)
             await long.close()

@@ -57,35 +57,6 @@ struct TimedOut: Error, CustomStringConvertible {
     var description: String { "timed out after \(timeout) waiting for \(what)" }
 }
 
-/// Reads session states from a stream until `state` arrives (or the stream ends).
-func waitFor(_ state: SessionState, in iterator: inout AsyncStream<SessionState>.Iterator) async -> [SessionState] {
-    var seen: [SessionState] = []
-    while let next = await iterator.next() {
-        seen.append(next)
-        if next == state { break }
-    }
-    return seen
-}
-
-/// Collects session states into an array as they come.
-final class StateRecorder: Sendable {
-    private let task: Task<[SessionState], Never>
-
-    init(_ client: ZooKeeperClient, until final: SessionState) {
-        let stream = client.sessionEvents
-        task = Task {
-            var states: [SessionState] = []
-            for await state in stream {
-                states.append(state)
-                if state == final { break }
-            }
-            return states
-        }
-    }
-
-    var states: [SessionState] { get async { await task.value } }
-}
-
 /// The code of a ZooKeeper error thrown by `body`, or nil.
 func errorCode(_ body: () async throws -> Void) async -> ZooKeeperError.Code? {
     do {
@@ -95,5 +66,30 @@ func errorCode(_ body: () async throws -> Void) async -> ZooKeeperError.Code? {
         return error.code
     } catch {
         return nil
+    }
+}
+
+/// Records every session state of a client from now on; tests wait for a given state to appear.
+actor StateLog {
+    private(set) var states: [SessionState] = []
+    init(_ client: ZooKeeperClient) {
+        let stream = client.sessionEvents
+        let log = self
+        Task { await log.consume(stream) }
+    }
+
+    private func consume(_ stream: AsyncStream<SessionState>) async {
+        for await state in stream { states.append(state) }
+    }
+
+    /// Waits until `state` appears at or after position `from`; returns the states seen so far.
+    @discardableResult
+    func wait(for state: SessionState, from: Int = 0, timeout: Duration = .seconds(10)) async throws -> [SessionState] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if states.count > from, states[from...].contains(state) { return states }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TimedOut(what: "session state \(state) (seen \(states))", timeout: timeout)
     }
 }
