@@ -5,6 +5,18 @@ import TubeMQZooKeeper
 /// Session life: expiry, resume across a server restart, failover over the connect string, retries
 /// when nothing answers, and hostile frames.
 @Suite(.serialized) struct SessionTests {
+    @Test func pingsKeepAnIdleSessionAlive() async throws {
+        try await ZooKeeperTestServer.with { server in
+            let zk = try await connect(server.connectString, timeout: .seconds(1))
+            let log = StateLog(zk)
+            let node = try await zk.create(uniquePath("idle"), mode: .ephemeral)
+            try await Task.sleep(for: .seconds(3))  // three session timeouts without a request
+            #expect(try await zk.exists(node)?.ephemeralOwner == zk.credentials.id)
+            #expect(await log.states == [.connected])
+            await zk.close()
+        }
+    }
+
     @Test func sessionClosedElsewhereSurfacesAsExpired() async throws {
         try await ZooKeeperTestServer.with { server in
             let zk = try await connect(server.connectString, timeout: .seconds(2))
