@@ -92,7 +92,7 @@ final class SessionCore {
         self.sessionID = credentials?.id ?? 0
         self.password = credentials?.password ?? [UInt8](repeating: 0, count: 16)
         self.logger = logger
-        // A resumed session has been connected before: losing it retries like any established session.
+        // Until the first handshake succeeds (new or resumed session), retries are bounded by connectAttempts.
         self.hasConnected = false
     }
 
