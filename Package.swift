@@ -26,6 +26,7 @@ let package = Package(
         .executable(name: "tubemq-master", targets: ["tubemq-master"]),
         .executable(name: "tubemq-broker", targets: ["tubemq-broker"]),
         .library(name: "TubeMQConformance", targets: ["TubeMQConformance"]),
+        .library(name: "TubeMQZooKeeper", targets: ["TubeMQZooKeeper"]),
         .executable(name: "tubemq-conformance", targets: ["tubemq-conformance"]),
     ],
     dependencies: [
@@ -201,6 +202,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // MARK: ZooKeeper client (master HA)
+        .target(
+            name: "TubeMQZooKeeper",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // MARK: test support shared by test targets: recorded wire vectors, the in-process test cluster, a manual clock
         .target(
             name: "TubeMQTestKit",
@@ -219,7 +230,10 @@ let package = Package(
         .testTarget(
             name: "TubeMQWireTests",
             dependencies: [
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),"TubeMQWire", "TubeMQCore", "TubeMQTestKit", .product(name: "NIOCore", package: "swift-nio")],
+                "TubeMQWire", "TubeMQCore", "TubeMQTestKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -297,6 +311,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "TubeMQConfigTests", dependencies: ["TubeMQConfig"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TubeMQZooKeeperTests",
+            dependencies: [
+                "TubeMQZooKeeper",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "TubeMQMasterHTTPTests",
             dependencies: [

@@ -1,0 +1,112 @@
+import Logging
+import NIOCore
+import NIOPosix
+
+/// Connecting: trying the members in turn, the handshake, backoff between passes.
+extension SessionCore {
+    /// Starts connecting; the future succeeds on the first handshake.
+    func start() -> EventLoopFuture<Void> {
+        eventLoop.preconditionInEventLoop()
+        let promise = eventLoop.makePromise(of: Void.self)
+        connectPromise = promise
+        tryNextAddress()
+        return promise.futureResult
+    }
+
+    var connectTimeout: TimeAmount {
+        if let configured = configuration.connectTimeout { return TimeAmount(configured) }
+        let share = sessionTimeout.nanoseconds / Int64(connectString.addresses.count)
+        return .nanoseconds(max(share, TimeAmount.milliseconds(250).nanoseconds))
+    }
+
+    func tryNextAddress() {
+        attemptCounter += 1
+        let attemptID = attemptCounter
+        let address = connectString.addresses[nextAddressIndex]
+        nextAddressIndex = (nextAddressIndex + 1) % connectString.addresses.count
+        attemptsThisPass += 1
+        let timeout = connectTimeout
+        let core = bound
+        let timer = eventLoop.scheduleTask(in: timeout) {
+            core.value.attemptFailed(attemptID: attemptID, reason: "no handshake within \(timeout)")
+        }
+        phase = .connecting(attemptID: attemptID, channel: nil, timer: timer)
+        logger.debug("connecting", metadata: ["zk.server": "\(address)", "zk.attempt": "\(attemptID)"])
+        let maximumFrameLength = configuration.maximumFrameLength
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(timeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(FrameDecoder(maximumLength: maximumFrameLength)),
+                        ConnectionHandler(core: core, attemptID: attemptID)
+                    )
+                }
+            }
+            .connect(host: address.host, port: address.port)
+            .whenComplete { result in
+                switch result {
+                case .success(let channel):
+                    core.value.tcpConnected(attemptID: attemptID, channel: channel)
+                case .failure(let error):
+                    core.value.attemptFailed(attemptID: attemptID, reason: "\(error)")
+                }
+            }
+    }
+
+    func tcpConnected(attemptID: Int, channel: any Channel) {
+        guard case .connecting(attemptID, nil, let timer) = phase else {
+            channel.close(promise: nil)
+            return
+        }
+        phase = .connecting(attemptID: attemptID, channel: channel, timer: timer)
+        let request = ConnectRequest(
+            lastZxidSeen: lastZxidSeen,
+            timeoutMilliseconds: requestedTimeoutMilliseconds,
+            sessionID: sessionID,
+            password: password
+        )
+        channel.writeAndFlush(request.encodedFrame(), promise: nil)
+    }
+
+    func attemptFailed(attemptID: Int, reason: String) {
+        guard case .connecting(attemptID, let channel, let timer) = phase else { return }
+        timer.cancel()
+        channel?.close(promise: nil)
+        logger.debug("connection attempt failed", metadata: ["zk.attempt": "\(attemptID)", "zk.reason": "\(reason)"])
+        if attemptsThisPass < connectString.addresses.count {
+            tryNextAddress()
+            return
+        }
+        attemptsThisPass = 0
+        failedPasses += 1
+        failQueued(ZooKeeperError(.connectionLoss, "no member of \(connectString) answered"))
+        if !hasConnected && failedPasses >= max(configuration.connectAttempts, 1) {
+            let error = ZooKeeperError(
+                .noServerReachable,
+                "no member of \(connectString) answered after \(failedPasses) attempt(s); last: \(reason)"
+            )
+            phase = .closed
+            connectPromise?.fail(error)
+            connectPromise = nil
+            endSession(.closed, error: error)
+            return
+        }
+        let shift = min(failedPasses - 1, 20)
+        let backoff = min(
+            TimeAmount(configuration.initialBackoff).nanoseconds << shift,
+            TimeAmount(configuration.maximumBackoff).nanoseconds
+        )
+        if hasConnected {
+            logger.info("no server reachable; retrying", metadata: ["zk.backoff": "\(TimeAmount.nanoseconds(backoff))"])
+        }
+        let core = bound
+        phase = .backingOff(eventLoop.scheduleTask(in: .nanoseconds(backoff)) { core.value.backoffEnded() })
+    }
+
+    func backoffEnded() {
+        guard case .backingOff = phase else { return }
+        tryNextAddress()
+    }
+}

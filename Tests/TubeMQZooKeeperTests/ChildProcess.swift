@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child process started with posix_spawn and reaped with waitpid (Foundation's `Process` did not
+/// reap the JVM reliably next to NIO's threads and then spun in `waitUntilExit`).
+final class ChildProcess: Sendable {
+    struct SpawnFailed: Error, CustomStringConvertible {
+        var errno: Int32
+        var description: String { "posix_spawn failed: errno \(errno)" }
+    }
+
+    let pid: pid_t
+
+    private init(pid: pid_t) {
+        self.pid = pid
+    }
+
+    /// Starts `arguments[0]` with stdout and stderr appended to `output` and stdin from /dev/null.
+    static func spawn(_ arguments: [String], output: String) throws -> ChildProcess {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+        guard result == 0 else { throw SpawnFailed(errno: result) }
+        return ChildProcess(pid: pid)
+    }
+
+    /// Sends `signal` (ignored once the process is gone).
+    func signal(_ signal: Int32) {
+        if !hasExited() { Glibc.kill(pid, signal) }
+    }
+
+    /// Whether the process has ended (reaps it if so).
+    func hasExited() -> Bool {
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        return result == pid || (result == -1 && errno == ECHILD)
+    }
+}
