@@ -34,7 +34,7 @@ struct BrokerCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(config): \(error)")
         }
-        for warning in ini.startupWarnings() { logger.notice("\(warning.message)") }
+        for warning in ini.startupWarnings() { logger.notice("\(warning)") }
         let settings = BrokerConfiguration(
             brokerID: Int32(ini.brokerId),
             host: ini.hostName,

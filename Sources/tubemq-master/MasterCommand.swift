@@ -33,7 +33,7 @@ struct MasterCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("\(config): \(error)")
             }
-            for warning in ini.startupWarnings() { logger.notice("\(warning.message)") }
+            for warning in ini.startupWarnings() { logger.notice("\(warning)") }
         }
         let settings = MasterServer.Configuration(
             host: ini.hostName,

@@ -32,7 +32,7 @@ struct AdminCommand: AsyncParsableCommand {
     var token = "ASDFGHJKL"
 
     @Option(help: "The user recorded as creator/modifier.")
-    var user = "tubemq-cli"
+    var user = "tubemqcli"
 
     func run() async throws {
         let method: String
@@ -59,7 +59,14 @@ struct AdminCommand: AsyncParsableCommand {
         components.path = "/webapi.htm"
         components.queryItems = (query + params).map { URLQueryItem(name: $0.0, value: $0.1) }
         guard let url = components.url else { throw ValidationError("bad --web URL \(web)") }
-        let (data, response) = try await URLSession.shared.data(from: url)
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(from: url)
+        } catch {
+            let reason = (error as NSError).localizedDescription
+            throw ValidationError("cannot reach the master webapi at \(web): \(reason) (is --web right?)")
+        }
         if let http = response as? HTTPURLResponse, http.statusCode != 200 {
             throw ValidationError("HTTP \(http.statusCode) from \(url)")
         }

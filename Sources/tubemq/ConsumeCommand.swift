@@ -16,7 +16,7 @@ struct ConsumeCommand: AsyncParsableCommand {
     var topic: String
 
     @Option(help: "The consumer group.")
-    var group = "tubemq-cli"
+    var group = "tubemq-cli-group"
 
     @Option(help: "Where a new group starts: first, latest or latest-always.")
     var from = "latest"
@@ -43,16 +43,20 @@ struct ConsumeCommand: AsyncParsableCommand {
         configuration.startPosition = position
         let consumer = try await PushConsumer(configuration: configuration, logger: cluster.logger("tubemq.consume"))
         var received = 0
+        var progress = Progress("received")
         for try await message in consumer {
             received += 1
-            if !count {
+            if count {
+                progress.update(received)
+            } else {
                 let attributes = message.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-                print(
+                printFlushed(
                     "\(message.partition.key) \(message.offset) [\(attributes)] \(String(decoding: message.body, as: UTF8.self))"
                 )
             }
             if let max, received >= max { break }
         }
+        progress.finish()
         await consumer.shutdown()
         if count { print(received) }
     }

@@ -45,12 +45,17 @@ struct ProduceCommand: AsyncParsableCommand {
         )
         try await producer.publish([topic])
         var sent = 0
+        var progress = Progress("sent")
         func send(_ body: [UInt8]) async throws {
             var message = base
             message.body = body
             let result = try await producer.send(message, to: topic)
             sent += 1
-            if verbose { print("\(result.messageID) \(result.partition) offset \(result.offset)") }
+            if verbose {
+                printFlushed("\(result.messageID) \(result.partition) offset \(result.offset)")
+            } else {
+                progress.update(sent)
+            }
         }
         do {
             if let count {
@@ -60,9 +65,11 @@ struct ProduceCommand: AsyncParsableCommand {
                 while let line = readLine(strippingNewline: true) { try await send(Array(line.utf8)) }
             }
         } catch {
+            progress.finish()
             await producer.shutdown()
             throw error
         }
+        progress.finish()
         await producer.shutdown()
         FileHandle.standardError.write(Data("sent \(sent) messages to \(topic)\n".utf8))
     }

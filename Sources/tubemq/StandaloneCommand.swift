@@ -34,10 +34,10 @@ struct StandaloneCommand: AsyncParsableCommand {
     var topic: [String] = ["demo:3"]
 
     @Option(help: "Delay before the first consumer balance, in milliseconds.")
-    var balanceDelayMs: Int64 = 3000
+    var balanceDelayMs: Int64 = 1000
 
     @Option(help: "Period of consumer balancing, in milliseconds.")
-    var balancePeriodMs: Int64 = 3000
+    var balancePeriodMs: Int64 = 1000
 
     @Option(help: "Storage I/O: uring or posix.")
     var io = "uring"

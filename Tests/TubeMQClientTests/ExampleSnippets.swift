@@ -38,4 +38,16 @@ enum ExampleSnippets {
             try await batch.confirm()  // or batch.release() to have it delivered again
         }
     }
+
+    static func boundConsumer(masters: [MasterAddress]) async throws {
+        var bound = Consumer.Configuration(masters: masters, group: "replay-group", topics: ["demo"])
+        bound.boundConsume = Consumer.BoundConsume(
+            sessionKey: "replay-2026-12-04",
+            consumerCount: 1,
+            offsets: ["1:demo:0": 0, "1:demo:1": 120, "1:demo:2": 42]
+        )
+        for try await message in try await PushConsumer(configuration: bound) {
+            print(message.partitionKey, message.offset)
+        }
+    }
 }

@@ -70,8 +70,8 @@ final class CallCounter: Sendable {
         )
         let configuration = Consumer.Configuration(
             masters: [MasterAddress(host: "127.0.0.1", port: standby.localPort)],
-            group: "g",
-            topics: ["t"]
+            group: "gp",
+            topics: ["tp"]
         )
         let code = await errorCode {
             _ = try await PullConsumer(configuration: configuration, logger: TestCluster.logger)

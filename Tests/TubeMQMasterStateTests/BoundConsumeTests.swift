@@ -8,7 +8,7 @@ import TubeMQMasterState
         _ = try cluster.state.registerConsumer(
             ConsumerRegistration(
                 clientID: id,
-                group: "g",
+                group: "gp",
                 topics: ["tp"],
                 bound: BoundConsumeRequest(
                     sessionKey: "session-1",
@@ -20,13 +20,13 @@ import TubeMQMasterState
             ),
             now: 0
         )
-        _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: id, group: "g"), now: 0)
+        _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: id, group: "gp"), now: 0)
     }
 
     @Test func groupIsAssignedExactlyTheRequestedPartitionsOnceComplete() throws {
         var cluster = try TestCluster(partitions: 4)
         try register("a", ["1:tp:0": 100, "1:tp:1": 200], &cluster)
-        #expect(cluster.state.balance(now: 5_000).skippedGroups == ["g"], "waits for totalCount consumers")
+        #expect(cluster.state.balance(now: 5_000).skippedGroups == ["gp"], "waits for totalCount consumers")
         try register("b", ["1:tp:3": 300, "1:tp:nosuch": 5], &cluster)
         let report = cluster.state.balance(now: 10_000)
         #expect(report.skippedGroups.isEmpty)
@@ -36,9 +36,9 @@ import TubeMQMasterState
         let toB = try #require(try b.heartbeat(&cluster.state, now: 10_002).event)
         #expect(toA.type == .onlyConnect && Set(toA.partitions.map(\.key)) == ["1:tp:0", "1:tp:1"])
         #expect(toB.type == .onlyConnect && toB.partitions.map(\.key) == ["1:tp:3"])
-        #expect(cluster.state.group(named: "g")?.boundOffsets == ["1:tp:0": 100, "1:tp:1": 200, "1:tp:3": 300])
-        #expect(cluster.state.boundOffset(group: "g", partitionKey: "1:tp:3") == 300)
-        #expect(cluster.state.boundOffset(group: "g", partitionKey: "1:tp:2") == nil, "unrequested stays unassigned")
+        #expect(cluster.state.group(named: "gp")?.boundOffsets == ["1:tp:0": 100, "1:tp:1": 200, "1:tp:3": 300])
+        #expect(cluster.state.boundOffset(group: "gp", partitionKey: "1:tp:3") == 300)
+        #expect(cluster.state.boundOffset(group: "gp", partitionKey: "1:tp:2") == nil, "unrequested stays unassigned")
         try a.heartbeat(&cluster.state, now: 11_001)
         try b.heartbeat(&cluster.state, now: 11_002)
         #expect(cluster.state.balance(now: 15_000).events.isEmpty)
@@ -53,7 +53,7 @@ import TubeMQMasterState
         let report = cluster.state.balance(now: 5_000)
         let owner = report.events.first { $0.event.partitions.contains { $0.key == "1:tp:0" } }?.consumerID
         #expect(owner == (selectBig ? "b" : "a"))
-        #expect(cluster.state.boundOffset(group: "g", partitionKey: "1:tp:0") == (selectBig ? 500 : 100))
+        #expect(cluster.state.boundOffset(group: "gp", partitionKey: "1:tp:0") == (selectBig ? 500 : 100))
     }
 
     @Test func balancerAssignsBoundRequestsDirectly() {

@@ -20,9 +20,9 @@ import TubeMQMasterState
         #expect(event.type == .onlyConnect)
         #expect(event.status == .todo)
         #expect(Set(event.partitions.map(\.key)) == ["1:tp:0", "1:tp:1"])
-        #expect(event.subscriptions.allSatisfy { $0.consumerID == "a" && $0.group == "g" })
+        #expect(event.subscriptions.allSatisfy { $0.consumerID == "a" && $0.group == "gp" })
         #expect(delivered.notAllocated, "still not allocated in the reply that carries the first event")
-        #expect(cluster.state.group(named: "g")?.members["a"]?.inFlight == event)
+        #expect(cluster.state.group(named: "gp")?.members["a"]?.inFlight == event)
 
         let acked = try a.heartbeat(&cluster.state, now: 5_014)
         #expect(acked.event == nil)
@@ -37,7 +37,7 @@ import TubeMQMasterState
     @Test func balancingWaitsForTheFirstHeartbeat() throws {
         var cluster = try TestCluster(partitions: 2)
         try cluster.register("a", now: 59, heartbeat: false)
-        #expect(cluster.state.balance(now: 5_000).skippedGroups == ["g"])
+        #expect(cluster.state.balance(now: 5_000).skippedGroups == ["gp"])
         var a = SimulatedConsumer("a")
         #expect(try a.heartbeat(&cluster.state, now: 5_063).event == nil)
         #expect(cluster.state.balance(now: 10_000).events.count == 1)
@@ -48,15 +48,18 @@ import TubeMQMasterState
         var cluster = try TestCluster(partitions: 2)
         try cluster.register("a", now: 0)
         _ = cluster.state.balance(now: 5_000)
-        let first = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "g"), now: 5_001)
+        let first = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "gp"), now: 5_001)
         let event = try #require(first.event)
-        let second = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "g"), now: 6_001)
+        let second = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "gp"), now: 6_001)
         #expect(second.event == nil, "an in-flight event is not repeated")
-        #expect(cluster.state.balance(now: 10_000).skippedGroups == ["g"])
+        #expect(cluster.state.balance(now: 10_000).skippedGroups == ["gp"])
         let wrongAck = event.acknowledged().with(rebalanceID: event.rebalanceID + 7)
-        _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "g", ack: wrongAck), now: 7_000)
-        #expect(cluster.state.group(named: "g")?.members["a"]?.inFlight == event, "a stale ack is ignored")
-        #expect(cluster.state.group(named: "g")?.notAllocated == true)
+        _ = try cluster.state.consumerHeartbeat(
+            ConsumerHeartbeat(clientID: "a", group: "gp", ack: wrongAck),
+            now: 7_000
+        )
+        #expect(cluster.state.group(named: "gp")?.members["a"]?.inFlight == event, "a stale ack is ignored")
+        #expect(cluster.state.group(named: "gp")?.notAllocated == true)
     }
 
     @Test func consumerTimesOutAfter30SecondsAndGets411() throws {
@@ -79,10 +82,10 @@ import TubeMQMasterState
         var cluster = try TestCluster()
         try cluster.register("a", now: 0)
         #expect(throws: MasterError.self) {
-            try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "zz", group: "g"), now: 1)
+            try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "zz", group: "gp"), now: 1)
         }
         do {
-            _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "zz", group: "g"), now: 1)
+            _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "zz", group: "gp"), now: 1)
         } catch {
             #expect(error.code == .heartbeatNoNode)
         }
@@ -101,7 +104,7 @@ import TubeMQMasterState
         }
         #expect(a.held.count == 1 && b.held.count == 1 && a.held.isDisjoint(with: b.held))
         let freed = b.held
-        let closed = cluster.state.closeConsumer(clientID: "b", group: "g", now: 6_000)
+        let closed = cluster.state.closeConsumer(clientID: "b", group: "gp", now: 6_000)
         #expect(closed)
         #expect(try a.heartbeat(&cluster.state, now: 6_001).event == nil, "nothing before the next round")
         let report = cluster.state.balance(now: 10_000)
@@ -114,10 +117,10 @@ import TubeMQMasterState
         var cluster = try TestCluster(partitions: 2)
         let held = [TestCluster.partition(0), TestCluster.partition(1)]
         _ = try cluster.state.registerConsumer(
-            ConsumerRegistration(clientID: "a", group: "g", topics: ["tp"], held: held),
+            ConsumerRegistration(clientID: "a", group: "gp", topics: ["tp"], held: held),
             now: 0
         )
-        _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "g"), now: 1)
+        _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "gp"), now: 1)
         #expect(cluster.owners() == ["1:tp:0": ["a"], "1:tp:1": ["a"]])
         #expect(cluster.state.balance(now: 5_000).events.isEmpty)
     }

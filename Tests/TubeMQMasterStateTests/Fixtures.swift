@@ -50,7 +50,7 @@ struct TestCluster {
     @discardableResult
     mutating func register(
         _ id: String,
-        group: String = "g",
+        group: String = "gp",
         topics: Set<String> = ["tp"],
         now: Int64,
         heartbeat: Bool = true
@@ -64,7 +64,7 @@ struct TestCluster {
     }
 
     /// Partition-key owners of a group as the master knows them.
-    func owners(_ group: String = "g") -> [String: [String]] { state.group(named: group)?.owners ?? [:] }
+    func owners(_ group: String = "gp") -> [String: [String]] { state.group(named: group)?.owners ?? [:] }
 }
 
 /// A consumer client that applies events and acknowledges them in its next heartbeat; by default it
@@ -78,7 +78,7 @@ struct SimulatedConsumer {
     private var heldPartitions: [String: Partition] = [:]
     private var toAck: RebalanceEvent?
 
-    init(_ id: String, group: String = "g", reports: Bool = true) {
+    init(_ id: String, group: String = "gp", reports: Bool = true) {
         self.id = id
         self.group = group
         self.reports = reports

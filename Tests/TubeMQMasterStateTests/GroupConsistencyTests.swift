@@ -6,7 +6,7 @@ import TubeMQMasterState
     func cluster() throws -> TestCluster {
         var cluster = try TestCluster(topics: ["tp", "up"])
         _ = try cluster.state.registerConsumer(
-            ConsumerRegistration(clientID: "a", group: "g", topics: ["tp"], filters: ["tp": ["typeA"]]),
+            ConsumerRegistration(clientID: "a", group: "gp", topics: ["tp"], filters: ["tp": ["typeA"]]),
             now: 0
         )
         return cluster
@@ -23,26 +23,31 @@ import TubeMQMasterState
 
     @Test func differentTopicSetIs425() throws {
         var cluster = try cluster()
-        let request = ConsumerRegistration(clientID: "b", group: "g", topics: ["tp", "up"], filters: ["tp": ["typeA"]])
+        let request = ConsumerRegistration(
+            clientID: "b",
+            group: "gp",
+            topics: ["tp", "up"],
+            filters: ["tp": ["typeA"]]
+        )
         #expect(code(request, &cluster) == .inconsistentTopicSet)
-        #expect(cluster.state.group(named: "g")?.members.keys.sorted() == ["a"], "a rejected consumer is not added")
+        #expect(cluster.state.group(named: "gp")?.members.keys.sorted() == ["a"], "a rejected consumer is not added")
     }
 
     @Test func differentFiltersAre426() throws {
         var cluster = try cluster()
         #expect(
-            code(ConsumerRegistration(clientID: "b", group: "g", topics: ["tp"]), &cluster) == .inconsistentFilterSet
+            code(ConsumerRegistration(clientID: "b", group: "gp", topics: ["tp"]), &cluster) == .inconsistentFilterSet
         )
-        let other = ConsumerRegistration(clientID: "b", group: "g", topics: ["tp"], filters: ["tp": ["typeB"]])
+        let other = ConsumerRegistration(clientID: "b", group: "gp", topics: ["tp"], filters: ["tp": ["typeB"]])
         #expect(code(other, &cluster) == .inconsistentFilterSet)
-        let same = ConsumerRegistration(clientID: "b", group: "g", topics: ["tp"], filters: ["tp": ["typeA"]])
+        let same = ConsumerRegistration(clientID: "b", group: "gp", topics: ["tp"], filters: ["tp": ["typeA"]])
         #expect(code(same, &cluster) == nil)
     }
 
     @Test func errorTextNamesBothSides() throws {
         var cluster = try cluster()
         let error = #expect(throws: MasterError.self) {
-            try cluster.state.registerConsumer(ConsumerRegistration(clientID: "b", group: "g", topics: ["up"]), now: 1)
+            try cluster.state.registerConsumer(ConsumerRegistration(clientID: "b", group: "gp", topics: ["up"]), now: 1)
         }
         let message = error?.message ?? ""
         #expect(message.contains("[up]") && message.contains("[tp]") && message.contains("Consumer b"))
@@ -50,9 +55,9 @@ import TubeMQMasterState
 
     @Test func soleMemberMayRedefineTheGroup() throws {
         var cluster = try cluster()
-        #expect(code(ConsumerRegistration(clientID: "a", group: "g", topics: ["up"]), &cluster) == nil)
-        #expect(cluster.state.group(named: "g")?.topics == ["up"])
-        #expect(cluster.state.group(named: "g")?.filters.isEmpty == true)
+        #expect(code(ConsumerRegistration(clientID: "a", group: "gp", topics: ["up"]), &cluster) == nil)
+        #expect(cluster.state.group(named: "gp")?.topics == ["up"])
+        #expect(cluster.state.group(named: "gp")?.filters.isEmpty == true)
     }
 
     @Test func boundAndUnboundDoNotMix() throws {
@@ -60,7 +65,7 @@ import TubeMQMasterState
         let bound = BoundConsumeRequest(sessionKey: "s", totalCount: 2, requiredOffsets: [:])
         let request = ConsumerRegistration(
             clientID: "b",
-            group: "g",
+            group: "gp",
             topics: ["tp"],
             filters: ["tp": ["typeA"]],
             bound: bound
@@ -92,12 +97,12 @@ import TubeMQMasterState
     @Test func undeployedTopicIs431AndForbiddenGroupIs450() throws {
         var cluster = try cluster()
         #expect(
-            code(ConsumerRegistration(clientID: "z", group: "h", topics: ["nosuch"]), &cluster) == .topicNotDeployed
+            code(ConsumerRegistration(clientID: "z", group: "hg", topics: ["nosuch"]), &cluster) == .topicNotDeployed
         )
         _ = try cluster.state.deleteTopicDeployment(topic: "up", brokerID: 1, by: "admin", now: 1)
-        #expect(code(ConsumerRegistration(clientID: "z", group: "h", topics: ["up"]), &cluster) == .topicNotDeployed)
+        #expect(code(ConsumerRegistration(clientID: "z", group: "hg", topics: ["up"]), &cluster) == .topicNotDeployed)
         _ = cluster.state.setGroupConsume(
-            group: "h",
+            group: "hg",
             topic: "tp",
             enabled: false,
             reason: "blacklisted",
@@ -105,21 +110,24 @@ import TubeMQMasterState
             now: 2
         )
         #expect(
-            code(ConsumerRegistration(clientID: "z", group: "h", topics: ["tp"]), &cluster) == .consumeGroupForbidden
+            code(ConsumerRegistration(clientID: "z", group: "hg", topics: ["tp"]), &cluster) == .consumeGroupForbidden
         )
-        _ = cluster.state.setGroupConsume(group: "h", topic: "tp", enabled: true, by: "admin", now: 3)
-        #expect(code(ConsumerRegistration(clientID: "z", group: "h", topics: ["tp"]), &cluster) == nil)
+        _ = cluster.state.setGroupConsume(group: "hg", topic: "tp", enabled: true, by: "admin", now: 3)
+        #expect(code(ConsumerRegistration(clientID: "z", group: "hg", topics: ["tp"]), &cluster) == nil)
         #expect(cluster.state.groupSettings.isEmpty)
     }
 
     @Test func malformedRegistrationsAre400() throws {
         var cluster = try cluster()
-        #expect(code(ConsumerRegistration(clientID: "z", group: "h", topics: []), &cluster) == .badRequest)
-        let strayFilter = ConsumerRegistration(clientID: "z", group: "h", topics: ["tp"], filters: ["up": ["x"]])
+        #expect(code(ConsumerRegistration(clientID: "z", group: "hg", topics: []), &cluster) == .badRequest)
+        // TubeMQ's name rules (admin-api.md §4): a group and a topic of a registration.
+        #expect(code(ConsumerRegistration(clientID: "z", group: "bad group!", topics: ["tp"]), &cluster) == .badRequest)
+        #expect(code(ConsumerRegistration(clientID: "z", group: "hg", topics: ["bad topic"]), &cluster) == .badRequest)
+        let strayFilter = ConsumerRegistration(clientID: "z", group: "hg", topics: ["tp"], filters: ["up": ["x"]])
         #expect(code(strayFilter, &cluster) == .badRequest)
         let badBound = ConsumerRegistration(
             clientID: "z",
-            group: "h",
+            group: "hg",
             topics: ["tp"],
             bound: BoundConsumeRequest(sessionKey: "", totalCount: 1, requiredOffsets: [:])
         )

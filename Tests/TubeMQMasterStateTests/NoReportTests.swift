@@ -13,7 +13,7 @@ import TubeMQMasterState
         _ = cluster.state.balance(now: 5_000)
         #expect(try a.heartbeat(&cluster.state, now: 5_012).event?.type == .onlyConnect)
         #expect(!(try a.heartbeat(&cluster.state, now: 5_016).notAllocated), "the ack allocates, report or not")
-        #expect(cluster.state.group(named: "g")?.members["a"]?.held.isEmpty == true, "an ack is not a report")
+        #expect(cluster.state.group(named: "gp")?.members["a"]?.held.isEmpty == true, "an ack is not a report")
         try cluster.register("b", now: 5_019)
 
         var ids: [Int64] = []
@@ -44,7 +44,11 @@ import TubeMQMasterState
         try a.heartbeat(&cluster.state, now: 5_002)
         // A periodic report (as Go sends) without an event.
         _ = try cluster.state.consumerHeartbeat(
-            ConsumerHeartbeat(clientID: "a", group: "g", report: [TestCluster.partition(0), TestCluster.partition(1)]),
+            ConsumerHeartbeat(
+                clientID: "a",
+                group: "gp",
+                report: [TestCluster.partition(0), TestCluster.partition(1)]
+            ),
             now: 6_000
         )
         #expect(cluster.state.balance(now: 10_000).events.isEmpty)

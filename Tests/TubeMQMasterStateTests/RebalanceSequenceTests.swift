@@ -70,7 +70,7 @@ import TubeMQMasterState
 
         // B leaves: the survivors get ONLY_CONNECT for its partitions on the next round, no disconnect.
         let freed = b.held
-        let closed = cluster.state.closeConsumer(clientID: "b", group: "g", now: 21_000)
+        let closed = cluster.state.closeConsumer(clientID: "b", group: "gp", now: 21_000)
         #expect(closed)
         #expect(try a.heartbeat(&cluster.state, now: 21_001).event == nil)
         let r5 = cluster.state.balance(now: 25_000)
@@ -96,7 +96,7 @@ import TubeMQMasterState
         let release = try #require(try a.heartbeat(&cluster.state, now: 10_001).event)
         #expect(release.type == .onlyDisconnect)
         #expect(try b.heartbeat(&cluster.state, now: 10_002).event == nil)
-        cluster.state.closeConsumer(clientID: "a", group: "g", now: 10_003)  // leaves without acking
+        cluster.state.closeConsumer(clientID: "a", group: "gp", now: 10_003)  // leaves without acking
         let event = try #require(try b.heartbeat(&cluster.state, now: 10_004).event)
         #expect(event.type == .onlyConnect && event.partitions.map(\.key) == release.partitions.map(\.key))
     }
@@ -118,7 +118,7 @@ import TubeMQMasterState
                 try cluster.register(id, now: now)
                 clients[id] = SimulatedConsumer(id)
             } else if let leaver = clients.keys.sorted().randomElement(using: &rng) {
-                cluster.state.closeConsumer(clientID: leaver, group: "g", now: now)
+                cluster.state.closeConsumer(clientID: leaver, group: "gp", now: now)
                 clients[leaver] = nil
             }
             for _ in 0..<6 {  // balance, then heartbeats until quiet
@@ -150,7 +150,7 @@ func expectSettled(
     shares: [Int],
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
-    let group = try #require(cluster.state.group(named: "g"), sourceLocation: sourceLocation)
+    let group = try #require(cluster.state.group(named: "gp"), sourceLocation: sourceLocation)
     #expect(!group.hasPendingEvents, sourceLocation: sourceLocation)
     #expect(clients.allSatisfy { !$0.hasUnackedEvent }, sourceLocation: sourceLocation)
     #expect(disjoint(clients), sourceLocation: sourceLocation)

@@ -31,7 +31,7 @@ import TubeMQMasterState
             now: 12
         )
         _ = try cluster.state.deleteTopicDeployment(topic: "tp", brokerID: 1, by: "ops", now: 13)
-        _ = cluster.state.setGroupConsume(group: "g", topic: "up", enabled: false, reason: "audit", by: "ops", now: 14)
+        _ = cluster.state.setGroupConsume(group: "gp", topic: "up", enabled: false, reason: "audit", by: "ops", now: 14)
         _ = try cluster.state.updateClusterSettings(ClusterSettingsPatch(maxMsgSizeInMB: 2), by: "ops", now: 15)
         try cluster.register("c", group: "g2", topics: ["up"], now: 16)
         _ = cluster.registerProducerForTest()
@@ -51,7 +51,7 @@ import TubeMQMasterState
         #expect(restored.topic(named: "up")?.deployment(on: 2)?.settings.deletePolicy == "delete,12h")
         #expect(restored.topic(named: "up")?.deployment(on: 2)?.settings.numPartitions == 5, "inherited from broker 2")
         #expect(restored.topic(named: "tp")?.deployment(on: 1)?.status == .softDeleted)
-        #expect(restored.groupSettings(named: "g")?.consumeDisabled == ["up": "audit"])
+        #expect(restored.groupSettings(named: "gp")?.consumeDisabled == ["up": "audit"])
         #expect(restored.clusterSettings.maxMsgSizeInMB == 2)
         #expect(restored.broker(id: 2)?.config.manageStatus == .readOnly)
         #expect(restored.broker(id: 1)?.runState == .unregistered, "run state is not durable")

@@ -13,7 +13,7 @@ import TubeMQMasterState
         for round in 2...6 { _ = cluster.state.tick(now: Int64(round) * 5_000) }
         #expect(cluster.state.nextDeadline == 31_000, "the consumer expires before the next round")
         let result = cluster.state.tick(now: 31_000)
-        #expect(result.directives == [.consumerExpired(clientID: "a", group: "g")])
+        #expect(result.directives == [.consumerExpired(clientID: "a", group: "gp")])
         #expect(result.balance == nil)
         #expect(cluster.state.nextDeadline == 35_000)
         for round in 7...9 { _ = cluster.state.tick(now: Int64(round) * 5_000) }
@@ -37,8 +37,8 @@ import TubeMQMasterState
         try cluster.register("a", now: 0)
         try cluster.register("b", now: 0)
         let both = [TestCluster.partition(0), TestCluster.partition(1)]
-        _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "g", report: both), now: 1)
-        _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "b", group: "g", report: both), now: 1)
+        _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "gp", report: both), now: 1)
+        _ = try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "b", group: "gp", report: both), now: 1)
         let report = cluster.state.balance(now: 5_000)
         #expect(report.events.map(\.event.type) == [.onlyDisconnect, .onlyDisconnect])
         let released = report.events.flatMap { $0.event.partitions.map(\.key) }
@@ -51,14 +51,14 @@ import TubeMQMasterState
         try cluster.register("a", now: 0)
         _ = cluster.state.balance(now: 5_000)
         let event = try #require(
-            try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "g"), now: 5_001).event
+            try cluster.state.consumerHeartbeat(ConsumerHeartbeat(clientID: "a", group: "gp"), now: 5_001).event
         )
         let reply = try cluster.state.consumerHeartbeat(
-            ConsumerHeartbeat(clientID: "a", group: "g", report: [], ack: event.acknowledged(.failed)),
+            ConsumerHeartbeat(clientID: "a", group: "gp", report: [], ack: event.acknowledged(.failed)),
             now: 6_000
         )
         #expect(reply.notAllocated)
-        #expect(cluster.state.group(named: "g")?.hasPendingEvents == false)
+        #expect(cluster.state.group(named: "gp")?.hasPendingEvents == false)
         #expect(cluster.state.balance(now: 10_000).events.map(\.event.type) == [.onlyConnect], "tried again")
     }
 

@@ -18,8 +18,8 @@ struct ConformanceCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The masters, as host:port[,host:port...].")
-    var master: String
+    @Option(help: "The masters, as host:port[,host:port...] (required unless --list).")
+    var master: String = ""
 
     @Option(help: "An existing topic with at least two partitions.")
     var topic: String
@@ -61,8 +61,9 @@ struct ConformanceCommand: AsyncParsableCommand {
     var logLevel = "critical"
 
     func validate() throws {
+        if list { return }
         guard !MasterAddress.list(parsing: master).isEmpty else {
-            throw ValidationError("--master takes host:port[,…]")
+            throw ValidationError("--master takes host:port[,…] (required unless --list)")
         }
         guard caseTimeout > 0, balanceWait > 0, heartbeatMs > 0 else {
             throw ValidationError("timeouts and periods must be positive")

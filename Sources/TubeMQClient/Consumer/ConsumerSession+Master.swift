@@ -42,6 +42,7 @@ extension ConsumerSession {
             throw .rejected("the master refused the consumer", code: reply.errCode, text: reply.errMsg)
         }
         registeredWithMaster = true
+        quickHeartbeatsUntil = .now + Self.quickHeartbeatWindow
         pendingAck = nil
         if reply.hasNotAllocated && !reply.notAllocated { groupAllocated = true }
         if reply.hasAuthorizedInfo { visitToken = reply.authorizedInfo.visitAuthorizedToken }
@@ -64,8 +65,9 @@ extension ConsumerSession {
         let wakeup = heartbeatNow
         masterLoop = Task { [weak self] in
             while !Task.isCancelled {
-                guard await self?.heartbeatMaster() != nil else { return }
-                await wakeup.wait(upTo: period)
+                guard let self else { return }
+                await self.heartbeatMaster()
+                await wakeup.wait(upTo: await self.nextMasterHeartbeat(period: period))
             }
         }
         brokerLoop = Task { [weak self] in
@@ -74,6 +76,19 @@ extension ConsumerSession {
                 guard await self?.heartbeatBrokers() != nil else { return }
             }
         }
+    }
+
+    /// How often the master is asked while a new member waits for its first partitions.
+    static let quickHeartbeat: Duration = .milliseconds(500)
+    /// How long after a registration the quick heartbeats may go on.
+    static let quickHeartbeatWindow: Duration = .seconds(30)
+
+    /// The wait before the next master heartbeat: the configured period, or ``quickHeartbeat`` while
+    /// the consumer holds no partition in the first ``quickHeartbeatWindow`` after registering (the
+    /// master assigns partitions at its next balance round and tells the member in a heartbeat reply).
+    func nextMasterHeartbeat(period: Duration) -> Duration {
+        guard held.isEmpty, ContinuousClock.now < quickHeartbeatsUntil else { return period }
+        return min(period, Self.quickHeartbeat)
     }
 
     /// One master heartbeat (registering first when needed); failures are logged and retried next time.

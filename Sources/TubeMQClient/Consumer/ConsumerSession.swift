@@ -51,6 +51,9 @@ actor ConsumerSession {
 
     // Membership (see ConsumerSession+Master.swift).
     var registeredWithMaster = false
+    /// Until when the master is asked often (every ``quickHeartbeat``) while no partition is held, so
+    /// that a new member learns its first assignment within a balance round, not a heartbeat period.
+    var quickHeartbeatsUntil: ContinuousClock.Instant = .now
     var visitToken: Int64?
     var pendingAck: EventProto?
     var eventTask: Task<Void, Never>?
@@ -104,8 +107,8 @@ actor ConsumerSession {
     /// - Throws: ``ClientError`` `invalidArgument` for a bad configuration, `masterUnavailable`, or
     ///   `rejected` when the master refuses the consumer (unknown topic, forbidden or inconsistent group).
     func start() async throws(ClientError) {
-        try Self.validate(configuration)
         do {
+            try Self.validate(configuration)
             try await registerWithMaster()
         } catch {
             lifecycle = .closed
@@ -121,6 +124,10 @@ actor ConsumerSession {
         guard !configuration.group.isEmpty else { throw ClientError(.invalidArgument, "the group name is empty") }
         guard !configuration.topics.isEmpty, !configuration.topics.keys.contains(where: \.isEmpty) else {
             throw ClientError(.invalidArgument, "no topic, or an empty topic name, to consume")
+        }
+        if let problem = NameRules.groupProblem(configuration.group) { throw ClientError(.invalidArgument, problem) }
+        for topic in configuration.topics.keys.sorted() {
+            if let problem = NameRules.topicProblem(topic) { throw ClientError(.invalidArgument, problem) }
         }
         if let bound = configuration.boundConsume {
             guard !bound.sessionKey.isEmpty, bound.consumerCount > 0 else {

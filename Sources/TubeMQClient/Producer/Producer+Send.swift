@@ -117,7 +117,8 @@ extension Producer {
     /// The next route of `topic` once it has partitions, waiting up to
     /// ``Configuration/partitionWaitTimeout`` (on the configured clock) for a partition map: a topic
     /// published moments ago may not have one yet. Only sends that found no partition come here; they
-    /// ask for a heartbeat at once and wake on every update of the partition map, without polling.
+    /// ask for a heartbeat at once (and every half second while they wait) and wake on every update
+    /// of the partition map.
     private func waitForRoute(
         _ topic: String,
         excluding: Set<Int32>
@@ -126,8 +127,14 @@ extension Producer {
     {
         let clock = configuration.clock
         let deadline = clock.now() + configuration.partitionWaitTimeout.milliseconds
-        session.requestHeartbeat()
+        var nextHeartbeat = Int64.min
         while true {
+            // A heartbeat now, and again every half second while the wait lasts: the broker holding the
+            // topic may register with the master only after this producer (a cluster still starting).
+            if clock.now() >= nextHeartbeat {
+                nextHeartbeat = clock.now() + 500
+                session.requestHeartbeat()
+            }
             try checkOpen()
             guard !Task.isCancelled else { throw ClientError(.cancelled, "send to \(topic) cancelled") }
             let generation = routing.generation
@@ -140,7 +147,7 @@ extension Producer {
             guard clock.now() < deadline else {
                 throw ClientError(.noPartition, "the master reports no partition of topic \(topic)")
             }
-            await routing.waitForChange(since: generation, until: deadline, on: clock)
+            await routing.waitForChange(since: generation, until: min(deadline, nextHeartbeat), on: clock)
         }
     }
 

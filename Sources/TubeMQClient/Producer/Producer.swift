@@ -105,7 +105,9 @@ public final class Producer: Sendable {
     /// A topic the master does not know has no partitions; sending to it fails with `noPartition`.
     /// - Throws: ``ClientError`` when the master cannot be reached or refuses; `shutdown` after ``shutdown()``.
     public func publish(_ topics: [String]) async throws(ClientError) {
-        guard !topics.contains(where: \.isEmpty) else { throw ClientError(.invalidArgument, "a topic name is empty") }
+        for topic in topics {
+            if let problem = NameRules.topicProblem(topic) { throw ClientError(.invalidArgument, problem) }
+        }
         try checkOpen()
         try await session.publish(topics)
     }

@@ -145,6 +145,10 @@ extension MasterState {
         guard !request.topics.isEmpty else {
             throw .badRequest("Consumer \(request.clientID) subscribes no topic!")
         }
+        if let problem = NameRules.groupProblem(request.group) { throw .badRequest(problem) }
+        for topic in request.topics.sorted() {
+            if let problem = NameRules.topicProblem(topic) { throw .badRequest(problem) }
+        }
         for topic in request.filters.keys where !request.topics.contains(topic) {
             throw .badRequest("Filter condition for topic \(topic), which \(request.clientID) does not subscribe!")
         }

@@ -56,7 +56,7 @@ public struct EndOfDataCase: ConformanceCase {
         var gets = 0
         while notFound < 2 {
             gets += 1
-            guard gets <= 2_000 else { throw .violation("2000 gets on \(partition) never reached 404") }
+            guard gets <= 500 else { throw .violation("500 gets on \(partition) never reached 404") }
             let reply = try await get(partition, clientID: clientID, group: group, confirm: confirm, probe)
             if reply.success {
                 try require(

@@ -1,0 +1,49 @@
+/// TubeMQ's rules for topic and consumer-group names (admin-api.md §4, `RegexDef`): checked by the
+/// client before it calls anyone and by the master on every registration.
+public enum NameRules {
+    /// The longest topic name (`META_MAX_TOPICNAME_LENGTH`).
+    public static let maxTopicLength = 64
+    /// The longest group name (`META_MAX_GROUPNAME_LENGTH`).
+    public static let maxGroupLength = 1024
+    /// The internal topic TubeMQ accepts despite its leading underscores.
+    public static let offsetHistoryTopic = "__offset_history__"
+
+    /// Why `name` is not a valid topic name (`^[a-zA-Z]\w+$`, at most 64 characters), or `nil`.
+    public static func topicProblem(_ name: String) -> String? {
+        if name == offsetHistoryTopic { return nil }
+        guard !name.isEmpty else { return "the topic name is blank" }
+        guard name.utf8.count <= maxTopicLength else {
+            return "topic name \"\(name)\" is longer than \(maxTopicLength) characters"
+        }
+        guard matches(name, allowHyphen: false) else {
+            return "illegal topic name \"\(name)\": it must start with a letter, be at least 2 characters long "
+                + "and hold only letters, digits and '_'"
+        }
+        return nil
+    }
+
+    /// Why `name` is not a valid group name (`^[a-zA-Z][\w-]+$`, at most 1024 characters), or `nil`.
+    public static func groupProblem(_ name: String) -> String? {
+        guard !name.isEmpty else { return "the group name is blank" }
+        guard name.utf8.count <= maxGroupLength else {
+            return "group name \"\(name.prefix(64))…\" is longer than \(maxGroupLength) characters"
+        }
+        guard matches(name, allowHyphen: true) else {
+            return "illegal group name \"\(name)\": it must start with a letter, be at least 2 characters long "
+                + "and hold only letters, digits, '_' and '-'"
+        }
+        return nil
+    }
+
+    private static func matches(_ name: String, allowHyphen: Bool) -> Bool {
+        let bytes = Array(name.utf8)
+        guard bytes.count >= 2, isLetter(bytes[0]) else { return false }
+        return bytes.dropFirst().allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || (allowHyphen && $0 == UInt8(ascii: "-")) }
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+}

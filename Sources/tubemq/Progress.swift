@@ -1,0 +1,33 @@
+import Foundation
+
+/// A running count shown on the terminal (standard error, rewritten in place about four times a
+/// second) while a long `--count` run goes on; silent when standard error is not a terminal.
+struct Progress {
+    private let label: String
+    private let enabled = isatty(STDERR_FILENO) == 1
+    private var lastShown = ContinuousClock.now
+
+    init(_ label: String) {
+        self.label = label
+    }
+
+    /// Shows `count` if a quarter of a second has passed since the last time.
+    mutating func update(_ count: Int) {
+        guard enabled, ContinuousClock.now - lastShown >= .milliseconds(250) else { return }
+        lastShown = .now
+        FileHandle.standardError.write(Data("\r\(label) \(count)".utf8))
+    }
+
+    /// Clears the line, when anything was shown.
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
+
+/// Writes `line` to standard output and flushes it, so a reader on a pipe has every line even when
+/// the command is killed.
+func printFlushed(_ line: String) {
+    print(line)
+    fflush(nil)  // every output stream; `stdout` itself is not concurrency-safe to name
+}
