@@ -21,8 +21,8 @@ struct ConformanceCommand: AsyncParsableCommand {
     @Option(help: "The masters, as host:port[,host:port...] (required unless --list).")
     var master: String = ""
 
-    @Option(help: "An existing topic with at least two partitions.")
-    var topic: String
+    @Option(help: "An existing topic with at least two partitions (required unless --list).")
+    var topic: String = ""
 
     @Option(help: "Run only these cases (comma-separated names).")
     var only: String?
@@ -65,6 +65,7 @@ struct ConformanceCommand: AsyncParsableCommand {
         guard !MasterAddress.list(parsing: master).isEmpty else {
             throw ValidationError("--master takes host:port[,…] (required unless --list)")
         }
+        guard !topic.isEmpty else { throw ValidationError("--topic names an existing topic (required unless --list)") }
         guard caseTimeout > 0, balanceWait > 0, heartbeatMs > 0 else {
             throw ValidationError("timeouts and periods must be positive")
         }
