@@ -38,7 +38,9 @@ public enum NameRules {
     private static func matches(_ name: String, allowHyphen: Bool) -> Bool {
         let bytes = Array(name.utf8)
         guard bytes.count >= 2, isLetter(bytes[0]) else { return false }
-        return bytes.dropFirst().allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || (allowHyphen && $0 == UInt8(ascii: "-")) }
+        return bytes.dropFirst().allSatisfy {
+            isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || (allowHyphen && $0 == UInt8(ascii: "-"))
+        }
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool {

@@ -25,7 +25,10 @@ import TubeMQTestKit
 
     @Test func anIllegalTopicNameIsRefusedByPublish() async throws {
         try await TestCluster.with(topics: []) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             do {
                 try await producer.publish(["bad topic"])
                 Issue.record("an illegal topic name was published")
@@ -63,7 +66,10 @@ import TubeMQTestKit
 
     @Test func aNewGroupGetsItsFirstMessageWithinABalanceRoundNotAHeartbeatPeriod() async throws {
         try await TestCluster.with(topics: [.init(name: "t_first", partitions: 2)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_first"])
             _ = try await producer.send(Message.text("first"), to: "t_first")
             // Java's 13 s heartbeat period; the cluster balances every 100 ms.
