@@ -115,7 +115,8 @@ enum ConsoleTopicsScript {
             built = built || build(section);
             const [topicReply, brokerReply] = await Promise.all([
               query("admin_query_topic_info", {}), query("admin_query_broker_configure", {})]);
-            topics = (topicReply.data || []).sort((a, b) => a.topicName.localeCompare(b.topicName));
+            topics = (topicReply.data || []).map((t) => ({ ...t, topicInfo: t.topicInfo || [] }))
+              .sort((a, b) => a.topicName.localeCompare(b.topicName));
             const checked = new Set([...built.brokers.querySelectorAll("input:checked")].map((box) => box.value));
             built.brokers.replaceChildren(...(brokerReply.data || []).map((b) => el("label", {},
               el("input", { type: "checkbox", value: b.brokerId, checked: checked.has(String(b.brokerId)),
