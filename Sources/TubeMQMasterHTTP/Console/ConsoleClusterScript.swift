@@ -33,6 +33,8 @@ enum ConsoleClusterScript {
               if (await change("Add broker", "admin_add_broker_configure", fields(form))) await tube.reload("cluster");
             });
             section.append(el("h2", {}, "Masters"), masters, el("h2", {}, "Brokers"), brokers, actions,
+              el("p", { class: "note" }, "Reload in batches: a reloading broker stops reading and writing, so wait until "
+                + "a batch runs again before the next. A highlighted broker is in service but not running."),
               el("h3", {}, "Add a broker (draft until brought online)"), form);
             return { masters, brokers };
           }
@@ -93,7 +95,9 @@ enum ConsoleClusterScript {
             const run = new Map((running.data || []).map((b) => [b.brokerId, b]));
             const rows = (configured.data || []).map((b) => {
               const r = run.get(b.brokerId) || {};
-              return el("tr", {},
+              // In service but not running (not registered, or stuck reloading): needs an operator's look.
+              const inService = ["online", "only-read", "only-write"].includes(b.manageStatus);
+              return el("tr", { class: inService && r.runStatus !== "running" ? "attention" : null },
                 el("td", {}, el("input", { type: "checkbox", class: "pick", value: b.brokerId,
                   "aria-label": "select broker " + b.brokerId })),
                 el("td", { class: "num" }, b.brokerId), el("td", {}, b.brokerIp), el("td", { class: "num" }, b.brokerPort),

@@ -43,6 +43,7 @@ enum ConsoleStyle {
         button.link { border: 0; background: none; padding: 0; color: var(--accent); text-decoration: underline; }
         input[type=search] { width: 260px; padding: 5px 8px; }
         .empty, .note { color: var(--muted); }
+        tr.attention td { background: #fffaeb; }
 
         """#
 }
