@@ -44,7 +44,9 @@ public final class MasterHTTPServer: Sendable {
     ) async throws(WebServerError) -> MasterHTTPServer {
         let api = MasterWebAPI(master: master, authToken: authToken)
         let server = try await WebServer.start(host: host, port: port, logger: logger) { request in
-            await api.handle(request)
+            // The web console (`/`, `/assets/…`), then the webapi.
+            if let page = Console.reply(for: request.path) { return page }
+            return await api.handle(request)
         }
         logger.info("master webapi serving", metadata: ["tubemq.address": "\(host):\(server.port)"])
         return MasterHTTPServer(server: server)
