@@ -200,6 +200,9 @@ final class LoadControl: Sendable {
                 settings: TopicSettingsPatch(),
                 by: "test"
             )
+            try await HATestSupport.waitFor("b to hold the new topic in its standby copy") {
+                b.role.standbyMetadata?.topics.contains { $0.name == "before" } == true
+            }
             let fence = try #require(await a.electionNode)
             try await HATestSupport.expireSession(of: a, on: zk)
             let stepDown = try await HATestSupport.waitFor("a to step down", timeout: .seconds(5)) { !a.role.isActive }

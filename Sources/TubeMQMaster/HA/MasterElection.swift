@@ -172,7 +172,8 @@ actor MasterElection {
         throw HAMasterError("ZooKeeper session ended")
     }
 
-    /// Waits as a standby until the predecessor or the lowest candidate goes.
+    /// Waits as a standby until the predecessor or the lowest candidate goes, or the metadata changes
+    /// (then the caller comes back here and reloads it).
     private func follow(_ client: ZooKeeperClient, lowest: String, predecessor: String) async throws {
         let active = try? await client.getData(electionPath + "/" + lowest)
         role.setActive(active.flatMap { MasterRole.Address(String(decoding: $0.data, as: UTF8.self)) })
@@ -184,9 +185,19 @@ actor MasterElection {
             guard lowestStat != nil else { return }
             lowestWatch = watch
         }
-        // Whichever watch fires first; the other stays armed until its node changes or the session ends.
+        // Hot standby: the metadata stays loaded, and any change to it wakes this loop to reload it.
+        var metadataWatches: [Watch] = []
+        do {
+            let (snapshot, watches) = try await ZooKeeperMetadataStore(client: client, root: settings.nodeRoot)
+                .loadAndWatch()
+            role.setStandbyMetadata(snapshot)
+            metadataWatches = watches
+        } catch {
+            logger.warning("standby cannot load the metadata", metadata: ["tubemq.error": "\(error)"])
+        }
+        // Whichever watch fires first; the others stay armed until their node changes or the session ends.
         let (fired, continuation) = AsyncStream.makeStream(of: Void.self)
-        for watch in [watch] + (lowestWatch.map { [$0] } ?? []) {
+        for watch in [watch] + (lowestWatch.map { [$0] } ?? []) + metadataWatches {
             Task {
                 _ = try? await watch.event()
                 continuation.yield()

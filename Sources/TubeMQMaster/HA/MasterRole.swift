@@ -1,5 +1,6 @@
 public import SwiftProtobuf
 import Synchronization
+public import TubeMQMasterState
 public import TubeMQRPC
 public import TubeMQWire
 
@@ -39,6 +40,7 @@ public final class MasterRole: Sendable {
     private struct Current {
         var master: Master?
         var active: Address?
+        var standbyMetadata: MasterSnapshot?
     }
 
     private let current = Mutex(Current())
@@ -55,11 +57,21 @@ public final class MasterRole: Sendable {
     /// The active master's addresses, as last seen in the election (its own when active).
     public var activeAddress: Address? { current.withLock { $0.active } }
 
+    /// The metadata a standby keeps loaded (reloaded whenever a record changes in ZooKeeper); `nil`
+    /// while active or before the first load.
+    public var standbyMetadata: MasterSnapshot? { current.withLock { $0.standbyMetadata } }
+
+    /// Records the metadata a standby has loaded.
+    func setStandbyMetadata(_ snapshot: MasterSnapshot?) {
+        current.withLock { $0.standbyMetadata = snapshot }
+    }
+
     /// Makes this master the active one, serving with `master`.
     func activate(_ master: Master, address: Address) {
         current.withLock {
             $0.master = master
             $0.active = address
+            $0.standbyMetadata = nil
         }
     }
 

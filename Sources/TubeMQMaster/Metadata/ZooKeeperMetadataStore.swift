@@ -78,6 +78,21 @@ public actor ZooKeeperMetadataStore: MetadataStore {
     /// - Throws: ``MetadataStoreError`` `.corrupt` naming the znode that cannot be decoded, `.io` when
     ///   ZooKeeper fails, `.closed` after ``close()``.
     public func load() async throws(MetadataStoreError) -> MasterSnapshot? {
+        try await loadRecords(watching: false).snapshot
+    }
+
+    /// ``load()``, with one-shot watches on everything read (the record lists, every record, the
+    /// cluster node): one of them fires when the metadata changes. A standby keeps its copy current
+    /// with it.
+    ///
+    /// - Throws: as ``load()``.
+    public func loadAndWatch() async throws(MetadataStoreError) -> (snapshot: MasterSnapshot?, watches: [Watch]) {
+        try await loadRecords(watching: true)
+    }
+
+    private func loadRecords(
+        watching: Bool
+    ) async throws(MetadataStoreError) -> (snapshot: MasterSnapshot?, watches: [Watch]) {
         guard !closed else { throw MetadataStoreError(.closed, "the ZooKeeper store at \(root) is closed") }
         try await ensureLayout()
         do {
@@ -85,10 +100,11 @@ public actor ZooKeeperMetadataStore: MetadataStore {
         } catch {
             throw MetadataStoreError(.io, "cannot sync \(metaPath)", underlying: error)
         }
+        var watches: [Watch]? = watching ? [] : nil
         var nodes: [String: StoredNode] = [:]
         var snapshot = MasterSnapshot()
         var found = false
-        if let cluster = try await read(clusterPath) {
+        if let cluster = try await read(clusterPath, watches: &watches) {
             let record: ClusterNode = try decode(cluster.bytes, at: clusterPath)
             snapshot.cluster = record.cluster
             snapshot.lastRebalanceID = record.lastRebalanceID
@@ -96,9 +112,9 @@ public actor ZooKeeperMetadataStore: MetadataStore {
             found = true
         }
         for (parent, kind) in [(brokersPath, 0), (topicsPath, 1), (groupsPath, 2)] {
-            for name in try await children(parent).sorted() {
+            for name in try await children(parent, watches: &watches).sorted() {
                 let path = parent + "/" + name
-                guard let node = try await read(path) else { continue }
+                guard let node = try await read(path, watches: &watches) else { continue }
                 nodes[path] = node
                 found = true
                 switch kind {
@@ -111,7 +127,7 @@ public actor ZooKeeperMetadataStore: MetadataStore {
         snapshot.brokers.sort { $0.id < $1.id }
         written = nodes
         lastVersion = 0  // a new master run numbers its changes from 1 again
-        return found ? snapshot : nil
+        return (found ? snapshot : nil, watches ?? [])
     }
 
     /// Writes the records of `change.snapshot` that differ from what this store last read or wrote,
@@ -186,7 +202,23 @@ public actor ZooKeeperMetadataStore: MetadataStore {
     // MARK: znode plumbing
 
     private func read(_ path: String) async throws(MetadataStoreError) -> StoredNode? {
+        var none: [Watch]? = nil
+        return try await read(path, watches: &none)
+    }
+
+    /// The node's data and version, or `nil` when it does not exist; with `watches`, a watch on it
+    /// (on its creation when it does not exist) is appended.
+    private func read(_ path: String, watches: inout [Watch]?) async throws(MetadataStoreError) -> StoredNode? {
         do {
+            if watches != nil {
+                guard try await client.exists(path) != nil else {
+                    watches?.append(try await client.existsAndWatch(path).watch)
+                    return nil
+                }
+                let (node, watch) = try await client.getDataAndWatch(path)
+                watches?.append(watch)
+                return StoredNode(bytes: node.data, version: node.stat.version)
+            }
             let node = try await client.getData(path)
             return StoredNode(bytes: node.data, version: node.stat.version)
         } catch  where error.code == .noNode {
@@ -196,8 +228,13 @@ public actor ZooKeeperMetadataStore: MetadataStore {
         }
     }
 
-    private func children(_ path: String) async throws(MetadataStoreError) -> [String] {
+    private func children(_ path: String, watches: inout [Watch]?) async throws(MetadataStoreError) -> [String] {
         do {
+            if watches != nil {
+                let (children, watch) = try await client.getChildrenAndWatch(path)
+                watches?.append(watch)
+                return children.names
+            }
             return try await client.getChildren(path).names
         } catch  where error.code == .noNode {
             return []
