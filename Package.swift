@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "TubeMQMaster",
             dependencies: [
-                "TubeMQMasterState", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                "TubeMQMasterState", "TubeMQRPC", "TubeMQWire", "TubeMQCore", "TubeMQZooKeeper",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -217,8 +217,9 @@ let package = Package(
             name: "TubeMQTestKit",
             dependencies: [
                 "TubeMQStandalone", "TubeMQClient", "TubeMQMaster", "TubeMQBroker", "TubeMQStorage", "TubeMQRPC",
-                "TubeMQCore",
+                "TubeMQCore", "TubeMQZooKeeper",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -314,10 +315,22 @@ let package = Package(
         .testTarget(
             name: "TubeMQZooKeeperTests",
             dependencies: [
-                "TubeMQZooKeeper",
+                "TubeMQZooKeeper", "TubeMQTestKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TubeMQHATests",
+            dependencies: [
+                "TubeMQTestKit", "TubeMQZooKeeper", "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker",
+                "TubeMQClient", "TubeMQRPC", "TubeMQWire", "TubeMQCore", "TubeMQMasterHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strictSettings
         ),

@@ -26,6 +26,10 @@ public final class MasterHTTPServer: Sendable {
         self.server = server
     }
 
+    init(haServer server: WebServer) {
+        self.server = server
+    }
+
     /// Starts serving the webapi of `master` on `host:port`.
     ///
     /// - Parameters:

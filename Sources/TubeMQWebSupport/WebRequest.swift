@@ -5,11 +5,14 @@ package struct WebRequest: Sendable {
     package var path: String
     /// The parameters.
     package var parameters: WebParameters
+    /// The raw query string (without `?`), if any: what a redirect to another master carries on.
+    package var query: String?
 
     /// Creates a request.
-    package init(path: String, parameters: WebParameters) {
+    package init(path: String, parameters: WebParameters, query: String? = nil) {
         self.path = path
         self.parameters = parameters
+        self.query = query
     }
 }
 
@@ -22,6 +25,8 @@ package struct WebReply: Sendable {
     package var contentType: String
     /// The HTTP status code.
     package var status: Int
+    /// The `Location` header of a redirect.
+    package var location: String?
 
     /// Creates a reply.
     package init(body: String, contentType: String = WebReply.jsonContentType, status: Int = 200) {
@@ -37,6 +42,13 @@ package struct WebReply: Sendable {
 
     /// `application/json;charset=UTF-8`.
     package static let jsonContentType = "application/json;charset=UTF-8"
+
+    /// A 302 redirect to `location` (a standby master's answer, admin-api.md §1).
+    package static func redirect(to location: String) -> WebReply {
+        var reply = WebReply(body: "", contentType: "text/plain;charset=UTF-8", status: 302)
+        reply.location = location
+        return reply
+    }
 
     /// A plain 404 for paths the server does not serve.
     package static let notFound = WebReply(body: "Not Found", contentType: "text/plain;charset=UTF-8", status: 404)

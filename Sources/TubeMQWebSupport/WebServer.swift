@@ -97,9 +97,10 @@ struct WebResponder: HTTPResponder {
             FormDecoding.parameters(Substring(String(buffer: body)), into: &values)
         }
         let path = FormDecoding.decode(Substring(request.uri.path), plusIsSpace: false)
-        let reply = await handler(WebRequest(path: path, parameters: WebParameters(values)))
+        let reply = await handler(WebRequest(path: path, parameters: WebParameters(values), query: request.uri.query))
         var headers = HTTPFields()
         headers[.contentType] = reply.contentType
+        if let location = reply.location { headers[.location] = location }
         return Response(
             status: HTTPResponse.Status(code: reply.status),
             headers: headers,

@@ -33,7 +33,8 @@ struct MasterCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("\(config): \(error)")
             }
-            for warning in ini.startupWarnings() { logger.notice("\(warning)") }
+            let supported = MasterINI.supportedKeys.union(MasterINI.zooKeeperMetaStoreKeys)
+            for warning in ini.startupWarnings(supportedKeys: supported) { logger.notice("\(warning)") }
         }
         let settings = MasterServer.Configuration(
             host: ini.hostName,
@@ -47,6 +48,10 @@ struct MasterCommand: AsyncParsableCommand {
         )
         let log = logger
         let (webPort, authToken) = (ini.webPort, ini.confModAuthToken)
+        if let zooKeeper = ini.metaStore?.zooKeeper {
+            try await runHA(settings, zooKeeper: zooKeeper, webPort: webPort, authToken: authToken, logger: log)
+            return
+        }
         let service = LifecycleService {
             let server = try await MasterServer.start(configuration: settings, logger: log)
             let web: MasterHTTPServer
@@ -69,5 +74,52 @@ struct MasterCommand: AsyncParsableCommand {
             await server.shutdown()
         }
         try await ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+    }
+
+    /// Runs one master of an HA group on ZooKeeper (`[meta_zookeeper]`).
+    private func runHA(
+        _ settings: MasterServer.Configuration,
+        zooKeeper: ZooKeeperConfig,
+        webPort: Int,
+        authToken: String,
+        logger: Logger
+    ) async throws {
+        let zk = HAMasterServer.ZooKeeperSettings(
+            connectString: zooKeeper.serverAddress,
+            nodeRoot: zooKeeper.nodeRoot,
+            sessionTimeoutMs: Int64(zooKeeper.sessionTimeoutMs)
+        )
+        let ha = LifecycleService {
+            let role = MasterRole()
+            let web = try await MasterHTTPServer.start(
+                role: role,
+                host: settings.host,
+                port: webPort,
+                authToken: authToken,
+                logger: logger
+            )
+            let server: HAMasterServer
+            do {
+                server = try await HAMasterServer.start(
+                    configuration: settings,
+                    zooKeeper: zk,
+                    webPort: web.port,
+                    role: role,
+                    logger: logger
+                )
+            } catch {
+                await web.shutdown()
+                throw error
+            }
+            print(
+                "tubemq-master ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)"
+                    + " (HA on ZooKeeper \(zk.connectString)\(zk.nodeRoot))"
+            )
+            return (server, web)
+        } stop: { server, web in
+            await web.shutdown()
+            await server.shutdown()
+        }
+        try await ServiceGroup(services: [ha], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
     }
 }

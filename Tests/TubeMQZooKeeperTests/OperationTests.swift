@@ -1,4 +1,5 @@
 import Testing
+import TubeMQTestKit
 import TubeMQZooKeeper
 
 /// Every operation against a real ZooKeeper server.

@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+import TubeMQTestKit
 import TubeMQZooKeeper
 
 /// Session life: expiry, resume across a server restart, failover over the connect string, retries

@@ -31,6 +31,12 @@ extension MasterINI: IniConfiguration {
         in: section
     )
 
+    /// The `[meta_zookeeper]` keys the HA master acts on (the ZooKeeper meta store and election).
+    public static let zooKeeperMetaStoreKeys: Set<ConfigKey> = .keys(
+        ["zkServerAddr", "zkNodeRoot", "zkSessionTimeoutMs"],
+        in: "meta_zookeeper"
+    )
+
     /// The broker's sections, read by ``BrokerINI`` from a merged file. `[zookeeper]` is among them:
     /// on the master it is a legacy section that Java does not read either.
     public static let otherComponentSections: Set<String> = ["broker", "audit", "zookeeper"]

@@ -1,9 +1,11 @@
 /// The meta-store section of master.ini: exactly one of `[meta_zookeeper]` or `[meta_bdb]` (or a legacy
 /// `[replication]` / `[bdbStore]`).
 ///
-/// Our master keeps its metadata in an embedded store under ``MasterINI/metaDataPath``, so whichever
-/// section is present is parsed (and checked as Java checks it) but does not change behaviour; its keys
-/// are reported as ignored. Unlike Java, a master.ini with no meta-store section is accepted.
+/// `[meta_zookeeper]` makes `tubemq-master` keep its metadata in ZooKeeper and run as one master of
+/// an HA group (`docs/master-ha.md`); without it the master keeps an embedded store under
+/// ``MasterINI/metaDataPath``. The BDB sections are parsed (and checked as Java checks them) but do not
+/// change behaviour; their keys are reported as ignored. Unlike Java, a master.ini with no meta-store
+/// section is accepted.
 public enum MetaStoreConfig: Sendable, Hashable {
     /// `[meta_zookeeper]`: Java's ZooKeeper meta store (the default since TubeMQ 1.1.0).
     case zooKeeper(ZooKeeperConfig)
@@ -59,6 +61,12 @@ public enum MetaStoreConfig: Sendable, Hashable {
             }
             return .bdb(try BDBMetaConfig.load(reader, source: source, masterMetaDataPath: masterMetaDataPath))
         }
+        return nil
+    }
+
+    /// The ZooKeeper settings, if this is the ZooKeeper store.
+    public var zooKeeper: ZooKeeperConfig? {
+        if case .zooKeeper(let config) = self { return config }
         return nil
     }
 

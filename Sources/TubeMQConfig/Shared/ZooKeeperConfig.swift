@@ -1,6 +1,6 @@
-/// A ZooKeeper connection: the master's `[meta_zookeeper]` meta store or the broker's `[zookeeper]`
-/// offset store. Our implementation uses neither; the section is parsed so a file that Java accepts is
-/// accepted, and its keys are reported as ignored.
+/// A ZooKeeper connection: the master's `[meta_zookeeper]` meta store (used by the HA master:
+/// `zkServerAddr`, `zkNodeRoot`, `zkSessionTimeoutMs`) or the broker's `[zookeeper]` offset store (not
+/// used). Keys not acted on are reported as ignored.
 public struct ZooKeeperConfig: Sendable, Hashable {
     /// `zkServerAddr` (default `localhost:2181`): the connect string.
     public var serverAddress: String = "localhost:2181"

@@ -71,13 +71,21 @@ public actor Master {
 
     /// Stops the timer (cancelled and awaited), writes a final snapshot and closes the store. Calls
     /// after this throw ``TubeMQMasterState/MasterError`` 510; calling it again does nothing.
-    public func shutdown() async {
+    ///
+    /// - Parameter persistingFinalState: `false` for a master that steps down in an HA group: it may
+    ///   no longer write, so only the store is closed.
+    public func shutdown(persistingFinalState: Bool = true) async {
         guard lifecycle == .running else { return }
         lifecycle = .stopped
         let task = timer.task
         timer = TimerSlot()
         task?.cancel()
         await task?.value
+        guard persistingFinalState else {
+            try? await store.close()
+            logger.info("master stopped")
+            return
+        }
         storeVersion += 1
         let final = MetadataChange(version: storeVersion, directives: [], snapshot: state.snapshot())
         do {

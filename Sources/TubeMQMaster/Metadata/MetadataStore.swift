@@ -59,6 +59,10 @@ public struct MetadataStoreError: Error, Sendable, CustomStringConvertible {
         public static let locked = Code(name: "locked")
         /// The store was used after ``MetadataStore/close()``.
         public static let closed = Code(name: "closed")
+        /// A replicated store refused the write: this master is not (or no longer) the active one.
+        public static let fenced = Code(name: "fenced")
+        /// A replicated store's record changed under the write (compare-and-set lost); nothing was written.
+        public static let conflict = Code(name: "conflict")
 
         /// The code's name.
         public var description: String { name }

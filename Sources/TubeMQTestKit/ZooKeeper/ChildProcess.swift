@@ -1,23 +1,26 @@
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// A child process started with posix_spawn and reaped with waitpid (Foundation's `Process` did not
 /// reap the JVM reliably next to NIO's threads and then spun in `waitUntilExit`).
-final class ChildProcess: Sendable {
-    struct SpawnFailed: Error, CustomStringConvertible {
-        var errno: Int32
-        var description: String { "posix_spawn failed: errno \(errno)" }
+public final class ChildProcess: Sendable {
+    /// posix_spawn failed.
+    public struct SpawnFailed: Error, CustomStringConvertible {
+        /// The error number.
+        public var errno: Int32
+        public var description: String { "posix_spawn failed: errno \(errno)" }
     }
 
-    let pid: pid_t
+    /// The process id.
+    public let pid: pid_t
 
     private init(pid: pid_t) {
         self.pid = pid
     }
 
     /// Starts `arguments[0]` with stdout and stderr appended to `output` and stdin from /dev/null.
-    static func spawn(_ arguments: [String], output: String) throws -> ChildProcess {
+    public static func spawn(_ arguments: [String], output: String) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -34,12 +37,12 @@ final class ChildProcess: Sendable {
     }
 
     /// Sends `signal` (ignored once the process is gone).
-    func signal(_ signal: Int32) {
+    public func signal(_ signal: Int32) {
         if !hasExited() { Glibc.kill(pid, signal) }
     }
 
     /// Whether the process has ended (reaps it if so).
-    func hasExited() -> Bool {
+    public func hasExited() -> Bool {
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
         return result == pid || (result == -1 && errno == ECHILD)

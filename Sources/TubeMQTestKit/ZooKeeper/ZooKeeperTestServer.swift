@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -13,21 +13,24 @@ import Glibc
 ///
 /// tickTime is 500 ms, so sessions may be as short as 1 s (2 ticks) and at most 10 s (20 ticks).
 /// A watcher shell kills the JVM if the test process dies first, so no server outlives the tests.
-actor ZooKeeperTestServer {
-    static let jar = "/usr/share/java/zookeeper.jar"
-    static let java = "/usr/bin/java"
-    static let tickMilliseconds = 500
+public actor ZooKeeperTestServer {
+    public static let jar = "/usr/share/java/zookeeper.jar"
+    public static let java = "/usr/bin/java"
+    public static let tickMilliseconds = 500
 
-    struct Unavailable: Error, CustomStringConvertible {
-        var description: String
+    /// ZooKeeper is not installed, or did not start.
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    let port: Int
-    let dataDirectory: URL
+    /// The client port.
+    public let port: Int
+    /// The temporary directory (config, data, log).
+    public let dataDirectory: URL
     private var process: ChildProcess?
 
     /// `127.0.0.1:port`.
-    nonisolated var connectString: String { "127.0.0.1:\(port)" }
+    public nonisolated var connectString: String { "127.0.0.1:\(port)" }
 
     private init(port: Int, dataDirectory: URL) {
         self.port = port
@@ -35,7 +38,7 @@ actor ZooKeeperTestServer {
     }
 
     /// Starts a server and waits until it accepts sessions.
-    static func start() async throws -> ZooKeeperTestServer {
+    public static func start() async throws -> ZooKeeperTestServer {
         guard FileManager.default.isExecutableFile(atPath: java), FileManager.default.fileExists(atPath: jar) else {
             throw Unavailable(
                 description: "ZooKeeper is not installed (\(java) and \(jar) are needed): run scripts/bootstrap, "
@@ -53,7 +56,7 @@ actor ZooKeeperTestServer {
     }
 
     /// Runs `body` with a fresh server, and stops it afterwards whatever happens.
-    static func with<T: Sendable>(_ body: (ZooKeeperTestServer) async throws -> T) async throws -> T {
+    public static func with<T: Sendable>(_ body: (ZooKeeperTestServer) async throws -> T) async throws -> T {
         let server = try await start()
         do {
             let result = try await body(server)
@@ -114,10 +117,10 @@ actor ZooKeeperTestServer {
     }
 
     /// The JVM's process id.
-    var pid: Int32? { process?.pid }
+    public var pid: Int32? { process?.pid }
 
     /// Stops the server (SIGTERM, then SIGKILL after 5 s) and keeps the data directory.
-    func kill() async {
+    public func kill() async {
         guard let process else { return }
         self.process = nil
         process.signal(SIGCONT)
@@ -130,25 +133,25 @@ actor ZooKeeperTestServer {
     }
 
     /// Stops and starts the server on the same port with the same data (sessions survive).
-    func restart(downFor pause: Duration = .zero) async throws {
+    public func restart(downFor pause: Duration = .zero) async throws {
         await kill()
         if pause > .zero { try await Task.sleep(for: pause) }
         try await launch()
     }
 
     /// Freezes the JVM (SIGSTOP) or thaws it (SIGCONT).
-    func freeze(_ frozen: Bool) {
+    public func freeze(_ frozen: Bool) {
         process?.signal(frozen ? SIGSTOP : SIGCONT)
     }
 
     /// Stops the server and deletes its data.
-    func stop() async {
+    public func stop() async {
         await kill()
         try? FileManager.default.removeItem(at: dataDirectory)
     }
 
     /// A port nobody listens on right now.
-    static func freePort() async throws -> Int {
+    public static func freePort() async throws -> Int {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0)

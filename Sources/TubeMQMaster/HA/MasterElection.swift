@@ -1,0 +1,237 @@
+import Foundation
+import Logging
+import TubeMQCore
+import TubeMQMasterState
+import TubeMQZooKeeper
+
+/// The election of the active master among the masters sharing a ZooKeeper root
+/// (zookeeper.md §8.1, §8.3), run as one task per master.
+///
+/// Each session makes one ephemeral sequential znode `<root>/master-election/m_<guid>_NNNNNNNNNN`
+/// holding `host:port:webPort`. The lowest sequence number is the active master; every other one
+/// watches its predecessor (and the lowest, to know where the active one is) and re-checks when
+/// either goes. The active master runs a fresh ``Master`` restored from the ZooKeeper store, whose
+/// writes are fenced by its election znode. On `disconnected` it steps down at once (the session may
+/// be gone); on reconnection to the same session it takes the role again if its znode is still the
+/// lowest. On `expired` it opens a new session and a new candidate znode.
+actor MasterElection {
+    let settings: HAMasterServer.ZooKeeperSettings
+    let address: MasterRole.Address
+    let role: MasterRole
+    let timings: MasterTimings
+    let clock: any WallClock
+    let logger: Logger
+    private(set) var client: ZooKeeperClient?
+    private(set) var store: ZooKeeperMetadataStore?
+    private(set) var candidate: String?
+
+    init(
+        settings: HAMasterServer.ZooKeeperSettings,
+        address: MasterRole.Address,
+        role: MasterRole,
+        timings: MasterTimings,
+        clock: any WallClock,
+        logger: Logger
+    ) {
+        self.settings = settings
+        self.address = address
+        self.role = role
+        self.timings = timings
+        self.clock = clock
+        self.logger = logger
+    }
+
+    var electionPath: String { (settings.nodeRoot == "/" ? "" : settings.nodeRoot) + "/master-election" }
+
+    /// Opens the first session: `connectAttempts` tries with doubling pauses.
+    ///
+    /// - Throws: ``HAMasterError`` naming the connect string when no member answers.
+    func connectFirst() async throws(HAMasterError) {
+        client = try await connect(attempts: settings.startAttempts)
+    }
+
+    private func connect(attempts: Int) async throws(HAMasterError) -> ZooKeeperClient {
+        var pause = Duration.milliseconds(200)
+        var lastError: ZooKeeperError?
+        for attempt in 1...max(attempts, 1) {
+            if Task.isCancelled { break }
+            do {
+                return try await ZooKeeperClient.connect(
+                    to: settings.connectString,
+                    sessionTimeout: .milliseconds(settings.sessionTimeoutMs),
+                    configuration: .init(connectAttempts: 2, initialBackoff: .milliseconds(100)),
+                    logger: logger
+                )
+            } catch {
+                lastError = error
+                logger.warning(
+                    "ZooKeeper unreachable",
+                    metadata: ["tubemq.zookeeper": "\(settings.connectString)", "tubemq.attempt": "\(attempt)"]
+                )
+                if attempt < attempts {
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, .seconds(5))
+                }
+            }
+        }
+        throw HAMasterError(
+            "ZooKeeper at \(settings.connectString) is unreachable after \(attempts) attempts"
+                + (lastError.map { ": \($0)" } ?? "")
+        )
+    }
+
+    /// Runs the election until the task is cancelled; then steps down and closes the session.
+    func run() async {
+        while !Task.isCancelled {
+            do {
+                let client = try await currentClient()
+                try await campaign(client)
+            } catch {
+                await stepDown()
+                if Task.isCancelled { break }
+                logger.warning("master election restarts", metadata: ["tubemq.error": "\(error)"])
+                if let client, client.state.isFinal {
+                    self.client = nil
+                    candidate = nil
+                }
+                try? await Task.sleep(for: .milliseconds(300))
+            }
+        }
+        await stepDown()
+        await client?.close()
+        client = nil
+    }
+
+    private func currentClient() async throws(HAMasterError) -> ZooKeeperClient {
+        if let client, !client.state.isFinal { return client }
+        let fresh = try await connect(attempts: Int.max)
+        client = fresh
+        candidate = nil
+        return fresh
+    }
+
+    /// One session's part of the election; returns or throws when the session is lost.
+    private func campaign(_ client: ZooKeeperClient) async throws {
+        try await ZooKeeperMetadataStore(client: client, root: settings.nodeRoot).ensureLayout()
+        do {
+            try await client.create(electionPath)
+        } catch {
+            guard error.code == .nodeExists else { throw error }
+        }
+        let me = try await ensureCandidate(client)
+        while !Task.isCancelled {
+            let children = try await client.getChildren(electionPath).names.sorted { $0.suffix(10) < $1.suffix(10) }
+            guard let index = children.firstIndex(of: me) else {
+                candidate = nil
+                throw HAMasterError("the election znode \(electionPath)/\(me) is gone")
+            }
+            if index == 0 {
+                try await lead(client, me: electionPath + "/" + me)
+            } else {
+                try await follow(client, lowest: children[0], predecessor: children[index - 1])
+            }
+        }
+    }
+
+    /// This session's candidate znode name, created once per session.
+    private func ensureCandidate(_ client: ZooKeeperClient) async throws -> String {
+        if let candidate { return candidate }
+        let prefix = "m_\(UUID().uuidString.prefix(8).lowercased())_"
+        let path = try await client.create(
+            electionPath + "/" + prefix,
+            data: Array(address.description.utf8),
+            mode: .ephemeralSequential
+        )
+        let name = String(path.split(separator: "/").last ?? "")
+        candidate = name
+        logger.info("master candidate", metadata: ["tubemq.znode": "\(path)"])
+        return name
+    }
+
+    /// Acts as the active master until the session is no longer connected.
+    private func lead(_ client: ZooKeeperClient, me: String) async throws {
+        let started = ContinuousClock.now
+        // A store per term: it is closed when the master steps down.
+        let store = ZooKeeperMetadataStore(client: client, root: settings.nodeRoot, fence: me)
+        self.store = store
+        let master = try await Master(configuration: timings, clock: clock, store: store, logger: logger)
+        role.activate(master, address: address)
+        logger.notice(
+            "this master is now the active one",
+            metadata: ["tubemq.znode": "\(me)", "tubemq.takeoverMs": "\((ContinuousClock.now - started).milliseconds)"]
+        )
+        for await state in client.sessionEvents where state != .connected {
+            logger.warning("ZooKeeper session \(state): stepping down", metadata: ["tubemq.znode": "\(me)"])
+            break
+        }
+        await stepDown()
+        for await state in client.sessionEvents where state != .disconnected {
+            if state == .connected { return }
+            break
+        }
+        throw HAMasterError("ZooKeeper session ended")
+    }
+
+    /// Waits as a standby until the predecessor or the lowest candidate goes, or the metadata changes
+    /// (then the caller comes back here and reloads it).
+    private func follow(_ client: ZooKeeperClient, lowest: String, predecessor: String) async throws {
+        let active = try? await client.getData(electionPath + "/" + lowest)
+        role.setActive(active.flatMap { MasterRole.Address(String(decoding: $0.data, as: UTF8.self)) })
+        let (stat, watch) = try await client.existsAndWatch(electionPath + "/" + predecessor)
+        guard stat != nil else { return }
+        var lowestWatch: Watch?
+        if lowest != predecessor {
+            let (lowestStat, watch) = try await client.existsAndWatch(electionPath + "/" + lowest)
+            guard lowestStat != nil else { return }
+            lowestWatch = watch
+        }
+        // Hot standby: the metadata stays loaded, and any change to it wakes this loop to reload it.
+        var metadataWatches: [Watch] = []
+        do {
+            let (snapshot, watches) = try await ZooKeeperMetadataStore(client: client, root: settings.nodeRoot)
+                .loadAndWatch()
+            role.setStandbyMetadata(snapshot)
+            metadataWatches = watches
+        } catch {
+            logger.warning("standby cannot load the metadata", metadata: ["tubemq.error": "\(error)"])
+        }
+        // Whichever watch fires first; the others stay armed until their node changes or the session ends.
+        let (fired, continuation) = AsyncStream.makeStream(of: Void.self)
+        for watch in [watch] + (lowestWatch.map { [$0] } ?? []) + metadataWatches {
+            Task {
+                _ = try? await watch.event()
+                continuation.yield()
+            }
+        }
+        for await _ in fired { break }
+    }
+
+    /// Stops acting as the active master: the role first (calls answer StandbyException from now),
+    /// then the fence (no more writes), then the master's timer.
+    func stepDown() async {
+        guard let master = role.deactivate() else { return }
+        await store?.setFence(nil)
+        await master.shutdown(persistingFinalState: false)
+        logger.notice("this master stepped down")
+    }
+}
+
+/// A failure of the HA master: ZooKeeper unreachable, or the election lost its znode.
+public struct HAMasterError: Error, Sendable, CustomStringConvertible {
+    /// What happened.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

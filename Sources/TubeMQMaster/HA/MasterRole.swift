@@ -1,0 +1,125 @@
+public import SwiftProtobuf
+import Synchronization
+public import TubeMQMasterState
+public import TubeMQRPC
+public import TubeMQWire
+
+/// What a master of an HA group is right now: the active one (with its running ``Master``) or a
+/// standby (knowing, when it can, the active master's address).
+///
+/// The election changes it; the RPC service and the webapi read it once per call. Reads and writes
+/// are under one mutex, so a master that steps down stops answering as active from that instant.
+public final class MasterRole: Sendable {
+    /// The advertised addresses of a master: `host:port` for RPC, `host:webPort` for the webapi.
+    public struct Address: Sendable, Hashable, CustomStringConvertible {
+        /// The host both ports are on.
+        public var host: String
+        /// The RPC port.
+        public var port: Int
+        /// The webapi port.
+        public var webPort: Int
+
+        /// Creates an address.
+        public init(host: String, port: Int, webPort: Int) {
+            self.host = host
+            self.port = port
+            self.webPort = webPort
+        }
+
+        /// `host:port:webPort`, the election znode's data.
+        public var description: String { "\(host):\(port):\(webPort)" }
+
+        /// Parses `host:port:webPort`.
+        public init?(_ text: String) {
+            let parts = text.split(separator: ":")
+            guard parts.count == 3, let port = Int(parts[1]), let webPort = Int(parts[2]) else { return nil }
+            self.init(host: String(parts[0]), port: port, webPort: webPort)
+        }
+    }
+
+    private struct Current {
+        var master: Master?
+        var active: Address?
+        var standbyMetadata: MasterSnapshot?
+    }
+
+    private let current = Mutex(Current())
+
+    /// Creates a standby role with no known active master.
+    public init() {}
+
+    /// The running master while this one is active, `nil` on a standby.
+    public var master: Master? { current.withLock { $0.master } }
+
+    /// Whether this master is the active one.
+    public var isActive: Bool { master != nil }
+
+    /// The active master's addresses, as last seen in the election (its own when active).
+    public var activeAddress: Address? { current.withLock { $0.active } }
+
+    /// The metadata a standby keeps loaded (reloaded whenever a record changes in ZooKeeper); `nil`
+    /// while active or before the first load.
+    public var standbyMetadata: MasterSnapshot? { current.withLock { $0.standbyMetadata } }
+
+    /// Records the metadata a standby has loaded.
+    func setStandbyMetadata(_ snapshot: MasterSnapshot?) {
+        current.withLock { $0.standbyMetadata = snapshot }
+    }
+
+    /// Makes this master the active one, serving with `master`.
+    func activate(_ master: Master, address: Address) {
+        current.withLock {
+            $0.master = master
+            $0.active = address
+            $0.standbyMetadata = nil
+        }
+    }
+
+    /// Makes this master a standby at once; returns the master it was running, if any.
+    @discardableResult
+    func deactivate(knownActive: Address? = nil) -> Master? {
+        current.withLock {
+            let master = $0.master
+            $0.master = nil
+            $0.active = knownActive
+            return master
+        }
+    }
+
+    /// Records the active master's address seen by a standby.
+    func setActive(_ address: Address?) {
+        current.withLock {
+            if $0.master == nil { $0.active = address }
+        }
+    }
+}
+
+/// The RPC service of a master in an HA group: the active one answers as ``MasterService``; a standby
+/// answers every call with TubeMQ's `StandbyException` (wire.md), so clients and brokers move on to
+/// the next master of their list.
+public struct HAMasterService: RPCService {
+    /// The role the calls are routed by.
+    public let role: MasterRole
+
+    /// Creates the service.
+    public init(role: MasterRole) {
+        self.role = role
+    }
+
+    /// The master service type only.
+    public var serviceTypes: Set<ServiceType> { [.master] }
+
+    /// Answers one call as the active master, or with a `StandbyException`.
+    ///
+    /// - Throws: a `StandbyException` ``TubeMQWire/RemoteException`` on a standby; otherwise what
+    ///   ``MasterService/handle(_:context:)`` throws.
+    public func handle(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
+        guard let master = role.master else {
+            throw RemoteException.standby(Self.standbyMessage)
+        }
+        return try await MasterService(master: master).handle(call, context: context)
+    }
+
+    /// The text of a standby's refusal.
+    public static let standbyMessage = "Please send your request to the master Node."
+}
