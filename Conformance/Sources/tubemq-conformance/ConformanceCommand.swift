@@ -15,7 +15,8 @@ struct ConformanceCommand: AsyncParsableCommand {
             groups named conf_<case>_<runid> and skip messages of other runs, so the topic may be shared. \
             The original master balances groups 30 s after it starts and then every 60 s: keep the case \
             timeout in minutes there. Exit status 1 when any case fails.
-            """
+            """,
+        subcommands: [DurabilityCommand.self]
     )
 
     @Option(help: "The masters, as host:port[,host:port...].")
