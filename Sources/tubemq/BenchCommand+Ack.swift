@@ -24,7 +24,9 @@ extension BenchCommand {
                 ("ackPolicy", policy),
             ]
         )
-        print("topic \(topic): ackPolicy=\(policy) on brokers \(brokers); waiting \(ackSettleSeconds) s for the brokers")
+        print(
+            "topic \(topic): ackPolicy=\(policy) on brokers \(brokers); waiting \(ackSettleSeconds) s for the brokers"
+        )
         try await Task.sleep(for: .seconds(ackSettleSeconds))
     }
 

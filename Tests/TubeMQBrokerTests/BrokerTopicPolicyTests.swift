@@ -50,10 +50,17 @@ import TubeMQWire
     }
 
     @Test func aFullDiskSaysSoInTheReply() {
-        let error = StorageError(code: .noSpace, message: "write data.0 failed: no space left on device", systemErrno: 28)
+        let error = StorageError(
+            code: .noSpace,
+            message: "write data.0 failed: no space left on device",
+            systemErrno: 28
+        )
         #expect(BrokerService.errorCode(for: error) == .internalServerError)
         #expect(BrokerService.failureText(error, "t").contains("no space left on device"))
         let bare = StorageError(code: .noSpace, message: "quota exhausted")
-        #expect(BrokerService.failureText(bare, "t") == "Put message failed from t: no space left on device (quota exhausted)")
+        #expect(
+            BrokerService.failureText(bare, "t")
+                == "Put message failed from t: no space left on device (quota exhausted)"
+        )
     }
 }

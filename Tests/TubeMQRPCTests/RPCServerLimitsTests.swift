@@ -63,7 +63,9 @@ import TubeMQWire
                         try await connection.channel.executeThenClose { inbound, outbound in
                             var bytes = Self.unfinishedFrame
                             do {
-                                while bytes.readableBytes > 0, let piece = bytes.readSlice(length: min(1 << 20, bytes.readableBytes)) {
+                                while bytes.readableBytes > 0,
+                                    let piece = bytes.readSlice(length: min(1 << 20, bytes.readableBytes))
+                                {
                                     try await outbound.write(piece)
                                 }
                             } catch {

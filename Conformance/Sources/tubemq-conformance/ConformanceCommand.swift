@@ -19,11 +19,11 @@ struct ConformanceCommand: AsyncParsableCommand {
         subcommands: [DurabilityCommand.self]
     )
 
-    @Option(help: "The masters, as host:port[,host:port...].")
-    var master: String
+    @Option(help: "The masters, as host:port[,host:port...] (required unless a subcommand runs).")
+    var master = ""
 
-    @Option(help: "An existing topic with at least two partitions.")
-    var topic: String
+    @Option(help: "An existing topic with at least two partitions (required unless a subcommand runs).")
+    var topic = ""
 
     @Option(help: "Run only these cases (comma-separated names).")
     var only: String?
@@ -62,9 +62,6 @@ struct ConformanceCommand: AsyncParsableCommand {
     var logLevel = "critical"
 
     func validate() throws {
-        guard !MasterAddress.list(parsing: master).isEmpty else {
-            throw ValidationError("--master takes host:port[,…]")
-        }
         guard caseTimeout > 0, balanceWait > 0, heartbeatMs > 0 else {
             throw ValidationError("timeouts and periods must be positive")
         }
@@ -77,6 +74,11 @@ struct ConformanceCommand: AsyncParsableCommand {
             }
             return
         }
+        // Checked here, not in validate(): the durability subcommand needs neither.
+        guard !MasterAddress.list(parsing: master).isEmpty else {
+            throw ValidationError("--master takes host:port[,…]")
+        }
+        guard !topic.isEmpty else { throw ValidationError("--topic is required") }
         var logger = Logger(label: "tubemq.conformance")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .critical
         var settings = ConformanceSettings(

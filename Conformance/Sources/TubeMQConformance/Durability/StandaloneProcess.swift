@@ -66,7 +66,10 @@ final class StandaloneProcess {
             }
             try? await Task.sleep(for: .milliseconds(50))
         }
-        throw ConformanceError(.clientFailure, "tubemq standalone did not get ready in \(timeout): \(Self.tail(of: log))")
+        throw ConformanceError(
+            .clientFailure,
+            "tubemq standalone did not get ready in \(timeout): \(Self.tail(of: log))"
+        )
     }
 
     /// Sends `signal` and waits for the process to exit; `SIGKILL` follows after `grace`.
