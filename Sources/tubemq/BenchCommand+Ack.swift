@@ -32,7 +32,7 @@ extension BenchCommand {
 
     private func webCall(_ method: String, modify: Bool, _ params: [(String, String)]) async throws -> [String: Any] {
         var query = [("type", modify ? "op_modify" : "op_query"), ("method", method)]
-        if modify { query += [("confModAuthToken", token), ("modifyUser", "tubemq-bench")] }
+        if modify { query += [("confModAuthToken", token), ("modifyUser", "tubemq_bench")] }
         guard var components = URLComponents(string: web) else { throw ValidationError("bad --web URL \(web)") }
         components.path = "/webapi.htm"
         components.queryItems = (query + params).map { URLQueryItem(name: $0.0, value: $0.1) }
