@@ -32,7 +32,7 @@ struct AdminCommand: AsyncParsableCommand {
     var token = "ASDFGHJKL"
 
     @Option(help: "The user recorded as creator/modifier.")
-    var user = "tubemq-cli"
+    var user = "tubemq_cli"
 
     func run() async throws {
         let method: String
