@@ -45,7 +45,7 @@ actor MasterLink {
 
     /// `writeStatusRpt`: 0 while every topic's storage accepts writes, 1 (write service abnormal)
     /// while some does not; a change is logged once each way.
-    private func writeStatus() -> Int32 {
+    func writeStatus() -> Int32 {
         let unwritable = unwritableTopics()
         if !unwritable.isEmpty, !reportedUnwritable {
             logger.error(
