@@ -23,6 +23,10 @@ public struct BrokerConfiguration: Sendable {
     public var io: IOBackend
     /// The store's segment size (bytes) for topics opened by this broker.
     public var segmentBytes: Int64
+    /// When sends to a topic are acknowledged unless the master sets the topic's own policy.
+    public var acknowledgement: FlushPolicy.Acknowledgement = .memory
+    /// The most bytes a topic keeps on this broker unless the master sets the topic's own cap (`nil`: no cap).
+    public var retentionBytes: Int64? = nil
     /// The version string reported to the master in the broker's client id.
     public var version: String
     /// Deliberately broken behaviours, for tests of test suites only.

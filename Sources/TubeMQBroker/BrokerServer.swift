@@ -86,7 +86,13 @@ public final class BrokerServer: Sendable {
         )
         let client = RPCClient()
         let log = logger
-        let link = MasterLink(configuration: configuration, client: client, catalog: catalog, logger: logger) {
+        let link = MasterLink(
+            configuration: configuration,
+            client: client,
+            catalog: catalog,
+            logger: logger,
+            unwritableTopics: { store.unwritableTopics }
+        ) {
             defaults,
             topics,
             removed in
@@ -138,6 +144,33 @@ public final class BrokerServer: Sendable {
     /// The topics served.
     public var topics: [BrokerTopic] { catalog.all }
 
+    /// Logs, per topic with syncs, its policy, its syncs and the median messages per sync (group commit).
+    func logFlushStatistics() async {
+        for name in store.topicNames {
+            guard let topic = store.topic(name) else { continue }
+            var syncs = 0
+            var synced: Int64 = 0
+            var recent: [Int] = []
+            for instance in topic.instances {
+                let statistics = await instance.flushStatistics
+                syncs += statistics.syncs
+                synced += statistics.syncedMessages
+                recent += statistics.recentMessagesPerSync
+            }
+            guard syncs > 0 else { continue }
+            var merged = FlushStatistics()
+            merged.recentMessagesPerSync = recent
+            logger.info(
+                "flush statistics",
+                metadata: [
+                    "tubemq.topic": "\(name)", "tubemq.ack": "\(topic.configuration.flush.acknowledgement)",
+                    "tubemq.syncs": "\(syncs)", "tubemq.syncedMessages": "\(synced)",
+                    "tubemq.medianMessagesPerSync": "\(merged.medianMessagesPerSync ?? 0)",
+                ]
+            )
+        }
+    }
+
     /// Every (group, topic, partition) → consumer holding on this broker.
     public func holdings() async -> [(group: String, topic: String, partitionID: Int32, consumerID: String)] {
         registry.holdings().map { ($0.0.group, $0.0.topic, $0.0.partitionID, $0.1) }
@@ -150,10 +183,11 @@ public final class BrokerServer: Sendable {
         await link.close()
         await rpc.shutdown()
         await client.shutdown()
+        await logFlushStatistics()
         do {
             try await store.close()
         } catch {
-            logger.error("closing the store failed", metadata: ["tubemq.error": "\(error)"])
+            logger.error("stopped without writing every message to disk", metadata: ["tubemq.error": "\(error)"])
         }
         logger.info("broker stopped")
     }
@@ -186,7 +220,7 @@ public final class BrokerServer: Sendable {
         logger: Logger
     ) async {
         for (name, settings) in topics {
-            let topic = BrokerTopic(name: name, settings: settings.inheriting(defaults))
+            let topic = BrokerTopic(name: name, settings: settings.inheriting(defaults), configuration: configuration)
             do {
                 try await open(topic, in: store, catalog: catalog, configuration: configuration)
             } catch {

@@ -120,7 +120,7 @@ extension BrokerService {
             guard perMessage, group.messages.count > 1 else {
                 let reply = SendMessageResponseB2P.failure(
                     Self.errorCode(for: error),
-                    "Put message failed from \(group.topic): \(error.message)"
+                    Self.failureText(error, group.topic)
                 )
                 return group.indices.map { ($0, reply) }
             }
@@ -146,6 +146,16 @@ extension BrokerService {
         return reply
     }
 
+    /// The errMsg of a send the store refused: TubeMQ's "Put message failed from" and what happened,
+    /// saying "no space left on device" when the disk or quota is full.
+    static func failureText(_ error: StorageError, _ topic: String) -> String {
+        if error.code == .noSpace, !error.message.contains("no space left on device") {
+            return "Put message failed from \(topic): no space left on device (\(error.message))"
+        }
+        return "Put message failed from \(topic): \(error.message)"
+    }
+
+    /// The errCode of a send the store refused; a write failure of any cause is TubeMQ's 500.
     static func errorCode(for error: StorageError) -> ErrorCode {
         switch error.code {
         case .messageTooLarge, .invalidArgument: return .badRequest

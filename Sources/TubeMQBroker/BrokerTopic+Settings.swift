@@ -3,8 +3,10 @@ import TubeMQStorage
 import TubeMQWire
 
 extension BrokerTopic {
-    /// A topic from the master's settings string (blank fields already inherited from the broker default).
-    init(name: String, settings: BrokerTopicSettings) {
+    /// A topic from the master's settings string (blank fields already inherited from the broker
+    /// default); the acknowledgement policy and size cap the master leaves blank come from
+    /// `configuration` (broker.ini). An unknown policy name is taken as `disk`, the safer one.
+    init(name: String, settings: BrokerTopicSettings, configuration: BrokerConfiguration? = nil) {
         self.init(
             name: name,
             stores: max(1, settings.numTopicStores ?? 1),
@@ -16,7 +18,10 @@ extension BrokerTopic {
             unflushIntervalMillis: Int(settings.unflushInterval ?? 10_000),
             unflushDataHold: Int(settings.unflushDataHold ?? 0),
             retentionSeconds: settings.deletePolicy.flatMap { try? DeletePolicy(parsing: $0).seconds }
-                ?? DeletePolicy.maxSeconds
+                ?? DeletePolicy.maxSeconds,
+            acknowledgement: settings.ackPolicy.map { FlushPolicy.Acknowledgement(rawValue: $0.lowercased()) ?? .disk }
+                ?? configuration?.acknowledgement ?? .memory,
+            retentionBytes: (settings.retentionBytes ?? configuration?.retentionBytes).flatMap { $0 > 0 ? $0 : nil }
         )
     }
 
@@ -27,12 +32,15 @@ extension BrokerTopic {
             partitionsPerStore: Int(partitionsPerStore),
             segmentBytes: segmentBytes,
             flush: FlushPolicy(
-                acknowledgement: .memory,
+                acknowledgement: acknowledgement,
                 messageThreshold: max(1, unflushThreshold),
                 byteThreshold: unflushDataHold,
                 interval: .milliseconds(max(1, unflushIntervalMillis))
             ),
-            retention: RetentionPolicy(maxAge: .seconds(retentionSeconds)),
+            retention: RetentionPolicy(
+                maxAge: .seconds(retentionSeconds),
+                maxBytes: retentionBytes.map { max(1, $0 / Int64(max(1, stores))) }
+            ),
             maxMessageBytes: max(maxMessageSize, 1 << 20)
         )
     }

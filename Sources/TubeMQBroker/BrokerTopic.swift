@@ -1,4 +1,5 @@
 import TubeMQCore
+public import TubeMQStorage
 
 /// A topic as this broker serves it: its layout and its publish/subscribe switches.
 public struct BrokerTopic: Sendable, Hashable {
@@ -22,6 +23,10 @@ public struct BrokerTopic: Sendable, Hashable {
     public var unflushDataHold: Int
     /// Retention in seconds (from `deletePolicy`).
     public var retentionSeconds: Int64
+    /// When a send is acknowledged: once in memory, or once written and synced.
+    public var acknowledgement: FlushPolicy.Acknowledgement
+    /// The most bytes the topic keeps on this broker, shared out among its storage instances (`nil`: no cap).
+    public var retentionBytes: Int64?
 
     /// Creates a topic with the real broker's defaults.
     public init(
@@ -34,7 +39,9 @@ public struct BrokerTopic: Sendable, Hashable {
         unflushThreshold: Int = 1000,
         unflushIntervalMillis: Int = 10_000,
         unflushDataHold: Int = 0,
-        retentionSeconds: Int64 = 168 * 3600
+        retentionSeconds: Int64 = 168 * 3600,
+        acknowledgement: FlushPolicy.Acknowledgement = .memory,
+        retentionBytes: Int64? = nil
     ) {
         self.name = name
         self.stores = stores
@@ -46,6 +53,8 @@ public struct BrokerTopic: Sendable, Hashable {
         self.unflushIntervalMillis = unflushIntervalMillis
         self.unflushDataHold = unflushDataHold
         self.retentionSeconds = retentionSeconds
+        self.acknowledgement = acknowledgement
+        self.retentionBytes = retentionBytes
     }
 
     /// Every partition id of the topic on this broker.

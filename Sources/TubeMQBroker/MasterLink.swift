@@ -15,8 +15,11 @@ actor MasterLink {
         @Sendable (_ defaults: BrokerTopicSettings, _ topics: [(String, BrokerTopicSettings)], _ removed: [String])
             async -> Void
     private let logger: Logger
+    /// The topics whose storage refuses writes (a failed write or sync, a full disk), read at each heartbeat.
+    private let unwritableTopics: @Sendable () -> [String]
 
     private var masterIndex = 0
+    private var reportedUnwritable = false
     private var registered = false
     private var configVersion: Int64 = 0
     private var checksum: Int32 = 0
@@ -29,6 +32,7 @@ actor MasterLink {
         client: RPCClient,
         catalog: TopicCatalog,
         logger: Logger,
+        unwritableTopics: @escaping @Sendable () -> [String] = { [] },
         apply: @escaping @Sendable (BrokerTopicSettings, [(String, BrokerTopicSettings)], [String]) async -> Void
     ) {
         self.configuration = configuration
@@ -36,6 +40,23 @@ actor MasterLink {
         self.catalog = catalog
         self.logger = logger
         self.apply = apply
+        self.unwritableTopics = unwritableTopics
+    }
+
+    /// `writeStatusRpt`: 0 while every topic's storage accepts writes, 1 (write service abnormal)
+    /// while some does not; a change is logged once each way.
+    func writeStatus() -> Int32 {
+        let unwritable = unwritableTopics()
+        if !unwritable.isEmpty, !reportedUnwritable {
+            logger.error(
+                "storage not writable, reporting it to the master",
+                metadata: ["tubemq.topics": "\(unwritable.joined(separator: ","))"]
+            )
+        } else if unwritable.isEmpty, reportedUnwritable {
+            logger.notice("storage writable again, reporting it to the master")
+        }
+        reportedUnwritable = !unwritable.isEmpty
+        return unwritable.isEmpty ? 0 : 1
     }
 
     private var master: (host: String, port: Int) { configuration.masterAddresses[masterIndex] }
@@ -60,7 +81,7 @@ actor MasterLink {
         request.brokerOnline = false
         request.enableTls = false
         request.readStatusRpt = 0
-        request.writeStatusRpt = 0
+        request.writeStatusRpt = writeStatus()
         request.curBrokerConfID = configVersion
         request.confCheckSumID = checksum
         request.brokerDefaultConfInfo = ""
@@ -99,7 +120,7 @@ actor MasterLink {
         request.brokerID = "\(configuration.brokerID)"
         request.brokerOnline = true
         request.readStatusRpt = 0
-        request.writeStatusRpt = 0
+        request.writeStatusRpt = writeStatus()
         request.curBrokerConfID = configVersion
         request.confCheckSumID = checksum
         request.takeConfInfo = reportConfig

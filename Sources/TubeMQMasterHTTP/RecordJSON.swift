@@ -4,9 +4,10 @@ import TubeMQWebSupport
 /// The JSON shapes of the master's records, keys in the order of the Java `toWebJsonStr`
 /// builders (admin-api.md §5), always with the long key names.
 enum RecordJSON {
-    /// The §4.2 topic property keys, then `dataStoreType` and `dataPath`.
+    /// The §4.2 topic property keys, then `dataStoreType` and `dataPath`, then our `ackPolicy` and
+    /// `retentionBytes` when the topic sets them.
     static func properties(_ settings: TopicSettings) -> JSONObject {
-        [
+        var object: JSONObject = [
             "numTopicStores": .int(settings.numTopicStores),
             "numPartitions": .int(settings.numPartitions),
             "unflushThreshold": .int(settings.unflushThreshold),
@@ -21,6 +22,9 @@ enum RecordJSON {
             "dataStoreType": 0,
             "dataPath": "",
         ]
+        if let policy = settings.ackPolicy { object.append("ackPolicy", .string(policy)) }
+        if let bytes = settings.retentionBytes { object.append("retentionBytes", .number(bytes)) }
+        return object
     }
 
     /// The base fields every record ends with: `dataVersionId`, `serialId`, `createUser`,

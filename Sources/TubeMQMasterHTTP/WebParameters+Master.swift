@@ -10,7 +10,7 @@ extension WebParameters {
     func topicProperties() throws(WebParameterError) -> TopicSettingsPatch {
         let positive: ClosedRange<Int64> = 1...Int64(Int32.max)
         let natural: ClosedRange<Int64> = 0...Int64(Int32.max)
-        return TopicSettingsPatch(
+        var patch = TopicSettingsPatch(
             numPartitions: try int32(.numPartitions, range: positive),
             numTopicStores: try int32(.numTopicStores, range: positive),
             acceptPublish: bool(.acceptPublish),
@@ -23,6 +23,9 @@ extension WebParameters {
             memCacheMsgCntInK: try int32(.memCacheMsgCntInK, range: positive),
             memCacheFlushIntvl: try int32(.memCacheFlushIntvl, range: 4000...Int64(Int32.max))
         )
+        patch.ackPolicy = try string(.ackPolicy)
+        patch.retentionBytes = try int64(.retentionBytes, range: 0...Int64.max)
+        return patch
     }
 
     /// The operator of an add call: `createUser` (required); `createDate` is checked when given.

@@ -13,14 +13,20 @@ public final class RPCServer: Sendable {
     private let channel: any Channel
     private let connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>
     private let logger: Logger
+    private let limits: RPCServerLimits
 
     /// The bound address.
     public var localAddress: SocketAddress? { channel.localAddress }
     /// The bound port (useful with port 0).
     public var localPort: Int { channel.localAddress?.port ?? 0 }
 
-    private init(channel: any Channel, connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>, logger: Logger)
-    {
+    private init(
+        channel: any Channel,
+        connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>,
+        limits: RPCServerLimits,
+        logger: Logger
+    ) {
+        self.limits = limits
         self.channel = channel
         self.connections = connections
         self.logger = logger
@@ -38,6 +44,7 @@ public final class RPCServer: Sendable {
         let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
         let idle = configuration.idleTimeout
         let maxPayload = configuration.maxResponsePayload
+        let limits = RPCServerLimits(configuration: configuration)
         let channel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -45,13 +52,33 @@ public final class RPCServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { child in
                 let key = ObjectIdentifier(child)
-                connections.withLockedValue { $0[key] = child }
+                let admitted = connections.withLockedValue { open in
+                    guard open.count < limits.maxConnections else { return false }
+                    open[key] = child
+                    return true
+                }
+                guard admitted else {
+                    limits.warn(
+                        "refusing connection: the server is at its connection limit",
+                        metadata: [
+                            "tubemq.peer": "\(child.remoteAddress.map { "\($0)" } ?? "?")",
+                            "tubemq.limit": "\(limits.maxConnections)",
+                        ],
+                        logger: logger
+                    )
+                    return child.close()
+                }
                 child.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: key) } }
                 return child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(readTimeout: idle),
                         FlushCoalescingHandler(),
-                        RPCServerHandler(service: service, maxResponsePayload: maxPayload, logger: logger),
+                        RPCServerHandler(
+                            service: service,
+                            maxResponsePayload: maxPayload,
+                            limits: limits,
+                            logger: logger
+                        ),
                     ])
                 }
             }
@@ -61,8 +88,12 @@ public final class RPCServer: Sendable {
             "RPC server listening",
             metadata: ["tubemq.address": "\(channel.localAddress.map { "\($0)" } ?? "?")"]
         )
-        return RPCServer(channel: channel, connections: connections, logger: logger)
+        return RPCServer(channel: channel, connections: connections, limits: limits, logger: logger)
     }
+
+    /// The bytes all connections buffer now for frames still arriving (bounded by
+    /// ``RPCServerConfiguration/maxBufferedBytes``).
+    public var bufferedBytes: Int { limits.bufferedBytes }
 
     /// The number of open client connections.
     public var connectionCount: Int { connections.withLockedValue { $0.count } }

@@ -11,6 +11,14 @@ public struct RPCServerConfiguration: Sendable {
     public var idleTimeout: TimeAmount
     /// The largest response payload sent; larger replies become an exception reply (the C++ client's limit is 8 MiB).
     public var maxResponsePayload: Int
+    /// The most open connections; a connection past it is closed at once, with a log line.
+    public var maxConnections: Int = 4096
+    /// The most bytes one connection may buffer for frames in progress; it is closed past it.
+    /// At least a whole frame (28 MiB, held in a buffer of up to 32 MiB) and one read.
+    public var maxBufferedBytesPerConnection: Int = 64 << 20
+    /// The most bytes all connections together may buffer for frames in progress; a connection
+    /// that would pass it is closed.
+    public var maxBufferedBytes: Int = 256 << 20
 
     /// Creates a configuration; the defaults are the real server's.
     public init(

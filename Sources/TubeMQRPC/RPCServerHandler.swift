@@ -28,8 +28,12 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
     private var unread: ByteBuffer?
     private var failed = false
     private var executor: EventLoopTaskExecutor?
+    private let limits: RPCServerLimits
+    /// Bytes of ``limits``' shared budget this connection holds now.
+    private var charged = 0
 
-    init(service: any RPCService, maxResponsePayload: Int, logger: Logger) {
+    init(service: any RPCService, maxResponsePayload: Int, limits: RPCServerLimits, logger: Logger) {
+        self.limits = limits
         self.service = service
         self.servedTypes = service.serviceTypes
         self.maxResponsePayload = maxResponsePayload
@@ -60,10 +64,7 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
         do {
             while let frame = try decoder.next(from: &bytes) { handle(frame, context: context) }
         } catch {
-            failed = true
-            callContext.logger.info("closing connection after error", metadata: ["tubemq.error": "\(error)"])
-            dispatchGathered(context: context)
-            context.close(promise: nil)
+            fail("closing connection after a bad frame", reason: "\(error)", context: context)
             return
         }
         if bytes.readableBytes > 0 {
@@ -71,6 +72,43 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
             tail.writeBuffer(&bytes)
             unread = tail
         }
+        account(context: context)
+    }
+
+    /// Charges what this connection now buffers to the shared budget; closes the connection when
+    /// it is past its own limit or the server's.
+    private func account(context: ChannelHandlerContext) {
+        let holding = decoder.bufferedBytes + (unread?.capacity ?? 0)
+        if holding > limits.maxBufferedBytesPerConnection {
+            fail(
+                "closing connection buffering too much",
+                reason: "\(holding) bytes buffered, the limit is \(limits.maxBufferedBytesPerConnection)",
+                context: context
+            )
+            return
+        }
+        guard limits.charge(holding - charged) else {
+            fail(
+                "closing connection: the server's buffer budget is spent",
+                reason:
+                    "\(limits.bufferedBytes) + \(holding - charged) bytes, the budget is \(limits.maxBufferedBytes)",
+                context: context
+            )
+            return
+        }
+        charged = holding
+    }
+
+    /// Stops reading, drops what is buffered, runs the calls already read, and closes.
+    private func fail(_ message: Logger.Message, reason: String, context: ChannelHandlerContext) {
+        failed = true
+        limits.warn(message, metadata: ["tubemq.reason": "\(reason)"], logger: callContext.logger)
+        unread = nil
+        decoder = FrameDecoder()
+        limits.release(charged)
+        charged = 0
+        dispatchGathered(context: context)
+        context.close(promise: nil)
     }
 
     private func handle(_ frame: Frame, context: ChannelHandlerContext) {
@@ -103,6 +141,10 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         // Calls already read still run (an append must not be half-lost); their replies go nowhere.
+        unread = nil
+        decoder = FrameDecoder()
+        limits.release(charged)
+        charged = 0
         dispatchGathered(context: context)
         context.fireChannelInactive()
     }
@@ -152,7 +194,11 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        callContext.logger.info("closing connection after error", metadata: ["tubemq.error": "\(error)"])
+        limits.warn(
+            "closing connection after error",
+            metadata: ["tubemq.error": "\(error)"],
+            logger: callContext.logger
+        )
         context.close(promise: nil)
     }
 }

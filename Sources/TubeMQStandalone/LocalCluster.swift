@@ -85,6 +85,8 @@ public final class LocalCluster: Sendable {
                     io: configuration.io
                 )
                 brokerConfiguration._faults = configuration._brokerFaults
+                brokerConfiguration.acknowledgement = configuration.acknowledgement
+                brokerConfiguration.retentionBytes = configuration.retentionBytes
                 let broker = try await BrokerServer.start(configuration: brokerConfiguration, logger: logger)
                 brokers.append(broker)
                 let webPort = index < configuration.brokerWebPorts.count ? configuration.brokerWebPorts[index] : 0

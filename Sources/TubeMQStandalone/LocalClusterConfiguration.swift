@@ -54,6 +54,10 @@ public struct LocalClusterConfiguration: Sendable {
     public var authToken: String
     /// Deliberately broken broker behaviours, for tests that prove a suite can fail; every broker gets them.
     public var _brokerFaults: _BrokerFaults = _BrokerFaults()
+    /// The brokers' default acknowledgement policy (`tubemq standalone --ack`).
+    public var acknowledgement: FlushPolicy.Acknowledgement = .memory
+    /// The brokers' default size cap per topic (`nil`: none).
+    public var retentionBytes: Int64? = nil
     /// Ports of further masters on ``host`` the brokers fail over to (tests of master failover).
     public var backupMasterPorts: [Int] = []
 

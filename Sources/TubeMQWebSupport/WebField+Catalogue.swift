@@ -104,6 +104,10 @@ extension WebField {
     package static let acceptPublish = WebField("acceptPublish", "accPub")
     /// `acceptSubscribe` / `accSub`.
     package static let acceptSubscribe = WebField("acceptSubscribe", "accSub")
+    /// `ackPolicy` (our extension): `memory` or `disk`.
+    package static let ackPolicy = WebField("ackPolicy", "ackPolicy")
+    /// `retentionBytes` (our extension): the most bytes a topic keeps on a broker.
+    package static let retentionBytes = WebField("retentionBytes", "retentionBytes")
     /// `deletePolicy` / `delPolicy`.
     package static let deletePolicy = WebField("deletePolicy", "delPolicy", maxLength: 1024)
 }

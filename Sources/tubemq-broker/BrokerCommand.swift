@@ -35,7 +35,7 @@ struct BrokerCommand: AsyncParsableCommand {
             throw ValidationError("\(config): \(error)")
         }
         for warning in ini.startupWarnings() { logger.notice("\(warning)") }
-        let settings = BrokerConfiguration(
+        var configuration = BrokerConfiguration(
             brokerID: Int32(ini.brokerId),
             host: ini.hostName,
             port: port ?? ini.port,
@@ -47,6 +47,9 @@ struct BrokerCommand: AsyncParsableCommand {
             io: ini.io == .posix ? .posix : .uring,
             segmentBytes: Int64(ini.maxSegmentSize)
         )
+        configuration.acknowledgement = ini.acknowledgement == "disk" ? .disk : .memory
+        configuration.retentionBytes = ini.retentionBytes > 0 ? ini.retentionBytes : nil
+        let settings = configuration
         let log = logger
         let service = LifecycleService {
             let server = try await BrokerServer.start(configuration: settings, logger: log)

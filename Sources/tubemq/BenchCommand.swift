@@ -44,12 +44,26 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Stop sending after this many seconds, whatever --count says.")
     var duration: Double?
 
+    @Option(help: "Set the topic's acknowledgement policy first (memory or disk), through the master webapi.")
+    var ack: String?
+
+    @Option(help: "The master webapi, for --ack.")
+    var web = "http://127.0.0.1:8080"
+
+    @Option(help: "confModAuthToken, for --ack.")
+    var token = "ASDFGHJKL"
+
+    @Option(help: "Seconds to wait after --ack for the brokers to apply it (two heartbeats).")
+    var ackSettleSeconds = 5
+
     func validate() throws {
         guard producers > 0 || consumers > 0 else { throw ValidationError("--producers 0 needs --consumers 1 or more") }
         guard producers >= 0, consumers >= 0, count > 0 else { throw ValidationError("counts must not be negative") }
+        if let ack, ack != "memory", ack != "disk" { throw ValidationError("--ack takes memory or disk") }
     }
 
     func run() async throws {
+        if let ack { try await applyAcknowledgement(ack) }
         if producers == 0 {
             try await runConsumeOnly()
             return

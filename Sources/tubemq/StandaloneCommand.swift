@@ -42,6 +42,12 @@ struct StandaloneCommand: AsyncParsableCommand {
     @Option(help: "Storage I/O: uring or posix.")
     var io = "uring"
 
+    @Option(help: "When sends are acknowledged: memory (in the memory block) or disk (written and fdatasynced).")
+    var ack = "memory"
+
+    @Option(help: "The most bytes each topic keeps on the broker (oldest segments deleted first; 0: no cap).")
+    var retentionBytes: Int64 = 0
+
     @Option(help: "Log level (trace, debug, info, notice, warning, error).")
     var logLevel = "info"
 
@@ -56,7 +62,10 @@ struct StandaloneCommand: AsyncParsableCommand {
             return LocalClusterConfiguration.Topic(name: String(parts[0]), partitions: partitions)
         }
         guard let backend = IOBackend(rawValue: io) else { throw ValidationError("--io takes uring or posix") }
-        let configuration = LocalClusterConfiguration(
+        guard let acknowledgement = FlushPolicy.Acknowledgement(rawValue: ack) else {
+            throw ValidationError("--ack takes memory or disk")
+        }
+        var configuration = LocalClusterConfiguration(
             host: host,
             masterPort: masterPort,
             brokerPorts: [brokerPort],
@@ -68,9 +77,12 @@ struct StandaloneCommand: AsyncParsableCommand {
             masterWebPort: masterWebPort,
             brokerWebPorts: [brokerWebPort]
         )
+        configuration.acknowledgement = acknowledgement
+        configuration.retentionBytes = retentionBytes > 0 ? retentionBytes : nil
+        let settings = configuration
         let log = logger
         let service = LifecycleService {
-            let cluster = try await LocalCluster.start(configuration: configuration, logger: log)
+            let cluster = try await LocalCluster.start(configuration: settings, logger: log)
             let brokers = cluster.brokers.map { "127.0.0.1:\($0.port)" }.joined(separator: ",")
             // One line for scripts and tests to read the chosen ports from.
             let brokerWebs = cluster.brokerWebs.map { "\(host):\($0.port)" }.joined(separator: ",")

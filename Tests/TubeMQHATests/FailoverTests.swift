@@ -213,7 +213,7 @@ final class LoadControl: Sendable {
                 _ = try await PullConsumer(
                     configuration: Consumer.Configuration(
                         masters: [MasterAddress(host: "127.0.0.1", port: a.port)],
-                        group: "g",
+                        group: "gp",
                         topics: ["before"],
                         rpcTimeout: .seconds(2)
                     ),

@@ -15,14 +15,15 @@ struct ConformanceCommand: AsyncParsableCommand {
             groups named conf_<case>_<runid> and skip messages of other runs, so the topic may be shared. \
             The original master balances groups 30 s after it starts and then every 60 s: keep the case \
             timeout in minutes there. Exit status 1 when any case fails.
-            """
+            """,
+        subcommands: [DurabilityCommand.self]
     )
 
-    @Option(help: "The masters, as host:port[,host:port...] (required unless --list).")
-    var master: String = ""
+    @Option(help: "The masters, as host:port[,host:port...] (required unless a subcommand runs).")
+    var master = ""
 
-    @Option(help: "An existing topic with at least two partitions (required unless --list).")
-    var topic: String = ""
+    @Option(help: "An existing topic with at least two partitions (required unless a subcommand runs).")
+    var topic = ""
 
     @Option(help: "Run only these cases (comma-separated names).")
     var only: String?
@@ -61,11 +62,6 @@ struct ConformanceCommand: AsyncParsableCommand {
     var logLevel = "critical"
 
     func validate() throws {
-        if list { return }
-        guard !MasterAddress.list(parsing: master).isEmpty else {
-            throw ValidationError("--master takes host:port[,…] (required unless --list)")
-        }
-        guard !topic.isEmpty else { throw ValidationError("--topic names an existing topic (required unless --list)") }
         guard caseTimeout > 0, balanceWait > 0, heartbeatMs > 0 else {
             throw ValidationError("timeouts and periods must be positive")
         }
@@ -78,6 +74,11 @@ struct ConformanceCommand: AsyncParsableCommand {
             }
             return
         }
+        // Checked here, not in validate(): the durability subcommand needs neither.
+        guard !MasterAddress.list(parsing: master).isEmpty else {
+            throw ValidationError("--master takes host:port[,…]")
+        }
+        guard !topic.isEmpty else { throw ValidationError("--topic is required") }
         var logger = Logger(label: "tubemq.conformance")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .critical
         var settings = ConformanceSettings(

@@ -1,5 +1,5 @@
 extension BrokerINI: IniConfiguration {
-    /// The `[broker]` key names: every key of config.md §2.1, and our `io`.
+    /// The `[broker]` key names: every key of config.md §2.1, and our `io`, `acknowledgement` and `retentionBytes`.
     static let brokerKeyNames = [
         "brokerId", "hostName", "defEthName", "port", "webPort", "masterAddressList", "primaryPath",
         "maxSegmentSize", "maxIndexSegmentSize", "transferSize", "indexTransCount", "loadMessageStoresInParallel",
@@ -11,6 +11,7 @@ extension BrokerINI: IniConfiguration {
         "offsetStgSyncDurWarnMs", "grpOffsetStgExpMs", "groupOffsetScanDurMs", "allowedReadIOExcptCnt",
         "allowedWriteIOExcptCnt", "ioExcptStatsDurationMs", "rowLockWaitDurMs", "visitTokenCheckInValidTimeMs",
         "authValidTimeStampPeriodMs", "visitMasterAuth", "visitName", "visitPassword", "io",
+        "acknowledgement", "retentionBytes",
     ]
 
     /// Topic defaults that older broker.ini files carried in `[broker]` (config.md §4). They are master
@@ -37,6 +38,7 @@ extension BrokerINI: IniConfiguration {
             "brokerId", "hostName", "port", "webPort", "masterAddressList", "primaryPath", "maxSegmentSize",
             "maxIndexSegmentSize", "transferSize", "indexTransCount", "consumerRegTimeoutMs", "heartbeatPeriodMs",
             "rpcReadTimeoutMs", "logClearupDurationMs", "logFlushDiskDurMs", "logFlushMemDurMs", "io",
+            "acknowledgement", "retentionBytes",
         ],
         in: section
     )

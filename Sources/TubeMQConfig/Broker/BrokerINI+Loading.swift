@@ -91,6 +91,27 @@ extension BrokerINI {
             }
             io = backend
         }
+        if let text = reader.string("acknowledgement") {
+            let value = text.lowercased()
+            guard value == "memory" || value == "disk" else {
+                throw reader.error(
+                    .invalidValue,
+                    "acknowledgement must be \"memory\" or \"disk\", not \"\(text)\"",
+                    "acknowledgement"
+                )
+            }
+            acknowledgement = value
+        }
+        if let value = try reader.long("retentionBytes") {
+            guard value >= 0 else {
+                throw reader.error(
+                    .invalidValue,
+                    "retentionBytes must be 0 (no cap) or positive, not \(value)",
+                    "retentionBytes"
+                )
+            }
+            retentionBytes = value
+        }
     }
 
     private mutating func loadTiming(_ reader: inout SectionReader) throws(ConfigError) {

@@ -56,6 +56,13 @@ public struct BrokerINI: Sendable, Hashable {
     public var defaultDeduceReadSize: Int64 = 7 * 1024 * 1024 * 1024
     /// `io` (our addition; default `uring`): the storage I/O backend.
     public var io: StorageIOBackend = .uring
+    /// `acknowledgement` (our addition; default `memory`): when a send is acknowledged for topics
+    /// whose master record sets no `ackPolicy`: `memory` (in the memory block, TubeMQ's behaviour)
+    /// or `disk` (written and fdatasynced).
+    public var acknowledgement: String = "memory"
+    /// `retentionBytes` (our addition; default 0 = no cap): the most bytes a topic keeps on this broker
+    /// for topics whose master record sets no `retentionBytes`; the oldest segments go first.
+    public var retentionBytes: Int64 = 0
 
     // MARK: [broker] timing and RPC
 

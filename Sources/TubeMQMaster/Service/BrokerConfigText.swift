@@ -7,7 +7,8 @@ import TubeMQWire
 /// The default string carries every field of the broker's defaults
 /// (`"2:true:true:1000:10000: :delete,168h:1:0:3:10:20000"`); a topic string leaves blank what it
 /// inherits from them (`"t_go: : : : : : : : :0: : : : : "` in the recording), carries its status,
-/// and carries its maximum message size unless it is the 1 MiB every broker assumes.
+/// and carries its maximum message size unless it is the 1 MiB every broker assumes, then our
+/// acknowledgement policy and size cap when the topic sets them.
 struct BrokerConfigText: Sendable, Hashable {
     /// `brokerDefaultConfInfo`.
     var defaults: String
@@ -67,7 +68,9 @@ struct BrokerConfigText: Sendable, Hashable {
             memCacheMsgCntInK: differing(\.memCacheMsgCntInK),
             memCacheFlushIntvl: differing(\.memCacheFlushIntvl),
             statusID: deployed.deployment.status.rawValue,
-            maxMsgSizeInMB: deployed.maxMsgSizeInMB == 1 ? nil : deployed.maxMsgSizeInMB
+            maxMsgSizeInMB: deployed.maxMsgSizeInMB == 1 ? nil : deployed.maxMsgSizeInMB,
+            ackPolicy: deployed.deployment.settings.ackPolicy,
+            retentionBytes: deployed.deployment.settings.retentionBytes
         )
         return topic.topicString(deployed.deployment.topic)
     }

@@ -28,6 +28,11 @@ public struct TopicSettings: Sendable, Hashable, Codable {
     public var memCacheMsgCntInK: Int32
     /// In-memory cache flush interval in ms (≥ 4000).
     public var memCacheFlushIntvl: Int32
+    /// When the broker acknowledges a send, `memory` or `disk` (our extension; `nil`: the broker's
+    /// own default from broker.ini).
+    public var ackPolicy: String? = nil
+    /// The most bytes the topic keeps on a broker (our extension; `nil`: the broker's default; 0: no cap).
+    public var retentionBytes: Int64? = nil
 
     /// Creates settings; every parameter defaults to the built-in default of admin-api.md §4.2.
     public init(
@@ -87,6 +92,10 @@ public struct TopicSettingsPatch: Sendable, Hashable, Codable {
     public var memCacheMsgCntInK: Int32?
     /// New ``TopicSettings/memCacheFlushIntvl``.
     public var memCacheFlushIntvl: Int32?
+    /// New ``TopicSettings/ackPolicy`` (`memory` or `disk`, any case).
+    public var ackPolicy: String? = nil
+    /// New ``TopicSettings/retentionBytes`` (≥ 0).
+    public var retentionBytes: Int64? = nil
 
     /// Creates a patch; fields left out are not changed.
     public init(
@@ -149,7 +158,24 @@ extension TopicSettings {
         if let policy = patch.deletePolicy {
             out.deletePolicy = try DeletePolicy.normalize(policy)
         }
+        if let policy = patch.ackPolicy {
+            let value = policy.lowercased()
+            guard value == "memory" || value == "disk" else {
+                throw MasterError(code: .illegalValue, message: "ackPolicy must be memory or disk, got \(policy)")
+            }
+            out.ackPolicy = value
+        }
+        if let bytes = patch.retentionBytes {
+            out.retentionBytes = try Self.checked64("retentionBytes", bytes)
+        }
         return out
+    }
+
+    private static func checked64(_ name: String, _ value: Int64) throws(MasterError) -> Int64 {
+        guard value >= 0 else {
+            throw MasterError(code: .illegalValue, message: "\(name) must be at least 0, got \(value)")
+        }
+        return value
     }
 
     private static func checked(

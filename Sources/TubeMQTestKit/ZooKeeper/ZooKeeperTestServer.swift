@@ -45,14 +45,27 @@ public actor ZooKeeperTestServer {
                     + "which installs Debian's zookeeper package"
             )
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zk-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(
-            at: directory.appendingPathComponent("data"),
-            withIntermediateDirectories: true
-        )
-        let server = ZooKeeperTestServer(port: try await freePort(), dataDirectory: directory)
-        try await server.launch()
-        return server
+        // A port found free can be taken before the JVM binds it (by another test's outgoing
+        // connection, say); the JVM then exits at start. Try again on another port.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "zk-test-\(UUID().uuidString)"
+            )
+            try FileManager.default.createDirectory(
+                at: directory.appendingPathComponent("data"),
+                withIntermediateDirectories: true
+            )
+            let server = ZooKeeperTestServer(port: try await freePort(), dataDirectory: directory)
+            do {
+                try await server.launch()
+                return server
+            } catch let error as Unavailable where attempt < 4 && error.description.contains("exited at start") {
+                await server.stop()
+                continue
+            }
+        }
     }
 
     /// Runs `body` with a fresh server, and stops it afterwards whatever happens.
@@ -151,7 +164,21 @@ public actor ZooKeeperTestServer {
     }
 
     /// A port nobody listens on right now.
+    ///
+    /// Picked below Linux's ephemeral range (32768 and up), so that no outgoing connection of another
+    /// test takes it between this check and the server's bind.
     public static func freePort() async throws -> Int {
+        for _ in 0..<50 {
+            let candidate = Int.random(in: 20_000..<32_000)
+            let bound = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: "127.0.0.1", port: candidate)
+                .get()
+            if let bound {
+                try await bound.close()
+                return candidate
+            }
+        }
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0)

@@ -91,6 +91,9 @@ public struct FrameDecoder: Sendable {
         }
     }
 
+    /// The bytes held for the frame being reassembled (its chunks so far).
+    public var bufferedBytes: Int { payload?.capacity ?? 0 }
+
     private static let maxReservation = 1 << 20
 
     private static func badToken(_ token: UInt32) -> FrameError {

@@ -32,6 +32,11 @@ public struct BrokerTopicSettings: Sendable, Hashable {
     public var statusID: Int32?
     /// Maximum message size in MiB (topic strings only; our master's 14th field).
     public var maxMsgSizeInMB: Int32?
+    /// When a send is acknowledged, `memory` or `disk` (topic strings only; our 15th field, which
+    /// TubeMQ's brokers, reading fields by index, never look at).
+    public var ackPolicy: String?
+    /// The most bytes a storage instance of the topic keeps (topic strings only; our 16th field).
+    public var retentionBytes: Int64?
 
     /// Creates settings; `nil` fields are inherited.
     public init(
@@ -48,7 +53,9 @@ public struct BrokerTopicSettings: Sendable, Hashable {
         memCacheMsgCntInK: Int32? = nil,
         memCacheFlushIntvl: Int32? = nil,
         statusID: Int32? = nil,
-        maxMsgSizeInMB: Int32? = nil
+        maxMsgSizeInMB: Int32? = nil,
+        ackPolicy: String? = nil,
+        retentionBytes: Int64? = nil
     ) {
         self.numPartitions = numPartitions
         self.acceptPublish = acceptPublish
@@ -64,6 +71,8 @@ public struct BrokerTopicSettings: Sendable, Hashable {
         self.memCacheFlushIntvl = memCacheFlushIntvl
         self.statusID = statusID
         self.maxMsgSizeInMB = maxMsgSizeInMB
+        self.ackPolicy = ackPolicy
+        self.retentionBytes = retentionBytes
     }
 
     /// These settings with every `nil` field taken from `base`.
@@ -82,7 +91,9 @@ public struct BrokerTopicSettings: Sendable, Hashable {
             memCacheMsgCntInK: memCacheMsgCntInK ?? base.memCacheMsgCntInK,
             memCacheFlushIntvl: memCacheFlushIntvl ?? base.memCacheFlushIntvl,
             statusID: statusID ?? base.statusID,
-            maxMsgSizeInMB: maxMsgSizeInMB ?? base.maxMsgSizeInMB
+            maxMsgSizeInMB: maxMsgSizeInMB ?? base.maxMsgSizeInMB,
+            ackPolicy: ackPolicy ?? base.ackPolicy,
+            retentionBytes: retentionBytes ?? base.retentionBytes
         )
     }
 
@@ -101,10 +112,15 @@ public struct BrokerTopicSettings: Sendable, Hashable {
     /// The string for `topic`: its name, then 14 fields. The first eight are the default string's
     /// (partitions … numTopicStores); the status comes ninth, as in the recorded
     /// `t_go: : : : : : : : :0: : : : : `, followed by the flush-size and cache fields and, last,
-    /// the maximum message size (our master's addition).
+    /// the maximum message size (our master's addition). Our acknowledgement policy and size cap
+    /// follow as fields 15 and 16 only when one of them is set, so the string of a topic without
+    /// them is the one TubeMQ's master sends.
     public func topicString(_ topic: String) -> String {
         let common = commonFields
-        let fields = Array(common[0..<8]) + [field(statusID)] + Array(common[8..<12]) + [field(maxMsgSizeInMB)]
+        var fields = Array(common[0..<8]) + [field(statusID)] + Array(common[8..<12]) + [field(maxMsgSizeInMB)]
+        if ackPolicy != nil || retentionBytes != nil {
+            fields += [ackPolicy.map { $0.isEmpty ? " " : $0 } ?? " ", retentionBytes.map(String.init) ?? " "]
+        }
         return ([topic] + fields).joined(separator: ":")
     }
 
@@ -118,9 +134,9 @@ public struct BrokerTopicSettings: Sendable, Hashable {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard let name = parts.first?.trimmingCharacters(in: " "), !name.isEmpty else { return nil }
         var fields = Array(parts.dropFirst())
-        while fields.count < 14 { fields.append(" ") }
+        while fields.count < 16 { fields.append(" ") }
         // Back to the default string's order, with status and maximum size at the end.
-        let reordered = Array(fields[0..<8]) + Array(fields[9..<13]) + [fields[8], fields[13]]
+        let reordered = Array(fields[0..<8]) + Array(fields[9..<13]) + [fields[8], fields[13], fields[14], fields[15]]
         return (name, BrokerTopicSettings(fields: reordered))
     }
 
@@ -146,7 +162,9 @@ public struct BrokerTopicSettings: Sendable, Hashable {
             memCacheMsgCntInK: int(10),
             memCacheFlushIntvl: int(11),
             statusID: int(12),
-            maxMsgSizeInMB: int(13)
+            maxMsgSizeInMB: int(13),
+            ackPolicy: text(14),
+            retentionBytes: text(15).flatMap { Int64($0) }
         )
     }
 
