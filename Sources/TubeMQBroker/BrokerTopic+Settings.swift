@@ -33,7 +33,7 @@ extension BrokerTopic {
                 interval: .milliseconds(max(1, unflushIntervalMillis))
             ),
             retention: RetentionPolicy(maxAge: .seconds(retentionSeconds)),
-            maxMessageBytes: max(maxMessageSize, 1 << 20)
+            maxMessageBytes: max(maxMessageSize, 1 << 20) + Message.headerAllowance
         )
     }
 }
