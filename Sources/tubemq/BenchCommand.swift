@@ -44,6 +44,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Stop sending after this many seconds, whatever --count says.")
     var duration: Double?
 
+    @Option(help: "The consumers' first wait in ms after a 404 (the client's default when not given).")
+    var fetchBackoffMs: Int?
+
     func validate() throws {
         guard producers > 0 || consumers > 0 else { throw ValidationError("--producers 0 needs --consumers 1 or more") }
         guard producers >= 0, consumers >= 0, count > 0 else { throw ValidationError("counts must not be negative") }
@@ -61,6 +64,7 @@ struct BenchCommand: AsyncParsableCommand {
         var consumerConfiguration = Consumer.Configuration(masters: masters, group: group, topics: [topic])
         consumerConfiguration.startPosition = .latestAlways
         consumerConfiguration.heartbeatPeriod = .seconds(2)
+        if let fetchBackoffMs { consumerConfiguration.minimumFetchBackoff = .milliseconds(max(1, fetchBackoffMs)) }
         var benchConsumers: [BenchConsumer] = []
         for _ in 0..<consumers {
             benchConsumers.append(

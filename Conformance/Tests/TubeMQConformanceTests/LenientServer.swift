@@ -13,21 +13,28 @@ import TubeMQWire
 /// protocol-level cases require, so each of them must fail against it.
 ///
 /// With `wedgesOnUnreadableFrame` it stops answering on every connection once one of them sent a frame
-/// it cannot read: a server that stays silent on such a frame and also stops serving everyone else.
+/// it cannot read: a server that stays silent on such a frame and also stops serving everyone else. With
+/// `refusesUnregisteredGets` it answers every get with 411, as a broker answers a consumer it does not know.
 final class LenientServer: Sendable {
     let channel: any Channel
     var port: Int { channel.localAddress?.port ?? 0 }
 
     private init(channel: any Channel) { self.channel = channel }
 
-    static func start(topic: String, wedgesOnUnreadableFrame: Bool = false) async throws -> LenientServer {
+    static func start(
+        topic: String,
+        wedgesOnUnreadableFrame: Bool = false,
+        refusesUnregisteredGets: Bool = false
+    ) async throws -> LenientServer {
         let portBox = PortBox()
         let wedge = wedgesOnUnreadableFrame ? Wedge() : nil
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Handler(topic: topic, port: portBox, wedge: wedge))
+                    try channel.pipeline.syncOperations.addHandler(
+                        Handler(topic: topic, port: portBox, wedge: wedge, refusesGets: refusesUnregisteredGets)
+                    )
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
@@ -59,14 +66,16 @@ final class LenientServer: Sendable {
         let topic: String
         let portBox: PortBox
         let wedge: Wedge?
+        let refusesGets: Bool
         var decoder = FrameDecoder()
         var pending = ByteBuffer()
         var broken = false
 
-        init(topic: String, port: PortBox, wedge: Wedge?) {
+        init(topic: String, port: PortBox, wedge: Wedge?, refusesGets: Bool) {
             self.topic = topic
             self.portBox = port
             self.wedge = wedge
+            self.refusesGets = refusesGets
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -123,7 +132,7 @@ final class LenientServer: Sendable {
                 return reply
             case 17:
                 var reply = GetMessageResponseB2C()
-                (reply.success, reply.errCode) = (true, 200)
+                (reply.success, reply.errCode) = refusesGets ? (false, 411) : (true, 200)
                 return reply
             case 18:
                 var reply = CommitOffsetResponseB2C()
