@@ -47,6 +47,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The consumers' first wait in ms after a 404 (the client's default when not given).")
     var fetchBackoffMs: Int?
 
+    @Option(
+        help: "The consumers' longest wait in ms while a partition stays empty (the client's default when not given)."
+    )
+    var fetchBackoffMaxMs: Int?
+
     func validate() throws {
         guard producers > 0 || consumers > 0 else { throw ValidationError("--producers 0 needs --consumers 1 or more") }
         guard producers >= 0, consumers >= 0, count > 0 else { throw ValidationError("counts must not be negative") }
@@ -65,6 +70,9 @@ struct BenchCommand: AsyncParsableCommand {
         consumerConfiguration.startPosition = .latestAlways
         consumerConfiguration.heartbeatPeriod = .seconds(2)
         if let fetchBackoffMs { consumerConfiguration.minimumFetchBackoff = .milliseconds(max(1, fetchBackoffMs)) }
+        if let fetchBackoffMaxMs {
+            consumerConfiguration.maximumFetchBackoff = .milliseconds(max(1, fetchBackoffMaxMs))
+        }
         var benchConsumers: [BenchConsumer] = []
         for _ in 0..<consumers {
             benchConsumers.append(
