@@ -57,9 +57,12 @@ struct EnvelopeReader {
         case .failure(let problem):
             throw EnvelopeError(javaText: problem.text)
         case .success(let occurrences):
-            // Every required envelope field is a varint; another wire type is an unknown field to protobuf-java.
+            // A field of another wire type than declared is an unknown field to protobuf-java.
+            let declared = ProtoSchema.messages[messageName] ?? []
             let missing = required.filter { field in
-                !occurrences.contains(where: { $0.number == field.0 && $0.wireType == 0 })
+                let wireType = declared.first { $0.number == field.0 }?.wireType
+                return !occurrences.contains(where: { $0.number == field.0 && (wireType ?? $0.wireType) == $0.wireType }
+                )
             }
             guard missing.isEmpty else {
                 throw EnvelopeError(
