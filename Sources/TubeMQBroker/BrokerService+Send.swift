@@ -66,13 +66,9 @@ extension BrokerService {
         }
         let data = request.data
         guard !data.isEmpty else { return .failure(SendRefusal(.badRequest, ReplyText.dataLengthZero)) }
-        guard data.count <= topic.maxMessageSize else {
-            return .failure(
-                SendRefusal(
-                    .badRequest,
-                    ReplyText.messageTooLarge(topic: topicName, size: data.count, max: topic.maxMessageSize)
-                )
-            )
+        let allowed = topic.maxMessageSize + Message.headerAllowance
+        guard data.count <= allowed else {
+            return .failure(SendRefusal(.badRequest, ReplyText.dataOverMaxLength(allowed: allowed, size: data.count)))
         }
         let computed = data.withUnsafeBytes { CRC32.tubeChecksum($0) }
         if request.checkSum != -1 && request.checkSum != computed && !faults.acceptBadChecksums {

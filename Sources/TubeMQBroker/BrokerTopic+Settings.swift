@@ -41,7 +41,7 @@ extension BrokerTopic {
                 maxAge: .seconds(retentionSeconds),
                 maxBytes: retentionBytes.map { max(1, $0 / Int64(max(1, stores))) }
             ),
-            maxMessageBytes: max(maxMessageSize, 1 << 20)
+            maxMessageBytes: max(maxMessageSize, 1 << 20) + Message.headerAllowance
         )
     }
 }

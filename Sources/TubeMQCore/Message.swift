@@ -8,6 +8,9 @@ public struct Message: Sendable, Hashable {
     public static let messageTypeKey = "$msgType$"
     /// The system attribute key for the message time.
     public static let messageTimeKey = "$msgTime$"
+    /// How far a send's payload may exceed the topic's maximum message size: room for the attribute
+    /// header (TubeMQ's `META_MAX_MESSAGE_HEADER_SIZE`); the broker accepts up to max size + this.
+    public static let headerAllowance = 10_240
 
     /// The application data.
     public var body: [UInt8]

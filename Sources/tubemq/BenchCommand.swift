@@ -56,6 +56,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait after --ack for the brokers to apply it (two heartbeats).")
     var ackSettleSeconds = 5
 
+    @Option(help: "The consumers' first wait in ms after a 404 (the client's default when not given).")
+    var fetchBackoffMs: Int?
+
+    @Option(
+        help: "The consumers' longest wait in ms while a partition stays empty (the client's default when not given)."
+    )
+    var fetchBackoffMaxMs: Int?
+
     func validate() throws {
         guard producers > 0 || consumers > 0 else { throw ValidationError("--producers 0 needs --consumers 1 or more") }
         guard producers >= 0, consumers >= 0, count > 0 else { throw ValidationError("counts must not be negative") }
@@ -75,6 +83,10 @@ struct BenchCommand: AsyncParsableCommand {
         var consumerConfiguration = Consumer.Configuration(masters: masters, group: group, topics: [topic])
         consumerConfiguration.startPosition = .latestAlways
         consumerConfiguration.heartbeatPeriod = .seconds(2)
+        if let fetchBackoffMs { consumerConfiguration.minimumFetchBackoff = .milliseconds(max(1, fetchBackoffMs)) }
+        if let fetchBackoffMaxMs {
+            consumerConfiguration.maximumFetchBackoff = .milliseconds(max(1, fetchBackoffMaxMs))
+        }
         var benchConsumers: [BenchConsumer] = []
         for _ in 0..<consumers {
             benchConsumers.append(

@@ -113,8 +113,17 @@ import TubeMQWire
         let small = BrokerTopic(name: "small", stores: 1, partitionsPerStore: 1, maxMessageSize: 1024)
         try await BrokerTestSupport.withBroker(topics: [Self.topic, small]) { broker, client in
             let calls = BrokerCalls(client: client, port: broker.port)
-            let big = try await calls.send("small", 0, Message(body: [UInt8](repeating: 1, count: 2048)))
+            // The original broker's bound: the topic's maximum size plus 10240 bytes for the attribute header.
+            let fits = try await calls.send("small", 0, Message(body: [UInt8](repeating: 1, count: 1024 + 10240)))
+            #expect(fits.success)
+            let big = try await calls.send("small", 0, Message(body: [UInt8](repeating: 1, count: 1024 + 10241)))
             #expect(big.errCode == 400)
+            #expect(big.errMsg == "data length over max length, allowed max length is 11264, data length is 11265")
+            let defaultTopic = try await calls.send("t", 0, Message(body: [UInt8](repeating: 1, count: 1_058_817)))
+            #expect(
+                defaultTopic.errMsg
+                    == "data length over max length, allowed max length is 1058816, data length is 1058817"
+            )
             let payload = Array("hello".utf8)
             let good = try await calls.send("t", 0, Message(body: payload), checksum: CRC32.tubeChecksum(payload))
             #expect(good.success)

@@ -77,8 +77,10 @@ import TubeMQWire
             #expect(badAttribute == .invalidArgument)
             let unknown = await errorCode { try await producer.send(.text("x"), to: "t_unknown") }
             #expect(unknown == .noPartition)
+            // Up to the broker's bound: the topic's maximum size plus 10240 bytes for the attribute header.
+            _ = try await producer.send(Message(body: [UInt8](repeating: 7, count: 1_058_816)), to: "t_refuse")
             let tooLarge = await errorCode {
-                try await producer.send(Message(body: [UInt8](repeating: 7, count: (1 << 20) + 1)), to: "t_refuse")
+                try await producer.send(Message(body: [UInt8](repeating: 7, count: 1_058_817)), to: "t_refuse")
             }
             #expect(tooLarge == .messageTooLarge)
             await producer.shutdown()

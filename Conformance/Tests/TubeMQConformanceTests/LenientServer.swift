@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import SwiftProtobuf
+import Synchronization
 import TubeMQWire
 
 /// A fake TubeMQ master and broker on one port that says yes to every well-formed request and ignores
@@ -10,19 +11,30 @@ import TubeMQWire
 /// It advertises itself as broker 1 holding two partitions of `topic`, accepts every send (any size, any
 /// checksum), serves every get with an empty success, and commits for anyone: the opposite of what the
 /// protocol-level cases require, so each of them must fail against it.
+///
+/// With `wedgesOnUnreadableFrame` it stops answering on every connection once one of them sent a frame
+/// it cannot read: a server that stays silent on such a frame and also stops serving everyone else. With
+/// `refusesUnregisteredGets` it answers every get with 411, as a broker answers a consumer it does not know.
 final class LenientServer: Sendable {
     let channel: any Channel
     var port: Int { channel.localAddress?.port ?? 0 }
 
     private init(channel: any Channel) { self.channel = channel }
 
-    static func start(topic: String) async throws -> LenientServer {
+    static func start(
+        topic: String,
+        wedgesOnUnreadableFrame: Bool = false,
+        refusesUnregisteredGets: Bool = false
+    ) async throws -> LenientServer {
         let portBox = PortBox()
+        let wedge = wedgesOnUnreadableFrame ? Wedge() : nil
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Handler(topic: topic, port: portBox))
+                    try channel.pipeline.syncOperations.addHandler(
+                        Handler(topic: topic, port: portBox, wedge: wedge, refusesGets: refusesUnregisteredGets)
+                    )
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
@@ -40,23 +52,34 @@ final class LenientServer: Sendable {
         var port: Int { lock.withLock { value } }
     }
 
+    /// Set once any connection sent an unreadable frame; every connection then stays silent.
+    final class Wedge: Sendable {
+        private let flag = Mutex(false)
+        func set() { flag.withLock { $0 = true } }
+        var isSet: Bool { flag.withLock { $0 } }
+    }
+
     private final class Handler: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
 
         let topic: String
         let portBox: PortBox
+        let wedge: Wedge?
+        let refusesGets: Bool
         var decoder = FrameDecoder()
         var pending = ByteBuffer()
         var broken = false
 
-        init(topic: String, port: PortBox) {
+        init(topic: String, port: PortBox, wedge: Wedge?, refusesGets: Bool) {
             self.topic = topic
             self.portBox = port
+            self.wedge = wedge
+            self.refusesGets = refusesGets
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            guard !broken else { return }
+            guard !broken, wedge?.isSet != true else { return }
             var bytes = unwrapInboundIn(data)
             pending.writeBuffer(&bytes)
             do {
@@ -77,6 +100,7 @@ final class LenientServer: Sendable {
                 }
             } catch {
                 broken = true  // stay silent and keep the connection open
+                wedge?.set()
             }
         }
 
@@ -108,7 +132,7 @@ final class LenientServer: Sendable {
                 return reply
             case 17:
                 var reply = GetMessageResponseB2C()
-                (reply.success, reply.errCode) = (true, 200)
+                (reply.success, reply.errCode) = refusesGets ? (false, 411) : (true, 200)
                 return reply
             case 18:
                 var reply = CommitOffsetResponseB2C()

@@ -38,9 +38,12 @@ public enum Consumer {
         public var heartbeatPeriod: Duration
         /// How long an RPC to a master or broker may take.
         public var rpcTimeout: Duration
-        /// The shortest wait after the broker reports no new data (404), when it gives no hint of its own.
+        /// The first wait after the broker reports no new data (404) on a partition (the Java client's
+        /// `msgNotFoundWaitPeriodMs`); it bounds how long a message sent just after the 404 waits to be
+        /// fetched, so it is short: a partition that keeps getting data hardly ever waits longer.
         public var minimumFetchBackoff: Duration
-        /// The longest such wait; the wait doubles from the minimum up to this while partitions stay empty.
+        /// The longest such wait; the wait doubles from the minimum up to this while a partition stays empty,
+        /// so an idle partition costs the broker about one fetch per this period.
         public var maximumFetchBackoff: Duration
         /// How long a pulled batch may stay unconfirmed before it is given back for redelivery; also how
         /// long a rebalance waits for a batch in the hands of the application before giving its partition up.
@@ -66,8 +69,8 @@ public enum Consumer {
             self.boundConsume = nil
             self.heartbeatPeriod = heartbeatPeriod
             self.rpcTimeout = rpcTimeout
-            self.minimumFetchBackoff = .milliseconds(200)
-            self.maximumFetchBackoff = .seconds(1)
+            self.minimumFetchBackoff = .milliseconds(5)
+            self.maximumFetchBackoff = .milliseconds(50)
             self.confirmTimeout = .seconds(60)
             self.clientID = nil
             self.localAddress = nil

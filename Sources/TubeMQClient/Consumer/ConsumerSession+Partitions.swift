@@ -126,7 +126,8 @@ extension ConsumerSession {
         at partition: Partition,
         attempts: Int
     ) async -> Bool {
-        var pause = configuration.minimumFetchBackoff
+        // The previous holder's registration lasts until it unregisters or times out: start at 200 ms.
+        var pause = max(configuration.minimumFetchBackoff, .milliseconds(200))
         for attempt in 1...max(1, attempts) {
             do {
                 let reply: RegisterResponseB2C = try await rpc.call(
@@ -152,7 +153,7 @@ extension ConsumerSession {
             }
             guard attempt < attempts else { break }
             do { try await Task.sleep(for: pause) } catch { return false }
-            pause = min(pause * 2, configuration.maximumFetchBackoff)
+            pause = min(pause * 2, max(configuration.maximumFetchBackoff, .seconds(1)))
         }
         return false
     }

@@ -7,7 +7,9 @@ import TubeMQWire
 ///
 /// Delivery is at least once: a batch is confirmed to the broker only after the application decided
 /// it (`lastPackConsumed` on the next get, an explicit commit, or readStatus 0 when unregistering).
-/// The loop backs off when the broker has no data (404, honouring its `minLimitTime` hint), registers
+/// The loop backs off when the broker has no data (404, with its own doubling wait, as the Java client
+/// waits `msgNotFoundWaitPeriodMs`), honours the broker's `minLimitTime` (capped at
+/// ``maximumServerWait``) only on a speed-limit reply (452) or a refusal, registers
 /// the partition again when the broker forgot the consumer (411), and ends when the partition is
 /// given up or the task is cancelled, returning the `readStatus` to unregister with.
 struct PartitionFetcher: Sendable {
@@ -27,6 +29,15 @@ struct PartitionFetcher: Sendable {
     var reregister: @Sendable (Partition) async -> Bool
 
     private var partition: Partition { handle.partition }
+
+    /// The longest wait a broker's `minLimitTime` can impose.
+    static let maximumServerWait: Duration = .seconds(3)
+
+    /// The broker's `minLimitTime` as a wait, capped at ``maximumServerWait``; `nil` when it gives none.
+    static func serverWait(_ minLimitTime: Int32?) -> Duration? {
+        guard let minLimitTime, minLimitTime > 0 else { return nil }
+        return min(.milliseconds(minLimitTime), maximumServerWait)
+    }
 
     /// Runs until the partition is given up; returns 0 when everything handed out was confirmed, else 1.
     func run() async -> Int32 {
@@ -84,9 +95,13 @@ struct PartitionFetcher: Sendable {
             }
             switch ErrorCode(rawValue: reply.errCode) {
             case .notFound:
-                let hint = (reply.minLimitTime ?? 0) > 0 ? Duration.milliseconds(reply.minLimitTime ?? 0) : backoff
+                // The client's own wait, as the Java client's msgNotFoundWaitPeriodMs: on a 404 the original
+                // broker may fill minLimitTime with something else (a byte delta while data is unflushed).
+                let wait = backoff
                 backoff = min(backoff * 2, maximumBackoff)
-                guard await pause(hint) else { break fetching }
+                guard await pause(wait) else { break fetching }
+            case .consumeSpeedLimit:
+                guard await pause(Self.serverWait(reply.minLimitTime) ?? backoff) else { break fetching }
             case .heartbeatNoNode:
                 logger.info("broker forgot the consumer; registering the partition again", metadata: metadata())
                 if await !reregister(partition) {
@@ -100,8 +115,9 @@ struct PartitionFetcher: Sendable {
                     "fetch refused",
                     metadata: metadata(["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg ?? "")"])
                 )
-                let hint = (reply.minLimitTime ?? 0) > 0 ? Duration.milliseconds(reply.minLimitTime ?? 0) : .zero
-                guard await pause(max(hint, maximumBackoff)) else { break fetching }
+                guard await pause(max(Self.serverWait(reply.minLimitTime) ?? .zero, maximumBackoff)) else {
+                    break fetching
+                }
             }
         }
         return unconfirmed ? 1 : 0

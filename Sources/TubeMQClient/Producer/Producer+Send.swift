@@ -33,10 +33,12 @@ extension Producer {
             case .noPartition: route = try await waitForRoute(topic, excluding: excluded)
             }
             let partition = route.partition
-            guard payload.data.count <= route.maxMessageSize else {
+            // The broker's bound: the topic's maximum size plus room for the attribute header.
+            let allowed = route.maxMessageSize + TubeMQCore.Message.headerAllowance
+            guard payload.data.count <= allowed else {
                 throw ClientError(
                     .messageTooLarge,
-                    "message of \(payload.data.count) bytes exceeds \(route.maxMessageSize) bytes allowed on \(topic)"
+                    "message of \(payload.data.count) bytes exceeds \(allowed) bytes allowed on \(topic)"
                 )
             }
             let reply: SendMessageReply

@@ -33,14 +33,20 @@ struct EnvelopeReader {
 
     /// Reads the next delimited message and returns its fields.
     ///
+    /// - Parameter cutLength: what a length varint cut off by the end of the envelope throws; protobuf-java's
+    ///   truncation text unless given (the Java server reads the `RequestBody` length itself and reports
+    ///   ``EnvelopeError/endOfStream``).
     /// - Throws: ``EnvelopeError`` with protobuf-java's text when the length or the message is malformed,
-    ///   or when `required` names fields the message lacks.
-    mutating func next(_ messageName: String, required: [(Int, String)]) throws(EnvelopeError) -> Fields {
+    ///   or when `required` names fields the message lacks (a field of another wire type counts as missing).
+    mutating func next(
+        _ messageName: String,
+        required: [(Int, String)],
+        cutLength: EnvelopeError = EnvelopeError(javaText: ProtoWireScanner.truncated)
+    ) throws(EnvelopeError) -> Fields {
         guard buffer.readableBytes > 0 else { throw EnvelopeError(javaText: ProtoWireScanner.truncated) }
         guard let length = buffer.readProtobufVarint() else {
-            throw EnvelopeError(
-                javaText: buffer.readableBytes >= 10 ? ProtoWireScanner.malformedVarint : ProtoWireScanner.truncated
-            )
+            guard buffer.readableBytes < 10 else { throw EnvelopeError(javaText: ProtoWireScanner.malformedVarint) }
+            throw cutLength
         }
         guard length <= UInt64(Int32.max) else { throw EnvelopeError(javaText: ProtoWireScanner.negativeSize) }
         guard let slice = buffer.readSlice(length: Int(length)) else {
@@ -51,7 +57,13 @@ struct EnvelopeReader {
         case .failure(let problem):
             throw EnvelopeError(javaText: problem.text)
         case .success(let occurrences):
-            let missing = required.filter { field in !occurrences.contains(where: { $0.number == field.0 }) }
+            // A field of another wire type than declared is an unknown field to protobuf-java.
+            let declared = ProtoSchema.messages[messageName] ?? []
+            let missing = required.filter { field in
+                let wireType = declared.first { $0.number == field.0 }?.wireType
+                return !occurrences.contains(where: { $0.number == field.0 && (wireType ?? $0.wireType) == $0.wireType }
+                )
+            }
             guard missing.isEmpty else {
                 throw EnvelopeError(
                     javaText: "Message missing required fields: " + missing.map(\.1).joined(separator: ", ")

@@ -30,7 +30,7 @@ public struct IncomingCall: Sendable {
             do {
                 envelope = try RequestEnvelope(decoding: frame.payload)
             } catch {
-                return .failure(Rejection(exception: .unreadableEnvelope(error.javaText), protocolVersion: nil))
+                return .failure(Rejection(exception: .unreadableEnvelope(error), protocolVersion: nil))
             }
         }
         let version = envelope.protocolVersion

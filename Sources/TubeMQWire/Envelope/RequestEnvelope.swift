@@ -44,7 +44,7 @@ public struct RequestEnvelope: Sendable, Equatable {
         var reader = EnvelopeReader(buffer: payload)
         let conn = try reader.next("RpcConnHeader", required: [(1, "flag")])
         let header = try reader.next("RequestHeader", required: [])
-        let body = try reader.next("RequestBody", required: [(1, "method")])
+        let body = try reader.next("RequestBody", required: [(1, "method")], cutLength: .endOfStream)
         self.flag = conn.int32(1) ?? 0
         self.serviceType = header.int32(1)
         self.protocolVersion = header.int32(2)

@@ -70,11 +70,11 @@ public struct RemoteException: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     /// FATAL reply to a frame whose envelope cannot be parsed.
-    public static func unreadableEnvelope(_ javaText: String) -> RemoteException {
+    public static func unreadableEnvelope(_ error: EnvelopeError) -> RemoteException {
         RemoteException(
             status: .fatal,
-            exceptionName: invalidProtobufName,
-            message: "IPC server unable to read call parameters:\(javaText)"
+            exceptionName: error.exceptionName,
+            message: "IPC server unable to read call parameters:\(error.javaText)"
         )
     }
 

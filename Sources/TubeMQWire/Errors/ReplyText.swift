@@ -32,9 +32,9 @@ public enum ReplyText {
         "Checksum msg data failure: \(sent) of \(topic) not equal to the data's checksum of \(computed)"
     }
 
-    /// 400: a message over the topic's maximum size.
-    public static func messageTooLarge(topic: String, size: Int, max: Int) -> String {
-        "data length is \(size) bytes, over the max message size \(max) of topic \(topic)!"
+    /// 400: a payload over the topic's allowed length (its maximum message size plus the header allowance).
+    public static func dataOverMaxLength(allowed: Int, size: Int) -> String {
+        "data length over max length, allowed max length is \(allowed), data length is \(size)"
     }
 
     /// 411: a consumer the broker does not know.

@@ -16,6 +16,8 @@ enum ProtoWireScanner {
     /// A top-level field occurrence: its number and, for length-delimited fields, the content range.
     struct Occurrence {
         let number: Int
+        /// The wire type of the tag (0 varint, 1 fixed64, 2 length-delimited, 3 group, 5 fixed32).
+        let wireType: Int
         /// The content of a length-delimited field.
         let content: Range<Int>?
         /// The value of a varint field.
@@ -74,13 +76,14 @@ enum ProtoWireScanner {
         case 0:
             switch readVarint(bytes, &index) {
             case .failure(let problem): return .failure(problem)
-            case .success(let value): return .success(Occurrence(number: number, content: nil, varint: value))
+            case .success(let value):
+                return .success(Occurrence(number: number, wireType: 0, content: nil, varint: value))
             }
         case 1, 5:
             let width = tag & 7 == 1 ? 8 : 4
             guard bytes.count - index >= width else { return .failure(.init(text: truncated)) }
             index += width
-            return .success(Occurrence(number: number, content: nil))
+            return .success(Occurrence(number: number, wireType: Int(tag & 7), content: nil))
         case 2:
             let length: UInt64
             switch readVarint(bytes, &index) {
@@ -93,14 +96,14 @@ enum ProtoWireScanner {
             guard UInt64(bytes.count - index) >= length else { return .failure(.init(text: truncated)) }
             let range = index..<(index + Int(length))
             index += Int(length)
-            return .success(Occurrence(number: number, content: range))
+            return .success(Occurrence(number: number, wireType: 2, content: range))
         case 3:
             while true {
                 guard index < bytes.count else { return .failure(.init(text: truncated)) }
                 switch scanField(bytes, &index, endGroup: number) {
                 case .failure(let problem): return .failure(problem)
                 case .success(.some): continue
-                case .success(.none): return .success(Occurrence(number: number, content: nil))
+                case .success(.none): return .success(Occurrence(number: number, wireType: 3, content: nil))
                 }
             }
         case 4:
@@ -113,13 +116,16 @@ enum ProtoWireScanner {
 
     /// The names of required fields missing from `bytes` decoded as `messageName`, in declaration
     /// order, with nested paths as protobuf-java writes them (`authInfo.userName`, `messages[0].flag`).
+    ///
+    /// A field sent with a wire type other than its declared one is an unknown field to protobuf-java
+    /// (it is kept aside, not parsed), so it neither counts as present nor is looked into.
     static func missingRequiredFields(messageName: String, in bytes: UnsafeRawBufferPointer) -> [String] {
         guard let fields = ProtoSchema.messages[messageName], case .success(let found) = scan(bytes) else {
             return []
         }
         var missing: [String] = []
         for field in fields {
-            let occurrences = found.filter { $0.number == field.number }
+            let occurrences = found.filter { $0.number == field.number && $0.wireType == field.wireType }
             if field.label == .required && occurrences.isEmpty {
                 missing.append(field.name)
             }
@@ -147,6 +153,8 @@ struct ProtoField: Sendable {
     let number: Int
     let name: String
     let label: Label
+    /// The declared wire type: 0 for int32, int64, bool and enums, 2 for strings, bytes and messages.
+    let wireType: Int
     /// The nested message type, for message-typed fields.
     let messageType: String?
 }

@@ -2,29 +2,41 @@ import NIOCore
 import TubeMQCore
 import TubeMQWire
 
-/// Malformed traffic gets an exception reply or a closed connection, never a success or silence, and
-/// the master and the brokers keep serving other clients afterwards.
+/// Malformed traffic gets an exception reply or a closed connection, never a success, and the master
+/// and the brokers keep serving other clients afterwards.
+///
+/// A frame that cannot be read (a bad begin token, a list size over 3584) may also be met with silence
+/// and the connection left open, as the original server does; then the server must keep serving every
+/// other connection while that one stays open, and again after more bytes arrive on it (a server that
+/// kept them would grow without bound; the case cannot see the server's memory, only that it serves).
 public struct ProtocolAbuseCase: ConformanceCase {
     public let name = "protocol_abuse"
     public let summary = "bad token, oversize list, garbage and unknown methods get an error or a close"
 
     /// How long to wait for the server's reaction to one abuse.
     public var wait: Duration
+    /// How many more bytes go to a connection the server went silent on.
+    public var floodBytes: Int
 
     /// Creates the case.
-    public init(wait: Duration = .seconds(10)) { self.wait = wait }
+    public init(wait: Duration = .seconds(10), floodBytes: Int = 8 << 20) {
+        self.wait = wait
+        self.floodBytes = floodBytes
+    }
 
     /// One kind of malformed traffic.
     struct Abuse: Sendable {
         var name: String
+        /// Whether the frame cannot be read at all, so the server may stay silent and keep the connection.
+        var unreadableFrame = false
         var bytes: @Sendable (_ serviceType: Int32) -> [UInt8]
     }
 
     static let abuses: [Abuse] = [
-        Abuse(name: "a bad begin token") { _ in
+        Abuse(name: "a bad begin token", unreadableFrame: true) { _ in
             RawConnection.frame(serial: 1, chunks: [[0x08, 0x00]], token: 0xDEAD_BEEF)
         },
-        Abuse(name: "a list size over 3584") { _ in
+        Abuse(name: "a list size over 3584", unreadableFrame: true) { _ in
             RawConnection.frame(serial: 2, chunks: [], listSize: 0x00FF_FFFF)
         },
         Abuse(name: "a garbage envelope") { _ in
@@ -44,6 +56,11 @@ public struct ProtocolAbuseCase: ConformanceCase {
     ]
 
     public func run(_ context: CaseContext) async throws(ConformanceError) {
+        try await run(context, abuses: Self.abuses)
+    }
+
+    /// Runs `abuses` against the master and the first broker.
+    func run(_ context: CaseContext, abuses: [Abuse]) async throws(ConformanceError) {
         let probe = try await ClusterProbe.connect(context)
         guard let broker = probe.brokers.first else { throw .violation("the topic has no broker") }
         let targets: [(what: String, host: String, port: Int, serviceType: Int32)] = [
@@ -51,18 +68,36 @@ public struct ProtocolAbuseCase: ConformanceCase {
             ("broker \(broker)", broker.host, broker.port, 2),
         ]
         for target in targets {
-            for abuse in Self.abuses {
+            for abuse in abuses {
+                let wait = min(wait, context.remaining)
                 let outcome = try await RawConnection.exchange(
                     abuse.bytes(target.serviceType),
                     host: target.host,
                     port: target.port,
-                    wait: min(wait, context.remaining)
-                )
+                    wait: wait
+                ) { outbound throws(ConformanceError) in
+                    guard abuse.unreadableFrame else { return }
+                    let held = "\(abuse.name) (its connection still open)"
+                    try await Self.expectServing(target.serviceType, probe: probe, broker: broker, after: held, context)
+                    await Self.flood(outbound, bytes: floodBytes, within: wait)
+                    let flooded = "\(abuse.name) and \(floodBytes) more bytes on its connection"
+                    try await Self.expectServing(
+                        target.serviceType,
+                        probe: probe,
+                        broker: broker,
+                        after: flooded,
+                        context
+                    )
+                }
                 switch outcome {
                 case .closed:
                     break
                 case .silent:
-                    throw .violation("\(target.what) neither answered nor closed the connection after \(abuse.name)")
+                    guard abuse.unreadableFrame else {
+                        throw .violation(
+                            "\(target.what) neither answered nor closed the connection after \(abuse.name)"
+                        )
+                    }
                 case .garbled(let detail):
                     throw .violation("\(target.what) answered \(abuse.name) with bytes that are no frame: \(detail)")
                 case .replied(let frames):
@@ -77,6 +112,22 @@ public struct ProtocolAbuseCase: ConformanceCase {
                 )
             }
         }
+    }
+
+    /// Writes `bytes` of filler to `outbound` for at most `limit`; a server that stops reading holds the
+    /// writes back, which is fine: only what it reads and keeps would cost it memory.
+    private static func flood(
+        _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+        bytes: Int,
+        within limit: Duration
+    ) async {
+        let chunk = ByteBuffer(repeating: 0xA5, count: 64 << 10)
+        let writer = Task {
+            for _ in 0..<(bytes / chunk.readableBytes) {
+                do { try await outbound.write(chunk) } catch { return }
+            }
+        }
+        _ = await value(of: writer, within: limit)
     }
 
     private static func expectException(_ frame: Frame, from target: String, to abuse: String) throws(ConformanceError)

@@ -27,6 +27,23 @@ enum RawConnection {
     ) async throws(ConformanceError)
         -> Outcome
     {
+        try await exchange(bytes, host: host, port: port, wait: wait) { _ in }
+    }
+
+    /// Connects to `host:port`, writes `bytes`, waits up to `wait` for a frame or the close, and when the
+    /// server stayed silent runs `whileSilent` with the connection still open (it may write more to it).
+    ///
+    /// - Throws: ``ConformanceError`` `clientFailure` when the connection cannot be opened; whatever
+    ///   `whileSilent` throws.
+    static func exchange(
+        _ bytes: [UInt8],
+        host: String,
+        port: Int,
+        wait: Duration,
+        whileSilent: (NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws(ConformanceError) -> Void
+    ) async throws(ConformanceError)
+        -> Outcome
+    {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -39,10 +56,11 @@ enum RawConnection {
         } catch {
             throw ConformanceError(.clientFailure, "cannot connect to \(host):\(port)", underlying: error)
         }
+        let result: (outcome: Outcome, failure: ConformanceError?)
         do {
-            return try await channel.executeThenClose { inbound, outbound in
+            result = try await channel.executeThenClose { inbound, outbound in
                 try await outbound.write(ByteBuffer(bytes: bytes))
-                return await withTaskGroup(of: Outcome.self) { group in
+                let outcome = await withTaskGroup(of: Outcome.self) { group in
                     group.addTask { await read(inbound) }
                     group.addTask {
                         try? await Task.sleep(for: wait)
@@ -52,11 +70,20 @@ enum RawConnection {
                     group.cancelAll()
                     return first
                 }
+                guard case .silent = outcome else { return (outcome, nil) }
+                do throws(ConformanceError) {
+                    try await whileSilent(outbound)
+                    return (outcome, nil)
+                } catch {
+                    return (outcome, error)
+                }
             }
         } catch {
             // Writing failed: the server had already closed the connection.
             return .closed
         }
+        if let failure = result.failure { throw failure }
+        return result.outcome
     }
 
     private static func read(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>) async -> Outcome {

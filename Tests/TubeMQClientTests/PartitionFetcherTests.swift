@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import TubeMQCore
+import TubeMQRPC
+import TubeMQTestKit
+import TubeMQWire
+
+@testable import TubeMQClient
+
+/// How the fetch loop waits on the original broker's refusals.
+@Suite struct PartitionFetcherTests {
+    /// The original broker serves a filtering consumer only from flushed data; until then it answers
+    /// 404 with `minLimitTime` holding a byte delta (385047 seen), which is no wait to honour.
+    @Test func notFoundWaitsItsOwnBackoffNotTheBrokersHint() async throws {
+        let elapsed = try await timeToFirstBatch { refusal in
+            refusal.errCode = 404
+            refusal.errMsg = "current offset is exceed max file offset"
+        }
+        #expect(elapsed < .milliseconds(1500))
+    }
+
+    /// A speed-limit reply (452) is waited out as the broker asks, but never longer than a few seconds.
+    @Test func speedLimitHonoursTheBrokersHintCapped() async throws {
+        let elapsed = try await timeToFirstBatch { refusal in
+            refusal.errCode = 452
+            refusal.errMsg = "consume speed limit"
+        }
+        #expect(elapsed >= .milliseconds(2900) && elapsed <= PartitionFetcher.maximumServerWait + .seconds(2))
+    }
+
+    /// Serves one refusal with `minLimitTime` 385047, then a batch; returns how long the fetch loop waited
+    /// between the refused get and the next one.
+    private func timeToFirstBatch(
+        _ refuse: @escaping @Sendable (inout GetMessageResponseB2C) -> Void
+    ) async throws
+        -> Duration
+    {
+        let gets = Mutex(0)
+        let arrivals = Mutex<[ContinuousClock.Instant]>([])
+        let broker = try await ScriptedService.start([.brokerRead, .brokerWrite], log: RequestLog()) { call in
+            arrivals.withLock { $0.append(ContinuousClock.now) }
+            let count = gets.withLock {
+                $0 += 1
+                return $0
+            }
+            var reply = GetMessageResponseB2C()
+            reply.currOffset = -1
+            reply.escFlowCtrl = false
+            if count == 1 {
+                reply.success = false
+                reply.minLimitTime = 385_047
+                refuse(&reply)
+                return reply
+            }
+            guard count == 2 else { return RecordedReplies.noData() }
+            reply.success = true
+            reply.errCode = 200
+            reply.errMsg = "OK!"
+            reply.currOffset = 0
+            reply.minLimitTime = 0
+            reply.messages = [WireBehaviourTests.transferred("after the refusal", id: 1)]
+            return reply
+        }
+        let rpc = RPCClient()
+        let handle = PartitionHandle(
+            partition: Partition(
+                broker: BrokerInfo(id: 1, host: "127.0.0.1", port: broker.localPort),
+                topic: "t",
+                id: 0
+            )
+        )
+        let (batches, delivered) = AsyncStream.makeStream(of: ReadyBatch.self)
+        let fetcher = PartitionFetcher(
+            handle: handle,
+            clientID: "c1",
+            group: "g",
+            rpc: rpc,
+            rpcTimeout: .seconds(5),
+            minimumBackoff: .milliseconds(20),
+            maximumBackoff: .milliseconds(50),
+            confirmTimeout: nil,
+            logger: TestCluster.logger,
+            deliver: { batch in
+                delivered.yield(batch)
+                batch.confirm()
+                return true
+            },
+            reregister: { _ in true }
+        )
+        let loop = Task { await fetcher.run() }
+        defer {
+            handle.stop()
+            loop.cancel()
+        }
+        let batch = try await withTimeout(.seconds(10), "the first batch") {
+            var iterator = batches.makeAsyncIterator()
+            return await iterator.next()
+        }
+        let times = arrivals.withLock { $0 }
+        let elapsed = times.count >= 2 ? times[1] - times[0] : .seconds(999)
+        #expect(batch?.messages.map(\.text) == ["after the refusal"])
+        handle.stop()
+        loop.cancel()
+        _ = await loop.value
+        await rpc.shutdown()
+        await broker.shutdown()
+        return elapsed
+    }
+}
