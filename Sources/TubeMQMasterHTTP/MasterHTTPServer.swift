@@ -40,9 +40,10 @@ public final class MasterHTTPServer: Sendable {
         host: String = "127.0.0.1",
         port: Int = MasterHTTPServer.defaultPort,
         authToken: String = MasterHTTPServer.defaultAuthToken,
+        security: MasterSecurity? = nil,
         logger: Logger
     ) async throws(WebServerError) -> MasterHTTPServer {
-        let api = MasterWebAPI(master: master, authToken: authToken)
+        let api = MasterWebAPI(master: master, authToken: authToken, security: security)
         let server = try await WebServer.start(host: host, port: port, logger: logger) { request in
             await api.handle(request)
         }

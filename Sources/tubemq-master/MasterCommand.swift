@@ -43,7 +43,20 @@ struct MasterCommand: AsyncParsableCommand {
             balancePeriodMs: Int64(ini.consumerBalancePeriodMs),
             consumerHeartbeatTimeoutMs: Int64(ini.consumerHeartbeatTimeoutMs),
             producerHeartbeatTimeoutMs: Int64(ini.producerHeartbeatTimeoutMs),
-            brokerHeartbeatTimeoutMs: Int64(ini.brokerHeartbeatTimeoutMs)
+            brokerHeartbeatTimeoutMs: Int64(ini.brokerHeartbeatTimeoutMs),
+            security: SecuritySettings(
+                produceAuthenticate: ini.startProduceAuthenticate,
+                produceAuthorize: ini.startProduceAuthorize,
+                consumeAuthenticate: ini.startConsumeAuthenticate,
+                consumeAuthorize: ini.startConsumeAuthorize,
+                visitTokenCheck: ini.startVisitTokenCheck,
+                timestampPeriodMs: ini.authValidTimeStampPeriodMs,
+                tokenValidPeriodMs: ini.visitTokenValidPeriodMs,
+                brokerVisitAuth: ini.needBrokerVisitAuth,
+                visitName: ini.visitName,
+                visitPassword: ini.visitPassword,
+                userFile: ini.authUserFile
+            )
         )
         let log = logger
         let (webPort, authToken) = (ini.webPort, ini.confModAuthToken)
@@ -56,6 +69,7 @@ struct MasterCommand: AsyncParsableCommand {
                     host: settings.host,
                     port: webPort,
                     authToken: authToken,
+                    security: server.security,
                     logger: log
                 )
             } catch {

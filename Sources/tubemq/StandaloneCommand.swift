@@ -45,6 +45,12 @@ struct StandaloneCommand: AsyncParsableCommand {
     @Option(help: "Log level (trace, debug, info, notice, warning, error).")
     var logLevel = "info"
 
+    @Flag(help: "Let the broker webapi move and remove offsets without a token (TubeMQ's behaviour).")
+    var uncheckedBrokerWebapi = false
+
+    @Flag(help: "Authenticate producers and consumers: creates user `tubemq` with a random password on first start.")
+    var auth = false
+
     func run() async throws {
         var logger = Logger(label: "tubemq.standalone")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -56,7 +62,7 @@ struct StandaloneCommand: AsyncParsableCommand {
             return LocalClusterConfiguration.Topic(name: String(parts[0]), partitions: partitions)
         }
         guard let backend = IOBackend(rawValue: io) else { throw ValidationError("--io takes uring or posix") }
-        let configuration = LocalClusterConfiguration(
+        var configuration = LocalClusterConfiguration(
             host: host,
             masterPort: masterPort,
             brokerPorts: [brokerPort],
@@ -68,9 +74,19 @@ struct StandaloneCommand: AsyncParsableCommand {
             masterWebPort: masterWebPort,
             brokerWebPorts: [brokerWebPort]
         )
-        let log = logger
+        if !uncheckedBrokerWebapi {
+            let (token, path) = try StandaloneAuth.webToken(dataDirectory: data)
+            configuration.brokerWebAdminToken = token
+            print("tubemq standalone broker webapi token in \(path)")
+        }
+        if auth {
+            let (users, passwordFile) = try StandaloneAuth.prepare(dataDirectory: data)
+            configuration.requireAuthentication(userFile: users)
+            print("tubemq standalone auth: user tubemq, password in \(passwordFile) (users file \(users))")
+        }
+        let (log, settings) = (logger, configuration)
         let service = LifecycleService {
-            let cluster = try await LocalCluster.start(configuration: configuration, logger: log)
+            let cluster = try await LocalCluster.start(configuration: settings, logger: log)
             let brokers = cluster.brokers.map { "127.0.0.1:\($0.port)" }.joined(separator: ",")
             // One line for scripts and tests to read the chosen ports from.
             let brokerWebs = cluster.brokerWebs.map { "\(host):\($0.port)" }.joined(separator: ",")

@@ -49,6 +49,9 @@ public enum Consumer {
         public var clientID: String?
         /// The local address reported to the master; the first non-loopback IPv4 address when `nil`.
         public var localAddress: String?
+        /// The user and password to sign master requests with, when the master authenticates
+        /// consumers (`startConsumeAuthenticate`); `nil` sends none.
+        public var credentials: Credentials?
 
         /// Creates a configuration consuming every message of `topics`.
         public init(
@@ -71,6 +74,7 @@ public enum Consumer {
             self.confirmTimeout = .seconds(60)
             self.clientID = nil
             self.localAddress = nil
+            self.credentials = nil
         }
 
         /// Keeps only messages of `types` on `topic` (adding the topic if needed); the broker filters by

@@ -52,6 +52,7 @@ actor ConsumerSession {
     // Membership (see ConsumerSession+Master.swift).
     var registeredWithMaster = false
     var visitToken: Int64?
+    nonisolated let authenticator: MasterAuthenticator
     var pendingAck: EventProto?
     var eventTask: Task<Void, Never>?
     var queuedEvents: [EventProto] = []
@@ -85,6 +86,7 @@ actor ConsumerSession {
         )
         self.logger = logger
         self.sessionTime = ClientIdentity.millisecondsNow()
+        self.authenticator = MasterAuthenticator(credentials: configuration.credentials, clock: SystemWallClock())
     }
 
     deinit {

@@ -23,6 +23,9 @@ extension Producer {
         public var localAddress: String?
         /// The clock heartbeats and send deadlines read (the wall clock; tests pass a manual one).
         public var clock: any WallClock
+        /// The user and password to sign master requests with, when the master authenticates
+        /// producers (`startProduceAuthenticate`); `nil` sends none.
+        public var credentials: Credentials? = nil
 
         /// Creates a configuration with the defaults described on each property.
         public init(

@@ -80,6 +80,7 @@ public final class Producer: Sendable {
             routing: routing,
             period: configuration.heartbeatPeriod,
             clock: configuration.clock,
+            authenticator: MasterAuthenticator(credentials: configuration.credentials, clock: configuration.clock),
             logger: logger
         )
         do {

@@ -11,6 +11,7 @@ extension BrokerINI: IniConfiguration {
         "offsetStgSyncDurWarnMs", "grpOffsetStgExpMs", "groupOffsetScanDurMs", "allowedReadIOExcptCnt",
         "allowedWriteIOExcptCnt", "ioExcptStatsDurationMs", "rowLockWaitDurMs", "visitTokenCheckInValidTimeMs",
         "authValidTimeStampPeriodMs", "visitMasterAuth", "visitName", "visitPassword", "io",
+        "webAdminToken", "webAdminTokenCheck",
     ]
 
     /// Topic defaults that older broker.ini files carried in `[broker]` (config.md §4). They are master
@@ -37,6 +38,8 @@ extension BrokerINI: IniConfiguration {
             "brokerId", "hostName", "port", "webPort", "masterAddressList", "primaryPath", "maxSegmentSize",
             "maxIndexSegmentSize", "transferSize", "indexTransCount", "consumerRegTimeoutMs", "heartbeatPeriodMs",
             "rpcReadTimeoutMs", "logClearupDurationMs", "logFlushDiskDurMs", "logFlushMemDurMs", "io",
+            "visitTokenCheckInValidTimeMs", "visitMasterAuth", "visitName", "visitPassword", "webAdminToken",
+            "webAdminTokenCheck",
         ],
         in: section
     )

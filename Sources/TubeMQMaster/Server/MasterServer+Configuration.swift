@@ -25,6 +25,9 @@ extension MasterServer {
         /// Connections with no inbound bytes for this long are closed
         /// (`rpc.connect.read.idle.duration`).
         public var connectionIdleTimeoutMs: Int64
+        /// Authentication and authorisation switches (all off by default); a users file and a
+        /// grants file beside the metadata when a data directory is set.
+        public var security: SecuritySettings
 
         /// Creates a configuration; every parameter defaults to the upstream code default.
         public init(
@@ -36,8 +39,10 @@ extension MasterServer {
             consumerHeartbeatTimeoutMs: Int64 = 30_000,
             producerHeartbeatTimeoutMs: Int64 = 30_000,
             brokerHeartbeatTimeoutMs: Int64 = 30_000,
-            connectionIdleTimeoutMs: Int64 = 300_000
+            connectionIdleTimeoutMs: Int64 = 300_000,
+            security: SecuritySettings = SecuritySettings()
         ) {
+            self.security = security
             self.host = host
             self.port = port
             self.dataDirectory = dataDirectory

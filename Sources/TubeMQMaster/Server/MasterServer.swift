@@ -18,14 +18,23 @@ public final class MasterServer: Sendable {
     public let master: Master
     /// The configuration it was started with.
     public let configuration: Configuration
+    /// The permission checks; the webapi manages its users and grants.
+    public let security: MasterSecurity
     private let rpc: RPCServer
     private let logger: Logger
 
     /// The bound RPC port (the real one when the configuration asked for port 0).
     public var port: Int { rpc.localPort }
 
-    private init(master: Master, configuration: Configuration, rpc: RPCServer, logger: Logger) {
+    private init(
+        master: Master,
+        configuration: Configuration,
+        security: MasterSecurity,
+        rpc: RPCServer,
+        logger: Logger
+    ) {
         self.master = master
+        self.security = security
         self.configuration = configuration
         self.rpc = rpc
         self.logger = logger
@@ -39,16 +48,24 @@ public final class MasterServer: Sendable {
     ///   - clock: the master's time source; tests pass a ``ManualClock``.
     ///   - store: a metadata store to use instead of the data directory's (an HA engine, or a
     ///     ``MemoryMetadataStore`` in tests).
+    ///   - security: the permission checks to use instead of those `configuration.security` names
+    ///     (tests, `tubemq standalone --auth`).
     ///   - logger: where the master and its RPC server log.
-    /// - Throws: ``MetadataStoreError`` when the store cannot be opened or read (the data directory
+    /// - Throws: ``UserDirectoryError`` when the users or grants file cannot be read; ``MetadataStoreError`` when the store cannot be opened or read (the data directory
     ///   is locked by another master, the snapshot is corrupt), or the RPC server's error when the
     ///   address cannot be bound; nothing is left running then.
     public static func start(
         configuration: Configuration,
         clock: any WallClock = SystemWallClock(),
         store: (any MetadataStore)? = nil,
+        security: MasterSecurity? = nil,
         logger: Logger
     ) async throws -> MasterServer {
+        var settings = configuration.security
+        if settings.grantsFile == nil, let directory = configuration.dataDirectory {
+            settings.grantsFile = directory + "/authorization.json"
+        }
+        let security = try security ?? MasterSecurity(settings: settings, clock: clock)
         let metadata: any MetadataStore
         if let store {
             metadata = store
@@ -71,14 +88,20 @@ public final class MasterServer: Sendable {
                     port: configuration.port,
                     idleTimeout: .milliseconds(configuration.connectionIdleTimeoutMs)
                 ),
-                service: MasterService(master: master),
+                service: MasterService(master: master, security: security),
                 logger: logger
             )
             logger.info(
                 "master serving",
                 metadata: ["tubemq.address": "\(configuration.host):\(rpc.localPort)"]
             )
-            return MasterServer(master: master, configuration: configuration, rpc: rpc, logger: logger)
+            return MasterServer(
+                master: master,
+                configuration: configuration,
+                security: security,
+                rpc: rpc,
+                logger: logger
+            )
         } catch {
             await master.shutdown()
             throw error
