@@ -77,12 +77,13 @@ struct StandaloneCommand: AsyncParsableCommand {
         if !uncheckedBrokerWebapi {
             let (token, path) = try StandaloneAuth.webToken(dataDirectory: data)
             configuration.brokerWebAdminToken = token
-            print("tubemq standalone broker webapi token in \(path)")
+            FileHandle.standardOutput.write(Data("tubemq standalone broker webapi token in \(path)\n".utf8))
         }
         if auth {
             let (users, passwordFile) = try StandaloneAuth.prepare(dataDirectory: data)
             configuration.requireAuthentication(userFile: users)
-            print("tubemq standalone auth: user tubemq, password in \(passwordFile) (users file \(users))")
+            let line = "tubemq standalone auth: user tubemq, password in \(passwordFile) (users file \(users))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
         }
         let (log, settings) = (logger, configuration)
         let service = LifecycleService {
