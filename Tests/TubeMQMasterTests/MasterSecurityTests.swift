@@ -110,4 +110,9 @@ import TubeMQWire
         try security.authorizeConsumer(consumerID: "c", group: "g", topics: ["t"])
         try security.authorizeProducer(userName: "", topics: ["t"])
     }
+
+    @Test func printedUsersHideTheirPasswords() {
+        let user = UserDirectory.User(name: "alice", password: "pw-1234", publishTopics: ["t"])
+        #expect(!"\(user)".contains("pw-1234"))
+    }
 }

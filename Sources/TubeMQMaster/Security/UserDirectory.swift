@@ -14,7 +14,7 @@ import Synchronization
 /// nor returned by any query.
 public final class UserDirectory: Sendable {
     /// One user.
-    public struct User: Sendable, Hashable {
+    public struct User: Sendable, Hashable, CustomStringConvertible {
         /// The user name.
         public var name: String
         /// The password, the HMAC key of the user's signatures.
@@ -27,6 +27,11 @@ public final class UserDirectory: Sendable {
             self.name = name
             self.password = password
             self.publishTopics = publishTopics
+        }
+
+        /// The name and topics only: a user printed or logged never shows its password.
+        public var description: String {
+            "User(name: \(name), publishTopics: \(publishTopics.map { $0.sorted().description } ?? "*"))"
         }
     }
 
