@@ -2,6 +2,7 @@ public import Logging
 import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOPosix
+import NIOSSL
 import TubeMQWire
 
 /// A TubeMQ RPC server: frames over TCP, one pipeline per connection, many calls in flight per connection.
@@ -38,6 +39,7 @@ public final class RPCServer: Sendable {
         let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
         let idle = configuration.idleTimeout
         let maxPayload = configuration.maxResponsePayload
+        let tls = configuration.tls
         let channel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -48,6 +50,7 @@ public final class RPCServer: Sendable {
                 connections.withLockedValue { $0[key] = child }
                 child.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: key) } }
                 return child.eventLoop.makeCompletedFuture {
+                    if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try child.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(readTimeout: idle),
                         FlushCoalescingHandler(),

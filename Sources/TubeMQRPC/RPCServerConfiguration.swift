@@ -1,4 +1,5 @@
 public import NIOCore
+public import NIOSSL
 public import TubeMQWire
 
 /// Settings of an ``RPCServer``.
@@ -11,6 +12,10 @@ public struct RPCServerConfiguration: Sendable {
     public var idleTimeout: TimeAmount
     /// The largest response payload sent; larger replies become an exception reply (the C++ client's limit is 8 MiB).
     public var maxResponsePayload: Int
+    /// Serve TLS with this context (a `[tlsSetting]` listener); `nil` serves plain TCP. A peer that
+    /// does not complete the handshake (plaintext, garbage, an untrusted client certificate under
+    /// two-way auth) is dropped.
+    public var tls: NIOSSLContext? = nil
 
     /// Creates a configuration; the defaults are the real server's.
     public init(
