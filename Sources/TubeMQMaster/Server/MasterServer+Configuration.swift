@@ -1,4 +1,5 @@
 public import TubeMQMasterState
+public import TubeMQRPC
 
 extension MasterServer {
     /// Everything a master process needs to start: where to listen, where to keep its metadata, and
@@ -28,6 +29,8 @@ extension MasterServer {
         /// Authentication and authorisation switches (all off by default); a users file and a
         /// grants file beside the metadata when a data directory is set.
         public var security: SecuritySettings
+        /// A TLS listener beside the plain one (`[tlsSetting]`); `nil` serves plain TCP only.
+        public var tls: TLSSettings? = nil
 
         /// Creates a configuration; every parameter defaults to the upstream code default.
         public init(

@@ -21,18 +21,23 @@ public final class MasterServer: Sendable {
     /// The permission checks; the webapi manages its users and grants.
     public let security: MasterSecurity
     private let rpc: RPCServer
+    private let tlsRPC: RPCServer?
     private let logger: Logger
 
     /// The bound RPC port (the real one when the configuration asked for port 0).
     public var port: Int { rpc.localPort }
+    /// The bound TLS port, when `[tlsSetting]` is on.
+    public var tlsPort: Int? { tlsRPC?.localPort }
 
     private init(
         master: Master,
         configuration: Configuration,
         security: MasterSecurity,
         rpc: RPCServer,
+        tlsRPC: RPCServer?,
         logger: Logger
     ) {
+        self.tlsRPC = tlsRPC
         self.master = master
         self.security = security
         self.configuration = configuration
@@ -95,11 +100,31 @@ public final class MasterServer: Sendable {
                 "master serving",
                 metadata: ["tubemq.address": "\(configuration.host):\(rpc.localPort)"]
             )
+            var tlsRPC: RPCServer?
+            if let tls = configuration.tls {
+                do {
+                    var tlsConfiguration = RPCServerConfiguration(
+                        host: configuration.host,
+                        port: tls.port,
+                        idleTimeout: .milliseconds(configuration.connectionIdleTimeoutMs)
+                    )
+                    tlsConfiguration.tls = try tls.makeServerContext()
+                    tlsRPC = try await RPCServer.start(
+                        configuration: tlsConfiguration,
+                        service: MasterService(master: master, security: security),
+                        logger: logger
+                    )
+                } catch {
+                    await rpc.shutdown()
+                    throw error
+                }
+            }
             return MasterServer(
                 master: master,
                 configuration: configuration,
                 security: security,
                 rpc: rpc,
+                tlsRPC: tlsRPC,
                 logger: logger
             )
         } catch {
@@ -111,6 +136,7 @@ public final class MasterServer: Sendable {
     /// Stops serving: closes the RPC server and its connections, then shuts the master down (timer
     /// cancelled and awaited, final snapshot written, store closed). Safe to call more than once.
     public func shutdown() async {
+        await tlsRPC?.shutdown()
         await rpc.shutdown()
         await master.shutdown()
         logger.info("master server stopped")
