@@ -35,7 +35,7 @@ struct MasterCommand: AsyncParsableCommand {
             }
             for warning in ini.startupWarnings() { logger.notice("\(warning.message)") }
         }
-        let settings = MasterServer.Configuration(
+        var configuration = MasterServer.Configuration(
             host: ini.hostName,
             port: port ?? ini.port,
             dataDirectory: ini.metaDataPath,
@@ -58,6 +58,17 @@ struct MasterCommand: AsyncParsableCommand {
                 userFile: ini.authUserFile
             )
         )
+        if ini.tls.isEnabled {
+            configuration.serveTLS(
+                port: ini.tls.port,
+                keyStorePath: ini.tls.keyStorePath,
+                keyStorePassword: ini.tls.keyStorePassword,
+                twoWayAuth: ini.tls.isTwoWayAuthEnabled,
+                trustStorePath: ini.tls.trustStorePath.isEmpty ? nil : ini.tls.trustStorePath,
+                trustStorePassword: ini.tls.trustStorePassword
+            )
+        }
+        let settings = configuration
         let log = logger
         let (webPort, authToken) = (ini.webPort, ini.confModAuthToken)
         let service = LifecycleService {
@@ -76,7 +87,10 @@ struct MasterCommand: AsyncParsableCommand {
                 await server.shutdown()
                 throw error
             }
-            print("tubemq-master ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)")
+            print(
+                "tubemq-master ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)"
+                    + (server.tlsPort.map { " tls \(settings.host):\($0)" } ?? "")
+            )
             return (server, web)
         } stop: { server, web in
             await web.shutdown()
