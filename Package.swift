@@ -200,6 +200,7 @@ let package = Package(
             name: "TubeMQClient",
             dependencies: [
                 "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -1,3 +1,5 @@
+public import NIOSSL
+
 /// Settings shared by ``PushConsumer`` and ``PullConsumer``.
 public enum Consumer {
     /// Where a consumer group starts reading a partition it has never read (`readStatus` on the
@@ -52,6 +54,9 @@ public enum Consumer {
         /// The user and password to sign master requests with, when the master authenticates
         /// consumers (`startConsumeAuthenticate`); `nil` sends none.
         public var credentials: Credentials?
+        /// Speak TLS to masters and brokers (their `[tlsSetting]` ports) with this context; `nil`
+        /// speaks plain TCP. Every address must then be a TLS port (our broker does not serve TLS yet).
+        public var tls: NIOSSLContext?
 
         /// Creates a configuration consuming every message of `topics`.
         public init(
@@ -75,6 +80,7 @@ public enum Consumer {
             self.clientID = nil
             self.localAddress = nil
             self.credentials = nil
+            self.tls = nil
         }
 
         /// Keeps only messages of `types` on `topic` (adding the topic if needed); the broker filters by

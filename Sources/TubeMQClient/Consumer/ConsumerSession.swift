@@ -72,7 +72,9 @@ actor ConsumerSession {
         var logger = logger
         logger[metadataKey: "tubemq.client"] = "\(clientID)"
         logger[metadataKey: "tubemq.group"] = "\(configuration.group)"
-        let rpc = RPCClient(configuration: RPCClient.Configuration(defaultTimeout: configuration.rpcTimeout.timeAmount))
+        var rpcConfiguration = RPCClient.Configuration(defaultTimeout: configuration.rpcTimeout.timeAmount)
+        rpcConfiguration.tls = configuration.tls
+        let rpc = RPCClient(configuration: rpcConfiguration)
         self.configuration = configuration
         self.kind = kind
         self.clientID = clientID

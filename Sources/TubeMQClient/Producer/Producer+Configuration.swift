@@ -1,3 +1,4 @@
+public import NIOSSL
 public import TubeMQCore
 
 /// Settings of a ``Producer``.
@@ -26,6 +27,10 @@ extension Producer {
         /// The user and password to sign master requests with, when the master authenticates
         /// producers (`startProduceAuthenticate`); `nil` sends none.
         public var credentials: Credentials? = nil
+        /// Speak TLS to masters and brokers (their `[tlsSetting]` ports) with this context, e.g.
+        /// `TLSSettings.makeClientContext(trustStorePath:)`; `nil` speaks plain TCP. Every address the
+        /// client is given or told must then be a TLS port (our broker does not serve TLS yet).
+        public var tls: NIOSSLContext? = nil
 
         /// Creates a configuration with the defaults described on each property.
         public init(
