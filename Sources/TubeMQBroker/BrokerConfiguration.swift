@@ -29,6 +29,11 @@ public struct BrokerConfiguration: Sendable {
     public var retentionBytes: Int64? = nil
     /// The version string reported to the master in the broker's client id.
     public var version: String
+    /// The user name and password the broker signs its master requests with
+    /// (`visitMasterAuth`, `visitName`, `visitPassword`); `nil` sends none.
+    public var masterVisitCredentials: (name: String, password: String)? = nil
+    /// Delay after registration before visit tokens are enforced (`visitTokenCheckInValidTimeMs`).
+    public var visitTokenGraceMs: Int64 = 120_000
     /// Deliberately broken behaviours, for tests of test suites only.
     public var _faults: _BrokerFaults = _BrokerFaults()
 

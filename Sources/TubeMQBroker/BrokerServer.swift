@@ -68,6 +68,7 @@ public final class BrokerServer: Sendable {
         for topic in topics {
             try await Self.open(topic, in: store, catalog: catalog, configuration: configuration)
         }
+        let authorization = BrokerAuthorization(graceMs: configuration.visitTokenGraceMs, clock: clock)
         let service = BrokerService(
             brokerID: configuration.brokerID,
             host: configuration.host,
@@ -77,7 +78,8 @@ public final class BrokerServer: Sendable {
             ids: MessageIDGenerator(workerID: configuration.brokerID),
             transferSize: configuration.transferSize,
             clock: clock,
-            faults: configuration._faults
+            faults: configuration._faults,
+            authorization: authorization
         )
         let rpc = try await RPCServer.start(
             configuration: RPCServerConfiguration(host: configuration.host, port: configuration.port),
@@ -90,6 +92,7 @@ public final class BrokerServer: Sendable {
             configuration: configuration,
             client: client,
             catalog: catalog,
+            authorization: authorization,
             logger: logger,
             unwritableTopics: { store.unwritableTopics }
         ) {

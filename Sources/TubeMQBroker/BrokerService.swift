@@ -21,8 +21,10 @@ public struct BrokerService: RPCService {
     let transferSize: Int
     let clock: @Sendable () -> Int64
     var faults: _BrokerFaults = _BrokerFaults()
+    var authorization = BrokerAuthorization(clock: { 0 })
 
     public func handle(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
+        if let refusal = authorizationRefusal(call.request) { return refusal }
         switch call.request {
         case let request as SendMessageRequestP2B:
             return await send(request)
@@ -45,16 +47,20 @@ public struct BrokerService: RPCService {
         var sends: [SendMessageRequestP2B] = []
         var sendIndices: [Int] = []
         var others: [Int] = []
+        var outcomes = [RPCOutcome?](repeating: nil, count: calls.count)
         for (index, call) in calls.enumerated() {
-            if let request = call.request as? SendMessageRequestP2B {
+            if let refusal = authorizationRefusal(call.request) {
+                outcomes[index] = .success(refusal)
+            } else if let request = call.request as? SendMessageRequestP2B {
                 sends.append(request)
                 sendIndices.append(index)
             } else {
                 others.append(index)
             }
         }
-        var outcomes = [RPCOutcome?](repeating: nil, count: calls.count)
-        if others.isEmpty {
+        if sends.isEmpty && others.isEmpty {
+            // Every call was refused.
+        } else if others.isEmpty {
             for (index, reply) in zip(sendIndices, await send(batch: sends)) { outcomes[index] = .success(reply) }
         } else if sends.isEmpty && others.count == 1 {
             outcomes[others[0]] = await outcome(of: calls[others[0]], context: context)

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import TubeMQRPC
@@ -11,6 +12,7 @@ actor MasterLink {
     private let configuration: BrokerConfiguration
     private let client: RPCClient
     private let catalog: TopicCatalog
+    private let authorization: BrokerAuthorization
     private let apply:
         @Sendable (_ defaults: BrokerTopicSettings, _ topics: [(String, BrokerTopicSettings)], _ removed: [String])
             async -> Void
@@ -31,6 +33,7 @@ actor MasterLink {
         configuration: BrokerConfiguration,
         client: RPCClient,
         catalog: TopicCatalog,
+        authorization: BrokerAuthorization,
         logger: Logger,
         unwritableTopics: @escaping @Sendable () -> [String] = { [] },
         apply: @escaping @Sendable (BrokerTopicSettings, [(String, BrokerTopicSettings)], [String]) async -> Void
@@ -38,6 +41,7 @@ actor MasterLink {
         self.configuration = configuration
         self.client = client
         self.catalog = catalog
+        self.authorization = authorization
         self.logger = logger
         self.apply = apply
         self.unwritableTopics = unwritableTopics
@@ -60,6 +64,27 @@ actor MasterLink {
     }
 
     private var master: (host: String, port: Int) { configuration.masterAddresses[masterIndex] }
+
+    /// The signed credentials of a master request, when the broker has visit credentials.
+    private var certificate: MasterCertificateInfo? {
+        guard let credentials = configuration.masterVisitCredentials else { return nil }
+        let timestamp = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        let nonce = Int32.random(in: 0...Int32.max)
+        var info = AuthenticateInfo()
+        info.userName = credentials.name
+        info.timestamp = timestamp
+        info.nonce = nonce
+        info.othParams = ""
+        info.signature = AuthSignature.sign(
+            userName: credentials.name,
+            password: credentials.password,
+            timestamp: timestamp,
+            nonce: nonce
+        )
+        var certificate = MasterCertificateInfo()
+        certificate.authInfo = info
+        return certificate
+    }
 
     /// One step: registers if needed, heartbeats otherwise. Failures are logged and retried on the next step.
     func step(port: Int) async {
@@ -91,6 +116,7 @@ actor MasterLink {
         var cluster = ClusterConfig()
         cluster.configID = -2
         request.clsConfig = cluster
+        if let certificate { request.authInfo = certificate }
         let reply: RegisterResponseM2B = try await client.call(
             .brokerRegister,
             request,
@@ -101,6 +127,10 @@ actor MasterLink {
             throw RPCError(.badResponse, "master refused registration: \(reply.errCode) \(reply.errMsg)")
         }
         catalog.setServiceFlags(stopRead: reply.stopRead, stopWrite: reply.stopWrite)
+        authorization.registered(
+            functions: reply.hasEnableBrokerInfo ? reply.enableBrokerInfo : nil,
+            tokens: reply.hasBrokerAuthorizedInfo ? reply.brokerAuthorizedInfo : nil
+        )
         if reply.takeConfInfo {
             await take(
                 version: reply.curBrokerConfID,
@@ -134,6 +164,7 @@ actor MasterLink {
         var cluster = ClusterConfig()
         cluster.configID = -2
         request.clsConfig = cluster
+        if let certificate { request.authInfo = certificate }
         let reply: HeartResponseM2B = try await client.call(
             .brokerHeartbeat,
             request,
@@ -145,6 +176,7 @@ actor MasterLink {
             throw RPCError(.badResponse, "master refused heartbeat: \(reply.errCode) \(reply.errMsg)")
         }
         reportConfig = false
+        if reply.hasBrokerAuthorizedInfo { authorization.append(reply.brokerAuthorizedInfo) }
         catalog.setServiceFlags(stopRead: reply.stopRead, stopWrite: reply.stopWrite)
         let removed =
             reply.takeRemoveTopicInfo

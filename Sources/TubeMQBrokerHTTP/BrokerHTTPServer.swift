@@ -23,15 +23,17 @@ public final class BrokerHTTPServer: Sendable {
     ///   - broker: the broker whose offsets the methods read and move.
     ///   - host: the address to bind.
     ///   - port: the port to bind; 0 picks a free one (see ``port``).
+    ///   - adminToken: the `confModAuthToken` the offset-moving methods need; `nil` checks none.
     ///   - logger: where the HTTP server logs.
     /// - Throws: ``TubeMQWebSupport/WebServerError`` when the address cannot be bound.
     public static func start(
         broker: BrokerServer,
         host: String = "127.0.0.1",
         port: Int = BrokerHTTPServer.defaultPort,
+        adminToken: String? = nil,
         logger: Logger
     ) async throws(WebServerError) -> BrokerHTTPServer {
-        let api = BrokerWebAPI(broker: broker)
+        let api = BrokerWebAPI(broker: broker, adminToken: adminToken)
         let server = try await WebServer.start(host: host, port: port, logger: logger) { request in
             await api.handle(request)
         }

@@ -2,10 +2,13 @@ import TubeMQBroker
 import TubeMQWebSupport
 
 /// The broker's webapi (`http://host:webPort/<any path>?method=admin_…`, admin-api.md §5.6): a
-/// group's offsets on this broker, queried and moved. No token is checked.
+/// group's offsets on this broker, queried and moved. When an admin token is set, the methods that
+/// move or remove offsets need it in `confModAuthToken` (TubeMQ's broker checks none).
 struct BrokerWebAPI: Sendable {
     /// The broker the methods act on.
     let broker: BrokerServer
+    /// The token state-changing methods need; `nil` checks none.
+    var adminToken: String? = nil
 
     /// Every method, by name.
     static let methods: [String: BrokerWebMethod] = {
@@ -27,6 +30,14 @@ struct BrokerWebAPI: Sendable {
         guard let method = Self.methods[name] else {
             return BrokerEnvelope.failure("Unsupported method \(name)")
         }
+        if let adminToken, Self.changesState.contains(name) {
+            guard let token = parameters.value(.authToken), !token.isEmpty else {
+                return BrokerEnvelope.failure("Parameter confModAuthToken is missing or value is blank!")
+            }
+            guard Self.same(token, adminToken) else {
+                return BrokerEnvelope.failure("illegal access, unauthorized request!")
+            }
+        }
         do {
             return try await method.run(self, parameters)
         } catch {
@@ -35,6 +46,18 @@ struct BrokerWebAPI: Sendable {
     }
 
     static let method = WebField("method", "method")
+
+    /// The methods that move or remove offsets.
+    static let changesState: Set<String> = Set(offsetResetMethods.map(\.name))
+
+    /// Compares two tokens in time independent of where they differ.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
 }
 
 /// One broker webapi method.

@@ -44,9 +44,10 @@ public final class MasterHTTPServer: Sendable {
         host: String = "127.0.0.1",
         port: Int = MasterHTTPServer.defaultPort,
         authToken: String = MasterHTTPServer.defaultAuthToken,
+        security: MasterSecurity? = nil,
         logger: Logger
     ) async throws(WebServerError) -> MasterHTTPServer {
-        let api = MasterWebAPI(master: master, authToken: authToken)
+        let api = MasterWebAPI(master: master, authToken: authToken, security: security)
         let server = try await WebServer.start(host: host, port: port, logger: logger) { request in
             // The web console (`/`, `/assets/…`), then the webapi.
             if let page = Console.reply(for: request.path) { return page }

@@ -13,12 +13,14 @@ struct MasterWebAPI: Sendable {
     let master: Master
     /// The token modify methods must carry.
     let authToken: String
+    /// The master's permission checks, whose users and grants the security methods manage.
+    var security: MasterSecurity? = nil
 
     /// Every method, by name.
     static let methods: [String: MasterWebMethod] = {
         var table: [String: MasterWebMethod] = [:]
         let all = [brokerMethods, batchMethods, topicMethods, topicControlMethods, groupMethods, groupControlMethods]
-        for method in all.joined() + clusterMethods {
+        for method in all.joined() + clusterMethods + securityMethods {
             table[method.name] = method
         }
         return table

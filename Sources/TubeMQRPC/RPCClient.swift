@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOPosix
+public import NIOSSL
 public import SwiftProtobuf
 public import TubeMQWire
 
@@ -18,6 +19,9 @@ public final class RPCClient: Sendable {
         public var connectTimeout: TimeAmount
         /// The protocol version sent in every request header.
         public var protocolVersion: Int32
+        /// Speak TLS with this context (to a `[tlsSetting]` port); `nil` speaks plain TCP. The
+        /// server's name is checked against the host called unless the context says otherwise.
+        public var tls: NIOSSLContext? = nil
 
         /// Creates a configuration.
         public init(
@@ -219,11 +223,18 @@ public final class RPCClient: Sendable {
 
     private func connect(to endpoint: Endpoint) -> EventLoopFuture<RPCConnection> {
         let address = endpoint.address
+        let tls = configuration.tls
         let future = ClientBootstrap(group: group)
             .connectTimeout(configuration.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        let name = endpoint.host.first?.isNumber == true ? nil : endpoint.host
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: name)
+                        )
+                    }
                     let connection = RPCConnection(channel: channel, address: address)
                     try channel.pipeline.syncOperations.addHandler(RPCClientHandler(connection: connection))
                 }

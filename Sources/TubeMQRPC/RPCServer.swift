@@ -2,6 +2,7 @@ public import Logging
 import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOPosix
+import NIOSSL
 import TubeMQWire
 
 /// A TubeMQ RPC server: frames over TCP, one pipeline per connection, many calls in flight per connection.
@@ -45,6 +46,7 @@ public final class RPCServer: Sendable {
         let idle = configuration.idleTimeout
         let maxPayload = configuration.maxResponsePayload
         let limits = RPCServerLimits(configuration: configuration)
+        let tls = configuration.tls
         let channel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -70,6 +72,7 @@ public final class RPCServer: Sendable {
                 }
                 child.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: key) } }
                 return child.eventLoop.makeCompletedFuture {
+                    if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try child.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(readTimeout: idle),
                         FlushCoalescingHandler(),

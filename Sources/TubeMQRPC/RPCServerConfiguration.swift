@@ -1,4 +1,5 @@
 public import NIOCore
+public import NIOSSL
 public import TubeMQWire
 
 /// Settings of an ``RPCServer``.
@@ -19,6 +20,10 @@ public struct RPCServerConfiguration: Sendable {
     /// The most bytes all connections together may buffer for frames in progress; a connection
     /// that would pass it is closed.
     public var maxBufferedBytes: Int = 256 << 20
+    /// Serve TLS with this context (a `[tlsSetting]` listener); `nil` serves plain TCP. A peer that
+    /// does not complete the handshake (plaintext, garbage, an untrusted client certificate under
+    /// two-way auth) is dropped.
+    public var tls: NIOSSLContext? = nil
 
     /// Creates a configuration; the defaults are the real server's.
     public init(

@@ -56,7 +56,8 @@ public final class LocalCluster: Sendable {
                 balancePeriodMs: configuration.balancePeriodMs,
                 consumerHeartbeatTimeoutMs: configuration.consumerHeartbeatTimeoutMs,
                 producerHeartbeatTimeoutMs: configuration.producerHeartbeatTimeoutMs,
-                brokerHeartbeatTimeoutMs: configuration.brokerHeartbeatTimeoutMs
+                brokerHeartbeatTimeoutMs: configuration.brokerHeartbeatTimeoutMs,
+                security: configuration.security
             ),
             logger: logger
         )
@@ -69,6 +70,7 @@ public final class LocalCluster: Sendable {
                 host: configuration.host,
                 port: configuration.masterWebPort,
                 authToken: configuration.authToken,
+                security: master.security,
                 logger: logger
             )
             for (index, port) in configuration.brokerPorts.enumerated() {
@@ -87,6 +89,8 @@ public final class LocalCluster: Sendable {
                 brokerConfiguration._faults = configuration._brokerFaults
                 brokerConfiguration.acknowledgement = configuration.acknowledgement
                 brokerConfiguration.retentionBytes = configuration.retentionBytes
+                brokerConfiguration.masterVisitCredentials = configuration.brokerVisitCredentials
+                brokerConfiguration.visitTokenGraceMs = configuration.brokerVisitTokenGraceMs
                 let broker = try await BrokerServer.start(configuration: brokerConfiguration, logger: logger)
                 brokers.append(broker)
                 let webPort = index < configuration.brokerWebPorts.count ? configuration.brokerWebPorts[index] : 0
@@ -95,6 +99,7 @@ public final class LocalCluster: Sendable {
                         broker: broker,
                         host: configuration.host,
                         port: webPort,
+                        adminToken: configuration.brokerWebAdminToken,
                         logger: logger
                     )
                 )

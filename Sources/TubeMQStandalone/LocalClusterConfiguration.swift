@@ -1,4 +1,5 @@
 public import TubeMQBroker
+public import TubeMQMaster
 public import TubeMQStorage
 
 /// Settings of a ``LocalCluster``.
@@ -60,6 +61,22 @@ public struct LocalClusterConfiguration: Sendable {
     public var retentionBytes: Int64? = nil
     /// Ports of further masters on ``host`` the brokers fail over to (tests of master failover).
     public var backupMasterPorts: [Int] = []
+    /// The master's authentication and authorisation switches (all off by default).
+    public var security: SecuritySettings = SecuritySettings()
+    /// The brokers' visit credentials for the master (`needBrokerVisitAuth`); `nil` sends none.
+    public var brokerVisitCredentials: (name: String, password: String)? = nil
+    /// The brokers' delay after registration before visit tokens are enforced.
+    public var brokerVisitTokenGraceMs: Int64 = 120_000
+
+    /// The token the brokers' offset-moving webapi methods need (`confModAuthToken`); `nil` checks none.
+    public var brokerWebAdminToken: String? = nil
+
+    /// Has the master authenticate producers and consumers against the users in `userFile`.
+    public mutating func requireAuthentication(userFile: String) {
+        security.produceAuthenticate = true
+        security.consumeAuthenticate = true
+        security.userFile = userFile
+    }
 
     /// Creates a configuration. The defaults are the standalone command's: real ports, a `demo`
     /// topic with 3 partitions, and a balance delay and period of a few seconds.

@@ -63,7 +63,9 @@ public final class TestCluster: Sendable {
         balancePeriodMs: Int64 = 100,
         brokerConsumerTimeoutMillis: Int64 = 30_000,
         backupMasterPorts: [Int] = [],
-        faults: _BrokerFaults = _BrokerFaults()
+        faults: _BrokerFaults = _BrokerFaults(),
+        logger: Logger = TestCluster.logger,
+        configure: (inout LocalClusterConfiguration, _ directory: String) -> Void = { _, _ in }
     ) async throws -> TestCluster {
         let directory = NSTemporaryDirectory() + "tubemq-test-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -85,6 +87,7 @@ public final class TestCluster: Sendable {
         configuration.brokerConsumerTimeoutMs = brokerConsumerTimeoutMillis
         configuration.backupMasterPorts = backupMasterPorts
         configuration._brokerFaults = faults
+        configure(&configuration, directory)
         let local: LocalCluster
         do {
             local = try await LocalCluster.start(configuration: configuration, logger: logger)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import ServiceLifecycle
 import SystemPackage
@@ -35,7 +36,7 @@ struct BrokerCommand: AsyncParsableCommand {
             throw ValidationError("\(config): \(error)")
         }
         for warning in ini.startupWarnings() { logger.notice("\(warning)") }
-        var configuration = BrokerConfiguration(
+        var brokerSettings = BrokerConfiguration(
             brokerID: Int32(ini.brokerId),
             host: ini.hostName,
             port: port ?? ini.port,
@@ -47,9 +48,12 @@ struct BrokerCommand: AsyncParsableCommand {
             io: ini.io == .posix ? .posix : .uring,
             segmentBytes: Int64(ini.maxSegmentSize)
         )
-        configuration.acknowledgement = ini.acknowledgement == "disk" ? .disk : .memory
-        configuration.retentionBytes = ini.retentionBytes > 0 ? ini.retentionBytes : nil
-        let settings = configuration
+        brokerSettings.acknowledgement = ini.acknowledgement == "disk" ? .disk : .memory
+        brokerSettings.retentionBytes = ini.retentionBytes > 0 ? ini.retentionBytes : nil
+        if ini.visitMasterAuth { brokerSettings.masterVisitCredentials = (ini.visitName, ini.visitPassword) }
+        brokerSettings.visitTokenGraceMs = ini.visitTokenCheckInValidTimeMs
+        let settings = brokerSettings
+        let adminToken = try Self.webAdminToken(ini, logger: logger)
         let log = logger
         let service = LifecycleService {
             let server = try await BrokerServer.start(configuration: settings, logger: log)
@@ -59,6 +63,7 @@ struct BrokerCommand: AsyncParsableCommand {
                     broker: server,
                     host: settings.host,
                     port: ini.webPort,
+                    adminToken: adminToken,
                     logger: log
                 )
             } catch {
@@ -72,5 +77,31 @@ struct BrokerCommand: AsyncParsableCommand {
             await server.shutdown()
         }
         try await ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+    }
+
+    /// The webapi admin token: `webAdminToken`, else `primaryPath/webapi.token` (created at random on
+    /// first start); `nil` when `webAdminTokenCheck` is false.
+    static func webAdminToken(_ ini: BrokerINI, logger: Logger) throws -> String? {
+        guard ini.webAdminTokenCheck else { return nil }
+        if let token = ini.webAdminToken { return token }
+        let path = ini.primaryPath + "/webapi.token"
+        if let text = try? String(contentsOfFile: path, encoding: .utf8),
+            case let token = text.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty
+        {
+            return token
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        let token = String((0..<32).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+        try? FileManager.default.createDirectory(atPath: ini.primaryPath, withIntermediateDirectories: true)
+        guard
+            FileManager.default.createFile(
+                atPath: path,
+                contents: Data((token + "\n").utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
+        else { throw ValidationError("cannot write \(path)") }
+        logger.notice("broker webapi admin token created", metadata: ["tubemq.path": "\(path)"])
+        return token
     }
 }

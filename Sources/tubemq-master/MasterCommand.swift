@@ -36,7 +36,7 @@ struct MasterCommand: AsyncParsableCommand {
             let supported = MasterINI.supportedKeys.union(MasterINI.zooKeeperMetaStoreKeys)
             for warning in ini.startupWarnings(supportedKeys: supported) { logger.notice("\(warning)") }
         }
-        let settings = MasterServer.Configuration(
+        var configuration = MasterServer.Configuration(
             host: ini.hostName,
             port: port ?? ini.port,
             dataDirectory: ini.metaDataPath,
@@ -44,8 +44,32 @@ struct MasterCommand: AsyncParsableCommand {
             balancePeriodMs: Int64(ini.consumerBalancePeriodMs),
             consumerHeartbeatTimeoutMs: Int64(ini.consumerHeartbeatTimeoutMs),
             producerHeartbeatTimeoutMs: Int64(ini.producerHeartbeatTimeoutMs),
-            brokerHeartbeatTimeoutMs: Int64(ini.brokerHeartbeatTimeoutMs)
+            brokerHeartbeatTimeoutMs: Int64(ini.brokerHeartbeatTimeoutMs),
+            security: SecuritySettings(
+                produceAuthenticate: ini.startProduceAuthenticate,
+                produceAuthorize: ini.startProduceAuthorize,
+                consumeAuthenticate: ini.startConsumeAuthenticate,
+                consumeAuthorize: ini.startConsumeAuthorize,
+                visitTokenCheck: ini.startVisitTokenCheck,
+                timestampPeriodMs: ini.authValidTimeStampPeriodMs,
+                tokenValidPeriodMs: ini.visitTokenValidPeriodMs,
+                brokerVisitAuth: ini.needBrokerVisitAuth,
+                visitName: ini.visitName,
+                visitPassword: ini.visitPassword,
+                userFile: ini.authUserFile
+            )
         )
+        if ini.tls.isEnabled {
+            configuration.serveTLS(
+                port: ini.tls.port,
+                keyStorePath: ini.tls.keyStorePath,
+                keyStorePassword: ini.tls.keyStorePassword,
+                twoWayAuth: ini.tls.isTwoWayAuthEnabled,
+                trustStorePath: ini.tls.trustStorePath.isEmpty ? nil : ini.tls.trustStorePath,
+                trustStorePassword: ini.tls.trustStorePassword
+            )
+        }
+        let settings = configuration
         let log = logger
         let (webPort, authToken) = (ini.webPort, ini.confModAuthToken)
         if let zooKeeper = ini.metaStore?.zooKeeper {
@@ -61,13 +85,17 @@ struct MasterCommand: AsyncParsableCommand {
                     host: settings.host,
                     port: webPort,
                     authToken: authToken,
+                    security: server.security,
                     logger: log
                 )
             } catch {
                 await server.shutdown()
                 throw error
             }
-            print("tubemq-master ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)")
+            print(
+                "tubemq-master ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)"
+                    + (server.tlsPort.map { " tls \(settings.host):\($0)" } ?? "")
+            )
             return (server, web)
         } stop: { server, web in
             await web.shutdown()

@@ -31,6 +31,9 @@ struct AdminCommand: AsyncParsableCommand {
     @Option(help: "confModAuthToken, for modify methods.")
     var token = "ASDFGHJKL"
 
+    @Option(help: "A `tubemq standalone` data folder: broker offset methods take the token in its webapi.token.")
+    var data: String?
+
     @Option(help: "The user recorded as creator/modifier.")
     var user = "tubemqcli"
 
@@ -54,6 +57,17 @@ struct AdminCommand: AsyncParsableCommand {
         }
         let isQuery = method.hasPrefix("admin_query") || method.hasPrefix("admin_get")
         var query = [("type", isQuery ? "op_query" : "op_modify"), ("method", method)]
+        var token = self.token
+        let brokerMethods: Set = [
+            "admin_rmv_offset", "admin_manual_set_current_offset", "admin_set_offset", "admin_set_offset_by_time",
+        ]
+        if let data, brokerMethods.contains(method) {
+            let path = URL(fileURLWithPath: data).appendingPathComponent("webapi.token").path
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("cannot read the broker webapi token in \(path)")
+            }
+            token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         if !isQuery { query += [("confModAuthToken", token), ("createUser", user), ("modifyUser", user)] }
         guard var components = URLComponents(string: web) else { throw ValidationError("bad --web URL \(web)") }
         components.path = "/webapi.htm"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import TubeMQClient
 
@@ -9,6 +10,26 @@ struct ClusterOptions: ParsableArguments {
 
     @Option(help: "Log level (trace, debug, info, notice, warning, error).")
     var logLevel = "warning"
+
+    @Option(help: "User name to sign master requests with (a master with authentication on).")
+    var user: String?
+
+    @Option(help: "File holding the password for --user (its first line); `tubemq standalone --auth` prints it.")
+    var passwordFile: String?
+
+    /// The credentials of `--user` and `--password-file`, if given.
+    func credentials() throws -> Credentials? {
+        guard let user else {
+            if passwordFile != nil { throw ValidationError("--password-file needs --user") }
+            return nil
+        }
+        guard let passwordFile else { throw ValidationError("--user needs --password-file") }
+        guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8),
+            let password = text.split(separator: "\n").first.map({ String($0).trimmingCharacters(in: .whitespaces) }),
+            !password.isEmpty
+        else { throw ValidationError("cannot read a password from \(passwordFile)") }
+        return Credentials(userName: user, password: password)
+    }
 
     /// The parsed master list.
     func masters() throws -> [MasterAddress] {

@@ -41,6 +41,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         var configuration = Consumer.Configuration(masters: try cluster.masters(), group: group, topics: [topic])
         configuration.topics = [topic: Set(filters)]
         configuration.startPosition = position
+        configuration.credentials = try cluster.credentials()
         let consumer = try await PushConsumer(configuration: configuration, logger: cluster.logger("tubemq.consume"))
         var received = 0
         var progress = Progress("received")

@@ -39,8 +39,10 @@ struct ProduceCommand: AsyncParsableCommand {
             base.setAttribute(String(item[..<eq]), String(item[item.index(after: eq)...]))
         }
         if let type { base.messageType = type }
+        var producerConfiguration = Producer.Configuration(masters: try cluster.masters())
+        producerConfiguration.credentials = try cluster.credentials()
         let producer = try await Producer(
-            configuration: .init(masters: try cluster.masters()),
+            configuration: producerConfiguration,
             logger: cluster.logger("tubemq.produce")
         )
         try await producer.publish([topic])

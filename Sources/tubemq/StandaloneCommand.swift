@@ -51,6 +51,12 @@ struct StandaloneCommand: AsyncParsableCommand {
     @Option(help: "Log level (trace, debug, info, notice, warning, error).")
     var logLevel = "info"
 
+    @Flag(help: "Let the broker webapi move and remove offsets without a token (TubeMQ's behaviour).")
+    var uncheckedBrokerWebapi = false
+
+    @Flag(help: "Authenticate producers and consumers: creates user `tubemq` with a random password on first start.")
+    var auth = false
+
     func run() async throws {
         var logger = Logger(label: "tubemq.standalone")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -79,8 +85,18 @@ struct StandaloneCommand: AsyncParsableCommand {
         )
         configuration.acknowledgement = acknowledgement
         configuration.retentionBytes = retentionBytes > 0 ? retentionBytes : nil
-        let settings = configuration
-        let log = logger
+        if !uncheckedBrokerWebapi {
+            let (token, path) = try StandaloneAuth.webToken(dataDirectory: data)
+            configuration.brokerWebAdminToken = token
+            FileHandle.standardOutput.write(Data("tubemq standalone broker webapi token in \(path)\n".utf8))
+        }
+        if auth {
+            let (users, passwordFile) = try StandaloneAuth.prepare(dataDirectory: data)
+            configuration.requireAuthentication(userFile: users)
+            let line = "tubemq standalone auth: user tubemq, password in \(passwordFile) (users file \(users))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        let (log, settings) = (logger, configuration)
         let service = LifecycleService {
             let cluster = try await LocalCluster.start(configuration: settings, logger: log)
             let brokers = cluster.brokers.map { "127.0.0.1:\($0.port)" }.joined(separator: ",")

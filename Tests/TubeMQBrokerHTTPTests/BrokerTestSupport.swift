@@ -27,7 +27,10 @@ struct BrokerFixture: Sendable {
         return logger
     }()
 
-    static func with(_ body: @escaping @Sendable (BrokerFixture) async throws -> Void) async throws {
+    static func with(
+        adminToken: String? = nil,
+        _ body: @escaping @Sendable (BrokerFixture) async throws -> Void
+    ) async throws {
         let directory = NSTemporaryDirectory() + "tubemq-broker-web-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let broker = try await BrokerServer.start(
@@ -35,7 +38,7 @@ struct BrokerFixture: Sendable {
             topics: [BrokerTopic(name: topic, partitionsPerStore: 2)],
             logger: logger
         )
-        let web = try await BrokerHTTPServer.start(broker: broker, port: 0, logger: logger)
+        let web = try await BrokerHTTPServer.start(broker: broker, port: 0, adminToken: adminToken, logger: logger)
         let rpc = RPCClient()
         do {
             try await TestClient.withClient(host: "127.0.0.1", port: web.port) { http in

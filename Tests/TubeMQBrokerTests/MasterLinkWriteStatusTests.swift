@@ -15,6 +15,7 @@ import TubeMQRPC
             configuration: BrokerConfiguration(brokerID: 1, dataDirectory: FilePath("/tmp/unused")),
             client: client,
             catalog: TopicCatalog(),
+            authorization: BrokerAuthorization(clock: { 0 }),
             logger: Logger(label: "tubemq.test"),
             unwritableTopics: { unwritable.topics },
             apply: { _, _, _ in }

@@ -17,10 +17,17 @@ enum WebTestSupport {
     }()
 
     static func withMaster<T: Sendable>(
+        security: MasterSecurity? = nil,
         _ body: @escaping @Sendable (Master, WebClient) async throws -> T
     ) async throws -> T {
         let master = try await Master(logger: logger)
-        let web = try await MasterHTTPServer.start(master: master, port: 0, authToken: token, logger: logger)
+        let web = try await MasterHTTPServer.start(
+            master: master,
+            port: 0,
+            authToken: token,
+            security: security,
+            logger: logger
+        )
         do {
             let result = try await WebClient.with(port: web.port) { client in try await body(master, client) }
             await web.shutdown()

@@ -1,3 +1,5 @@
+public import NIOSSL
+
 /// Settings shared by ``PushConsumer`` and ``PullConsumer``.
 public enum Consumer {
     /// Where a consumer group starts reading a partition it has never read (`readStatus` on the
@@ -52,6 +54,12 @@ public enum Consumer {
         public var clientID: String?
         /// The local address reported to the master; the first non-loopback IPv4 address when `nil`.
         public var localAddress: String?
+        /// The user and password to sign master requests with, when the master authenticates
+        /// consumers (`startConsumeAuthenticate`); `nil` sends none.
+        public var credentials: Credentials?
+        /// Speak TLS to masters and brokers (their `[tlsSetting]` ports) with this context; `nil`
+        /// speaks plain TCP. Every address must then be a TLS port (our broker does not serve TLS yet).
+        public var tls: NIOSSLContext?
 
         /// Creates a configuration consuming every message of `topics`.
         public init(
@@ -74,6 +82,8 @@ public enum Consumer {
             self.confirmTimeout = .seconds(60)
             self.clientID = nil
             self.localAddress = nil
+            self.credentials = nil
+            self.tls = nil
         }
 
         /// Keeps only messages of `types` on `topic` (adding the topic if needed); the broker filters by

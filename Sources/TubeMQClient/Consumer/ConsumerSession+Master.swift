@@ -37,6 +37,7 @@ extension ConsumerSession {
         request.groupFlowCheckID = -2
         request.defFlowCheckID = -2
         request.qryPriorityID = -2
+        if let certificate = authenticator.certificate(registering: true) { request.authInfo = certificate }
         let reply: RegisterResponseM2C = try await master.call(.consumerRegister, request)
         guard reply.success else {
             throw .rejected("the master refused the consumer", code: reply.errCode, text: reply.errMsg)
@@ -46,6 +47,7 @@ extension ConsumerSession {
         pendingAck = nil
         if reply.hasNotAllocated && !reply.notAllocated { groupAllocated = true }
         if reply.hasAuthorizedInfo { visitToken = reply.authorizedInfo.visitAuthorizedToken }
+        authenticator.accept(reply.hasAuthorizedInfo ? reply.authorizedInfo : nil, requireAuth: false)
         logger.debug(
             "consumer registered",
             metadata: ["tubemq.master": "\(master.activeMaster.map { "\($0)" } ?? "-")"]
@@ -116,6 +118,7 @@ extension ConsumerSession {
         request.defFlowCheckID = -2
         request.groupFlowCheckID = -2
         request.qryPriorityID = -2
+        if let certificate = authenticator.certificate(registering: false) { request.authInfo = certificate }
         let reply: HeartResponseM2C
         do {
             reply = try await master.call(.consumerHeartbeat, request)
@@ -133,6 +136,9 @@ extension ConsumerSession {
                 pendingAck = nil
                 heartbeatNow.signal()
             } else {
+                if reply.errCode == ErrorCode.certificateFailure.rawValue {
+                    authenticator.accept(nil, requireAuth: true)
+                }
                 logger.warning(
                     "master refused the heartbeat",
                     metadata: ["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)"]
@@ -145,6 +151,7 @@ extension ConsumerSession {
         }
         if reply.hasNotAllocated && !reply.notAllocated { groupAllocated = true }
         if reply.hasAuthorizedInfo { visitToken = reply.authorizedInfo.visitAuthorizedToken }
+        authenticator.accept(reply.hasAuthorizedInfo ? reply.authorizedInfo : nil, requireAuth: reply.requireAuth)
         if reply.hasEvent, lifecycle == .running {
             // The master never repeats an event: one that arrives while another is being applied (possible
             // only after a new registration made the master forget the first) waits its turn.

@@ -115,6 +115,7 @@ extension ConsumerSession {
         visitToken.map { token in
             var info = AuthorizedInfo()
             info.visitAuthorizedToken = token
+            if let authToken = authenticator.brokerToken { info.authAuthorizedToken = authToken }
             return info
         }
     }

@@ -55,6 +55,7 @@ actor ConsumerSession {
     /// that a new member learns its first assignment within a balance round, not a heartbeat period.
     var quickHeartbeatsUntil: ContinuousClock.Instant = .now
     var visitToken: Int64?
+    nonisolated let authenticator: MasterAuthenticator
     var pendingAck: EventProto?
     var eventTask: Task<Void, Never>?
     var queuedEvents: [EventProto] = []
@@ -74,7 +75,9 @@ actor ConsumerSession {
         var logger = logger
         logger[metadataKey: "tubemq.client"] = "\(clientID)"
         logger[metadataKey: "tubemq.group"] = "\(configuration.group)"
-        let rpc = RPCClient(configuration: RPCClient.Configuration(defaultTimeout: configuration.rpcTimeout.timeAmount))
+        var rpcConfiguration = RPCClient.Configuration(defaultTimeout: configuration.rpcTimeout.timeAmount)
+        rpcConfiguration.tls = configuration.tls
+        let rpc = RPCClient(configuration: rpcConfiguration)
         self.configuration = configuration
         self.kind = kind
         self.clientID = clientID
@@ -88,6 +91,7 @@ actor ConsumerSession {
         )
         self.logger = logger
         self.sessionTime = ClientIdentity.millisecondsNow()
+        self.authenticator = MasterAuthenticator(credentials: configuration.credentials, clock: SystemWallClock())
     }
 
     deinit {

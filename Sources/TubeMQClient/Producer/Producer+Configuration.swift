@@ -1,3 +1,4 @@
+public import NIOSSL
 public import TubeMQCore
 
 /// Settings of a ``Producer``.
@@ -23,6 +24,13 @@ extension Producer {
         public var localAddress: String?
         /// The clock heartbeats and send deadlines read (the wall clock; tests pass a manual one).
         public var clock: any WallClock
+        /// The user and password to sign master requests with, when the master authenticates
+        /// producers (`startProduceAuthenticate`); `nil` sends none.
+        public var credentials: Credentials? = nil
+        /// Speak TLS to masters and brokers (their `[tlsSetting]` ports) with this context, e.g.
+        /// `TLSSettings.makeClientContext(trustStorePath:)`; `nil` speaks plain TCP. Every address the
+        /// client is given or told must then be a TLS port (our broker does not serve TLS yet).
+        public var tls: NIOSSLContext? = nil
 
         /// Creates a configuration with the defaults described on each property.
         public init(

@@ -85,7 +85,9 @@ extension Producer {
             sentAddress: sentAddress,
             messageType: payload.messageType,
             messageTime: payload.messageTime,
-            authorization: route.visitToken.map { SendMessageRequestWriter.Authorization(visitToken: $0) }
+            authorization: route.visitToken.map {
+                SendMessageRequestWriter.Authorization(visitToken: $0, authToken: route.authToken)
+            }
         ).encoded
     }
 

@@ -62,10 +62,9 @@ public final class Producer: Sendable {
         logger[metadataKey: "tubemq.client"] = "\(clientID)"
         // One loop for all of the producer's connections, so that `executor` is the thread of its I/O.
         let eventLoop = RPCClient.defaultEventLoopGroup.next()
-        let rpc = RPCClient(
-            configuration: RPCClient.Configuration(defaultTimeout: configuration.rpcTimeout.timeAmount),
-            eventLoopGroup: eventLoop
-        )
+        var rpcConfiguration = RPCClient.Configuration(defaultTimeout: configuration.rpcTimeout.timeAmount)
+        rpcConfiguration.tls = configuration.tls
+        let rpc = RPCClient(configuration: rpcConfiguration, eventLoopGroup: eventLoop)
         let routing = ProducerRouting()
         let master = MasterConnection(
             addresses: configuration.masters,
@@ -80,6 +79,7 @@ public final class Producer: Sendable {
             routing: routing,
             period: configuration.heartbeatPeriod,
             clock: configuration.clock,
+            authenticator: MasterAuthenticator(credentials: configuration.credentials, clock: configuration.clock),
             logger: logger
         )
         do {

@@ -6,6 +6,7 @@ final class ProducerRouting: Sendable {
     private struct State {
         var metadata = ProducerMetadata()
         var visitToken: Int64?
+        var authToken: String?
         var published: Set<String> = []
         /// Bumped by every ``ProducerRouting/update(_:)``.
         var generation: UInt64 = 0
@@ -69,6 +70,12 @@ final class ProducerRouting: Sendable {
         set { state.withLock { $0.visitToken = newValue } }
     }
 
+    /// The `authAuthorizedToken` for brokers, when the producer has credentials.
+    var authToken: String? {
+        get { state.withLock { $0.authToken } }
+        set { state.withLock { $0.authToken = newValue } }
+    }
+
     /// The topics published so far.
     var published: Set<String> {
         get { state.withLock { $0.published } }
@@ -80,6 +87,7 @@ final class ProducerRouting: Sendable {
         var partition: Partition
         var maxMessageSize: Int
         var visitToken: Int64?
+        var authToken: String?
     }
 
     /// What ``route(topic:excluding:)`` found.
@@ -103,7 +111,8 @@ final class ProducerRouting: Sendable {
                 Route(
                     partition: partition,
                     maxMessageSize: state.metadata.maxMessageSize(of: topic),
-                    visitToken: state.visitToken
+                    visitToken: state.visitToken,
+                    authToken: state.authToken
                 )
             )
         }

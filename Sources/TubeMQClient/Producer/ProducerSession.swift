@@ -14,6 +14,7 @@ actor ProducerSession {
     private let routing: ProducerRouting
     private let period: Duration
     private let logger: Logger
+    private let authenticator: MasterAuthenticator
     private var published: [String] = []
     private var registered = false
     private var loop: Task<Void, Never>?
@@ -27,8 +28,10 @@ actor ProducerSession {
         routing: ProducerRouting,
         period: Duration,
         clock: any WallClock,
+        authenticator: MasterAuthenticator,
         logger: Logger
     ) {
+        self.authenticator = authenticator
         self.heartbeatNow = Wakeup(clock: clock)
         self.clientID = clientID
         self.host = host
@@ -47,6 +50,7 @@ actor ProducerSession {
         request.topicList = published
         request.brokerCheckSum = -1
         request.hostName = host
+        if let certificate = authenticator.certificate(registering: true) { request.authInfo = certificate }
         let reply: RegisterResponseM2P = try await master.call(.producerRegister, request)
         guard reply.success else {
             throw .rejected("the master refused the producer", code: reply.errCode, text: reply.errMsg)
@@ -59,6 +63,8 @@ actor ProducerSession {
             }
         }
         if reply.hasAuthorizedInfo { routing.visitToken = reply.authorizedInfo.visitAuthorizedToken }
+        authenticator.accept(reply.hasAuthorizedInfo ? reply.authorizedInfo : nil, requireAuth: false)
+        routing.authToken = authenticator.brokerToken
         registered = true
         logger.debug("producer registered", metadata: ["tubemq.brokers": "\(reply.brokerInfos.count)"])
     }
@@ -87,6 +93,7 @@ actor ProducerSession {
             reply = try await sendHeartbeat()
         }
         guard reply.success else {
+            if reply.errCode == ErrorCode.certificateFailure.rawValue { authenticator.accept(nil, requireAuth: true) }
             throw .rejected("the master refused the producer heartbeat", code: reply.errCode, text: reply.errMsg)
         }
         routing.update { metadata in
@@ -95,6 +102,8 @@ actor ProducerSession {
             if metadata.missesBrokers { metadata.forceBrokerRefresh() }
         }
         if reply.hasAuthorizedInfo { routing.visitToken = reply.authorizedInfo.visitAuthorizedToken }
+        authenticator.accept(reply.hasAuthorizedInfo ? reply.authorizedInfo : nil, requireAuth: reply.requireAuth)
+        routing.authToken = authenticator.brokerToken
     }
 
     private func sendHeartbeat() async throws(ClientError) -> HeartResponseM2P {
@@ -103,6 +112,7 @@ actor ProducerSession {
         request.brokerCheckSum = routing.metadata.brokerCheckSum
         request.hostName = host
         request.topicList = published
+        if let certificate = authenticator.certificate(registering: false) { request.authInfo = certificate }
         return try await master.call(.producerHeartbeat, request)
     }
 

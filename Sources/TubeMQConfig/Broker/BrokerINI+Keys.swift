@@ -12,6 +12,7 @@ extension BrokerINI: IniConfiguration {
         "allowedWriteIOExcptCnt", "ioExcptStatsDurationMs", "rowLockWaitDurMs", "visitTokenCheckInValidTimeMs",
         "authValidTimeStampPeriodMs", "visitMasterAuth", "visitName", "visitPassword", "io",
         "acknowledgement", "retentionBytes",
+        "webAdminToken", "webAdminTokenCheck",
     ]
 
     /// Topic defaults that older broker.ini files carried in `[broker]` (config.md §4). They are master
@@ -39,6 +40,8 @@ extension BrokerINI: IniConfiguration {
             "maxIndexSegmentSize", "transferSize", "indexTransCount", "consumerRegTimeoutMs", "heartbeatPeriodMs",
             "rpcReadTimeoutMs", "logClearupDurationMs", "logFlushDiskDurMs", "logFlushMemDurMs", "io",
             "acknowledgement", "retentionBytes",
+            "visitTokenCheckInValidTimeMs", "visitMasterAuth", "visitName", "visitPassword", "webAdminToken",
+            "webAdminTokenCheck",
         ],
         in: section
     )

@@ -166,6 +166,8 @@ extension BrokerINI {
             visitTokenCheckInValidTimeMs = reader.clamp("visitTokenCheckInValidTimeMs", value, to: 60_000...300_000)
         }
         visitMasterAuth = reader.bool("visitMasterAuth", default: visitMasterAuth)
+        if let token = reader.string("webAdminToken"), !token.isEmpty { webAdminToken = token }
+        webAdminTokenCheck = reader.bool("webAdminTokenCheck", default: webAdminTokenCheck)
         if visitMasterAuth {
             visitName = try reader.requiredString("visitName")
             visitPassword = try reader.requiredString("visitPassword")

@@ -128,6 +128,12 @@ public struct BrokerINI: Sendable, Hashable {
     public var visitName: String = ""
     /// `visitPassword` (default ""; read, and required, only when `visitMasterAuth` is true).
     public var visitPassword: String = ""
+    /// `webAdminToken` (ours; default none): the `confModAuthToken` the broker webapi's offset-moving
+    /// methods need. Without it the broker creates a random one in `primaryPath/webapi.token`.
+    public var webAdminToken: String?
+    /// `webAdminTokenCheck` (ours; default true): false lets the offset-moving methods run without a
+    /// token, as TubeMQ's broker does.
+    public var webAdminTokenCheck: Bool = true
 
     // MARK: other sections
 

@@ -10,7 +10,7 @@ extension MasterINI: IniConfiguration {
         "visitTokenValidPeriodMs", "authValidTimeStampPeriodMs", "startVisitTokenCheck", "startProduceAuthenticate",
         "startProduceAuthorize", "startConsumeAuthenticate", "startConsumeAuthorize", "needBrokerVisitAuth",
         "visitName", "visitPassword", "useWebProxy", "rebalanceParallel", "maxMetaForceUpdatePeriodMs",
-        "metaDataPath",
+        "metaDataPath", "authUserFile",
     ]
 
     /// Every master.ini key: `[master]`, the four meta-store sections, `[tlsSetting]` and `[prometheus]`.
@@ -27,6 +27,9 @@ extension MasterINI: IniConfiguration {
             "hostName", "port", "webPort", "confModAuthToken", "consumerBalancePeriodMs",
             "firstBalanceDelayAfterStartMs", "consumerHeartbeatTimeoutMs", "producerHeartbeatTimeoutMs",
             "brokerHeartbeatTimeoutMs", "rpcReadTimeoutMs", "metaDataPath",
+            "visitTokenValidPeriodMs", "authValidTimeStampPeriodMs", "startVisitTokenCheck", "startProduceAuthenticate",
+            "startProduceAuthorize", "startConsumeAuthenticate", "startConsumeAuthorize", "needBrokerVisitAuth",
+            "visitName", "visitPassword", "authUserFile",
         ],
         in: section
     )

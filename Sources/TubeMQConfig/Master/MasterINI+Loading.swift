@@ -110,6 +110,7 @@ extension MasterINI {
         startConsumeAuthenticate = reader.bool("startConsumeAuthenticate", default: startConsumeAuthenticate)
         startConsumeAuthorize = reader.bool("startConsumeAuthorize", default: startConsumeAuthorize)
         needBrokerVisitAuth = reader.bool("needBrokerVisitAuth", default: needBrokerVisitAuth)
+        if let file = reader.string("authUserFile"), !file.isEmpty { authUserFile = file }
         if needBrokerVisitAuth {
             visitName = try reader.requiredString("visitName")
             visitPassword = try reader.requiredString("visitPassword")

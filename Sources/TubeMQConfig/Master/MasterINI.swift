@@ -107,6 +107,9 @@ public struct MasterINI: Sendable, Hashable {
     /// directory, absolute or relative to the working directory. With a legacy `[replication]` section,
     /// Java also uses this key as its BDB-JE directory.
     public var metaDataPath: String = MasterINI.defaultMetaDataPath
+    /// `[master] authUserFile` (ours; default none): the users clients authenticate as, one a line,
+    /// `name password [topics they may publish]`. Kept up to date by the webapi's user methods.
+    public var authUserFile: String?
     /// The meta-store section found (`[meta_zookeeper]`, `[meta_bdb]`, …), parsed but not acted on.
     public var metaStore: MetaStoreConfig?
     /// `[tlsSetting]` (default port 8716).

@@ -1,4 +1,5 @@
 public import TubeMQMasterState
+public import TubeMQRPC
 
 extension MasterServer {
     /// Everything a master process needs to start: where to listen, where to keep its metadata, and
@@ -25,6 +26,11 @@ extension MasterServer {
         /// Connections with no inbound bytes for this long are closed
         /// (`rpc.connect.read.idle.duration`).
         public var connectionIdleTimeoutMs: Int64
+        /// Authentication and authorisation switches (all off by default); a users file and a
+        /// grants file beside the metadata when a data directory is set.
+        public var security: SecuritySettings
+        /// A TLS listener beside the plain one (`[tlsSetting]`); `nil` serves plain TCP only.
+        public var tls: TLSSettings? = nil
 
         /// Creates a configuration; every parameter defaults to the upstream code default.
         public init(
@@ -36,8 +42,10 @@ extension MasterServer {
             consumerHeartbeatTimeoutMs: Int64 = 30_000,
             producerHeartbeatTimeoutMs: Int64 = 30_000,
             brokerHeartbeatTimeoutMs: Int64 = 30_000,
-            connectionIdleTimeoutMs: Int64 = 300_000
+            connectionIdleTimeoutMs: Int64 = 300_000,
+            security: SecuritySettings = SecuritySettings()
         ) {
+            self.security = security
             self.host = host
             self.port = port
             self.dataDirectory = dataDirectory
@@ -47,6 +55,25 @@ extension MasterServer {
             self.producerHeartbeatTimeoutMs = producerHeartbeatTimeoutMs
             self.brokerHeartbeatTimeoutMs = brokerHeartbeatTimeoutMs
             self.connectionIdleTimeoutMs = connectionIdleTimeoutMs
+        }
+
+        /// Adds a TLS listener on `port` beside the plain one (`[tlsSetting]`; see ``TubeMQRPC/TLSSettings``).
+        public mutating func serveTLS(
+            port: Int,
+            keyStorePath: String,
+            keyStorePassword: String,
+            twoWayAuth: Bool,
+            trustStorePath: String?,
+            trustStorePassword: String
+        ) {
+            tls = TLSSettings(
+                port: port,
+                keyStorePath: keyStorePath,
+                keyStorePassword: keyStorePassword,
+                twoWayAuth: twoWayAuth,
+                trustStorePath: trustStorePath,
+                trustStorePassword: trustStorePassword
+            )
         }
 
         /// The timing knobs, as the state machine takes them.

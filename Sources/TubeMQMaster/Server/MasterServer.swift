@@ -18,14 +18,28 @@ public final class MasterServer: Sendable {
     public let master: Master
     /// The configuration it was started with.
     public let configuration: Configuration
+    /// The permission checks; the webapi manages its users and grants.
+    public let security: MasterSecurity
     private let rpc: RPCServer
+    private let tlsRPC: RPCServer?
     private let logger: Logger
 
     /// The bound RPC port (the real one when the configuration asked for port 0).
     public var port: Int { rpc.localPort }
+    /// The bound TLS port, when `[tlsSetting]` is on.
+    public var tlsPort: Int? { tlsRPC?.localPort }
 
-    private init(master: Master, configuration: Configuration, rpc: RPCServer, logger: Logger) {
+    private init(
+        master: Master,
+        configuration: Configuration,
+        security: MasterSecurity,
+        rpc: RPCServer,
+        tlsRPC: RPCServer?,
+        logger: Logger
+    ) {
+        self.tlsRPC = tlsRPC
         self.master = master
+        self.security = security
         self.configuration = configuration
         self.rpc = rpc
         self.logger = logger
@@ -39,16 +53,24 @@ public final class MasterServer: Sendable {
     ///   - clock: the master's time source; tests pass a ``ManualClock``.
     ///   - store: a metadata store to use instead of the data directory's (an HA engine, or a
     ///     ``MemoryMetadataStore`` in tests).
+    ///   - security: the permission checks to use instead of those `configuration.security` names
+    ///     (tests, `tubemq standalone --auth`).
     ///   - logger: where the master and its RPC server log.
-    /// - Throws: ``MetadataStoreError`` when the store cannot be opened or read (the data directory
+    /// - Throws: ``UserDirectoryError`` when the users or grants file cannot be read; ``MetadataStoreError`` when the store cannot be opened or read (the data directory
     ///   is locked by another master, the snapshot is corrupt), or the RPC server's error when the
     ///   address cannot be bound; nothing is left running then.
     public static func start(
         configuration: Configuration,
         clock: any WallClock = SystemWallClock(),
         store: (any MetadataStore)? = nil,
+        security: MasterSecurity? = nil,
         logger: Logger
     ) async throws -> MasterServer {
+        var settings = configuration.security
+        if settings.grantsFile == nil, let directory = configuration.dataDirectory {
+            settings.grantsFile = directory + "/authorization.json"
+        }
+        let security = try security ?? MasterSecurity(settings: settings, clock: clock)
         let metadata: any MetadataStore
         if let store {
             metadata = store
@@ -71,14 +93,40 @@ public final class MasterServer: Sendable {
                     port: configuration.port,
                     idleTimeout: .milliseconds(configuration.connectionIdleTimeoutMs)
                 ),
-                service: MasterService(master: master),
+                service: MasterService(master: master, security: security),
                 logger: logger
             )
             logger.info(
                 "master serving",
                 metadata: ["tubemq.address": "\(configuration.host):\(rpc.localPort)"]
             )
-            return MasterServer(master: master, configuration: configuration, rpc: rpc, logger: logger)
+            var tlsRPC: RPCServer?
+            if let tls = configuration.tls {
+                do {
+                    var tlsConfiguration = RPCServerConfiguration(
+                        host: configuration.host,
+                        port: tls.port,
+                        idleTimeout: .milliseconds(configuration.connectionIdleTimeoutMs)
+                    )
+                    tlsConfiguration.tls = try tls.makeServerContext()
+                    tlsRPC = try await RPCServer.start(
+                        configuration: tlsConfiguration,
+                        service: MasterService(master: master, security: security),
+                        logger: logger
+                    )
+                } catch {
+                    await rpc.shutdown()
+                    throw error
+                }
+            }
+            return MasterServer(
+                master: master,
+                configuration: configuration,
+                security: security,
+                rpc: rpc,
+                tlsRPC: tlsRPC,
+                logger: logger
+            )
         } catch {
             await master.shutdown()
             throw error
@@ -88,6 +136,7 @@ public final class MasterServer: Sendable {
     /// Stops serving: closes the RPC server and its connections, then shuts the master down (timer
     /// cancelled and awaited, final snapshot written, store closed). Safe to call more than once.
     public func shutdown() async {
+        await tlsRPC?.shutdown()
         await rpc.shutdown()
         await master.shutdown()
         logger.info("master server stopped")

@@ -16,7 +16,10 @@ extension MasterService {
         let master = self.master
         let held = request.hasClsConfig ? request.clsConfig : nil
         let parsed = RequestParsing.brokerAddress(request.clientID)
+        let certificate = request.hasAuthInfo ? request.authInfo : nil
+        let security = self.security
         return try await answering { () async throws(MasterError) -> RegisterResponseM2B in
+            try security.authenticateBroker(certificate)
             guard let (id, host, port) = parsed else {
                 throw .badRequest("Illegal broker clientId \(request.clientID), expected brokerId:ip:port:version!")
             }
@@ -34,7 +37,7 @@ extension MasterService {
             response.stopRead = reply.stopRead
             response.stopWrite = reply.stopWrite
             response.takeConfInfo = true
-            response.enableBrokerInfo = Self.securityOff
+            response.enableBrokerInfo = security.brokerFunctions
             response.curBrokerConfID = reply.configVersion
             response.confCheckSumID = text.checksum
             response.brokerDefaultConfInfo = text.defaults
@@ -64,7 +67,10 @@ extension MasterService {
         let held = request.hasClsConfig ? request.clsConfig : nil
         let id = RequestParsing.brokerID(request.brokerID)
         let removed = request.takeRemovedTopicInfo ? RequestParsing.topicNames(request.removedTopicsInfo) : []
+        let certificate = request.hasAuthInfo ? request.authInfo : nil
+        let security = self.security
         return try await answering { () async throws(MasterError) -> HeartResponseM2B in
+            try security.authenticateBroker(certificate)
             guard let id else { throw .badRequest("Illegal brokerId \(request.brokerID)!") }
             let heartbeat = BrokerHeartbeat(
                 id: id,
@@ -121,17 +127,6 @@ extension MasterService {
         } failure: {
             .failure($0)
         }
-    }
-
-    /// Authentication and authorisation are not implemented: every check is off.
-    static var securityOff: EnableBrokerFunInfo {
-        var info = EnableBrokerFunInfo()
-        info.enableConsumeAuthenticate = false
-        info.enableConsumeAuthorize = false
-        info.enableProduceAuthenticate = false
-        info.enableProduceAuthorize = false
-        info.enableVisitTokenCheck = false
-        return info
     }
 
     /// The visit tokens a broker accepts from clients (a comma-separated list; ours has one).

@@ -28,13 +28,20 @@ extension MasterService {
             held: held,
             bound: Self.boundRequest(request)
         )
-        let master = self.master
+        let certificate = request.hasAuthInfo ? request.authInfo : nil
+        let (master, security) = (self.master, self.security)
         return try await answering { () async throws(MasterError) -> RegisterResponseM2C in
+            let passed = try security.authenticateClient(certificate, produce: false, registering: true)
+            try security.authorizeConsumer(
+                consumerID: request.clientID,
+                group: request.groupName,
+                topics: request.topicList
+            )
             let reply = try await master.registerConsumer(registration)
             var response = RegisterResponseM2C.ok()
             response.notAllocated = reply.notAllocated
             response.setFlowControlDefaults()
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken, authToken: passed.token)
             return response
         } failure: { error in
             context.logger.info(
@@ -55,14 +62,17 @@ extension MasterService {
             report: request.reportSubscribeInfo ? RequestParsing.partitions(request.subscribeInfo).partitions : nil,
             ack: request.hasEvent ? ReplyFormatting.acknowledgement(request.event) : nil
         )
-        let master = self.master
+        let certificate = request.hasAuthInfo ? request.authInfo : nil
+        let (master, security) = (self.master, self.security)
         return try await answering { () async throws(MasterError) -> HeartResponseM2C in
+            let passed = try security.authenticateClient(certificate, produce: false, registering: false)
             let reply = try await master.consumerHeartbeat(heartbeat)
             var response = HeartResponseM2C.ok()
             if let event = reply.event { response.event = ReplyFormatting.event(event) }
             response.notAllocated = reply.notAllocated
             response.setFlowControlDefaults()
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
+            if passed.requireAuth { response.requireAuth = true }
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken, authToken: passed.token)
             return response
         } failure: { error in
             context.logger.debug(

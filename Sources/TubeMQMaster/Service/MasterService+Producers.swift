@@ -19,13 +19,16 @@ extension MasterService {
             brokerChecksum: request.brokerCheckSum
         )
         let held = request.hasAppdConfig ? request.appdConfig : nil
-        let master = self.master
+        let certificate = request.hasAuthInfo ? request.authInfo : nil
+        let (master, security) = (self.master, self.security)
         return try await answering { () async throws(MasterError) -> RegisterResponseM2P in
+            let passed = try security.authenticateClient(certificate, produce: true, registering: true)
+            try security.authorizeProducer(userName: passed.userName, topics: request.topicList)
             let (reply, approved) = try await master.registerProducer(registration)
             var response = RegisterResponseM2P.ok()
             response.brokerCheckSum = reply.brokerChecksum
             response.brokerInfos = ReplyFormatting.brokerInfos(reply.brokers)
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken, authToken: passed.token)
             response.appdConfig = ReplyFormatting.approvedConfig(approved, held: held)
             return response
         } failure: { error in
@@ -43,14 +46,18 @@ extension MasterService {
             brokerChecksum: request.brokerCheckSum
         )
         let held = request.hasAppdConfig ? request.appdConfig : nil
-        let master = self.master
+        let certificate = request.hasAuthInfo ? request.authInfo : nil
+        let (master, security) = (self.master, self.security)
         return try await answering { () async throws(MasterError) -> HeartResponseM2P in
+            let passed = try security.authenticateClient(certificate, produce: true, registering: false)
+            try security.authorizeProducer(userName: passed.userName, topics: request.topicList)
             let (reply, approved) = try await master.producerHeartbeat(heartbeat)
             var response = HeartResponseM2P.ok()
             response.brokerCheckSum = reply.brokerChecksum
             response.topicInfos = reply.topics.map(ReplyFormatting.topicInfo)
             if let brokers = reply.brokers { response.brokerInfos = ReplyFormatting.brokerInfos(brokers) }
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
+            if passed.requireAuth { response.requireAuth = true }
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken, authToken: passed.token)
             response.appdConfig = ReplyFormatting.approvedConfig(approved, held: held)
             return response
         } failure: { error in

@@ -12,10 +12,13 @@ public import TubeMQWire
 public struct MasterService: RPCService {
     /// The master the calls go to.
     public let master: Master
+    /// The permission checks (all off unless `master.ini` turns them on).
+    public let security: MasterSecurity
 
-    /// Creates the service for `master`.
-    public init(master: Master) {
+    /// Creates the service for `master`, checking permissions with `security`.
+    public init(master: Master, security: MasterSecurity = .off()) {
         self.master = master
+        self.security = security
     }
 
     /// The master service type only; broker methods get "No service 3 found on the server".

@@ -44,9 +44,10 @@ enum ReplyFormatting {
     }
 
     /// `authorizedInfo` of client replies: the master's visit token.
-    static func authorizedInfo(_ token: Int64) -> MasterAuthorizedInfo {
+    static func authorizedInfo(_ token: Int64, authToken: String = "") -> MasterAuthorizedInfo {
         var info = MasterAuthorizedInfo()
         info.visitAuthorizedToken = token
+        if !authToken.isEmpty { info.authAuthorizedToken = authToken }
         return info
     }
 

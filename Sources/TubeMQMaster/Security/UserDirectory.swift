@@ -1,0 +1,133 @@
+import Foundation
+import Synchronization
+
+/// The users the master authenticates, read from and written back to the users file.
+///
+/// File format, one user a line, fields separated by blanks (`#` starts a comment):
+///
+/// ```
+/// # name   password   topics the user may publish (comma-separated; "*" or nothing: every topic)
+/// alice    s3cret     demo,orders
+/// ```
+///
+/// Passwords are kept in memory only to check signatures (HMAC needs the key) and are never logged
+/// nor returned by any query.
+public final class UserDirectory: Sendable {
+    /// One user.
+    public struct User: Sendable, Hashable, CustomStringConvertible {
+        /// The user name.
+        public var name: String
+        /// The password, the HMAC key of the user's signatures.
+        public var password: String
+        /// The topics the user may publish to; `nil` means every topic.
+        public var publishTopics: Set<String>?
+
+        /// Creates a user.
+        public init(name: String, password: String, publishTopics: Set<String>? = nil) {
+            self.name = name
+            self.password = password
+            self.publishTopics = publishTopics
+        }
+
+        /// The name and topics only: a user printed or logged never shows its password.
+        public var description: String {
+            "User(name: \(name), publishTopics: \(publishTopics.map { $0.sorted().description } ?? "*"))"
+        }
+    }
+
+    private let path: String?
+    private let users: Mutex<[String: User]>
+
+    /// Opens the users file at `path` (missing: no users yet), or an in-memory directory.
+    ///
+    /// - Throws: ``UserDirectoryError`` when the file exists but cannot be read or a line is malformed.
+    public init(path: String?) throws(UserDirectoryError) {
+        self.path = path
+        var loaded: [String: User] = [:]
+        if let path, FileManager.default.fileExists(atPath: path) {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw UserDirectoryError(message: "cannot read the users file \(path)")
+            }
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let content = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+                let fields = content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+                if fields.isEmpty { continue }
+                guard fields.count == 2 || fields.count == 3 else {
+                    throw UserDirectoryError(
+                        message: "\(path) line \(number + 1): expected `name password [topics]`"
+                    )
+                }
+                let topics = fields.count == 3 ? Self.topics(fields[2]) : nil
+                loaded[fields[0]] = User(name: fields[0], password: fields[1], publishTopics: topics)
+            }
+        }
+        self.users = Mutex(loaded)
+    }
+
+    /// An in-memory directory holding `users`.
+    public init(users: [User]) {
+        self.path = nil
+        self.users = Mutex(Dictionary(users.map { ($0.name, $0) }, uniquingKeysWith: { $1 }))
+    }
+
+    /// The user called `name`, if any.
+    public func user(_ name: String) -> User? {
+        users.withLock { $0[name] }
+    }
+
+    /// The user names, sorted (never the passwords).
+    public var names: [String] {
+        users.withLock { $0.keys.sorted() }
+    }
+
+    /// Adds or replaces `user` and rewrites the file.
+    ///
+    /// - Throws: ``UserDirectoryError`` when the file cannot be written (the change is kept in memory).
+    public func upsert(_ user: User) throws(UserDirectoryError) {
+        guard !user.name.isEmpty, !user.password.isEmpty,
+            !(user.name + user.password).contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "#" })
+        else {
+            throw UserDirectoryError(message: "user name and password must be non-blank, without blanks or '#'")
+        }
+        let snapshot = users.withLock { users -> [User] in
+            users[user.name] = user
+            return Array(users.values)
+        }
+        try save(snapshot)
+    }
+
+    /// Removes the user called `name`; `false` when there was none.
+    ///
+    /// - Throws: ``UserDirectoryError`` when the file cannot be written.
+    @discardableResult
+    public func remove(_ name: String) throws(UserDirectoryError) -> Bool {
+        let (removed, snapshot) = users.withLock { users -> (Bool, [User]) in
+            (users.removeValue(forKey: name) != nil, Array(users.values))
+        }
+        if removed { try save(snapshot) }
+        return removed
+    }
+
+    private func save(_ snapshot: [User]) throws(UserDirectoryError) {
+        guard let path else { return }
+        var text = "# tubemq users: name password [topics the user may publish, comma-separated; * = all]\n"
+        for user in snapshot.sorted(by: { $0.name < $1.name }) {
+            text += "\(user.name) \(user.password)"
+            if let topics = user.publishTopics { text += " " + topics.sorted().joined(separator: ",") }
+            text += "\n"
+        }
+        try SecurityFile.replace(path, with: Data(text.utf8))
+    }
+
+    private static func topics(_ field: String) -> Set<String>? {
+        if field == "*" { return nil }
+        return Set(field.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    }
+}
+
+/// A users file that cannot be read or written.
+public struct UserDirectoryError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong (never a password).
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,125 @@
+import TubeMQMaster
+import TubeMQWebSupport
+
+/// Consumer-group authorisation (admin-api.md §5.5: topic authorisation control and allowed groups)
+/// and, ours, the users clients authenticate as. Passwords are write-only: no method returns one.
+extension MasterWebAPI {
+    static let isEnable = WebField("isEnable", "isEnable")
+    static let userName = WebField("userName", "userName", maxLength: 64)
+    static let password = WebField("password", "password", maxLength: 128)
+    static let publishTopics = WebField("topicNameSet", "topicNameSet")
+
+    static let securityMethods: [MasterWebMethod] = [
+        .query("admin_query_topic_authorize_control") { api, p throws(WebParameterError) in
+            let security = try api.requireSecurity()
+            let wanted = Set(try p.list(.topicName))
+            let items = security.grants.all.sorted { $0.key < $1.key }.compactMap { topic, control -> JSONObject? in
+                guard wanted.isEmpty || wanted.contains(topic) else { return nil }
+                return ["topicName": .string(topic), "isEnable": .bool(control.isEnabled)]
+            }
+            return Envelope.success(objects: items)
+        },
+        .modify("admin_set_topic_authorize_control") { api, p throws(WebParameterError) in
+            let enable = p.bool(isEnable) ?? false
+            return try api.changeGrants(p) { $0.isEnabled = enable }
+        },
+        .modify("admin_bath_add_topic_authorize_control") { api, p throws(WebParameterError) in
+            let enable = p.bool(isEnable) ?? false
+            return try api.changeGrants(p) { $0.isEnabled = enable }
+        },
+        .modify("admin_delete_topic_authorize_control") { api, p throws(WebParameterError) in
+            try api.changeGrants(p) { $0 = .init() }
+        },
+        .modify("admin_add_authorized_consumergroup_info") { api, p throws(WebParameterError) in
+            let groups = try p.list(.groupName, required: true)
+            return try api.changeGrants(p) { $0.groups.formUnion(groups) }
+        },
+        .modify("admin_bath_add_authorized_consumergroup_info") { api, p throws(WebParameterError) in
+            let groups = try p.list(.groupName, required: true)
+            return try api.changeGrants(p) { $0.groups.formUnion(groups) }
+        },
+        .modify("admin_delete_allowed_consumer_group_info") { api, p throws(WebParameterError) in
+            let groups = try p.list(.groupName)
+            return try api.changeGrants(p) { groups.isEmpty ? $0.groups.removeAll() : $0.groups.subtract(groups) }
+        },
+        .modify("admin_batch_del_authorized_consumergroup_info") { api, p throws(WebParameterError) in
+            let groups = try p.list(.groupName)
+            return try api.changeGrants(p) { groups.isEmpty ? $0.groups.removeAll() : $0.groups.subtract(groups) }
+        },
+        .query("admin_query_allowed_consumer_group_info") { api, p throws(WebParameterError) in
+            let security = try api.requireSecurity()
+            let topics = Set(try p.list(.topicName))
+            let groups = Set(try p.list(.groupName))
+            var items: [JSONObject] = []
+            for (topic, control) in security.grants.all.sorted(by: { $0.key < $1.key })
+            where topics.isEmpty || topics.contains(topic) {
+                for group in control.groups.sorted() where groups.isEmpty || groups.contains(group) {
+                    items.append(["topicName": .string(topic), "groupName": .string(group)])
+                }
+            }
+            return Envelope.success(objects: items)
+        },
+        .query("admin_query_auth_user") { api, _ throws(WebParameterError) in
+            let security = try api.requireSecurity()
+            let items = security.users.names.map { name -> JSONObject in
+                let topics = security.users.user(name)?.publishTopics
+                return [
+                    "userName": .string(name),
+                    "topicNameSet": .string(topics.map { $0.sorted().joined(separator: ",") } ?? "*"),
+                ]
+            }
+            return Envelope.success(objects: items)
+        },
+        .modify("admin_add_auth_user") { api, p throws(WebParameterError) in
+            let security = try api.requireSecurity()
+            let name = try p.requiredString(userName)
+            let secret = try p.requiredString(password)
+            let topics = try p.list(publishTopics)
+            let user = UserDirectory.User(
+                name: name,
+                password: secret,
+                publishTopics: topics.isEmpty || topics == ["*"] ? nil : Set(topics)
+            )
+            do throws(UserDirectoryError) {
+                try security.users.upsert(user)
+            } catch {
+                throw WebParameterError(error.message)
+            }
+            return Envelope.success()
+        },
+        .modify("admin_delete_auth_user") { api, p throws(WebParameterError) in
+            let security = try api.requireSecurity()
+            let name = try p.requiredString(userName)
+            let removed: Bool
+            do throws(UserDirectoryError) {
+                removed = try security.users.remove(name)
+            } catch {
+                throw WebParameterError(error.message)
+            }
+            guard removed else { throw WebParameterError("user \(name) not found") }
+            return Envelope.success()
+        },
+    ]
+
+    func requireSecurity() throws(WebParameterError) -> MasterSecurity {
+        guard let security else { throw WebParameterError("permission checks are not configured on this master") }
+        return security
+    }
+
+    /// Applies `change` to the control of every topic of the required `topicName` list.
+    func changeGrants(
+        _ p: WebParameters,
+        _ change: @escaping (inout TopicGrants.Control) -> Void
+    ) throws(WebParameterError) -> JSONObject {
+        let security = try requireSecurity()
+        let topics = try p.list(.topicName, required: true)
+        for topic in topics {
+            do throws(UserDirectoryError) {
+                try security.grants.update(topic, change)
+            } catch {
+                throw WebParameterError(error.message)
+            }
+        }
+        return Envelope.success()
+    }
+}

@@ -1,0 +1,274 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import TubeMQClient
+import TubeMQCore
+import TubeMQMaster
+import TubeMQRPC
+import TubeMQTestKit
+import TubeMQWire
+
+/// Authentication, authorisation and broker visit tokens, end to end against an in-process cluster.
+@Suite("Permission checks", .serialized)
+struct AuthTests {
+    static let password = "s3cret-Pa55"
+
+    /// A cluster with every check on: users `alice` (every topic) and `bob` (only `t_open`), group
+    /// `g_allowed` granted on `t_auth`, brokers enforcing visit tokens at once.
+    static func withSecureCluster(
+        logger: Logger = TestCluster.logger,
+        _ body: (TestCluster) async throws -> Void
+    ) async throws {
+        let cluster = try await TestCluster.start(
+            topics: [.init(name: "t_auth", partitions: 1), .init(name: "t_open", partitions: 1)],
+            logger: logger
+        ) { configuration, directory in
+            let users = directory + "/users"
+            let text = "# test users\nalice \(password)\nbob \(password) t_open\n"
+            _ = FileManager.default.createFile(atPath: users, contents: Data(text.utf8))
+            configuration.security = SecuritySettings(
+                produceAuthenticate: true,
+                produceAuthorize: true,
+                consumeAuthenticate: true,
+                consumeAuthorize: true,
+                visitTokenCheck: true,
+                brokerVisitAuth: true,
+                visitName: "broker",
+                visitPassword: "broker-pw",
+                userFile: users
+            )
+            configuration.brokerVisitCredentials = ("broker", "broker-pw")
+            configuration.brokerVisitTokenGraceMs = 0
+        }
+        do {
+            try cluster.master.security.grants.update("t_auth") { control in
+                control.isEnabled = true
+                control.groups.insert("g_allowed")
+            }
+            try await body(cluster)
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+    }
+
+    static func producer(_ cluster: TestCluster, user: String, password: String = password) -> Producer.Configuration {
+        var configuration = cluster.producerConfiguration()
+        configuration.credentials = Credentials(userName: user, password: password)
+        return configuration
+    }
+
+    static func certificate(user: String, password: String, timestamp: Int64) -> MasterCertificateInfo {
+        var info = AuthenticateInfo()
+        info.userName = user
+        info.timestamp = timestamp
+        info.nonce = 7
+        info.othParams = ""
+        info.signature = AuthSignature.sign(userName: user, password: password, timestamp: timestamp, nonce: 7)
+        var certificate = MasterCertificateInfo()
+        certificate.authInfo = info
+        return certificate
+    }
+
+    static func registerProducer(
+        _ cluster: TestCluster,
+        _ certificate: MasterCertificateInfo?
+    ) async throws
+        -> RegisterResponseM2P
+    {
+        var request = RegisterRequestP2M()
+        request.clientID = "raw-producer-\(UUID().uuidString)"
+        request.brokerCheckSum = -1
+        request.hostName = "127.0.0.1"
+        if let certificate { request.authInfo = certificate }
+        return try await cluster.rpc.call(
+            .producerRegister,
+            request,
+            host: "127.0.0.1",
+            port: cluster.master.port
+        )
+    }
+
+    static var now: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    @Test func rightCredentialsProduceAndConsume() async throws {
+        try await Self.withSecureCluster { cluster in
+            let producer = try await Producer(configuration: Self.producer(cluster, user: "alice"))
+            try await producer.publish(["t_auth"])
+            for i in 0..<5 { _ = try await producer.send(Message(body: Array("m\(i)".utf8)), to: "t_auth") }
+            var configuration = cluster.consumerConfiguration(group: "g_allowed", topics: ["t_auth"])
+            configuration.credentials = Credentials(userName: "alice", password: Self.password)
+            let consumer = try await PushConsumer(configuration: configuration, logger: TestCluster.logger)
+            var received = 0
+            for try await _ in consumer {
+                received += 1
+                if received == 5 { break }
+            }
+            #expect(received == 5)
+            await consumer.shutdown()
+            await producer.shutdown()
+        }
+    }
+
+    @Test func refusalsCarryTubeMQsCodesAndTextsWhileOthersAreServed() async throws {
+        try await Self.withSecureCluster { cluster in
+            let good = try await Producer(configuration: Self.producer(cluster, user: "alice"))
+            try await good.publish(["t_auth"])
+
+            // Wrong password and unknown user: the same text, which does not say which.
+            for (user, password) in [("alice", "wrong"), ("mallory", Self.password)] {
+                let reply = try await Self.registerProducer(
+                    cluster,
+                    Self.certificate(user: user, password: password, timestamp: Self.now)
+                )
+                #expect(!reply.success)
+                #expect(reply.errCode == 415)
+                #expect(reply.errMsg == "Illegal value: userName or password is not correct!")
+                #expect(reply.brokerCheckSum == -1)
+            }
+            // A stale timestamp.
+            let stale = try await Self.registerProducer(
+                cluster,
+                Self.certificate(user: "alice", password: Self.password, timestamp: Self.now - 60_000)
+            )
+            #expect(stale.errCode == 415)
+            #expect(stale.errMsg == "Illegal value: timestamp out of effective period in authenticateToken!")
+            // No certificate at all.
+            let missing = try await Self.registerProducer(cluster, nil)
+            #expect(missing.errCode == 415)
+            #expect(missing.errMsg == "Server required MasterCertificateInfo!")
+
+            // Our client surfaces the refusal.
+            do throws(ClientError) {
+                _ = try await Producer(configuration: Self.producer(cluster, user: "alice", password: "nope"))
+                Issue.record("a wrong password was accepted")
+            } catch {
+                #expect(error.serverCode == 415)
+            }
+
+            // A producer whose user may not publish to the topic.
+            let bob = try await Producer(configuration: Self.producer(cluster, user: "bob"))
+            do throws(ClientError) {
+                try await bob.publish(["t_auth"])
+                Issue.record("bob published to a topic he is not granted")
+            } catch {
+                #expect(error.serverCode == 403)
+                #expect(error.message.contains("unAuthorizedTopics: [t_auth]"))
+            }
+            await bob.shutdown()
+
+            // A consumer group not allowed on the topic.
+            var request = RegisterRequestC2M()
+            request.clientID = "c-denied"
+            request.groupName = "g_other"
+            request.hostName = "127.0.0.1"
+            request.topicList = ["t_auth"]
+            request.requireBound = false
+            request.authInfo = Self.certificate(user: "alice", password: Self.password, timestamp: Self.now)
+            let denied: RegisterResponseM2C = try await cluster.rpc.call(
+                .consumerRegister,
+                request,
+                host: "127.0.0.1",
+                port: cluster.master.port
+            )
+            #expect(denied.errCode == 450)
+            #expect(
+                denied.errMsg
+                    == "[unAuthorized Group] c-denied's consumerGroup not authorized by administrator, unAuthorizedTopics: [t_auth]"
+            )
+
+            // The good producer is still served.
+            _ = try await good.send(Message(body: Array("still served".utf8)), to: "t_auth")
+            await good.shutdown()
+        }
+    }
+
+    @Test func brokersRefuseCallsWithoutAValidVisitToken() async throws {
+        try await Self.withSecureCluster { cluster in
+            let partition = try #require(cluster.partitions(of: "t_auth").first)
+            try await eventually("the broker took the master's switches") {
+                var request = RegisterRequestC2B()
+                request.opType = 31
+                request.clientID = "c-raw"
+                request.groupName = "g_allowed"
+                request.topicName = "t_auth"
+                request.partitionID = partition.id
+                request.readStatus = 0
+                let reply: RegisterResponseB2C = try await cluster.rpc.call(
+                    .consumerRegisterToBroker,
+                    request,
+                    host: partition.broker.host,
+                    port: Int(partition.broker.port)
+                )
+                return reply.errCode == 415 && reply.errMsg == "Authorized Info is required!"
+            }
+            var request = RegisterRequestC2B()
+            request.opType = 31
+            request.clientID = "c-raw"
+            request.groupName = "g_allowed"
+            request.topicName = "t_auth"
+            request.partitionID = partition.id
+            request.readStatus = 0
+            var info = AuthorizedInfo()
+            info.visitAuthorizedToken = 12345
+            info.authAuthorizedToken = "alice 1 2 sig"
+            request.authInfo = info
+            let reply: RegisterResponseB2C = try await cluster.rpc.call(
+                .consumerRegisterToBroker,
+                request,
+                host: partition.broker.host,
+                port: Int(partition.broker.port)
+            )
+            #expect(reply.errCode == 415)
+            #expect(reply.errMsg == "Visit Authorized Token is invalid!")
+        }
+    }
+
+    @Test func tokenRunsKeepNoPasswordOrSignatureInTheLogs() async throws {
+        let capture = LogCapture()
+        var logger = Logger(label: "tubemq.test.auth") { _ in capture }
+        logger.logLevel = .trace
+        try await Self.withSecureCluster(logger: logger) { cluster in
+            let producer = try await Producer(configuration: Self.producer(cluster, user: "alice"), logger: logger)
+            try await producer.publish(["t_auth"])
+            _ = try await producer.send(Message(body: Array("x".utf8)), to: "t_auth")
+            _ = try? await Producer(
+                configuration: Self.producer(cluster, user: "alice", password: "wrong"),
+                logger: logger
+            )
+            await producer.shutdown()
+        }
+        let lines = capture.lines
+        #expect(!lines.isEmpty)
+        for line in lines {
+            #expect(!line.contains(Self.password))
+            #expect(!line.contains("broker-pw"))
+            #expect(!line.contains("%3D"))
+        }
+    }
+}
+
+/// Keeps every log line with its metadata.
+final class LogCapture: LogHandler, Sendable {
+    private let store = Mutex<[String]>([])
+    var lines: [String] { store.withLock { $0 } }
+
+    var metadata: Logger.Metadata {
+        get { [:] }
+        set {}
+    }
+    var logLevel: Logger.Level {
+        get { .trace }
+        set {}
+    }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { nil }
+        set {}
+    }
+
+    func log(event: LogEvent) {
+        store.withLock { $0.append("\(event.level) \(event.message) \(event.metadata ?? [:])") }
+    }
+}

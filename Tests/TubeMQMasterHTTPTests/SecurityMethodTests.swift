@@ -1,0 +1,47 @@
+import Testing
+import TubeMQMaster
+
+/// Users and consumer-group grants through the webapi; passwords are never returned.
+@Suite struct SecurityMethodTests {
+    @Test func usersAndGrants() async throws {
+        let security = MasterSecurity(
+            settings: SecuritySettings(consumeAuthorize: true),
+            users: UserDirectory(users: [])
+        )
+        try await WebTestSupport.withMaster(security: security) { _, client in
+            let added = try await client.modify(
+                "admin_add_auth_user",
+                "userName=alice&password=pw-secret-1&topicNameSet=t_1,t_2"
+            )
+            #expect(added.result == true)
+            #expect(security.users.user("alice")?.publishTopics == ["t_1", "t_2"])
+            let users = try await client.query("admin_query_auth_user")
+            #expect(users.text.contains("alice"))
+            #expect(!users.text.contains("pw-secret-1"))
+
+            let control = try await client.modify("admin_set_topic_authorize_control", "topicName=t_1&isEnable=true")
+            #expect(control.result == true)
+            let allowed = try await client.modify(
+                "admin_add_authorized_consumergroup_info",
+                "topicName=t_1&groupName=g_1"
+            )
+            #expect(allowed.result == true)
+            #expect(security.grants.refusedTopics(group: "g_2", topics: ["t_1"]) == ["t_1"])
+            #expect(security.grants.refusedTopics(group: "g_1", topics: ["t_1"]).isEmpty)
+            let query = try await client.query("admin_query_allowed_consumer_group_info", "topicName=t_1")
+            #expect(query.text.contains("g_1"))
+
+            let removed = try await client.modify(
+                "admin_delete_allowed_consumer_group_info",
+                "topicName=t_1&groupName=g_1"
+            )
+            #expect(removed.result == true)
+            #expect(security.grants.refusedTopics(group: "g_1", topics: ["t_1"]) == ["t_1"])
+            let gone = try await client.modify("admin_delete_auth_user", "userName=alice")
+            #expect(gone.result == true)
+            #expect(security.users.user("alice") == nil)
+            let noToken = try await client.query("admin_add_auth_user", "userName=bob&password=x")
+            #expect(noToken.result == false)
+        }
+    }
+}
