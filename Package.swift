@@ -245,6 +245,7 @@ let package = Package(
         .testTarget(
             name: "TubeMQRPCTests",
             dependencies: [
+                "TubeMQTestKit",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),

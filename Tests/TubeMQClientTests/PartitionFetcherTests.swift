@@ -18,7 +18,7 @@ import TubeMQWire
             refusal.errCode = 404
             refusal.errMsg = "current offset is exceed max file offset"
         }
-        #expect(elapsed < .milliseconds(1500))
+        #expect(elapsed < .seconds(10))  // loose for a busy machine; the broker's hint was 385 s
     }
 
     /// A speed-limit reply (452) is waited out as the broker asks, but never longer than a few seconds

@@ -28,7 +28,14 @@ import TubeMQZooKeeper
             // Take the session over (the server drops zk's connection) and close it.
             try await SessionThief.closeSession(zk.credentials, port: server.port)
 
-            #expect(try await log.wait(for: .expired) == [.connected, .disconnected, .expired])
+            // The client may win its session back once before the thief's close lands (a busy machine
+            // delays the close): what must hold is that it starts connected, loses the connection and
+            // ends expired.
+            let states = try await log.wait(for: .expired)
+            #expect(
+                states.first == .connected && states.last == .expired && states.contains(.disconnected),
+                "\(states)"
+            )
             #expect(zk.state == .expired)
             #expect(await errorCode { _ = try await zk.exists("/") } == .sessionExpired)
             #expect(await errorCode { _ = try await watch.event() } == .sessionExpired)
@@ -61,7 +68,14 @@ import TubeMQZooKeeper
             #expect(try await within(.seconds(10), "nodeDeleted") { try await gone.event() }.kind == .nodeDeleted)
             // Healed: the next resume is refused, and the client reports expiry.
             proxy.setBlackholed(false)
-            #expect(try await log.wait(for: .expired) == [.connected, .disconnected, .expired])
+            // The client may win its session back once before the thief's close lands (a busy machine
+            // delays the close): what must hold is that it starts connected, loses the connection and
+            // ends expired.
+            let states = try await log.wait(for: .expired)
+            #expect(
+                states.first == .connected && states.last == .expired && states.contains(.disconnected),
+                "\(states)"
+            )
             #expect(await errorCode { _ = try await zk.exists("/") } == .sessionExpired)
             await zk.close()
             await observer.close()
