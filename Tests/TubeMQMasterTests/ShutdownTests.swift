@@ -40,7 +40,9 @@ import TubeMQWire
             )
             Issue.record("the RPC server still answers")
         } catch {
-            #expect(error.code == .connectionFailed)
+            // Refused, or (on a machine running the whole suite, where another test's server may take
+            // the freed port) unanswered: either way the stopped master no longer serves.
+            #expect(error.code == .connectionFailed || error.code == .timeout, "\(error)")
         }
         await client.shutdown()
         // The store was closed: its lock is free, and the final snapshot holds the topic.
