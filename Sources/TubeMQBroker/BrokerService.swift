@@ -49,11 +49,14 @@ public struct BrokerService: RPCService {
         var others: [Int] = []
         var outcomes = [RPCOutcome?](repeating: nil, count: calls.count)
         for (index, call) in calls.enumerated() {
-            if let refusal = authorizationRefusal(call.request) {
-                outcomes[index] = .success(refusal)
-            } else if let request = call.request as? SendMessageRequestP2B {
-                sends.append(request)
-                sendIndices.append(index)
+            if let request = call.request as? SendMessageRequestP2B {
+                // Other calls are checked once, by `handle(_:)`.
+                if let refusal = authorizationRefusal(request) {
+                    outcomes[index] = .success(refusal)
+                } else {
+                    sends.append(request)
+                    sendIndices.append(index)
+                }
             } else {
                 others.append(index)
             }
