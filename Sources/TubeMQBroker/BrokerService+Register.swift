@@ -46,7 +46,14 @@ extension BrokerService {
                 topic: key.topic,
                 partitionID: key.partitionID
             )
-            let start = Self.startOffset(request: request, committed: committed, range: range)
+            var start = Self.startOffset(request: request, committed: committed, range: range)
+            if !request.hasCurrOffset || request.currOffset < 0, request.hasStartTime, request.startTime >= 0 {
+                start = try await store.offset(
+                    topic: key.topic,
+                    partitionID: key.partitionID,
+                    atOrAfterTime: request.startTime
+                )
+            }
             await store.offsets.discardTentativeOffset(group: key.group, topic: key.topic, partitionID: key.partitionID)
             if start != committed {
                 try await store.offsets.commit(
@@ -70,6 +77,8 @@ extension BrokerService {
     }
 
     /// Where a newly registered consumer starts reading (`readStatus` applies to the group's first registration).
+    /// A `startTime` (our extension) is looked up in the store by the caller and wins over `readStatus`
+    /// and the committed offset; `currOffset` wins over both.
     static func startOffset(request: RegisterRequestC2B, committed: Int64?, range: OffsetRange) -> Int64 {
         func clamp(_ offset: Int64) -> Int64 { min(max(offset, range.min), range.max) }
         if request.hasCurrOffset, request.currOffset >= 0 { return clamp(request.currOffset) }

@@ -48,9 +48,11 @@ public final class MasterHTTPServer: Sendable {
         logger: Logger
     ) async throws(WebServerError) -> MasterHTTPServer {
         let api = MasterWebAPI(master: master, authToken: authToken, security: security)
+        let proxy = BrokerWebProxy(master: master)
         let server = try await WebServer.start(host: host, port: port, logger: logger) { request in
-            // The web console (`/`, `/assets/…`), then the webapi.
+            // The web console (`/`, `/assets/…`), broker offset calls for it, then the webapi.
             if let page = Console.reply(for: request.path) { return page }
+            if request.path == BrokerWebProxy.path { return await proxy.handle(request) }
             return await api.handle(request)
         }
         logger.info("master webapi serving", metadata: ["tubemq.address": "\(host):\(server.port)"])

@@ -1,3 +1,4 @@
+import TubeMQCore
 import TubeMQMasterState
 import TubeMQWebSupport
 
@@ -6,13 +7,18 @@ extension WebParameters {
     /// The §4.2 topic properties as a patch (absent values stay `nil`), each checked against its
     /// minimum and maximum. The delete policy is checked by the master (code 407).
     ///
+    /// `numPartitions` and `numTopicStores` stop at ``maximumPartitionsPerStore``: a partition id is
+    /// `storeIndex * 10000 + index`, so a store cannot hold more partitions without its ids running
+    /// into the next store's.
+    ///
     /// - Throws: ``TubeMQWebSupport/WebParameterError`` for a value that is not an integer or out of range.
     func topicProperties() throws(WebParameterError) -> TopicSettingsPatch {
         let positive: ClosedRange<Int64> = 1...Int64(Int32.max)
         let natural: ClosedRange<Int64> = 0...Int64(Int32.max)
+        let layout: ClosedRange<Int64> = 1...Int64(Self.maximumPartitionsPerStore)
         var patch = TopicSettingsPatch(
-            numPartitions: try int32(.numPartitions, range: positive),
-            numTopicStores: try int32(.numTopicStores, range: positive),
+            numPartitions: try int32(.numPartitions, range: layout),
+            numTopicStores: try int32(.numTopicStores, range: layout),
             acceptPublish: bool(.acceptPublish),
             acceptSubscribe: bool(.acceptSubscribe),
             unflushThreshold: try int32(.unflushThreshold, range: natural),
@@ -27,6 +33,10 @@ extension WebParameters {
         patch.retentionBytes = try int64(.retentionBytes, range: 0...Int64.max)
         return patch
     }
+
+    /// The most partitions a store may have (and the most stores a topic may have on one broker):
+    /// one less than ``TubeMQCore/PartitionID/storeBase``.
+    static let maximumPartitionsPerStore = Int(PartitionID.storeBase) - 1
 
     /// The operator of an add call: `createUser` (required); `createDate` is checked when given.
     ///

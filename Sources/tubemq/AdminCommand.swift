@@ -16,10 +16,13 @@ struct AdminCommand: AsyncParsableCommand {
               tubemq admin brokers
               tubemq admin groups
               tubemq admin call admin_add_new_topic_record topicName=t1 brokerId=1 numPartitions=4
+              tubemq admin offsets --group g1
+              tubemq admin lag
+              tubemq admin reset-offsets --group g1 --topic t1 --to-time 2026-12-01T10:00:00Z --data ./data
             """
     )
 
-    @Argument(help: "topics, brokers, groups, or call.")
+    @Argument(help: "topics, brokers, groups, call, offsets, lag or reset-offsets.")
     var action: String
 
     @Argument(help: "With call: the method, then key=value parameters.")
@@ -37,6 +40,8 @@ struct AdminCommand: AsyncParsableCommand {
     @Option(help: "The user recorded as creator/modifier.")
     var user = "tubemqcli"
 
+    @OptionGroup var offsets: OffsetOptions
+
     func run() async throws {
         let method: String
         var params: [(String, String)] = []
@@ -44,6 +49,9 @@ struct AdminCommand: AsyncParsableCommand {
         case "topics": method = "admin_query_topic_info"
         case "brokers": method = "admin_query_broker_configure"
         case "groups": method = "admin_query_sub_info"
+        case "offsets", "lag", "reset-offsets":
+            try await runOffsets()
+            return
         case "call":
             guard let first = parameters.first else { throw ValidationError("call needs a method name") }
             method = first
@@ -53,7 +61,10 @@ struct AdminCommand: AsyncParsableCommand {
                 }
                 params.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
             }
-        default: throw ValidationError("unknown action \(action): use topics, brokers, groups or call")
+        default:
+            throw ValidationError(
+                "unknown action \(action): use topics, brokers, groups, call, offsets, lag or reset-offsets"
+            )
         }
         let isQuery = method.hasPrefix("admin_query") || method.hasPrefix("admin_get")
         var query = [("type", isQuery ? "op_query" : "op_modify"), ("method", method)]
@@ -61,13 +72,7 @@ struct AdminCommand: AsyncParsableCommand {
         let brokerMethods: Set = [
             "admin_rmv_offset", "admin_manual_set_current_offset", "admin_set_offset", "admin_set_offset_by_time",
         ]
-        if let data, brokerMethods.contains(method) {
-            let path = URL(fileURLWithPath: data).appendingPathComponent("webapi.token").path
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ValidationError("cannot read the broker webapi token in \(path)")
-            }
-            token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        if brokerMethods.contains(method) { token = try brokerToken() }
         if !isQuery { query += [("confModAuthToken", token), ("createUser", user), ("modifyUser", user)] }
         guard var components = URLComponents(string: web) else { throw ValidationError("bad --web URL \(web)") }
         components.path = "/webapi.htm"
@@ -92,5 +97,15 @@ struct AdminCommand: AsyncParsableCommand {
         } else {
             print(String(decoding: data, as: UTF8.self))
         }
+    }
+
+    /// The broker webapi token: `webapi.token` of `--data` when given, else `--token`.
+    func brokerToken() throws -> String {
+        guard let data else { return token }
+        let path = URL(fileURLWithPath: data).appendingPathComponent("webapi.token").path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("cannot read the broker webapi token in \(path)")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

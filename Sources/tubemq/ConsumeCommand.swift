@@ -18,7 +18,12 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Option(help: "The consumer group.")
     var group = "tubemq-cli-group"
 
-    @Option(help: "Where a new group starts: first, latest or latest-always.")
+    @Option(
+        help: """
+            Where the group starts: first, latest or latest-always, or a time (ISO 8601, e.g. \
+            2026-12-01T10:00:00Z): the first message stored at or after it, whatever the group committed.
+            """
+    )
     var from = "latest"
 
     @Option(name: .customLong("filter"), help: "Only messages of this type (repeatable; server-side).")
@@ -36,7 +41,13 @@ struct ConsumeCommand: AsyncParsableCommand {
         case "first": position = .first
         case "latest": position = .latest
         case "latest-always": position = .latestAlways
-        default: throw ValidationError("--from takes first, latest or latest-always")
+        default:
+            guard let time = Self.time(from) else {
+                throw ValidationError(
+                    "--from takes first, latest, latest-always or an ISO 8601 time like 2026-12-01T10:00:00Z, got \(from)"
+                )
+            }
+            position = .time(time)
         }
         var configuration = Consumer.Configuration(masters: try cluster.masters(), group: group, topics: [topic])
         configuration.topics = [topic: Set(filters)]
@@ -60,5 +71,13 @@ struct ConsumeCommand: AsyncParsableCommand {
         progress.finish()
         await consumer.shutdown()
         if count { print(received) }
+    }
+
+    /// An ISO 8601 time with a zone (`2026-12-01T10:00:00Z`, `…10:00:00.250+01:00`), or `nil`.
+    static func time(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return plain.date(from: text) ?? fractional.date(from: text)
     }
 }

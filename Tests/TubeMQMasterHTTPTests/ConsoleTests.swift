@@ -23,7 +23,7 @@ import Testing
             let style = try await client.raw("/assets/console.css")
             #expect(style.status == 200)
             #expect(style.contentType == "text/css;charset=UTF-8")
-            for script in ["core", "groups", "cluster", "topics"] {
+            for script in ["core", "groups", "offsets", "cluster", "topics"] {
                 let answer = try await client.raw("/assets/console-\(script).js")
                 #expect(answer.status == 200)
                 #expect(answer.contentType == "text/javascript;charset=UTF-8")

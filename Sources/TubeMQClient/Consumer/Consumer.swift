@@ -1,3 +1,4 @@
+public import Foundation
 public import NIOSSL
 
 /// Settings shared by ``PushConsumer`` and ``PullConsumer``.
@@ -11,14 +12,28 @@ public enum Consumer {
         case latest
         /// From the newest message, even when the group has a committed offset (`readStatus` 2).
         case latestAlways
+        /// From the first message the broker stored at or after this time, even when the group has a
+        /// committed offset; a time after the newest message starts at the newest. Like ``latestAlways``
+        /// it applies to each partition's first registration by this consumer. The broker looks the
+        /// offset up in its index (`startTime`, our extension of the register request); a broker that
+        /// does not know the field treats it as ``first``.
+        case time(Date)
 
         /// The `readStatus` sent on a partition's first registration.
         var readStatus: Int32 {
             switch self {
-            case .first: return 0
+            case .first, .time: return 0
             case .latest: return 1
             case .latestAlways: return 2
             }
+        }
+
+        /// The `startTime` sent on a partition's first registration (ms since the epoch), if any.
+        var startTime: Int64? {
+            guard case .time(let date) = self else { return nil }
+            let millis = (date.timeIntervalSince1970 * 1000).rounded(.down)
+            guard millis.isFinite, millis > 0 else { return 0 }
+            return millis < 9.2e18 ? Int64(millis) : Int64.max
         }
     }
 

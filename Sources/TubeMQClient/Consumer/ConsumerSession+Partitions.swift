@@ -97,7 +97,9 @@ extension ConsumerSession {
         request.groupName = configuration.group
         request.topicName = partition.topic
         request.partitionID = partition.id
-        request.readStatus = registeredBefore.contains(partition.key) ? 0 : configuration.startPosition.readStatus
+        let first = !registeredBefore.contains(partition.key)
+        request.readStatus = first ? configuration.startPosition.readStatus : 0
+        if first, let startTime = configuration.startPosition.startTime { request.startTime = startTime }
         request.filterCondStr = (configuration.topics[partition.topic] ?? []).sorted()
         if let bound = configuration.boundConsume {
             if !groupAllocated, !boundOffsetsApplied.contains(partition.key), let offset = bound.offsets[partition.key]

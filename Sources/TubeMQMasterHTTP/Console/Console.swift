@@ -21,6 +21,7 @@ enum Console {
         "/assets/console.css": Asset(body: ConsoleStyle.text, contentType: "text/css;charset=UTF-8"),
         "/assets/console-core.js": Asset(body: ConsoleCoreScript.text, contentType: javaScript),
         "/assets/console-groups.js": Asset(body: ConsoleGroupsScript.text, contentType: javaScript),
+        "/assets/console-offsets.js": Asset(body: ConsoleOffsetsScript.text, contentType: javaScript),
         "/assets/console-cluster.js": Asset(body: ConsoleClusterScript.text, contentType: javaScript),
         "/assets/console-topics.js": Asset(body: ConsoleTopicsScript.text, contentType: javaScript),
     ]

@@ -1,5 +1,6 @@
 /// The consumption page: online consumer groups with their topics and held partitions, searchable
-/// by topic or group; a group's members with the broker and partitions each holds.
+/// by topic or group; a group's members with the broker and partitions each holds, and its offsets
+/// (``ConsoleOffsetsScript``).
 enum ConsoleGroupsScript {
     static let text = #"""
         "use strict";
@@ -57,9 +58,11 @@ enum ConsoleGroupsScript {
                   el("td", {}, parts.join(", "))));
               }
             }
+            const offsets = el("div", { id: "group-offsets" });
             detail.replaceChildren(el("h3", {}, "Members of " + group.name),
               rows.length > 0 ? table(["consumer", "from", "partitions", "broker", "topic:partition"], rows, "member-table")
-                : el("p", { class: "empty" }, "The group has no member now."));
+                : el("p", { class: "empty" }, "The group has no member now."), offsets);
+            if (tube.offsets) tube.offsets.show(group.name, offsets);
           }
 
           page("groups", async (section) => {

@@ -14,6 +14,7 @@ enum ConsolePage {
         <link rel="stylesheet" href="/assets/console.css">
         <script src="/assets/console-core.js" defer></script>
         <script src="/assets/console-groups.js" defer></script>
+        <script src="/assets/console-offsets.js" defer></script>
         <script src="/assets/console-cluster.js" defer></script>
         <script src="/assets/console-topics.js" defer></script>
         </head>

@@ -417,6 +417,15 @@ public nonisolated struct RegisterRequestC2B: Sendable {
   /// Clears the value of `authInfo`. Subsequent reads from it will return its default value.
   public mutating func clearAuthInfo() {self._authInfo = nil}
 
+  public var startTime: Int64 {
+    get {_startTime ?? 0}
+    set {_startTime = newValue}
+  }
+  /// Returns true if `startTime` has been explicitly set.
+  public var hasStartTime: Bool {self._startTime != nil}
+  /// Clears the value of `startTime`. Subsequent reads from it will return its default value.
+  public mutating func clearStartTime() {self._startTime = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -433,6 +442,7 @@ public nonisolated struct RegisterRequestC2B: Sendable {
   fileprivate var _ssdStoreID: Int64? = nil
   fileprivate var _qryPriorityID: Int32? = nil
   fileprivate var _authInfo: AuthorizedInfo? = nil
+  fileprivate var _startTime: Int64? = nil
 }
 
 public nonisolated struct RegisterResponseB2C: Sendable {
@@ -1205,7 +1215,7 @@ nonisolated extension SendMessageResponseB2P: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension RegisterRequestC2B: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = "RegisterRequestC2B"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}opType\0\u{1}clientId\0\u{1}groupName\0\u{1}topicName\0\u{1}partitionId\0\u{1}readStatus\0\u{1}filterCondStr\0\u{1}currOffset\0\u{1}sessionKey\0\u{1}sessionTime\0\u{1}ssdStoreId\0\u{1}qryPriorityId\0\u{1}authInfo\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}opType\0\u{1}clientId\0\u{1}groupName\0\u{1}topicName\0\u{1}partitionId\0\u{1}readStatus\0\u{1}filterCondStr\0\u{1}currOffset\0\u{1}sessionKey\0\u{1}sessionTime\0\u{1}ssdStoreId\0\u{1}qryPriorityId\0\u{1}authInfo\0\u{1}startTime\0")
 
   public var isInitialized: Bool {
     if self._opType == nil {return false}
@@ -1237,6 +1247,7 @@ nonisolated extension RegisterRequestC2B: SwiftProtobuf.Message, SwiftProtobuf._
       case 11: try { try decoder.decodeSingularInt64Field(value: &self._ssdStoreID) }()
       case 12: try { try decoder.decodeSingularInt32Field(value: &self._qryPriorityID) }()
       case 13: try { try decoder.decodeSingularMessageField(value: &self._authInfo) }()
+      case 14: try { try decoder.decodeSingularInt64Field(value: &self._startTime) }()
       default: break
       }
     }
@@ -1286,6 +1297,9 @@ nonisolated extension RegisterRequestC2B: SwiftProtobuf.Message, SwiftProtobuf._
     try { if let v = self._authInfo {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
     } }()
+    try { if let v = self._startTime {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 14)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1303,6 +1317,7 @@ nonisolated extension RegisterRequestC2B: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs._ssdStoreID != rhs._ssdStoreID {return false}
     if lhs._qryPriorityID != rhs._qryPriorityID {return false}
     if lhs._authInfo != rhs._authInfo {return false}
+    if lhs._startTime != rhs._startTime {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+
+/// The options of `tubemq admin offsets | lag | reset-offsets`.
+struct OffsetOptions: ParsableArguments {
+    @Option(help: "offsets, lag, reset-offsets: the consumer group.")
+    var group: String?
+
+    @Option(help: "offsets, lag, reset-offsets: the topic (reset-offsets needs it).")
+    var topic: String?
+
+    @Option(help: "reset-offsets with --to-offset, --to-earliest or --to-latest: only this partition id.")
+    var partition: Int32?
+
+    @Option(help: "reset-offsets: to the first message stored at or after this ISO 8601 time.")
+    var toTime: String?
+
+    @Option(help: "reset-offsets: to this offset (it must lie in each partition's stored range).")
+    var toOffset: Int64?
+
+    @Flag(help: "reset-offsets: to the oldest message kept.")
+    var toEarliest = false
+
+    @Flag(help: "reset-offsets: to the newest offset (skip everything stored).")
+    var toLatest = false
+}
+
+/// `tubemq admin offsets | lag | reset-offsets`: consumer-group offsets through the brokers' webapis.
+extension AdminCommand {
+    func runOffsets() async throws {
+        let admin = OffsetAdmin(master: web, brokerToken: try brokerToken(), user: user)
+        switch action {
+        case "reset-offsets": try await resetOffsets(admin)
+        default: try await showOffsets(admin, everyGroup: action == "lag")
+        }
+    }
+
+    /// `offsets --group G` (one group) or `lag` (every group consuming now, or `--group`).
+    private func showOffsets(_ admin: OffsetAdmin, everyGroup: Bool) async throws {
+        let group = offsets.group
+        guard everyGroup || group != nil else { throw ValidationError("offsets needs --group (lag lists every group)") }
+        let (rows, unreachable) = try await admin.offsets(group: group, topic: offsets.topic)
+        for problem in unreachable { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
+        if rows.isEmpty, unreachable.isEmpty {
+            if let group {
+                let scope = offsets.topic.map { " on topic \($0)" } ?? ""
+                throw WebAPIFailure(
+                    "unknown group \(group): no broker holds offsets for it\(scope) (`tubemq admin groups` lists the "
+                        + "groups consuming now)"
+                )
+            }
+            print("no group is consuming now")
+            return
+        }
+        print(OffsetAdmin.table(rows, withGroup: everyGroup))
+        if everyGroup {
+            var totals: [String: Int64] = [:]
+            for row in rows { totals[row.group, default: 0] += max(0, row.lag) }
+            for (name, lag) in totals.sorted(by: { $0.key < $1.key }) { print("total lag of \(name): \(lag)") }
+        }
+        if !unreachable.isEmpty { throw ExitCode(1) }
+    }
+
+    /// `reset-offsets --group G --topic T --to-…`, then the group's offsets on the topic.
+    private func resetOffsets(_ admin: OffsetAdmin) async throws {
+        guard let group = offsets.group, let topic = offsets.topic else {
+            throw ValidationError("reset-offsets needs --group and --topic")
+        }
+        var targets: [OffsetAdmin.Target] = []
+        if let text = offsets.toTime {
+            guard let date = ConsumeCommand.time(text) else {
+                throw ValidationError("--to-time takes an ISO 8601 time like 2026-12-01T10:00:00Z, got \(text)")
+            }
+            guard offsets.partition == nil else {
+                throw ValidationError("--to-time moves every partition of the topic; drop --partition")
+            }
+            targets.append(.time(date))
+        }
+        if let offset = offsets.toOffset {
+            guard offset >= 0 else { throw ValidationError("--to-offset must be >= 0") }
+            targets.append(.offset(offset))
+        }
+        if offsets.toEarliest { targets.append(.earliest) }
+        if offsets.toLatest { targets.append(.latest) }
+        guard targets.count == 1, let target = targets.first else {
+            throw ValidationError(
+                "reset-offsets takes exactly one of --to-time, --to-offset, --to-earliest, --to-latest"
+            )
+        }
+        try await admin.reset(group: group, topic: topic, partition: offsets.partition, to: target)
+        let (rows, _) = try await admin.offsets(group: group, topic: topic)
+        print(OffsetAdmin.table(rows, withGroup: false))
+    }
+}
