@@ -9,6 +9,8 @@ enum ConsoleOffsetsScript {
           const { el, table, query, status } = tube;
           // An offset past the end of any partition: the broker clamps it to the newest.
           const BEYOND = "1125899906842624";
+          // The broker token typed last, kept while the offsets are shown again after a reset.
+          let brokerToken = "";
 
           // One broker webapi call through the master; answers the reply or throws its errMsg.
           async function brokerCall(brokerId, method, params, modify) {
@@ -73,17 +75,19 @@ enum ConsoleOffsetsScript {
             const form = el("form", { class: "panel", id: "offset-reset" },
               el("label", {}, "topic", topic), el("label", {}, "reset to", target), el("label", {}, "value", value),
               el("label", {}, "broker webapi token",
-                el("input", { type: "password", id: "broker-token", autocomplete: "off", placeholder: "webapi.token" })),
+                el("input", { type: "password", id: "broker-token", autocomplete: "off", placeholder: "webapi.token",
+                  value: brokerToken, oninput: (event) => { brokerToken = event.target.value; } })),
               el("button", { type: "submit", class: "primary", id: "offset-reset-submit" }, "Reset offsets"),
               el("button", { type: "button", onclick: () => show(group, container) }, "Refresh"));
             form.addEventListener("submit", async (event) => {
               event.preventDefault();
               if (await reset(group, topic.value, target.value, value.value.trim(), rows)) show(group, container);
             });
-            container.replaceChildren(el("h3", {}, "Offsets of " + group), offsets,
-              el("p", { class: "note", id: "offset-total" }, "total lag: " + total),
-              problems.length > 0 ? el("p", { class: "note" }, "Not shown: " + problems.join("; ")) : null,
-              topics.length > 0 ? form : null);
+            const parts = [el("h3", {}, "Offsets of " + group), offsets,
+              el("p", { class: "note", id: "offset-total" }, "total lag (offset units): " + total)];
+            if (problems.length > 0) parts.push(el("p", { class: "note" }, "Not shown: " + problems.join("; ")));
+            if (topics.length > 0) parts.push(form);
+            container.replaceChildren(...parts);
           }
 
           // `2026-12-01 10:00[:ss]` or `2026-12-01T10:00[:ss]` as the broker's recordTime (yyyyMMddHHmmss).
