@@ -34,7 +34,8 @@ struct BrokerCalls {
         _ partition: Int32,
         readStatus: Int32 = 0,
         filters: [String] = [],
-        offset: Int64? = nil
+        offset: Int64? = nil,
+        startTime: Int64? = nil
     ) async throws -> RegisterResponseB2C {
         var request = RegisterRequestC2B()
         request.opType = 31
@@ -45,6 +46,7 @@ struct BrokerCalls {
         request.readStatus = readStatus
         request.filterCondStr = filters
         if let offset { request.currOffset = offset }
+        if let startTime { request.startTime = startTime }
         return try await client.call(.consumerRegisterToBroker, request, host: "127.0.0.1", port: port)
     }
 
