@@ -24,7 +24,9 @@ final class AckTimeline: Sendable {
     func rates(_ range: Range<Int>) -> [Int] { buckets.withLock { table in range.map { table[$0, default: 0] * 10 } } }
 }
 
-@Suite(.serialized) struct MasterKillTests {
+/// Part of ``FailoverTests`` (serialized with them): the load and the master processes would slow
+/// their takeovers.
+extension FailoverTests {
     /// Three `tubemq-master` processes, two brokers, two producers and a group of two consumers (our
     /// client) under load; the active master is killed with SIGKILL five times (each killed master is
     /// started again as a standby). Every acknowledged message is consumed; each time a standby serves
@@ -173,17 +175,22 @@ final class AckTimeline: Sendable {
                 let total = ContinuousClock.now - start
                 activeTimes.append(newActive)
                 settleTimes.append(total)
+                try masters.start(killed)
+                // The rates of the 5 s after the kill, once they are over.
+                let rest = start + .milliseconds(5_200) - ContinuousClock.now
+                if rest > .zero { try await Task.sleep(for: rest) }
                 let before = timeline.rates(timeline.bucket(at: start) - 20..<timeline.bucket(at: start))
                 let during = timeline.rates(timeline.bucket(at: start)..<timeline.bucket(at: start) + 50)
                 let median = before.sorted()[before.count / 2]
                 report.append(
                     "kill \(kill): master \(killed + 1) killed, master \(active + 1) serving after \(newActive), "
-                        + "group settled after \(total); produce rate \(median) msg/s before, "
-                        + "lowest 100 ms after the kill \(during.min() ?? 0) msg/s, "
+                        + "group settled after \(total); produce rate \(median) msg/s before (median of 100 ms, "
+                        + "lowest \(before.min() ?? 0)), lowest 100 ms after the kill \(during.min() ?? 0) msg/s, "
+                        + "100 ms buckets under half the median \(during.filter { $0 * 2 < median }.count) "
+                        + "(at +\(during.indices.filter { during[$0] * 2 < median }.map { "\(Double($0) / 10)" }.joined(separator: ",")) s), "
                         + "mean over 5 s \(during.reduce(0, +) / max(during.count, 1)) msg/s"
                 )
-                try masters.start(killed)
-                try await Task.sleep(for: .seconds(2))
+                try await Task.sleep(for: .seconds(1))
             }
         } catch {
             load.stop()
