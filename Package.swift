@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "TubeMQBroker",
             dependencies: [
-                "TubeMQStorage", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                "TubeMQStorage", "TubeMQRPC", "TubeMQWire", "TubeMQCore", "TubeMQZooKeeper",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -288,7 +288,7 @@ let package = Package(
             name: "TubeMQBrokerTests",
             dependencies: [
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                "TubeMQBroker", "TubeMQTestKit", "TubeMQStorage", "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                "TubeMQBroker", "TubeMQTestKit", "TubeMQStorage", "TubeMQRPC", "TubeMQWire", "TubeMQCore", "TubeMQZooKeeper",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -394,6 +394,7 @@ let package = Package(
             dependencies: [
                 "TubeMQTestKit",
                 "TubeMQConformance", "TubeMQStandalone", "TubeMQBroker", "TubeMQClient", "TubeMQWire", "TubeMQCore",
+                "TubeMQMaster", "TubeMQMasterHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

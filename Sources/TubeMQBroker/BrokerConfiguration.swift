@@ -34,6 +34,9 @@ public struct BrokerConfiguration: Sendable {
     public var masterVisitCredentials: (name: String, password: String)? = nil
     /// Delay after registration before visit tokens are enforced (`visitTokenCheckInValidTimeMs`).
     public var visitTokenGraceMs: Int64 = 120_000
+    /// broker.ini's `[zookeeper]` with `enableWriteOffset2Zk=true`: also commit group offsets to
+    /// ZooKeeper (``ZooKeeperOffsetMirror``); `nil` keeps them on the broker only.
+    public var zooKeeperOffsets: ZooKeeperOffsetSettings? = nil
     /// Deliberately broken behaviours, for tests of test suites only.
     public var _faults: _BrokerFaults = _BrokerFaults()
 

@@ -20,6 +20,8 @@ public final class BrokerServer: Sendable {
     private let link: MasterLink
     private let housekeeping: Task<Void, Never>
     private let logger: Logger
+    /// The ZooKeeper offset mirror, when ``BrokerConfiguration/zooKeeperOffsets`` is set.
+    public let zooKeeperOffsets: ZooKeeperOffsetMirror?
 
     /// The RPC port the broker listens on.
     public var port: Int { rpc.localPort }
@@ -33,7 +35,8 @@ public final class BrokerServer: Sendable {
         registry: ConsumerRegistry,
         link: MasterLink,
         housekeeping: Task<Void, Never>,
-        logger: Logger
+        logger: Logger,
+        zooKeeperOffsets: ZooKeeperOffsetMirror?
     ) {
         self.configuration = configuration
         self.store = store
@@ -44,12 +47,14 @@ public final class BrokerServer: Sendable {
         self.link = link
         self.housekeeping = housekeeping
         self.logger = logger
+        self.zooKeeperOffsets = zooKeeperOffsets
     }
 
     /// Opens the store, starts serving, and (with master addresses) registers with the master.
     ///
     /// - Parameter topics: topics to serve before the master's configuration arrives (standalone, tests).
-    /// - Throws: when the store cannot be opened or the port cannot be bound.
+    /// - Throws: when the store cannot be opened, the port cannot be bound, or ZooKeeper (for
+    ///   ``BrokerConfiguration/zooKeeperOffsets``) cannot be reached (``ZooKeeperOffsetError``).
     public static func start(
         configuration: BrokerConfiguration,
         topics: [BrokerTopic] = [],
@@ -63,6 +68,20 @@ public final class BrokerServer: Sendable {
             configuration: MessageStore.Configuration(io: configuration.io),
             logger: logger
         )
+        var mirror: ZooKeeperOffsetMirror?
+        if let settings = configuration.zooKeeperOffsets {
+            do {
+                mirror = try await ZooKeeperOffsetMirror.start(
+                    settings: settings,
+                    brokerID: configuration.brokerID,
+                    offsets: store.offsets,
+                    logger: logger
+                )
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        }
         let catalog = TopicCatalog()
         let registry = ConsumerRegistry(timeoutMillis: configuration.consumerTimeoutMillis, clock: clock)
         for topic in topics {
@@ -133,7 +152,8 @@ public final class BrokerServer: Sendable {
             registry: registry,
             link: link,
             housekeeping: housekeeping,
-            logger: logger
+            logger: logger,
+            zooKeeperOffsets: mirror
         )
     }
 
@@ -187,6 +207,7 @@ public final class BrokerServer: Sendable {
         await rpc.shutdown()
         await client.shutdown()
         await logFlushStatistics()
+        await zooKeeperOffsets?.close()
         do {
             try await store.close()
         } catch {

@@ -37,7 +37,9 @@ extension BrokerWebAPI {
         ]
     }
 
-    /// `admin_query_offset`: one partition's stored range and the group's offsets in it.
+    /// `admin_query_offset`: one partition's stored range and the group's offsets in it; `zkOffset` is
+    /// read from ZooKeeper when the broker commits offsets there (`enableWriteOffset2Zk`), else it is
+    /// the broker's committed offset.
     func queryOffset(_ p: WebParameters) async throws(BrokerWebError) -> JSONObject {
         let topic: String
         let group: String
@@ -52,10 +54,19 @@ extension BrokerWebAPI {
         }
         let range = try await range(topic: topic, partitionID: partition)
         let current = await broker.groupOffsets(group: group, topics: [topic]).first { $0.partitionID == partition }
+        var stored = current?.committed
+        if let mirror = broker.zooKeeperOffsets {
+            // enableWriteOffset2Zk: the offset as ZooKeeper holds it (TubeMQ's zkOffset).
+            do {
+                stored = try await mirror.offset(group: group, topic: topic, partitionID: partition)
+            } catch {
+                throw BrokerWebError("\(error)")
+            }
+        }
         let item: JSONObject = [
             "topicName": .string(topic), "groupName": .string(group), "partitionId": .int(partition),
             "minOffset": .number(range.min), "maxOffset": .number(range.max), "minDataOffset": -1,
-            "maxDataOffset": -1, "zkOffset": .number(current?.committed ?? -1),
+            "maxDataOffset": -1, "zkOffset": .number(stored ?? -1),
             "tmpOffset": .number(current?.tentative ?? -1), "curReadDataOffset": -1, "curRdDltDataOffset": -1,
         ]
         return Envelope.success(objects: [item])

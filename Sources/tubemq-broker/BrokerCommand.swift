@@ -52,6 +52,21 @@ struct BrokerCommand: AsyncParsableCommand {
         brokerSettings.retentionBytes = ini.retentionBytes > 0 ? ini.retentionBytes : nil
         if ini.visitMasterAuth { brokerSettings.masterVisitCredentials = (ini.visitName, ini.visitPassword) }
         brokerSettings.visitTokenGraceMs = ini.visitTokenCheckInValidTimeMs
+        if ini.enableWriteOffset2Zk {
+            guard let zk = ini.zooKeeper else {
+                throw ValidationError(
+                    "\(config): enableWriteOffset2Zk=true needs a [zookeeper] section (zkServerAddr, zkNodeRoot)"
+                )
+            }
+            brokerSettings.zooKeeperOffsets = ZooKeeperOffsetSettings(
+                serverAddress: zk.serverAddress,
+                nodeRoot: zk.nodeRoot,
+                sessionTimeoutMs: zk.sessionTimeoutMs,
+                commitPeriodMs: zk.commitPeriodMs,
+                syncTimeMs: zk.syncTimeMs,
+                commitFailRetries: zk.commitFailRetries
+            )
+        }
         let settings = brokerSettings
         let adminToken = try Self.webAdminToken(ini, logger: logger)
         let log = logger

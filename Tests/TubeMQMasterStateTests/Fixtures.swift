@@ -78,10 +78,20 @@ struct SimulatedConsumer {
     private var heldPartitions: [String: Partition] = [:]
     private var toAck: RebalanceEvent?
 
-    init(_ id: String, group: String = "gp", reports: Bool = true) {
+    /// A consumer holding `holding` (nothing by default).
+    init(_ id: String, group: String = "gp", reports: Bool = true, holding: [Partition] = []) {
         self.id = id
         self.group = group
         self.reports = reports
+        for partition in holding { heldPartitions[partition.key] = partition }
+        held = Set(heldPartitions.keys)
+    }
+
+    /// Forgets `keys` without telling the master, as a client does when a restarted broker no longer
+    /// knows its registration.
+    mutating func drop(_ keys: Set<String>) {
+        for key in keys { heldPartitions[key] = nil }
+        held = Set(heldPartitions.keys)
     }
 
     /// Sends a heartbeat (acking the last event, with a report if configured) and applies any event.

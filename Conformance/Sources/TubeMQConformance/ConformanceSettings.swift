@@ -9,6 +9,9 @@ public import TubeMQClient
 public struct ConformanceSettings: Sendable {
     /// The masters of the cluster, in the order clients try them.
     public var masters: [MasterAddress]
+    /// The masters' webapi addresses (`host:webPort`), in the order of ``masters``; empty when not
+    /// given (the standby case then checks the RPC refusal only).
+    public var masterWebAddresses: [MasterAddress] = []
     /// An existing topic with at least two partitions.
     public var topic: String
     /// Marks this run's groups and messages; a fresh random one by default.

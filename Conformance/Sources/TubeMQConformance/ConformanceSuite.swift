@@ -18,6 +18,7 @@ public enum ConformanceSuite {
             OffsetResetCase(),
             IndependentGroupsCase(),
             GroupBalanceCase(),
+            StandbyMasterCase(),
         ]
     }
 }

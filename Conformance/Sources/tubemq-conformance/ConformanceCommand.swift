@@ -46,6 +46,12 @@ struct ConformanceCommand: AsyncParsableCommand {
     @Option(help: "Run id marking this run's groups and messages (random by default).")
     var runId: String?
 
+    @Option(
+        help:
+            "The masters' webapi addresses, host:webPort[,host:webPort...] in --master's order (the standby case checks their redirect)."
+    )
+    var masterWeb = ""
+
     @Option(help: "The master's admin web address (http://host:webPort); creates the topic when it does not exist.")
     var adminUrl: String?
 
@@ -90,6 +96,13 @@ struct ConformanceCommand: AsyncParsableCommand {
             logger: logger
         )
         if let runId { settings.runID = runId }
+        if !masterWeb.isEmpty {
+            let webs = MasterAddress.list(parsing: masterWeb.replacingOccurrences(of: "http://", with: ""))
+            guard webs.count == settings.masters.count else {
+                throw ValidationError("--master-web takes one host:webPort per --master address")
+            }
+            settings.masterWebAddresses = webs
+        }
         if let adminUrl {
             do {
                 let done = try await AdminSetup(url: adminUrl, token: adminToken, partitions: adminPartitions)

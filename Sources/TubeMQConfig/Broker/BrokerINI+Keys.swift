@@ -32,7 +32,7 @@ extension BrokerINI: IniConfiguration {
         .union(PrometheusConfig.keys)
 
     /// The keys our broker acts on: identity, listeners, master list, the storage layout and flush
-    /// timings, fetch limits, heartbeats and the I/O backend. The executable may pass a wider set to
+    /// timings, fetch limits, heartbeats, the I/O backend and the ZooKeeper offset mirror. The executable may pass a wider set to
     /// ``startupWarnings(supportedKeys:)`` as features land.
     public static let supportedKeys: Set<ConfigKey> = .keys(
         [
@@ -41,9 +41,18 @@ extension BrokerINI: IniConfiguration {
             "rpcReadTimeoutMs", "logClearupDurationMs", "logFlushDiskDurMs", "logFlushMemDurMs", "io",
             "acknowledgement", "retentionBytes",
             "visitTokenCheckInValidTimeMs", "visitMasterAuth", "visitName", "visitPassword", "webAdminToken",
-            "webAdminTokenCheck",
+            "webAdminTokenCheck", "enableWriteOffset2Zk",
         ],
         in: section
+    )
+    .union(
+        Set<ConfigKey>.keys(
+            [
+                "zkServerAddr", "zkNodeRoot", "zkSessionTimeoutMs", "zkSyncTimeMs", "zkCommitPeriodMs",
+                "zkCommitFailRetries",
+            ],
+            in: "zookeeper"
+        )
     )
 
     /// The master's sections, read by ``MasterINI`` from a merged file.

@@ -1,6 +1,7 @@
 /// A ZooKeeper connection: the master's `[meta_zookeeper]` meta store (used by the HA master:
-/// `zkServerAddr`, `zkNodeRoot`, `zkSessionTimeoutMs`) or the broker's `[zookeeper]` offset store (not
-/// used). Keys not acted on are reported as ignored.
+/// `zkServerAddr`, `zkNodeRoot`, `zkSessionTimeoutMs`) or the broker's `[zookeeper]` offset store
+/// (with `enableWriteOffset2Zk=true`: `zkServerAddr`, `zkNodeRoot`, `zkSessionTimeoutMs`,
+/// `zkSyncTimeMs`, `zkCommitPeriodMs`, `zkCommitFailRetries`). Keys not acted on are reported as ignored.
 public struct ZooKeeperConfig: Sendable, Hashable {
     /// `zkServerAddr` (default `localhost:2181`): the connect string.
     public var serverAddress: String = "localhost:2181"

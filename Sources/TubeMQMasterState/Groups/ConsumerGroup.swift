@@ -27,6 +27,16 @@ public struct ConsumerMember: Sendable, Hashable {
     /// What the consumer holds as far as the master knows, by partition key: set from its
     /// registration and from heartbeats with `reportSubscribeInfo = true`, and from nothing else.
     public internal(set) var held: [String: Partition]
+    /// Whether `held` comes from a registration and no balance round has answered it yet.
+    ///
+    /// A consumer registering with partitions (after a master restart or failover, or after a 411)
+    /// claims what it held from an earlier master or broker session: the brokers may since have
+    /// forgotten its registrations (a restarted broker does), and the client then drops them without
+    /// telling the master until its next periodic report (every sixth heartbeat or so, about a minute).
+    /// The next round therefore sends such a consumer an `ONLY_CONNECT` for every partition it keeps,
+    /// not only for the new ones: the official clients register at the broker only the listed
+    /// partitions they no longer hold, and report their holdings with the acknowledgement.
+    public internal(set) var claimsUnconfirmed: Bool
     /// The event delivered in a heartbeat reply and not yet acknowledged.
     public internal(set) var inFlight: RebalanceEvent?
     /// Events ready to be delivered, one per heartbeat, after the in-flight one is acknowledged.
@@ -86,9 +96,10 @@ public struct ConsumerGroup: Sendable, Hashable {
     }
 
     /// Whether a balance round may work on the group: no pending events, and every member has
-    /// sent a heartbeat since it registered.
+    /// sent a heartbeat since it registered or registered with partitions to confirm
+    /// (``ConsumerMember/claimsUnconfirmed``: its answer is due at once).
     public var isReadyToBalance: Bool {
-        !hasPendingEvents && members.values.allSatisfy(\.hasHeartbeated)
+        !hasPendingEvents && members.values.allSatisfy { $0.hasHeartbeated || $0.claimsUnconfirmed }
     }
 
     /// The members sorted by client id.

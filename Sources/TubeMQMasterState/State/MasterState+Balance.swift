@@ -33,12 +33,14 @@ extension MasterState {
     /// * partitions it holds but should not: an `ONLY_DISCONNECT` (20), queued;
     /// * partitions it should hold but does not: an `ONLY_CONNECT` (10) with the same rebalance id,
     ///   queued at once if nobody else holds them, otherwise held back until every current holder
-    ///   has acknowledged its `ONLY_DISCONNECT` or left the group.
+    ///   has acknowledged its `ONLY_DISCONNECT` or left the group. A consumer whose holdings come
+    ///   from its registration and are not confirmed yet (``ConsumerMember/claimsUnconfirmed``) gets
+    ///   every partition it should hold in that event, the ones it claims included.
     ///
     /// Groups with an event in flight, queued or waiting are skipped, so a round never works from a
     /// stale view, and so are groups with a member that has not sent a heartbeat since it registered
     /// (the recorded master never assigned a Go or C++ consumer, whose first heartbeat comes 5 s after
-    /// registering, in a round before that heartbeat). A consumer that never reports (`reportSubscribeInfo = false`) is therefore sent
+    /// registering, in a round before that heartbeat), unless they registered claiming partitions. A consumer that never reports (`reportSubscribeInfo = false`) is therefore sent
     /// `ONLY_CONNECT` for its partitions again every round, as the recorded master does.
     public mutating func balance(now: Int64) -> BalanceReport {
         lastRebalanceID += 1
@@ -99,8 +101,11 @@ extension ConsumerGroup {
         }
         for id in ids {
             guard let member = members[id] else { continue }
+            members[id]?.claimsUnconfirmed = false
             let connect = Self.inHashOrder(
-                (target[id] ?? []).filter { member.held[$0] == nil }.compactMap { byKey[$0] }
+                (target[id] ?? []).filter { member.claimsUnconfirmed || member.held[$0] == nil }.compactMap {
+                    byKey[$0]
+                }
             )
             guard !connect.isEmpty else { continue }
             let event = makeEvent(rebalanceID, .onlyConnect, connect, for: id)

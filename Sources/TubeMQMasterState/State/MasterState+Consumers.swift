@@ -5,7 +5,8 @@ extension MasterState {
     ///
     /// A consumer that registers again (after a 411, or a restart) replaces its old registration:
     /// its events are dropped and the partitions it names in `held` become what the master knows it
-    /// holds. A sole member re-registering may change the group's topics and filters. A consumer
+    /// holds, to be confirmed by the next balance round (``ConsumerMember/claimsUnconfirmed``), which
+    /// is brought forward to now (or to the end of the first balance delay). A sole member re-registering may change the group's topics and filters. A consumer
     /// registering in another group leaves its old group first (only if the new one accepts it).
     /// - Throws: ``MasterError`` 400 for a malformed request, 431 when a topic is not deployed,
     ///   450 when the group may not consume a topic, 424–429 when the request is inconsistent with
@@ -61,12 +62,18 @@ extension MasterState {
             lastHeartbeatAt: now,
             hasHeartbeated: false,
             held: Self.byKey(request.held),
+            claimsUnconfirmed: !request.held.isEmpty,
             inFlight: nil,
             queued: [],
             requiredOffsets: request.bound?.requiredOffsets ?? [:]
         )
         groupsByName[request.group] = group
         groupOfConsumer[request.clientID] = request.group
+        if !request.held.isEmpty {
+            // Answer the claim in the next round, not a balance period later; the first round after
+            // the master's start keeps its delay, so the brokers can register first.
+            nextBalanceAt = min(nextBalanceAt, max(now, startedAt + configuration.firstBalanceDelayMs))
+        }
         return ConsumerRegisterReply(notAllocated: group.notAllocated)
     }
 
