@@ -83,7 +83,8 @@ extension ConsumerSession {
             confirmTimeout: kind == .pull ? configuration.confirmTimeout : nil,
             logger: logger,
             deliver: { [weak self] batch in await self?.deliver(batch) ?? false },
-            reregister: { [weak self] partition in await self?.reregister(partition) ?? false }
+            reregister: { [weak self] partition in await self?.reregister(partition) ?? false },
+            flow: flow
         )
         held[partition.key] = Held(handle: handle, fetch: Task { await fetcher.run() })
     }
