@@ -139,7 +139,9 @@ extension FlowControlRules {
             guard let object = entry as? [String: Any], let type = Self.int(object["type"]) else {
                 throw FlowControlRuleError(message: "each flowCtrlInfo item needs a numeric \"type\"")
             }
-            guard (0...3).contains(type) else { throw FlowControlRuleError(message: "unknown flow-control type \(type)") }
+            guard (0...3).contains(type) else {
+                throw FlowControlRuleError(message: "unknown flow-control type \(type)")
+            }
             guard seen.insert(type).inserted else {
                 throw FlowControlRuleError(message: "flow-control type \(type) is given twice")
             }

@@ -245,7 +245,11 @@ extension MasterWebAPI {
 
     /// Consume-group settings (`enableBind`, `allowedBClientRate`): the bind check and rate of the
     /// group's resource control; `create` `nil` adds or updates.
-    func changeConsumeGroupSetting(_ p: WebParameters, user: String, create: Bool?) async throws(WebParameterError)
+    func changeConsumeGroupSetting(
+        _ p: WebParameters,
+        user: String,
+        create: Bool?
+    ) async throws(WebParameterError)
         -> JSONObject
     {
         let groups = try p.list(.groupName, required: true)

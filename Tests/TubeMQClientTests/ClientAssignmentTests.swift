@@ -4,6 +4,10 @@ import TubeMQClient
 import TubeMQCore
 import TubeMQTestKit
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// Client assignment (methods 20–22): consumers that pick their partitions themselves.
 @Suite struct ClientAssignmentTests {
     actor Collector {
@@ -15,7 +19,10 @@ import TubeMQTestKit
 
     @Test func twoClientAssignedConsumersTakeThreePartitionsEachAndGetEveryMessageOnce() async throws {
         try await TestCluster.with(topics: [.init(name: "t_cbal", partitions: 6)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_cbal"])
             let keys = cluster.partitions(of: "t_cbal").map(\.key).sorted()
             #expect(keys.count == 6)
@@ -38,6 +45,20 @@ import TubeMQTestKit
                     let groups = await cluster.master.master.clientBalanceGroups()
                     #expect(groups.map(\.name) == ["g_cbal"])
                     #expect(groups.first?.members.count == 2)
+                    try await eventually("both members reported their partitions") {
+                        await cluster.master.master.clientBalanceGroups().first?.members.values
+                            .allSatisfy { $0.reported.count == 3 } == true
+                    }
+                    let detail = try await Self.webQuery(
+                        cluster,
+                        "method=admin_query_consume_group_detail&groupName=g_cbal"
+                    )
+                    #expect(detail["isBandConsume"] as? String == "CONSUME_CLIENT_REB")
+                    #expect((detail["metaDetails"] as? [String])?.count == 1)
+                    let members = detail["data"] as? [[String: Any]] ?? []
+                    #expect(members.compactMap { $0["parCount"] as? Int }.sorted() == [3, 3])
+                    let listed = try await Self.webQuery(cluster, "method=admin_query_client_balance_group_set")
+                    #expect(listed["data"] as? [String] == ["g_cbal"])
                     for i in 0..<total { try await producer.send(.text("cb\(i)"), to: "t_cbal") }
                     try await eventually("every message arrived") { await collector.uniqueCount == total }
                     try await Task.sleep(for: .milliseconds(300))  // room for duplicates to show up
@@ -52,6 +73,15 @@ import TubeMQTestKit
             try await eventually("both left the group") { await cluster.master.master.clientBalanceGroups().isEmpty }
             await producer.shutdown()
         }
+    }
+
+    /// A master webapi query, parsed.
+    static func webQuery(_ cluster: TestCluster, _ query: String) async throws -> [String: Any] {
+        let url = try #require(
+            URL(string: "http://127.0.0.1:\(cluster.local.masterWeb.port)/webapi.htm?type=op_query&\(query)")
+        )
+        let (data, _) = try await URLSession.shared.data(from: url)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
     @Test func aServerBalancedConsumerCannotJoinAClientAssignedGroup() async throws {

@@ -32,7 +32,10 @@ import TubeMQWire
                 create: true,
                 by: "test"
             )
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_flow"])
             let total = 500
             let body = [UInt8](repeating: 0x61, count: 10_000)
@@ -86,7 +89,10 @@ import TubeMQWire
 
     @Test func theBrokerRefusesGetsOverTheDefaultRuleWith452() async throws {
         try await TestCluster.with(topics: [.init(name: "t_gate", partitions: 1)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish(["t_gate"])
             let body = [UInt8](repeating: 0x62, count: 10_000)
             for _ in 0..<200 { try await producer.send(Message(body: body), to: "t_gate") }
@@ -94,7 +100,8 @@ import TubeMQWire
             try await cluster.master.master.setDefaultFlowControl(
                 enabled: true,
                 rules: try FlowControlRules(
-                    json: #"[{"type":0,"rule":[{"start":"00:00","end":"23:59","dltInM":0,"limitInM":6,"freqInMs":300}]}]"#
+                    json:
+                        #"[{"type":0,"rule":[{"start":"00:00","end":"23:59","dltInM":0,"limitInM":6,"freqInMs":300}]}]"#
                 ),
                 qryPriorityID: nil,
                 by: "test"

@@ -22,7 +22,9 @@ import TubeMQCore
         #expect(throws: FlowControlRuleError.self) { try FlowControlRules(json: "{}") }
         #expect(throws: FlowControlRuleError.self) { try FlowControlRules(json: #"[{"type":7,"rule":[]}]"#) }
         #expect(throws: FlowControlRuleError.self) {
-            try FlowControlRules(json: #"[{"type":0,"rule":[{"start":"18:00","end":"08:00","dltInM":0,"limitInM":1,"freqInMs":1}]}]"#)
+            try FlowControlRules(
+                json: #"[{"type":0,"rule":[{"start":"18:00","end":"08:00","dltInM":0,"limitInM":1,"freqInMs":1}]}]"#
+            )
         }
         #expect(throws: FlowControlRuleError.self) {
             try FlowControlRules(json: #"[{"type":1,"rule":[{"zeroCnt":"x","freqInMs":1}]}]"#)

@@ -8,7 +8,8 @@ import TubeMQWebSupport
 
 /// Flow control and group resource control (admin-api.md §5.4) and the client-balance group methods.
 @Suite struct FlowControlMethodTests {
-    static let limitRule = #"[{"type":0,"rule":[{"start":"00:00","end":"23:59","dltInM":0,"limitInM":6,"freqInMs":200}]}]"#
+    static let limitRule =
+        #"[{"type":0,"rule":[{"start":"00:00","end":"23:59","dltInM":0,"limitInM":6,"freqInMs":200}]}]"#
     static var encodedRule: String { limitRule.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
 
     @Test func defaultRuleSetQueryRemove() async throws {
@@ -83,7 +84,10 @@ import TubeMQWebSupport
             #expect(old.data.first?.keys == ["groupName", "statusId", "qryPriorityId", "ruleCnt", "flowCtrlInfo"])
             #expect(old.data.first?["statusId"]?.numberValue == 1)
 
-            let deleted = try await client.modify("admin_delete_group_resctrl_info", "groupName=g_fa,g_fb&modifyUser=ops")
+            let deleted = try await client.modify(
+                "admin_delete_group_resctrl_info",
+                "groupName=g_fa,g_fb&modifyUser=ops"
+            )
             #expect(deleted.count == 2)
             #expect(await master.groupSettings().isEmpty)
         }
@@ -118,7 +122,11 @@ import TubeMQWebSupport
             #expect(added.data.first?["success"]?.boolValue == true)
             let queried = try await client.query("admin_query_consume_group_setting", "groupName=g_bind")
             let item = try #require(queried.data.first)
-            #expect(Array(item.keys.prefix(5)) == ["groupName", "enableBind", "allowedBClientRate", "attributes", "lastBindUsedDate"])
+            #expect(
+                Array(item.keys.prefix(5)) == [
+                    "groupName", "enableBind", "allowedBClientRate", "attributes", "lastBindUsedDate",
+                ]
+            )
             #expect(item["allowedBClientRate"]?.numberValue == 3)
             #expect(item["enableBind"]?.numberValue == 1)
             let control = await master.groupSettings(named: "g_bind")?.resourceControl

@@ -4,7 +4,12 @@ import TubeMQMasterState
 
 /// Client-balanced groups (methods 20–22) in the state machine.
 @Suite struct ClientBalanceTests {
-    static func registration(_ id: String, group: String = "g_cb", topics: Set<String> = ["tp"], node: Int32 = 0)
+    static func registration(
+        _ id: String,
+        group: String = "g_cb",
+        topics: Set<String> = ["tp"],
+        node: Int32 = 0
+    )
         -> ClientBalanceRegistration
     {
         ClientBalanceRegistration(

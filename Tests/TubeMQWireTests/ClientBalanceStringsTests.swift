@@ -16,7 +16,9 @@ import TubeMQWire
 
     @Test func partSubInfoMatchesTheRecordedReport() throws {
         let broker = BrokerInfo(id: 1, host: "127.0.0.1")
-        let partitions = [Partition(broker: broker, topic: "t_java", id: 1), Partition(broker: broker, topic: "t_java", id: 0)]
+        let partitions = [
+            Partition(broker: broker, topic: "t_java", id: 1), Partition(broker: broker, topic: "t_java", id: 0),
+        ]
         #expect(MetadataStrings.partSubInfo(partitions) == ["t_java#1:0,1:1"])
         let parsed = try #require(MetadataStrings.parsePartSubInfo("t_java#1:1,1:0"))
         #expect(parsed.map(\.partitionID) == [1, 0])

@@ -97,7 +97,9 @@ extension ConsumerSession {
             }
         }
         available.sort { $0.key < $1.key }
-        let chosen = available.enumerated().filter { choice.chooses(key: $0.element.key, index: $0.offset) }.map(\.element)
+        let chosen = available.enumerated().filter { choice.chooses(key: $0.element.key, index: $0.offset) }.map(
+            \.element
+        )
         let chosenKeys = Set(chosen.map(\.key))
         let gone = heldPartitions.filter { !chosenKeys.contains($0.key) }
         let new = chosen.filter { held[$0.key] == nil }
@@ -144,12 +146,18 @@ extension ConsumerSession {
     private func acceptClientBalanceReply(code: Int32, text: String) -> Bool {
         if code == ErrorCode.success.rawValue { return true }
         if code == ErrorCode.heartbeatNoNode.rawValue {
-            logger.info("the master does not know the consumer; registering again", metadata: ["tubemq.errMsg": "\(text)"])
+            logger.info(
+                "the master does not know the consumer; registering again",
+                metadata: ["tubemq.errMsg": "\(text)"]
+            )
             registeredWithMaster = false
             heartbeatNow.signal()
         } else {
             if code == ErrorCode.certificateFailure.rawValue { authenticator.accept(nil, requireAuth: true) }
-            logger.warning("master refused the heartbeat", metadata: ["tubemq.errCode": "\(code)", "tubemq.errMsg": "\(text)"])
+            logger.warning(
+                "master refused the heartbeat",
+                metadata: ["tubemq.errCode": "\(code)", "tubemq.errMsg": "\(text)"]
+            )
         }
         return false
     }

@@ -1,4 +1,3 @@
-
 /// One topic's placement as a client-balanced group sees it (one entry of `topicMetaInfoList`):
 /// per broker deployment, the storage instances, the partitions per instance, and whether the
 /// group may consume there now.

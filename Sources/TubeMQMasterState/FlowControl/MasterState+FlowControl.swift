@@ -36,7 +36,8 @@ extension MasterState {
         now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         if let problem = NameRules.groupProblem(name) { throw .badRequest(problem) }
-        var settings = groupSettingsByName[name] ?? GroupSettings(name: name, stamp: RecordStamp(createdBy: user, at: now))
+        var settings =
+            groupSettingsByName[name] ?? GroupSettings(name: name, stamp: RecordStamp(createdBy: user, at: now))
         let existing = settings.resourceControl
         if create, existing != nil {
             throw MasterError(code: .recordExists, message: "The group resource control of \(name) already exists!")
@@ -50,7 +51,8 @@ extension MasterState {
         let priority = try Validate.qryPriorityID(
             patch.qryPriorityID ?? existing?.qryPriorityID ?? clusterSettings.qryPriorityID
         )
-        let oldFlow = existing?.flowControl ?? FlowControlSetting(enabled: false, rules: FlowControlRules(), version: -2)
+        let oldFlow =
+            existing?.flowControl ?? FlowControlSetting(enabled: false, rules: FlowControlRules(), version: -2)
         var control = GroupResourceControl(
             resCheckEnable: patch.resCheckEnable ?? existing?.resCheckEnable ?? false,
             allowedBrokerClientRate: patch.allowedBrokerClientRate ?? existing?.allowedBrokerClientRate ?? 0,
@@ -71,7 +73,11 @@ extension MasterState {
 
     /// Removes a group's resource control (`admin_delete_group_resctrl_info`).
     /// - Throws: ``MasterError`` 401 when the group has none.
-    public mutating func deleteGroupResourceControl(group name: String, by user: String, now: Int64) throws(MasterError)
+    public mutating func deleteGroupResourceControl(
+        group name: String,
+        by user: String,
+        now: Int64
+    ) throws(MasterError)
         -> [MasterDirective]
     {
         guard var settings = groupSettingsByName[name], settings.resourceControl != nil else {

@@ -59,7 +59,9 @@ extension MetadataStrings {
             guard fields.count == 4, let broker = fields[0], let stores = fields[1], let parts = fields[2],
                 let status = fields[3], stores >= 0, parts >= 0
             else { return nil }
-            deployments.append(.init(brokerID: broker, stores: stores, partitionsPerStore: parts, subscribable: status == 1))
+            deployments.append(
+                .init(brokerID: broker, stores: stores, partitionsPerStore: parts, subscribable: status == 1)
+            )
         }
         return TopicMeta(topic: String(segments[0]), deployments: deployments)
     }
