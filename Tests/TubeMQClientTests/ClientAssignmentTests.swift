@@ -84,6 +84,42 @@ import FoundationNetworking
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
+    @Test func consumeFromMaxSkipsWhatTheGroupHasNotReadYet() async throws {
+        try await TestCluster.with(topics: [.init(name: "t_cmax", partitions: 2)]) { cluster in
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
+            try await producer.publish(["t_cmax"])
+            for i in 0..<20 { try await producer.send(.text("old\(i)"), to: "t_cmax") }
+            var configuration = cluster.consumerConfiguration(group: "g_cmax", topics: ["t_cmax"])
+            configuration.assignment = .client(.share(node: 0, nodes: 1))
+            let consumer = try await PullConsumer(configuration: configuration, logger: TestCluster.logger)
+            try await eventually("the consumer holds both partitions") {
+                await consumer.assignedPartitions().count == 2
+            }
+            try await cluster.master.master.setClientBalanceConsumeFromMax(group: "g_cmax")
+            try await eventually("the consumer applied the task") {
+                await cluster.master.master.clientBalanceGroups().first?.members.values.first?.consumeFromMaxID
+                    == cluster.master.master.clientBalanceGroups().first?.consumeFromMaxID
+            }
+            try await eventually("both partitions are held again") { await consumer.assignedPartitions().count == 2 }
+            for i in 0..<4 { try await producer.send(.text("new\(i)"), to: "t_cmax") }
+            let texts = try await withTimeout(.seconds(60)) { () async throws -> [String] in
+                var texts: [String] = []
+                var batches = consumer.makeAsyncIterator()
+                while texts.count < 4, let batch = try await batches.next() {
+                    texts += batch.messages.map(\.text)
+                    _ = try await batch.confirm()
+                }
+                return texts
+            }
+            #expect(texts.sorted() == ["new0", "new1", "new2", "new3"])
+            await consumer.shutdown()
+            await producer.shutdown()
+        }
+    }
+
     @Test func aServerBalancedConsumerCannotJoinAClientAssignedGroup() async throws {
         try await TestCluster.with(topics: [.init(name: "t_cmix", partitions: 2)]) { cluster in
             var client = cluster.consumerConfiguration(group: "g_cmix", topics: ["t_cmix"])

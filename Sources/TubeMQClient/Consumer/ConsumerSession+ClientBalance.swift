@@ -12,6 +12,8 @@ struct ClientBalanceView: Sendable {
     var topicMetaID: Int64 = -2
     /// When the consumer last changed what it holds (ms), -2 before its first assignment.
     var assignedAt: Int64 = -2
+    /// The "consume from max offset" task applied last (`csmFrmMaxOffsetCtrlId`), -2 for none.
+    var consumeFromMaxID: Int64 = -2
 }
 
 /// Client assignment (``Consumer/Assignment/client(_:)``): register (method 20), heartbeat (21)
@@ -60,6 +62,11 @@ extension ConsumerSession {
             let reply: HeartResponseM2CV2 = try await master.call(.consumerHeartbeatV2, request)
             guard acceptClientBalanceReply(code: reply.errCode, text: reply.errMsg) else { return }
             if reply.hasOpsTaskInfo { learnOpsTasks(reply.opsTaskInfo) }
+            if reply.opsTaskInfo.hasCsmFrmMaxOffsetCtrlID,
+                reply.opsTaskInfo.csmFrmMaxOffsetCtrlID != clientBalance.consumeFromMaxID
+            {
+                await consumeFromMax(task: reply.opsTaskInfo.csmFrmMaxOffsetCtrlID)
+            }
             learnBrokers(id: reply.brokerConfigID, list: reply.brokerConfigList)
             if reply.hasTopicMetaInfoID { learnTopicMeta(id: reply.topicMetaInfoID, list: reply.topicMetaInfoList) }
             if reply.hasAuthorizedInfo { visitToken = reply.authorizedInfo.visitAuthorizedToken }
@@ -125,11 +132,30 @@ extension ConsumerSession {
         return info
     }
 
-    /// The flow-rule versions held, for `opsTaskInfo`.
+    /// The flow-rule versions and the consume-from-max task held, for `opsTaskInfo`.
     private func heldOpsTasks() -> OpsTaskInfo {
         var info = OpsTaskInfo()
         (info.defFlowCheckID, info.groupFlowCheckID) = flow.versions
+        if clientBalance.consumeFromMaxID >= 0 { info.csmFrmMaxOffsetCtrlID = clientBalance.consumeFromMaxID }
         return info
+    }
+
+    /// The admin asked the group to start from the newest messages
+    /// (`admin_set_client_balance_group_consume_from_max`): every held partition is given up and
+    /// taken again from its broker's maximum offset (readStatus 2), once per task.
+    private func consumeFromMax(task: Int64) async {
+        clientBalance.consumeFromMaxID = task
+        let partitions = heldPartitions
+        logger.info(
+            "consuming from the newest messages, as the master asked",
+            metadata: ["tubemq.task": "\(task)", "tubemq.partitions": "\(partitions.count)"]
+        )
+        guard !partitions.isEmpty else { return }
+        await disconnect(partitions, grace: configuration.confirmTimeout)
+        readStatusOverride = 2
+        await connect(partitions)
+        readStatusOverride = nil
+        clientBalance.assignedAt = ClientIdentity.millisecondsNow()
     }
 
     /// Takes the flow-control rules of a reply's `opsTaskInfo`.

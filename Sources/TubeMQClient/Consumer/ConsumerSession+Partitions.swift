@@ -98,7 +98,9 @@ extension ConsumerSession {
         request.groupName = configuration.group
         request.topicName = partition.topic
         request.partitionID = partition.id
-        request.readStatus = registeredBefore.contains(partition.key) ? 0 : configuration.startPosition.readStatus
+        request.readStatus =
+            readStatusOverride
+            ?? (registeredBefore.contains(partition.key) ? 0 : configuration.startPosition.readStatus)
         request.filterCondStr = (configuration.topics[partition.topic] ?? []).sorted()
         if let bound = configuration.boundConsume {
             if !groupAllocated, !boundOffsetsApplied.contains(partition.key), let offset = bound.offsets[partition.key]

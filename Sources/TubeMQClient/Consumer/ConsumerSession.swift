@@ -66,6 +66,8 @@ actor ConsumerSession {
     nonisolated let flow = FlowLimiter()
     /// Client assignment only (see ConsumerSession+ClientBalance.swift).
     var clientBalance = ClientBalanceView()
+    /// The readStatus every broker registration sends while set (consume from max: 2).
+    var readStatusOverride: Int32?
 
     // Partitions (see ConsumerSession+Partitions.swift).
     var registeredBefore: Set<String> = []
