@@ -75,6 +75,19 @@ extension BrokerService {
             guard !result.messages.isEmpty || result.nextOffset > start else {
                 return GetMessageResponseB2C.failure(.notFound, ReplyText.reachedMaxOffset, minLimitTime: -1)
             }
+            if !request.escFlowCtrl {
+                let lag = max(0, result.range.max - start)
+                let now = clock()
+                if let wait = catalog.flowControl.refusal(group: key.group, lagBytes: lag, now: now) {
+                    return GetMessageResponseB2C.failure(
+                        .consumeSpeedLimit,
+                        ReplyText.flowControlLimited(group: key.group),
+                        minLimitTime: wait
+                    )
+                }
+                let bytes = result.messages.reduce(0) { $0 + $1.payload.readableBytes }
+                catalog.flowControl.consumed(group: key.group, bytes: bytes, lagBytes: lag, now: now)
+            }
             await offsets.setTentativeOffset(
                 group: key.group,
                 topic: key.topic,

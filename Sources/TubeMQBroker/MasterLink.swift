@@ -110,7 +110,7 @@ actor MasterLink {
         request.curBrokerConfID = configVersion
         request.confCheckSumID = checksum
         request.brokerDefaultConfInfo = ""
-        request.flowCheckID = -2
+        request.flowCheckID = catalog.flowControl.version
         request.qryPriorityID = -2
         request.tlsPort = 8124
         var cluster = ClusterConfig()
@@ -127,6 +127,7 @@ actor MasterLink {
             throw RPCError(.badResponse, "master refused registration: \(reply.errCode) \(reply.errMsg)")
         }
         catalog.setServiceFlags(stopRead: reply.stopRead, stopWrite: reply.stopWrite)
+        takeFlowControl(version: reply.hasFlowCheckID ? reply.flowCheckID : -2, text: reply.flowControlInfo)
         authorization.registered(
             functions: reply.hasEnableBrokerInfo ? reply.enableBrokerInfo : nil,
             tokens: reply.hasBrokerAuthorizedInfo ? reply.brokerAuthorizedInfo : nil
@@ -159,7 +160,7 @@ actor MasterLink {
             request.brokerDefaultConfInfo = defaults.defaultString
             request.brokerTopicSetConfInfo = topicStrings
         }
-        request.flowCheckID = -2
+        request.flowCheckID = catalog.flowControl.version
         request.qryPriorityID = -2
         var cluster = ClusterConfig()
         cluster.configID = -2
@@ -176,6 +177,7 @@ actor MasterLink {
             throw RPCError(.badResponse, "master refused heartbeat: \(reply.errCode) \(reply.errMsg)")
         }
         reportConfig = false
+        takeFlowControl(version: reply.hasFlowCheckID ? reply.flowCheckID : -2, text: reply.flowControlInfo)
         if reply.hasBrokerAuthorizedInfo { authorization.append(reply.brokerAuthorizedInfo) }
         catalog.setServiceFlags(stopRead: reply.stopRead, stopWrite: reply.stopWrite)
         let removed =
@@ -202,6 +204,12 @@ actor MasterLink {
         topicStrings = topics
         let parsed = topics.compactMap { BrokerTopicSettings.parseTopic($0) }.map { ($0.topic, $0.settings) }
         await apply(defaults, parsed, removed)
+    }
+
+    private func takeFlowControl(version: Int64, text: String) {
+        if catalog.flowControl.update(version: version, text: text) {
+            logger.info("default flow-control rules changed", metadata: ["tubemq.flowCheckId": "\(version)"])
+        }
     }
 
     /// Tells the master the broker is leaving (method 9).

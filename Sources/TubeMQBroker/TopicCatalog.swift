@@ -6,6 +6,8 @@ import Synchronization
 final class TopicCatalog: Sendable {
     private let topics = Mutex<[String: BrokerTopic]>([:])
     private let flags = Mutex<(stopRead: Bool, stopWrite: Bool)>((false, false))
+    /// The default flow-control rules from the master, enforced on get-message.
+    let flowControl = FlowControlGate()
 
     /// The topic named `name`, if served here.
     func topic(_ name: String) -> BrokerTopic? { topics.withLock { $0[name] } }

@@ -1,3 +1,4 @@
+import TubeMQCore
 import TubeMQMaster
 import TubeMQMasterState
 import TubeMQWebSupport
@@ -48,22 +49,34 @@ extension MasterWebAPI {
             topicDefaults: try p.topicProperties()
         )
         if fromDefaults { patch = patch.overDefaults() }
+        let rules = try Self.rules(p)
+        let flowEnabled = p.bool(.flowCtrlEnable)
         do {
-            let settings = try await master.updateClusterSettings(patch, by: user)
+            var settings = try await master.updateClusterSettings(patch, by: user)
+            if rules != nil || flowEnabled != nil || fromDefaults {
+                settings = try await master.setDefaultFlowControl(
+                    enabled: flowEnabled ?? (fromDefaults ? false : nil),
+                    rules: rules ?? (fromDefaults ? FlowControlRules() : nil),
+                    qryPriorityID: nil,
+                    by: user
+                )
+            }
             return Envelope.success(objects: [Self.clusterSettings(settings)])
         } catch {
             return Envelope.failure(code: Int(error.code.rawValue), error.message)
         }
     }
 
-    /// The cluster default object: ports, size limit, read priority, flow control (always off
-    /// here), the topic properties and the base fields.
+    /// The cluster default object: ports, size limit, read priority, the default flow control, the
+    /// topic properties and the base fields.
     static func clusterSettings(_ settings: ClusterSettings) -> JSONObject {
         var item: JSONObject = [
             "brokerPort": .int(settings.brokerPort), "brokerTLSPort": .int(settings.brokerTLSPort),
             "brokerWebPort": .int(settings.brokerWebPort), "maxMsgSizeInMB": .int(settings.maxMsgSizeInMB),
-            "qryPriorityId": .int(settings.qryPriorityID), "flowCtrlEnable": false, "flowCtrlRuleCount": 0,
-            "flowCtrlInfo": [],
+            "qryPriorityId": .int(settings.qryPriorityID),
+            "flowCtrlEnable": .bool(settings.flowControl?.enabled ?? false),
+            "flowCtrlRuleCount": .int(settings.flowControl?.rules.ruleCount ?? 0),
+            "flowCtrlInfo": rawRules(settings.flowControl?.rules ?? FlowControlRules()),
         ]
         item.append(contentsOf: RecordJSON.properties(settings.topicDefaults))
         item.append(contentsOf: RecordJSON.base(settings.stamp))

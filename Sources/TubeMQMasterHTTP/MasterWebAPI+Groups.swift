@@ -37,6 +37,11 @@ extension MasterWebAPI {
             guard let name = try api.groupNames(p, required: true).first else {
                 throw .missing(.groupName)
             }
+            if await api.master.group(named: name) == nil,
+                let client = await api.master.clientBalanceGroups().first(where: { $0.name == name })
+            {
+                return Self.clientGroupDetail(client, brokers: await api.master.servingBrokers().brokers)
+            }
             return Self.groupDetail(name, await api.master.group(named: name))
         },
     ]
@@ -100,5 +105,53 @@ extension MasterWebAPI {
             "sourceCount": .int(bound?.totalCount ?? -1), "nodeId": 0, "parCount": .int(held.count),
             "parInfo": .array(held),
         ]
+    }
+
+    /// `admin_query_consume_group_detail` for a client-balanced group: type `CONSUME_CLIENT_REB`,
+    /// the topic metadata version and entries (`topicMetaId`, `metaDetails`), and each member's
+    /// node and the partitions it reports consuming.
+    static func clientGroupDetail(_ group: ClientBalanceGroup, brokers: [BrokerInfo]) -> JSONObject {
+        let members = group.sortedMembers
+        let addresses = Dictionary(
+            brokers.map { ($0.id, "\($0.host):\($0.port)") },
+            uniquingKeysWith: { first, _ in first }
+        )
+        var out: JSONObject = [
+            "result": true, "errCode": 0, "errMsg": "OK", "count": .int(members.count),
+            "topicSet": .array(group.topics.sorted().map(JSON.string)), "consumeGroup": .string(group.name),
+            "re-rebalance": .object(JSONObject()), "isBandConsume": "CONSUME_CLIENT_REB",
+            "topicMetaId": .number(group.topicMetaID),
+            "metaDetails": .array(
+                group.topicMeta.map { meta in
+                    .string(
+                        meta.topic + "#"
+                            + meta.deployments.map {
+                                "\($0.brokerID):\($0.numTopicStores):\($0.numPartitions):\($0.subscribable ? 1 : 0)"
+                            }.joined(separator: ",")
+                    )
+                }
+            ),
+        ]
+        var filters = JSONObject()
+        for (topic, items) in group.filters.sorted(by: { $0.key < $1.key }) {
+            filters.append(topic, .array(items.sorted().map(JSON.string)))
+        }
+        out.append("filterConds", .object(filters))
+        let data = members.map { member -> JSON in
+            let held = member.reported.values.sorted { $0.key < $1.key }.map { partition -> JSON in
+                .object([
+                    "partId": .int(partition.partitionID),
+                    "brokerAddr": .string(addresses[partition.brokerID] ?? "\(partition.brokerID)"),
+                    "topicName": .string(partition.topic),
+                ])
+            }
+            return .object([
+                "consumerId": .string(member.clientID), "receivedFrom": .string(member.hostName), "isOverTLS": false,
+                "initReSetPartCount": 0, "initReSetPartInfo": .array([]), "sourceCount": .int(member.sourceCount),
+                "nodeId": .int(member.nodeID), "parCount": .int(held.count), "parInfo": .array(held),
+            ])
+        }
+        out.append("data", .array(data))
+        return out
     }
 }

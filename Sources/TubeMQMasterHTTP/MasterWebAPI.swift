@@ -20,7 +20,7 @@ struct MasterWebAPI: Sendable {
     static let methods: [String: MasterWebMethod] = {
         var table: [String: MasterWebMethod] = [:]
         let all = [brokerMethods, batchMethods, topicMethods, topicControlMethods, groupMethods, groupControlMethods]
-        for method in all.joined() + clusterMethods + securityMethods {
+        for method in all.joined() + clusterMethods + securityMethods + flowControlMethods {
             table[method.name] = method
         }
         return table

@@ -32,6 +32,13 @@ enum RecordResult {
         return item
     }
 
+    /// `groupName`, `success`, `errCode`, `errInfo` (group resource control, group flow rules).
+    static func group(_ group: String, _ error: MasterError?) -> JSONObject {
+        var item: JSONObject = ["groupName": .string(group)]
+        item.append(contentsOf: outcome(error))
+        return item
+    }
+
     private static func outcome(_ error: MasterError?) -> JSONObject {
         guard let error else { return ["success": true, "errCode": 200, "errInfo": "Ok!"] }
         return ["success": false, "errCode": .int(error.code.rawValue), "errInfo": .string(error.message)]

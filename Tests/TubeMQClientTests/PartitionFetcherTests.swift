@@ -89,7 +89,8 @@ import TubeMQWire
                 batch.confirm()
                 return true
             },
-            reregister: { _ in true }
+            reregister: { _ in true },
+            flow: FlowLimiter()
         )
         let loop = Task { await fetcher.run() }
         defer {

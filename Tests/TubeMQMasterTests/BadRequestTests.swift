@@ -50,36 +50,42 @@ import TubeMQWire
     }
 
     @Test(arguments: [20, 21, 22] as [Int32])
-    func clientBalanceMethodsAnswerNotSupported(_ id: Int32) async throws {
+    func clientBalanceMethodsRefuseBadOrUnknownConsumers(_ id: Int32) async throws {
         try await TestMaster.with { harness in
             let method = try #require(RPCMethod.withID(id))
             switch id {
             case 20:
                 var request = RegisterRequestC2MV2()
-                request.clientID = "c"
-                request.groupName = "g"
-                request.hostName = "h"
-                request.sourceCount = 0
-                request.nodeID = 0
+                request.clientID = "c1"
+                request.groupName = "g1"
+                request.hostName = "h1"
+                request.sourceCount = 2
+                request.nodeID = 2
+                request.topicList = ["t_probe"]
                 let reply: RegisterResponseM2CV2 = try await harness.call(method, request)
-                #expect(reply.errCode == 500)
-                #expect(reply.errMsg.contains("not supported"))
+                #expect(reply.errCode == 400)
+                #expect(reply.errMsg == "Request nodeId value must be between in [0, sourceCount-1]!")
+                request.nodeID = 0
+                request.topicList = []
+                let empty: RegisterResponseM2CV2 = try await harness.call(method, request)
+                #expect(empty.errCode == 400)
+                #expect(!empty.hasBrokerConfigID)
             case 21:
                 var request = HeartRequestC2MV2()
-                request.clientID = "c"
-                request.groupName = "g"
+                request.clientID = "c1"
+                request.groupName = "g1"
                 let reply: HeartResponseM2CV2 = try await harness.call(method, request)
-                #expect(reply.errCode == 500)
-                #expect(reply.errMsg.contains("not supported"))
+                #expect(reply.errCode == 411)
+                #expect(!reply.hasOpsTaskInfo)
             default:
                 var request = GetPartMetaRequestC2M()
-                request.clientID = "c"
-                request.groupName = "g"
+                request.clientID = "c1"
+                request.groupName = "g1"
                 request.brokerConfigID = -2
                 request.topicMetaInfoID = -2
                 let reply: GetPartMetaResponseM2C = try await harness.call(method, request)
-                #expect(reply.errCode == 500)
-                #expect(reply.errMsg.contains("not supported"))
+                #expect(reply.errCode == 411)
+                #expect(reply.topicMetaInfoList.isEmpty)
             }
         }
     }

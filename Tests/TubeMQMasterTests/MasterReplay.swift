@@ -22,6 +22,9 @@ struct MasterReplay {
     private var checksums: [Int64: Int64] = [-1: -1]
     private var rebalanceIDs: [Int64: Int64] = [:]
     private var configIDs: [Int64: Int64] = [:]
+    /// Client balance: the broker-list and topic-metadata versions, recorded to ours (-2 stays).
+    private var brokerListIDs: [Int64: Int64] = [-2: -2]
+    private var topicMetaIDs: [Int64: Int64] = [-2: -2]
 
     init(harness: TestMaster, origin: Int64) {
         self.harness = harness
@@ -89,11 +92,43 @@ struct MasterReplay {
                 request.curBrokerConfID = configIDs[request.curBrokerConfID] ?? request.curBrokerConfID
                 return request
             }
+        case 20:
+            rewritten = (try? RegisterRequestC2MV2(serializedBytes: bytes)).map {
+                var request = $0
+                if request.hasSubRepInfo { request.subRepInfo = translate(request.subRepInfo) }
+                return request
+            }
+        case 21:
+            rewritten = (try? HeartRequestC2MV2(serializedBytes: bytes)).map {
+                var request = $0
+                if request.hasSubRepInfo { request.subRepInfo = translate(request.subRepInfo) }
+                return request
+            }
+        case 22:
+            rewritten = (try? GetPartMetaRequestC2M(serializedBytes: bytes)).map {
+                var request = $0
+                request.brokerConfigID = brokerListIDs[request.brokerConfigID] ?? request.brokerConfigID
+                request.topicMetaInfoID = topicMetaIDs[request.topicMetaInfoID] ?? request.topicMetaInfoID
+                return request
+            }
         default:
             rewritten = nil
         }
         guard let rewritten, let encoded: [UInt8] = try? rewritten.serializedBytes() else { return body }
         return ByteBuffer(bytes: encoded)
+    }
+
+    /// A client-balance report in our versions; the assignment time moves with the topic-metadata
+    /// version it followed (the client assigns right after it learns the metadata).
+    private func translate(_ info: ClientSubRepInfo) -> ClientSubRepInfo {
+        var info = info
+        info.brokerConfigID = brokerListIDs[info.brokerConfigID] ?? info.brokerConfigID
+        let recordedMetaID = info.topicMetaInfoID
+        info.topicMetaInfoID = topicMetaIDs[recordedMetaID] ?? recordedMetaID
+        if info.hasLstAssignedTime, let ours = topicMetaIDs.first(where: { $0.key > 0 }) {
+            info.lstAssignedTime = ours.value + (info.lstAssignedTime - ours.key)
+        }
+        return info
     }
 
     // MARK: replies
@@ -144,6 +179,14 @@ struct MasterReplay {
                 comparedEvents += 1
                 if right.hasEvent { rebalanceIDs[left.event.rebalanceID] = right.event.rebalanceID }
             }
+        case (let left as RegisterResponseM2CV2, let right as RegisterResponseM2CV2):
+            brokerListIDs[left.brokerConfigID] = right.brokerConfigID
+        case (let left as HeartResponseM2CV2, let right as HeartResponseM2CV2):
+            brokerListIDs[left.brokerConfigID] = right.brokerConfigID
+            if left.hasTopicMetaInfoID { topicMetaIDs[left.topicMetaInfoID] = right.topicMetaInfoID }
+        case (let left as GetPartMetaResponseM2C, let right as GetPartMetaResponseM2C):
+            brokerListIDs[left.brokerConfigID] = right.brokerConfigID
+            topicMetaIDs[left.topicMetaInfoID] = right.topicMetaInfoID
         case (let left as RegisterResponseM2B, let right as RegisterResponseM2B):
             configIDs[left.curBrokerConfID] = right.curBrokerConfID
         case (let left as HeartResponseM2B, let right as HeartResponseM2B):

@@ -33,6 +33,7 @@ import TubeMQMaster
         Recording(file: "java-consumer-rebalance.jsonl", topics: ["t_java"], firstRound: 400, events: 4),
         Recording(file: "probe-unknown-method.jsonl", topics: ["t_probe"], firstRound: 5_000, events: 0),
         Recording(file: "probe-missing-required.jsonl", topics: ["t_probe"], firstRound: 5_000, events: 0),
+        Recording(file: "java-client-balance-consumer.jsonl", topics: ["t_java"], firstRound: 5_000, events: 0),
     ]
 
     @Test(arguments: recordings)

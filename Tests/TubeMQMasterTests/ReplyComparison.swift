@@ -9,6 +9,7 @@ enum ReplyComparison {
     /// Fields whose values differ between masters by design.
     static let volatileKeys: Set<String> = [
         "brokerCheckSum", "visitAuthorizedToken", "rebalanceId", "curBrokerConfId", "confCheckSumId",
+        "brokerConfigId", "topicMetaInfoId",
     ]
 
     /// The differences between `recorded` and `ours`, as readable lines; empty when they match.

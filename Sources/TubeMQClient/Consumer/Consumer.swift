@@ -50,6 +50,8 @@ public enum Consumer {
         public var startPosition: StartPosition
         /// Start at exact offsets ("bound consume"); `nil` for a normal consumer.
         public var boundConsume: BoundConsume?
+        /// Who picks the partitions this consumer reads: the master (the default) or the consumer itself.
+        public var assignment: Assignment
         /// The period of heartbeats to the master and to brokers. Java's default is 13 s; the master forgets
         /// a consumer silent for 30 s.
         public var heartbeatPeriod: Duration
@@ -90,6 +92,7 @@ public enum Consumer {
             self.topics = Dictionary(topics.map { ($0, []) }, uniquingKeysWith: { first, _ in first })
             self.startPosition = startPosition
             self.boundConsume = nil
+            self.assignment = .server
             self.heartbeatPeriod = heartbeatPeriod
             self.rpcTimeout = rpcTimeout
             self.minimumFetchBackoff = .milliseconds(5)

@@ -14,6 +14,10 @@ extension ConsumerSession {
     ///
     /// - Throws: ``ClientError`` `rejected` or `masterUnavailable`.
     func registerWithMaster() async throws(ClientError) {
+        if case .client(let choice) = configuration.assignment {
+            try await registerClientBalance(choice)
+            return
+        }
         var request = RegisterRequestC2M()
         request.clientID = clientID
         request.groupName = configuration.group
@@ -34,14 +38,19 @@ extension ConsumerSession {
         } else {
             request.requireBound = false
         }
-        request.groupFlowCheckID = -2
-        request.defFlowCheckID = -2
+        (request.defFlowCheckID, request.groupFlowCheckID) = flow.versions
         request.qryPriorityID = -2
         if let certificate = authenticator.certificate(registering: true) { request.authInfo = certificate }
         let reply: RegisterResponseM2C = try await master.call(.consumerRegister, request)
         guard reply.success else {
             throw .rejected("the master refused the consumer", code: reply.errCode, text: reply.errMsg)
         }
+        flow.update(
+            defaultsVersion: reply.hasDefFlowCheckID ? reply.defFlowCheckID : -2,
+            defaultsText: reply.defFlowControlInfo,
+            groupVersion: reply.hasGroupFlowCheckID ? reply.groupFlowCheckID : -2,
+            groupText: reply.groupFlowControlInfo
+        )
         registeredWithMaster = true
         quickHeartbeatsUntil = .now + Self.quickHeartbeatWindow
         pendingAck = nil
@@ -104,6 +113,10 @@ extension ConsumerSession {
                 return
             }
         }
+        if case .client(let choice) = configuration.assignment {
+            await heartbeatClientBalance(choice)
+            return
+        }
         let ack = pendingAck
         var request = HeartRequestC2M()
         request.clientID = clientID
@@ -115,8 +128,7 @@ extension ConsumerSession {
         } else {
             request.reportSubscribeInfo = false
         }
-        request.defFlowCheckID = -2
-        request.groupFlowCheckID = -2
+        (request.defFlowCheckID, request.groupFlowCheckID) = flow.versions
         request.qryPriorityID = -2
         if let certificate = authenticator.certificate(registering: false) { request.authInfo = certificate }
         let reply: HeartResponseM2C
@@ -150,6 +162,12 @@ extension ConsumerSession {
             pendingAck = nil
         }
         if reply.hasNotAllocated && !reply.notAllocated { groupAllocated = true }
+        flow.update(
+            defaultsVersion: reply.hasDefFlowCheckID ? reply.defFlowCheckID : -2,
+            defaultsText: reply.defFlowControlInfo,
+            groupVersion: reply.hasGroupFlowCheckID ? reply.groupFlowCheckID : -2,
+            groupText: reply.groupFlowControlInfo
+        )
         if reply.hasAuthorizedInfo { visitToken = reply.authorizedInfo.visitAuthorizedToken }
         authenticator.accept(reply.hasAuthorizedInfo ? reply.authorizedInfo : nil, requireAuth: reply.requireAuth)
         if reply.hasEvent, lifecycle == .running {

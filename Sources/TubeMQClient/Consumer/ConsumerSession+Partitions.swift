@@ -83,7 +83,8 @@ extension ConsumerSession {
             confirmTimeout: kind == .pull ? configuration.confirmTimeout : nil,
             logger: logger,
             deliver: { [weak self] batch in await self?.deliver(batch) ?? false },
-            reregister: { [weak self] partition in await self?.reregister(partition) ?? false }
+            reregister: { [weak self] partition in await self?.reregister(partition) ?? false },
+            flow: flow
         )
         held[partition.key] = Held(handle: handle, fetch: Task { await fetcher.run() })
     }
@@ -98,8 +99,10 @@ extension ConsumerSession {
         request.topicName = partition.topic
         request.partitionID = partition.id
         let first = !registeredBefore.contains(partition.key)
-        request.readStatus = first ? configuration.startPosition.readStatus : 0
-        if first, let startTime = configuration.startPosition.startTime { request.startTime = startTime }
+        request.readStatus = readStatusOverride ?? (first ? configuration.startPosition.readStatus : 0)
+        if first, readStatusOverride == nil, let startTime = configuration.startPosition.startTime {
+            request.startTime = startTime
+        }
         request.filterCondStr = (configuration.topics[partition.topic] ?? []).sorted()
         if let bound = configuration.boundConsume {
             if !groupAllocated, !boundOffsetsApplied.contains(partition.key), let offset = bound.offsets[partition.key]

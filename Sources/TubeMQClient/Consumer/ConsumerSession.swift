@@ -62,6 +62,12 @@ actor ConsumerSession {
     var groupAllocated = false
     var masterLoop: Task<Void, Never>?
     var brokerLoop: Task<Void, Never>?
+    /// The flow-control rules from the master, applied by every fetch loop.
+    nonisolated let flow = FlowLimiter()
+    /// Client assignment only (see ConsumerSession+ClientBalance.swift).
+    var clientBalance = ClientBalanceView()
+    /// The readStatus every broker registration sends while set (consume from max: 2).
+    var readStatusOverride: Int32?
 
     // Partitions (see ConsumerSession+Partitions.swift).
     var registeredBefore: Set<String> = []
@@ -132,6 +138,17 @@ actor ConsumerSession {
         if let problem = NameRules.groupProblem(configuration.group) { throw ClientError(.invalidArgument, problem) }
         for topic in configuration.topics.keys.sorted() {
             if let problem = NameRules.topicProblem(topic) { throw ClientError(.invalidArgument, problem) }
+        }
+        if case .client(let choice) = configuration.assignment {
+            guard configuration.boundConsume == nil else {
+                throw ClientError(
+                    .invalidArgument,
+                    "bound consume needs the master's assignment, not client assignment"
+                )
+            }
+            if case .share(let node, let nodes) = choice, nodes < 1 || node < 0 || node >= nodes {
+                throw ClientError(.invalidArgument, "client assignment share \(node) of \(nodes) is out of range")
+            }
         }
         if let bound = configuration.boundConsume {
             guard !bound.sessionKey.isEmpty, bound.consumerCount > 0 else {

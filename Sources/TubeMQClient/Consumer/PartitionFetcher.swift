@@ -11,7 +11,8 @@ import TubeMQWire
 /// waits `msgNotFoundWaitPeriodMs`), honours the broker's `minLimitTime` (capped at
 /// ``maximumServerWait``) only on a speed-limit reply (452) or a refusal, registers
 /// the partition again when the broker forgot the consumer (411), and ends when the partition is
-/// given up or the task is cancelled, returning the `readStatus` to unregister with.
+/// given up or the task is cancelled, returning the `readStatus` to unregister with. Flow-control
+/// rules from the master (``FlowLimiter``) pace the fetches.
 struct PartitionFetcher: Sendable {
     var handle: PartitionHandle
     var clientID: String
@@ -27,6 +28,8 @@ struct PartitionFetcher: Sendable {
     var deliver: @Sendable (ReadyBatch) async -> Bool
     /// Registers the partition with its broker again (after a 411); returns whether it worked.
     var reregister: @Sendable (Partition) async -> Bool
+    /// The flow-control rules of the consumer, shared by its partitions.
+    var flow: FlowLimiter
 
     private var partition: Partition { handle.partition }
 
@@ -44,7 +47,11 @@ struct PartitionFetcher: Sendable {
         var consumed = false
         var unconfirmed = false
         var backoff = minimumBackoff
+        var emptyFetches = 0
         fetching: while !handle.isStopping && !Task.isCancelled {
+            if let wait = flow.delay() {
+                guard await pause(wait) else { break fetching }
+            }
             let reply: GetMessageReply
             do {
                 reply = try await rpc.getMessages(
@@ -66,6 +73,8 @@ struct PartitionFetcher: Sendable {
             unconfirmed = false
             if reply.success {
                 backoff = minimumBackoff
+                emptyFetches = 0
+                flow.consumed(bytes: reply.messages.reduce(0) { $0 + $1.payloadLength }, lagBytes: reply.currDataDlt)
                 let offset = reply.currOffset ?? -1
                 let (messages, dropped) = ConsumedMessage.decode(reply, partition: partition, offset: offset)
                 if dropped > 0 {
@@ -97,7 +106,8 @@ struct PartitionFetcher: Sendable {
             case .notFound:
                 // The client's own wait, as the Java client's msgNotFoundWaitPeriodMs: on a 404 the original
                 // broker may fill minLimitTime with something else (a byte delta while data is unflushed).
-                let wait = backoff
+                emptyFetches += 1
+                let wait = max(backoff, flow.zeroFetchWait(emptyFetches: emptyFetches) ?? .zero)
                 backoff = min(backoff * 2, maximumBackoff)
                 guard await pause(wait) else { break fetching }
             case .consumeSpeedLimit:
@@ -131,7 +141,7 @@ struct PartitionFetcher: Sendable {
         request.topicName = partition.topic
         request.lastPackConsumed = consumed
         request.manualCommitOffset = false
-        request.escFlowCtrl = false
+        request.escFlowCtrl = flow.groupLimits
         return request
     }
 

@@ -16,6 +16,8 @@ struct BrokerReplyContext: Sendable, Hashable {
     var approved: ApprovedConfig
     /// The cluster's default consume read priority (`qryPriorityId`).
     var qryPriorityID: Int32
+    /// The enabled default flow-control rules, which brokers enforce on get-message.
+    var flowControl: FlowControlSetting?
 }
 
 // MARK: - Producers and consumers (methods 1–6)
@@ -107,7 +109,11 @@ extension Master {
 
 extension Master {
     var brokerReplyContext: BrokerReplyContext {
-        BrokerReplyContext(approved: approvedConfig, qryPriorityID: state.clusterSettings.qryPriorityID)
+        BrokerReplyContext(
+            approved: approvedConfig,
+            qryPriorityID: state.clusterSettings.qryPriorityID,
+            flowControl: brokerFlowControl()
+        )
     }
 
     /// Method 7: a broker process registers.

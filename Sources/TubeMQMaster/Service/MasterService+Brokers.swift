@@ -43,7 +43,10 @@ extension MasterService {
             response.brokerDefaultConfInfo = text.defaults
             response.brokerTopicSetConfInfo = text.topics
             response.ssdStoreID = -2
-            response.flowCheckID = -2
+            response.flowCheckID = brokerContext.flowControl?.version ?? -2
+            if let flow = brokerContext.flowControl, request.flowCheckID != flow.version {
+                response.flowControlInfo = flow.rules.json
+            }
             response.qryPriorityID = brokerContext.qryPriorityID
             response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
             response.brokerAuthorizedInfo = Self.brokerAuthorizedInfo(master.visitToken)
@@ -94,7 +97,10 @@ extension MasterService {
             }
             response.removeTopicConfInfo = text.removedTopics
             response.ssdStoreID = -2
-            response.flowCheckID = -2
+            response.flowCheckID = brokerContext.flowControl?.version ?? -2
+            if let flow = brokerContext.flowControl, request.flowCheckID != flow.version {
+                response.flowControlInfo = flow.rules.json
+            }
             response.qryPriorityID = brokerContext.qryPriorityID
             response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
             response.brokerAuthorizedInfo = Self.brokerAuthorizedInfo(master.visitToken)

@@ -40,7 +40,11 @@ extension MasterService {
             let reply = try await master.registerConsumer(registration)
             var response = RegisterResponseM2C.ok()
             response.notAllocated = reply.notAllocated
-            response.setFlowControlDefaults()
+            response.setFlowControl(
+                await master.flowControl(group: request.groupName),
+                heldDefault: request.defFlowCheckID,
+                heldGroup: request.groupFlowCheckID
+            )
             response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken, authToken: passed.token)
             return response
         } failure: { error in
@@ -70,7 +74,11 @@ extension MasterService {
             var response = HeartResponseM2C.ok()
             if let event = reply.event { response.event = ReplyFormatting.event(event) }
             response.notAllocated = reply.notAllocated
-            response.setFlowControlDefaults()
+            response.setFlowControl(
+                await master.flowControl(group: request.groupName),
+                heldDefault: request.defFlowCheckID,
+                heldGroup: request.groupFlowCheckID
+            )
             if passed.requireAuth { response.requireAuth = true }
             response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken, authToken: passed.token)
             return response
@@ -110,8 +118,8 @@ extension MasterService {
     }
 }
 
-/// Consumer replies that carry the flow-control fields; flow control is not implemented, so they
-/// always carry the "no rules" values the recorded master sent.
+/// Consumer replies that carry the flow-control fields: the "no rules" values the recorded master
+/// sent (ids -2, texts of one blank) unless rules are enabled.
 protocol FlowControlReply {
     var defFlowCheckID: Int64 { get set }
     var defFlowControlInfo: String { get set }
@@ -130,6 +138,23 @@ extension FlowControlReply {
         groupFlowControlInfo = " "
         ssdStoreID = -2
         qryPriorityID = -2
+    }
+}
+
+extension FlowControlReply {
+    /// The enabled rules of `flow`: each set's version, and its JSON only when the consumer holds
+    /// another version (`held…`); the group's read priority when the group has its own rules.
+    mutating func setFlowControl(_ flow: ConsumerFlowControl, heldDefault: Int64, heldGroup: Int64) {
+        setFlowControlDefaults()
+        if let defaults = flow.defaults {
+            defFlowCheckID = defaults.version
+            if heldDefault != defaults.version { defFlowControlInfo = defaults.rules.json }
+        }
+        if let group = flow.group {
+            groupFlowCheckID = group.version
+            if heldGroup != group.version { groupFlowControlInfo = group.rules.json }
+        }
+        if let priority = flow.qryPriorityID { qryPriorityID = priority }
     }
 }
 

@@ -3,8 +3,8 @@ import TubeMQMasterState
 public import TubeMQRPC
 public import TubeMQWire
 
-/// The master's RPC service (service type 1): methods 1–9 answered as the recorded Java master
-/// answers them, and the client-balance methods 20–22 answered with a clear "not supported" reply.
+/// The master's RPC service (service type 1): methods 1–9 and the client-balance methods 20–22
+/// answered as the recorded Java master answers them.
 ///
 /// Failures of the state machine become normal replies with `success = false`, `errCode` and
 /// `errMsg`, every proto2-required field set. Only a stopped master answers with an exception, a
@@ -40,8 +40,10 @@ public struct MasterService: RPCService {
         case let request as RegisterRequestB2M: return try await registerBroker(request, context: context)
         case let request as HeartRequestB2M: return try await brokerHeartbeat(request, context: context)
         case let request as CloseRequestB2M: return try await closeBroker(request, context: context)
-        case is RegisterRequestC2MV2, is HeartRequestC2MV2, is GetPartMetaRequestC2M:
-            return ClientBalanceReplies.notSupported(call.method, context: context)
+        case let request as RegisterRequestC2MV2:
+            return try await registerClientBalanceConsumer(request, context: context)
+        case let request as HeartRequestC2MV2: return try await clientBalanceHeartbeat(request, context: context)
+        case let request as GetPartMetaRequestC2M: return try await clientBalanceMeta(request, context: context)
         default:
             throw RemoteException.unsupportedMethod(call.method.id)
         }

@@ -16,6 +16,18 @@ extension MasterState {
         now: Int64
     ) throws(MasterError) -> ConsumerRegisterReply {
         try validate(request)
+        if let client = clientGroupsByName[request.group],
+            client.members.keys.contains(where: { $0 != request.clientID })
+        {
+            throw MasterError(
+                code: .inconsistentConsumeType,
+                message: "Consumer \(request.clientID) requests server-balanced consumption, but group"
+                    + " \(request.group) is balanced by its clients!"
+            )
+        }
+        if let previous = clientGroupOfConsumer[request.clientID] {
+            removeClientBalanceConsumer(request.clientID, group: previous)
+        }
         var group =
             groupsByName[request.group]
             ?? ConsumerGroup(
@@ -123,6 +135,9 @@ extension MasterState {
     /// - Returns: whether the consumer was known. Closing an unknown consumer is not an error.
     @discardableResult
     public mutating func closeConsumer(clientID: String, group: String, now: Int64) -> Bool {
+        if let clientGroup = clientGroupOfConsumer[clientID] {
+            return removeClientBalanceConsumer(clientID, group: clientGroup)
+        }
         let name = groupsByName[group]?.members[clientID] != nil ? group : groupOfConsumer[clientID]
         guard let name else { return false }
         return removeConsumer(clientID, group: name)
@@ -145,7 +160,7 @@ extension MasterState {
         return out
     }
 
-    private func validate(_ request: ConsumerRegistration) throws(MasterError) {
+    func validate(_ request: ConsumerRegistration) throws(MasterError) {
         guard !request.clientID.isEmpty, !request.group.isEmpty else {
             throw .badRequest("clientId and groupName must not be blank!")
         }

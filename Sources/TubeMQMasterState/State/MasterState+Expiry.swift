@@ -21,6 +21,13 @@ extension MasterState {
                 directives.append(.consumerExpired(clientID: member.clientID, group: name))
             }
         }
+        for name in clientGroupsByName.keys.sorted() {
+            let members = clientGroupsByName[name]?.sortedMembers ?? []
+            for member in members where now - member.lastHeartbeatAt >= configuration.consumerHeartbeatTimeoutMs {
+                removeClientBalanceConsumer(member.clientID, group: name)
+                directives.append(.consumerExpired(clientID: member.clientID, group: name))
+            }
+        }
         for id in brokerRuntimes.keys.sorted() {
             guard let runtime = brokerRuntimes[id], runtime.state == .registered || runtime.state == .online,
                 now - runtime.lastHeartbeatAt >= configuration.brokerHeartbeatTimeoutMs

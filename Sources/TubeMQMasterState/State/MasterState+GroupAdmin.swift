@@ -21,7 +21,7 @@ extension MasterState {
             settings.consumeDisabled[topic] = reason.isEmpty ? "disabled by \(user)" : reason
         }
         settings.stamp.touch(by: user, at: now)
-        if settings.consumeDisabled.isEmpty {
+        if settings.isEmpty {
             guard groupSettingsByName.removeValue(forKey: name) != nil else { return [] }
             return [.deleteGroup(name: name)]
         }

@@ -36,6 +36,10 @@ public struct MasterState: Sendable {
     var groupsByName: [String: ConsumerGroup] = [:]
     /// Which group each consumer client id is in.
     var groupOfConsumer: [String: String] = [:]
+    /// The client-balanced groups (methods 20–22), apart from the server-balanced ones.
+    var clientGroupsByName: [String: ClientBalanceGroup] = [:]
+    /// Which client-balanced group each such consumer is in.
+    var clientGroupOfConsumer: [String: String] = [:]
 
     /// Creates an empty master that started at `now`.
     public init(
@@ -94,6 +98,7 @@ extension MasterState {
     /// one is due. The actor calls it from a timer set to ``nextDeadline``.
     public mutating func tick(now: Int64) -> TickResult {
         let directives = expire(now: now)
+        if now >= nextBalanceAt { refreshClientBalanceMeta(now: now) }
         let report = now >= nextBalanceAt ? balance(now: now) : nil
         return TickResult(directives: directives, balance: report)
     }
@@ -106,6 +111,11 @@ extension MasterState {
             deadline = min(deadline, producer.lastHeartbeatAt + configuration.producerHeartbeatTimeoutMs)
         }
         for group in groupsByName.values {
+            for member in group.members.values {
+                deadline = min(deadline, member.lastHeartbeatAt + configuration.consumerHeartbeatTimeoutMs)
+            }
+        }
+        for group in clientGroupsByName.values {
             for member in group.members.values {
                 deadline = min(deadline, member.lastHeartbeatAt + configuration.consumerHeartbeatTimeoutMs)
             }

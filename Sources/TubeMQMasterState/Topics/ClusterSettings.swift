@@ -42,6 +42,8 @@ public struct ClusterSettings: Sendable, Hashable, Codable {
     public var qryPriorityID: Int32
     /// The topic settings new brokers start from.
     public var topicDefaults: TopicSettings
+    /// The default flow-control rules (`admin_set_def_flow_control_rule`), `nil` until an admin sets them.
+    public var flowControl: FlowControlSetting?
     /// The audit stamp, `nil` until an admin sets the record.
     public var stamp: RecordStamp?
 

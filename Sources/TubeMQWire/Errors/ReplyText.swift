@@ -89,6 +89,11 @@ public enum ReplyText {
     /// 503: the broker's reads are stopped.
     public static let readServiceStopped = "Read StoreService temporary unavailable!"
 
+    /// 452: the consumer group read more than the default flow-control rules allow (our text).
+    public static func flowControlLimited(group: String) -> String {
+        "The consumer group \(group) is over its flow-control limit, retry later!"
+    }
+
     // MARK: Master
 
     /// 411: heartbeat from a producer the master does not know.
