@@ -87,10 +87,12 @@ public final class RestartableCluster: Sendable {
 
     /// Shuts the master and every broker down (their stores flushed), keeping the data. Idempotent.
     public func stop() async {
-        guard let local = running.withLock({ current -> LocalCluster? in
-            defer { current = nil }
-            return current
-        }) else { return }
+        guard
+            let local = running.withLock({ current -> LocalCluster? in
+                defer { current = nil }
+                return current
+            })
+        else { return }
         await local.shutdown()
     }
 

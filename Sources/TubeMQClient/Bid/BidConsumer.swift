@@ -62,7 +62,12 @@ public final class BidConsumer: AsyncSequence, Sendable {
         ) {
             self.init(
                 clusters: clusters.map { BidCluster(masters: $0) },
-                consumer: Consumer.Configuration(masters: [], group: group, topics: topics, startPosition: startPosition)
+                consumer: Consumer.Configuration(
+                    masters: [],
+                    group: group,
+                    topics: topics,
+                    startPosition: startPosition
+                )
             )
         }
     }
@@ -119,7 +124,9 @@ public final class BidConsumer: AsyncSequence, Sendable {
             await delivery.close()
             for member in members { await member.stop() }
             let first = failures.sorted { $0.key < $1.key }.first?.value
-            let detail = configuration.clusters.indices.map { "\(configuration.clusters[$0].name): \(failures[$0].map { "\($0)" } ?? "-")" }
+            let detail = configuration.clusters.indices.map {
+                "\(configuration.clusters[$0].name): \(failures[$0].map { "\($0)" } ?? "-")"
+            }
             throw ClientError(
                 first?.code ?? .masterUnavailable,
                 "no cluster could be joined (\(detail.joined(separator: "; ")))",

@@ -64,8 +64,9 @@ public final class BidProducer: Sendable {
         var closed = false
     }
 
-    /// Connects to the clusters, returning once one of them is connected; the others are connected in
-    /// the background, as soon as they can be.
+    /// Connects to the clusters, returning once the first cluster of the list that can be reached is
+    /// connected (those before it having failed their first try); the others are connected in the
+    /// background, as soon as they can be.
     ///
     /// - Throws: ``ClientError`` `invalidArgument` for a bad cluster list; when no cluster can be
     ///   reached at all, the first cluster's error (`masterUnavailable`, `rejected`).
@@ -89,15 +90,18 @@ public final class BidProducer: Sendable {
         for (index, member) in members.enumerated() {
             member.start(topics: { [weak self] in self?.publishedTopics ?? [] }) { report.yield((index, $0)) }
         }
+        // Wait for the first cluster that connects with every cluster before it in the list having
+        // failed its first try, so that the first sends go where they should.
         var failures: [Int: ClientError] = [:]
+        var successes: Set<Int> = []
         var connected = false
         for await (index, error) in outcomes {
-            guard let error else {
+            if let error { failures[index] = error } else { successes.insert(index) }
+            guard let first = members.indices.first(where: { failures[$0] == nil }) else { break }
+            if successes.contains(first) {
                 connected = true
                 break
             }
-            failures[index] = error
-            if failures.count == members.count { break }
         }
         report.finish()
         guard connected else {
@@ -219,11 +223,15 @@ public final class BidProducer: Sendable {
     }
 
     /// One send on a cluster's producer, publishing the topic there first if it connected after ``publish(_:)``.
-    private func send(_ message: TubeMQCore.Message, to topic: String, on producer: Producer) async throws(ClientError)
+    private func send(
+        _ message: TubeMQCore.Message,
+        to topic: String,
+        on producer: Producer
+    ) async throws(ClientError)
         -> SendResult
     {
         if !producer.publishedTopics.contains(topic) {
-            do { try await producer.publish([topic]) } catch where error.code == .shutdown { throw error } catch {}
+            do { try await producer.publish([topic]) } catch  where error.code == .shutdown { throw error } catch {}
         }
         return try await producer.send(message, to: topic)
     }

@@ -15,7 +15,9 @@ enum BidExampleSnippets {
     }
 
     static func producer(east: BidCluster, west: BidCluster) async throws {
-        let producer = try await BidProducer(configuration: .init(clusters: [east, west], producer: .init(masters: [])))
+        let producer = try await BidProducer(
+            configuration: .init(clusters: [east, west], producer: .init(masters: []))
+        )
         try await producer.publish(["demo"])
         let sent = try await producer.send(Message(body: Array("hello".utf8)), to: "demo")
         print("stored by \(sent.cluster) in \(sent.partition) at offset \(sent.offset)")
