@@ -102,14 +102,33 @@ public final class RestartableCluster: Sendable {
     /// - Throws: when a port cannot be bound or the cluster does not come up in time.
     public func restart() async throws {
         guard local == nil else { return }
-        let local = try await Self.launch(
-            directory: directory,
-            masterPort: masterPort,
-            brokerPorts: brokerPorts,
-            topics: topics,
-            logger: logger
-        )
-        running.withLock { $0 = local }
+        // A port may stay busy for a moment after the stop on a loaded machine: try for a while.
+        let deadline = ContinuousClock.now + .seconds(30)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let local = try await Self.launch(
+                    directory: directory,
+                    masterPort: masterPort,
+                    brokerPorts: brokerPorts,
+                    topics: topics,
+                    logger: logger
+                )
+                running.withLock { $0 = local }
+                if attempt > 1 { print("RestartableCluster: restarted on attempt \(attempt)") }
+                return
+            } catch {
+                guard ContinuousClock.now < deadline else {
+                    throw TestTimeout(
+                        description: "the cluster did not restart on master port \(masterPort), broker ports "
+                            + "\(brokerPorts) (\(attempt) attempts): \(error)"
+                    )
+                }
+                print("RestartableCluster: restart attempt \(attempt) failed: \(error)")
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
     }
 
     /// Stops the cluster and removes its data.

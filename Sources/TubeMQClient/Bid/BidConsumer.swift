@@ -23,7 +23,7 @@ public import TubeMQCore
 /// cluster's group, as ``shutdown()`` does.
 ///
 /// ```swift
-/// let consumer = try await BidConsumer(configuration: .init(clusters: [clusterA, clusterB], group: "g", topics: ["demo"]))
+/// let consumer = try await BidConsumer(configuration: .init(clusters: [mastersA, mastersB], group: "g", topics: ["demo"]))
 /// for await message in consumer {
 ///     print(message.cluster, message.partition, String(decoding: message.body, as: UTF8.self))
 /// }
@@ -137,6 +137,11 @@ public final class BidConsumer: AsyncSequence, Sendable {
         self.configuration = configuration
         self.delivery = delivery
         self.members = members
+    }
+
+    deinit {
+        // Dropped without shutdown(): stop every cluster's consumer in the background.
+        for member in members { member.abandon() }
     }
 
     /// The clusters whose group the consumer has joined now.

@@ -70,6 +70,17 @@ final class BidConsumerMember: Sendable {
         await task?.value
     }
 
+    /// Stops the task and leaves the cluster's group in the background (the bid consumer was dropped
+    /// without ``stop()``).
+    func abandon() {
+        let (task, consumer) = state.withLock { state in
+            state.stopped = true
+            return (state.task, state.consumer)
+        }
+        task?.cancel()
+        if let consumer { Task { await consumer.shutdown() } }
+    }
+
     private func run(firstAttempt: @Sendable (ClientError?) -> Void) async {
         var reported = false
         var failures = 0

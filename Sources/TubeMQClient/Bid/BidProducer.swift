@@ -19,7 +19,7 @@ public import TubeMQCore
 /// out as well as by the next one. Only when every cluster fails does `send` throw.
 ///
 /// ```swift
-/// let producer = try await BidProducer(configuration: .init(clusters: [clusterA, clusterB]))
+/// let producer = try await BidProducer(configuration: .init(clusters: [mastersA, mastersB]))
 /// try await producer.publish(["demo"])
 /// let sent = try await producer.send(Message(body: Array("hello".utf8)), to: "demo")
 /// print("stored by \(sent.cluster) in \(sent.partition)")
@@ -117,6 +117,11 @@ public final class BidProducer: Sendable {
                 underlying: first
             )
         }
+    }
+
+    deinit {
+        // Dropped without shutdown(): stop every cluster's producer in the background.
+        for member in members { member.abandon() }
     }
 
     /// The topics published so far.

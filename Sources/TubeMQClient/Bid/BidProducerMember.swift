@@ -87,6 +87,17 @@ final class BidProducerMember: Sendable {
         await producer?.shutdown()
     }
 
+    /// Stops connecting and shuts the producer down in the background (the bid producer was dropped
+    /// without ``stop()``).
+    func abandon() {
+        let (task, producer) = state.withLock { state in
+            state.stopped = true
+            return (state.task, state.producer)
+        }
+        task?.cancel()
+        if let producer { Task { await producer.shutdown() } }
+    }
+
     private func connect(
         topics: @Sendable () -> [String],
         firstAttempt: @Sendable (ClientError?) -> Void
