@@ -5,8 +5,14 @@ import TubeMQClient
 
 /// Options shared by the commands that talk to a cluster.
 struct ClusterOptions: ParsableArguments {
-    @Option(name: .long, help: "Master RPC addresses, host:port[,host:port...].")
-    var master = "127.0.0.1:8715"
+    @Option(
+        name: .long,
+        help: """
+            Master RPC addresses of the cluster, host:port[,host:port...]. `consume` and `produce` take it \
+            once per cluster to use several clusters (`--master a:8715,b:8715 --master c:8715`).
+            """
+    )
+    var master: [String] = ["127.0.0.1:8715"]
 
     @Option(help: "Log level (trace, debug, info, notice, warning, error).")
     var logLevel = "warning"
@@ -31,11 +37,20 @@ struct ClusterOptions: ParsableArguments {
         return Credentials(userName: user, password: password)
     }
 
-    /// The parsed master list.
+    /// The parsed master list, for commands that talk to one cluster.
     func masters() throws -> [MasterAddress] {
-        let list = MasterAddress.list(parsing: master)
-        guard !list.isEmpty else { throw ValidationError("--master takes host:port[,host:port...], got \(master)") }
-        return list
+        let clusters = try clusters()
+        guard clusters.count == 1 else { throw ValidationError("this command takes one --master list") }
+        return clusters[0]
+    }
+
+    /// One parsed master list per `--master`: the clusters of `consume` and `produce`.
+    func clusters() throws -> [[MasterAddress]] {
+        try master.map { text in
+            let list = MasterAddress.list(parsing: text)
+            guard !list.isEmpty else { throw ValidationError("--master takes host:port[,host:port...], got \(text)") }
+            return list
+        }
     }
 
     /// A logger at the chosen level.

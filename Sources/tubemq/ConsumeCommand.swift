@@ -49,10 +49,12 @@ struct ConsumeCommand: AsyncParsableCommand {
             }
             position = .time(time)
         }
-        var configuration = Consumer.Configuration(masters: try cluster.masters(), group: group, topics: [topic])
+        let clusters = try cluster.clusters()
+        var configuration = Consumer.Configuration(masters: clusters[0], group: group, topics: [topic])
         configuration.topics = [topic: Set(filters)]
         configuration.startPosition = position
         configuration.credentials = try cluster.credentials()
+        if clusters.count > 1 { return try await consume(from: clusters, configuration: configuration) }
         let consumer = try await PushConsumer(configuration: configuration, logger: cluster.logger("tubemq.consume"))
         var received = 0
         var progress = Progress("received")

@@ -39,9 +39,11 @@ struct ProduceCommand: AsyncParsableCommand {
             base.setAttribute(String(item[..<eq]), String(item[item.index(after: eq)...]))
         }
         if let type { base.messageType = type }
-        var producerConfiguration = Producer.Configuration(masters: try cluster.masters())
+        let clusters = try cluster.clusters()
+        var producerConfiguration = Producer.Configuration(masters: clusters[0])
         producerConfiguration.credentials = try cluster.credentials()
-        let producer = try await Producer(
+        let producer = try await MessageSender(
+            clusters: clusters,
             configuration: producerConfiguration,
             logger: cluster.logger("tubemq.produce")
         )
@@ -54,7 +56,7 @@ struct ProduceCommand: AsyncParsableCommand {
             let result = try await producer.send(message, to: topic)
             sent += 1
             if verbose {
-                printFlushed("\(result.messageID) \(result.partition) offset \(result.offset)")
+                printFlushed(result)
             } else {
                 progress.update(sent)
             }

@@ -27,6 +27,7 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        closeInheritedDescriptors(&actions)
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
         argv.append(nil)
         defer { for pointer in argv { free(pointer) } }
@@ -34,6 +35,29 @@ public final class ChildProcess: Sendable {
         let result = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
         guard result == 0 else { throw SpawnFailed(errno: result) }
         return ChildProcess(pid: pid)
+    }
+
+    /// Has the child close every descriptor past stderr: an inherited listening socket would keep a
+    /// stopped server's port bound for as long as the child lives (NIO's sockets are not close-on-exec).
+    /// glibc 2.34's `posix_spawn_file_actions_addclosefrom_np` when there (the Glibc module does not
+    /// declare it), else a close for each descriptor open now.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+            if closeFrom(&actions, 3) == 0 { return }
+        }
+        guard let directory = opendir("/proc/self/fd") else { return }
+        defer { closedir(directory) }
+        var descriptors: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let descriptor = Int32(name), descriptor > 2 { descriptors.append(descriptor) }
+        }
+        // The directory's own descriptor is in the list too; closing it in the child is harmless.
+        for descriptor in descriptors { posix_spawn_file_actions_addclose(&actions, descriptor) }
     }
 
     /// Sends `signal` (ignored once the process is gone).
