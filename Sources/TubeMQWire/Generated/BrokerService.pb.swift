@@ -700,6 +700,18 @@ public nonisolated struct GetMessageRequestC2B: Sendable {
   /// Clears the value of `escFlowCtrl`. Subsequent reads from it will return its default value.
   public mutating func clearEscFlowCtrl() {self._escFlowCtrl = nil}
 
+  /// swift-tubemq extension (not in TubeMQ): the longest time in ms the broker may hold a get that finds
+  /// no data, waiting for an append to the partition, before it answers 404. The original broker skips
+  /// the unknown field and answers at once, as before; the official clients never send it.
+  public var maxWaitMs: Int32 {
+    get {_maxWaitMs ?? 0}
+    set {_maxWaitMs = newValue}
+  }
+  /// Returns true if `maxWaitMs` has been explicitly set.
+  public var hasMaxWaitMs: Bool {self._maxWaitMs != nil}
+  /// Clears the value of `maxWaitMs`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxWaitMs() {self._maxWaitMs = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -711,6 +723,7 @@ public nonisolated struct GetMessageRequestC2B: Sendable {
   fileprivate var _lastPackConsumed: Bool? = nil
   fileprivate var _manualCommitOffset: Bool? = nil
   fileprivate var _escFlowCtrl: Bool? = nil
+  fileprivate var _maxWaitMs: Int32? = nil
 }
 
 public nonisolated struct GetMessageResponseB2C: Sendable {
@@ -1509,7 +1522,7 @@ nonisolated extension HeartBeatResponseB2C: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = "GetMessageRequestC2B"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}clientId\0\u{1}partitionId\0\u{1}groupName\0\u{1}topicName\0\u{1}lastPackConsumed\0\u{1}manualCommitOffset\0\u{1}escFlowCtrl\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}clientId\0\u{1}partitionId\0\u{1}groupName\0\u{1}topicName\0\u{1}lastPackConsumed\0\u{1}manualCommitOffset\0\u{1}escFlowCtrl\0\u{2}b\u{f}maxWaitMs\0")
 
   public var isInitialized: Bool {
     if self._clientID == nil {return false}
@@ -1532,6 +1545,7 @@ nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf
       case 5: try { try decoder.decodeSingularBoolField(value: &self._lastPackConsumed) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self._manualCommitOffset) }()
       case 7: try { try decoder.decodeSingularBoolField(value: &self._escFlowCtrl) }()
+      case 1001: try { try decoder.decodeSingularInt32Field(value: &self._maxWaitMs) }()
       default: break
       }
     }
@@ -1563,6 +1577,9 @@ nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf
     try { if let v = self._escFlowCtrl {
       try visitor.visitSingularBoolField(value: v, fieldNumber: 7)
     } }()
+    try { if let v = self._maxWaitMs {
+      try visitor.visitSingularInt32Field(value: v, fieldNumber: 1001)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1574,6 +1591,7 @@ nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf
     if lhs._lastPackConsumed != rhs._lastPackConsumed {return false}
     if lhs._manualCommitOffset != rhs._manualCommitOffset {return false}
     if lhs._escFlowCtrl != rhs._escFlowCtrl {return false}
+    if lhs._maxWaitMs != rhs._maxWaitMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
