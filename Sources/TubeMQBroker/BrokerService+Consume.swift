@@ -9,14 +9,42 @@ extension BrokerService {
     /// At least once: the batch becomes the tentative offset, and only `lastPackConsumed` on the next
     /// get, a commit, or an unregister with readStatus 0 confirms it; until then a get returns it again.
     /// A success is encoded by hand (``GetMessageReplyWriter``), byte for byte what SwiftProtobuf writes.
+    ///
+    /// A get that carries our client's `maxWaitMs` extension and finds no data is held until a send
+    /// appends to the partition or the wait (capped at ``maximumFetchWait``) runs out, then read again:
+    /// a long poll, so a consumer that is caught up hears of a message as soon as it is stored.
     func getMessages(_ request: GetMessageRequestC2B) async -> any SwiftProtobuf.Message {
+        guard request.maxWaitMs > 0 else { return await getOnce(request, confirming: request.lastPackConsumed).reply }
+        let wait = Duration.milliseconds(min(Int64(request.maxWaitMs), Self.maximumFetchWait))
+        let deadline = ContinuousClock.now + wait
+        let key = PartitionWakeups.Key(topic: request.topicName, partitionID: request.partitionID)
+        var confirming = request.lastPackConsumed
+        while true {
+            let ticket = wakeups.ticket(key)
+            let outcome = await getOnce(request, confirming: confirming)
+            confirming = false  // confirmed by the first read; later reads must not confirm again
+            guard outcome.isEmpty, ContinuousClock.now < deadline else {
+                wakeups.release(ticket)
+                return outcome.reply
+            }
+            await wakeups.wait(ticket, until: deadline)
+        }
+    }
+
+    /// The longest a get may be held waiting for data, in ms, whatever its `maxWaitMs` asks.
+    static let maximumFetchWait: Int64 = 1000
+
+    /// One read for a get: the reply, and whether it is a 404 (nothing to hand out yet).
+    private func getOnce(_ request: GetMessageRequestC2B, confirming: Bool) async -> GetOutcome {
         guard let topic = catalog.topic(request.topicName) else {
-            return GetMessageResponseB2C.failure(.forbidden, ReplyText.topicNotExisted(request.topicName))
+            return .reply(GetMessageResponseB2C.failure(.forbidden, ReplyText.topicNotExisted(request.topicName)))
         }
         guard topic.hasPartition(request.partitionID) else {
-            return GetMessageResponseB2C.failure(
-                .forbidden,
-                ReplyText.partitionNotExisted(topic: request.topicName, partitionID: request.partitionID)
+            return .reply(
+                GetMessageResponseB2C.failure(
+                    .forbidden,
+                    ReplyText.partitionNotExisted(topic: request.topicName, partitionID: request.partitionID)
+                )
             )
         }
         let key = key(group: request.groupName, topic: request.topicName, partition: request.partitionID)
@@ -26,22 +54,28 @@ extension BrokerService {
         case .held:
             break
         case .heldBy(let owner):
-            return GetMessageResponseB2C.failure(
-                .duplicatePartition,
-                ReplyText.duplicatedRequest(
-                    group: key.group,
-                    topic: key.topic,
-                    partitionID: key.partitionID,
-                    brokerID: brokerID,
-                    owner: owner,
-                    consumer: request.clientID
+            return .reply(
+                GetMessageResponseB2C.failure(
+                    .duplicatePartition,
+                    ReplyText.duplicatedRequest(
+                        group: key.group,
+                        topic: key.topic,
+                        partitionID: key.partitionID,
+                        brokerID: brokerID,
+                        owner: owner,
+                        consumer: request.clientID
+                    )
                 )
             )
         case .unknownConsumer, .notRegistered:
-            return GetMessageResponseB2C.failure(.heartbeatNoNode, ReplyText.unregisteredConsumer(request.clientID))
+            return .reply(
+                GetMessageResponseB2C.failure(.heartbeatNoNode, ReplyText.unregisteredConsumer(request.clientID))
+            )
         }
         guard topic.acceptSubscribe, !catalog.serviceFlags.stopRead else {
-            return GetMessageResponseB2C.failure(.serviceUnavailable, ReplyText.readServiceStopped, minLimitTime: 1000)
+            return .reply(
+                GetMessageResponseB2C.failure(.serviceUnavailable, ReplyText.readServiceStopped, minLimitTime: 1000)
+            )
         }
         do {
             let offsets = store.offsets
@@ -50,7 +84,7 @@ extension BrokerService {
                     group: key.group,
                     topic: key.topic,
                     partitionID: key.partitionID,
-                    confirmingTentative: request.lastPackConsumed
+                    confirmingTentative: confirming
                 ) ?? 0
             var result: ReadResult
             do {
@@ -73,7 +107,18 @@ extension BrokerService {
                 result = try await read(key: key, from: start, filters: filters)
             }
             guard !result.messages.isEmpty || result.nextOffset > start else {
-                return GetMessageResponseB2C.failure(.notFound, ReplyText.reachedMaxOffset, minLimitTime: -1)
+                return .empty(GetMessageResponseB2C.failure(.notFound, ReplyText.reachedMaxOffset, minLimitTime: -1))
+            }
+            if result.messages.isEmpty && request.maxWaitMs > 0 {
+                // Only other partitions' (or filtered-out) records: nothing to hand out or lose, so a long
+                // poll steps over them itself and waits on, rather than answering an empty success.
+                try await offsets.commit(
+                    group: key.group,
+                    topic: key.topic,
+                    partitionID: key.partitionID,
+                    offset: result.nextOffset
+                )
+                return .empty(GetMessageResponseB2C.failure(.notFound, ReplyText.reachedMaxOffset, minLimitTime: -1))
             }
             if !request.escFlowCtrl {
                 let lag = max(0, result.range.max - start)
@@ -101,9 +146,11 @@ extension BrokerService {
                     partitionID: key.partitionID
                 )
             }
-            return Self.encodeSuccess(result, start: start)
+            return .reply(Self.encodeSuccess(result, start: start))
         } catch {
-            return GetMessageResponseB2C.failure(Self.errorCode(for: error), "Get message failed: \(error.message)")
+            return .reply(
+                GetMessageResponseB2C.failure(Self.errorCode(for: error), "Get message failed: \(error.message)")
+            )
         }
     }
 
@@ -235,5 +282,25 @@ extension GetMessageResponseB2C {
         reply.escFlowCtrl = false
         reply.currDataDlt = -1
         return reply
+    }
+}
+
+/// What one read for a get came to.
+enum GetOutcome {
+    /// A reply to send as it is.
+    case reply(any SwiftProtobuf.Message)
+    /// A 404: nothing to hand out yet; a long poll waits and reads again.
+    case empty(GetMessageResponseB2C)
+
+    var reply: any SwiftProtobuf.Message {
+        switch self {
+        case .reply(let message): message
+        case .empty(let message): message
+        }
+    }
+
+    var isEmpty: Bool {
+        if case .empty = self { return true }
+        return false
     }
 }

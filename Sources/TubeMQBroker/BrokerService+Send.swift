@@ -101,6 +101,9 @@ extension BrokerService {
     private func append(_ group: AppendGroup) async -> [(Int, SendMessageResponseB2P)] {
         do {
             let result = try await store.append(topic: group.topic, group.messages)
+            if wakeups.hasWaiters {
+                wakeups.appended(topic: group.topic, partitionIDs: Set(group.messages.lazy.map(\.partitionID)))
+            }
             return group.indices.enumerated().map { position, index in
                 (
                     index,

@@ -22,6 +22,8 @@ public struct BrokerService: RPCService {
     let clock: @Sendable () -> Int64
     var faults: _BrokerFaults = _BrokerFaults()
     var authorization = BrokerAuthorization(clock: { 0 })
+    /// Gets waiting for data, woken by sends (the long poll).
+    let wakeups = PartitionWakeups()
 
     public func handle(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
         if let refusal = authorizationRefusal(call.request) { return refusal }
@@ -39,6 +41,12 @@ public struct BrokerService: RPCService {
         default:
             throw RemoteException.handlerFailed("Unsupported method \(call.method.id) on the broker")
         }
+    }
+
+    /// A get carrying `maxWaitMs` may be held (a long poll): it runs alone so that it never holds up
+    /// the replies of the sends and gets it arrived with.
+    public func runsAlone(_ call: IncomingCall) -> Bool {
+        (call.request as? GetMessageRequestC2B).map { $0.maxWaitMs > 0 } ?? false
     }
 
     /// Sends are appended together (one storage call per storage instance); the other calls run

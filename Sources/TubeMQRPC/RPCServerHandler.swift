@@ -127,6 +127,8 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
             switch execution {
             case .perCall:
                 run(call, context: context)
+            case .batchedOnEventLoop where service.runsAlone(call):
+                run(call, context: context)
             case .batchedOnEventLoop:
                 gathered.append(call)
                 if gathered.count >= Self.maxGathered { dispatchGathered(context: context) }

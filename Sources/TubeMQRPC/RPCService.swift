@@ -26,6 +26,10 @@ public protocol RPCService: Sendable {
     /// Used under ``RPCExecution/batchedOnEventLoop``. The default runs ``handle(_:context:)`` for
     /// each call concurrently.
     func handle(batch calls: [IncomingCall], context: RPCCallContext) async -> [RPCOutcome]
+
+    /// Whether `call` may wait long (a long poll) and so runs alone, its reply written when ready,
+    /// rather than holding up the replies of the calls it arrived with. `false` by default.
+    func runsAlone(_ call: IncomingCall) -> Bool
 }
 
 /// The result of one call: the response message, or the error to reply with.
@@ -43,6 +47,8 @@ public enum RPCExecution: Sendable {
 
 extension RPCService {
     public var execution: RPCExecution { .perCall }
+
+    public func runsAlone(_ call: IncomingCall) -> Bool { false }
 
     public func handle(batch calls: [IncomingCall], context: RPCCallContext) async -> [RPCOutcome] {
         if calls.count == 1 { return [await outcome(of: calls[0], context: context)] }

@@ -64,6 +64,11 @@ struct BenchCommand: AsyncParsableCommand {
     )
     var fetchBackoffMaxMs: Int?
 
+    @Option(
+        help: "How long in ms the broker may hold a consumer's fetch that finds no data (long poll; 0 = off)."
+    )
+    var fetchWaitMs: Int?
+
     func validate() throws {
         guard producers > 0 || consumers > 0 else { throw ValidationError("--producers 0 needs --consumers 1 or more") }
         guard producers >= 0, consumers >= 0, count > 0 else { throw ValidationError("counts must not be negative") }
@@ -87,6 +92,7 @@ struct BenchCommand: AsyncParsableCommand {
         if let fetchBackoffMaxMs {
             consumerConfiguration.maximumFetchBackoff = .milliseconds(max(1, fetchBackoffMaxMs))
         }
+        if let fetchWaitMs { consumerConfiguration.fetchWait = .milliseconds(max(0, fetchWaitMs)) }
         var benchConsumers: [BenchConsumer] = []
         for _ in 0..<consumers {
             benchConsumers.append(

@@ -74,7 +74,8 @@ struct BrokerCalls {
         group: String,
         _ topic: String,
         _ partition: Int32,
-        consumed: Bool = false
+        consumed: Bool = false,
+        maxWaitMs: Int32? = nil
     )
         async throws -> GetMessageResponseB2C
     {
@@ -84,6 +85,7 @@ struct BrokerCalls {
         request.topicName = topic
         request.partitionID = partition
         request.lastPackConsumed = consumed
+        if let maxWaitMs { request.maxWaitMs = maxWaitMs }
         return try await client.call(.getMessages, request, host: "127.0.0.1", port: port)
     }
 

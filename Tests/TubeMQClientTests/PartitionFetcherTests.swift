@@ -82,6 +82,7 @@ import TubeMQWire
             rpcTimeout: .seconds(5),
             minimumBackoff: .milliseconds(20),
             maximumBackoff: .milliseconds(50),
+            fetchWait: .zero,
             confirmTimeout: nil,
             logger: TestCluster.logger,
             deliver: { batch in

@@ -64,6 +64,11 @@ public enum Consumer {
         /// The longest such wait; the wait doubles from the minimum up to this while a partition stays empty,
         /// so an idle partition costs the broker about one fetch per this period.
         public var maximumFetchBackoff: Duration
+        /// How long a broker may hold a fetch that finds no new data, waiting for a message to arrive
+        /// (a long poll, a swift-tubemq extension field the original broker skips, answering at once as
+        /// before). A message sent to a caught-up partition is then fetched as soon as it is stored,
+        /// without polling. `.zero` turns it off; the broker caps it at 1 s.
+        public var fetchWait: Duration
         /// How long a pulled batch may stay unconfirmed before it is given back for redelivery; also how
         /// long a rebalance waits for a batch in the hands of the application before giving its partition up.
         public var confirmTimeout: Duration
@@ -97,6 +102,7 @@ public enum Consumer {
             self.rpcTimeout = rpcTimeout
             self.minimumFetchBackoff = .milliseconds(5)
             self.maximumFetchBackoff = .milliseconds(50)
+            self.fetchWait = .milliseconds(200)
             self.confirmTimeout = .seconds(60)
             self.clientID = nil
             self.localAddress = nil

@@ -80,6 +80,7 @@ extension ConsumerSession {
             rpcTimeout: configuration.rpcTimeout,
             minimumBackoff: configuration.minimumFetchBackoff,
             maximumBackoff: configuration.maximumFetchBackoff,
+            fetchWait: configuration.fetchWait,
             confirmTimeout: kind == .pull ? configuration.confirmTimeout : nil,
             logger: logger,
             deliver: { [weak self] batch in await self?.deliver(batch) ?? false },

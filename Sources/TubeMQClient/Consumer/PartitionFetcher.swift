@@ -7,8 +7,9 @@ import TubeMQWire
 ///
 /// Delivery is at least once: a batch is confirmed to the broker only after the application decided
 /// it (`lastPackConsumed` on the next get, an explicit commit, or readStatus 0 when unregistering).
-/// The loop backs off when the broker has no data (404, with its own doubling wait, as the Java client
-/// waits `msgNotFoundWaitPeriodMs`), honours the broker's `minLimitTime` (capped at
+/// Each get asks the broker to hold it until data arrives (``fetchWait``, our long-poll extension);
+/// a broker that answers a 404 sooner (the original one skips the field) makes the loop back off with
+/// its own doubling wait, as the Java client waits `msgNotFoundWaitPeriodMs`; the loop honours the broker's `minLimitTime` (capped at
 /// ``maximumServerWait``) only on a speed-limit reply (452) or a refusal, registers
 /// the partition again when the broker forgot the consumer (411), and ends when the partition is
 /// given up or the task is cancelled, returning the `readStatus` to unregister with. Flow-control
@@ -21,6 +22,8 @@ struct PartitionFetcher: Sendable {
     var rpcTimeout: Duration
     var minimumBackoff: Duration
     var maximumBackoff: Duration
+    /// How long the broker may hold a get that finds no data (`maxWaitMs`); `.zero` asks for none.
+    var fetchWait: Duration
     /// How long a handed-out batch may stay undecided; `nil` waits as long as the application takes.
     var confirmTimeout: Duration?
     var logger: Logger
@@ -53,6 +56,7 @@ struct PartitionFetcher: Sendable {
                 guard await pause(wait) else { break fetching }
             }
             let reply: GetMessageReply
+            let asked = ContinuousClock.now
             do {
                 reply = try await rpc.getMessages(
                     request(consumed: consumed),
@@ -103,6 +107,14 @@ struct PartitionFetcher: Sendable {
                 continue
             }
             switch ErrorCode(rawValue: reply.errCode) {
+            case .notFound where fetchWait > .zero && ContinuousClock.now - asked >= fetchWait / 2:
+                // The broker held the get for the wait asked (a long poll): nothing came; ask again at once,
+                // unless a zero-fetch flow-control rule says to wait.
+                backoff = minimumBackoff
+                emptyFetches += 1
+                if let wait = flow.zeroFetchWait(emptyFetches: emptyFetches) {
+                    guard await pause(wait) else { break fetching }
+                }
             case .notFound:
                 // The client's own wait, as the Java client's msgNotFoundWaitPeriodMs: on a 404 the original
                 // broker may fill minLimitTime with something else (a byte delta while data is unflushed).
@@ -142,6 +154,10 @@ struct PartitionFetcher: Sendable {
         request.lastPackConsumed = consumed
         request.manualCommitOffset = false
         request.escFlowCtrl = flow.groupLimits
+        if fetchWait > .zero {
+            let millis = fetchWait.components.seconds * 1000 + fetchWait.components.attoseconds / 1_000_000_000_000_000
+            request.maxWaitMs = Int32(clamping: max(1, millis))
+        }
         return request
     }
 

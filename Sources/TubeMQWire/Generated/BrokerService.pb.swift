@@ -417,6 +417,8 @@ public nonisolated struct RegisterRequestC2B: Sendable {
   /// Clears the value of `authInfo`. Subsequent reads from it will return its default value.
   public mutating func clearAuthInfo() {self._authInfo = nil}
 
+  /// swift-tubemq extension (not in TubeMQ): start at the first message stored at or after this time
+  /// (ms since the epoch) on this registration; brokers that do not know the field ignore it.
   public var startTime: Int64 {
     get {_startTime ?? 0}
     set {_startTime = newValue}
@@ -710,6 +712,18 @@ public nonisolated struct GetMessageRequestC2B: Sendable {
   /// Clears the value of `escFlowCtrl`. Subsequent reads from it will return its default value.
   public mutating func clearEscFlowCtrl() {self._escFlowCtrl = nil}
 
+  /// swift-tubemq extension (not in TubeMQ): the longest time in ms the broker may hold a get that finds
+  /// no data, waiting for an append to the partition, before it answers 404. The original broker skips
+  /// the unknown field and answers at once, as before; the official clients never send it.
+  public var maxWaitMs: Int32 {
+    get {_maxWaitMs ?? 0}
+    set {_maxWaitMs = newValue}
+  }
+  /// Returns true if `maxWaitMs` has been explicitly set.
+  public var hasMaxWaitMs: Bool {self._maxWaitMs != nil}
+  /// Clears the value of `maxWaitMs`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxWaitMs() {self._maxWaitMs = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -721,6 +735,7 @@ public nonisolated struct GetMessageRequestC2B: Sendable {
   fileprivate var _lastPackConsumed: Bool? = nil
   fileprivate var _manualCommitOffset: Bool? = nil
   fileprivate var _escFlowCtrl: Bool? = nil
+  fileprivate var _maxWaitMs: Int32? = nil
 }
 
 public nonisolated struct GetMessageResponseB2C: Sendable {
@@ -1215,7 +1230,7 @@ nonisolated extension SendMessageResponseB2P: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension RegisterRequestC2B: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = "RegisterRequestC2B"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}opType\0\u{1}clientId\0\u{1}groupName\0\u{1}topicName\0\u{1}partitionId\0\u{1}readStatus\0\u{1}filterCondStr\0\u{1}currOffset\0\u{1}sessionKey\0\u{1}sessionTime\0\u{1}ssdStoreId\0\u{1}qryPriorityId\0\u{1}authInfo\0\u{1}startTime\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}opType\0\u{1}clientId\0\u{1}groupName\0\u{1}topicName\0\u{1}partitionId\0\u{1}readStatus\0\u{1}filterCondStr\0\u{1}currOffset\0\u{1}sessionKey\0\u{1}sessionTime\0\u{1}ssdStoreId\0\u{1}qryPriorityId\0\u{1}authInfo\0\u{2}]\u{f}startTime\0")
 
   public var isInitialized: Bool {
     if self._opType == nil {return false}
@@ -1247,7 +1262,7 @@ nonisolated extension RegisterRequestC2B: SwiftProtobuf.Message, SwiftProtobuf._
       case 11: try { try decoder.decodeSingularInt64Field(value: &self._ssdStoreID) }()
       case 12: try { try decoder.decodeSingularInt32Field(value: &self._qryPriorityID) }()
       case 13: try { try decoder.decodeSingularMessageField(value: &self._authInfo) }()
-      case 14: try { try decoder.decodeSingularInt64Field(value: &self._startTime) }()
+      case 1002: try { try decoder.decodeSingularInt64Field(value: &self._startTime) }()
       default: break
       }
     }
@@ -1298,7 +1313,7 @@ nonisolated extension RegisterRequestC2B: SwiftProtobuf.Message, SwiftProtobuf._
       try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
     } }()
     try { if let v = self._startTime {
-      try visitor.visitSingularInt64Field(value: v, fieldNumber: 14)
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 1002)
     } }()
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1524,7 +1539,7 @@ nonisolated extension HeartBeatResponseB2C: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = "GetMessageRequestC2B"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}clientId\0\u{1}partitionId\0\u{1}groupName\0\u{1}topicName\0\u{1}lastPackConsumed\0\u{1}manualCommitOffset\0\u{1}escFlowCtrl\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}clientId\0\u{1}partitionId\0\u{1}groupName\0\u{1}topicName\0\u{1}lastPackConsumed\0\u{1}manualCommitOffset\0\u{1}escFlowCtrl\0\u{2}b\u{f}maxWaitMs\0")
 
   public var isInitialized: Bool {
     if self._clientID == nil {return false}
@@ -1547,6 +1562,7 @@ nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf
       case 5: try { try decoder.decodeSingularBoolField(value: &self._lastPackConsumed) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self._manualCommitOffset) }()
       case 7: try { try decoder.decodeSingularBoolField(value: &self._escFlowCtrl) }()
+      case 1001: try { try decoder.decodeSingularInt32Field(value: &self._maxWaitMs) }()
       default: break
       }
     }
@@ -1578,6 +1594,9 @@ nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf
     try { if let v = self._escFlowCtrl {
       try visitor.visitSingularBoolField(value: v, fieldNumber: 7)
     } }()
+    try { if let v = self._maxWaitMs {
+      try visitor.visitSingularInt32Field(value: v, fieldNumber: 1001)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1589,6 +1608,7 @@ nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf
     if lhs._lastPackConsumed != rhs._lastPackConsumed {return false}
     if lhs._manualCommitOffset != rhs._manualCommitOffset {return false}
     if lhs._escFlowCtrl != rhs._escFlowCtrl {return false}
+    if lhs._maxWaitMs != rhs._maxWaitMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import TubeMQBroker
+import TubeMQCore
+import TubeMQRPC
+import TubeMQWire
+
+/// The get's `maxWaitMs` extension: a get that finds no data is held until a send appends to its
+/// partition, or until the wait runs out; without it the broker answers 404 at once, as the original.
+@Suite struct BrokerLongPollTests {
+    static let topic = BrokerTopic(name: "tp", stores: 1, partitionsPerStore: 2)
+
+    static func body(_ text: String) -> Message { Message(body: Array(text.utf8)) }
+
+    @Test func heldGetIsAnsweredByTheNextSendToItsPartition() async throws {
+        try await BrokerTestSupport.withBroker(topics: [Self.topic]) { broker, client in
+            let calls = BrokerCalls(client: client, port: broker.port)
+            _ = try await calls.register("c1", group: "gp", "tp", 0)
+            let started = ContinuousClock.now
+            async let held = calls.get("c1", group: "gp", "tp", 0, maxWaitMs: 1000)
+            try await Task.sleep(for: .milliseconds(150))
+            // A send to the other partition does not answer it; one to its own does.
+            _ = try await calls.send("tp", 1, Self.body("elsewhere"))
+            _ = try await calls.send("tp", 0, Self.body("hello"))
+            let reply = try await held
+            let elapsed = ContinuousClock.now - started
+            #expect(reply.success)
+            #expect(reply.messages.map { Array($0.payLoadData) } == [Array("hello".utf8)])
+            #expect(elapsed >= .milliseconds(150), "held until the send, not answered at once")
+            print("long poll: answered \(elapsed) after the get (send at 150 ms)")
+        }
+    }
+
+    @Test func heldGetWithoutDataIs404AfterItsWaitAndPlainGetIs404AtOnce() async throws {
+        try await BrokerTestSupport.withBroker(topics: [Self.topic]) { broker, client in
+            let calls = BrokerCalls(client: client, port: broker.port)
+            _ = try await calls.register("c1", group: "gp", "tp", 0)
+            var started = ContinuousClock.now
+            let held = try await calls.get("c1", group: "gp", "tp", 0, maxWaitMs: 300)
+            #expect(held.errCode == 404)
+            #expect(held.errMsg == ReplyText.reachedMaxOffset)
+            #expect(ContinuousClock.now - started >= .milliseconds(300))
+            started = ContinuousClock.now
+            let plain = try await calls.get("c1", group: "gp", "tp", 0)
+            #expect(plain.errCode == 404)
+            #expect(ContinuousClock.now - started < .milliseconds(300), "no wait without maxWaitMs")
+        }
+    }
+
+    @Test func heldGetDoesNotHoldUpTheRepliesOfCallsOnItsConnection() async throws {
+        try await BrokerTestSupport.withBroker(topics: [Self.topic]) { broker, client in
+            let calls = BrokerCalls(client: client, port: broker.port)
+            _ = try await calls.register("c1", group: "gp", "tp", 0)
+            _ = try await calls.register("c1", group: "gp", "tp", 1)
+            _ = try await calls.send("tp", 1, Self.body("ready"))
+            async let held = calls.get("c1", group: "gp", "tp", 0, maxWaitMs: 1000)
+            let started = ContinuousClock.now
+            // Same client, same connection: this get has data and must not wait for the held one.
+            let ready = try await calls.get("c1", group: "gp", "tp", 1, maxWaitMs: 1000)
+            #expect(ready.messages.count == 1)
+            #expect(ContinuousClock.now - started < .milliseconds(900))
+            let empty = try await held
+            #expect(empty.errCode == 404)
+        }
+    }
+
+    @Test func aSendBetweenTheReadAndTheWaitStillWakesTheGet() async throws {
+        // Many rounds of a get racing a send: every get returns the message, none waits out its second.
+        try await BrokerTestSupport.withBroker(topics: [Self.topic]) { broker, client in
+            let calls = BrokerCalls(client: client, port: broker.port)
+            _ = try await calls.register("c1", group: "gp", "tp", 0)
+            var slow = 0
+            for round in 0..<30 {
+                let started = ContinuousClock.now
+                async let held = calls.get("c1", group: "gp", "tp", 0, consumed: true, maxWaitMs: 1000)
+                _ = try await calls.send("tp", 0, Self.body("r\(round)"))
+                var reply = try await held
+                if reply.errCode == 404 {
+                    // The 404 can only be the previous round's confirmation racing; ask again.
+                    reply = try await calls.get("c1", group: "gp", "tp", 0, maxWaitMs: 1000)
+                }
+                #expect(reply.success)
+                if ContinuousClock.now - started >= .milliseconds(1000) { slow += 1 }
+            }
+            #expect(slow == 0, "gets that missed their wake-up and waited out the whole second")
+        }
+    }
+}
