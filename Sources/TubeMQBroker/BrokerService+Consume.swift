@@ -124,10 +124,12 @@ extension BrokerService {
                 let lag = max(0, result.range.max - start)
                 let now = clock()
                 if let wait = catalog.flowControl.refusal(group: key.group, lagBytes: lag, now: now) {
-                    return GetMessageResponseB2C.failure(
-                        .consumeSpeedLimit,
-                        ReplyText.flowControlLimited(group: key.group),
-                        minLimitTime: wait
+                    return .reply(
+                        GetMessageResponseB2C.failure(
+                            .consumeSpeedLimit,
+                            ReplyText.flowControlLimited(group: key.group),
+                            minLimitTime: wait
+                        )
                     )
                 }
                 let bytes = result.messages.reduce(0) { $0 + $1.payload.readableBytes }
