@@ -100,7 +100,14 @@ extension BrokerService {
     /// message fails.
     private func append(_ group: AppendGroup) async -> [(Int, SendMessageResponseB2P)] {
         do {
+            let started = ContinuousClock.now
             let result = try await store.append(topic: group.topic, group.messages)
+            metrics.appendLatency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+            let counters = metrics.topic(group.topic)
+            var bytes = 0
+            for message in group.messages { bytes &+= message.payload.readableBytes }
+            counters.messagesIn.increment(by: group.messages.count)
+            counters.bytesIn.increment(by: bytes)
             return group.indices.enumerated().map { position, index in
                 (
                     index,

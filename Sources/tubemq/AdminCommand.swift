@@ -15,11 +15,12 @@ struct AdminCommand: AsyncParsableCommand {
               tubemq admin topics
               tubemq admin brokers
               tubemq admin groups
+              tubemq admin top                     (live rates per topic from the brokers' /metrics)
               tubemq admin call admin_add_new_topic_record topicName=t1 brokerId=1 numPartitions=4
             """
     )
 
-    @Argument(help: "topics, brokers, groups, or call.")
+    @Argument(help: "topics, brokers, groups, top, or call.")
     var action: String
 
     @Argument(help: "With call: the method, then key=value parameters.")
@@ -37,7 +38,19 @@ struct AdminCommand: AsyncParsableCommand {
     @Option(help: "The user recorded as creator/modifier.")
     var user = "tubemqcli"
 
+    @Option(help: "With top: seconds between refreshes.")
+    var interval = 2.0
+
+    @Option(help: "With top: refreshes before exiting (0: until interrupted).")
+    var count = 0
+
     func run() async throws {
+        if action == "top" {
+            guard interval > 0, count >= 0 else { throw ValidationError("--interval must be > 0 and --count ≥ 0") }
+            let terminal = isatty(STDOUT_FILENO) != 0
+            try await AdminTop(web: web, interval: interval, count: count, clearScreen: terminal).run()
+            return
+        }
         let method: String
         var params: [(String, String)] = []
         switch action {
@@ -53,7 +66,7 @@ struct AdminCommand: AsyncParsableCommand {
                 }
                 params.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
             }
-        default: throw ValidationError("unknown action \(action): use topics, brokers, groups or call")
+        default: throw ValidationError("unknown action \(action): use topics, brokers, groups, top or call")
         }
         let isQuery = method.hasPrefix("admin_query") || method.hasPrefix("admin_get")
         var query = [("type", isQuery ? "op_query" : "op_modify"), ("method", method)]

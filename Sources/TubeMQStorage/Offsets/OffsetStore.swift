@@ -72,6 +72,9 @@ public actor OffsetStore {
         committed[Key(group: group, topic: topic, partitionID: partitionID)]
     }
 
+    /// Every committed offset, of every group.
+    public var allCommittedOffsets: [Key: Int64] { committed }
+
     /// Every committed offset of `group`.
     public func committedOffsets(group: String) -> [Key: Int64] {
         committed.filter { $0.key.group == group }
