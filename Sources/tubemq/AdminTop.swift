@@ -44,7 +44,10 @@ struct AdminTop {
             let current = await totals(brokers)
             let now = Date()
             let seconds = max(now.timeIntervalSince(previousTime), 0.001)
-            print(render(previous: previous, current: current, seconds: seconds, brokers: brokers.count), terminator: "")
+            print(
+                render(previous: previous, current: current, seconds: seconds, brokers: brokers.count),
+                terminator: ""
+            )
             fflush(nil)
             previous = current
             previousTime = now

@@ -15,7 +15,11 @@ import TubeMQTestKit
             try await BrokerTestSupport.withBroker(topics: [BrokerTopic(name: Self.topic)]) { second, _ in
                 let calls = BrokerCalls(client: client, port: first.port)
                 for i in 0..<5 {
-                    let reply = try await calls.send(Self.topic, 0, Message(body: Array(repeating: UInt8(i), count: 10 + i)))
+                    let reply = try await calls.send(
+                        Self.topic,
+                        0,
+                        Message(body: Array(repeating: UInt8(i), count: 10 + i))
+                    )
                     #expect(reply.success)
                 }
                 let refused = try await calls.send("t_none", 0, Message(body: [1]))
@@ -25,8 +29,12 @@ import TubeMQTestKit
                 let labels = ["topic": Self.topic]
                 #expect(samples.sum("tubemq_broker_msg_in_total", labels) == 5)
                 #expect(samples.sum("tubemq_broker_msg_in_bytes_total", labels) == 10 + 11 + 12 + 13 + 14)
-                #expect(samples.sum("tubemq_broker_replies_total", ["method": "sendMessageP2B", "errCode": "200"]) == 5)
-                #expect(samples.sum("tubemq_broker_replies_total", ["method": "sendMessageP2B", "errCode": "403"]) == 1)
+                #expect(
+                    samples.sum("tubemq_broker_replies_total", ["method": "sendMessageP2B", "errCode": "200"]) == 5
+                )
+                #expect(
+                    samples.sum("tubemq_broker_replies_total", ["method": "sendMessageP2B", "errCode": "403"]) == 1
+                )
                 #expect(samples.sum("tubemq_broker_append_duration_seconds_count") == 5)
                 #expect(samples.sum("tubemq_broker_connections") >= 1)
                 #expect(samples.sum("tubemq_broker_cache_msg_count", labels) == 5, "nothing flushed yet")

@@ -21,7 +21,11 @@ import TubeMQTestKit
 
     @Test func prometheusListenerServesOnlyMetrics() async throws {
         let master = try await Master(logger: WebTestSupport.logger)
-        let listener = try await MasterHTTPServer.startPrometheus(master: master, port: 0, logger: WebTestSupport.logger)
+        let listener = try await MasterHTTPServer.startPrometheus(
+            master: master,
+            port: 0,
+            logger: WebTestSupport.logger
+        )
         do {
             let metrics = try await TestHTTP.get(port: listener.port, path: "/metrics")
             #expect(metrics.status == 200)

@@ -28,7 +28,10 @@ import TubeMQTestKit
 
     @Test func countersEqualWhatWasSentAndConsumed() async throws {
         try await TestCluster.with(brokerCount: 2, topics: [.init(name: Self.topic, partitions: 2)]) { cluster in
-            let producer = try await Producer(configuration: cluster.producerConfiguration(), logger: TestCluster.logger)
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
             try await producer.publish([Self.topic])
             try await withTimeout(.seconds(60), "sending") {
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -64,7 +67,9 @@ import TubeMQTestKit
                     topic: Self.topic,
                     partitionID: 0
                 )
-                #expect(samples.sum("tubemq_broker_msg_in_total", labels) == Double(stored.max / StorageOffset.entrySize))
+                #expect(
+                    samples.sum("tubemq_broker_msg_in_total", labels) == Double(stored.max / StorageOffset.entrySize)
+                )
                 #expect(samples.contains("tubemq_broker_append_duration_seconds_count"))
             }
 
@@ -99,7 +104,9 @@ import TubeMQTestKit
             #expect(master.sum("tubemq_master_broker_online_cnt") == 2)
             #expect(master.sum("tubemq_master_topic_cnt") == 1)
             #expect(master.sum("tubemq_master_ha_role", ["role": "active"]) == 1)
-            #expect(master.sum("tubemq_master_rpc_calls_total", ["method": "producerRegisterP2M", "errCode": "200"]) == 1)
+            #expect(
+                master.sum("tubemq_master_rpc_calls_total", ["method": "producerRegisterP2M", "errCode": "200"]) == 1
+            )
             #expect(master.sum("tubemq_master_svr_balance_total") >= 1)
         }
     }

@@ -96,7 +96,11 @@ final class TopicCounters: Sendable {
         messagesOut = Metrics.Counter(label: BrokerMetricName.messagesOut, dimensions: dimensions, factory: factory)
         bytesOut = Metrics.Counter(label: BrokerMetricName.bytesOut, dimensions: dimensions, factory: factory)
         flushedBytes = Metrics.Counter(label: BrokerMetricName.flushedBytes, dimensions: dimensions, factory: factory)
-        flushedMessages = Metrics.Counter(label: BrokerMetricName.flushedMessages, dimensions: dimensions, factory: factory)
+        flushedMessages = Metrics.Counter(
+            label: BrokerMetricName.flushedMessages,
+            dimensions: dimensions,
+            factory: factory
+        )
     }
 }
 

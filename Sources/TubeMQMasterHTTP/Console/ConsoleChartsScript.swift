@@ -143,7 +143,12 @@ enum ConsoleChartsScript {
               drawing.append(svg("polyline", {
                 points: points.map((p) => x(p[0]).toFixed(1) + "," + y(p[1]).toFixed(1)).join(" "),
                 fill: "none", stroke: color, "stroke-width": 2, "data-series": name, "data-last": last, "data-peak": peak,
+                "data-points": points.length,
               }));
+              if (points.length > 0) {
+                const end = points[points.length - 1];
+                drawing.append(svg("circle", { cx: x(end[0]).toFixed(1), cy: y(end[1]).toFixed(1), r: 3, fill: color }));
+              }
               const swatch = el("span", { class: "chart-swatch" });
               swatch.style.background = color;
               legend.append(el("li", { "data-series": name, "data-last": last }, swatch, name + ": " + number(last)));
