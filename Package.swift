@@ -41,6 +41,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: value types
@@ -105,6 +107,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings
         ),
@@ -118,6 +122,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings
         ),
@@ -298,7 +304,7 @@ let package = Package(
         .testTarget(
             name: "TubeMQStandaloneTests",
             dependencies: [
-                "TubeMQTestKit",
+                "TubeMQTestKit", "TubeMQStorage",
                 "TubeMQStandalone", "TubeMQClient", "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQRPC", "TubeMQWire",
                 "TubeMQCore",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -347,7 +353,7 @@ let package = Package(
             name: "TubeMQMasterHTTPTests",
             dependencies: [
                 "TubeMQMasterHTTP", "TubeMQWebSupport", "TubeMQStandalone", "TubeMQMaster", "TubeMQMasterState",
-                "TubeMQRPC", "TubeMQWire", "TubeMQCore",
+                "TubeMQRPC", "TubeMQWire", "TubeMQCore", "TubeMQTestKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

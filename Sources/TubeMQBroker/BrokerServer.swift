@@ -13,10 +13,12 @@ public final class BrokerServer: Sendable {
     public let configuration: BrokerConfiguration
     /// The message store (for the admin webapi and tests).
     public let store: MessageStore
-    private let rpc: RPCServer
+    /// The broker's metrics (its own Prometheus registry; `/metrics` renders ``metricsText()``).
+    public let metrics: BrokerMetrics
+    let rpc: RPCServer
     private let client: RPCClient
     private let catalog: TopicCatalog
-    private let registry: ConsumerRegistry
+    let registry: ConsumerRegistry
     private let link: MasterLink
     private let housekeeping: Task<Void, Never>
     private let logger: Logger
@@ -29,6 +31,7 @@ public final class BrokerServer: Sendable {
     private init(
         configuration: BrokerConfiguration,
         store: MessageStore,
+        metrics: BrokerMetrics,
         rpc: RPCServer,
         client: RPCClient,
         catalog: TopicCatalog,
@@ -40,6 +43,7 @@ public final class BrokerServer: Sendable {
     ) {
         self.configuration = configuration
         self.store = store
+        self.metrics = metrics
         self.rpc = rpc
         self.client = client
         self.catalog = catalog
@@ -63,9 +67,12 @@ public final class BrokerServer: Sendable {
         var logger = logger
         logger[metadataKey: "tubemq.broker"] = "\(configuration.brokerID)"
         let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+        let metrics = BrokerMetrics()
+        var storeConfiguration = MessageStore.Configuration(io: configuration.io)
+        storeConfiguration.flushObserver = { metrics.recordFlush($0) }
         let store = try await MessageStore.open(
             directory: configuration.dataDirectory,
-            configuration: MessageStore.Configuration(io: configuration.io),
+            configuration: storeConfiguration,
             logger: logger
         )
         var mirror: ZooKeeperOffsetMirror?
@@ -98,7 +105,8 @@ public final class BrokerServer: Sendable {
             transferSize: configuration.transferSize,
             clock: clock,
             faults: configuration._faults,
-            authorization: authorization
+            authorization: authorization,
+            metrics: metrics
         )
         let rpc = try await RPCServer.start(
             configuration: RPCServerConfiguration(host: configuration.host, port: configuration.port),
@@ -146,6 +154,7 @@ public final class BrokerServer: Sendable {
         return BrokerServer(
             configuration: configuration,
             store: store,
+            metrics: metrics,
             rpc: rpc,
             client: client,
             catalog: catalog,

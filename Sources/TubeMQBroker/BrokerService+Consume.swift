@@ -148,6 +148,11 @@ extension BrokerService {
                     partitionID: key.partitionID
                 )
             }
+            let counters = metrics.topic(key.topic)
+            var bytes = 0
+            for message in result.messages { bytes &+= message.payload.readableBytes }
+            counters.messagesOut.increment(by: result.messages.count)
+            counters.bytesOut.increment(by: bytes)
             return .reply(Self.encodeSuccess(result, start: start))
         } catch {
             return .reply(

@@ -100,10 +100,17 @@ extension BrokerService {
     /// message fails.
     private func append(_ group: AppendGroup) async -> [(Int, SendMessageResponseB2P)] {
         do {
+            let started = ContinuousClock.now
             let result = try await store.append(topic: group.topic, group.messages)
             if wakeups.hasWaiters {
                 wakeups.appended(topic: group.topic, partitionIDs: Set(group.messages.lazy.map(\.partitionID)))
             }
+            metrics.appendLatency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+            let counters = metrics.topic(group.topic)
+            var bytes = 0
+            for message in group.messages { bytes &+= message.payload.readableBytes }
+            counters.messagesIn.increment(by: group.messages.count)
+            counters.bytesIn.increment(by: bytes)
             return group.indices.enumerated().map { position, index in
                 (
                     index,

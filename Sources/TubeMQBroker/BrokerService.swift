@@ -24,6 +24,7 @@ public struct BrokerService: RPCService {
     var authorization = BrokerAuthorization(clock: { 0 })
     /// Gets waiting for data, woken by sends (the long poll).
     let wakeups = PartitionWakeups()
+    var metrics = BrokerMetrics()
 
     public func handle(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
         if let refusal = authorizationRefusal(call.request) { return refusal }
@@ -72,7 +73,9 @@ public struct BrokerService: RPCService {
         if sends.isEmpty && others.isEmpty {
             // Every call was refused.
         } else if others.isEmpty {
-            for (index, reply) in zip(sendIndices, await send(batch: sends)) { outcomes[index] = .success(reply) }
+            let replies = await send(batch: sends)
+            metrics.countSendReplies(replies)
+            for (index, reply) in zip(sendIndices, replies) { outcomes[index] = .success(reply) }
         } else if sends.isEmpty && others.count == 1 {
             outcomes[others[0]] = await outcome(of: calls[others[0]], context: context)
         } else {
@@ -81,14 +84,26 @@ public struct BrokerService: RPCService {
                     group.addTask { (index, await self.outcome(of: calls[index], context: context)) }
                 }
                 if !sends.isEmpty {
-                    for (index, reply) in zip(sendIndices, await send(batch: sends)) {
-                        outcomes[index] = .success(reply)
-                    }
+                    let replies = await send(batch: sends)
+                    metrics.countSendReplies(replies)
+                    for (index, reply) in zip(sendIndices, replies) { outcomes[index] = .success(reply) }
                 }
                 for await (index, outcome) in group { outcomes[index] = outcome }
             }
         }
-        return outcomes.map { $0 ?? .failure(RemoteException.handlerFailed("no reply")) }
+        let results = outcomes.map { $0 ?? .failure(RemoteException.handlerFailed("no reply")) }
+        if sendIndices.count < calls.count {
+            // The calls not counted with their batch's sends: refusals and the other methods.
+            var sendPosition = 0
+            for (index, call) in calls.enumerated() {
+                if sendPosition < sendIndices.count && sendIndices[sendPosition] == index {
+                    sendPosition += 1
+                } else {
+                    metrics.countReply(method: call.method.id, outcome: results[index])
+                }
+            }
+        }
+        return results
     }
 
     func key(group: String, topic: String, partition: Int32) -> ConsumerSessions.Key {

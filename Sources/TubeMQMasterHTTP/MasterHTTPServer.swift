@@ -49,13 +49,37 @@ public final class MasterHTTPServer: Sendable {
     ) async throws(WebServerError) -> MasterHTTPServer {
         let api = MasterWebAPI(master: master, authToken: authToken, security: security)
         let proxy = BrokerWebProxy(master: master)
+        let role = MasterRoleGauge()
         let server = try await WebServer.start(host: host, port: port, logger: logger) { request in
+            if request.path == WebReply.metricsPath {
+                let text = await master.metricsText()
+                return .metrics(role.text(isActive: true) + text)
+            }
             // The web console (`/`, `/assets/…`), broker offset calls for it, then the webapi.
             if let page = Console.reply(for: request.path) { return page }
             if request.path == BrokerWebProxy.path { return await proxy.handle(request) }
             return await api.handle(request)
         }
         logger.info("master webapi serving", metadata: ["tubemq.address": "\(host):\(server.port)"])
+        return MasterHTTPServer(server: server)
+    }
+
+    /// Starts the `[prometheus] promHttpPort` listener of `master`: only `/metrics` (the same text
+    /// as the web port's `/metrics`).
+    ///
+    /// - Throws: ``TubeMQWebSupport/WebServerError`` when the address cannot be bound.
+    public static func startPrometheus(
+        master: Master,
+        host: String = "127.0.0.1",
+        port: Int,
+        logger: Logger
+    ) async throws(WebServerError) -> MasterHTTPServer {
+        let role = MasterRoleGauge()
+        let server = try await WebServer.startMetrics(host: host, port: port, logger: logger) {
+            let text = await master.metricsText()
+            return role.text(isActive: true) + text
+        }
+        logger.info("master metrics serving", metadata: ["tubemq.address": "\(host):\(server.port)/metrics"])
         return MasterHTTPServer(server: server)
     }
 

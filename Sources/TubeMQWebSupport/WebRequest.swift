@@ -27,6 +27,9 @@ package struct WebReply: Sendable {
     package var status: Int
     /// The `Location` header of a redirect.
     package var location: String?
+    /// Whether the reply carries `Access-Control-Allow-Origin: *` (`/metrics`, read by the master's
+    /// console from the brokers' web ports).
+    package var allowsAnyOrigin = false
 
     /// Creates a reply.
     package init(body: String, contentType: String = WebReply.jsonContentType, status: Int = 200) {

@@ -101,6 +101,7 @@ struct WebResponder: HTTPResponder {
         var headers = HTTPFields()
         headers[.contentType] = reply.contentType
         if let location = reply.location { headers[.location] = location }
+        if reply.allowsAnyOrigin { headers[.accessControlAllowOrigin] = "*" }
         return Response(
             status: HTTPResponse.Status(code: reply.status),
             headers: headers,

@@ -85,9 +85,28 @@ struct BrokerCommand: AsyncParsableCommand {
                 await server.shutdown()
                 throw error
             }
-            print("tubemq-broker ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)")
-            return (server, web)
-        } stop: { server, web in
+            var prometheus: BrokerHTTPServer?
+            if ini.prometheus.isEnabled {
+                do {
+                    prometheus = try await BrokerHTTPServer.startPrometheus(
+                        broker: server,
+                        host: settings.host,
+                        port: ini.prometheus.httpPort,
+                        logger: log
+                    )
+                } catch {
+                    await web.shutdown()
+                    await server.shutdown()
+                    throw error
+                }
+            }
+            print(
+                "tubemq-broker ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)"
+                    + (prometheus.map { " metrics \(settings.host):\($0.port)/metrics" } ?? "")
+            )
+            return (server, web, prometheus)
+        } stop: { server, web, prometheus in
+            await prometheus?.shutdown()
             await web.shutdown()
             await server.shutdown()
         }

@@ -72,8 +72,16 @@ struct MasterCommand: AsyncParsableCommand {
         let settings = configuration
         let log = logger
         let (webPort, authToken) = (ini.webPort, ini.confModAuthToken)
+        let promPort = ini.prometheus.isEnabled ? ini.prometheus.httpPort : nil
         if let zooKeeper = ini.metaStore?.zooKeeper {
-            try await runHA(settings, zooKeeper: zooKeeper, webPort: webPort, authToken: authToken, logger: log)
+            try await runHA(
+                settings,
+                zooKeeper: zooKeeper,
+                webPort: webPort,
+                promPort: promPort,
+                authToken: authToken,
+                logger: log
+            )
             return
         }
         let service = LifecycleService {
@@ -92,12 +100,29 @@ struct MasterCommand: AsyncParsableCommand {
                 await server.shutdown()
                 throw error
             }
+            var prometheus: MasterHTTPServer?
+            if let promPort {
+                do {
+                    prometheus = try await MasterHTTPServer.startPrometheus(
+                        master: server.master,
+                        host: settings.host,
+                        port: promPort,
+                        logger: log
+                    )
+                } catch {
+                    await web.shutdown()
+                    await server.shutdown()
+                    throw error
+                }
+            }
             print(
                 "tubemq-master ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)"
                     + (server.tlsPort.map { " tls \(settings.host):\($0)" } ?? "")
+                    + (prometheus.map { " metrics \(settings.host):\($0.port)/metrics" } ?? "")
             )
-            return (server, web)
-        } stop: { server, web in
+            return (server, web, prometheus)
+        } stop: { server, web, prometheus in
+            await prometheus?.shutdown()
             await web.shutdown()
             await server.shutdown()
         }
@@ -109,6 +134,7 @@ struct MasterCommand: AsyncParsableCommand {
         _ settings: MasterServer.Configuration,
         zooKeeper: ZooKeeperConfig,
         webPort: Int,
+        promPort: Int?,
         authToken: String,
         logger: Logger
     ) async throws {
@@ -139,12 +165,29 @@ struct MasterCommand: AsyncParsableCommand {
                 await web.shutdown()
                 throw error
             }
+            var prometheus: MasterHTTPServer?
+            if let promPort {
+                do {
+                    prometheus = try await MasterHTTPServer.startPrometheus(
+                        role: role,
+                        host: settings.host,
+                        port: promPort,
+                        logger: logger
+                    )
+                } catch {
+                    await server.shutdown()
+                    await web.shutdown()
+                    throw error
+                }
+            }
             print(
                 "tubemq-master ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)"
                     + " (HA on ZooKeeper \(zk.connectString)\(zk.nodeRoot))"
+                    + (prometheus.map { " metrics \(settings.host):\($0.port)/metrics" } ?? "")
             )
-            return (server, web)
-        } stop: { server, web in
+            return (server, web, prometheus)
+        } stop: { server, web, prometheus in
+            await prometheus?.shutdown()
             await web.shutdown()
             await server.shutdown()
         }

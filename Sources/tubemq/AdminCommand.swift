@@ -15,6 +15,7 @@ struct AdminCommand: AsyncParsableCommand {
               tubemq admin topics
               tubemq admin brokers
               tubemq admin groups
+              tubemq admin top                     (live rates per topic from the brokers' /metrics)
               tubemq admin call admin_add_new_topic_record topicName=t1 brokerId=1 numPartitions=4
               tubemq admin offsets --group g1
               tubemq admin lag
@@ -22,7 +23,7 @@ struct AdminCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "topics, brokers, groups, call, offsets, lag or reset-offsets.")
+    @Argument(help: "topics, brokers, groups, top, call, offsets, lag or reset-offsets.")
     var action: String
 
     @Argument(help: "With call: the method, then key=value parameters.")
@@ -42,7 +43,19 @@ struct AdminCommand: AsyncParsableCommand {
 
     @OptionGroup var offsets: OffsetOptions
 
+    @Option(help: "With top: seconds between refreshes.")
+    var interval = 2.0
+
+    @Option(help: "With top: refreshes before exiting (0: until interrupted).")
+    var count = 0
+
     func run() async throws {
+        if action == "top" {
+            guard interval > 0, count >= 0 else { throw ValidationError("--interval must be > 0 and --count ≥ 0") }
+            let terminal = isatty(STDOUT_FILENO) != 0
+            try await AdminTop(web: web, interval: interval, count: count, clearScreen: terminal).run()
+            return
+        }
         let method: String
         var params: [(String, String)] = []
         switch action {
@@ -63,7 +76,7 @@ struct AdminCommand: AsyncParsableCommand {
             }
         default:
             throw ValidationError(
-                "unknown action \(action): use topics, brokers, groups, call, offsets, lag or reset-offsets"
+                "unknown action \(action): use topics, brokers, groups, top, call, offsets, lag or reset-offsets"
             )
         }
         let isQuery = method.hasPrefix("admin_query") || method.hasPrefix("admin_get")

@@ -54,7 +54,10 @@ extension Master {
             return
         }
         let result = state.tick(now: now)
-        if let report = result.balance { log(report) }
+        if let report = result.balance {
+            log(report)
+            metrics.countBalance(events: report.events.count)
+        }
         rearmTimer()
         await performLoggingFailures(result.directives)
     }

@@ -32,6 +32,8 @@ public actor Master {
     /// The token handed to clients in `authorizedInfo.visitAuthorizedToken` (the master's start time,
     /// as the recorded master's token looked).
     public nonisolated let visitToken: Int64
+    /// The master's metrics (its own Prometheus registry; `/metrics` renders ``metricsText()``).
+    public nonisolated let metrics: MasterMetrics
 
     /// Starts a master: restores the durable state from `store` (or starts empty), then arms the
     /// timer.
@@ -41,12 +43,14 @@ public actor Master {
     ///   - clock: the time source of every call and of the timer.
     ///   - store: the metadata store; the master owns it from now on and closes it on ``shutdown()``.
     ///   - logger: where the master logs, with `tubemq.*` metadata.
+    ///   - metrics: where the master records its metrics (a registry of its own by default).
     /// - Throws: ``MetadataStoreError`` when the stored state cannot be read.
     public init(
         configuration: MasterTimings = MasterTimings(),
         clock: any WallClock = SystemWallClock(),
         store: any MetadataStore = MemoryMetadataStore(),
-        logger: Logger
+        logger: Logger,
+        metrics: MasterMetrics = MasterMetrics()
     ) async throws(MetadataStoreError) {
         let now = clock.now()
         let snapshot = try await store.load()
@@ -57,6 +61,7 @@ public actor Master {
         self.store = store
         self.logger = logger
         self.visitToken = now
+        self.metrics = metrics
         logger.info(
             "master started",
             metadata: [

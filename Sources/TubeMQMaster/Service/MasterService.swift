@@ -30,6 +30,19 @@ public struct MasterService: RPCService {
     ///   "Unsupported method ID" for a request type this service does not know (not reachable for
     ///   requests the server accepted).
     public func handle(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
+        do {
+            let reply = try await answer(call, context: context)
+            if let counted = reply as? any ReplyErrorCode {
+                master.metrics.countCall(call.method, outcome: .success(counted))
+            }
+            return reply
+        } catch {
+            master.metrics.countCall(call.method, outcome: .failure(error))
+            throw error
+        }
+    }
+
+    private func answer(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
         switch call.request {
         case let request as RegisterRequestP2M: return try await registerProducer(request, context: context)
         case let request as HeartRequestP2M: return try await producerHeartbeat(request, context: context)

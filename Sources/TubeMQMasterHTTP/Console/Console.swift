@@ -24,6 +24,8 @@ enum Console {
         "/assets/console-offsets.js": Asset(body: ConsoleOffsetsScript.text, contentType: javaScript),
         "/assets/console-cluster.js": Asset(body: ConsoleClusterScript.text, contentType: javaScript),
         "/assets/console-topics.js": Asset(body: ConsoleTopicsScript.text, contentType: javaScript),
+        "/assets/console-charts.js": Asset(body: ConsoleChartsScript.text, contentType: javaScript),
+        "/assets/console-charts.css": Asset(body: ConsoleChartsStyle.text, contentType: "text/css;charset=UTF-8"),
     ]
 
     static let javaScript = "text/javascript;charset=UTF-8"

@@ -58,10 +58,22 @@ enum Flusher {
                 idle = false
                 let current = files
                 let io = environment.io
+                let started = ContinuousClock.now
                 let (after, result) = await environment.pool.run { () -> (TailFiles?, Result<Void, StorageError>) in
                     perform(job, files: current, io: io)
                 }
                 files = after
+                if let observer = environment.flushObserver, case .success = result {
+                    observer(
+                        FlushObservation(
+                            topic: instance.topic,
+                            duration: ContinuousClock.now - started,
+                            bytes: job.block.map { Int64($0.dataCount) } ?? 0,
+                            messages: job.block.map { Int64($0.entryCount) } ?? 0,
+                            synced: job.sync
+                        )
+                    )
+                }
                 switch await instance.finishFlush(job, result: result, cancelled: Task.isCancelled) {
                 case .proceed:
                     continue

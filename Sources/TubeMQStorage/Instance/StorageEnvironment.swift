@@ -10,4 +10,6 @@ struct StorageEnvironment: Sendable {
     let clock: any StorageClock
     /// The logger given to the store.
     let logger: Logger
+    /// Told about every completed flush job (see ``MessageStore/Configuration/flushObserver``).
+    var flushObserver: (@Sendable (FlushObservation) -> Void)? = nil
 }

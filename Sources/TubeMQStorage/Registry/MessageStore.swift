@@ -19,6 +19,9 @@ public actor MessageStore {
         public var clock: any StorageClock
         /// How often retention runs by itself (`logClearupDurationMs`); `nil` to run it only on demand.
         public var retentionInterval: Duration?
+        /// Called by every flusher after each completed flush job (metrics); `nil` for none. It runs
+        /// on the flusher's task, so it must be quick.
+        public var flushObserver: (@Sendable (FlushObservation) -> Void)? = nil
 
         /// Creates a configuration.
         public init(
@@ -76,7 +79,8 @@ public actor MessageStore {
             io: io,
             pool: IOThreadPool(threadCount: configuration.ioThreads),
             clock: configuration.clock,
-            logger: logger
+            logger: logger,
+            flushObserver: configuration.flushObserver
         )
         let root = directory.string
         let offsets: OffsetStore

@@ -67,6 +67,18 @@ public final class TopicStore: Sendable {
         try await instance(forPartition: partitionID).offset(atOrAfterTime: time)
     }
 
+    /// What the topic's instances hold on disk and in memory, added up.
+    public var usage: StorageUsage {
+        get async {
+            var total = StorageUsage()
+            for instance in instances {
+                let usage = await instance.usage
+                total = total + usage
+            }
+            return total
+        }
+    }
+
     /// Flushes every instance and waits until all is synced.
     public func flush() async throws(StorageError) {
         for instance in instances { try await instance.flush() }

@@ -1,0 +1,12 @@
+extension StorageInstance {
+    /// What the instance holds on disk and in its memory blocks now.
+    public var usage: StorageUsage {
+        var usage = StorageUsage()
+        for segment in segments {
+            usage.diskBytes += segment.diskBytes
+            usage.memoryBytes += segment.appendedBytes - segment.writtenBytes
+            usage.memoryMessages += segment.appendedEntries - segment.writtenEntries
+        }
+        return usage
+    }
+}
