@@ -14,6 +14,7 @@ public final class BrokerServer: Sendable {
     /// The message store (for the admin webapi and tests).
     public let store: MessageStore
     private let rpc: RPCServer
+    private let tlsRPC: RPCServer?
     private let client: RPCClient
     private let catalog: TopicCatalog
     private let registry: ConsumerRegistry
@@ -23,11 +24,14 @@ public final class BrokerServer: Sendable {
 
     /// The RPC port the broker listens on.
     public var port: Int { rpc.localPort }
+    /// The TLS port the broker listens on, when `[tlsSetting]` is on.
+    public var tlsPort: Int? { tlsRPC?.localPort }
 
     private init(
         configuration: BrokerConfiguration,
         store: MessageStore,
         rpc: RPCServer,
+        tlsRPC: RPCServer?,
         client: RPCClient,
         catalog: TopicCatalog,
         registry: ConsumerRegistry,
@@ -38,6 +42,7 @@ public final class BrokerServer: Sendable {
         self.configuration = configuration
         self.store = store
         self.rpc = rpc
+        self.tlsRPC = tlsRPC
         self.client = client
         self.catalog = catalog
         self.registry = registry
@@ -49,7 +54,8 @@ public final class BrokerServer: Sendable {
     /// Opens the store, starts serving, and (with master addresses) registers with the master.
     ///
     /// - Parameter topics: topics to serve before the master's configuration arrives (standalone, tests).
-    /// - Throws: when the store cannot be opened or the port cannot be bound.
+    /// - Throws: when the store cannot be opened, the port or the TLS port cannot be bound, or the
+    ///   TLS key or trust store cannot be used (``TubeMQRPC/TLSSettingsError``).
     public static func start(
         configuration: BrokerConfiguration,
         topics: [BrokerTopic] = [],
@@ -58,6 +64,7 @@ public final class BrokerServer: Sendable {
         var logger = logger
         logger[metadataKey: "tubemq.broker"] = "\(configuration.brokerID)"
         let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+        let tlsContext = try configuration.tls?.makeServerContext()
         let store = try await MessageStore.open(
             directory: configuration.dataDirectory,
             configuration: MessageStore.Configuration(io: configuration.io),
@@ -81,11 +88,30 @@ public final class BrokerServer: Sendable {
             faults: configuration._faults,
             authorization: authorization
         )
-        let rpc = try await RPCServer.start(
-            configuration: RPCServerConfiguration(host: configuration.host, port: configuration.port),
-            service: service,
-            logger: logger
-        )
+        let rpc: RPCServer
+        do {
+            rpc = try await RPCServer.start(
+                configuration: RPCServerConfiguration(host: configuration.host, port: configuration.port),
+                service: service,
+                logger: logger
+            )
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        var tlsRPC: RPCServer?
+        if let tls = configuration.tls, let tlsContext {
+            var tlsConfiguration = RPCServerConfiguration(host: configuration.host, port: tls.port)
+            tlsConfiguration.tls = tlsContext
+            do {
+                tlsRPC = try await RPCServer.start(configuration: tlsConfiguration, service: service, logger: logger)
+            } catch {
+                await rpc.shutdown()
+                try? await store.close()
+                throw error
+            }
+            logger.info("broker serving TLS", metadata: ["tubemq.tlsPort": "\(tlsRPC?.localPort ?? tls.port)"])
+        }
         let client = RPCClient()
         let log = logger
         let link = MasterLink(
@@ -110,13 +136,14 @@ public final class BrokerServer: Sendable {
             )
         }
         let port = rpc.localPort
+        let tlsPort = tlsRPC?.localPort
         let heartbeat = Duration.milliseconds(max(configuration.heartbeatPeriodMillis, 50))
         let tick = min(heartbeat, .seconds(1))
         let housekeeping = Task {
             var lastHeartbeat: ContinuousClock.Instant?
             while !Task.isCancelled {
                 if lastHeartbeat.map({ ContinuousClock.now - $0 >= heartbeat }) ?? true {
-                    await link.step(port: port)
+                    await link.step(port: port, tlsPort: tlsPort)
                     lastHeartbeat = ContinuousClock.now
                 }
                 _ = registry.expire()
@@ -128,6 +155,7 @@ public final class BrokerServer: Sendable {
             configuration: configuration,
             store: store,
             rpc: rpc,
+            tlsRPC: tlsRPC,
             client: client,
             catalog: catalog,
             registry: registry,
@@ -184,6 +212,7 @@ public final class BrokerServer: Sendable {
         housekeeping.cancel()
         _ = await housekeeping.value
         await link.close()
+        await tlsRPC?.shutdown()
         await rpc.shutdown()
         await client.shutdown()
         await logFlushStatistics()

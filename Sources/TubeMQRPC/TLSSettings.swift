@@ -59,14 +59,18 @@ public struct TLSSettings: Sendable, Hashable {
     /// A client context trusting the CAs of `trustStorePath`, presenting the key store's identity
     /// when one is given (two-way auth).
     ///
+    /// - Parameter verifyHostname: check that the server's certificate names the host called (its
+    ///   DNS name or IP address); `false` checks only that a trusted CA signed it.
     /// - Throws: ``TLSSettingsError`` for an unreadable store.
     public static func makeClientContext(
         trustStorePath: String,
         trustStorePassword: String = "",
         keyStorePath: String? = nil,
-        keyStorePassword: String = ""
+        keyStorePassword: String = "",
+        verifyHostname: Bool = true
     ) throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
+        if !verifyHostname { configuration.certificateVerification = .noHostnameVerification }
         configuration.trustRoots = .certificates(try certificates(trustStorePath, password: trustStorePassword))
         if let keyStorePath {
             let (chain, key) = try identity(keyStorePath, password: keyStorePassword)
@@ -128,6 +132,7 @@ public struct TLSSettings: Sendable, Hashable {
 public struct TLSSettingsError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var message: String
-    init(_ message: String) { self.message = message }
+    /// An error saying `message`.
+    public init(_ message: String) { self.message = message }
     public var description: String { message }
 }

@@ -52,6 +52,16 @@ struct BrokerCommand: AsyncParsableCommand {
         brokerSettings.retentionBytes = ini.retentionBytes > 0 ? ini.retentionBytes : nil
         if ini.visitMasterAuth { brokerSettings.masterVisitCredentials = (ini.visitName, ini.visitPassword) }
         brokerSettings.visitTokenGraceMs = ini.visitTokenCheckInValidTimeMs
+        if ini.tls.isEnabled {
+            brokerSettings.serveTLS(
+                port: ini.tls.port,
+                keyStorePath: ini.tls.keyStorePath,
+                keyStorePassword: ini.tls.keyStorePassword,
+                twoWayAuth: ini.tls.isTwoWayAuthEnabled,
+                trustStorePath: ini.tls.trustStorePath.isEmpty ? nil : ini.tls.trustStorePath,
+                trustStorePassword: ini.tls.trustStorePassword
+            )
+        }
         let settings = brokerSettings
         let adminToken = try Self.webAdminToken(ini, logger: logger)
         let log = logger
@@ -70,7 +80,10 @@ struct BrokerCommand: AsyncParsableCommand {
                 await server.shutdown()
                 throw error
             }
-            print("tubemq-broker ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)")
+            print(
+                "tubemq-broker ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)"
+                    + (server.tlsPort.map { " tls \(settings.host):\($0)" } ?? "")
+            )
             return (server, web)
         } stop: { server, web in
             await web.shutdown()

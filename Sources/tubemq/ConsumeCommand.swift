@@ -42,6 +42,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         configuration.topics = [topic: Set(filters)]
         configuration.startPosition = position
         configuration.credentials = try cluster.credentials()
+        configuration.tls = try cluster.tls()
         let consumer = try await PushConsumer(configuration: configuration, logger: cluster.logger("tubemq.consume"))
         var received = 0
         var progress = Progress("received")

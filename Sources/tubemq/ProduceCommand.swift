@@ -41,6 +41,7 @@ struct ProduceCommand: AsyncParsableCommand {
         if let type { base.messageType = type }
         var producerConfiguration = Producer.Configuration(masters: try cluster.masters())
         producerConfiguration.credentials = try cluster.credentials()
+        producerConfiguration.tls = try cluster.tls()
         let producer = try await Producer(
             configuration: producerConfiguration,
             logger: cluster.logger("tubemq.produce")

@@ -31,7 +31,7 @@ extension BrokerINI: IniConfiguration {
         .union(AuditConfig.keys)
         .union(PrometheusConfig.keys)
 
-    /// The keys our broker acts on: identity, listeners, master list, the storage layout and flush
+    /// The keys our broker acts on: identity, listeners (`[tlsSetting]` too), master list, the storage layout and flush
     /// timings, fetch limits, heartbeats and the I/O backend. The executable may pass a wider set to
     /// ``startupWarnings(supportedKeys:)`` as features land.
     public static let supportedKeys: Set<ConfigKey> = .keys(
@@ -44,7 +44,7 @@ extension BrokerINI: IniConfiguration {
             "webAdminTokenCheck",
         ],
         in: section
-    )
+    ).union(TLSConfig.keys)
 
     /// The master's sections, read by ``MasterINI`` from a merged file.
     public static let otherComponentSections: Set<String> = [
