@@ -112,7 +112,7 @@ public struct TLSSettings: Sendable, Hashable {
         } catch let error as TLSSettingsError {
             throw error
         } catch {
-            throw TLSSettingsError("cannot load the key store \(path): \(error)")
+            throw TLSSettingsError("cannot load the key store \(path): \(Self.reason(bytes, error))")
         }
     }
 
@@ -123,8 +123,14 @@ public struct TLSSettings: Sendable, Hashable {
             let bundle = try NIOSSLPKCS12Bundle(buffer: bytes, passphrase: Array(password.utf8))
             return bundle.certificateChain
         } catch {
-            throw TLSSettingsError("cannot load the trust store \(path): \(error)")
+            throw TLSSettingsError("cannot load the trust store \(path): \(Self.reason(bytes, error))")
         }
+    }
+
+    /// Why a store did not load: a file that is not PEM and not PKCS#12 is said to be so.
+    static func reason(_ bytes: [UInt8], _ error: any Error) -> String {
+        if isPEM(bytes) { return "\(error)" }
+        return "it is neither PEM nor a PKCS#12 store that this password opens (\(error))"
     }
 }
 

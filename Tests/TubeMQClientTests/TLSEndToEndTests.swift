@@ -7,7 +7,7 @@ import TubeMQTestKit
 import TubeMQWire
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// TLS on the master's and the broker's `[tlsSetting]` ports with our client: certificates made per
@@ -128,10 +128,16 @@ struct TLSEndToEndTests {
                 host: "127.0.0.1",
                 port: cluster.master.port
             )
-            #expect(overPlain.brokerInfos == [MetadataStrings.brokerInfo(BrokerInfo(id: 1, host: "127.0.0.1", port: broker.port))])
+            #expect(
+                overPlain.brokerInfos == [
+                    MetadataStrings.brokerInfo(BrokerInfo(id: 1, host: "127.0.0.1", port: broker.port))
+                ]
+            )
 
             // Our client, told only the master's TLS port, produces and consumes over TLS.
-            let producer = try await Producer(configuration: Self.producerConfiguration(cluster, trusting: stores.caPath))
+            let producer = try await Producer(
+                configuration: Self.producerConfiguration(cluster, trusting: stores.caPath)
+            )
             try await producer.publish(["t_tls"])
             for i in 0..<6 { _ = try await producer.send(.text("secret-\(i)"), to: "t_tls") }
             var consumerConfiguration = cluster.consumerConfiguration(group: "g_tls", topics: ["t_tls"])
@@ -178,7 +184,9 @@ struct TLSEndToEndTests {
             await plain.shutdown()
 
             // The servers go on serving TLS.
-            let producer = try await Producer(configuration: Self.producerConfiguration(cluster, trusting: stores.caPath))
+            let producer = try await Producer(
+                configuration: Self.producerConfiguration(cluster, trusting: stores.caPath)
+            )
             try await producer.publish(["t_tls"])
             _ = try await producer.send(.text("after the garbage"), to: "t_tls")
             await producer.shutdown()
