@@ -15,14 +15,15 @@ struct TLSAddressing: Sendable {
 
     /// The addressing of `brokers` (the master's broker list).
     init(_ brokers: [BrokerStatus]) {
-        var tlsPorts: [Int32: Int] = [:]
-        var plainPorts: [Int32: Int] = [:]
-        for broker in brokers {
-            tlsPorts[broker.config.id] = broker.tlsPort
-            plainPorts[broker.config.id] = broker.config.port
-        }
-        self.tlsPorts = tlsPorts
-        self.plainPorts = plainPorts
+        var ports: [Int32: (plain: Int, tls: Int)] = [:]
+        for broker in brokers { ports[broker.config.id] = (broker.config.port, broker.tlsPort) }
+        self.init(ports: ports)
+    }
+
+    /// The addressing of brokers with these plain and TLS ports, by broker id.
+    init(ports: [Int32: (plain: Int, tls: Int)]) {
+        self.tlsPorts = ports.mapValues(\.tls)
+        self.plainPorts = ports.mapValues(\.plain)
     }
 
     /// A reply with each broker at its TLS port.
