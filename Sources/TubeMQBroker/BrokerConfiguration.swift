@@ -1,4 +1,5 @@
 public import SystemPackage
+public import TubeMQRPC
 public import TubeMQStorage
 
 /// Settings of a broker.
@@ -37,6 +38,9 @@ public struct BrokerConfiguration: Sendable {
     /// broker.ini's `[zookeeper]` with `enableWriteOffset2Zk=true`: also commit group offsets to
     /// ZooKeeper (``ZooKeeperOffsetMirror``); `nil` keeps them on the broker only.
     public var zooKeeperOffsets: ZooKeeperOffsetSettings? = nil
+    /// A TLS listener beside the plain one (`[tlsSetting]`, default port 8124); `nil` serves plain
+    /// TCP only. The broker tells the master it serves TLS and on which port.
+    public var tls: TLSSettings? = nil
     /// Deliberately broken behaviours, for tests of test suites only.
     public var _faults: _BrokerFaults = _BrokerFaults()
 
@@ -65,5 +69,24 @@ public struct BrokerConfiguration: Sendable {
         self.io = io
         self.segmentBytes = segmentBytes
         self.version = version
+    }
+
+    /// Adds a TLS listener on `port` beside the plain one (`[tlsSetting]`; see ``TubeMQRPC/TLSSettings``).
+    public mutating func serveTLS(
+        port: Int,
+        keyStorePath: String,
+        keyStorePassword: String,
+        twoWayAuth: Bool,
+        trustStorePath: String?,
+        trustStorePassword: String
+    ) {
+        tls = TLSSettings(
+            port: port,
+            keyStorePath: keyStorePath,
+            keyStorePassword: keyStorePassword,
+            twoWayAuth: twoWayAuth,
+            trustStorePath: trustStorePath,
+            trustStorePassword: trustStorePassword
+        )
     }
 }

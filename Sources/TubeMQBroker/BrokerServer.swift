@@ -16,6 +16,7 @@ public final class BrokerServer: Sendable {
     /// The broker's metrics (its own Prometheus registry; `/metrics` renders ``metricsText()``).
     public let metrics: BrokerMetrics
     let rpc: RPCServer
+    private let tlsRPC: RPCServer?
     private let client: RPCClient
     private let catalog: TopicCatalog
     let registry: ConsumerRegistry
@@ -27,12 +28,15 @@ public final class BrokerServer: Sendable {
 
     /// The RPC port the broker listens on.
     public var port: Int { rpc.localPort }
+    /// The TLS port the broker listens on, when `[tlsSetting]` is on.
+    public var tlsPort: Int? { tlsRPC?.localPort }
 
     private init(
         configuration: BrokerConfiguration,
         store: MessageStore,
         metrics: BrokerMetrics,
         rpc: RPCServer,
+        tlsRPC: RPCServer?,
         client: RPCClient,
         catalog: TopicCatalog,
         registry: ConsumerRegistry,
@@ -45,6 +49,7 @@ public final class BrokerServer: Sendable {
         self.store = store
         self.metrics = metrics
         self.rpc = rpc
+        self.tlsRPC = tlsRPC
         self.client = client
         self.catalog = catalog
         self.registry = registry
@@ -57,7 +62,8 @@ public final class BrokerServer: Sendable {
     /// Opens the store, starts serving, and (with master addresses) registers with the master.
     ///
     /// - Parameter topics: topics to serve before the master's configuration arrives (standalone, tests).
-    /// - Throws: when the store cannot be opened, the port cannot be bound, or ZooKeeper (for
+    /// - Throws: when the store cannot be opened, the port or the TLS port cannot be bound, the TLS
+    ///   key or trust store cannot be used (``TubeMQRPC/TLSSettingsError``), or ZooKeeper (for
     ///   ``BrokerConfiguration/zooKeeperOffsets``) cannot be reached (``ZooKeeperOffsetError``).
     public static func start(
         configuration: BrokerConfiguration,
@@ -67,6 +73,7 @@ public final class BrokerServer: Sendable {
         var logger = logger
         logger[metadataKey: "tubemq.broker"] = "\(configuration.brokerID)"
         let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+        let tlsContext = try configuration.tls?.makeServerContext()
         let metrics = BrokerMetrics()
         var storeConfiguration = MessageStore.Configuration(io: configuration.io)
         storeConfiguration.flushObserver = { metrics.recordFlush($0) }
@@ -108,11 +115,30 @@ public final class BrokerServer: Sendable {
             authorization: authorization,
             metrics: metrics
         )
-        let rpc = try await RPCServer.start(
-            configuration: RPCServerConfiguration(host: configuration.host, port: configuration.port),
-            service: service,
-            logger: logger
-        )
+        let rpc: RPCServer
+        do {
+            rpc = try await RPCServer.start(
+                configuration: RPCServerConfiguration(host: configuration.host, port: configuration.port),
+                service: service,
+                logger: logger
+            )
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        var tlsRPC: RPCServer?
+        if let tls = configuration.tls, let tlsContext {
+            var tlsConfiguration = RPCServerConfiguration(host: configuration.host, port: tls.port)
+            tlsConfiguration.tls = tlsContext
+            do {
+                tlsRPC = try await RPCServer.start(configuration: tlsConfiguration, service: service, logger: logger)
+            } catch {
+                await rpc.shutdown()
+                try? await store.close()
+                throw error
+            }
+            logger.info("broker serving TLS", metadata: ["tubemq.tlsPort": "\(tlsRPC?.localPort ?? tls.port)"])
+        }
         let client = RPCClient()
         let log = logger
         let link = MasterLink(
@@ -137,13 +163,14 @@ public final class BrokerServer: Sendable {
             )
         }
         let port = rpc.localPort
+        let tlsPort = tlsRPC?.localPort
         let heartbeat = Duration.milliseconds(max(configuration.heartbeatPeriodMillis, 50))
         let tick = min(heartbeat, .seconds(1))
         let housekeeping = Task {
             var lastHeartbeat: ContinuousClock.Instant?
             while !Task.isCancelled {
                 if lastHeartbeat.map({ ContinuousClock.now - $0 >= heartbeat }) ?? true {
-                    await link.step(port: port)
+                    await link.step(port: port, tlsPort: tlsPort)
                     lastHeartbeat = ContinuousClock.now
                 }
                 _ = registry.expire()
@@ -156,6 +183,7 @@ public final class BrokerServer: Sendable {
             store: store,
             metrics: metrics,
             rpc: rpc,
+            tlsRPC: tlsRPC,
             client: client,
             catalog: catalog,
             registry: registry,
@@ -213,6 +241,7 @@ public final class BrokerServer: Sendable {
         housekeeping.cancel()
         _ = await housekeeping.value
         await link.close()
+        await tlsRPC?.shutdown()
         await rpc.shutdown()
         await client.shutdown()
         await logFlushStatistics()

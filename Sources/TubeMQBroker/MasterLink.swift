@@ -87,10 +87,10 @@ actor MasterLink {
     }
 
     /// One step: registers if needed, heartbeats otherwise. Failures are logged and retried on the next step.
-    func step(port: Int) async {
+    func step(port: Int, tlsPort: Int? = nil) async {
         guard !configuration.masterAddresses.isEmpty else { return }
         do throws(RPCError) {
-            if registered { try await heartbeat() } else { try await register(port: port) }
+            if registered { try await heartbeat() } else { try await register(port: port, tlsPort: tlsPort) }
         } catch {
             if error.isStandby || error.code == .connectionFailed || error.code == .timeout {
                 masterIndex = (masterIndex + 1) % configuration.masterAddresses.count
@@ -100,11 +100,11 @@ actor MasterLink {
         }
     }
 
-    private func register(port: Int) async throws(RPCError) {
+    private func register(port: Int, tlsPort: Int?) async throws(RPCError) {
         var request = RegisterRequestB2M()
         request.clientID = "\(configuration.brokerID):\(configuration.host):\(port):\(configuration.version)"
         request.brokerOnline = false
-        request.enableTls = false
+        request.enableTls = tlsPort != nil
         request.readStatusRpt = 0
         request.writeStatusRpt = writeStatus()
         request.curBrokerConfID = configVersion
@@ -112,7 +112,7 @@ actor MasterLink {
         request.brokerDefaultConfInfo = ""
         request.flowCheckID = catalog.flowControl.version
         request.qryPriorityID = -2
-        request.tlsPort = 8124
+        request.tlsPort = Int32(tlsPort ?? 8124)
         var cluster = ClusterConfig()
         cluster.configID = -2
         request.clsConfig = cluster

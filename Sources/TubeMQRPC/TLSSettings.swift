@@ -59,14 +59,18 @@ public struct TLSSettings: Sendable, Hashable {
     /// A client context trusting the CAs of `trustStorePath`, presenting the key store's identity
     /// when one is given (two-way auth).
     ///
+    /// - Parameter verifyHostname: check that the server's certificate names the host called (its
+    ///   DNS name or IP address); `false` checks only that a trusted CA signed it.
     /// - Throws: ``TLSSettingsError`` for an unreadable store.
     public static func makeClientContext(
         trustStorePath: String,
         trustStorePassword: String = "",
         keyStorePath: String? = nil,
-        keyStorePassword: String = ""
+        keyStorePassword: String = "",
+        verifyHostname: Bool = true
     ) throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
+        if !verifyHostname { configuration.certificateVerification = .noHostnameVerification }
         configuration.trustRoots = .certificates(try certificates(trustStorePath, password: trustStorePassword))
         if let keyStorePath {
             let (chain, key) = try identity(keyStorePath, password: keyStorePassword)
@@ -108,7 +112,7 @@ public struct TLSSettings: Sendable, Hashable {
         } catch let error as TLSSettingsError {
             throw error
         } catch {
-            throw TLSSettingsError("cannot load the key store \(path): \(error)")
+            throw TLSSettingsError("cannot load the key store \(path): \(Self.reason(bytes, error))")
         }
     }
 
@@ -119,8 +123,14 @@ public struct TLSSettings: Sendable, Hashable {
             let bundle = try NIOSSLPKCS12Bundle(buffer: bytes, passphrase: Array(password.utf8))
             return bundle.certificateChain
         } catch {
-            throw TLSSettingsError("cannot load the trust store \(path): \(error)")
+            throw TLSSettingsError("cannot load the trust store \(path): \(Self.reason(bytes, error))")
         }
+    }
+
+    /// Why a store did not load: a file that is not PEM and not PKCS#12 is said to be so.
+    static func reason(_ bytes: [UInt8], _ error: any Error) -> String {
+        if isPEM(bytes) { return "\(error)" }
+        return "it is neither PEM nor a PKCS#12 store that this password opens (\(error))"
     }
 }
 
@@ -128,6 +138,7 @@ public struct TLSSettings: Sendable, Hashable {
 public struct TLSSettingsError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var message: String
-    init(_ message: String) { self.message = message }
+    /// An error saying `message`.
+    public init(_ message: String) { self.message = message }
     public var description: String { message }
 }

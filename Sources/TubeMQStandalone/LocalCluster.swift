@@ -47,20 +47,22 @@ public final class LocalCluster: Sendable {
     /// - Throws: when a port cannot be bound, a store cannot be opened, or the brokers do not come online in time.
     public static func start(configuration: LocalClusterConfiguration, logger: Logger) async throws -> LocalCluster {
         let dataRoot = FilePath(configuration.dataDirectory)
-        let master = try await MasterServer.start(
-            configuration: MasterServer.Configuration(
-                host: configuration.host,
-                port: configuration.masterPort,
-                dataDirectory: dataRoot.appending("master").string,
-                firstBalanceDelayMs: configuration.firstBalanceDelayMs,
-                balancePeriodMs: configuration.balancePeriodMs,
-                consumerHeartbeatTimeoutMs: configuration.consumerHeartbeatTimeoutMs,
-                producerHeartbeatTimeoutMs: configuration.producerHeartbeatTimeoutMs,
-                brokerHeartbeatTimeoutMs: configuration.brokerHeartbeatTimeoutMs,
-                security: configuration.security
-            ),
-            logger: logger
+        var masterConfiguration = MasterServer.Configuration(
+            host: configuration.host,
+            port: configuration.masterPort,
+            dataDirectory: dataRoot.appending("master").string,
+            firstBalanceDelayMs: configuration.firstBalanceDelayMs,
+            balancePeriodMs: configuration.balancePeriodMs,
+            consumerHeartbeatTimeoutMs: configuration.consumerHeartbeatTimeoutMs,
+            producerHeartbeatTimeoutMs: configuration.producerHeartbeatTimeoutMs,
+            brokerHeartbeatTimeoutMs: configuration.brokerHeartbeatTimeoutMs,
+            security: configuration.security
         )
+        if var tls = configuration.tls {
+            tls.port = configuration.masterTLSPort
+            masterConfiguration.tls = tls
+        }
+        let master = try await MasterServer.start(configuration: masterConfiguration, logger: logger)
         var brokers: [BrokerServer] = []
         var masterWeb: MasterHTTPServer?
         var brokerWebs: [BrokerHTTPServer] = []
@@ -91,6 +93,10 @@ public final class LocalCluster: Sendable {
                 brokerConfiguration.retentionBytes = configuration.retentionBytes
                 brokerConfiguration.masterVisitCredentials = configuration.brokerVisitCredentials
                 brokerConfiguration.visitTokenGraceMs = configuration.brokerVisitTokenGraceMs
+                if var tls = configuration.tls {
+                    tls.port = index < configuration.brokerTLSPorts.count ? configuration.brokerTLSPorts[index] : 0
+                    brokerConfiguration.tls = tls
+                }
                 let broker = try await BrokerServer.start(configuration: brokerConfiguration, logger: logger)
                 brokers.append(broker)
                 let webPort = index < configuration.brokerWebPorts.count ? configuration.brokerWebPorts[index] : 0

@@ -1,5 +1,6 @@
 public import TubeMQBroker
 public import TubeMQMaster
+public import TubeMQRPC
 public import TubeMQStorage
 
 /// Settings of a ``LocalCluster``.
@@ -67,6 +68,15 @@ public struct LocalClusterConfiguration: Sendable {
     public var brokerVisitCredentials: (name: String, password: String)? = nil
     /// The brokers' delay after registration before visit tokens are enforced.
     public var brokerVisitTokenGraceMs: Int64 = 120_000
+
+    /// TLS listeners beside the plain ones, with the key store and trust settings of this value (its
+    /// port is not used): the master's on ``masterTLSPort``, broker *i*'s on ``brokerTLSPorts``[*i*]
+    /// (a free port past the end of the list). `nil` serves plain TCP only.
+    public var tls: TLSSettings? = nil
+    /// The master's TLS port when ``tls`` is set (0 = pick a free one).
+    public var masterTLSPort: Int = 8716
+    /// One entry per broker: its TLS port when ``tls`` is set (0 = pick a free one).
+    public var brokerTLSPorts: [Int] = [8124]
 
     /// The token the brokers' offset-moving webapi methods need (`confModAuthToken`); `nil` checks none.
     public var brokerWebAdminToken: String? = nil

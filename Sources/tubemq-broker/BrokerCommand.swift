@@ -67,6 +67,16 @@ struct BrokerCommand: AsyncParsableCommand {
                 commitFailRetries: zk.commitFailRetries
             )
         }
+        if ini.tls.isEnabled {
+            brokerSettings.serveTLS(
+                port: ini.tls.port,
+                keyStorePath: ini.tls.keyStorePath,
+                keyStorePassword: ini.tls.keyStorePassword,
+                twoWayAuth: ini.tls.isTwoWayAuthEnabled,
+                trustStorePath: ini.tls.trustStorePath.isEmpty ? nil : ini.tls.trustStorePath,
+                trustStorePassword: ini.tls.trustStorePassword
+            )
+        }
         let settings = brokerSettings
         let adminToken = try Self.webAdminToken(ini, logger: logger)
         let log = logger
@@ -102,6 +112,7 @@ struct BrokerCommand: AsyncParsableCommand {
             }
             print(
                 "tubemq-broker ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)"
+                    + (server.tlsPort.map { " tls \(settings.host):\($0)" } ?? "")
                     + (prometheus.map { " metrics \(settings.host):\($0.port)/metrics" } ?? "")
             )
             return (server, web, prometheus)

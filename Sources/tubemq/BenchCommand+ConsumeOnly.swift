@@ -17,6 +17,7 @@ extension BenchCommand {
         )
         configuration.startPosition = .first
         configuration.heartbeatPeriod = .seconds(2)
+        configuration.tls = try cluster.tls()
         let cpuAtStart = ProcessCPU.nanos()
         var consumers: [BenchConsumer] = []
         for _ in 0..<self.consumers {

@@ -88,6 +88,8 @@ struct BenchCommand: AsyncParsableCommand {
         var consumerConfiguration = Consumer.Configuration(masters: masters, group: group, topics: [topic])
         consumerConfiguration.startPosition = .latestAlways
         consumerConfiguration.heartbeatPeriod = .seconds(2)
+        let tls = try cluster.tls()
+        consumerConfiguration.tls = tls
         if let fetchBackoffMs { consumerConfiguration.minimumFetchBackoff = .milliseconds(max(1, fetchBackoffMs)) }
         if let fetchBackoffMaxMs {
             consumerConfiguration.maximumFetchBackoff = .milliseconds(max(1, fetchBackoffMaxMs))
@@ -103,7 +105,9 @@ struct BenchCommand: AsyncParsableCommand {
         let cpuAtStart = ProcessCPU.nanos()
         var clients: [Producer] = []
         for _ in 0..<max(1, producers) {
-            let producer = try await Producer(configuration: .init(masters: masters), logger: logger)
+            var producerConfiguration = Producer.Configuration(masters: masters)
+            producerConfiguration.tls = tls
+            let producer = try await Producer(configuration: producerConfiguration, logger: logger)
             try await producer.publish([topic])
             clients.append(producer)
         }

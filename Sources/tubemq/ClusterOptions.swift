@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOSSL
 import TubeMQClient
+import TubeMQRPC
 
 /// Options shared by the commands that talk to a cluster.
 struct ClusterOptions: ParsableArguments {
@@ -22,6 +24,52 @@ struct ClusterOptions: ParsableArguments {
 
     @Option(help: "File holding the password for --user (its first line); `tubemq standalone --auth` prints it.")
     var passwordFile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Speak TLS to the master and the brokers, trusting the CAs in this file (PEM, or PKCS#12).",
+            discussion:
+                "--master must then name the master's TLS port (8716); it tells the client the brokers' TLS ports."
+        )
+    )
+    var tlsCa: String?
+
+    @Option(help: "Client certificate and key for two-way TLS (one PEM file with both, or PKCS#12).")
+    var tlsCert: String?
+
+    @Option(help: "File holding the password of a PKCS#12 --tls-ca or --tls-cert (its first line).")
+    var tlsPasswordFile: String?
+
+    @Flag(help: "Accept any certificate a trusted CA signed, whatever host it names.")
+    var tlsNoVerifyHostname = false
+
+    /// The TLS context of `--tls-ca` and friends; `nil` when `--tls-ca` is not given (plain TCP).
+    func tls() throws -> NIOSSLContext? {
+        guard let tlsCa else {
+            if tlsCert != nil || tlsPasswordFile != nil || tlsNoVerifyHostname {
+                throw ValidationError("--tls-cert, --tls-password-file and --tls-no-verify-hostname need --tls-ca")
+            }
+            return nil
+        }
+        var password = ""
+        if let tlsPasswordFile {
+            guard let text = try? String(contentsOfFile: tlsPasswordFile, encoding: .utf8) else {
+                throw ValidationError("cannot read \(tlsPasswordFile)")
+            }
+            password = text.split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+        }
+        do {
+            return try TLSSettings.makeClientContext(
+                trustStorePath: tlsCa,
+                trustStorePassword: password,
+                keyStorePath: tlsCert,
+                keyStorePassword: password,
+                verifyHostname: !tlsNoVerifyHostname
+            )
+        } catch {
+            throw ValidationError("TLS: \(error)")
+        }
+    }
 
     /// The credentials of `--user` and `--password-file`, if given.
     func credentials() throws -> Credentials? {

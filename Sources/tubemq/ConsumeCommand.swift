@@ -54,6 +54,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         configuration.topics = [topic: Set(filters)]
         configuration.startPosition = position
         configuration.credentials = try cluster.credentials()
+        configuration.tls = try cluster.tls()
         if clusters.count > 1 { return try await consume(from: clusters, configuration: configuration) }
         let consumer = try await PushConsumer(configuration: configuration, logger: cluster.logger("tubemq.consume"))
         var received = 0

@@ -42,6 +42,7 @@ struct ProduceCommand: AsyncParsableCommand {
         let clusters = try cluster.clusters()
         var producerConfiguration = Producer.Configuration(masters: clusters[0])
         producerConfiguration.credentials = try cluster.credentials()
+        producerConfiguration.tls = try cluster.tls()
         let producer = try await MessageSender(
             clusters: clusters,
             configuration: producerConfiguration,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import TubeMQRPC
 import TubeMQStandalone
 import TubeMQStorage
 
@@ -57,6 +58,15 @@ struct StandaloneCommand: AsyncParsableCommand {
     @Flag(help: "Authenticate producers and consumers: creates user `tubemq` with a random password on first start.")
     var auth = false
 
+    @Flag(help: "Serve TLS beside the plain ports: creates a CA and a server certificate in <data>/tls on first start.")
+    var tls = false
+
+    @Option(help: "The master's TLS port with --tls (0 picks a free one).")
+    var masterTlsPort = 8716
+
+    @Option(help: "The broker's TLS port with --tls (0 picks a free one).")
+    var brokerTlsPort = 8124
+
     func run() async throws {
         var logger = Logger(label: "tubemq.standalone")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -96,6 +106,18 @@ struct StandaloneCommand: AsyncParsableCommand {
             let line = "tubemq standalone auth: user tubemq, password in \(passwordFile) (users file \(users))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
+        if tls {
+            let files: StandaloneCertificates.Files
+            do {
+                files = try StandaloneCertificates.prepare(dataDirectory: data, hosts: [host])
+            } catch {
+                throw ValidationError("--tls: \(error)")
+            }
+            configuration.tls = TLSSettings(port: masterTlsPort, keyStorePath: files.keyStorePath)
+            configuration.masterTLSPort = masterTlsPort
+            configuration.brokerTLSPorts = [brokerTlsPort]
+            FileHandle.standardOutput.write(Data("tubemq standalone TLS: clients trust \(files.caPath)\n".utf8))
+        }
         let (log, settings) = (logger, configuration)
         let service = LifecycleService {
             let cluster = try await LocalCluster.start(configuration: settings, logger: log)
@@ -104,7 +126,9 @@ struct StandaloneCommand: AsyncParsableCommand {
             let brokerWebs = cluster.brokerWebs.map { "\(host):\($0.port)" }.joined(separator: ",")
             let line =
                 "tubemq standalone ready: master \(host):\(cluster.master.port) brokers \(brokers)"
-                + " web \(host):\(cluster.masterWeb.port) broker-web \(brokerWebs)\n"
+                + " web \(host):\(cluster.masterWeb.port) broker-web \(brokerWebs)"
+                + (cluster.master.tlsPort.map { " tls-master \(host):\($0)" } ?? "")
+                + (cluster.brokers.first?.tlsPort.map { " tls-broker \(host):\($0)" } ?? "") + "\n"
             FileHandle.standardOutput.write(Data(line.utf8))
             return cluster
         } stop: { cluster in

@@ -66,6 +66,19 @@ struct StartupReportTests {
         #expect(config.startupWarnings(supportedKeys: wider).count == 8)
     }
 
+    @Test func tlsSettingsAreActedOnByMasterAndBroker() throws {
+        let section =
+            "\n[tlsSetting]\ntlsEnable=true\ntlsPort=9124\ntlsKeyStorePath=k.p12\ntlsKeyStorePassword=p"
+            + "\ntlsTwoWayAuthEnable=true\ntlsTrustStorePath=t.p12\ntlsTrustStorePassword=q"
+        let brokerConfig = try broker(Fixtures.broker() + section)
+        #expect(brokerConfig.tls.isEnabled && brokerConfig.tls.port == 9124)
+        #expect(brokerConfig.ignoredKeys().allSatisfy { $0.section != "tlsSetting" })
+        let masterConfig = try master(Fixtures.master() + section)
+        #expect(masterConfig.tls.isTwoWayAuthEnabled && masterConfig.tls.trustStorePath == "t.p12")
+        #expect(masterConfig.ignoredKeys().allSatisfy { $0.section != "tlsSetting" })
+        #expect(masterConfig.startupWarnings().allSatisfy { $0.section != "tlsSetting" })
+    }
+
     @Test func supportedKeysAreKnownKeys() {
         #expect(MasterINI.supportedKeys.isSubset(of: MasterINI.knownKeys))
         #expect(BrokerINI.supportedKeys.isSubset(of: BrokerINI.knownKeys))

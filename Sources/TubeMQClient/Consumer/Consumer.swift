@@ -80,7 +80,7 @@ public enum Consumer {
         /// consumers (`startConsumeAuthenticate`); `nil` sends none.
         public var credentials: Credentials?
         /// Speak TLS to masters and brokers (their `[tlsSetting]` ports) with this context; `nil`
-        /// speaks plain TCP. Every address must then be a TLS port (our broker does not serve TLS yet).
+        /// speaks plain TCP. The master, on its TLS port, tells the client each broker's TLS port.
         public var tls: NIOSSLContext?
 
         /// Creates a configuration consuming every message of `topics`.

@@ -28,8 +28,8 @@ extension Producer {
         /// producers (`startProduceAuthenticate`); `nil` sends none.
         public var credentials: Credentials? = nil
         /// Speak TLS to masters and brokers (their `[tlsSetting]` ports) with this context, e.g.
-        /// `TLSSettings.makeClientContext(trustStorePath:)`; `nil` speaks plain TCP. Every address the
-        /// client is given or told must then be a TLS port (our broker does not serve TLS yet).
+        /// `TLSSettings.makeClientContext(trustStorePath:)`; `nil` speaks plain TCP. The master addresses must
+        /// then be TLS ports; the master, on its TLS port, tells the client each broker's TLS port.
         public var tls: NIOSSLContext? = nil
 
         /// Creates a configuration with the defaults described on each property.

@@ -31,8 +31,9 @@ extension BrokerINI: IniConfiguration {
         .union(AuditConfig.keys)
         .union(PrometheusConfig.keys)
 
-    /// The keys our broker acts on: identity, listeners, master list, the storage layout and flush
-    /// timings, fetch limits, heartbeats, the I/O backend and the ZooKeeper offset mirror. The executable may pass a wider set to
+    /// The keys our broker acts on: identity, listeners (`[tlsSetting]` too), master list, the storage layout
+    /// and flush timings, fetch limits, heartbeats, the I/O backend and the ZooKeeper offset mirror. The
+    /// executable may pass a wider set to
     /// ``startupWarnings(supportedKeys:)`` as features land.
     public static let supportedKeys: Set<ConfigKey> = .keys(
         [
@@ -54,6 +55,7 @@ extension BrokerINI: IniConfiguration {
             in: "zookeeper"
         )
     )
+    .union(TLSConfig.keys)
 
     /// The master's sections, read by ``MasterINI`` from a merged file.
     public static let otherComponentSections: Set<String> = [

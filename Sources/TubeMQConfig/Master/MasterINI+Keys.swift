@@ -19,7 +19,7 @@ extension MasterINI: IniConfiguration {
         .union(TLSConfig.keys)
         .union(PrometheusConfig.keys)
 
-    /// The keys our master acts on: its listeners, the admin token, the state machine's timings, the RPC
+    /// The keys our master acts on: its listeners (`[tlsSetting]` too), the admin token, the state machine's timings, the RPC
     /// read timeout and the metadata directory. The executable may pass a wider set to
     /// ``startupWarnings(supportedKeys:)`` as features land.
     public static let supportedKeys: Set<ConfigKey> = .keys(
@@ -32,7 +32,7 @@ extension MasterINI: IniConfiguration {
             "visitName", "visitPassword", "authUserFile",
         ],
         in: section
-    )
+    ).union(TLSConfig.keys)
 
     /// The `[meta_zookeeper]` keys the HA master acts on (the ZooKeeper meta store and election).
     public static let zooKeeperMetaStoreKeys: Set<ConfigKey> = .keys(

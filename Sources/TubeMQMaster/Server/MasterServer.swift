@@ -111,8 +111,12 @@ public final class MasterServer: Sendable {
                     tlsConfiguration.tls = try tls.makeServerContext()
                     tlsRPC = try await RPCServer.start(
                         configuration: tlsConfiguration,
-                        service: MasterService(master: master, security: security),
+                        service: MasterService(master: master, security: security, overTLS: true),
                         logger: logger
+                    )
+                    logger.info(
+                        "master serving TLS",
+                        metadata: ["tubemq.address": "\(configuration.host):\(tlsRPC?.localPort ?? tls.port)"]
                     )
                 } catch {
                     await rpc.shutdown()

@@ -28,6 +28,7 @@ extension MasterService {
                 host: host,
                 port: port,
                 enableTLS: request.enableTls,
+                tlsPort: request.hasTlsPort && request.tlsPort > 0 ? Int(request.tlsPort) : nil,
                 online: request.brokerOnline,
                 configVersion: request.curBrokerConfID
             )

@@ -15,10 +15,16 @@ public struct MasterService: RPCService {
     /// The permission checks (all off unless `master.ini` turns them on).
     public let security: MasterSecurity
 
-    /// Creates the service for `master`, checking permissions with `security`.
-    public init(master: Master, security: MasterSecurity = .off()) {
+    /// Whether this service answers the master's TLS port: clients there are told each broker's
+    /// TLS port (TubeMQ's `isOverTLS`), and the partitions they report are read back at the plain ports.
+    public let overTLS: Bool
+
+    /// Creates the service for `master`, checking permissions with `security`; `overTLS` for the
+    /// service of the TLS listener.
+    public init(master: Master, security: MasterSecurity = .off(), overTLS: Bool = false) {
         self.master = master
         self.security = security
+        self.overTLS = overTLS
     }
 
     /// The master service type only; broker methods get "No service 3 found on the server".
@@ -42,7 +48,16 @@ public struct MasterService: RPCService {
         }
     }
 
+    /// Answers a call; on the TLS port, broker addresses in it and in its reply are the TLS ports.
     private func answer(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
+        guard overTLS else { return try await dispatch(call, context: context) }
+        let addressing = TLSAddressing(await master.brokers())
+        var call = call
+        call.request = addressing.plain(call.request)
+        return addressing.tls(try await dispatch(call, context: context))
+    }
+
+    func dispatch(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
         switch call.request {
         case let request as RegisterRequestP2M: return try await registerProducer(request, context: context)
         case let request as HeartRequestP2M: return try await producerHeartbeat(request, context: context)

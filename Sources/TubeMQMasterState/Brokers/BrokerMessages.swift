@@ -10,6 +10,8 @@ public struct BrokerRegistration: Sendable, Hashable {
     public var port: Int
     /// Whether it serves TLS (`enableTls`).
     public var enableTLS: Bool
+    /// The TLS port it reports (`tlsPort`), if any.
+    public var tlsPort: Int?
     /// Whether it already considers itself online (`brokerOnline`; false on a fresh start).
     public var online: Bool
     /// The configuration version it holds (`curBrokerConfId`; 0 on a fresh start).
@@ -21,6 +23,7 @@ public struct BrokerRegistration: Sendable, Hashable {
         host: String,
         port: Int = BrokerInfo.defaultPort,
         enableTLS: Bool = false,
+        tlsPort: Int? = nil,
         online: Bool = false,
         configVersion: Int64 = 0
     ) {
@@ -28,6 +31,7 @@ public struct BrokerRegistration: Sendable, Hashable {
         self.host = host
         self.port = port
         self.enableTLS = enableTLS
+        self.tlsPort = tlsPort
         self.online = online
         self.configVersion = configVersion
     }

@@ -200,5 +200,6 @@ struct BrokerRuntime: Sendable, Hashable {
     var registeredAt: Int64 = 0
     var lastHeartbeatAt: Int64 = 0
     var enableTLS = false
+    var tlsPort: Int?
     var reportedConfigVersion: Int64 = 0
 }

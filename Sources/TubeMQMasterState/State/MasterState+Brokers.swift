@@ -25,6 +25,7 @@ extension MasterState {
         runtime.registeredAt = now
         runtime.lastHeartbeatAt = now
         runtime.enableTLS = request.enableTLS
+        runtime.tlsPort = request.tlsPort
         runtime.reportedConfigVersion = request.configVersion
         brokerRuntimes[request.id] = runtime
         var directives: [MasterDirective] = []

@@ -12,6 +12,9 @@ public struct BrokerStatus: Sendable, Hashable {
     public var lastHeartbeatAt: Int64?
     /// Whether it serves TLS, if it registered.
     public var enableTLS: Bool?
+    /// The TLS port clients on the master's TLS port are told: the one the broker reported when it
+    /// registered, else its record's.
+    public var tlsPort: Int
     /// Whether it is in the broker list clients get.
     public var isServing: Bool
     /// Whether the broker holds the current configuration version (`isConfLoaded`).
@@ -33,6 +36,7 @@ extension MasterState {
             registeredAt: seen ? runtime?.registeredAt : nil,
             lastHeartbeatAt: seen ? runtime?.lastHeartbeatAt : nil,
             enableTLS: seen ? runtime?.enableTLS : nil,
+            tlsPort: (seen ? runtime?.tlsPort : nil) ?? config.tlsPort,
             isServing: isServing(id),
             isConfigLoaded: runtime?.reportedConfigVersion == config.configVersion
         )
