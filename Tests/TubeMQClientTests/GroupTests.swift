@@ -112,6 +112,7 @@ import TubeMQWire
             try await producer.publish(["t_forgot"])
             var configuration = cluster.consumerConfiguration(group: "g_forgot", topics: ["t_forgot"])
             configuration.maximumFetchBackoff = .seconds(1)  // idle longer than the broker's 300 ms consumer timeout
+            configuration.fetchWait = .zero  // no long poll: it would ask again every 200 ms
             configuration.heartbeatPeriod = .seconds(2)
             let consumer = try await PushConsumer(configuration: configuration, logger: TestCluster.logger)
             try await eventually("registered") { await cluster.holdings(group: "g_forgot").count == 1 }
