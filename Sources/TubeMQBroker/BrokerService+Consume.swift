@@ -111,12 +111,19 @@ extension BrokerService {
             }
             if result.messages.isEmpty && request.maxWaitMs > 0 {
                 // Only other partitions' (or filtered-out) records: nothing to hand out or lose, so a long
-                // poll steps over them itself and waits on, rather than answering an empty success.
-                try await offsets.commit(
+                // poll steps over them itself and waits on, rather than answering an empty success. The
+                // step is confirmed as a consumed batch is (written in the background, no sync to wait for).
+                await offsets.setTentativeOffset(
                     group: key.group,
                     topic: key.topic,
                     partitionID: key.partitionID,
                     offset: result.nextOffset
+                )
+                _ = await offsets.committedOffset(
+                    group: key.group,
+                    topic: key.topic,
+                    partitionID: key.partitionID,
+                    confirmingTentative: true
                 )
                 return .empty(GetMessageResponseB2C.failure(.notFound, ReplyText.reachedMaxOffset, minLimitTime: -1))
             }
