@@ -111,7 +111,9 @@ import TubeMQWebSupport
                 "admin_batch_add_group_resctrl_info",
                 "groupResCtrlJsonSet=\(Self.encoded(nested))&createUser=ops"
             )
-            #expect(refusedNested.errMsg == "Parameter groupResCtrlJsonSet's item resCheckEnable must be a plain value!")
+            #expect(
+                refusedNested.errMsg == "Parameter groupResCtrlJsonSet's item resCheckEnable must be a plain value!"
+            )
             #expect(await master.groupSettings().isEmpty)
         }
     }
