@@ -24,120 +24,123 @@ extension WebField {
 /// methods of §5.5. The rules are stored with the cluster defaults and the group settings, so they
 /// survive a restart, and reach consumers in their heartbeat replies.
 extension MasterWebAPI {
-    static let flowControlMethods: [MasterWebMethod] = [
-        .query("admin_query_def_flow_control_rule") { api, _ throws(WebParameterError) in
-            Envelope.success(objects: [defaultRuleItem(await api.master.clusterSettings())])
-        },
-        .modify("admin_set_def_flow_control_rule") { api, p throws(WebParameterError) in
-            try await api.changeDefaultRule(p, user: try p.creator())
-        },
-        .modify("admin_upd_def_flow_control_rule") { api, p throws(WebParameterError) in
-            try await api.changeDefaultRule(p, user: try p.modifier())
-        },
-        .modify("admin_rmv_def_flow_control_rule") { api, p throws(WebParameterError) in
-            let user = try p.modifier()
-            do throws(MasterError) {
-                let settings = try await api.master.setDefaultFlowControl(
-                    enabled: false,
-                    rules: FlowControlRules(),
-                    qryPriorityID: nil,
-                    by: user
-                )
-                return Envelope.success(objects: [defaultRuleItem(settings)])
-            } catch {
-                return Envelope.failure(code: Int(error.code.rawValue), error.message)
-            }
-        },
-        .query("admin_query_group_resctrl_info") { api, p throws(WebParameterError) in
-            let items = try await api.resourceControls(p).map { name, control in resourceControlItem(name, control) }
-            return Envelope.success(objects: items)
-        },
-        .modify("admin_add_group_resctrl_info") { api, p throws(WebParameterError) in
-            try await api.changeResourceControl(p, user: try p.creator(), create: true, oldStatus: false)
-        },
-        .modify("admin_update_group_resctrl_info") { api, p throws(WebParameterError) in
-            try await api.changeResourceControl(p, user: try p.modifier(), create: false, oldStatus: false)
-        },
-        .modify("admin_delete_group_resctrl_info") { api, p throws(WebParameterError) in
-            try await api.deleteResourceControl(p)
-        },
-        .query("admin_query_group_flow_control_rule") { api, p throws(WebParameterError) in
-            let items = try await api.resourceControls(p).map { name, control -> JSONObject in
-                [
-                    "groupName": .string(name), "statusId": .int(control.flowControl.enabled ? 1 : 0),
-                    "qryPriorityId": .int(control.qryPriorityID), "ruleCnt": .int(control.flowControl.rules.ruleCount),
-                    "flowCtrlInfo": rawRules(control.flowControl.rules),
-                ]
-            }
-            return Envelope.success(objects: items)
-        },
-        .modify("admin_set_group_flow_control_rule") { api, p throws(WebParameterError) in
-            try await api.changeResourceControl(p, user: try p.creator(), create: nil, oldStatus: true)
-        },
-        .modify("admin_upd_group_flow_control_rule") { api, p throws(WebParameterError) in
-            try await api.changeResourceControl(p, user: try p.modifier(), create: false, oldStatus: true)
-        },
-        .modify("admin_rmv_group_flow_control_rule") { api, p throws(WebParameterError) in
-            try await api.deleteResourceControl(p)
-        },
-        .query("admin_query_consume_group_setting") { api, p throws(WebParameterError) in
-            let rate = try p.int32(.oldAllowedBrokerClientRate, range: 0...Int64(Int32.max))
-            let items = try await api.resourceControls(p).compactMap { name, control -> JSONObject? in
-                guard rate.map({ $0 == control.allowedBrokerClientRate }) ?? true else { return nil }
-                var item: JSONObject = [
-                    "groupName": .string(name), "enableBind": .int(control.resCheckEnable ? 1 : 0),
-                    "allowedBClientRate": .int(control.allowedBrokerClientRate), "attributes": "",
-                    "lastBindUsedDate": "-",
-                ]
-                item.append(contentsOf: RecordJSON.base(control.stamp))
-                return item
-            }
-            return Envelope.success(objects: items)
-        },
-        .modify("admin_add_consume_group_setting") { api, p throws(WebParameterError) in
-            try await api.changeConsumeGroupSetting(p, user: try p.creator(), create: nil)
-        },
-        .modify("admin_upd_consume_group_setting") { api, p throws(WebParameterError) in
-            try await api.changeConsumeGroupSetting(p, user: try p.modifier(), create: false)
-        },
-        .modify("admin_del_consume_group_setting") { api, p throws(WebParameterError) in
-            let groups = try p.list(.groupName, required: true)
-            let user = try p.modifier()
-            var items: [JSONObject] = []
-            for group in groups {
-                let failure = await MasterError.capture { () throws(MasterError) in
-                    _ = try await api.master.setGroupResourceControl(
-                        group: group,
-                        GroupResourceControlPatch(resCheckEnable: false, allowedBrokerClientRate: 0),
-                        create: false,
+    static let flowControlMethods: [MasterWebMethod] =
+        [
+            .query("admin_query_def_flow_control_rule") { api, _ throws(WebParameterError) in
+                Envelope.success(objects: [defaultRuleItem(await api.master.clusterSettings())])
+            },
+            .modify("admin_set_def_flow_control_rule") { api, p throws(WebParameterError) in
+                try await api.changeDefaultRule(p, user: try p.creator())
+            },
+            .modify("admin_upd_def_flow_control_rule") { api, p throws(WebParameterError) in
+                try await api.changeDefaultRule(p, user: try p.modifier())
+            },
+            .modify("admin_rmv_def_flow_control_rule") { api, p throws(WebParameterError) in
+                let user = try p.modifier()
+                do throws(MasterError) {
+                    let settings = try await api.master.setDefaultFlowControl(
+                        enabled: false,
+                        rules: FlowControlRules(),
+                        qryPriorityID: nil,
                         by: user
                     )
-                }
-                items.append(RecordResult.group(group, failure))
-            }
-            return Envelope.success(objects: items)
-        },
-        .query("admin_query_client_balance_group_set") { api, _ throws(WebParameterError) in
-            Envelope.success(items: await api.master.clientBalanceGroups().map { .string($0.name) })
-        },
-        .modify("admin_set_client_balance_group_consume_from_max") { api, p throws(WebParameterError) in
-            let groups = try p.list(.groupName, required: true)
-            _ = try p.string(.modifyUser)
-            let online = Set(await api.master.clientBalanceGroups().map(\.name))
-            let chosen = groups.filter { online.contains($0) }
-            guard !chosen.isEmpty else {
-                return Envelope.failure("all consumer groups are not client balance groups")
-            }
-            for group in chosen {
-                do throws(MasterError) {
-                    try await api.master.setClientBalanceConsumeFromMax(group: group)
+                    return Envelope.success(objects: [defaultRuleItem(settings)])
                 } catch {
                     return Envelope.failure(code: Int(error.code.rawValue), error.message)
                 }
-            }
-            return Envelope.success()
-        },
-    ]
+            },
+            .query("admin_query_group_resctrl_info") { api, p throws(WebParameterError) in
+                let items = try await api.resourceControls(p).map { name, control in resourceControlItem(name, control)
+                }
+                return Envelope.success(objects: items)
+            },
+            .modify("admin_add_group_resctrl_info") { api, p throws(WebParameterError) in
+                try await api.changeResourceControl(p, user: try p.creator(), create: true, oldStatus: false)
+            },
+            .modify("admin_update_group_resctrl_info") { api, p throws(WebParameterError) in
+                try await api.changeResourceControl(p, user: try p.modifier(), create: false, oldStatus: false)
+            },
+            .modify("admin_delete_group_resctrl_info") { api, p throws(WebParameterError) in
+                try await api.deleteResourceControl(p)
+            },
+            .query("admin_query_group_flow_control_rule") { api, p throws(WebParameterError) in
+                let items = try await api.resourceControls(p).map { name, control -> JSONObject in
+                    [
+                        "groupName": .string(name), "statusId": .int(control.flowControl.enabled ? 1 : 0),
+                        "qryPriorityId": .int(control.qryPriorityID),
+                        "ruleCnt": .int(control.flowControl.rules.ruleCount),
+                        "flowCtrlInfo": rawRules(control.flowControl.rules),
+                    ]
+                }
+                return Envelope.success(objects: items)
+            },
+            .modify("admin_set_group_flow_control_rule") { api, p throws(WebParameterError) in
+                try await api.changeResourceControl(p, user: try p.creator(), create: nil, oldStatus: true)
+            },
+            .modify("admin_upd_group_flow_control_rule") { api, p throws(WebParameterError) in
+                try await api.changeResourceControl(p, user: try p.modifier(), create: false, oldStatus: true)
+            },
+            .modify("admin_rmv_group_flow_control_rule") { api, p throws(WebParameterError) in
+                try await api.deleteResourceControl(p)
+            },
+            .query("admin_query_consume_group_setting") { api, p throws(WebParameterError) in
+                let rate = try p.int32(.oldAllowedBrokerClientRate, range: 0...Int64(Int32.max))
+                let items = try await api.resourceControls(p).compactMap { name, control -> JSONObject? in
+                    guard rate.map({ $0 == control.allowedBrokerClientRate }) ?? true else { return nil }
+                    var item: JSONObject = [
+                        "groupName": .string(name), "enableBind": .int(control.resCheckEnable ? 1 : 0),
+                        "allowedBClientRate": .int(control.allowedBrokerClientRate), "attributes": "",
+                        "lastBindUsedDate": "-",
+                    ]
+                    item.append(contentsOf: RecordJSON.base(control.stamp))
+                    return item
+                }
+                return Envelope.success(objects: items)
+            },
+            .modify("admin_add_consume_group_setting") { api, p throws(WebParameterError) in
+                try await api.changeConsumeGroupSetting(p, user: try p.creator(), create: nil)
+            },
+            .modify("admin_upd_consume_group_setting") { api, p throws(WebParameterError) in
+                try await api.changeConsumeGroupSetting(p, user: try p.modifier(), create: false)
+            },
+            .modify("admin_del_consume_group_setting") { api, p throws(WebParameterError) in
+                let groups = try p.list(.groupName, required: true)
+                let user = try p.modifier()
+                var items: [JSONObject] = []
+                for group in groups {
+                    let failure = await MasterError.capture { () throws(MasterError) in
+                        _ = try await api.master.setGroupResourceControl(
+                            group: group,
+                            GroupResourceControlPatch(resCheckEnable: false, allowedBrokerClientRate: 0),
+                            create: false,
+                            by: user
+                        )
+                    }
+                    items.append(RecordResult.group(group, failure))
+                }
+                return Envelope.success(objects: items)
+            },
+            .query("admin_query_client_balance_group_set") { api, _ throws(WebParameterError) in
+                Envelope.success(items: await api.master.clientBalanceGroups().map { .string($0.name) })
+            },
+            .modify("admin_set_client_balance_group_consume_from_max") { api, p throws(WebParameterError) in
+                let groups = try p.list(.groupName, required: true)
+                _ = try p.string(.modifyUser)
+                let online = Set(await api.master.clientBalanceGroups().map(\.name))
+                let chosen = groups.filter { online.contains($0) }
+                guard !chosen.isEmpty else {
+                    return Envelope.failure("all consumer groups are not client balance groups")
+                }
+                for group in chosen {
+                    do throws(MasterError) {
+                        try await api.master.setClientBalanceConsumeFromMax(group: group)
+                    } catch {
+                        return Envelope.failure(code: Int(error.code.rawValue), error.message)
+                    }
+                }
+                return Envelope.success()
+            },
+        ] + flowControlBatchMethods
 
     /// The rules as the raw JSON array the queries answer.
     static func rawRules(_ rules: FlowControlRules) -> JSON {

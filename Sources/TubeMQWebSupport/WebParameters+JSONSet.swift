@@ -3,11 +3,15 @@
 extension WebParameters {
     /// The items of a JSON-set parameter, each as parameters: the item's keys (values turned into
     /// text) over the outer request's, so the outer values serve as defaults. The value is
-    /// URL-decoded once more before it is parsed.
+    /// URL-decoded once more before it is parsed. Keys named in `structured` (JSON parameters such
+    /// as `flowCtrlInfo`) may hold an array or object, kept as its JSON text.
     ///
     /// - Throws: ``WebParameterError`` when the parameter is absent, is not a JSON array of flat
     ///   objects, is empty, or has more than ``maxListItems`` items.
-    package func jsonSet(_ field: WebField) throws(WebParameterError) -> [WebParameters] {
+    package func jsonSet(
+        _ field: WebField,
+        structured: Set<String> = []
+    ) throws(WebParameterError) -> [WebParameters] {
         guard let raw = value(field) else { throw .missing(field) }
         let text = FormDecoding.decode(Substring(raw))
         guard let parsed = try? JSON.parse(text), let items = parsed.items else {
@@ -30,6 +34,8 @@ extension WebParameters {
                 case .string(let text): merged[entry.key] = text
                 case .number(let number): merged[entry.key] = String(number)
                 case .bool(let flag): merged[entry.key] = flag ? "true" : "false"
+                case .array where structured.contains(entry.key), .object where structured.contains(entry.key):
+                    merged[entry.key] = entry.value.text
                 case .array, .object:
                     throw WebParameterError("Parameter \(field.long)'s item \(entry.key) must be a plain value!")
                 }

@@ -32,6 +32,58 @@ import TubeMQWire
         #expect(elapsed >= .milliseconds(2900) && elapsed <= PartitionFetcher.maximumServerWait + .seconds(30))
     }
 
+    /// A type-3 rule spaces a filtering consumer's empty fetches by `filterFreqInMs` (1.5 s here,
+    /// against a 20 ms back-off of its own); only a lower bound is checked, load only lengthens it.
+    @Test func filterFrequencyRuleSpacesEmptyFilteredFetches() async throws {
+        let arrivals = Mutex<[ContinuousClock.Instant]>([])
+        let broker = try await ScriptedService.start([.brokerRead, .brokerWrite], log: RequestLog()) { _ in
+            arrivals.withLock { $0.append(ContinuousClock.now) }
+            return RecordedReplies.noData()
+        }
+        let rpc = RPCClient()
+        let handle = PartitionHandle(
+            partition: Partition(
+                broker: BrokerInfo(id: 1, host: "127.0.0.1", port: broker.localPort),
+                topic: "t",
+                id: 0
+            )
+        )
+        let flow = FlowLimiter()
+        flow.update(
+            defaultsVersion: 1,
+            defaultsText: #"[{"type":3,"rule":[{"normFreqInMs":0,"filterFreqInMs":1500,"minDataFilterFreqInMs":0}]}]"#,
+            groupVersion: -2,
+            groupText: ""
+        )
+        let fetcher = PartitionFetcher(
+            handle: handle,
+            clientID: "c1",
+            group: "g",
+            rpc: rpc,
+            rpcTimeout: .seconds(5),
+            minimumBackoff: .milliseconds(20),
+            maximumBackoff: .milliseconds(50),
+            fetchWait: .zero,
+            confirmTimeout: nil,
+            logger: TestCluster.logger,
+            deliver: { _ in true },
+            reregister: { _ in true },
+            flow: flow,
+            filtered: true
+        )
+        let loop = Task { await fetcher.run() }
+        try await withTimeout(.seconds(30), "two fetches") {
+            while arrivals.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        handle.stop()
+        loop.cancel()
+        _ = await loop.value
+        let times = arrivals.withLock { $0 }
+        #expect(times[1] - times[0] >= .milliseconds(1_450))
+        await rpc.shutdown()
+        await broker.shutdown()
+    }
+
     /// Serves one refusal with `minLimitTime` 385047, then a batch; returns how long the fetch loop waited
     /// between the refused get and the next one.
     private func timeToFirstBatch(

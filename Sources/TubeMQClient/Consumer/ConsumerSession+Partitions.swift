@@ -85,7 +85,8 @@ extension ConsumerSession {
             logger: logger,
             deliver: { [weak self] batch in await self?.deliver(batch) ?? false },
             reregister: { [weak self] partition in await self?.reregister(partition) ?? false },
-            flow: flow
+            flow: flow,
+            filtered: !(configuration.topics[partition.topic] ?? []).isEmpty
         )
         held[partition.key] = Held(handle: handle, fetch: Task { await fetcher.run() })
     }

@@ -7,7 +7,8 @@ import TubeMQCore
 /// As TubeMQ's clients do: the group's rules come first and the cluster default rules apply when
 /// the group's give no limit; a type-0 limit (bytes per minute, by data lag and time of day) paces
 /// the fetches of all the consumer's partitions together, and a type-1 rule lengthens the wait after
-/// a run of empty fetches. While the group's own rules limit the consumer, its fetches ask the
+/// a run of empty fetches, and a type-3 rule spaces the fetches (empty ones, and the filtered ones
+/// that found data; see ``requestWait(filtered:foundData:)``). While the group's own rules limit the consumer, its fetches ask the
 /// broker to skip the default rules it enforces (`escFlowCtrl`), since the group's replace them.
 final class FlowLimiter: Sendable {
     private struct RuleSet {
@@ -91,6 +92,26 @@ final class FlowLimiter: Sendable {
         state.withLock { state in
             (state.group.rules.zeroFetchWait(emptyFetches: emptyFetches)
                 ?? state.defaults.rules.zeroFetchWait(emptyFetches: emptyFetches)).map { .milliseconds($0) }
+        }
+    }
+
+    /// The wait a type-3 rule puts after a fetch, `nil` when none applies: after a fetch that found
+    /// nothing, `filterFreqInMs` when the consumer filters the partition's topic and `normFreqInMs`
+    /// when it does not; after a filtered fetch that found data, `minDataFilterFreqInMs`. The
+    /// group's rule comes first, then the cluster default.
+    func requestWait(filtered: Bool, foundData: Bool) -> Duration? {
+        state.withLock { state -> Duration? in
+            guard let rule = state.group.rules.filterFrequency ?? state.defaults.rules.filterFrequency else {
+                return nil
+            }
+            let millis: Int
+            switch (filtered, foundData) {
+            case (true, true): millis = rule.minDataFilterFreqInMs
+            case (true, false): millis = rule.filterFreqInMs
+            case (false, false): millis = rule.normFreqInMs
+            case (false, true): millis = 0
+            }
+            return millis > 0 ? .milliseconds(millis) : nil
         }
     }
 

@@ -13,7 +13,8 @@ import TubeMQWire
 /// ``maximumServerWait``) only on a speed-limit reply (452) or a refusal, registers
 /// the partition again when the broker forgot the consumer (411), and ends when the partition is
 /// given up or the task is cancelled, returning the `readStatus` to unregister with. Flow-control
-/// rules from the master (``FlowLimiter``) pace the fetches.
+/// rules from the master (``FlowLimiter``) pace the fetches: type 0 by bytes, type 1 after empty
+/// fetches, type 3 after empty fetches and after filtered fetches that found data.
 struct PartitionFetcher: Sendable {
     var handle: PartitionHandle
     var clientID: String
@@ -33,6 +34,9 @@ struct PartitionFetcher: Sendable {
     var reregister: @Sendable (Partition) async -> Bool
     /// The flow-control rules of the consumer, shared by its partitions.
     var flow: FlowLimiter
+    /// Whether the consumer filters this partition's topic by message type (type-3 rules space
+    /// filtered fetches apart).
+    var filtered = false
 
     private var partition: Partition { handle.partition }
 
@@ -89,6 +93,9 @@ struct PartitionFetcher: Sendable {
                 }
                 guard !messages.isEmpty else {
                     consumed = true  // nothing to hand out: step over this slice of the index
+                    if let wait = flow.requestWait(filtered: filtered, foundData: false) {
+                        guard await pause(wait) else { break fetching }
+                    }
                     continue
                 }
                 unconfirmed = true
@@ -104,6 +111,9 @@ struct PartitionFetcher: Sendable {
                 case .released:
                     break
                 }
+                if let wait = flow.requestWait(filtered: filtered, foundData: true) {
+                    guard await pause(wait) else { break fetching }
+                }
                 continue
             }
             switch ErrorCode(rawValue: reply.errCode) {
@@ -112,14 +122,22 @@ struct PartitionFetcher: Sendable {
                 // unless a zero-fetch flow-control rule says to wait.
                 backoff = minimumBackoff
                 emptyFetches += 1
-                if let wait = flow.zeroFetchWait(emptyFetches: emptyFetches) {
-                    guard await pause(wait) else { break fetching }
+                let ruleWait = max(
+                    flow.zeroFetchWait(emptyFetches: emptyFetches) ?? .zero,
+                    flow.requestWait(filtered: filtered, foundData: false) ?? .zero
+                )
+                if ruleWait > .zero {
+                    guard await pause(ruleWait) else { break fetching }
                 }
             case .notFound:
                 // The client's own wait, as the Java client's msgNotFoundWaitPeriodMs: on a 404 the original
                 // broker may fill minLimitTime with something else (a byte delta while data is unflushed).
                 emptyFetches += 1
-                let wait = max(backoff, flow.zeroFetchWait(emptyFetches: emptyFetches) ?? .zero)
+                let wait = max(
+                    backoff,
+                    flow.zeroFetchWait(emptyFetches: emptyFetches) ?? .zero,
+                    flow.requestWait(filtered: filtered, foundData: false) ?? .zero
+                )
                 backoff = min(backoff * 2, maximumBackoff)
                 guard await pause(wait) else { break fetching }
             case .consumeSpeedLimit:
