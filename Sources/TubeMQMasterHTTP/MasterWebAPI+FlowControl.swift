@@ -54,6 +54,10 @@ extension MasterWebAPI {
                 }
                 return Envelope.success(objects: items)
             },
+            .query("admin_query_booked_resctrl_groups") { api, p throws(WebParameterError) in
+                // The names of the groups that have a resource-control record (filters as the query above).
+                Envelope.success(items: try await api.resourceControls(p).map { .string($0.0) })
+            },
             .modify("admin_add_group_resctrl_info") { api, p throws(WebParameterError) in
                 try await api.changeResourceControl(p, user: try p.creator(), create: true, oldStatus: false)
             },

@@ -51,6 +51,14 @@ extension MasterWebAPI {
             }
             return Envelope.success(objects: items)
         },
+        .query("admin_query_booked_csmctrl_groups") { api, p throws(WebParameterError) in
+            // The names of the groups that have consume-control records (filters as the query above), once each.
+            var seen = Set<String>()
+            let names = try await api.forbidden(p).compactMap { pair -> JSON? in
+                seen.insert(pair.group).inserted ? .string(pair.group) : nil
+            }
+            return Envelope.success(items: names)
+        },
         .modify("admin_add_group_csmctrl_info") { api, p throws(WebParameterError) in
             try await api.changeConsumeControl(p, user: try p.creator())
         },

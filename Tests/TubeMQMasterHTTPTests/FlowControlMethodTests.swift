@@ -54,6 +54,10 @@ import TubeMQWebSupport
             )
             #expect(added.count == 2)
             #expect(added.data.first?.keys == ["groupName", "success", "errCode", "errInfo"])
+            let booked = try await client.query("admin_query_booked_resctrl_groups")
+            #expect(booked.json["data"]?.items?.compactMap(\.stringValue).sorted() == ["g_fa", "g_fb"])
+            let bookedOne = try await client.query("admin_query_booked_resctrl_groups", "groupName=g_fb")
+            #expect(bookedOne.json["data"]?.items?.compactMap(\.stringValue) == ["g_fb"])
             let again = try await client.modify("admin_add_group_resctrl_info", "groupName=g_fa&createUser=ops")
             #expect(again.data.first?["errCode"]?.numberValue == 402)
 

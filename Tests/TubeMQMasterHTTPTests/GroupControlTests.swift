@@ -64,6 +64,8 @@ import TubeMQWebSupport
                 "groupName=g_c&topicName=t_1&filterEnable=true&modifyUser=ops"
             )
             #expect(filters.result == false)
+            let booked = try await client.query("admin_query_booked_csmctrl_groups")
+            #expect(booked.json["data"]?.items?.compactMap(\.stringValue) == ["g_c"])
             let query = try await client.query("admin_query_group_csmctrl_info", "groupName=g_c")
             #expect(query.count == 2)
             #expect(

@@ -1,0 +1,75 @@
+import Testing
+
+@testable import TubeMQBroker
+
+/// The long poll's wake-ups, without the network: a missed wake-up shows as a wait that runs to its
+/// far deadline (30 s), so the checks below hold however loaded the machine is.
+@Suite struct PartitionWakeupsTests {
+    static let key = PartitionWakeups.Key(topic: "tp", partitionID: 0)
+    static var far: ContinuousClock.Instant { .now + .seconds(30) }
+
+    @Test func anAppendBetweenTheTicketAndTheWaitEndsTheWaitAtOnce() async {
+        let wakeups = PartitionWakeups()
+        let ticket = wakeups.ticket(Self.key)
+        wakeups.appended(topic: "tp", partitionIDs: [0])
+        let started = ContinuousClock.now
+        await wakeups.wait(ticket, until: Self.far)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(!wakeups.hasWaiters, "the ticket was given back")
+    }
+
+    @Test func appendsRacingTheWaitNeverLeaveItParked() async {
+        let wakeups = PartitionWakeups()
+        let started = ContinuousClock.now
+        for round in 0..<300 {
+            let ticket = wakeups.ticket(Self.key)
+            async let waited: Void = wakeups.wait(ticket, until: Self.far)
+            if round % 3 == 0 { await Task.yield() }
+            wakeups.appended(topic: "tp", partitionIDs: [0])
+            await waited
+        }
+        #expect(ContinuousClock.now - started < .seconds(20), "a wait ran to its 30 s deadline")
+        #expect(!wakeups.hasWaiters)
+    }
+
+    @Test func onlyAnAppendToItsOwnPartitionWakesAWait() async throws {
+        let wakeups = PartitionWakeups()
+        let ticket = wakeups.ticket(Self.key)
+        let appends = Task {
+            try await Task.sleep(for: .milliseconds(100))
+            wakeups.appended(topic: "tp", partitionIDs: [1])
+            wakeups.appended(topic: "other", partitionIDs: [0])
+            try await Task.sleep(for: .milliseconds(100))
+            wakeups.appended(topic: "tp", partitionIDs: [0])
+        }
+        let started = ContinuousClock.now
+        await wakeups.wait(ticket, until: Self.far)
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed >= .milliseconds(200), "woken by another partition's append")
+        #expect(elapsed < .seconds(10))
+        try await appends.value
+    }
+
+    @Test func aWaitWithoutAppendEndsAtItsDeadline() async {
+        let wakeups = PartitionWakeups()
+        let ticket = wakeups.ticket(Self.key)
+        let started = ContinuousClock.now
+        await wakeups.wait(ticket, until: .now + .milliseconds(150))
+        #expect(ContinuousClock.now - started >= .milliseconds(150))
+        #expect(!wakeups.hasWaiters)
+    }
+
+    @Test func cancellingTheTaskEndsItsWait() async {
+        let wakeups = PartitionWakeups()
+        let started = ContinuousClock.now
+        let waiter = Task {
+            let ticket = wakeups.ticket(Self.key)
+            await wakeups.wait(ticket, until: Self.far)
+        }
+        try? await Task.sleep(for: .milliseconds(50))
+        waiter.cancel()
+        await waiter.value
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(!wakeups.hasWaiters)
+    }
+}
