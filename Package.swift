@@ -137,6 +137,9 @@ let package = Package(
             name: "TubeMQWebSupport",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -148,7 +151,8 @@ let package = Package(
         .target(
             name: "TubeMQMasterHTTP",
             dependencies: [
-                "TubeMQWebSupport", "TubeMQMaster", "TubeMQMasterState", "TubeMQCore",
+                "TubeMQWebSupport", "TubeMQMaster", "TubeMQMasterState", "TubeMQCore", "TubeMQRPC",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -182,6 +186,7 @@ let package = Package(
                 "TubeMQStandalone", "TubeMQStorage", "TubeMQClient", "TubeMQCore", "TubeMQRPC",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"), "TubeMQMasterHTTP", "TubeMQBrokerHTTP",
+                "TubeMQWebSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -191,7 +196,7 @@ let package = Package(
         .executableTarget(
             name: "tubemq-master",
             dependencies: [
-                "TubeMQStandalone", "TubeMQMaster", "TubeMQConfig", "TubeMQMasterHTTP",
+                "TubeMQStandalone", "TubeMQRPC", "TubeMQMaster", "TubeMQConfig", "TubeMQMasterHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -362,6 +367,8 @@ let package = Package(
                 "TubeMQRPC", "TubeMQWire", "TubeMQCore", "TubeMQTestKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -67,12 +67,15 @@ public final class LocalCluster: Sendable {
         var masterWeb: MasterHTTPServer?
         var brokerWebs: [BrokerHTTPServer] = []
         do {
+            var webTLS = configuration.tls
+            webTLS?.port = configuration.masterWebTLSPort
             masterWeb = try await MasterHTTPServer.start(
                 master: master.master,
                 host: configuration.host,
                 port: configuration.masterWebPort,
                 authToken: configuration.authToken,
                 security: master.security,
+                tls: webTLS,
                 logger: logger
             )
             for (index, port) in configuration.brokerPorts.enumerated() {

@@ -75,6 +75,8 @@ public struct LocalClusterConfiguration: Sendable {
     public var tls: TLSSettings? = nil
     /// The master's TLS port when ``tls`` is set (0 = pick a free one).
     public var masterTLSPort: Int = 8716
+    /// The master's HTTPS webapi and console port when ``tls`` is set (0 = pick a free one).
+    public var masterWebTLSPort: Int = 8443
     /// One entry per broker: its TLS port when ``tls`` is set (0 = pick a free one).
     public var brokerTLSPorts: [Int] = [8124]
 
