@@ -1,4 +1,5 @@
 public import Logging
+import Synchronization
 public import TubeMQMaster
 public import TubeMQRPC
 public import TubeMQWebSupport
@@ -10,7 +11,7 @@ extension MasterHTTPServer {
     /// when no active master is known, answers "Please send your request to the master Node.".
     ///
     /// With `tls` it also serves over HTTPS on `tls.port`; a standby redirects HTTPS requests to
-    /// `https://activeHost:tls.port` (the masters of a group serve HTTPS on the same port).
+    /// `https://activeHost:<its own HTTPS port>` (the masters of a group serve HTTPS on the same port).
     ///
     /// - Throws: ``TubeMQWebSupport/WebServerError`` when an address cannot be bound or the key
     ///   store cannot be used.
@@ -23,6 +24,8 @@ extension MasterHTTPServer {
         logger: Logger
     ) async throws(WebServerError) -> MasterHTTPServer {
         let gauge = MasterRoleGauge()
+        // The bound HTTPS port (known once bound when 0 was asked for).
+        let httpsPort = BoundPort(tls?.port ?? 0)
         let (server, secure) = try await listen(host: host, port: port, tls: tls, logger: logger) { request, overTLS in
             if request.path == WebReply.metricsPath {
                 // Every master answers for itself: a standby does not redirect its metrics.
@@ -37,13 +40,15 @@ extension MasterHTTPServer {
                 return WebReply(json: Envelope.dispatchFailure(HAMasterService.standbyMessage))
             }
             let query = request.query.map { "?" + $0 } ?? ""
-            if overTLS, let tls {
-                return .redirect(to: "https://\(active.host):\(tls.port)\(request.path)\(query)")
+            if overTLS {
+                let port = httpsPort.value.withLock { $0 }
+                return .redirect(to: "https://\(active.host):\(port)\(request.path)\(query)")
             }
             return .redirect(to: "http://\(active.host):\(active.webPort)\(request.path)\(query)")
         }
         logger.info("master webapi serving (HA)", metadata: ["tubemq.address": "\(host):\(server.port)"])
         if let secure {
+            httpsPort.value.withLock { $0 = secure.port }
             logger.info("master webapi serving HTTPS (HA)", metadata: ["tubemq.address": "\(host):\(secure.port)"])
         }
         return MasterHTTPServer(haServer: server, secure: secure)
@@ -68,4 +73,10 @@ extension MasterHTTPServer {
         logger.info("master metrics serving (HA)", metadata: ["tubemq.address": "\(host):\(server.port)/metrics"])
         return MasterHTTPServer(haServer: server, secure: nil)
     }
+}
+
+/// A port learnt once its listener is bound, read by the handlers already serving.
+private final class BoundPort: Sendable {
+    let value: Mutex<Int>
+    init(_ port: Int) { value = Mutex(port) }
 }

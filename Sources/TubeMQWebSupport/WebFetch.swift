@@ -13,6 +13,8 @@ package enum WebFetch {
         package var status: Int
         /// The body, as UTF-8.
         package var body: String
+        /// The `Location` header (a redirect), if any.
+        package var location: String? = nil
     }
 
     /// The largest body accepted.
@@ -129,6 +131,7 @@ private final class ResponseCollector: ChannelInboundHandler, RemovableChannelHa
 
     private let promise: EventLoopPromise<WebFetch.Response>
     private var status = 0
+    private var location: String?
     private var body = ByteBuffer()
     private var done = false
 
@@ -144,6 +147,7 @@ private final class ResponseCollector: ChannelInboundHandler, RemovableChannelHa
         switch unwrapInboundIn(data) {
         case .head(let head):
             status = Int(head.status.code)
+            location = head.headers.first(name: "Location")
         case .body(var chunk):
             guard body.readableBytes + chunk.readableBytes <= WebFetch.maxBodySize else {
                 finish(.failure(WebServerError(message: "the answer is larger than \(WebFetch.maxBodySize) bytes")))
@@ -152,7 +156,7 @@ private final class ResponseCollector: ChannelInboundHandler, RemovableChannelHa
             }
             body.writeBuffer(&chunk)
         case .end:
-            finish(.success(WebFetch.Response(status: status, body: String(buffer: body))))
+            finish(.success(WebFetch.Response(status: status, body: String(buffer: body), location: location)))
             context.close(promise: nil)
         }
     }

@@ -17,11 +17,11 @@ enum WebGet {
         var data: Data
     }
 
-    /// GETs `url`.
+    /// GETs `url`, following redirects (a standby master's) up to five hops.
     ///
     /// - Throws: ``WebAPIFailure`` when the server cannot be reached or, over HTTPS, the handshake
     ///   fails (an untrusted certificate, a server that does not speak TLS).
-    static func fetch(_ url: URL, tls: NIOSSLContext?) async throws(WebAPIFailure) -> Answer {
+    static func fetch(_ url: URL, tls: NIOSSLContext?, redirects: Int = 0) async throws(WebAPIFailure) -> Answer {
         guard url.scheme?.lowercased() == "https" else {
             do {
                 let (data, response) = try await URLSession.shared.data(from: url)
@@ -38,13 +38,21 @@ enum WebGet {
             throw WebAPIFailure("TLS: \(error)")
         }
         let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-        let path = (components?.percentEncodedPath.isEmpty == false ? components!.percentEncodedPath : "/")
+        let path =
+            (components?.percentEncodedPath.isEmpty == false ? components!.percentEncodedPath : "/")
             + (components?.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let response: WebFetch.Response
         do {
-            let response = try await WebFetch.get(host: host, port: url.port ?? 443, path: path, tls: context)
-            return Answer(status: response.status, data: Data(response.body.utf8))
+            response = try await WebFetch.get(host: host, port: url.port ?? 443, path: path, tls: context)
         } catch {
             throw WebAPIFailure(error.message)
         }
+        // A standby master redirects to the active one: follow a few hops, as URLSession does.
+        if (300..<400).contains(response.status), let location = response.location,
+            let next = URL(string: location, relativeTo: url)?.absoluteURL, redirects < 5
+        {
+            return try await fetch(next, tls: tls, redirects: redirects + 1)
+        }
+        return Answer(status: response.status, data: Data(response.body.utf8))
     }
 }

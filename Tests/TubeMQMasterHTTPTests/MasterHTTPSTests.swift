@@ -2,11 +2,12 @@ import Foundation
 import NIOCore
 import NIOPosix
 import Testing
-import TubeMQMaster
 import TubeMQMasterHTTP
 import TubeMQRPC
 import TubeMQTestKit
 import TubeMQWebSupport
+
+@testable import TubeMQMaster
 
 /// The master's webapi and console over HTTPS (`[tlsSetting] webTLSEnable`), beside plain HTTP.
 @Suite struct MasterHTTPSTests {
@@ -43,7 +44,12 @@ import TubeMQWebSupport
                 let tlsPort = try #require(web.tlsPort)
                 #expect(tlsPort != web.port)
                 let trusting = try TLSSettings.makeClientContext(trustStorePath: directory + "/ca.pem")
-                let query = try await WebFetch.get(host: "127.0.0.1", port: tlsPort, path: Self.topicQuery, tls: trusting)
+                let query = try await WebFetch.get(
+                    host: "127.0.0.1",
+                    port: tlsPort,
+                    path: Self.topicQuery,
+                    tls: trusting
+                )
                 #expect(query.status == 200)
                 #expect(query.body.contains("\"result\":true"), "\(query.body)")
                 #expect(query.body.contains("\"errCode\":0"), "\(query.body)")
@@ -67,7 +73,12 @@ import TubeMQWebSupport
                     )
                 }
                 try await Self.sendGarbage(port: tlsPort)
-                let again = try await WebFetch.get(host: "127.0.0.1", port: tlsPort, path: Self.topicQuery, tls: trusting)
+                let again = try await WebFetch.get(
+                    host: "127.0.0.1",
+                    port: tlsPort,
+                    path: Self.topicQuery,
+                    tls: trusting
+                )
                 #expect(again.status == 200 && again.body.contains("\"result\":true"))
                 // The plain port still answers plain HTTP.
                 let plain = try await WebFetch.get(host: "127.0.0.1", port: web.port, path: Self.topicQuery, tls: nil)
@@ -91,7 +102,12 @@ import TubeMQWebSupport
                 twoWayAuth: true,
                 trustStorePath: directory + "/ca.pem"
             )
-            let web = try await MasterHTTPServer.start(master: master, port: 0, tls: settings, logger: WebTestSupport.logger)
+            let web = try await MasterHTTPServer.start(
+                master: master,
+                port: 0,
+                tls: settings,
+                logger: WebTestSupport.logger
+            )
             do {
                 let tlsPort = try #require(web.tlsPort)
                 let anonymous = try TLSSettings.makeClientContext(trustStorePath: directory + "/ca.pem")
@@ -103,7 +119,12 @@ import TubeMQWebSupport
                     trustStorePath: directory + "/ca.pem",
                     keyStorePath: directory + "/server.pem"
                 )
-                let answer = try await WebFetch.get(host: "127.0.0.1", port: tlsPort, path: Self.topicQuery, tls: identified)
+                let answer = try await WebFetch.get(
+                    host: "127.0.0.1",
+                    port: tlsPort,
+                    path: Self.topicQuery,
+                    tls: identified
+                )
                 #expect(answer.status == 200 && answer.body.contains("\"result\":true"), "\(answer.body)")
             } catch {
                 await web.shutdown()
@@ -112,6 +133,45 @@ import TubeMQWebSupport
             }
             await web.shutdown()
             await master.shutdown()
+        }
+    }
+
+    @Test func aStandbyRedirectsHTTPSRequestsToTheActiveMastersHTTPSPort() async throws {
+        try await Self.withStores { directory in
+            let role = MasterRole()
+            let web = try await MasterHTTPServer.start(
+                role: role,
+                port: 0,
+                tls: TLSSettings(port: 0, keyStorePath: directory + "/server.pem"),
+                logger: WebTestSupport.logger
+            )
+            do {
+                let tlsPort = try #require(web.tlsPort)
+                let trusting = try TLSSettings.makeClientContext(trustStorePath: directory + "/ca.pem")
+                let unknown = try await WebFetch.get(
+                    host: "127.0.0.1",
+                    port: tlsPort,
+                    path: Self.topicQuery,
+                    tls: trusting
+                )
+                #expect(unknown.body.contains(HAMasterService.standbyMessage), "\(unknown.body)")
+                role.setActive(MasterRole.Address(host: "10.9.8.7", port: 8715, webPort: 8080))
+                let overTLS = try await WebFetch.get(
+                    host: "127.0.0.1",
+                    port: tlsPort,
+                    path: Self.topicQuery,
+                    tls: trusting
+                )
+                #expect(overTLS.status == 302)
+                #expect(overTLS.location == "https://10.9.8.7:\(tlsPort)\(Self.topicQuery)")
+                let plain = try await WebFetch.get(host: "127.0.0.1", port: web.port, path: Self.topicQuery, tls: nil)
+                #expect(plain.status == 302)
+                #expect(plain.location == "http://10.9.8.7:8080\(Self.topicQuery)")
+            } catch {
+                await web.shutdown()
+                throw error
+            }
+            await web.shutdown()
         }
     }
 
