@@ -122,6 +122,7 @@ let package = Package(
             name: "TubeMQBroker",
             dependencies: [
                 "TubeMQStorage", "TubeMQRPC", "TubeMQWire", "TubeMQCore", "TubeMQZooKeeper",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -171,6 +172,7 @@ let package = Package(
         .target(
             name: "TubeMQStandalone",
             dependencies: [
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQStorage", "TubeMQCore",
                 "TubeMQMasterHTTP", "TubeMQBrokerHTTP", "TubeMQRPC",
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -206,6 +208,7 @@ let package = Package(
         .executableTarget(
             name: "tubemq-broker",
             dependencies: [
+                "TubeMQRPC",
                 "TubeMQStandalone", "TubeMQBroker", "TubeMQStorage", "TubeMQConfig", "TubeMQBrokerHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -329,8 +332,9 @@ let package = Package(
             dependencies: [
                 "TubeMQTestKit",
                 "TubeMQClient", "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQStorage", "TubeMQRPC",
-                "TubeMQWire", "TubeMQCore",
+                "TubeMQWire", "TubeMQCore", "TubeMQStandalone",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "SystemPackage", package: "swift-system"),

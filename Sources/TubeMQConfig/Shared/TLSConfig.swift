@@ -28,6 +28,9 @@ public struct TLSConfig: Sendable, Hashable {
     public var isWebEnabled: Bool = false
     /// `webTLSPort` (master only, ours; default 8443): the HTTPS webapi port; 0 picks a free port.
     public var webPort: Int = TLSConfig.defaultWebPort
+    /// `masterTLSEnable` (broker only, ours; default false): speak TLS to the master, whose
+    /// `masterAddressList` entries are then its TLS ports, trusting `tlsTrustStorePath`.
+    public var isMasterLinkEnabled: Bool = false
 
     /// Creates a disabled TLS configuration with `port` as its port.
     public init(port: Int) { self.port = port }
@@ -44,6 +47,8 @@ public struct TLSConfig: Sendable, Hashable {
     )
     /// The master's own keys of the section (ours): HTTPS for the webapi and the console.
     static let webKeys: Set<ConfigKey> = .keys(["webTLSEnable", "webTLSPort"], in: section)
+    /// The broker's own key of the section (ours): TLS on its link to the master.
+    static let masterLinkKeys: Set<ConfigKey> = .keys(["masterTLSEnable"], in: section)
 
     /// Reads the section; an absent or empty section gives the defaults. With `readsWebKeys` (the
     /// master) `webTLSEnable` and `webTLSPort` are read too, and the key store is read when either
@@ -54,6 +59,7 @@ public struct TLSConfig: Sendable, Hashable {
         _ ini: IniFile,
         defaultPort: Int,
         readsWebKeys: Bool = false,
+        readsMasterLinkKeys: Bool = false,
         warnings: inout [ConfigWarning]
     ) throws(ConfigError) -> TLSConfig {
         var config = TLSConfig(port: defaultPort)
@@ -65,14 +71,20 @@ public struct TLSConfig: Sendable, Hashable {
             config.isWebEnabled = reader.bool("webTLSEnable", default: false)
             if config.isWebEnabled { config.webPort = reader.int("webTLSPort", default: defaultWebPort) }
         }
-        guard config.isEnabled || config.isWebEnabled else { return config }
-        if config.isEnabled { config.port = reader.int("tlsPort", default: defaultPort) }
-        config.keyStorePath = try reader.requiredString("tlsKeyStorePath")
-        config.keyStorePassword = try reader.requiredString("tlsKeyStorePassword")
-        config.isTwoWayAuthEnabled = reader.bool("tlsTwoWayAuthEnable", default: false)
-        if config.isTwoWayAuthEnabled {
+        if readsMasterLinkKeys { config.isMasterLinkEnabled = reader.bool("masterTLSEnable", default: false) }
+        if config.isEnabled || config.isWebEnabled {
+            if config.isEnabled { config.port = reader.int("tlsPort", default: defaultPort) }
+            config.keyStorePath = try reader.requiredString("tlsKeyStorePath")
+            config.keyStorePassword = try reader.requiredString("tlsKeyStorePassword")
+            config.isTwoWayAuthEnabled = reader.bool("tlsTwoWayAuthEnable", default: false)
+            if config.isTwoWayAuthEnabled {
+                config.trustStorePath = try reader.requiredString("tlsTrustStorePath")
+                config.trustStorePassword = try reader.requiredString("tlsTrustStorePassword")
+            }
+        }
+        if config.isMasterLinkEnabled && config.trustStorePath.isEmpty {
             config.trustStorePath = try reader.requiredString("tlsTrustStorePath")
-            config.trustStorePassword = try reader.requiredString("tlsTrustStorePassword")
+            config.trustStorePassword = reader.string("tlsTrustStorePassword", default: "")
         }
         return config
     }
