@@ -122,6 +122,7 @@ let package = Package(
             name: "TubeMQBroker",
             dependencies: [
                 "TubeMQStorage", "TubeMQRPC", "TubeMQWire", "TubeMQCore", "TubeMQZooKeeper",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -137,6 +138,9 @@ let package = Package(
             name: "TubeMQWebSupport",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -148,7 +152,8 @@ let package = Package(
         .target(
             name: "TubeMQMasterHTTP",
             dependencies: [
-                "TubeMQWebSupport", "TubeMQMaster", "TubeMQMasterState", "TubeMQCore",
+                "TubeMQWebSupport", "TubeMQMaster", "TubeMQMasterState", "TubeMQCore", "TubeMQRPC",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -167,6 +172,7 @@ let package = Package(
         .target(
             name: "TubeMQStandalone",
             dependencies: [
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQStorage", "TubeMQCore",
                 "TubeMQMasterHTTP", "TubeMQBrokerHTTP", "TubeMQRPC",
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -182,6 +188,7 @@ let package = Package(
                 "TubeMQStandalone", "TubeMQStorage", "TubeMQClient", "TubeMQCore", "TubeMQRPC",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"), "TubeMQMasterHTTP", "TubeMQBrokerHTTP",
+                "TubeMQWebSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -191,7 +198,7 @@ let package = Package(
         .executableTarget(
             name: "tubemq-master",
             dependencies: [
-                "TubeMQStandalone", "TubeMQMaster", "TubeMQConfig", "TubeMQMasterHTTP",
+                "TubeMQStandalone", "TubeMQRPC", "TubeMQMaster", "TubeMQConfig", "TubeMQMasterHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -201,6 +208,7 @@ let package = Package(
         .executableTarget(
             name: "tubemq-broker",
             dependencies: [
+                "TubeMQRPC",
                 "TubeMQStandalone", "TubeMQBroker", "TubeMQStorage", "TubeMQConfig", "TubeMQBrokerHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -324,8 +332,9 @@ let package = Package(
             dependencies: [
                 "TubeMQTestKit",
                 "TubeMQClient", "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQStorage", "TubeMQRPC",
-                "TubeMQWire", "TubeMQCore",
+                "TubeMQWire", "TubeMQCore", "TubeMQStandalone",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -362,6 +371,8 @@ let package = Package(
                 "TubeMQRPC", "TubeMQWire", "TubeMQCore", "TubeMQTestKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

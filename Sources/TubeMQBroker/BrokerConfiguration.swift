@@ -1,3 +1,4 @@
+public import NIOSSL
 public import SystemPackage
 public import TubeMQRPC
 public import TubeMQStorage
@@ -41,6 +42,9 @@ public struct BrokerConfiguration: Sendable {
     /// A TLS listener beside the plain one (`[tlsSetting]`, default port 8124); `nil` serves plain
     /// TCP only. The broker tells the master it serves TLS and on which port.
     public var tls: TLSSettings? = nil
+    /// Speak TLS to the master with this client context (`[tlsSetting] masterTLSEnable`, ours):
+    /// ``masterAddresses`` are then the masters' TLS ports (8716); `nil` speaks plain TCP.
+    public var masterTLS: NIOSSLContext? = nil
     /// Deliberately broken behaviours, for tests of test suites only.
     public var _faults: _BrokerFaults = _BrokerFaults()
 

@@ -139,7 +139,9 @@ public final class BrokerServer: Sendable {
             }
             logger.info("broker serving TLS", metadata: ["tubemq.tlsPort": "\(tlsRPC?.localPort ?? tls.port)"])
         }
-        let client = RPCClient()
+        var clientConfiguration = RPCClient.Configuration()
+        clientConfiguration.tls = configuration.masterTLS
+        let client = RPCClient(configuration: clientConfiguration)
         let log = logger
         let link = MasterLink(
             configuration: configuration,

@@ -1,5 +1,7 @@
 public import Logging
+import Synchronization
 public import TubeMQMaster
+public import TubeMQRPC
 public import TubeMQWebSupport
 
 extension MasterHTTPServer {
@@ -8,16 +10,23 @@ extension MasterHTTPServer {
     /// active master's `http://host:webPort` with the same path and query (admin-api.md §1), or,
     /// when no active master is known, answers "Please send your request to the master Node.".
     ///
-    /// - Throws: ``TubeMQWebSupport/WebServerError`` when the address cannot be bound.
+    /// With `tls` it also serves over HTTPS on `tls.port`; a standby redirects HTTPS requests to
+    /// `https://activeHost:<its own HTTPS port>` (the masters of a group serve HTTPS on the same port).
+    ///
+    /// - Throws: ``TubeMQWebSupport/WebServerError`` when an address cannot be bound or the key
+    ///   store cannot be used.
     public static func start(
         role: MasterRole,
         host: String = "127.0.0.1",
         port: Int = MasterHTTPServer.defaultPort,
         authToken: String = MasterHTTPServer.defaultAuthToken,
+        tls: TLSSettings? = nil,
         logger: Logger
     ) async throws(WebServerError) -> MasterHTTPServer {
         let gauge = MasterRoleGauge()
-        let server = try await WebServer.start(host: host, port: port, logger: logger) { request in
+        // The bound HTTPS port (known once bound when 0 was asked for).
+        let httpsPort = BoundPort(tls?.port ?? 0)
+        let (server, secure) = try await listen(host: host, port: port, tls: tls, logger: logger) { request, overTLS in
             if request.path == WebReply.metricsPath {
                 // Every master answers for itself: a standby does not redirect its metrics.
                 let master = role.master
@@ -31,10 +40,18 @@ extension MasterHTTPServer {
                 return WebReply(json: Envelope.dispatchFailure(HAMasterService.standbyMessage))
             }
             let query = request.query.map { "?" + $0 } ?? ""
+            if overTLS {
+                let port = httpsPort.value.withLock { $0 }
+                return .redirect(to: "https://\(active.host):\(port)\(request.path)\(query)")
+            }
             return .redirect(to: "http://\(active.host):\(active.webPort)\(request.path)\(query)")
         }
         logger.info("master webapi serving (HA)", metadata: ["tubemq.address": "\(host):\(server.port)"])
-        return MasterHTTPServer(haServer: server)
+        if let secure {
+            httpsPort.value.withLock { $0 = secure.port }
+            logger.info("master webapi serving HTTPS (HA)", metadata: ["tubemq.address": "\(host):\(secure.port)"])
+        }
+        return MasterHTTPServer(haServer: server, secure: secure)
     }
 
     /// Starts the `[prometheus] promHttpPort` listener of a master in an HA group: only `/metrics`,
@@ -54,6 +71,12 @@ extension MasterHTTPServer {
             return gauge.text(isActive: master != nil) + text
         }
         logger.info("master metrics serving (HA)", metadata: ["tubemq.address": "\(host):\(server.port)/metrics"])
-        return MasterHTTPServer(haServer: server)
+        return MasterHTTPServer(haServer: server, secure: nil)
     }
+}
+
+/// A port learnt once its listener is bound, read by the handlers already serving.
+private final class BoundPort: Sendable {
+    let value: Mutex<Int>
+    init(_ port: Int) { value = Mutex(port) }
 }

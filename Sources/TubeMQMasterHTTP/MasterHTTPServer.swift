@@ -1,5 +1,7 @@
 public import Logging
+import NIOSSL
 public import TubeMQMaster
+public import TubeMQRPC
 public import TubeMQWebSupport
 
 /// The master's HTTP admin webapi (`http://host:webPort/webapi.htm?type=op_query&method=admin_…`),
@@ -18,16 +20,55 @@ public final class MasterHTTPServer: Sendable {
     public static let defaultAuthToken = "ASDFGHJKL"
 
     private let server: WebServer
+    private let secure: WebServer?
 
     /// The bound port (the real one when port 0 was asked for).
     public var port: Int { server.port }
+    /// The bound HTTPS port, when the webapi is also served over HTTPS.
+    public var tlsPort: Int? { secure?.port }
 
-    private init(server: WebServer) {
+    private init(server: WebServer, secure: WebServer?) {
         self.server = server
+        self.secure = secure
     }
 
-    init(haServer server: WebServer) {
+    init(haServer server: WebServer, secure: WebServer?) {
         self.server = server
+        self.secure = secure
+    }
+
+    /// Serves `handler` on `host:port` over HTTP and, when `tls` is given, on `host:tls.port` over
+    /// HTTPS with its key store (and its client-certificate check under two-way auth); `handler`
+    /// is told whether the request came over HTTPS.
+    static func listen(
+        host: String,
+        port: Int,
+        tls: TLSSettings?,
+        logger: Logger,
+        handler: @escaping @Sendable (WebRequest, _ overTLS: Bool) async -> WebReply
+    ) async throws(WebServerError) -> (WebServer, WebServer?) {
+        var configuration: TLSConfiguration?
+        if let tls {
+            do {
+                configuration = try tls.makeServerConfiguration()
+            } catch {
+                throw WebServerError(message: "cannot serve HTTPS on \(host):\(tls.port): \(error)")
+            }
+        }
+        let server = try await WebServer.start(host: host, port: port, logger: logger) { await handler($0, false) }
+        guard let tls, let configuration else { return (server, nil) }
+        do throws(WebServerError) {
+            let secure = try await WebServer.start(
+                host: host,
+                port: tls.port,
+                tls: configuration,
+                logger: logger
+            ) { await handler($0, true) }
+            return (server, secure)
+        } catch {
+            await server.shutdown()
+            throw error
+        }
     }
 
     /// Starts serving the webapi of `master` on `host:port`.
@@ -37,20 +78,25 @@ public final class MasterHTTPServer: Sendable {
     ///   - host: the address to bind.
     ///   - port: the port to bind; 0 picks a free one (see ``port``).
     ///   - authToken: the `confModAuthToken` modify methods must carry.
+    ///   - security: the users and topic grants the authorisation methods manage.
+    ///   - tls: also serve the webapi and the console over HTTPS on `tls.port` (0 picks a free one,
+    ///     see ``tlsPort``) with this key store.
     ///   - logger: where the HTTP server logs.
-    /// - Throws: ``TubeMQWebSupport/WebServerError`` when the address cannot be bound.
+    /// - Throws: ``TubeMQWebSupport/WebServerError`` when an address cannot be bound or the key store
+    ///   cannot be used.
     public static func start(
         master: Master,
         host: String = "127.0.0.1",
         port: Int = MasterHTTPServer.defaultPort,
         authToken: String = MasterHTTPServer.defaultAuthToken,
         security: MasterSecurity? = nil,
+        tls: TLSSettings? = nil,
         logger: Logger
     ) async throws(WebServerError) -> MasterHTTPServer {
         let api = MasterWebAPI(master: master, authToken: authToken, security: security)
         let proxy = BrokerWebProxy(master: master)
         let role = MasterRoleGauge()
-        let server = try await WebServer.start(host: host, port: port, logger: logger) { request in
+        let (server, secure) = try await listen(host: host, port: port, tls: tls, logger: logger) { request, _ in
             if request.path == WebReply.metricsPath {
                 let text = await master.metricsText()
                 return .metrics(role.text(isActive: true) + text)
@@ -61,7 +107,10 @@ public final class MasterHTTPServer: Sendable {
             return await api.handle(request)
         }
         logger.info("master webapi serving", metadata: ["tubemq.address": "\(host):\(server.port)"])
-        return MasterHTTPServer(server: server)
+        if let secure {
+            logger.info("master webapi serving HTTPS", metadata: ["tubemq.address": "\(host):\(secure.port)"])
+        }
+        return MasterHTTPServer(server: server, secure: secure)
     }
 
     /// Starts the `[prometheus] promHttpPort` listener of `master`: only `/metrics` (the same text
@@ -80,11 +129,12 @@ public final class MasterHTTPServer: Sendable {
             return role.text(isActive: true) + text
         }
         logger.info("master metrics serving", metadata: ["tubemq.address": "\(host):\(server.port)/metrics"])
-        return MasterHTTPServer(server: server)
+        return MasterHTTPServer(server: server, secure: nil)
     }
 
     /// Stops serving; in-flight requests finish first. Calling it again does nothing.
     public func shutdown() async {
+        await secure?.shutdown()
         await server.shutdown()
     }
 }

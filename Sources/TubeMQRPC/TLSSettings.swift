@@ -41,6 +41,14 @@ public struct TLSSettings: Sendable, Hashable {
     ///
     /// - Throws: ``TLSSettingsError`` for a missing, unreadable or JKS store, or a store without a key.
     public func makeServerContext() throws -> NIOSSLContext {
+        try NIOSSLContext(configuration: makeServerConfiguration())
+    }
+
+    /// The server configuration of these settings (for servers that build their own context, as the
+    /// HTTPS webapi does).
+    ///
+    /// - Throws: ``TLSSettingsError`` for a missing, unreadable or JKS store, or a store without a key.
+    public func makeServerConfiguration() throws -> TLSConfiguration {
         let (chain, key) = try Self.identity(keyStorePath, password: keyStorePassword)
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) },
@@ -53,7 +61,7 @@ public struct TLSSettings: Sendable, Hashable {
             )
             configuration.certificateVerification = .noHostnameVerification
         }
-        return try NIOSSLContext(configuration: configuration)
+        return configuration
     }
 
     /// A client context trusting the CAs of `trustStorePath`, presenting the key store's identity

@@ -67,14 +67,25 @@ public final class LocalCluster: Sendable {
         var masterWeb: MasterHTTPServer?
         var brokerWebs: [BrokerHTTPServer] = []
         do {
+            var webTLS = configuration.tls
+            webTLS?.port = configuration.masterWebTLSPort
             masterWeb = try await MasterHTTPServer.start(
                 master: master.master,
                 host: configuration.host,
                 port: configuration.masterWebPort,
                 authToken: configuration.authToken,
                 security: master.security,
+                tls: webTLS,
                 logger: logger
             )
+            // Brokers with a TLS link reach the master's TLS port.
+            var masterLinkPort = master.port
+            if configuration.brokerMasterTLS != nil {
+                guard let tlsPort = master.tlsPort else {
+                    throw LocalClusterError(message: "brokerMasterTLS needs the master's TLS listener (tls)")
+                }
+                masterLinkPort = tlsPort
+            }
             for (index, port) in configuration.brokerPorts.enumerated() {
                 let id = Int32(index + 1)
                 var brokerConfiguration = BrokerConfiguration(
@@ -82,7 +93,7 @@ public final class LocalCluster: Sendable {
                     host: configuration.host,
                     port: port,
                     dataDirectory: dataRoot.appending("broker-\(id)"),
-                    masterAddresses: [(configuration.host, master.port)]
+                    masterAddresses: [(configuration.host, masterLinkPort)]
                         + configuration.backupMasterPorts.map { (configuration.host, $0) },
                     heartbeatPeriodMillis: configuration.brokerHeartbeatPeriodMs,
                     consumerTimeoutMillis: configuration.brokerConsumerTimeoutMs,
@@ -93,6 +104,7 @@ public final class LocalCluster: Sendable {
                 brokerConfiguration.retentionBytes = configuration.retentionBytes
                 brokerConfiguration.masterVisitCredentials = configuration.brokerVisitCredentials
                 brokerConfiguration.visitTokenGraceMs = configuration.brokerVisitTokenGraceMs
+                brokerConfiguration.masterTLS = configuration.brokerMasterTLS
                 if var tls = configuration.tls {
                     tls.port = index < configuration.brokerTLSPorts.count ? configuration.brokerTLSPorts[index] : 0
                     brokerConfiguration.tls = tls

@@ -1,3 +1,4 @@
+public import NIOSSL
 public import TubeMQBroker
 public import TubeMQMaster
 public import TubeMQRPC
@@ -75,6 +76,11 @@ public struct LocalClusterConfiguration: Sendable {
     public var tls: TLSSettings? = nil
     /// The master's TLS port when ``tls`` is set (0 = pick a free one).
     public var masterTLSPort: Int = 8716
+    /// The master's HTTPS webapi and console port when ``tls`` is set (0 = pick a free one).
+    public var masterWebTLSPort: Int = 8443
+    /// The brokers reach the master's TLS port (``tls`` must be set) with this client context,
+    /// instead of its plain port (broker.ini `[tlsSetting] masterTLSEnable`).
+    public var brokerMasterTLS: NIOSSLContext? = nil
     /// One entry per broker: its TLS port when ``tls`` is set (0 = pick a free one).
     public var brokerTLSPorts: [Int] = [8124]
 

@@ -1,9 +1,11 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+package import NIOSSL
 
 /// A one-shot HTTP/1.1 client for the webapis of other servers (the master forwarding the console's
-/// offset calls to a broker): one request per connection, the whole body collected.
+/// offset calls to a broker, the CLI calling an HTTPS webapi): one request per connection, the whole
+/// body collected; over TLS when given a client context.
 package enum WebFetch {
     /// The answer: status and body text.
     package struct Response: Sendable {
@@ -11,6 +13,8 @@ package enum WebFetch {
         package var status: Int
         /// The body, as UTF-8.
         package var body: String
+        /// The `Location` header (a redirect), if any.
+        package var location: String? = nil
     }
 
     /// The largest body accepted.
@@ -27,14 +31,63 @@ package enum WebFetch {
         form: String,
         timeoutMilliseconds: Int64 = 10_000
     ) async throws(WebServerError) -> Response {
+        try await send(
+            .POST,
+            host: host,
+            port: port,
+            path: path,
+            form: form,
+            tls: nil,
+            timeoutMilliseconds: timeoutMilliseconds
+        )
+    }
+
+    /// GETs `path` (with its query) from `host:port`, over HTTPS when `tls` is given (the server's
+    /// certificate is checked against `host` as the context says).
+    ///
+    /// - Throws: ``WebServerError`` as ``post(host:port:path:form:timeoutMilliseconds:)`` does, and
+    ///   when the TLS handshake fails (an untrusted certificate, a server that does not speak TLS).
+    package static func get(
+        host: String,
+        port: Int,
+        path: String,
+        tls: NIOSSLContext?,
+        timeoutMilliseconds: Int64 = 10_000
+    ) async throws(WebServerError) -> Response {
+        try await send(
+            .GET,
+            host: host,
+            port: port,
+            path: path,
+            form: nil,
+            tls: tls,
+            timeoutMilliseconds: timeoutMilliseconds
+        )
+    }
+
+    private static func send(
+        _ method: HTTPMethod,
+        host: String,
+        port: Int,
+        path: String,
+        form: String?,
+        tls: NIOSSLContext?,
+        timeoutMilliseconds: Int64
+    ) async throws(WebServerError) -> Response {
         let timeout = TimeAmount.milliseconds(timeoutMilliseconds)
         let group = MultiThreadedEventLoopGroup.singleton
         let promise = group.next().makePromise(of: Response.self)
         do {
+            // SNI carries names only; an IP address is checked without it.
+            let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
             let channel = try await ClientBootstrap(group: group)
                 .connectTimeout(timeout)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls {
+                            let handler = try NIOSSLClientHandler(context: tls, serverHostname: isAddress ? nil : host)
+                            try channel.pipeline.syncOperations.addHandler(handler)
+                        }
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         try channel.pipeline.syncOperations.addHandler(ResponseCollector(promise: promise))
                     }
@@ -42,12 +95,16 @@ package enum WebFetch {
                 .connect(host: host, port: port).get()
             var headers = HTTPHeaders()
             headers.add(name: "Host", value: "\(host):\(port)")
-            headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            headers.add(name: "Content-Length", value: "\(form.utf8.count)")
+            if let form {
+                headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+                headers.add(name: "Content-Length", value: "\(form.utf8.count)")
+            }
             headers.add(name: "Connection", value: "close")
-            let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)
+            let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
             channel.write(HTTPClientRequestPart.head(head), promise: nil)
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: form))), promise: nil)
+            if let form {
+                channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: form))), promise: nil)
+            }
             channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
             let deadline = channel.eventLoop.scheduleTask(in: timeout) {
                 promise.fail(WebServerError(message: "no answer within \(timeoutMilliseconds) ms"))
@@ -74,6 +131,7 @@ private final class ResponseCollector: ChannelInboundHandler, RemovableChannelHa
 
     private let promise: EventLoopPromise<WebFetch.Response>
     private var status = 0
+    private var location: String?
     private var body = ByteBuffer()
     private var done = false
 
@@ -89,6 +147,7 @@ private final class ResponseCollector: ChannelInboundHandler, RemovableChannelHa
         switch unwrapInboundIn(data) {
         case .head(let head):
             status = Int(head.status.code)
+            location = head.headers.first(name: "Location")
         case .body(var chunk):
             guard body.readableBytes + chunk.readableBytes <= WebFetch.maxBodySize else {
                 finish(.failure(WebServerError(message: "the answer is larger than \(WebFetch.maxBodySize) bytes")))
@@ -97,7 +156,7 @@ private final class ResponseCollector: ChannelInboundHandler, RemovableChannelHa
             }
             body.writeBuffer(&chunk)
         case .end:
-            finish(.success(WebFetch.Response(status: status, body: String(buffer: body))))
+            finish(.success(WebFetch.Response(status: status, body: String(buffer: body), location: location)))
             context.close(promise: nil)
         }
     }

@@ -1,6 +1,9 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 package import Logging
 import NIOCore
+package import NIOSSL
 import ServiceLifecycle
 
 /// A running HTTP listener that hands every request, whatever its path or verb, to one handler.
@@ -22,19 +25,29 @@ package final class WebServer: Sendable {
         self.task = task
     }
 
-    /// Binds `host:port` (0 picks a free port) and starts serving `handler`.
+    /// Binds `host:port` (0 picks a free port) and starts serving `handler`, over HTTPS when `tls`
+    /// is given (a client that does not complete the handshake, plain HTTP included, is dropped).
     ///
     /// Returns once the listener is bound.
-    /// - Throws: ``WebServerError`` when the address cannot be bound.
+    /// - Throws: ``WebServerError`` when the address cannot be bound or `tls` cannot be used.
     package static func start(
         host: String,
         port: Int,
+        tls: TLSConfiguration? = nil,
         logger: Logger,
         handler: @escaping @Sendable (WebRequest) async -> WebReply
     ) async throws(WebServerError) -> WebServer {
+        let scheme = tls == nil ? "HTTP" : "HTTPS"
+        let server: HTTPServerBuilder
+        do {
+            server = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
+        } catch {
+            throw WebServerError(message: "cannot serve HTTPS on \(host):\(port): \(error)")
+        }
         let (bound, boundContinuation) = AsyncStream<Int>.makeStream()
         let application = Application(
             responder: WebResponder(handler: handler),
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
             onServerRunning: { channel in
                 boundContinuation.yield(channel.localAddress?.port ?? port)
@@ -54,7 +67,7 @@ package final class WebServer: Sendable {
             case .failure(let error): reason = "\(error)"
             case .success: reason = "the server stopped before it was bound"
             }
-            throw WebServerError(message: "cannot serve HTTP on \(host):\(port): \(reason)")
+            throw WebServerError(message: "cannot serve \(scheme) on \(host):\(port): \(reason)")
         }
         return WebServer(port: actual, group: group, task: task)
     }

@@ -6,6 +6,7 @@ import SystemPackage
 import TubeMQBroker
 import TubeMQBrokerHTTP
 import TubeMQConfig
+import TubeMQRPC
 import TubeMQStandalone
 import TubeMQStorage
 
@@ -76,6 +77,19 @@ struct BrokerCommand: AsyncParsableCommand {
                 trustStorePath: ini.tls.trustStorePath.isEmpty ? nil : ini.tls.trustStorePath,
                 trustStorePassword: ini.tls.trustStorePassword
             )
+        }
+        if ini.tls.isMasterLinkEnabled {
+            // `masterTLSEnable` (ours): masterAddressList names the masters' TLS ports.
+            do {
+                brokerSettings.masterTLS = try TLSSettings.makeClientContext(
+                    trustStorePath: ini.tls.trustStorePath,
+                    trustStorePassword: ini.tls.trustStorePassword,
+                    keyStorePath: ini.tls.keyStorePath.isEmpty ? nil : ini.tls.keyStorePath,
+                    keyStorePassword: ini.tls.keyStorePassword
+                )
+            } catch {
+                throw ValidationError("[tlsSetting] masterTLSEnable: \(error)")
+            }
         }
         let settings = brokerSettings
         let adminToken = try Self.webAdminToken(ini, logger: logger)

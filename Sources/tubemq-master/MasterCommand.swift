@@ -4,6 +4,7 @@ import ServiceLifecycle
 import TubeMQConfig
 import TubeMQMaster
 import TubeMQMasterHTTP
+import TubeMQRPC
 import TubeMQStandalone
 
 /// `tubemq-master`: the master, configured from TubeMQ's own master.ini.
@@ -69,6 +70,17 @@ struct MasterCommand: AsyncParsableCommand {
                 trustStorePassword: ini.tls.trustStorePassword
             )
         }
+        // `[tlsSetting] webTLSEnable` (ours): the webapi and the console over HTTPS too.
+        let webTLS: TLSSettings? =
+            ini.tls.isWebEnabled
+            ? TLSSettings(
+                port: ini.tls.webPort,
+                keyStorePath: ini.tls.keyStorePath,
+                keyStorePassword: ini.tls.keyStorePassword,
+                twoWayAuth: ini.tls.isTwoWayAuthEnabled,
+                trustStorePath: ini.tls.trustStorePath.isEmpty ? nil : ini.tls.trustStorePath,
+                trustStorePassword: ini.tls.trustStorePassword
+            ) : nil
         let settings = configuration
         let log = logger
         let (webPort, authToken) = (ini.webPort, ini.confModAuthToken)
@@ -78,6 +90,7 @@ struct MasterCommand: AsyncParsableCommand {
                 settings,
                 zooKeeper: zooKeeper,
                 webPort: webPort,
+                webTLS: webTLS,
                 promPort: promPort,
                 authToken: authToken,
                 logger: log
@@ -94,6 +107,7 @@ struct MasterCommand: AsyncParsableCommand {
                     port: webPort,
                     authToken: authToken,
                     security: server.security,
+                    tls: webTLS,
                     logger: log
                 )
             } catch {
@@ -117,6 +131,7 @@ struct MasterCommand: AsyncParsableCommand {
             }
             print(
                 "tubemq-master ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)"
+                    + (web.tlsPort.map { " web-tls \(settings.host):\($0)" } ?? "")
                     + (server.tlsPort.map { " tls \(settings.host):\($0)" } ?? "")
                     + (prometheus.map { " metrics \(settings.host):\($0.port)/metrics" } ?? "")
             )
@@ -134,6 +149,7 @@ struct MasterCommand: AsyncParsableCommand {
         _ settings: MasterServer.Configuration,
         zooKeeper: ZooKeeperConfig,
         webPort: Int,
+        webTLS: TLSSettings?,
         promPort: Int?,
         authToken: String,
         logger: Logger
@@ -150,6 +166,7 @@ struct MasterCommand: AsyncParsableCommand {
                 host: settings.host,
                 port: webPort,
                 authToken: authToken,
+                tls: webTLS,
                 logger: logger
             )
             let server: HAMasterServer
@@ -182,6 +199,7 @@ struct MasterCommand: AsyncParsableCommand {
             }
             print(
                 "tubemq-master ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)"
+                    + (web.tlsPort.map { " web-tls \(settings.host):\($0)" } ?? "")
                     + " (HA on ZooKeeper \(zk.connectString)\(zk.nodeRoot))"
                     + (prometheus.map { " metrics \(settings.host):\($0.port)/metrics" } ?? "")
             )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOSSL
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -29,8 +30,30 @@ struct AdminCommand: AsyncParsableCommand {
     @Argument(help: "With call: the method, then key=value parameters.")
     var parameters: [String] = []
 
-    @Option(help: "The master's webapi base URL.")
+    @Option(help: "The master's webapi base URL (https://host:port with --tls-ca).")
     var web = "http://127.0.0.1:8080"
+
+    @Option(help: "With an https:// --web: trust the CAs in this file (PEM, or PKCS#12).")
+    var tlsCa: String?
+
+    @Option(help: "With an https:// --web: client certificate and key for two-way TLS.")
+    var tlsCert: String?
+
+    @Option(help: "File holding the password of a PKCS#12 --tls-ca or --tls-cert (its first line).")
+    var tlsPasswordFile: String?
+
+    @Flag(help: "Accept any certificate a trusted CA signed, whatever host it names.")
+    var tlsNoVerifyHostname = false
+
+    /// The client TLS context for an `https://` `--web`.
+    func webTLS() throws -> NIOSSLContext? {
+        try ClusterOptions.tlsContext(
+            ca: tlsCa,
+            cert: tlsCert,
+            passwordFile: tlsPasswordFile,
+            noVerifyHostname: tlsNoVerifyHostname
+        )
+    }
 
     @Option(help: "confModAuthToken, for modify methods.")
     var token = "ASDFGHJKL"
@@ -53,7 +76,8 @@ struct AdminCommand: AsyncParsableCommand {
         if action == "top" {
             guard interval > 0, count >= 0 else { throw ValidationError("--interval must be > 0 and --count ≥ 0") }
             let terminal = isatty(STDOUT_FILENO) != 0
-            try await AdminTop(web: web, interval: interval, count: count, clearScreen: terminal).run()
+            try await AdminTop(web: web, tls: try webTLS(), interval: interval, count: count, clearScreen: terminal)
+                .run()
             return
         }
         let method: String
@@ -91,16 +115,14 @@ struct AdminCommand: AsyncParsableCommand {
         components.path = "/webapi.htm"
         components.queryItems = (query + params).map { URLQueryItem(name: $0.0, value: $0.1) }
         guard let url = components.url else { throw ValidationError("bad --web URL \(web)") }
+        let tls = try webTLS()
         let data: Data
-        let response: URLResponse
         do {
-            (data, response) = try await URLSession.shared.data(from: url)
-        } catch {
-            let reason = (error as NSError).localizedDescription
-            throw ValidationError("cannot reach the master webapi at \(web): \(reason) (is --web right?)")
-        }
-        if let http = response as? HTTPURLResponse, http.statusCode != 200 {
-            throw ValidationError("HTTP \(http.statusCode) from \(url)")
+            let answer = try await WebGet.fetch(url, tls: tls)
+            guard answer.status == 200 else { throw ValidationError("HTTP \(answer.status) from \(url)") }
+            data = answer.data
+        } catch let failure as WebAPIFailure {
+            throw ValidationError("cannot reach the master webapi at \(web): \(failure) (is --web right?)")
         }
         if let object = try? JSONSerialization.jsonObject(with: data),
             let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOSSL
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -10,6 +11,8 @@ import FoundationNetworking
 struct AdminTop {
     /// The master's webapi base URL.
     var web: String
+    /// The client TLS context for an `https://` `web`.
+    var tls: NIOSSLContext?
     /// Seconds between refreshes.
     var interval: Double
     /// Refreshes to show before exiting (0: until interrupted).
@@ -66,10 +69,9 @@ struct AdminTop {
         guard let url = components.url else { throw ValidationError("bad --web URL \(web)") }
         let data: Data
         do {
-            (data, _) = try await URLSession.shared.data(from: url)
+            data = try await WebGet.fetch(url, tls: tls).data
         } catch {
-            let reason = (error as NSError).localizedDescription
-            throw ValidationError("cannot reach the master webapi at \(web): \(reason) (is --web right?)")
+            throw ValidationError("cannot reach the master webapi at \(web): \(error) (is --web right?)")
         }
         guard let envelope = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             envelope["result"] as? Bool == true, let records = envelope["data"] as? [[String: Any]]

@@ -45,6 +45,22 @@ struct ClusterOptions: ParsableArguments {
 
     /// The TLS context of `--tls-ca` and friends; `nil` when `--tls-ca` is not given (plain TCP).
     func tls() throws -> NIOSSLContext? {
+        try Self.tlsContext(
+            ca: tlsCa,
+            cert: tlsCert,
+            passwordFile: tlsPasswordFile,
+            noVerifyHostname: tlsNoVerifyHostname
+        )
+    }
+
+    /// The client TLS context of `--tls-ca`, `--tls-cert`, `--tls-password-file` and
+    /// `--tls-no-verify-hostname`; `nil` without a CA.
+    static func tlsContext(
+        ca tlsCa: String?,
+        cert tlsCert: String?,
+        passwordFile tlsPasswordFile: String?,
+        noVerifyHostname tlsNoVerifyHostname: Bool
+    ) throws -> NIOSSLContext? {
         guard let tlsCa else {
             if tlsCert != nil || tlsPasswordFile != nil || tlsNoVerifyHostname {
                 throw ValidationError("--tls-cert, --tls-password-file and --tls-no-verify-hostname need --tls-ca")

@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import TubeMQCore
 
 /// Consumer-group offsets through the brokers' webapis: the master's webapi says which brokers
@@ -37,6 +38,8 @@ struct OffsetAdmin {
 
     /// The master's webapi base URL.
     var master: String
+    /// The client TLS context for an `https://` master URL.
+    var tls: NIOSSLContext?
     /// The broker webapi admin token (`confModAuthToken`) for resets.
     var brokerToken: String
     /// The user recorded as modifier.
@@ -44,7 +47,13 @@ struct OffsetAdmin {
 
     /// Every broker the master knows.
     func brokers() async throws(WebAPIFailure) -> [Broker] {
-        let answer = try await WebAPICall.get(master, path: "/webapi.htm", method: "admin_query_broker_configure", [])
+        let answer = try await WebAPICall.get(
+            master,
+            path: "/webapi.htm",
+            method: "admin_query_broker_configure",
+            [],
+            tls: tls
+        )
         if let refusal = WebAPICall.refusal(answer) { throw WebAPIFailure("the master refused: \(refusal)") }
         return WebAPICall.objects(answer["data"]).compactMap { item in
             guard let id = WebAPICall.int(item["brokerId"]), let host = item["brokerIp"] as? String,
@@ -60,7 +69,8 @@ struct OffsetAdmin {
             master,
             path: "/webapi.htm",
             method: "admin_query_topic_deploy_configure",
-            [("type", "op_query"), ("topicName", topic)]
+            [("type", "op_query"), ("topicName", topic)],
+            tls: tls
         )
         if let refusal = WebAPICall.refusal(answer) { throw WebAPIFailure("the master refused: \(refusal)") }
         let brokers = Dictionary(try await brokers().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

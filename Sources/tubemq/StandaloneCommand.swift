@@ -67,6 +67,9 @@ struct StandaloneCommand: AsyncParsableCommand {
     @Option(help: "The broker's TLS port with --tls (0 picks a free one).")
     var brokerTlsPort = 8124
 
+    @Option(help: "The master's HTTPS webapi and console port with --tls (0 picks a free one).")
+    var masterWebTlsPort = 8443
+
     func run() async throws {
         var logger = Logger(label: "tubemq.standalone")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -115,6 +118,7 @@ struct StandaloneCommand: AsyncParsableCommand {
             }
             configuration.tls = TLSSettings(port: masterTlsPort, keyStorePath: files.keyStorePath)
             configuration.masterTLSPort = masterTlsPort
+            configuration.masterWebTLSPort = masterWebTlsPort
             configuration.brokerTLSPorts = [brokerTlsPort]
             FileHandle.standardOutput.write(Data("tubemq standalone TLS: clients trust \(files.caPath)\n".utf8))
         }
@@ -128,6 +132,7 @@ struct StandaloneCommand: AsyncParsableCommand {
                 "tubemq standalone ready: master \(host):\(cluster.master.port) brokers \(brokers)"
                 + " web \(host):\(cluster.masterWeb.port) broker-web \(brokerWebs)"
                 + (cluster.master.tlsPort.map { " tls-master \(host):\($0)" } ?? "")
+                + (cluster.masterWeb.tlsPort.map { " web-tls https://\(host):\($0)" } ?? "")
                 + (cluster.brokers.first?.tlsPort.map { " tls-broker \(host):\($0)" } ?? "") + "\n"
             FileHandle.standardOutput.write(Data(line.utf8))
             return cluster

@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -25,7 +26,8 @@ enum WebAPICall {
         _ base: String,
         path: String,
         method: String,
-        _ parameters: [(String, String)]
+        _ parameters: [(String, String)],
+        tls: NIOSSLContext? = nil
     ) async throws(WebAPIFailure) -> [String: Any] {
         guard var components = URLComponents(string: base) else { throw WebAPIFailure("bad webapi URL \(base)") }
         components.path = path
@@ -33,16 +35,14 @@ enum WebAPICall {
         // `+` is a space to a form decoder: send it encoded.
         components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
         guard let url = components.url else { throw WebAPIFailure("bad webapi URL \(base)") }
-        let data: Data
-        let response: URLResponse
+        let answer: WebGet.Answer
         do {
-            (data, response) = try await URLSession.shared.data(from: url)
+            answer = try await WebGet.fetch(url, tls: tls)
         } catch {
-            throw WebAPIFailure("cannot reach \(base): \((error as NSError).localizedDescription)")
+            throw WebAPIFailure("cannot reach \(base): \(error)")
         }
-        if let http = response as? HTTPURLResponse, http.statusCode != 200 {
-            throw WebAPIFailure("HTTP \(http.statusCode) from \(base) (\(method))")
-        }
+        if answer.status != 200 { throw WebAPIFailure("HTTP \(answer.status) from \(base) (\(method))") }
+        let data = answer.data
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw WebAPIFailure("\(base) answered \(method) with something that is not a JSON object")
         }

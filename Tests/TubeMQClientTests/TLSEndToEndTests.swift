@@ -1,8 +1,10 @@
 import Foundation
+import NIOSSL
 import Testing
 import TubeMQClient
 import TubeMQCore
 import TubeMQRPC
+import TubeMQStandalone
 import TubeMQTestKit
 import TubeMQWire
 
@@ -215,6 +217,51 @@ struct TLSEndToEndTests {
             try await producer.publish(["t_tls"])
             _ = try await producer.send(.text("with a certificate"), to: "t_tls")
             await producer.shutdown()
+        }
+    }
+
+    @Test func brokersReachTheMasterOverItsTLSPort() async throws {
+        let stores = try Self.makeStores()
+        defer { try? FileManager.default.removeItem(atPath: stores.directory) }
+        func configure(_ link: NIOSSLContext) -> (inout LocalClusterConfiguration, String) -> Void {
+            { configuration, _ in
+                configuration.tls = TLSSettings(port: 0, keyStorePath: stores.serverPath)
+                configuration.masterTLSPort = 0
+                configuration.brokerTLSPorts = [0]
+                configuration.brokerMasterTLS = link
+            }
+        }
+        // The broker knows only the master's TLS port: the cluster comes up only if it registers
+        // and takes its topics over TLS.
+        let trusting = try TLSSettings.makeClientContext(trustStorePath: stores.caPath)
+        let cluster = try await TestCluster.start(
+            topics: [.init(name: "t_link", partitions: 2)],
+            configure: configure(trusting)
+        )
+        do {
+            let broker = try #require(cluster.brokers.first)
+            #expect(broker.configuration.masterAddresses.map(\.port) == [try #require(cluster.master.tlsPort)])
+            let producer = try await Producer(configuration: cluster.producerConfiguration())
+            try await producer.publish(["t_link"])
+            _ = try await producer.send(.text("over a TLS-registered broker"), to: "t_link")
+            await producer.shutdown()
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+
+        // A broker trusting another CA cannot register: the cluster never serves its topic.
+        let untrusting = try TLSSettings.makeClientContext(trustStorePath: stores.otherCAPath)
+        do {
+            let refused = try await TestCluster.start(
+                topics: [.init(name: "t_link", partitions: 2)],
+                configure: configure(untrusting)
+            )
+            await refused.shutdown()
+            Issue.record("a broker that does not trust the master's certificate registered")
+        } catch {
+            #expect("\(error)".contains("within"), "the brokers never came up: \(error)")
         }
     }
 

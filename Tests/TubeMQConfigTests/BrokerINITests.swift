@@ -189,6 +189,22 @@ struct BrokerConfigTests {
         #expect(error?.code == .conflict)
     }
 
+    @Test func masterTLSLinkNeedsOnlyATrustStore() throws {
+        let config = try broker(
+            Fixtures.minimalBroker + "\n[tlsSetting]\nmasterTLSEnable=true\ntlsTrustStorePath=/ca.pem"
+        )
+        #expect(config.tls.isMasterLinkEnabled && !config.tls.isEnabled)
+        #expect(config.tls.trustStorePath == "/ca.pem")
+        #expect(config.tls.keyStorePath.isEmpty)
+        let missing = configError { () throws(ConfigError) in
+            try broker(Fixtures.minimalBroker + "\n[tlsSetting]\nmasterTLSEnable=true")
+        }
+        #expect(missing?.code == .missingKey)
+        #expect(missing?.key == "tlsTrustStorePath")
+        let plain = try broker(Fixtures.minimalBroker + "\n[tlsSetting]\ntlsEnable=false")
+        #expect(!plain.tls.isMasterLinkEnabled)
+    }
+
     @Test func portZeroNeverConflicts() throws {
         let config = try broker(Fixtures.broker("port=0", "webPort=0"))
         #expect(config.port == 0 && config.webPort == 0)

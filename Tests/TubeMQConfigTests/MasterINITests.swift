@@ -194,6 +194,35 @@ struct MasterConfigTests {
         #expect(error?.suggestion == "tlsKeyStorPath")
     }
 
+    @Test func webTLSServesHTTPSWithTheSectionsKeyStore() throws {
+        let config = try master(
+            Fixtures.minimalMaster
+                + "\n[tlsSetting]\nwebTLSEnable=true\ntlsKeyStorePath=/k.pem\ntlsKeyStorePassword=p"
+        )
+        #expect(config.tls.isWebEnabled && !config.tls.isEnabled)
+        #expect(config.tls.webPort == 8443)
+        #expect(config.tls.keyStorePath == "/k.pem")
+        let chosen = try master(
+            Fixtures.minimalMaster
+                + "\n[tlsSetting]\nwebTLSEnable=true\nwebTLSPort=9443\ntlsKeyStorePath=/k\ntlsKeyStorePassword=p"
+        )
+        #expect(chosen.tls.webPort == 9443)
+        let off = try master(Fixtures.minimalMaster + "\n[tlsSetting]\nwebTLSEnable=false\nwebTLSPort=9443")
+        #expect(!off.tls.isWebEnabled)
+        let missing = configError { () throws(ConfigError) in
+            try master(Fixtures.minimalMaster + "\n[tlsSetting]\nwebTLSEnable=true")
+        }
+        #expect(missing?.code == .missingKey)
+        let clash = configError { () throws(ConfigError) in
+            try master(
+                Fixtures.master("webPort=9443")
+                    + "\n[tlsSetting]\nwebTLSEnable=true\nwebTLSPort=9443\ntlsKeyStorePath=k\ntlsKeyStorePassword=p"
+            )
+        }
+        #expect(clash?.code == .conflict)
+        #expect(clash?.key == "webTLSPort")
+    }
+
     @Test func enabledTlsLoads() throws {
         let config = try master(
             Fixtures.minimalMaster + """

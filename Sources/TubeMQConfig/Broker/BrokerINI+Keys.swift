@@ -28,6 +28,7 @@ extension BrokerINI: IniConfiguration {
     public static let knownKeys: Set<ConfigKey> = Set<ConfigKey>.keys(brokerKeyNames + legacyTopicKeyNames, in: section)
         .union(Set<ConfigKey>.keys(ZooKeeperConfig.brokerKeyNames, in: "zookeeper"))
         .union(TLSConfig.keys)
+        .union(TLSConfig.masterLinkKeys)
         .union(AuditConfig.keys)
         .union(PrometheusConfig.keys)
 
@@ -56,6 +57,7 @@ extension BrokerINI: IniConfiguration {
         )
     )
     .union(TLSConfig.keys)
+    .union(TLSConfig.masterLinkKeys)
 
     /// The master's sections, read by ``MasterINI`` from a merged file.
     public static let otherComponentSections: Set<String> = [

@@ -50,7 +50,12 @@ extension BrokerINI {
         try loadOffsets(&reader)
         try loadSecurity(&reader)
         loadWarnings += reader.warnings
-        tls = try TLSConfig.load(ini, defaultPort: TLSConfig.defaultBrokerPort, warnings: &loadWarnings)
+        tls = try TLSConfig.load(
+            ini,
+            defaultPort: TLSConfig.defaultBrokerPort,
+            readsMasterLinkKeys: true,
+            warnings: &loadWarnings
+        )
         let zooKeeperReader = SectionReader(ini, section: "zookeeper")
         if zooKeeperReader.hasKeys { zooKeeper = try ZooKeeperConfig.load(zooKeeperReader) }
         audit = try AuditConfig.load(ini)

@@ -17,6 +17,7 @@ extension MasterINI: IniConfiguration {
     public static let knownKeys: Set<ConfigKey> = Set<ConfigKey>.keys(masterKeyNames, in: section)
         .union(MetaStoreConfig.keys)
         .union(TLSConfig.keys)
+        .union(TLSConfig.webKeys)
         .union(PrometheusConfig.keys)
 
     /// The keys our master acts on: its listeners (`[tlsSetting]` too), the admin token, the state machine's timings, the RPC
@@ -32,7 +33,7 @@ extension MasterINI: IniConfiguration {
             "visitName", "visitPassword", "authUserFile",
         ],
         in: section
-    ).union(TLSConfig.keys)
+    ).union(TLSConfig.keys).union(TLSConfig.webKeys)
 
     /// The `[meta_zookeeper]` keys the HA master acts on (the ZooKeeper meta store and election).
     public static let zooKeeperMetaStoreKeys: Set<ConfigKey> = .keys(

@@ -42,7 +42,12 @@ extension MasterINI {
             masterMetaDataPath: reader.string("metaDataPath"),
             warnings: &loadWarnings
         )
-        tls = try TLSConfig.load(ini, defaultPort: TLSConfig.defaultMasterPort, warnings: &loadWarnings)
+        tls = try TLSConfig.load(
+            ini,
+            defaultPort: TLSConfig.defaultMasterPort,
+            readsWebKeys: true,
+            warnings: &loadWarnings
+        )
         prometheus = try PrometheusConfig.load(ini)
         try validate()
     }

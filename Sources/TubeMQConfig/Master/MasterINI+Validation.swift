@@ -4,7 +4,7 @@ extension MasterINI {
     /// Ports equal to 0 ("pick a free port") never conflict. Clamps are applied while loading, not here.
     ///
     /// - Throws: ``ConfigError``: ``ConfigError/Code/conflict`` when `port`, `webPort`, the TLS port,
-    ///   the prometheus port or the BDB `repNodePort` clash, or an authorize flag is set without its
+    ///   the HTTPS webapi port (`webTLSPort`), the prometheus port or the BDB `repNodePort` clash, or an authorize flag is set without its
     ///   authenticate flag; ``ConfigError/Code/invalidValue`` for a port out of range, a
     ///   `confModAuthToken` over 128 characters or `maxGroupBrokerConsumeRate` ≤ 0;
     ///   ``ConfigError/Code/blankValue`` for a blank `webResourcePath`, or a blank `visitName` or
@@ -17,6 +17,7 @@ extension MasterINI {
         }
         var ports = [(key("port"), port), (key("webPort"), webPort)]
         if tls.isEnabled { ports.append((key("tlsPort", "tlsSetting"), tls.port)) }
+        if tls.isWebEnabled { ports.append((key("webTLSPort", "tlsSetting"), tls.webPort)) }
         if prometheus.isEnabled { ports.append((key("promHttpPort", "prometheus"), prometheus.httpPort)) }
         let bdb = metaStore?.bdb
         let nodePortKey = key(
@@ -34,6 +35,18 @@ extension MasterINI {
                 "Illegal field value configuration, the value of port or tlsPort cannot be the same as the value of webPort!",
                 key("webPort")
             )
+        }
+        if tls.isWebEnabled {
+            let others =
+                [port, webPort] + (tls.isEnabled ? [tls.port] : [])
+                + (prometheus.isEnabled ? [prometheus.httpPort] : [])
+            if others.contains(where: { clash($0, tls.webPort) }) {
+                throw fail(
+                    .conflict,
+                    "webTLSPort \(tls.webPort) is already used by port, webPort, tlsPort or promHttpPort",
+                    key("webTLSPort", "tlsSetting")
+                )
+            }
         }
         if prometheus.isEnabled {
             let promPort = prometheus.httpPort

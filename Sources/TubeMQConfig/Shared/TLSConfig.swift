@@ -6,6 +6,8 @@ public struct TLSConfig: Sendable, Hashable {
     public static let defaultMasterPort = 8716
     /// The broker's default TLS port.
     public static let defaultBrokerPort = 8124
+    /// The master's default HTTPS webapi port (`webTLSPort`, ours).
+    public static let defaultWebPort = 8443
 
     /// `tlsEnable` (default false): start the TLS listener.
     public var isEnabled: Bool = false
@@ -21,6 +23,14 @@ public struct TLSConfig: Sendable, Hashable {
     public var trustStorePath: String = ""
     /// `tlsTrustStorePassword`: required when two-way auth is on.
     public var trustStorePassword: String = ""
+    /// `webTLSEnable` (master only, ours; default false): also serve the webapi and the console over
+    /// HTTPS with this section's key store (and its client-certificate check under two-way auth).
+    public var isWebEnabled: Bool = false
+    /// `webTLSPort` (master only, ours; default 8443): the HTTPS webapi port; 0 picks a free port.
+    public var webPort: Int = TLSConfig.defaultWebPort
+    /// `masterTLSEnable` (broker only, ours; default false): speak TLS to the master, whose
+    /// `masterAddressList` entries are then its TLS ports, trusting `tlsTrustStorePath`.
+    public var isMasterLinkEnabled: Bool = false
 
     /// Creates a disabled TLS configuration with `port` as its port.
     public init(port: Int) { self.port = port }
@@ -35,25 +45,46 @@ public struct TLSConfig: Sendable, Hashable {
         ],
         in: section
     )
+    /// The master's own keys of the section (ours): HTTPS for the webapi and the console.
+    static let webKeys: Set<ConfigKey> = .keys(["webTLSEnable", "webTLSPort"], in: section)
+    /// The broker's own key of the section (ours): TLS on its link to the master.
+    static let masterLinkKeys: Set<ConfigKey> = .keys(["masterTLSEnable"], in: section)
 
-    /// Reads the section; an absent or empty section gives the defaults.
+    /// Reads the section; an absent or empty section gives the defaults. With `readsWebKeys` (the
+    /// master) `webTLSEnable` and `webTLSPort` are read too, and the key store is read when either
+    /// listener is on.
     ///
     /// - Throws: ``ConfigError`` for a missing keystore or truststore setting while enabled.
-    static func load(_ ini: IniFile, defaultPort: Int, warnings: inout [ConfigWarning]) throws(ConfigError) -> TLSConfig
-    {
+    static func load(
+        _ ini: IniFile,
+        defaultPort: Int,
+        readsWebKeys: Bool = false,
+        readsMasterLinkKeys: Bool = false,
+        warnings: inout [ConfigWarning]
+    ) throws(ConfigError) -> TLSConfig {
         var config = TLSConfig(port: defaultPort)
         var reader = SectionReader(ini, section: section)
         defer { warnings += reader.warnings }
         guard reader.hasKeys else { return config }
         config.isEnabled = reader.bool("tlsEnable", default: false)
-        guard config.isEnabled else { return config }
-        config.port = reader.int("tlsPort", default: defaultPort)
-        config.keyStorePath = try reader.requiredString("tlsKeyStorePath")
-        config.keyStorePassword = try reader.requiredString("tlsKeyStorePassword")
-        config.isTwoWayAuthEnabled = reader.bool("tlsTwoWayAuthEnable", default: false)
-        if config.isTwoWayAuthEnabled {
+        if readsWebKeys {
+            config.isWebEnabled = reader.bool("webTLSEnable", default: false)
+            if config.isWebEnabled { config.webPort = reader.int("webTLSPort", default: defaultWebPort) }
+        }
+        if readsMasterLinkKeys { config.isMasterLinkEnabled = reader.bool("masterTLSEnable", default: false) }
+        if config.isEnabled || config.isWebEnabled {
+            if config.isEnabled { config.port = reader.int("tlsPort", default: defaultPort) }
+            config.keyStorePath = try reader.requiredString("tlsKeyStorePath")
+            config.keyStorePassword = try reader.requiredString("tlsKeyStorePassword")
+            config.isTwoWayAuthEnabled = reader.bool("tlsTwoWayAuthEnable", default: false)
+            if config.isTwoWayAuthEnabled {
+                config.trustStorePath = try reader.requiredString("tlsTrustStorePath")
+                config.trustStorePassword = try reader.requiredString("tlsTrustStorePassword")
+            }
+        }
+        if config.isMasterLinkEnabled && config.trustStorePath.isEmpty {
             config.trustStorePath = try reader.requiredString("tlsTrustStorePath")
-            config.trustStorePassword = try reader.requiredString("tlsTrustStorePassword")
+            config.trustStorePassword = reader.string("tlsTrustStorePassword", default: "")
         }
         return config
     }

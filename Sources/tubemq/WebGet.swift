@@ -1,0 +1,58 @@
+import Foundation
+import NIOSSL
+import TubeMQWebSupport
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// One GET of a webapi URL: `http://` through URLSession, `https://` through NIO with the TLS
+/// context of `--tls-ca` (or the system's trusted CAs without it).
+enum WebGet {
+    /// The answer: status and body.
+    struct Answer {
+        /// The HTTP status code.
+        var status: Int
+        /// The body.
+        var data: Data
+    }
+
+    /// GETs `url`, following redirects (a standby master's) up to five hops.
+    ///
+    /// - Throws: ``WebAPIFailure`` when the server cannot be reached or, over HTTPS, the handshake
+    ///   fails (an untrusted certificate, a server that does not speak TLS).
+    static func fetch(_ url: URL, tls: NIOSSLContext?, redirects: Int = 0) async throws(WebAPIFailure) -> Answer {
+        guard url.scheme?.lowercased() == "https" else {
+            do {
+                let (data, response) = try await URLSession.shared.data(from: url)
+                return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 200, data: data)
+            } catch {
+                throw WebAPIFailure((error as NSError).localizedDescription)
+            }
+        }
+        guard let host = url.host, !host.isEmpty else { throw WebAPIFailure("no host in \(url)") }
+        let context: NIOSSLContext
+        do {
+            context = try tls ?? NIOSSLContext(configuration: .makeClientConfiguration())
+        } catch {
+            throw WebAPIFailure("TLS: \(error)")
+        }
+        let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        let path =
+            (components?.percentEncodedPath.isEmpty == false ? components!.percentEncodedPath : "/")
+            + (components?.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let response: WebFetch.Response
+        do {
+            response = try await WebFetch.get(host: host, port: url.port ?? 443, path: path, tls: context)
+        } catch {
+            throw WebAPIFailure(error.message)
+        }
+        // A standby master redirects to the active one: follow a few hops, as URLSession does.
+        if (300..<400).contains(response.status), let location = response.location,
+            let next = URL(string: location, relativeTo: url)?.absoluteURL, redirects < 5
+        {
+            return try await fetch(next, tls: tls, redirects: redirects + 1)
+        }
+        return Answer(status: response.status, data: Data(response.body.utf8))
+    }
+}
