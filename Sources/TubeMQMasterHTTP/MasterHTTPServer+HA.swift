@@ -6,7 +6,8 @@ public import TubeMQWebSupport
 
 extension MasterHTTPServer {
     /// Starts the webapi of a master in an HA group: while it is the active one it serves as
-    /// ``start(master:host:port:authToken:logger:)`` does; as a standby it redirects (302) to the
+    /// ``start(master:host:port:authToken:logger:)`` does (its security methods managing `security`'s
+    /// users and grants); as a standby it redirects (302) to the
     /// active master's `http://host:webPort` with the same path and query (admin-api.md §1), or,
     /// when no active master is known, answers "Please send your request to the master Node.".
     ///
@@ -20,6 +21,7 @@ extension MasterHTTPServer {
         host: String = "127.0.0.1",
         port: Int = MasterHTTPServer.defaultPort,
         authToken: String = MasterHTTPServer.defaultAuthToken,
+        security: MasterSecurity? = nil,
         tls: TLSSettings? = nil,
         logger: Logger
     ) async throws(WebServerError) -> MasterHTTPServer {
@@ -34,7 +36,7 @@ extension MasterHTTPServer {
                 return .metrics(gauge.text(isActive: master != nil) + text)
             }
             if let master = role.master {
-                return await MasterWebAPI(master: master, authToken: authToken).handle(request)
+                return await MasterWebAPI(master: master, authToken: authToken, security: security).handle(request)
             }
             guard let active = role.activeAddress else {
                 return WebReply(json: Envelope.dispatchFailure(HAMasterService.standbyMessage))

@@ -161,11 +161,14 @@ struct MasterCommand: AsyncParsableCommand {
         )
         let ha = LifecycleService {
             let role = MasterRole()
+            // One set of permission checks for the RPC service and the webapi that manages it.
+            let security = try MasterSecurity(settings: settings.effectiveSecurity)
             let web = try await MasterHTTPServer.start(
                 role: role,
                 host: settings.host,
                 port: webPort,
                 authToken: authToken,
+                security: security,
                 tls: webTLS,
                 logger: logger
             )
@@ -176,6 +179,7 @@ struct MasterCommand: AsyncParsableCommand {
                     zooKeeper: zk,
                     webPort: web.port,
                     role: role,
+                    security: security,
                     logger: logger
                 )
             } catch {
@@ -199,6 +203,7 @@ struct MasterCommand: AsyncParsableCommand {
             }
             print(
                 "tubemq-master ready: \(settings.host):\(server.port) web \(settings.host):\(web.port)"
+                    + (server.tlsPort.map { " tls \(settings.host):\($0)" } ?? "")
                     + (web.tlsPort.map { " web-tls \(settings.host):\($0)" } ?? "")
                     + " (HA on ZooKeeper \(zk.connectString)\(zk.nodeRoot))"
                     + (prometheus.map { " metrics \(settings.host):\($0.port)/metrics" } ?? "")

@@ -28,7 +28,8 @@ enum HATestSupport {
         _ server: ZooKeeperTestServer,
         root: String,
         sessionTimeoutMs: Int64 = 2_000,
-        webPort: Int = 0
+        webPort: Int = 0,
+        security: MasterSecurity? = nil
     ) async throws -> HAMasterServer {
         try await HAMasterServer.start(
             configuration: MasterServer.Configuration(
@@ -46,6 +47,7 @@ enum HATestSupport {
                 startAttempts: 2
             ),
             webPort: webPort,
+            security: security,
             logger: logger
         )
     }

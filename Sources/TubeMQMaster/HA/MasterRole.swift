@@ -100,10 +100,16 @@ public final class MasterRole: Sendable {
 public struct HAMasterService: RPCService {
     /// The role the calls are routed by.
     public let role: MasterRole
+    /// The permission checks the active master applies (every check off by default).
+    public let security: MasterSecurity
+    /// Whether this service answers on the TLS port (broker addresses carry their TLS ports).
+    public let overTLS: Bool
 
     /// Creates the service.
-    public init(role: MasterRole) {
+    public init(role: MasterRole, security: MasterSecurity = .off(), overTLS: Bool = false) {
         self.role = role
+        self.security = security
+        self.overTLS = overTLS
     }
 
     /// The master service type only.
@@ -117,7 +123,10 @@ public struct HAMasterService: RPCService {
         guard let master = role.master else {
             throw RemoteException.standby(Self.standbyMessage)
         }
-        return try await MasterService(master: master).handle(call, context: context)
+        return try await MasterService(master: master, security: security, overTLS: overTLS).handle(
+            call,
+            context: context
+        )
     }
 
     /// The text of a standby's refusal.

@@ -48,19 +48,27 @@ public final class HAMasterServer: Sendable {
     public let configuration: MasterServer.Configuration
     /// This master's advertised addresses (the election znode's data).
     public let address: MasterRole.Address
+    /// The permission checks its RPC service and webapi apply while it is active (users and grants
+    /// are files of this master's, not replicated: give every master of the group the same ones).
+    public let security: MasterSecurity
     private let rpc: RPCServer
+    private let tlsRPC: RPCServer?
     private let election: MasterElection
     private let task: Task<Void, Never>
     private let logger: Logger
 
     /// The bound RPC port.
     public var port: Int { rpc.localPort }
+    /// The bound TLS RPC port (`[tlsSetting]`), if it serves one.
+    public var tlsPort: Int? { tlsRPC?.localPort }
 
     private init(
         role: MasterRole,
         configuration: MasterServer.Configuration,
         address: MasterRole.Address,
+        security: MasterSecurity,
         rpc: RPCServer,
+        tlsRPC: RPCServer?,
         election: MasterElection,
         task: Task<Void, Never>,
         logger: Logger
@@ -68,7 +76,9 @@ public final class HAMasterServer: Sendable {
         self.role = role
         self.configuration = configuration
         self.address = address
+        self.security = security
         self.rpc = rpc
+        self.tlsRPC = tlsRPC
         self.election = election
         self.task = task
         self.logger = logger
@@ -83,26 +93,49 @@ public final class HAMasterServer: Sendable {
     ///   - webPort: this master's webapi port, advertised so standbys can redirect to it.
     ///   - role: the role the election updates (pass the one the webapi was started with).
     ///   - clock: the active master's time source.
+    ///   - security: the permission checks to use instead of those `configuration.security` names.
     ///   - logger: where the master logs.
-    /// - Throws: ``HAMasterError`` when ZooKeeper stays unreachable, or the RPC server's error when
-    ///   the address cannot be bound.
+    /// - Throws: ``HAMasterError`` when ZooKeeper stays unreachable, ``UserDirectoryError`` when the
+    ///   users or grants file cannot be read, or the RPC server's error when an address cannot be
+    ///   bound or the TLS key store cannot be used.
     public static func start(
         configuration: MasterServer.Configuration,
         zooKeeper: ZooKeeperSettings,
         webPort: Int,
         role: MasterRole = MasterRole(),
         clock: any WallClock = SystemWallClock(),
+        security: MasterSecurity? = nil,
         logger: Logger
     ) async throws -> HAMasterServer {
+        let security = try security ?? MasterSecurity(settings: configuration.effectiveSecurity, clock: clock)
         let rpc = try await RPCServer.start(
             configuration: RPCServerConfiguration(
                 host: configuration.host,
                 port: configuration.port,
                 idleTimeout: .milliseconds(configuration.connectionIdleTimeoutMs)
             ),
-            service: HAMasterService(role: role),
+            service: HAMasterService(role: role, security: security),
             logger: logger
         )
+        var tlsRPC: RPCServer?
+        if let tls = configuration.tls {
+            do {
+                var tlsConfiguration = RPCServerConfiguration(
+                    host: configuration.host,
+                    port: tls.port,
+                    idleTimeout: .milliseconds(configuration.connectionIdleTimeoutMs)
+                )
+                tlsConfiguration.tls = try tls.makeServerContext()
+                tlsRPC = try await RPCServer.start(
+                    configuration: tlsConfiguration,
+                    service: HAMasterService(role: role, security: security, overTLS: true),
+                    logger: logger
+                )
+            } catch {
+                await rpc.shutdown()
+                throw error
+            }
+        }
         let address = MasterRole.Address(host: configuration.host, port: rpc.localPort, webPort: webPort)
         let election = MasterElection(
             settings: zooKeeper,
@@ -115,6 +148,7 @@ public final class HAMasterServer: Sendable {
         do {
             try await election.connectFirst()
         } catch {
+            await tlsRPC?.shutdown()
             await rpc.shutdown()
             throw error
         }
@@ -127,7 +161,9 @@ public final class HAMasterServer: Sendable {
             role: role,
             configuration: configuration,
             address: address,
+            security: security,
             rpc: rpc,
+            tlsRPC: tlsRPC,
             election: election,
             task: task,
             logger: logger
@@ -155,6 +191,7 @@ public final class HAMasterServer: Sendable {
     public func shutdown() async {
         task.cancel()
         await task.value
+        await tlsRPC?.shutdown()
         await rpc.shutdown()
         logger.info("HA master stopped")
     }

@@ -29,6 +29,15 @@ extension MasterServer {
         /// Authentication and authorisation switches (all off by default); a users file and a
         /// grants file beside the metadata when a data directory is set.
         public var security: SecuritySettings
+
+        /// ``security`` with the grants file defaulting to `authorization.json` in the data directory.
+        public var effectiveSecurity: SecuritySettings {
+            var settings = security
+            if settings.grantsFile == nil, let dataDirectory {
+                settings.grantsFile = dataDirectory + "/authorization.json"
+            }
+            return settings
+        }
         /// A TLS listener beside the plain one (`[tlsSetting]`); `nil` serves plain TCP only.
         public var tls: TLSSettings? = nil
 

@@ -66,11 +66,7 @@ public final class MasterServer: Sendable {
         security: MasterSecurity? = nil,
         logger: Logger
     ) async throws -> MasterServer {
-        var settings = configuration.security
-        if settings.grantsFile == nil, let directory = configuration.dataDirectory {
-            settings.grantsFile = directory + "/authorization.json"
-        }
-        let security = try security ?? MasterSecurity(settings: settings, clock: clock)
+        let security = try security ?? MasterSecurity(settings: configuration.effectiveSecurity, clock: clock)
         let metadata: any MetadataStore
         if let store {
             metadata = store
