@@ -5,7 +5,7 @@ public import TubeMQRPC
 public import TubeMQWebSupport
 
 extension MasterHTTPServer {
-    /// Starts the webapi of a master in an HA group: while it is the active one it serves as
+    /// Starts the webapi and console of a master in an HA group: while it is the active one it serves as
     /// ``start(master:host:port:authToken:logger:)`` does (its security methods managing `security`'s
     /// users and grants); as a standby it redirects (302) to the
     /// active master's `http://host:webPort` with the same path and query (admin-api.md §1), or,
@@ -36,8 +36,17 @@ extension MasterHTTPServer {
                 return .metrics(gauge.text(isActive: master != nil) + text)
             }
             if let master = role.master {
+                // The active master: the console, its broker offset calls, then the webapi.
+                if let page = Console.reply(for: request.path) { return page }
+                if request.path == BrokerWebProxy.path { return await BrokerWebProxy(master: master).handle(request) }
                 return await MasterWebAPI(master: master, authToken: authToken, security: security).handle(request)
             }
+            if Console.pagePaths.contains(request.path) {
+                // A standby's console says so and links to the active master's.
+                let active = role.activeAddress.map { "http://\($0.host):\($0.webPort)/" }
+                return WebReply(body: ConsoleStandbyPage.text(active: active), contentType: "text/html;charset=UTF-8")
+            }
+            if request.path.hasPrefix("/assets/"), let asset = Console.reply(for: request.path) { return asset }
             guard let active = role.activeAddress else {
                 return WebReply(json: Envelope.dispatchFailure(HAMasterService.standbyMessage))
             }
