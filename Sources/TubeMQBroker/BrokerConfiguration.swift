@@ -74,23 +74,4 @@ public struct BrokerConfiguration: Sendable {
         self.segmentBytes = segmentBytes
         self.version = version
     }
-
-    /// Adds a TLS listener on `port` beside the plain one (`[tlsSetting]`; see ``TubeMQRPC/TLSSettings``).
-    public mutating func serveTLS(
-        port: Int,
-        keyStorePath: String,
-        keyStorePassword: String,
-        twoWayAuth: Bool,
-        trustStorePath: String?,
-        trustStorePassword: String
-    ) {
-        tls = TLSSettings(
-            port: port,
-            keyStorePath: keyStorePath,
-            keyStorePassword: keyStorePassword,
-            twoWayAuth: twoWayAuth,
-            trustStorePath: trustStorePath,
-            trustStorePassword: trustStorePassword
-        )
-    }
 }

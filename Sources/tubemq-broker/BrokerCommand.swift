@@ -69,7 +69,7 @@ struct BrokerCommand: AsyncParsableCommand {
             )
         }
         if ini.tls.isEnabled {
-            brokerSettings.serveTLS(
+            brokerSettings.tls = TLSSettings(
                 port: ini.tls.port,
                 keyStorePath: ini.tls.keyStorePath,
                 keyStorePassword: ini.tls.keyStorePassword,

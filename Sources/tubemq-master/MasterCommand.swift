@@ -61,7 +61,7 @@ struct MasterCommand: AsyncParsableCommand {
             )
         )
         if ini.tls.isEnabled {
-            configuration.serveTLS(
+            configuration.tls = TLSSettings(
                 port: ini.tls.port,
                 keyStorePath: ini.tls.keyStorePath,
                 keyStorePassword: ini.tls.keyStorePassword,

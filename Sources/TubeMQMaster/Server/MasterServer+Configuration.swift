@@ -66,25 +66,6 @@ extension MasterServer {
             self.connectionIdleTimeoutMs = connectionIdleTimeoutMs
         }
 
-        /// Adds a TLS listener on `port` beside the plain one (`[tlsSetting]`; see ``TubeMQRPC/TLSSettings``).
-        public mutating func serveTLS(
-            port: Int,
-            keyStorePath: String,
-            keyStorePassword: String,
-            twoWayAuth: Bool,
-            trustStorePath: String?,
-            trustStorePassword: String
-        ) {
-            tls = TLSSettings(
-                port: port,
-                keyStorePath: keyStorePath,
-                keyStorePassword: keyStorePassword,
-                twoWayAuth: twoWayAuth,
-                trustStorePath: trustStorePath,
-                trustStorePassword: trustStorePassword
-            )
-        }
-
         /// The timing knobs, as the state machine takes them.
         public var timings: MasterTimings {
             MasterTimings(
