@@ -46,11 +46,15 @@ import TubeMQTestKit
         let receipts = BidReceipts()
         let loopEnded = Flag()
         let aIsBack = Flag()
+        let aStopped = Flag()
         let loop = Task {
             for await message in consumer {
                 receipts.record(message)
-                // A is read slowly until it is back, so that much of its backlog is unread when it goes away.
-                if message.cluster.name == "A", !aIsBack.isSet { try? await Task.sleep(for: .milliseconds(3)) }
+                // Once 100 of A's messages are read, the loop waits until A has gone away, so that most of
+                // A's backlog is unread when it goes away, however fast this machine reads.
+                if message.cluster.name == "A", !aIsBack.isSet, receipts.distinct("A").count >= 100 {
+                    while !aStopped.isSet { try? await Task.sleep(for: .milliseconds(5)) }
+                }
             }
             loopEnded.set()
         }
@@ -67,6 +71,7 @@ import TubeMQTestKit
 
             try await eventually("A is being read", timeout: .seconds(60)) { receipts.distinct("A").count >= 100 }
             await clusterA.stop()
+            aStopped.set()
             let readFromABeforeTheOutage = receipts.distinct("A").count
             print("bid consumer: \(readFromABeforeTheOutage) of \(sentA.count) A messages read when A went away")
 
