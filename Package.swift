@@ -356,7 +356,7 @@ let package = Package(
             name: "TubeMQHATests",
             dependencies: [
                 "TubeMQTestKit", "TubeMQZooKeeper", "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker",
-                "TubeMQClient", "TubeMQRPC", "TubeMQWire", "TubeMQCore", "TubeMQMasterHTTP",
+                "TubeMQClient", "TubeMQRPC", "TubeMQWire", "TubeMQCore", "TubeMQMasterHTTP", "TubeMQWebSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

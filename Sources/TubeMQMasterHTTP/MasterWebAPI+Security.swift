@@ -21,30 +21,30 @@ extension MasterWebAPI {
         },
         .modify("admin_set_topic_authorize_control") { api, p throws(WebParameterError) in
             let enable = p.bool(isEnable) ?? false
-            return try api.changeGrants(p) { $0.isEnabled = enable }
+            return try await api.changeGrants(p) { $0.isEnabled = enable }
         },
         .modify("admin_bath_add_topic_authorize_control") { api, p throws(WebParameterError) in
             let enable = p.bool(isEnable) ?? false
-            return try api.changeGrants(p) { $0.isEnabled = enable }
+            return try await api.changeGrants(p) { $0.isEnabled = enable }
         },
         .modify("admin_delete_topic_authorize_control") { api, p throws(WebParameterError) in
-            try api.changeGrants(p) { $0 = .init() }
+            try await api.changeGrants(p) { $0 = .init() }
         },
         .modify("admin_add_authorized_consumergroup_info") { api, p throws(WebParameterError) in
             let groups = try p.list(.groupName, required: true)
-            return try api.changeGrants(p) { $0.groups.formUnion(groups) }
+            return try await api.changeGrants(p) { $0.groups.formUnion(groups) }
         },
         .modify("admin_bath_add_authorized_consumergroup_info") { api, p throws(WebParameterError) in
             let groups = try p.list(.groupName, required: true)
-            return try api.changeGrants(p) { $0.groups.formUnion(groups) }
+            return try await api.changeGrants(p) { $0.groups.formUnion(groups) }
         },
         .modify("admin_delete_allowed_consumer_group_info") { api, p throws(WebParameterError) in
             let groups = try p.list(.groupName)
-            return try api.changeGrants(p) { groups.isEmpty ? $0.groups.removeAll() : $0.groups.subtract(groups) }
+            return try await api.changeGrants(p) { groups.isEmpty ? $0.groups.removeAll() : $0.groups.subtract(groups) }
         },
         .modify("admin_batch_del_authorized_consumergroup_info") { api, p throws(WebParameterError) in
             let groups = try p.list(.groupName)
-            return try api.changeGrants(p) { groups.isEmpty ? $0.groups.removeAll() : $0.groups.subtract(groups) }
+            return try await api.changeGrants(p) { groups.isEmpty ? $0.groups.removeAll() : $0.groups.subtract(groups) }
         },
         .query("admin_query_allowed_consumer_group_info") { api, p throws(WebParameterError) in
             let security = try api.requireSecurity()
@@ -109,13 +109,13 @@ extension MasterWebAPI {
     /// Applies `change` to the control of every topic of the required `topicName` list.
     func changeGrants(
         _ p: WebParameters,
-        _ change: @escaping (inout TopicGrants.Control) -> Void
-    ) throws(WebParameterError) -> JSONObject {
+        _ change: @escaping @Sendable (inout TopicGrants.Control) -> Void
+    ) async throws(WebParameterError) -> JSONObject {
         let security = try requireSecurity()
         let topics = try p.list(.topicName, required: true)
         for topic in topics {
             do throws(UserDirectoryError) {
-                try security.grants.update(topic, change)
+                try await security.grants.update(topic, change)
             } catch {
                 throw WebParameterError(error.message)
             }

@@ -15,12 +15,15 @@ struct MasterWebAPI: Sendable {
     let authToken: String
     /// The master's permission checks, whose users and grants the security methods manage.
     var security: MasterSecurity? = nil
+    /// The master's place in its HA group (`admin_query_master_group_info`,
+    /// `admin_transfer_current_master`); `nil` for a master that is not in an HA group.
+    var role: MasterRole? = nil
 
     /// Every method, by name.
     static let methods: [String: MasterWebMethod] = {
         var table: [String: MasterWebMethod] = [:]
         let all = [brokerMethods, batchMethods, topicMethods, topicControlMethods, groupMethods, groupControlMethods]
-        for method in all.joined() + clusterMethods + securityMethods + flowControlMethods {
+        for method in all.joined() + clusterMethods + masterGroupMethods + securityMethods + flowControlMethods {
             table[method.name] = method
         }
         return table

@@ -16,6 +16,8 @@ struct AdminCommand: AsyncParsableCommand {
               tubemq admin topics
               tubemq admin brokers
               tubemq admin groups
+              tubemq admin masters                 (the HA group: which master is active)
+              tubemq admin transfer-master         (the active master hands over to the next one)
               tubemq admin top                     (live rates per topic from the brokers' /metrics)
               tubemq admin call admin_add_new_topic_record topicName=t1 brokerId=1 numPartitions=4
               tubemq admin offsets --group g1
@@ -24,7 +26,7 @@ struct AdminCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "topics, brokers, groups, top, call, offsets, lag or reset-offsets.")
+    @Argument(help: "topics, brokers, groups, masters, transfer-master, top, call, offsets, lag or reset-offsets.")
     var action: String
 
     @Argument(help: "With call: the method, then key=value parameters.")
@@ -86,6 +88,8 @@ struct AdminCommand: AsyncParsableCommand {
         case "topics": method = "admin_query_topic_info"
         case "brokers": method = "admin_query_broker_configure"
         case "groups": method = "admin_query_sub_info"
+        case "masters": method = "admin_query_master_group_info"
+        case "transfer-master": method = "admin_transfer_current_master"
         case "offsets", "lag", "reset-offsets":
             try await runOffsets()
             return
@@ -100,7 +104,8 @@ struct AdminCommand: AsyncParsableCommand {
             }
         default:
             throw ValidationError(
-                "unknown action \(action): use topics, brokers, groups, top, call, offsets, lag or reset-offsets"
+                "unknown action \(action): use topics, brokers, groups, masters, transfer-master, top, call, offsets, lag"
+                    + " or reset-offsets"
             )
         }
         let isQuery = method.hasPrefix("admin_query") || method.hasPrefix("admin_get")

@@ -42,7 +42,7 @@ struct AuthTests {
             configuration.brokerVisitTokenGraceMs = 0
         }
         do {
-            try cluster.master.security.grants.update("t_auth") { control in
+            try await cluster.master.security.grants.update("t_auth") { control in
                 control.isEnabled = true
                 control.groups.insert("g_allowed")
             }

@@ -2,8 +2,11 @@ import Foundation
 import Testing
 import TubeMQClient
 import TubeMQMaster
+import TubeMQMasterHTTP
+import TubeMQMasterState
 import TubeMQRPC
 import TubeMQTestKit
+import TubeMQWebSupport
 import TubeMQWire
 
 /// The permission checks of an HA master: its RPC service applies them while it is active, as a
@@ -56,6 +59,82 @@ import TubeMQWire
             }
             await rpc.shutdown()
             await master.shutdown()
+        }
+    }
+
+    /// The consumer-group grants of an HA group live in ZooKeeper: the first active master brings its
+    /// own grants there, a grant made through the active master's webapi holds on the next active
+    /// master, and a standby refuses changes.
+    @Test(.timeLimit(.minutes(1)))
+    func consumerGroupGrantsAreSharedByTheMastersOfAnHAGroup() async throws {
+        try await ZooKeeperTestServer.with { zk in
+            let settings = SecuritySettings(consumeAuthorize: true)
+            let securityA = MasterSecurity(settings: settings, users: UserDirectory(users: []))
+            try await securityA.grants.update("seeded") {
+                $0.isEnabled = true
+                $0.groups = ["s1"]
+            }
+            let securityB = MasterSecurity(settings: settings, users: UserDirectory(users: []))
+            let root = "/tubemq-grants"
+            let a = try await HATestSupport.startMaster(zk, root: root, security: securityA)
+            try await HATestSupport.waitFor("a active") { a.role.isActive }
+            let b = try await HATestSupport.startMaster(zk, root: root, security: securityB)
+            try await HATestSupport.waitFor("b knows a is active") { b.role.activeAddress == a.address }
+            let web = try await MasterHTTPServer.start(
+                role: a.role,
+                port: 0,
+                security: securityA,
+                logger: HATestSupport.logger
+            )
+            do {
+                for query in [
+                    "method=admin_set_topic_authorize_control&topicName=orders&isEnable=true",
+                    "method=admin_add_authorized_consumergroup_info&topicName=orders&groupName=g1",
+                ] {
+                    let answer = try await WebFetch.get(
+                        host: "127.0.0.1",
+                        port: web.port,
+                        path: "/webapi.htm?type=op_modify&confModAuthToken=\(MasterHTTPServer.defaultAuthToken)&"
+                            + query + "&createUser=test&modifyUser=test",
+                        tls: nil
+                    )
+                    #expect(answer.body.contains(#""result":true"#), "\(answer.body)")
+                }
+                // A standby refuses a change (the webapi redirects to the active master anyway).
+                await #expect(throws: UserDirectoryError.self) {
+                    try await securityB.grants.update("orders") { $0.groups.insert("rogue") }
+                }
+                // ZooKeeper holds both topics.
+                let observer = try await HATestSupport.connect(zk)
+                let stored = try await observer.getData(root + "/security/grants")
+                let text = String(decoding: stored.data, as: UTF8.self)
+                #expect(text.contains("\"orders\"") && text.contains("\"g1\"") && text.contains("\"s1\""), "\(text)")
+                await observer.close()
+
+                // b takes over and enforces the same grants.
+                #expect(await a.role.transferActive())
+                try await HATestSupport.waitFor("b active") { b.role.isActive }
+                #expect(securityB.grants.control("orders") == TopicGrants.Control(isEnabled: true, groups: ["g1"]))
+                #expect(securityB.grants.control("seeded") == TopicGrants.Control(isEnabled: true, groups: ["s1"]))
+                #expect(throws: MasterError.self) {
+                    try securityB.authorizeConsumer(consumerID: "c", group: "g2", topics: ["orders"])
+                }
+                try securityB.authorizeConsumer(consumerID: "c", group: "g1", topics: ["orders"])
+                // b's changes are stored too; a (now a standby) refuses them.
+                try await securityB.grants.update("orders") { $0.groups.insert("g2") }
+                try securityB.authorizeConsumer(consumerID: "c", group: "g2", topics: ["orders"])
+                await #expect(throws: UserDirectoryError.self) {
+                    try await securityA.grants.update("orders") { $0.groups = [] }
+                }
+            } catch {
+                await web.shutdown()
+                await a.shutdown()
+                await b.shutdown()
+                throw error
+            }
+            await web.shutdown()
+            await a.shutdown()
+            await b.shutdown()
         }
     }
 }

@@ -132,3 +132,22 @@ import TubeMQWebSupport
         #expect(values == ["a": "1 2", "b": "{\"k\":1}", "c": "", "d": "%zz"])
     }
 }
+
+/// The HA group methods on a master that is not in an HA group.
+@Suite struct MasterGroupMethodTests {
+    @Test func aMasterOnItsOwnHasNoGroupToTransferTo() async throws {
+        try await WebTestSupport.withMaster { _, client in
+            let transfer = try await client.modify("admin_transfer_current_master", "")
+            #expect(transfer.result == false)
+            #expect(transfer.errMsg?.contains("not part of an HA master group") == true)
+            let group = try await client.query("admin_query_master_group_info")
+            #expect(
+                group.keys == [
+                    "result", "errCode", "errMsg", "groupName", "isPrimaryNodeActive", "data", "count", "groupStatus",
+                ]
+            )
+            #expect(group.errMsg == "Ok")
+            #expect(group.json["groupStatus"]?.stringValue == "Running-ReadWrite")
+        }
+    }
+}

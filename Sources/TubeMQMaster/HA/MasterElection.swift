@@ -20,10 +20,14 @@ actor MasterElection {
     let role: MasterRole
     let timings: MasterTimings
     let clock: any WallClock
+    /// The permission checks: their consumer-group grants live in ZooKeeper while this master leads.
+    let security: MasterSecurity
     let logger: Logger
     private(set) var client: ZooKeeperClient?
     private(set) var store: ZooKeeperMetadataStore?
     private(set) var candidate: String?
+    /// While this master leads: where a transfer request goes.
+    private var transferRequests: AsyncStream<Void>.Continuation?
 
     init(
         settings: HAMasterServer.ZooKeeperSettings,
@@ -31,6 +35,7 @@ actor MasterElection {
         role: MasterRole,
         timings: MasterTimings,
         clock: any WallClock,
+        security: MasterSecurity,
         logger: Logger
     ) {
         self.settings = settings
@@ -38,7 +43,9 @@ actor MasterElection {
         self.role = role
         self.timings = timings
         self.clock = clock
+        self.security = security
         self.logger = logger
+        security.grants.becomeStandby()
     }
 
     var electionPath: String { (settings.nodeRoot == "/" ? "" : settings.nodeRoot) + "/master-election" }
@@ -82,6 +89,12 @@ actor MasterElection {
 
     /// Runs the election until the task is cancelled; then steps down and closes the session.
     func run() async {
+        role.setElectionHooks(
+            MasterRole.ElectionHooks(
+                transfer: { [weak self] in await self?.requestTransfer() ?? false },
+                members: { [weak self] in await self?.members() }
+            )
+        )
         while !Task.isCancelled {
             do {
                 let client = try await currentClient()
@@ -118,8 +131,9 @@ actor MasterElection {
         } catch {
             guard error.code == .nodeExists else { throw error }
         }
-        let me = try await ensureCandidate(client)
         while !Task.isCancelled {
+            // A new candidate znode after a transfer (which leaves the queue), the same one otherwise.
+            let me = try await ensureCandidate(client)
             let children = try await client.getChildren(electionPath).names.sorted { $0.suffix(10) < $1.suffix(10) }
             guard let index = children.firstIndex(of: me) else {
                 candidate = nil
@@ -154,16 +168,53 @@ actor MasterElection {
         // A store per term: it is closed when the master steps down.
         let store = ZooKeeperMetadataStore(client: client, root: settings.nodeRoot, fence: me)
         self.store = store
+        // The group's consumer-group grants (seeded from this master's file if the group has none).
+        let grants = try await ReplicatedGrants.open(
+            client: client,
+            root: settings.nodeRoot,
+            fence: me,
+            seed: security.grants.all
+        )
+        await security.grants.useReplica(grants)
         let master = try await Master(configuration: timings, clock: clock, store: store, logger: logger)
         role.activate(master, address: address)
         logger.notice(
             "this master is now the active one",
             metadata: ["tubemq.znode": "\(me)", "tubemq.takeoverMs": "\((ContinuousClock.now - started).milliseconds)"]
         )
-        for await state in client.sessionEvents where state != .connected {
-            logger.warning("ZooKeeper session \(state): stepping down", metadata: ["tubemq.znode": "\(me)"])
-            break
+        // Until the session is no longer connected, or a transfer is asked for.
+        let (transfers, continuation) = AsyncStream.makeStream(of: Void.self)
+        transferRequests = continuation
+        let transferred = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await _ in client.sessionEvents.filter({ $0 != .connected }) { break }
+                return false
+            }
+            group.addTask {
+                for await _ in transfers { return true }
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
         }
+        continuation.finish()
+        transferRequests = nil
+        if transferred {
+            // Hand over: step down, then leave the queue; the next candidate takes over, and this
+            // master joins again at the end (its next campaign creates a new candidate znode).
+            logger.notice("handing the active role over", metadata: ["tubemq.znode": "\(me)"])
+            await stepDown()
+            try await client.delete(me)
+            candidate = nil
+            return
+        }
+        if Task.isCancelled {
+            // The master shuts down.
+            await stepDown()
+            return
+        }
+        logger.warning("ZooKeeper session \(client.state): stepping down", metadata: ["tubemq.znode": "\(me)"])
         await stepDown()
         for await state in client.sessionEvents where state != .disconnected {
             if state == .connected { return }
@@ -206,9 +257,44 @@ actor MasterElection {
         for await _ in fired { break }
     }
 
+    /// The candidates of the election in order, each with the address its znode holds; `nil` without
+    /// a connected session.
+    func members() async -> [MasterGroupMember]? {
+        guard let client, client.state == .connected else { return nil }
+        do {
+            let names = try await client.getChildren(electionPath).names.sorted { $0.suffix(10) < $1.suffix(10) }
+            var members: [MasterGroupMember] = []
+            for (index, name) in names.enumerated() {
+                // A candidate that left between the two reads is skipped.
+                guard let data = try? await client.getData(electionPath + "/" + name),
+                    let address = MasterRole.Address(String(decoding: data.data, as: UTF8.self))
+                else { continue }
+                members.append(
+                    MasterGroupMember(
+                        address: address,
+                        isActive: index == 0,
+                        isThisMaster: name == candidate,
+                        joinedAt: Date(timeIntervalSince1970: Double(data.stat.ctime) / 1000)
+                    )
+                )
+            }
+            return members
+        } catch {
+            return nil
+        }
+    }
+
+    /// Asks the leading term to hand over; `false` when this master does not lead.
+    func requestTransfer() -> Bool {
+        guard role.isActive, let transferRequests else { return false }
+        transferRequests.yield()
+        return true
+    }
+
     /// Stops acting as the active master: the role first (calls answer StandbyException from now),
     /// then the fence (no more writes), then the master's timer.
     func stepDown() async {
+        security.grants.becomeStandby()
         guard let master = role.deactivate() else { return }
         await store?.setFence(nil)
         await master.shutdown(persistingFinalState: false)

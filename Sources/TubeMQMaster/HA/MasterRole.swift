@@ -44,6 +44,14 @@ public final class MasterRole: Sendable {
     }
 
     private let current = Mutex(Current())
+    /// What the election lets the webapi do (set by the election when it starts).
+    private let electionHooks = Mutex<ElectionHooks?>(nil)
+
+    /// The calls the election answers for ``transferActive()`` and ``groupMembers()``.
+    struct ElectionHooks: Sendable {
+        var transfer: @Sendable () async -> Bool
+        var members: @Sendable () async -> [MasterGroupMember]?
+    }
 
     /// Creates a standby role with no known active master.
     public init() {}
@@ -84,6 +92,26 @@ public final class MasterRole: Sendable {
             $0.active = knownActive
             return master
         }
+    }
+
+    /// Asks this master, when it is the active one, to hand the active role to the next candidate of
+    /// the election (the webapi's `admin_transfer_current_master`): it steps down and joins again at
+    /// the end of the queue. Returns `false` when this master is not the active one.
+    public func transferActive() async -> Bool {
+        guard isActive, let hooks = electionHooks.withLock({ $0 }) else { return false }
+        return await hooks.transfer()
+    }
+
+    /// The masters of the HA group, in election order (the first is the active one), as the
+    /// election znodes list them; `nil` when ZooKeeper cannot be asked.
+    public func groupMembers() async -> [MasterGroupMember]? {
+        guard let hooks = electionHooks.withLock({ $0 }) else { return nil }
+        return await hooks.members()
+    }
+
+    /// Sets what ``transferActive()`` and ``groupMembers()`` call.
+    func setElectionHooks(_ hooks: ElectionHooks) {
+        electionHooks.withLock { $0 = hooks }
     }
 
     /// Records the active master's address seen by a standby.

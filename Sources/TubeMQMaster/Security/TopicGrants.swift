@@ -20,6 +20,18 @@ public final class TopicGrants: Sendable {
 
     private let path: String?
     private let controls: Mutex<[String: Control]>
+    /// Where changes go in an HA group (see ``Replication``).
+    private let replication = Mutex(Replication.local)
+
+    /// Where the grants are written.
+    enum Replication {
+        /// This master's grants file (or memory): a master on its own.
+        case local
+        /// The grants znode, while this master is the active one of an HA group.
+        case zooKeeper(ReplicatedGrants)
+        /// A standby of an HA group: changes are refused (they go to the active master).
+        case standby
+    }
 
     /// Opens the grants file at `path` (missing: no grants), or keeps them in memory.
     ///
@@ -54,9 +66,17 @@ public final class TopicGrants: Sendable {
 
     /// Changes the control of `topic` and saves; a control left disabled and empty is removed.
     ///
-    /// - Throws: ``UserDirectoryError`` when the file cannot be written.
-    public func update(_ topic: String, _ change: (inout Control) -> Void) throws(UserDirectoryError) {
-        let snapshot = controls.withLock { controls -> [String: Control] in
+    /// In an HA group the change is written to ZooKeeper first (by the active master only) and takes
+    /// effect here once stored.
+    ///
+    /// - Throws: ``UserDirectoryError`` when the file or the znode cannot be written, or this master
+    ///   is a standby.
+    public func update(
+        _ topic: String,
+        _ change: @escaping @Sendable (inout Control) -> Void
+    ) async throws(UserDirectoryError) {
+        let apply: @Sendable ([String: Control]) -> [String: Control] = { current in
+            var controls = current
             var control = controls[topic] ?? Control()
             change(&control)
             if !control.isEnabled && control.groups.isEmpty {
@@ -66,6 +86,22 @@ public final class TopicGrants: Sendable {
             }
             return controls
         }
+        switch replication.withLock({ $0 }) {
+        case .standby:
+            throw UserDirectoryError(
+                message: "grants not changed: this master is a standby; change them on the active master"
+            )
+        case .zooKeeper(let replica):
+            let stored = try await replica.update(apply)
+            controls.withLock { $0 = stored }
+            return
+        case .local:
+            break
+        }
+        let snapshot = controls.withLock { controls -> [String: Control] in
+            controls = apply(controls)
+            return controls
+        }
         guard let path else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -73,6 +109,19 @@ public final class TopicGrants: Sendable {
             throw UserDirectoryError(message: "cannot encode the grants")
         }
         try SecurityFile.replace(path, with: data)
+    }
+
+    /// Takes the grants an HA group keeps in ZooKeeper (this master has become the active one):
+    /// they replace what is held here, and later changes are written there.
+    func useReplica(_ replica: ReplicatedGrants) async {
+        let stored = await replica.controls
+        controls.withLock { $0 = stored }
+        replication.withLock { $0 = .zooKeeper(replica) }
+    }
+
+    /// Refuses changes from now on (this master is a standby of an HA group).
+    func becomeStandby() {
+        replication.withLock { $0 = .standby }
     }
 
     /// The topics of `topics` that `group` may not consume.

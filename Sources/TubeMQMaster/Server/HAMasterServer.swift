@@ -143,6 +143,7 @@ public final class HAMasterServer: Sendable {
             role: role,
             timings: configuration.timings,
             clock: clock,
+            security: security,
             logger: logger
         )
         do {

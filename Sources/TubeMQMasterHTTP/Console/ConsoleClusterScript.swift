@@ -74,16 +74,43 @@ enum ConsoleClusterScript {
           }
 
           async function renderMasters(box) {
+            let reply = null;
             try {
-              const reply = await query("admin_query_master_group_info", {});
-              box.replaceChildren(table(["node", "host", "port", "state"], (reply.data || []).map((node) =>
-                el("tr", {}, el("td", {}, node.name), el("td", {}, node.hostName), el("td", {}, node.port),
-                  el("td", {}, node.statusInfo ? node.statusInfo.nodeStatus : "-"))), "master-table"));
+              reply = await query("admin_query_master_group_info", {});
             } catch (error) {
-              // No master group (a single master, or the method is not served): this node answers.
+              reply = null;
+            }
+            const nodes = (reply && reply.data) || [];
+            if (nodes.length === 0) {
+              // No HA group (a master on its own store): this node answers, so it is the active one.
               box.replaceChildren(table(["node", "role"], [el("tr", {}, el("td", {}, location.host),
                 el("td", {}, stateBadge("active")))], "master-table"),
                 el("p", { class: "note" }, "This master answers the webapi, so it is the active one."));
+              return;
+            }
+            const rows = nodes.map((node) => {
+              const active = node.statusInfo && node.statusInfo.nodeStatus === "Master";
+              const joined = node.statusInfo && node.statusInfo.joinTime
+                ? new Date(node.statusInfo.joinTime).toLocaleString() : "-";
+              return el("tr", {}, el("td", {}, node.name), el("td", {}, node.hostName), el("td", { class: "num" }, node.port),
+                el("td", {}, stateBadge(active ? "active" : "standby")), el("td", {}, joined));
+            });
+            const parts = [table(["node", "host", "port", "role", "joined"], rows, "master-table"),
+              el("p", { class: "note" }, reply.groupName + ": " + reply.groupStatus)];
+            if (nodes.length > 1) {
+              parts.push(el("button", { type: "button", id: "master-switch", onclick: switchMaster },
+                "Switch the active master"));
+            }
+            box.replaceChildren(...parts);
+          }
+
+          // The active master hands over to the next one in the election and becomes a standby; this
+          // page then reloads, and (served by a standby now) links to the new active master's console.
+          async function switchMaster() {
+            if (!window.confirm("Make the next master in the election the active one?")) return;
+            if (await change("Switch the active master", "admin_transfer_current_master", {})) {
+              tube.status("The active role moves to the next master; this page reloads in a moment.", "");
+              setTimeout(() => location.reload(), 2000);
             }
           }
 

@@ -25,7 +25,8 @@ enum ConsoleStyle {
         td input[type=text] { width: 88px; }
         td input.wide { width: 120px; }
         .state { padding: 1px 7px; border-radius: 10px; background: #eef1f5; white-space: nowrap; }
-        .state-online { background: #dcfae6; }
+        .state-online, .state-active { background: #dcfae6; }
+        .state-standby { background: #f2f4f7; }
         .state-offline { background: #fee4e2; }
         .state-draft { background: #fef0c7; }
         .state-only-read, .state-only-write { background: #d1e9ff; }
