@@ -27,7 +27,9 @@ extension MasterWebAPI {
         .modify("admin_transfer_current_master") { api, _ throws(WebParameterError) in
             // The active master of an HA group steps down and the next candidate takes over.
             guard let role = api.role else {
-                return Envelope.failure("This master is not part of an HA master group: there is no other master to transfer to!")
+                return Envelope.failure(
+                    "This master is not part of an HA master group: there is no other master to transfer to!"
+                )
             }
             guard await role.transferActive() else { return Envelope.failure("This master is not the active master!") }
             return Envelope.success(message: "TransferMaster method called, please wait 20 seconds!")

@@ -81,7 +81,7 @@ extension MasterWebAPI {
                 publishTopics: topics.isEmpty || topics == ["*"] ? nil : Set(topics)
             )
             do throws(UserDirectoryError) {
-                try security.users.upsert(user)
+                try await security.users.upsert(user)
             } catch {
                 throw WebParameterError(error.message)
             }
@@ -92,7 +92,7 @@ extension MasterWebAPI {
             let name = try p.requiredString(userName)
             let removed: Bool
             do throws(UserDirectoryError) {
-                removed = try security.users.remove(name)
+                removed = try await security.users.remove(name)
             } catch {
                 throw WebParameterError(error.message)
             }

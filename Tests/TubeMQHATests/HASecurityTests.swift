@@ -62,11 +62,11 @@ import TubeMQWire
         }
     }
 
-    /// The consumer-group grants of an HA group live in ZooKeeper: the first active master brings its
-    /// own grants there, a grant made through the active master's webapi holds on the next active
-    /// master, and a standby refuses changes.
+    /// The consumer-group grants and users of an HA group live in ZooKeeper: the first active master
+    /// brings its own there, a grant or user made through the active master's webapi holds on the
+    /// next active master, and a standby refuses changes.
     @Test(.timeLimit(.minutes(1)))
-    func consumerGroupGrantsAreSharedByTheMastersOfAnHAGroup() async throws {
+    func grantsAndUsersAreSharedByTheMastersOfAnHAGroup() async throws {
         try await ZooKeeperTestServer.with { zk in
             let settings = SecuritySettings(consumeAuthorize: true)
             let securityA = MasterSecurity(settings: settings, users: UserDirectory(users: []))
@@ -90,6 +90,7 @@ import TubeMQWire
                 for query in [
                     "method=admin_set_topic_authorize_control&topicName=orders&isEnable=true",
                     "method=admin_add_authorized_consumergroup_info&topicName=orders&groupName=g1",
+                    "method=admin_add_auth_user&userName=carol&password=\(Self.password)&topicNameSet=orders",
                 ] {
                     let answer = try await WebFetch.get(
                         host: "127.0.0.1",
@@ -103,6 +104,9 @@ import TubeMQWire
                 // A standby refuses a change (the webapi redirects to the active master anyway).
                 await #expect(throws: UserDirectoryError.self) {
                     try await securityB.grants.update("orders") { $0.groups.insert("rogue") }
+                }
+                await #expect(throws: UserDirectoryError.self) {
+                    try await securityB.users.upsert(.init(name: "mallory", password: "x"))
                 }
                 // ZooKeeper holds both topics.
                 let observer = try await HATestSupport.connect(zk)
@@ -120,6 +124,10 @@ import TubeMQWire
                     try securityB.authorizeConsumer(consumerID: "c", group: "g2", topics: ["orders"])
                 }
                 try securityB.authorizeConsumer(consumerID: "c", group: "g1", topics: ["orders"])
+                // The user added through a's webapi signs in on b.
+                #expect(securityB.users.user("carol")?.publishTopics == ["orders"])
+                #expect(securityB.users.user("carol")?.password == Self.password)
+                #expect(securityB.users.user("mallory") == nil)
                 // b's changes are stored too; a (now a standby) refuses them.
                 try await securityB.grants.update("orders") { $0.groups.insert("g2") }
                 try securityB.authorizeConsumer(consumerID: "c", group: "g2", topics: ["orders"])

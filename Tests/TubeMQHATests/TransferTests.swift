@@ -35,11 +35,19 @@ import TubeMQWebSupport
                     path: "/webapi.htm?type=op_query&method=admin_query_master_group_info",
                     tls: nil
                 )
-                #expect(group.body.hasPrefix(#"{"result":true,"errCode":0,"errMsg":"Ok","groupName":"ZooKeeper HA Cluster""#))
+                #expect(
+                    group.body.hasPrefix(
+                        #"{"result":true,"errCode":0,"errMsg":"Ok","groupName":"ZooKeeper HA Cluster""#
+                    )
+                )
                 #expect(group.body.contains(#""count":2,"groupStatus":"Running-ReadWrite"}"#), "\(group.body)")
-                let first = #""name":"127.0.0.1:\#(a.port)","hostName":"127.0.0.1","port":"\#(a.port)","statusInfo":{"nodeStatus":"Master""#
+                let first =
+                    #""name":"127.0.0.1:\#(a.port)","hostName":"127.0.0.1","port":"\#(a.port)","statusInfo":{"nodeStatus":"Master""#
                 #expect(group.body.contains(first), "\(group.body)")
-                #expect(group.body.contains(#""port":"\#(b.port)","statusInfo":{"nodeStatus":"Slave""#), "\(group.body)")
+                #expect(
+                    group.body.contains(#""port":"\#(b.port)","statusInfo":{"nodeStatus":"Slave""#),
+                    "\(group.body)"
+                )
 
                 // A wrong token changes nothing.
                 let refused = try await Self.call(webA.port, token: "wrong")

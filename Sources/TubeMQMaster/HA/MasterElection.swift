@@ -46,6 +46,7 @@ actor MasterElection {
         self.security = security
         self.logger = logger
         security.grants.becomeStandby()
+        security.users.becomeStandby()
     }
 
     var electionPath: String { (settings.nodeRoot == "/" ? "" : settings.nodeRoot) + "/master-election" }
@@ -168,14 +169,24 @@ actor MasterElection {
         // A store per term: it is closed when the master steps down.
         let store = ZooKeeperMetadataStore(client: client, root: settings.nodeRoot, fence: me)
         self.store = store
-        // The group's consumer-group grants (seeded from this master's file if the group has none).
-        let grants = try await ReplicatedGrants.open(
+        // The group's consumer-group grants and users (seeded from this master's files if the group
+        // has none yet).
+        let grants = try await ReplicatedDocument.open(
             client: client,
             root: settings.nodeRoot,
+            name: "grants",
             fence: me,
             seed: security.grants.all
         )
         await security.grants.useReplica(grants)
+        let users = try await ReplicatedDocument.open(
+            client: client,
+            root: settings.nodeRoot,
+            name: "users",
+            fence: me,
+            seed: security.users.all
+        )
+        await security.users.useReplica(users)
         let master = try await Master(configuration: timings, clock: clock, store: store, logger: logger)
         role.activate(master, address: address)
         logger.notice(
@@ -295,6 +306,7 @@ actor MasterElection {
     /// then the fence (no more writes), then the master's timer.
     func stepDown() async {
         security.grants.becomeStandby()
+        security.users.becomeStandby()
         guard let master = role.deactivate() else { return }
         await store?.setFence(nil)
         await master.shutdown(persistingFinalState: false)

@@ -20,18 +20,8 @@ public final class TopicGrants: Sendable {
 
     private let path: String?
     private let controls: Mutex<[String: Control]>
-    /// Where changes go in an HA group (see ``Replication``).
-    private let replication = Mutex(Replication.local)
-
-    /// Where the grants are written.
-    enum Replication {
-        /// This master's grants file (or memory): a master on its own.
-        case local
-        /// The grants znode, while this master is the active one of an HA group.
-        case zooKeeper(ReplicatedGrants)
-        /// A standby of an HA group: changes are refused (they go to the active master).
-        case standby
-    }
+    /// Where changes go in an HA group.
+    private let replication = Mutex(SecurityReplication<[String: Control]>.local)
 
     /// Opens the grants file at `path` (missing: no grants), or keeps them in memory.
     ///
@@ -113,8 +103,8 @@ public final class TopicGrants: Sendable {
 
     /// Takes the grants an HA group keeps in ZooKeeper (this master has become the active one):
     /// they replace what is held here, and later changes are written there.
-    func useReplica(_ replica: ReplicatedGrants) async {
-        let stored = await replica.controls
+    func useReplica(_ replica: ReplicatedDocument<[String: Control]>) async {
+        let stored = await replica.value
         controls.withLock { $0 = stored }
         replication.withLock { $0 = .zooKeeper(replica) }
     }

@@ -14,7 +14,7 @@ import Synchronization
 /// nor returned by any query.
 public final class UserDirectory: Sendable {
     /// One user.
-    public struct User: Sendable, Hashable, CustomStringConvertible {
+    public struct User: Sendable, Hashable, Codable, CustomStringConvertible {
         /// The user name.
         public var name: String
         /// The password, the HMAC key of the user's signatures.
@@ -37,6 +37,8 @@ public final class UserDirectory: Sendable {
 
     private let path: String?
     private let users: Mutex<[String: User]>
+    /// Where changes go in an HA group.
+    private let replication = Mutex(SecurityReplication<[String: User]>.local)
 
     /// Opens the users file at `path` (missing: no users yet), or an in-memory directory.
     ///
@@ -80,32 +82,75 @@ public final class UserDirectory: Sendable {
         users.withLock { $0.keys.sorted() }
     }
 
-    /// Adds or replaces `user` and rewrites the file.
+    /// Every user, by name (with the passwords: for the HA group's replicated copy only).
+    var all: [String: User] {
+        users.withLock { $0 }
+    }
+
+    /// Adds or replaces `user` and rewrites the file (in an HA group: the users znode).
     ///
-    /// - Throws: ``UserDirectoryError`` when the file cannot be written (the change is kept in memory).
-    public func upsert(_ user: User) throws(UserDirectoryError) {
+    /// - Throws: ``UserDirectoryError`` when the name or password is not valid, the file or znode
+    ///   cannot be written (a file change is kept in memory), or this master is a standby.
+    public func upsert(_ user: User) async throws(UserDirectoryError) {
         guard !user.name.isEmpty, !user.password.isEmpty,
             !(user.name + user.password).contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "#" })
         else {
             throw UserDirectoryError(message: "user name and password must be non-blank, without blanks or '#'")
         }
-        let snapshot = users.withLock { users -> [User] in
+        _ = try await change { users in
             users[user.name] = user
-            return Array(users.values)
+            return true
         }
-        try save(snapshot)
     }
 
     /// Removes the user called `name`; `false` when there was none.
     ///
-    /// - Throws: ``UserDirectoryError`` when the file cannot be written.
+    /// - Throws: ``UserDirectoryError`` when the file or znode cannot be written, or this master is
+    ///   a standby.
     @discardableResult
-    public func remove(_ name: String) throws(UserDirectoryError) -> Bool {
-        let (removed, snapshot) = users.withLock { users -> (Bool, [User]) in
-            (users.removeValue(forKey: name) != nil, Array(users.values))
+    public func remove(_ name: String) async throws(UserDirectoryError) -> Bool {
+        try await change { users in users.removeValue(forKey: name) != nil }
+    }
+
+    /// Applies `edit` where the users are kept; returns what `edit` returned.
+    private func change(
+        _ edit: @escaping @Sendable (inout [String: User]) -> Bool
+    ) async throws(UserDirectoryError) -> Bool {
+        switch replication.withLock({ $0 }) {
+        case .standby:
+            throw UserDirectoryError(
+                message: "users not changed: this master is a standby; change them on the active master"
+            )
+        case .zooKeeper(let replica):
+            let changed = Mutex(false)
+            let stored = try await replica.update { current in
+                var next = current
+                let result = edit(&next)
+                changed.withLock { $0 = result }
+                return next
+            }
+            users.withLock { $0 = stored }
+            return changed.withLock { $0 }
+        case .local:
+            let (result, snapshot) = users.withLock { users -> (Bool, [User]) in
+                let result = edit(&users)
+                return (result, Array(users.values))
+            }
+            if result { try save(snapshot) }
+            return result
         }
-        if removed { try save(snapshot) }
-        return removed
+    }
+
+    /// Takes the users an HA group keeps in ZooKeeper (this master has become the active one).
+    func useReplica(_ replica: ReplicatedDocument<[String: User]>) async {
+        let stored = await replica.value
+        users.withLock { $0 = stored }
+        replication.withLock { $0 = .zooKeeper(replica) }
+    }
+
+    /// Refuses changes from now on (this master is a standby of an HA group).
+    func becomeStandby() {
+        replication.withLock { $0 = .standby }
     }
 
     private func save(_ snapshot: [User]) throws(UserDirectoryError) {
