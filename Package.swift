@@ -162,7 +162,7 @@ let package = Package(
         .target(
             name: "TubeMQBrokerHTTP",
             dependencies: [
-                "TubeMQWebSupport", "TubeMQBroker", "TubeMQStorage", "TubeMQCore",
+                "TubeMQWebSupport", "TubeMQBroker", "TubeMQStorage", "TubeMQCore", "TubeMQRPC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -381,7 +381,7 @@ let package = Package(
             name: "TubeMQBrokerHTTPTests",
             dependencies: [
                 "TubeMQBrokerHTTP", "TubeMQWebSupport", "TubeMQBroker", "TubeMQStorage", "TubeMQRPC", "TubeMQWire",
-                "TubeMQCore",
+                "TubeMQCore", "TubeMQTestKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

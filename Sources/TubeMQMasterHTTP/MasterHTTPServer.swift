@@ -37,9 +37,8 @@ public final class MasterHTTPServer: Sendable {
         self.secure = secure
     }
 
-    /// Serves `handler` on `host:port` over HTTP and, when `tls` is given, on `host:tls.port` over
-    /// HTTPS with its key store (and its client-certificate check under two-way auth); `handler`
-    /// is told whether the request came over HTTPS.
+    /// Serves `handler` over HTTP on `host:port` and, with `tls`, over HTTPS on `host:tls.port` with
+    /// its key store (and its client-certificate check under two-way auth).
     static func listen(
         host: String,
         port: Int,
@@ -47,28 +46,14 @@ public final class MasterHTTPServer: Sendable {
         logger: Logger,
         handler: @escaping @Sendable (WebRequest, _ overTLS: Bool) async -> WebReply
     ) async throws(WebServerError) -> (WebServer, WebServer?) {
-        var configuration: TLSConfiguration?
-        if let tls {
-            do {
-                configuration = try tls.makeServerConfiguration()
-            } catch {
-                throw WebServerError(message: "cannot serve HTTPS on \(host):\(tls.port): \(error)")
-            }
-        }
-        let server = try await WebServer.start(host: host, port: port, logger: logger) { await handler($0, false) }
-        guard let tls, let configuration else { return (server, nil) }
-        do throws(WebServerError) {
-            let secure = try await WebServer.start(
-                host: host,
-                port: tls.port,
-                tls: configuration,
-                logger: logger
-            ) { await handler($0, true) }
-            return (server, secure)
-        } catch {
-            await server.shutdown()
-            throw error
-        }
+        let pair = try await WebServerPair.start(
+            host: host,
+            port: port,
+            tls: tls.map { tls in (tls.port, { try tls.makeServerConfiguration() }) },
+            logger: logger,
+            handler: handler
+        )
+        return (pair.plain, pair.secure)
     }
 
     /// Starts serving the webapi of `master` on `host:port`.

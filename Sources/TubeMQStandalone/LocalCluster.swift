@@ -112,12 +112,16 @@ public final class LocalCluster: Sendable {
                 let broker = try await BrokerServer.start(configuration: brokerConfiguration, logger: logger)
                 brokers.append(broker)
                 let webPort = index < configuration.brokerWebPorts.count ? configuration.brokerWebPorts[index] : 0
+                var webTLS = configuration.tls
+                webTLS?.port =
+                    index < configuration.brokerWebTLSPorts.count ? configuration.brokerWebTLSPorts[index] : 0
                 brokerWebs.append(
                     try await BrokerHTTPServer.start(
                         broker: broker,
                         host: configuration.host,
                         port: webPort,
                         adminToken: configuration.brokerWebAdminToken,
+                        tls: webTLS,
                         logger: logger
                     )
                 )

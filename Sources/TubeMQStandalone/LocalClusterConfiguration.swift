@@ -83,6 +83,9 @@ public struct LocalClusterConfiguration: Sendable {
     public var brokerMasterTLS: NIOSSLContext? = nil
     /// One entry per broker: its TLS port when ``tls`` is set (0 = pick a free one).
     public var brokerTLSPorts: [Int] = [8124]
+    /// One entry per broker: its HTTPS webapi port when ``tls`` is set (0, or past the end of the
+    /// list: pick a free one).
+    public var brokerWebTLSPorts: [Int] = [8444]
 
     /// The token the brokers' offset-moving webapi methods need (`confModAuthToken`); `nil` checks none.
     public var brokerWebAdminToken: String? = nil

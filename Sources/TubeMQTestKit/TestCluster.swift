@@ -87,6 +87,9 @@ public final class TestCluster: Sendable {
         configuration.brokerConsumerTimeoutMs = brokerConsumerTimeoutMillis
         configuration.backupMasterPorts = backupMasterPorts
         configuration._brokerFaults = faults
+        // HTTPS webapis (with `tls`) on free ports too.
+        configuration.masterWebTLSPort = 0
+        configuration.brokerWebTLSPorts = []
         configure(&configuration, directory)
         let local: LocalCluster
         do {

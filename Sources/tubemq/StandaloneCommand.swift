@@ -70,6 +70,9 @@ struct StandaloneCommand: AsyncParsableCommand {
     @Option(help: "The master's HTTPS webapi and console port with --tls (0 picks a free one).")
     var masterWebTlsPort = 8443
 
+    @Option(help: "The broker's HTTPS webapi port with --tls (0 picks a free one).")
+    var brokerWebTlsPort = 8444
+
     func run() async throws {
         var logger = Logger(label: "tubemq.standalone")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -120,6 +123,7 @@ struct StandaloneCommand: AsyncParsableCommand {
             configuration.masterTLSPort = masterTlsPort
             configuration.masterWebTLSPort = masterWebTlsPort
             configuration.brokerTLSPorts = [brokerTlsPort]
+            configuration.brokerWebTLSPorts = [brokerWebTlsPort]
             FileHandle.standardOutput.write(Data("tubemq standalone TLS: clients trust \(files.caPath)\n".utf8))
         }
         let (log, settings) = (logger, configuration)
@@ -133,7 +137,8 @@ struct StandaloneCommand: AsyncParsableCommand {
                 + " web \(host):\(cluster.masterWeb.port) broker-web \(brokerWebs)"
                 + (cluster.master.tlsPort.map { " tls-master \(host):\($0)" } ?? "")
                 + (cluster.masterWeb.tlsPort.map { " web-tls https://\(host):\($0)" } ?? "")
-                + (cluster.brokers.first?.tlsPort.map { " tls-broker \(host):\($0)" } ?? "") + "\n"
+                + (cluster.brokers.first?.tlsPort.map { " tls-broker \(host):\($0)" } ?? "")
+                + (cluster.brokerWebs.first?.tlsPort.map { " broker-web-tls https://\(host):\($0)" } ?? "") + "\n"
             FileHandle.standardOutput.write(Data(line.utf8))
             return cluster
         } stop: { cluster in

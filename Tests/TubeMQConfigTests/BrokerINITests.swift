@@ -189,6 +189,24 @@ struct BrokerConfigTests {
         #expect(error?.code == .conflict)
     }
 
+    @Test func webTLSServesTheBrokerWebapiOverHTTPS() throws {
+        let config = try broker(
+            Fixtures.minimalBroker + "\n[tlsSetting]\nwebTLSEnable=true\ntlsKeyStorePath=/k.pem\ntlsKeyStorePassword=p"
+        )
+        #expect(config.tls.isWebEnabled && !config.tls.isEnabled)
+        #expect(config.tls.webPort == 8444)
+        #expect(config.tls.keyStorePath == "/k.pem")
+        #expect(BrokerINI.supportedKeys.contains(ConfigKey(section: "tlsSetting", name: "webTLSPort")))
+        let clash = configError { () throws(ConfigError) in
+            try broker(
+                Fixtures.broker("webPort=9444")
+                    + "\n[tlsSetting]\nwebTLSEnable=true\nwebTLSPort=9444\ntlsKeyStorePath=k\ntlsKeyStorePassword=p"
+            )
+        }
+        #expect(clash?.code == .conflict)
+        #expect(clash?.key == "webTLSPort")
+    }
+
     @Test func masterTLSLinkNeedsOnlyATrustStore() throws {
         let config = try broker(
             Fixtures.minimalBroker + "\n[tlsSetting]\nmasterTLSEnable=true\ntlsTrustStorePath=/ca.pem"

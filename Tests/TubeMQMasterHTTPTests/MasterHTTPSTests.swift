@@ -13,25 +13,8 @@ import TubeMQWebSupport
 @Suite struct MasterHTTPSTests {
     static let topicQuery = "/webapi.htm?type=op_query&method=admin_query_topic_info"
 
-    /// A folder with `server.pem` (certificate and key for 127.0.0.1), `ca.pem` (its CA) and
-    /// `other.pem` (a CA that did not sign it).
-    static func withStores<T>(_ body: (String) async throws -> T) async throws -> T {
-        let directory = NSTemporaryDirectory() + "tubemq-https-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let files = [
-            "server.pem": TestCertificates.serverPEM + "\n" + TestCertificates.serverKeyPEM + "\n",
-            "ca.pem": TestCertificates.caPEM,
-            "other.pem": TestCertificates.otherCAPEM,
-        ]
-        for (name, text) in files {
-            _ = FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(text.utf8))
-        }
-        return try await body(directory)
-    }
-
     @Test func servesTheWebapiAndConsoleOverHTTPSToClientsTrustingTheCA() async throws {
-        try await Self.withStores { directory in
+        try await TestCertificates.withStoreFolder { directory in
             let master = try await Master(logger: WebTestSupport.logger)
             let web = try await MasterHTTPServer.start(
                 master: master,
@@ -94,7 +77,7 @@ import TubeMQWebSupport
     }
 
     @Test func twoWayAuthRefusesAClientWithoutACertificate() async throws {
-        try await Self.withStores { directory in
+        try await TestCertificates.withStoreFolder { directory in
             let master = try await Master(logger: WebTestSupport.logger)
             let settings = TLSSettings(
                 port: 0,
@@ -137,7 +120,7 @@ import TubeMQWebSupport
     }
 
     @Test func aStandbyRedirectsHTTPSRequestsToTheActiveMastersHTTPSPort() async throws {
-        try await Self.withStores { directory in
+        try await TestCertificates.withStoreFolder { directory in
             let role = MasterRole()
             let web = try await MasterHTTPServer.start(
                 role: role,

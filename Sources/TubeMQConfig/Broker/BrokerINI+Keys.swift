@@ -28,6 +28,7 @@ extension BrokerINI: IniConfiguration {
     public static let knownKeys: Set<ConfigKey> = Set<ConfigKey>.keys(brokerKeyNames + legacyTopicKeyNames, in: section)
         .union(Set<ConfigKey>.keys(ZooKeeperConfig.brokerKeyNames, in: "zookeeper"))
         .union(TLSConfig.keys)
+        .union(TLSConfig.webKeys)
         .union(TLSConfig.masterLinkKeys)
         .union(AuditConfig.keys)
         .union(PrometheusConfig.keys)
@@ -57,6 +58,7 @@ extension BrokerINI: IniConfiguration {
         )
     )
     .union(TLSConfig.keys)
+    .union(TLSConfig.webKeys)
     .union(TLSConfig.masterLinkKeys)
 
     /// The master's sections, read by ``MasterINI`` from a merged file.

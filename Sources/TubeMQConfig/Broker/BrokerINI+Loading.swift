@@ -53,6 +53,8 @@ extension BrokerINI {
         tls = try TLSConfig.load(
             ini,
             defaultPort: TLSConfig.defaultBrokerPort,
+            readsWebKeys: true,
+            defaultWebPort: TLSConfig.defaultBrokerWebPort,
             readsMasterLinkKeys: true,
             warnings: &loadWarnings
         )

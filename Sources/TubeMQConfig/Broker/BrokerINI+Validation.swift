@@ -4,8 +4,8 @@ extension BrokerINI {
     ///
     /// Ports equal to 0 ("pick a free port") never conflict. Clamps are applied while loading, not here.
     ///
-    /// - Throws: ``ConfigError``: ``ConfigError/Code/conflict`` when `port`, `webPort`, the TLS port or
-    ///   the prometheus port clash; ``ConfigError/Code/invalidValue`` for a port out of range, a size ≤ 0
+    /// - Throws: ``ConfigError``: ``ConfigError/Code/conflict`` when `port`, `webPort`, the TLS port,
+    ///   the HTTPS webapi port (`webTLSPort`) or the prometheus port clash; ``ConfigError/Code/invalidValue`` for a port out of range, a size ≤ 0
     ///   or an empty master list; ``ConfigError/Code/blankValue`` for a blank `hostName` or
     ///   `primaryPath`, or a blank `visitName` or `visitPassword` while `visitMasterAuth` is on.
     public func validate() throws(ConfigError) {
@@ -16,6 +16,7 @@ extension BrokerINI {
         }
         var ports = [(key("port"), port), (key("webPort"), webPort)]
         if tls.isEnabled { ports.append((key("tlsPort", "tlsSetting"), tls.port)) }
+        if tls.isWebEnabled { ports.append((key("webTLSPort", "tlsSetting"), tls.webPort)) }
         if prometheus.isEnabled { ports.append((key("promHttpPort", "prometheus"), prometheus.httpPort)) }
         for (at, value) in ports where !(0...65535).contains(value) {
             throw fail(.invalidValue, "\(at.name) \(value) is not a port number (0...65535)", at)
@@ -28,6 +29,7 @@ extension BrokerINI {
                 key("webPort")
             )
         }
+        try tls.checkWebPort(port: port, webPort: webPort, prometheus: prometheus, fail: fail)
         if prometheus.isEnabled {
             let promPort = prometheus.httpPort
             if clash(promPort, port) || clash(promPort, webPort) || (tls.isEnabled && clash(promPort, tls.port)) {

@@ -36,18 +36,7 @@ extension MasterINI {
                 key("webPort")
             )
         }
-        if tls.isWebEnabled {
-            let others =
-                [port, webPort] + (tls.isEnabled ? [tls.port] : [])
-                + (prometheus.isEnabled ? [prometheus.httpPort] : [])
-            if others.contains(where: { clash($0, tls.webPort) }) {
-                throw fail(
-                    .conflict,
-                    "webTLSPort \(tls.webPort) is already used by port, webPort, tlsPort or promHttpPort",
-                    key("webTLSPort", "tlsSetting")
-                )
-            }
-        }
+        try tls.checkWebPort(port: port, webPort: webPort, prometheus: prometheus, fail: fail)
         if prometheus.isEnabled {
             let promPort = prometheus.httpPort
             if clash(promPort, port) || clash(promPort, webPort) || (tls.isEnabled && clash(promPort, tls.port)) {

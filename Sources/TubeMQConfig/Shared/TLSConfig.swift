@@ -8,6 +8,8 @@ public struct TLSConfig: Sendable, Hashable {
     public static let defaultBrokerPort = 8124
     /// The master's default HTTPS webapi port (`webTLSPort`, ours).
     public static let defaultWebPort = 8443
+    /// The broker's default HTTPS webapi port (`webTLSPort`, ours).
+    public static let defaultBrokerWebPort = 8444
 
     /// `tlsEnable` (default false): start the TLS listener.
     public var isEnabled: Bool = false
@@ -23,10 +25,10 @@ public struct TLSConfig: Sendable, Hashable {
     public var trustStorePath: String = ""
     /// `tlsTrustStorePassword`: required when two-way auth is on.
     public var trustStorePassword: String = ""
-    /// `webTLSEnable` (master only, ours; default false): also serve the webapi and the console over
-    /// HTTPS with this section's key store (and its client-certificate check under two-way auth).
+    /// `webTLSEnable` (ours; default false): also serve the webapi (on the master, the console too)
+    /// over HTTPS with this section's key store (and its client-certificate check under two-way auth).
     public var isWebEnabled: Bool = false
-    /// `webTLSPort` (master only, ours; default 8443): the HTTPS webapi port; 0 picks a free port.
+    /// `webTLSPort` (ours; master 8443, broker 8444): the HTTPS webapi port; 0 picks a free port.
     public var webPort: Int = TLSConfig.defaultWebPort
     /// `masterTLSEnable` (broker only, ours; default false): speak TLS to the master, whose
     /// `masterAddressList` entries are then its TLS ports, trusting `tlsTrustStorePath`.
@@ -45,13 +47,34 @@ public struct TLSConfig: Sendable, Hashable {
         ],
         in: section
     )
-    /// The master's own keys of the section (ours): HTTPS for the webapi and the console.
+    /// The section's keys for HTTPS (ours, master and broker): the webapi (and the master's console).
     static let webKeys: Set<ConfigKey> = .keys(["webTLSEnable", "webTLSPort"], in: section)
     /// The broker's own key of the section (ours): TLS on its link to the master.
     static let masterLinkKeys: Set<ConfigKey> = .keys(["masterTLSEnable"], in: section)
 
-    /// Reads the section; an absent or empty section gives the defaults. With `readsWebKeys` (the
-    /// master) `webTLSEnable` and `webTLSPort` are read too, and the key store is read when either
+    /// With `webTLSEnable`: fails with a conflict naming `webTLSPort` when the HTTPS port is one of the
+    /// other listeners' (`port`, `webPort`, this section's `tlsPort`, `promHttpPort` when it is on);
+    /// 0 ("pick a free port") never conflicts.
+    func checkWebPort(
+        port: Int,
+        webPort: Int,
+        prometheus: PrometheusConfig,
+        fail: (ConfigError.Code, String, ConfigKey) -> ConfigError
+    ) throws(ConfigError) {
+        guard isWebEnabled, self.webPort != 0 else { return }
+        let others =
+            [port, webPort] + (isEnabled ? [self.port] : []) + (prometheus.isEnabled ? [prometheus.httpPort] : [])
+        if others.contains(self.webPort) {
+            throw fail(
+                .conflict,
+                "webTLSPort \(self.webPort) is already used by port, webPort, tlsPort or promHttpPort",
+                ConfigKey(section: Self.section, name: "webTLSPort")
+            )
+        }
+    }
+
+    /// Reads the section; an absent or empty section gives the defaults. With `readsWebKeys`
+    /// `webTLSEnable` and `webTLSPort` are read too, and the key store is read when either
     /// listener is on.
     ///
     /// - Throws: ``ConfigError`` for a missing keystore or truststore setting while enabled.
@@ -59,10 +82,12 @@ public struct TLSConfig: Sendable, Hashable {
         _ ini: IniFile,
         defaultPort: Int,
         readsWebKeys: Bool = false,
+        defaultWebPort: Int = TLSConfig.defaultWebPort,
         readsMasterLinkKeys: Bool = false,
         warnings: inout [ConfigWarning]
     ) throws(ConfigError) -> TLSConfig {
         var config = TLSConfig(port: defaultPort)
+        config.webPort = defaultWebPort
         var reader = SectionReader(ini, section: section)
         defer { warnings += reader.warnings }
         guard reader.hasKeys else { return config }
