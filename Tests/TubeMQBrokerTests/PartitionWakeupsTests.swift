@@ -3,10 +3,11 @@ import Testing
 @testable import TubeMQBroker
 
 /// The long poll's wake-ups, without the network: a missed wake-up shows as a wait that runs to its
-/// far deadline (30 s), so the checks below hold however loaded the machine is.
+/// far deadline (120 s), so the checks below (under 60 s) hold however loaded the machine is: a
+/// crowded CI machine has delayed a 100 ms sleep by seconds.
 @Suite struct PartitionWakeupsTests {
     static let key = PartitionWakeups.Key(topic: "tp", partitionID: 0)
-    static var far: ContinuousClock.Instant { .now + .seconds(30) }
+    static var far: ContinuousClock.Instant { .now + .seconds(120) }
 
     @Test func anAppendBetweenTheTicketAndTheWaitEndsTheWaitAtOnce() async {
         let wakeups = PartitionWakeups()
@@ -14,7 +15,7 @@ import Testing
         wakeups.appended(topic: "tp", partitionIDs: [0])
         let started = ContinuousClock.now
         await wakeups.wait(ticket, until: Self.far)
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(60))
         #expect(!wakeups.hasWaiters, "the ticket was given back")
     }
 
@@ -28,7 +29,7 @@ import Testing
             wakeups.appended(topic: "tp", partitionIDs: [0])
             await waited
         }
-        #expect(ContinuousClock.now - started < .seconds(20), "a wait ran to its 30 s deadline")
+        #expect(ContinuousClock.now - started < .seconds(60), "a wait ran to its 120 s deadline")
         #expect(!wakeups.hasWaiters)
     }
 
@@ -46,7 +47,7 @@ import Testing
         await wakeups.wait(ticket, until: Self.far)
         let elapsed = ContinuousClock.now - started
         #expect(elapsed >= .milliseconds(200), "woken by another partition's append")
-        #expect(elapsed < .seconds(10))
+        #expect(elapsed < .seconds(60))
         try await appends.value
     }
 
@@ -69,7 +70,7 @@ import Testing
         try? await Task.sleep(for: .milliseconds(50))
         waiter.cancel()
         await waiter.value
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(60))
         #expect(!wakeups.hasWaiters)
     }
 }
