@@ -13,7 +13,7 @@ struct BrokerWebAPI: Sendable {
     /// Every method, by name.
     static let methods: [String: BrokerWebMethod] = {
         var table: [String: BrokerWebMethod] = [:]
-        for method in offsetQueryMethods + offsetResetMethods { table[method.name] = method }
+        for method in offsetQueryMethods + offsetResetMethods + storeQueryMethods { table[method.name] = method }
         return table
     }()
 

@@ -5,7 +5,7 @@ import TubeMQWebSupport
 /// webapi (its `brokerIp` and `brokerWebPort`) and answers with the broker's reply unchanged. It
 /// lets the console, which may only talk to its own origin, query and reset offsets; the broker
 /// checks the token (`confModAuthToken`) of the calls that move offsets, the master passes it on.
-/// Only the offset methods of admin-api.md §5.6 are forwarded.
+/// Only the offset and store methods of admin-api.md §5.6 are forwarded.
 struct BrokerWebProxy: Sendable {
     /// The path the console calls.
     static let path = "/broker-webapi.htm"
@@ -13,7 +13,7 @@ struct BrokerWebProxy: Sendable {
     /// The broker methods forwarded.
     static let methods: Set<String> = [
         "admin_query_group_offset", "admin_query_offset", "admin_set_offset", "admin_set_offset_by_time",
-        "admin_manual_set_current_offset",
+        "admin_manual_set_current_offset", "admin_query_broker_all_store_info", "admin_query_broker_memstore_info",
     ]
 
     let master: Master

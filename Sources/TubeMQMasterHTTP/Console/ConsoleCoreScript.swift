@@ -115,6 +115,27 @@ enum ConsoleCoreScript {
             }
           }
 
+          // One broker webapi call through the master (`/broker-webapi.htm`); answers the reply or throws
+          // its errMsg. With a `token` (a change) it sends it as confModAuthToken, with modifyUser.
+          async function brokerCall(brokerId, method, params, token) {
+            const body = new URLSearchParams({ brokerId: String(brokerId), method });
+            for (const [key, value] of Object.entries(params || {})) body.set(key, String(value));
+            if (token !== undefined) {
+              if (token !== "") body.set("confModAuthToken", token);
+              body.set("modifyUser", "webapi");
+            }
+            let response;
+            try {
+              response = await fetch("/broker-webapi.htm", { method: "POST", body });
+            } catch (error) {
+              throw new Error("the master did not answer (" + error.message + ")");
+            }
+            if (!response.ok) throw new Error("the master answered HTTP " + response.status);
+            const reply = await response.json();
+            if (!reply.result) throw new Error(reply.errMsg);
+            return reply;
+          }
+
           function yesNo(value) {
             if (value === true || value === "true") return "yes";
             if (value === false || value === "false") return "no";
@@ -137,7 +158,7 @@ enum ConsoleCoreScript {
 
           window.addEventListener("hashchange", show);
           document.addEventListener("DOMContentLoaded", show);
-          return { el, table, status, query, change, page, reload, yesNo, stateBadge, fields };
+          return { el, table, status, query, change, brokerCall, page, reload, yesNo, stateBadge, fields };
         })();
 
         """#

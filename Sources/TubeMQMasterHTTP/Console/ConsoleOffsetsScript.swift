@@ -12,25 +12,10 @@ enum ConsoleOffsetsScript {
           // The broker token typed last, kept while the offsets are shown again after a reset.
           let brokerToken = "";
 
-          // One broker webapi call through the master; answers the reply or throws its errMsg.
-          async function brokerCall(brokerId, method, params, modify) {
-            const body = new URLSearchParams({ brokerId: String(brokerId), method });
-            for (const [key, value] of Object.entries(params || {})) body.set(key, String(value));
-            if (modify) {
-              const token = document.getElementById("broker-token").value;
-              if (token !== "") body.set("confModAuthToken", token);
-              body.set("modifyUser", "webapi");
-            }
-            let response;
-            try {
-              response = await fetch("/broker-webapi.htm", { method: "POST", body });
-            } catch (error) {
-              throw new Error("the master did not answer (" + error.message + ")");
-            }
-            if (!response.ok) throw new Error("the master answered HTTP " + response.status);
-            const reply = await response.json();
-            if (!reply.result) throw new Error(reply.errMsg);
-            return reply;
+          // A broker webapi call through the master; a change carries the broker token typed in the form.
+          function brokerCall(brokerId, method, params, modify) {
+            return tube.brokerCall(brokerId, method, params,
+              modify ? document.getElementById("broker-token").value : undefined);
           }
 
           // Every partition of the group on every broker: {topic, partition, broker, committed, max, lag}.

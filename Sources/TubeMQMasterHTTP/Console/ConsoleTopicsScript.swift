@@ -92,6 +92,12 @@ enum ConsoleTopicsScript {
                 }
               } }, "Save"))),
             ];
+            // What each broker stores of the topic (filled in when the brokers answer).
+            const storage = { offsets: el("tr", {}, el("th", {}, "stored offsets"), cells(() => "…")),
+              disk: el("tr", {}, el("th", {}, "on disk"), cells(() => "…")),
+              memory: el("tr", {}, el("th", {}, "in memory"), cells(() => "…")) };
+            rows.splice(2, 0, storage.offsets, storage.disk, storage.memory);
+            loadStorage(name, deployments, storage);
             const brokerIds = topic.topicInfo.map((d) => d.brokerId).join(",");
             const isDeleted = deleted(topic);
             built.detail.replaceChildren(el("h3", {}, "Topic " + name + " per broker"),
@@ -109,6 +115,30 @@ enum ConsoleTopicsScript {
                   }
                 } }, "Soft delete"),
                 el("span", { class: "note" }, "A changed topic takes effect when its brokers reload (Cluster page).")));
+          }
+
+          // Per broker: the stores' offset ranges, bytes on disk, and messages and bytes in memory blocks
+          // (broker `admin_query_broker_all_store_info` and `admin_query_broker_memstore_info`).
+          function loadStorage(name, deployments, storage) {
+            deployments.forEach(async (d, index) => {
+              const set = (row, text) => { row.children[index + 1].textContent = text; };
+              try {
+                const [stores, memory] = await Promise.all([
+                  tube.brokerCall(d.brokerId, "admin_query_broker_all_store_info", { topicName: name }),
+                  tube.brokerCall(d.brokerId, "admin_query_broker_memstore_info", { topicName: name })]);
+                const infos = ((stores.dataSet || [])[0] || {}).storeInfo || [];
+                const cached = ((memory.dataSet || [])[0] || {}).memStoreInfo || [];
+                set(storage.offsets, infos.map((s) => "store " + s.storeId + ": " + ((s.partitionInfo || [])[0] || {}).minOffset
+                  + "–" + ((s.partitionInfo || [])[0] || {}).maxOffset).join(", ") || "-");
+                const disk = infos.reduce((sum, s) => sum + s.sizeInBytes
+                  + (s.partitionInfo || []).slice(0, 1).reduce((n, p) => n + p.sizeInBytes, 0), 0);
+                set(storage.disk, disk.toLocaleString() + " bytes");
+                set(storage.memory, cached.reduce((n, s) => n + s.cachedMsgCount, 0).toLocaleString() + " messages, "
+                  + cached.reduce((n, s) => n + s.cachedMsgSize, 0).toLocaleString() + " bytes");
+              } catch (error) {
+                for (const row of [storage.offsets, storage.disk, storage.memory]) set(row, "broker did not answer: " + error.message);
+              }
+            });
           }
 
           page("topics", async (section) => {

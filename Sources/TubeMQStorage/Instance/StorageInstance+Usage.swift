@@ -4,6 +4,7 @@ extension StorageInstance {
         var usage = StorageUsage()
         for segment in segments {
             usage.diskBytes += segment.diskBytes
+            usage.indexBytes += segment.writtenEntries * Int64(IndexEntry.size)
             usage.memoryBytes += segment.appendedBytes - segment.writtenBytes
             usage.memoryMessages += segment.appendedEntries - segment.writtenEntries
         }
