@@ -124,6 +124,12 @@ struct StandaloneCommand: AsyncParsableCommand {
             configuration.masterWebTLSPort = masterWebTlsPort
             configuration.brokerTLSPorts = [brokerTlsPort]
             configuration.brokerWebTLSPorts = [brokerWebTlsPort]
+            // The broker registers and heartbeats on the master's TLS port too, trusting the same CA.
+            do {
+                configuration.brokerMasterTLS = try TLSSettings.makeClientContext(trustStorePath: files.caPath)
+            } catch {
+                throw ValidationError("--tls: \(error)")
+            }
             FileHandle.standardOutput.write(Data("tubemq standalone TLS: clients trust \(files.caPath)\n".utf8))
         }
         let (log, settings) = (logger, configuration)
