@@ -143,7 +143,8 @@ struct MasterCommand: AsyncParsableCommand {
         let zk = HAMasterServer.ZooKeeperSettings(
             connectString: zooKeeper.serverAddress,
             nodeRoot: zooKeeper.nodeRoot,
-            sessionTimeoutMs: Int64(zooKeeper.sessionTimeoutMs)
+            sessionTimeoutMs: Int64(zooKeeper.sessionTimeoutMs),
+            authDigest: zooKeeper.authDigest
         )
         let ha = LifecycleService {
             let role = MasterRole()

@@ -18,6 +18,24 @@ struct MasterMetaStoreTests {
         #expect(error?.section == "meta_zookeeper")
     }
 
+    @Test func zkAuthDigestIsUserColonPassword() throws {
+        let config = try master(
+            Fixtures.minimalMaster + "\n[meta_zookeeper]\nzkServerAddr=zk:2181\nzkAuthDigest=tubemq:pw:x"
+        )
+        #expect(config.metaStore?.zooKeeper?.authDigest == "tubemq:pw:x")
+        #expect(MasterINI.zooKeeperMetaStoreKeys.contains(ConfigKey(section: "meta_zookeeper", name: "zkAuthDigest")))
+        let none = try master(Fixtures.minimalMaster + "\n[meta_zookeeper]\nzkServerAddr=zk:2181")
+        #expect(none.metaStore?.zooKeeper?.authDigest == nil)
+        for bad in ["secretnocolon", ":secretpw", "secretuser:"] {
+            let error = configError { () throws(ConfigError) in
+                try master(Fixtures.minimalMaster + "\n[meta_zookeeper]\nzkAuthDigest=\(bad)")
+            }
+            #expect(error?.code == .invalidValue, "\(bad)")
+            #expect(error?.key == "zkAuthDigest")
+            #expect(error.map { "\($0)".contains("secret") } == false, "the value is not echoed")
+        }
+    }
+
     @Test func metaBDBLoadsWithDefaults() throws {
         let config = try master(Fixtures.minimalMaster + "\n[meta_bdb]\nrepNodeName=node1\nmetaReplicaSyncPolicy=1")
         let bdb = try #require(config.metaStore?.bdb)

@@ -8,6 +8,7 @@ import TubeMQRPC
 import TubeMQTestKit
 import TubeMQWebSupport
 import TubeMQWire
+import TubeMQZooKeeper
 
 /// The permission checks of an HA master: its RPC service applies them while it is active, as a
 /// single master does.
@@ -64,9 +65,10 @@ import TubeMQWire
 
     /// The consumer-group grants and users of an HA group live in ZooKeeper: the first active master
     /// brings its own there, a grant or user made through the active master's webapi holds on the
-    /// next active master, and a standby refuses changes.
-    @Test(.timeLimit(.minutes(1)))
-    func grantsAndUsersAreSharedByTheMastersOfAnHAGroup() async throws {
+    /// next active master, and a standby refuses changes. With `zkAuthDigest` the security znodes are
+    /// the masters' only: a ZooKeeper client without that identity cannot read the passwords.
+    @Test(.timeLimit(.minutes(1)), arguments: [nil, "masters:zk-s3cret"])
+    func grantsAndUsersAreSharedByTheMastersOfAnHAGroup(authDigest: String?) async throws {
         try await ZooKeeperTestServer.with { zk in
             let settings = SecuritySettings(consumeAuthorize: true)
             let securityA = MasterSecurity(settings: settings, users: UserDirectory(users: []))
@@ -76,9 +78,9 @@ import TubeMQWire
             }
             let securityB = MasterSecurity(settings: settings, users: UserDirectory(users: []))
             let root = "/tubemq-grants"
-            let a = try await HATestSupport.startMaster(zk, root: root, security: securityA)
+            let a = try await HATestSupport.startMaster(zk, root: root, security: securityA, authDigest: authDigest)
             try await HATestSupport.waitFor("a active") { a.role.isActive }
-            let b = try await HATestSupport.startMaster(zk, root: root, security: securityB)
+            let b = try await HATestSupport.startMaster(zk, root: root, security: securityB, authDigest: authDigest)
             try await HATestSupport.waitFor("b knows a is active") { b.role.activeAddress == a.address }
             let web = try await MasterHTTPServer.start(
                 role: a.role,
@@ -108,12 +110,31 @@ import TubeMQWire
                 await #expect(throws: UserDirectoryError.self) {
                     try await securityB.users.upsert(.init(name: "mallory", password: "x"))
                 }
-                // ZooKeeper holds both topics.
-                let observer = try await HATestSupport.connect(zk)
+                // ZooKeeper holds both topics; with a digest only for a client that proves it.
+                let observer = try await ZooKeeperClient.connect(
+                    to: zk.connectString,
+                    sessionTimeout: .seconds(4),
+                    configuration: .init(
+                        authentications: authDigest.map {
+                            [ZooKeeperAuthentication(scheme: "digest", credential: Array($0.utf8))]
+                        } ?? []
+                    ),
+                    logger: HATestSupport.logger
+                )
                 let stored = try await observer.getData(root + "/security/grants")
                 let text = String(decoding: stored.data, as: UTF8.self)
                 #expect(text.contains("\"orders\"") && text.contains("\"g1\"") && text.contains("\"s1\""), "\(text)")
                 await observer.close()
+                if authDigest != nil {
+                    let stranger = try await HATestSupport.connect(zk)
+                    do {
+                        _ = try await stranger.getData(root + "/security/users")
+                        Issue.record("a client without the masters' identity read the users")
+                    } catch {
+                        #expect((error as? ZooKeeperError)?.code == .noAuth, "\(error)")
+                    }
+                    await stranger.close()
+                }
 
                 // b takes over and enforces the same grants.
                 #expect(await a.role.transferActive())
@@ -143,6 +164,29 @@ import TubeMQWire
             await web.shutdown()
             await a.shutdown()
             await b.shutdown()
+        }
+    }
+
+    /// A master without the group's `zkAuthDigest` cannot read the grants and users, so it does not
+    /// take the active role: it leaves the queue, and a master with the digest takes over again.
+    @Test(.timeLimit(.minutes(1)))
+    func aMasterWithoutTheDigestLeavesTheActiveRoleToOneWithIt() async throws {
+        try await ZooKeeperTestServer.with { zk in
+            let root = "/tubemq-digest"
+            let a = try await HATestSupport.startMaster(zk, root: root, authDigest: "masters:right")
+            try await HATestSupport.waitFor("a active") { a.role.isActive }
+            let b = try await HATestSupport.startMaster(zk, root: root, authDigest: "masters:wrong")
+            try await HATestSupport.waitFor("b knows a is active") { b.role.activeAddress == a.address }
+            #expect(await a.role.transferActive())
+            // b is next but cannot read the security znodes: a is active again, b never was.
+            try await HATestSupport.waitFor("a active again", timeout: .seconds(15)) {
+                a.role.isActive && b.role.activeAddress == a.address
+            }
+            #expect(!b.role.isActive)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(a.role.isActive && !b.role.isActive)
+            await b.shutdown()
+            await a.shutdown()
         }
     }
 }

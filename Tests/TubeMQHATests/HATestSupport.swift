@@ -29,7 +29,8 @@ enum HATestSupport {
         root: String,
         sessionTimeoutMs: Int64 = 2_000,
         webPort: Int = 0,
-        security: MasterSecurity? = nil
+        security: MasterSecurity? = nil,
+        authDigest: String? = nil
     ) async throws -> HAMasterServer {
         try await HAMasterServer.start(
             configuration: MasterServer.Configuration(
@@ -44,7 +45,8 @@ enum HATestSupport {
                 connectString: server.connectString,
                 nodeRoot: root,
                 sessionTimeoutMs: sessionTimeoutMs,
-                startAttempts: 2
+                startAttempts: 2,
+                authDigest: authDigest
             ),
             webPort: webPort,
             security: security,

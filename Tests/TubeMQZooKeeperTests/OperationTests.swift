@@ -251,4 +251,37 @@ import TubeMQZooKeeper
             await root.close()
         }
     }
+
+    @Test func anAuthenticatedCreatorsNodeIsClosedToOthers() async throws {
+        try await ZooKeeperTestServer.with { server in
+            func client(_ authentications: [ZooKeeperAuthentication]) async throws -> ZooKeeperClient {
+                try await ZooKeeperClient.connect(
+                    to: server.connectString,
+                    sessionTimeout: .seconds(4),
+                    configuration: .init(connectAttempts: 5, authentications: authentications),
+                    logger: testLogger()
+                )
+            }
+            let owner = try await client([.digest(user: "tubemq", password: "s3cret")])
+            let path = uniquePath("acl")
+            _ = try await owner.create(path, data: [1], acl: ACL.creatorAll)
+            #expect(try await owner.getData(path).data == [1])
+
+            // Without the identity, and with a wrong password: no access.
+            let anonymous = try await client([])
+            #expect(await errorCode { _ = try await anonymous.getData(path) } == .noAuth)
+            #expect(await errorCode { _ = try await anonymous.setData(path, data: [9]) } == .noAuth)
+            let wrong = try await client([.digest(user: "tubemq", password: "other")])
+            #expect(await errorCode { _ = try await wrong.getData(path) } == .noAuth)
+            // A creator ACL needs an identity to name.
+            #expect(await errorCode { _ = try await anonymous.create(path + "-x", acl: ACL.creatorAll) } == .invalidACL)
+
+            // The same identity on another session (another master) reads and writes it.
+            let peer = try await client([.digest(user: "tubemq", password: "s3cret")])
+            _ = try await peer.setData(path, data: [2])
+            #expect(try await owner.getData(path).data == [2])
+            #expect("\(ZooKeeperAuthentication.digest(user: "tubemq", password: "s3cret"))".contains("s3cret") == false)
+            for zk in [owner, anonymous, wrong, peer] { await zk.close() }
+        }
+    }
 }

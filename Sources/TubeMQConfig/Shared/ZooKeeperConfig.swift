@@ -21,6 +21,9 @@ public struct ZooKeeperConfig: Sendable, Hashable {
     public var masterCheckPeriodMs: Int = 5_000
     /// `zkRequestTimeoutMs` (default 18000).
     public var requestTimeoutMs: Int = 18_000
+    /// `zkAuthDigest` (ours, `[meta_zookeeper]` only): `user:password`, the ZooKeeper `digest`
+    /// identity the masters prove; the security znodes are then theirs only. `nil` when absent.
+    public var authDigest: String?
 
     /// Creates the defaults.
     public init() {}
@@ -31,7 +34,7 @@ public struct ZooKeeperConfig: Sendable, Hashable {
         "zkCommitPeriodMs", "zkCommitFailRetries", "zkRequestTimeoutMs",
     ]
     /// The keys of the master's `[meta_zookeeper]` section.
-    static let metaKeyNames = brokerKeyNames + ["zkMasterCheckPeriodMs"]
+    static let metaKeyNames = brokerKeyNames + ["zkMasterCheckPeriodMs", "zkAuthDigest"]
 
     /// Reads `reader`'s section; blank values keep the defaults.
     ///
@@ -47,6 +50,14 @@ public struct ZooKeeperConfig: Sendable, Hashable {
         config.commitFailRetries = try reader.int("zkCommitFailRetries") ?? config.commitFailRetries
         config.masterCheckPeriodMs = try reader.int("zkMasterCheckPeriodMs") ?? config.masterCheckPeriodMs
         config.requestTimeoutMs = try reader.int("zkRequestTimeoutMs") ?? config.requestTimeoutMs
+        if let digest = reader.string("zkAuthDigest"), !digest.isEmpty {
+            guard let colon = digest.firstIndex(of: ":"), colon != digest.startIndex,
+                colon != digest.index(before: digest.endIndex)
+            else {
+                throw reader.error(.invalidValue, "zkAuthDigest must be user:password", "zkAuthDigest")
+            }
+            config.authDigest = digest
+        }
         return config
     }
 }

@@ -67,7 +67,11 @@ actor MasterElection {
                 return try await ZooKeeperClient.connect(
                     to: settings.connectString,
                     sessionTimeout: .milliseconds(settings.sessionTimeoutMs),
-                    configuration: .init(connectAttempts: 2, initialBackoff: .milliseconds(100)),
+                    configuration: .init(
+                        connectAttempts: 2,
+                        initialBackoff: .milliseconds(100),
+                        authentications: settings.authentication.map { [$0] } ?? []
+                    ),
                     logger: logger
                 )
             } catch {
@@ -170,23 +174,22 @@ actor MasterElection {
         let store = ZooKeeperMetadataStore(client: client, root: settings.nodeRoot, fence: me)
         self.store = store
         // The group's consumer-group grants and users (seeded from this master's files if the group
-        // has none yet).
-        let grants = try await ReplicatedDocument.open(
-            client: client,
-            root: settings.nodeRoot,
-            name: "grants",
-            fence: me,
-            seed: security.grants.all
-        )
-        await security.grants.useReplica(grants)
-        let users = try await ReplicatedDocument.open(
-            client: client,
-            root: settings.nodeRoot,
-            name: "users",
-            fence: me,
-            seed: security.users.all
-        )
-        await security.users.useReplica(users)
+        // has none yet). A master that cannot read them (no access: another zkAuthDigest) must not
+        // hold the queue: it leaves it for the next candidate and joins again at the end.
+        do throws(UserDirectoryError) {
+            try await openSecurityDocuments(client, fence: me)
+        } catch {
+            logger.error(
+                "cannot take the active role: the group's grants and users are not readable",
+                metadata: ["tubemq.error": "\(error)"]
+            )
+            security.grants.becomeStandby()
+            security.users.becomeStandby()
+            try await client.delete(me)
+            candidate = nil
+            try await Task.sleep(for: .seconds(1))
+            return
+        }
         let master = try await Master(configuration: timings, clock: clock, store: store, logger: logger)
         role.activate(master, address: address)
         logger.notice(
@@ -293,6 +296,29 @@ actor MasterElection {
         } catch {
             return nil
         }
+    }
+
+    /// Loads the group's grants and users from ZooKeeper into the permission checks, which write
+    /// their changes there from now on.
+    private func openSecurityDocuments(_ client: ZooKeeperClient, fence: String) async throws(UserDirectoryError) {
+        let grants = try await ReplicatedDocument.open(
+            client: client,
+            root: settings.nodeRoot,
+            name: "grants",
+            fence: fence,
+            acl: settings.securityACL,
+            seed: security.grants.all
+        )
+        await security.grants.useReplica(grants)
+        let users = try await ReplicatedDocument.open(
+            client: client,
+            root: settings.nodeRoot,
+            name: "users",
+            fence: fence,
+            acl: settings.securityACL,
+            seed: security.users.all
+        )
+        await security.users.useReplica(users)
     }
 
     /// Asks the leading term to hand over; `false` when this master does not lead.

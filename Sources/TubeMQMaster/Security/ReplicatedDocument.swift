@@ -37,12 +37,13 @@ actor ReplicatedDocument<Value: Codable & Sendable> {
         root: String,
         name: String,
         fence: String,
+        acl: [ACL] = ACL.openUnsafe,
         seed: Value
     ) async throws(UserDirectoryError) -> ReplicatedDocument {
         let path = Self.path(root: root, name: name)
         let parent = String(path.dropLast(name.count + 1))
         do {
-            try await client.create(parent)
+            try await client.create(parent, acl: acl)
         } catch {
             guard error.code == .nodeExists else {
                 throw UserDirectoryError(message: "cannot create the znode \(parent): \(error)")
@@ -53,7 +54,8 @@ actor ReplicatedDocument<Value: Codable & Sendable> {
             existing = try await client.getData(path)
         } catch {
             guard error.code == .noNode else {
-                throw UserDirectoryError(message: "cannot read the znode \(path): \(error)")
+                let hint = error.code == .noAuth ? " (set the same zkAuthDigest on every master of the group)" : ""
+                throw UserDirectoryError(message: "cannot read the znode \(path): \(error)\(hint)")
             }
             existing = nil
         }
@@ -69,7 +71,9 @@ actor ReplicatedDocument<Value: Codable & Sendable> {
         }
         let bytes = try encode(seed)
         do {
-            _ = try await client.multi([.check(fence, version: -1), .create(path, data: bytes)])
+            _ = try await client.multi([
+                .check(fence, version: -1), .create(path, data: bytes, mode: .persistent, acl: acl),
+            ])
         } catch {
             throw UserDirectoryError(message: "cannot create the znode \(path): \(error)")
         }

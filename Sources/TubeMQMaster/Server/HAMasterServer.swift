@@ -2,6 +2,7 @@ public import Logging
 public import TubeMQCore
 import TubeMQMasterState
 import TubeMQRPC
+import TubeMQZooKeeper
 
 /// A master of an HA group on ZooKeeper (master.ini `[meta_zookeeper]`): it serves RPC at once,
 /// takes part in the election, and answers as the active master only while it holds the lowest
@@ -27,19 +28,33 @@ public final class HAMasterServer: Sendable {
         /// How many times start-up tries to reach ZooKeeper (with doubling pauses up to 5 s) before
         /// it gives up.
         public var startAttempts: Int
+        /// `zkAuthDigest` (ours): `user:password`, the ZooKeeper `digest` identity every master of the
+        /// group proves. With it, the security znodes (grants, users and their passwords) are created
+        /// readable and writable by that identity only; without it, with the open ACL. Never logged.
+        public var authDigest: String?
 
         /// Creates settings; the defaults are the `[meta_zookeeper]` code defaults.
         public init(
             connectString: String = "localhost:2181",
             nodeRoot: String = "/tubemq",
             sessionTimeoutMs: Int64 = 180_000,
-            startAttempts: Int = 5
+            startAttempts: Int = 5,
+            authDigest: String? = nil
         ) {
             self.connectString = connectString
             self.nodeRoot = nodeRoot
             self.sessionTimeoutMs = sessionTimeoutMs
             self.startAttempts = startAttempts
+            self.authDigest = authDigest
         }
+
+        /// The identity proved to ZooKeeper, if any.
+        var authentication: ZooKeeperAuthentication? {
+            authDigest.map { ZooKeeperAuthentication(scheme: "digest", credential: Array($0.utf8)) }
+        }
+
+        /// The ACL of the security znodes: the proved identity's only, or open without one.
+        var securityACL: [ACL] { authDigest == nil ? ACL.openUnsafe : ACL.creatorAll }
     }
 
     /// Active or standby, and the running ``Master`` while active.

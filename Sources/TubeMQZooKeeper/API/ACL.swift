@@ -38,6 +38,9 @@ public struct ACL: Sendable, Hashable {
 
     /// Everyone may do everything (ZooKeeper's `OPEN_ACL_UNSAFE`): the project default.
     public static let openUnsafe: [ACL] = [ACL(permissions: .all, scheme: "world", id: "anyone")]
+    /// Only the identities the creating client proved (``ZooKeeperAuthentication``) may do anything
+    /// (ZooKeeper's `CREATOR_ALL_ACL`; the server refuses it from a client that proved none).
+    public static let creatorAll: [ACL] = [ACL(permissions: .all, scheme: "auth", id: "")]
     /// Everyone may read (ZooKeeper's `READ_ACL_UNSAFE`).
     public static let readUnsafe: [ACL] = [ACL(permissions: .read, scheme: "world", id: "anyone")]
 }

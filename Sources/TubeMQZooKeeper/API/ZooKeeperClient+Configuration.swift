@@ -20,6 +20,9 @@ extension ZooKeeperClient {
         public var maximumFrameLength: Int
         /// How long ``ZooKeeperClient/close()`` waits for the server to confirm closeSession.
         public var closeTimeout: Duration
+        /// Identities proved right after every handshake, before any other request. A refused one
+        /// ends the session (``ZooKeeperError/Code/authFailed``).
+        public var authentications: [ZooKeeperAuthentication]
 
         /// Creates a configuration.
         public init(
@@ -28,7 +31,8 @@ extension ZooKeeperClient {
             maximumBackoff: Duration = .seconds(1),
             connectTimeout: Duration? = nil,
             maximumFrameLength: Int = 1_048_575,
-            closeTimeout: Duration = .seconds(2)
+            closeTimeout: Duration = .seconds(2),
+            authentications: [ZooKeeperAuthentication] = []
         ) {
             self.connectAttempts = connectAttempts
             self.initialBackoff = initialBackoff
@@ -36,6 +40,7 @@ extension ZooKeeperClient {
             self.connectTimeout = connectTimeout
             self.maximumFrameLength = maximumFrameLength
             self.closeTimeout = closeTimeout
+            self.authentications = authentications
         }
     }
 }

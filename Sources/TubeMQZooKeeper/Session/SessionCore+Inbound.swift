@@ -57,6 +57,14 @@ extension SessionCore {
             $0.credentials = credentials
             $0.negotiatedTimeoutMilliseconds = negotiatedTimeoutMilliseconds
         }
+        // Identities first: the server applies them to every request that follows on this connection.
+        for authentication in configuration.authentications {
+            var body = ByteBuffer()
+            body.writeJuteInt(0)
+            body.writeJuteString(authentication.scheme)
+            body.writeJuteBuffer(authentication.credential)
+            channel.write(RequestFrame.encode(xid: SpecialXid.auth, opCode: .auth, body: body), promise: nil)
+        }
         if !watches.isEmpty {
             let body = RequestFrame.setWatches(
                 relativeZxid: lastZxidSeen,
@@ -95,7 +103,18 @@ extension SessionCore {
         }
         if header.zxid > lastZxidSeen { lastZxidSeen = header.zxid }
         switch header.xid {
-        case SpecialXid.ping, SpecialXid.auth:
+        case SpecialXid.ping:
+            return
+        case SpecialXid.auth:
+            if header.err != 0 {
+                // The server closes the connection after a refused identity; retrying would only
+                // repeat it: the session ends.
+                logger.error("ZooKeeper refused the client's authentication", metadata: ["zk.error": "\(header.err)"])
+                channel.close(promise: nil)
+                let error = ZooKeeperError(.authFailed, "ZooKeeper refused the client's authentication")
+                phase = .expired
+                endSession(.expired, error: error)
+            }
             return
         case SpecialXid.setWatches:
             if header.err != 0 {

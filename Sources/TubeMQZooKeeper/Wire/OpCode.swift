@@ -13,6 +13,7 @@ enum OpCode: Int32, Sendable {
     case multi = 14
     case create2 = 15
     case createContainer = 19
+    case auth = 100
     case setWatches = 101
     case closeSession = -11
     /// The result type of a failed op inside a multi reply.
