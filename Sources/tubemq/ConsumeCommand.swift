@@ -59,7 +59,8 @@ struct ConsumeCommand: AsyncParsableCommand {
         let consumer = try await PushConsumer(configuration: configuration, logger: cluster.logger("tubemq.consume"))
         var received = 0
         var progress = Progress("received")
-        for try await message in consumer {
+        var messages = consumer.makeAsyncIterator()
+        while let message = try await messages.next() {
             received += 1
             if count {
                 progress.update(received)
@@ -69,7 +70,11 @@ struct ConsumeCommand: AsyncParsableCommand {
                     "\(message.partition.key) \(message.offset) [\(attributes)] \(String(decoding: message.body, as: UTF8.self))"
                 )
             }
-            if let max, received >= max { break }
+            if let max, received >= max {
+                // What was printed is consumed: confirm the batch if it was printed whole.
+                messages.finishBatch()
+                break
+            }
         }
         progress.finish()
         await consumer.shutdown()

@@ -33,6 +33,14 @@ enum ExampleSnippets {
         for try await message in consumer {
             print(message.partition, message.attributes, String(decoding: message.body, as: UTF8.self))
         }
+        var messages = consumer.makeAsyncIterator()
+        while let message = try await messages.next() {
+            print(String(decoding: message.body, as: UTF8.self))
+            if message.body.isEmpty {  // the application's own reason to stop
+                messages.finishBatch()
+                break
+            }
+        }
         for try await batch in try await PullConsumer(configuration: configuration) {
             for message in batch.messages { print(message.body.count) }
             try await batch.confirm()  // or batch.release() to have it delivered again

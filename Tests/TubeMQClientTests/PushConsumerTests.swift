@@ -78,4 +78,60 @@ import TubeMQTestKit
             await producer.shutdown()
         }
     }
+
+    @Test func finishBatchConfirmsABatchHandedOutWholeAndGivesBackAPartOne() async throws {
+        try await TestCluster.with(topics: [.init(name: "t_finish", partitions: 1)]) { cluster in
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
+            try await producer.publish(["t_finish"])
+            for i in 0..<3 { try await producer.send(.text("f\(i)"), to: "t_finish") }
+            let configuration = cluster.consumerConfiguration(group: "g_finish", topics: ["t_finish"])
+
+            // Two of three taken, then finished: the whole batch comes again.
+            let partial = try await PushConsumer(configuration: configuration, logger: TestCluster.logger)
+            let taken = try await withTimeout(.seconds(20)) { () -> [String] in
+                var messages = partial.makeAsyncIterator()
+                var texts: [String] = []
+                while let message = try await messages.next() {
+                    texts.append(message.text)
+                    if texts.count == 2 {
+                        messages.finishBatch()
+                        break
+                    }
+                }
+                return texts
+            }
+            #expect(taken == ["f0", "f1"])
+            await partial.shutdown()
+
+            // All three taken, then finished: confirmed; the next consumer starts after them.
+            let whole = try await PushConsumer(configuration: configuration, logger: TestCluster.logger)
+            let all = try await withTimeout(.seconds(20)) { () -> [String] in
+                var messages = whole.makeAsyncIterator()
+                var texts: [String] = []
+                while let message = try await messages.next() {
+                    texts.append(message.text)
+                    if texts.count == 3 {
+                        messages.finishBatch()
+                        break
+                    }
+                }
+                return texts
+            }
+            #expect(all == ["f0", "f1", "f2"])
+            await whole.shutdown()
+
+            try await producer.send(.text("f3"), to: "t_finish")
+            let next = try await PushConsumer(configuration: configuration, logger: TestCluster.logger)
+            let after = try await withTimeout(.seconds(20)) { () -> String? in
+                var messages = next.makeAsyncIterator()
+                return try await messages.next()?.text
+            }
+            #expect(after == "f3")
+            await next.shutdown()
+            await producer.shutdown()
+        }
+    }
 }

@@ -58,6 +58,14 @@ final class IterationLease {
         return buffered
     }
 
+    /// Decides the batch in hand now: confirmed if every message of it was handed out, released for
+    /// redelivery otherwise.
+    func finishBatch() {
+        guard let batch = current else { return }
+        if index >= buffered.count { batch.confirm() } else { batch.release() }
+        take(nil)
+    }
+
     private func take(_ batch: ReadyBatch?) {
         current = batch
         buffered = batch?.messages ?? []

@@ -71,6 +71,12 @@ public final class PushConsumer: AsyncSequence, Sendable {
             return try await lease.nextMessage()
         }
 
+        /// For a loop that stops early after processing what it took: confirms the batch in hand if
+        /// every one of its messages was handed out, and gives it back for redelivery (all of it)
+        /// otherwise. Leaving a loop without it never confirms the last batch (a `break` and a
+        /// `throw` look the same to the iterator), so that batch comes again.
+        public mutating func finishBatch() { lease.finishBatch() }
+
         /// The next message, as ``next()``, staying on the caller's executor (`for try await` calls this).
         ///
         /// - Throws: ``ClientError`` when the consumer failed for good (the master refused it).
