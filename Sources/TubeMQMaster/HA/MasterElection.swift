@@ -45,8 +45,7 @@ actor MasterElection {
         self.clock = clock
         self.security = security
         self.logger = logger
-        security.grants.becomeStandby()
-        security.users.becomeStandby()
+        security.becomeStandby()
     }
 
     var electionPath: String { (settings.nodeRoot == "/" ? "" : settings.nodeRoot) + "/master-election" }
@@ -177,14 +176,18 @@ actor MasterElection {
         // has none yet). A master that cannot read them (no access: another zkAuthDigest) must not
         // hold the queue: it leaves it for the next candidate and joins again at the end.
         do throws(UserDirectoryError) {
-            try await openSecurityDocuments(client, fence: me)
+            try await security.useReplicas(
+                client: client,
+                root: settings.nodeRoot,
+                fence: me,
+                acl: settings.securityACL
+            )
         } catch {
             logger.error(
                 "cannot take the active role: the group's grants and users are not readable",
                 metadata: ["tubemq.error": "\(error)"]
             )
-            security.grants.becomeStandby()
-            security.users.becomeStandby()
+            security.becomeStandby()
             try await client.delete(me)
             candidate = nil
             try await Task.sleep(for: .seconds(1))
@@ -298,29 +301,6 @@ actor MasterElection {
         }
     }
 
-    /// Loads the group's grants and users from ZooKeeper into the permission checks, which write
-    /// their changes there from now on.
-    private func openSecurityDocuments(_ client: ZooKeeperClient, fence: String) async throws(UserDirectoryError) {
-        let grants = try await ReplicatedDocument.open(
-            client: client,
-            root: settings.nodeRoot,
-            name: "grants",
-            fence: fence,
-            acl: settings.securityACL,
-            seed: security.grants.all
-        )
-        await security.grants.useReplica(grants)
-        let users = try await ReplicatedDocument.open(
-            client: client,
-            root: settings.nodeRoot,
-            name: "users",
-            fence: fence,
-            acl: settings.securityACL,
-            seed: security.users.all
-        )
-        await security.users.useReplica(users)
-    }
-
     /// Asks the leading term to hand over; `false` when this master does not lead.
     func requestTransfer() -> Bool {
         guard role.isActive, let transferRequests else { return false }
@@ -331,8 +311,7 @@ actor MasterElection {
     /// Stops acting as the active master: the role first (calls answer StandbyException from now),
     /// then the fence (no more writes), then the master's timer.
     func stepDown() async {
-        security.grants.becomeStandby()
-        security.users.becomeStandby()
+        security.becomeStandby()
         guard let master = role.deactivate() else { return }
         await store?.setFence(nil)
         await master.shutdown(persistingFinalState: false)

@@ -2,6 +2,7 @@ import Synchronization
 public import TubeMQCore
 public import TubeMQMasterState
 public import TubeMQWire
+import TubeMQZooKeeper
 
 /// The master's permission checks, as TubeMQ's `SimpleCertificateMasterHandler` and the master's
 /// group authorisation make them: client and broker signatures, issued tokens, producer topic
@@ -205,5 +206,41 @@ extension String {
         while let first = view.first, first.isWhitespace { view.removeFirst() }
         while let last = view.last, last.isWhitespace { view.removeLast() }
         return String(view)
+    }
+}
+
+extension MasterSecurity {
+    /// Loads the HA group's grants and users from ZooKeeper (`<root>/security/grants` and `users`,
+    /// created from this master's files when the group has none yet); changes are written there from
+    /// now on, fenced by the election znode `fence`.
+    ///
+    /// - Throws: ``UserDirectoryError`` when a znode cannot be read (no access: another
+    ///   `zkAuthDigest`), created, or decoded.
+    func useReplicas(client: ZooKeeperClient, root: String, fence: String, acl: [ACL]) async throws(UserDirectoryError)
+    {
+        let grants = try await ReplicatedDocument.open(
+            client: client,
+            root: root,
+            name: "grants",
+            fence: fence,
+            acl: acl,
+            seed: self.grants.all
+        )
+        let users = try await ReplicatedDocument.open(
+            client: client,
+            root: root,
+            name: "users",
+            fence: fence,
+            acl: acl,
+            seed: self.users.all
+        )
+        await self.grants.document.useReplica(grants)
+        await self.users.document.useReplica(users)
+    }
+
+    /// Refuses grant and user changes from now on (this master is a standby of an HA group).
+    func becomeStandby() {
+        grants.document.becomeStandby()
+        users.document.becomeStandby()
     }
 }

@@ -81,15 +81,17 @@ actor ReplicatedDocument<Value: Codable & Sendable> {
     }
 
     /// Applies `change` to the document and writes it, fenced; on a version conflict (another writer
-    /// got in between) re-reads once and tries again. Returns the document now stored.
+    /// got in between) re-reads once and tries again. Returns the document now stored and what
+    /// `change` returned for it.
     ///
     /// - Throws: ``UserDirectoryError`` when this master is no longer the active one or ZooKeeper fails.
-    func update(
-        _ change: @Sendable (Value) -> Value
-    ) async throws(UserDirectoryError) -> Value {
+    func update<Result: Sendable>(
+        _ change: @Sendable (inout Value) -> Result
+    ) async throws(UserDirectoryError) -> (value: Value, result: Result) {
         var retried = false
         while true {
-            let next = change(value)
+            var next = value
+            let result = change(&next)
             let bytes = try Self.encode(next)
             let failure: ZooKeeperError
             do {
@@ -98,7 +100,7 @@ actor ReplicatedDocument<Value: Codable & Sendable> {
                 ])
                 if case .dataSet(let stat) = results.last { version = stat.version } else { version += 1 }
                 value = next
-                return next
+                return (next, result)
             } catch {
                 failure = error
             }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Consumer-group authorisation (admin-api.md §5.5): topics under authorisation control and the
 /// groups allowed on them, kept in a small JSON file beside the metadata.
@@ -19,9 +18,8 @@ public final class TopicGrants: Sendable {
     }
 
     private let path: String?
-    private let controls: Mutex<[String: Control]>
-    /// Where changes go in an HA group.
-    private let replication = Mutex(SecurityReplication<[String: Control]>.local)
+    /// The controls by topic, and where their changes go.
+    let document: SecurityDocument<[String: Control]>
 
     /// Opens the grants file at `path` (missing: no grants), or keeps them in memory.
     ///
@@ -35,23 +33,21 @@ public final class TopicGrants: Sendable {
             }
             loaded = decoded
         }
-        self.controls = Mutex(loaded)
+        self.document = SecurityDocument(loaded)
     }
 
     /// Grants kept in memory only, nothing granted yet.
     public init() {
         self.path = nil
-        self.controls = Mutex([:])
+        self.document = SecurityDocument([:])
     }
 
     /// Every topic's control, by topic.
-    public var all: [String: Control] {
-        controls.withLock { $0 }
-    }
+    public var all: [String: Control] { document.value }
 
     /// The control of `topic`, if any.
     public func control(_ topic: String) -> Control? {
-        controls.withLock { $0[topic] }
+        document.read { $0[topic] }
     }
 
     /// Changes the control of `topic` and saves; a control left disabled and empty is removed.
@@ -65,8 +61,8 @@ public final class TopicGrants: Sendable {
         _ topic: String,
         _ change: @escaping @Sendable (inout Control) -> Void
     ) async throws(UserDirectoryError) {
-        let apply: @Sendable ([String: Control]) -> [String: Control] = { current in
-            var controls = current
+        let path = self.path
+        try await document.change("grants") { controls in
             var control = controls[topic] ?? Control()
             change(&control)
             if !control.isEnabled && control.groups.isEmpty {
@@ -74,49 +70,20 @@ public final class TopicGrants: Sendable {
             } else {
                 controls[topic] = control
             }
-            return controls
+        } saveLocally: { controls throws(UserDirectoryError) in
+            guard let path else { return }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            guard let data = try? encoder.encode(controls) else {
+                throw UserDirectoryError(message: "cannot encode the grants")
+            }
+            try SecurityFile.replace(path, with: data)
         }
-        switch replication.withLock({ $0 }) {
-        case .standby:
-            throw UserDirectoryError(
-                message: "grants not changed: this master is a standby; change them on the active master"
-            )
-        case .zooKeeper(let replica):
-            let stored = try await replica.update(apply)
-            controls.withLock { $0 = stored }
-            return
-        case .local:
-            break
-        }
-        let snapshot = controls.withLock { controls -> [String: Control] in
-            controls = apply(controls)
-            return controls
-        }
-        guard let path else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        guard let data = try? encoder.encode(snapshot) else {
-            throw UserDirectoryError(message: "cannot encode the grants")
-        }
-        try SecurityFile.replace(path, with: data)
-    }
-
-    /// Takes the grants an HA group keeps in ZooKeeper (this master has become the active one):
-    /// they replace what is held here, and later changes are written there.
-    func useReplica(_ replica: ReplicatedDocument<[String: Control]>) async {
-        let stored = await replica.value
-        controls.withLock { $0 = stored }
-        replication.withLock { $0 = .zooKeeper(replica) }
-    }
-
-    /// Refuses changes from now on (this master is a standby of an HA group).
-    func becomeStandby() {
-        replication.withLock { $0 = .standby }
     }
 
     /// The topics of `topics` that `group` may not consume.
     public func refusedTopics(group: String, topics: some Sequence<String>) -> [String] {
-        controls.withLock { controls in
+        document.read { controls in
             topics.filter { topic in
                 guard let control = controls[topic], control.isEnabled else { return false }
                 return !control.groups.contains(group)

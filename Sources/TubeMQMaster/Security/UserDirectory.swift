@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The users the master authenticates, read from and written back to the users file.
 ///
@@ -36,9 +35,8 @@ public final class UserDirectory: Sendable {
     }
 
     private let path: String?
-    private let users: Mutex<[String: User]>
-    /// Where changes go in an HA group.
-    private let replication = Mutex(SecurityReplication<[String: User]>.local)
+    /// The users by name, and where their changes go.
+    let document: SecurityDocument<[String: User]>
 
     /// Opens the users file at `path` (missing: no users yet), or an in-memory directory.
     ///
@@ -63,29 +61,27 @@ public final class UserDirectory: Sendable {
                 loaded[fields[0]] = User(name: fields[0], password: fields[1], publishTopics: topics)
             }
         }
-        self.users = Mutex(loaded)
+        self.document = SecurityDocument(loaded)
     }
 
     /// An in-memory directory holding `users`.
     public init(users: [User]) {
         self.path = nil
-        self.users = Mutex(Dictionary(users.map { ($0.name, $0) }, uniquingKeysWith: { $1 }))
+        self.document = SecurityDocument(Dictionary(users.map { ($0.name, $0) }, uniquingKeysWith: { $1 }))
     }
 
     /// The user called `name`, if any.
     public func user(_ name: String) -> User? {
-        users.withLock { $0[name] }
+        document.read { $0[name] }
     }
 
     /// The user names, sorted (never the passwords).
     public var names: [String] {
-        users.withLock { $0.keys.sorted() }
+        document.read { $0.keys.sorted() }
     }
 
     /// Every user, by name (with the passwords: for the HA group's replicated copy only).
-    var all: [String: User] {
-        users.withLock { $0 }
-    }
+    var all: [String: User] { document.value }
 
     /// Adds or replaces `user` and rewrites the file (in an HA group: the users znode).
     ///
@@ -97,10 +93,7 @@ public final class UserDirectory: Sendable {
         else {
             throw UserDirectoryError(message: "user name and password must be non-blank, without blanks or '#'")
         }
-        _ = try await change { users in
-            users[user.name] = user
-            return true
-        }
+        try await change { users in users[user.name] = user }
     }
 
     /// Removes the user called `name`; `false` when there was none.
@@ -113,44 +106,10 @@ public final class UserDirectory: Sendable {
     }
 
     /// Applies `edit` where the users are kept; returns what `edit` returned.
-    private func change(
-        _ edit: @escaping @Sendable (inout [String: User]) -> Bool
-    ) async throws(UserDirectoryError) -> Bool {
-        switch replication.withLock({ $0 }) {
-        case .standby:
-            throw UserDirectoryError(
-                message: "users not changed: this master is a standby; change them on the active master"
-            )
-        case .zooKeeper(let replica):
-            let changed = Mutex(false)
-            let stored = try await replica.update { current in
-                var next = current
-                let result = edit(&next)
-                changed.withLock { $0 = result }
-                return next
-            }
-            users.withLock { $0 = stored }
-            return changed.withLock { $0 }
-        case .local:
-            let (result, snapshot) = users.withLock { users -> (Bool, [User]) in
-                let result = edit(&users)
-                return (result, Array(users.values))
-            }
-            if result { try save(snapshot) }
-            return result
-        }
-    }
-
-    /// Takes the users an HA group keeps in ZooKeeper (this master has become the active one).
-    func useReplica(_ replica: ReplicatedDocument<[String: User]>) async {
-        let stored = await replica.value
-        users.withLock { $0 = stored }
-        replication.withLock { $0 = .zooKeeper(replica) }
-    }
-
-    /// Refuses changes from now on (this master is a standby of an HA group).
-    func becomeStandby() {
-        replication.withLock { $0 = .standby }
+    private func change<Result: Sendable>(
+        _ edit: @escaping @Sendable (inout [String: User]) -> Result
+    ) async throws(UserDirectoryError) -> Result {
+        try await document.change("users", edit) { users throws(UserDirectoryError) in try save(Array(users.values)) }
     }
 
     private func save(_ snapshot: [User]) throws(UserDirectoryError) {
