@@ -57,7 +57,13 @@ struct IndexEntry: Equatable {
     static func read(from base: UnsafeRawPointer) -> IndexEntry? {
         let stored = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 28, as: UInt32.self))
         guard CRC32.checksum(UnsafeRawBufferPointer(start: base, count: 28)) == stored else { return nil }
-        return IndexEntry(
+        return decode(from: base)
+    }
+
+    /// Decodes the entry at `base` without verifying its CRC: for entries this process wrote into a
+    /// memory block, which no disk stands between.
+    static func decode(from base: UnsafeRawPointer) -> IndexEntry {
+        IndexEntry(
             partitionID: Int32(littleEndian: base.loadUnaligned(fromByteOffset: 0, as: Int32.self)),
             typeHash: Int32(littleEndian: base.loadUnaligned(fromByteOffset: 4, as: Int32.self)),
             position: Int64(littleEndian: base.loadUnaligned(fromByteOffset: 8, as: Int64.self)),

@@ -62,7 +62,13 @@ enum RecordLayout {
         guard UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) == magic else { return nil }
         let crc = CRC32.checksum(UnsafeRawBufferPointer(start: base + 4, count: headerSize - 4))
         guard crc == stored else { return nil }
-        return Header(
+        return decodeHeader(base)
+    }
+
+    /// Decodes a header without verifying its CRC or magic: for records this process wrote into a
+    /// memory block, which no disk stands between. `base` must hold ``headerSize`` bytes.
+    static func decodeHeader(_ base: UnsafeRawPointer) -> Header {
+        Header(
             entry: Int64(littleEndian: base.loadUnaligned(fromByteOffset: 8, as: Int64.self)),
             messageID: Int64(littleEndian: base.loadUnaligned(fromByteOffset: 16, as: Int64.self)),
             appendTime: Int64(littleEndian: base.loadUnaligned(fromByteOffset: 24, as: Int64.self)),

@@ -49,33 +49,43 @@ struct ReadCollector {
         limits = chunk.limits
     }
 
-    /// Copies a message from a memory block.
-    mutating func appendFromMemory(
-        offset: Int64,
-        header: RecordLayout.Header,
-        payload: UnsafeRawBufferPointer
-    ) {
+    /// A matching record found in a memory block, pointing into the block (valid until the storage
+    /// instance next runs something else).
+    struct MemoryRecord {
+        var offset: Int64
+        var header: RecordLayout.Header
+        var payload: UnsafeRawBufferPointer
+    }
+
+    /// Copies records of a memory block, whose payloads come to `totalBytes`, into the read's payload
+    /// buffer (grown once, by exactly what they need). The limits were already charged for them.
+    mutating func appendFromMemory(_ records: [MemoryRecord], totalBytes: Int) {
+        guard !records.isEmpty else { return }
         if memoryPayloads == nil {
-            memoryPayloads = ByteBufferAllocator().buffer(
-                capacity: max(payload.count, min(limits.remainingBytes, 1 << 20))
+            memoryPayloads = ByteBufferAllocator().buffer(capacity: totalBytes)
+        } else {
+            memoryPayloads?.reserveCapacity(minimumWritableBytes: totalBytes)
+        }
+        messages.reserveCapacity(messages.count + records.count)
+        memorySlices.reserveCapacity(memorySlices.count + records.count)
+        for record in records {
+            let start = memoryPayloads?.writerIndex ?? 0
+            memoryPayloads?.writeBytes(record.payload)
+            memorySlices.append((messages.count, start, record.payload.count))
+            let header = record.header
+            messages.append(
+                StoredMessage(
+                    offset: record.offset,
+                    partitionID: header.partitionID,
+                    messageID: header.messageID,
+                    flag: header.flag,
+                    checksum: header.checksum,
+                    typeHash: header.typeHash,
+                    appendTime: header.appendTime,
+                    payload: Self.emptyPayload
+                )
             )
         }
-        let start = memoryPayloads?.writerIndex ?? 0
-        memoryPayloads?.writeBytes(payload)
-        memorySlices.append((messages.count, start, payload.count))
-        messages.append(
-            StoredMessage(
-                offset: offset,
-                partitionID: header.partitionID,
-                messageID: header.messageID,
-                flag: header.flag,
-                checksum: header.checksum,
-                typeHash: header.typeHash,
-                appendTime: header.appendTime,
-                payload: Self.emptyPayload
-            )
-        )
-        limits.take(payloadLength: payload.count)
     }
 
     /// The messages, with memory payloads sliced out of their shared buffer.

@@ -127,31 +127,40 @@ extension StorageInstance {
 
     /// Serves entries from the memory blocks, from `entry` to the end of its block; returns where
     /// to continue.
+    ///
+    /// The block's own records are trusted (this process wrote them; no disk stands between), so
+    /// their CRCs are not verified again, and entries of the store's other partitions are skipped by
+    /// their partition id alone. The matches are gathered first and copied out in one go, into a
+    /// buffer of exactly their size.
     private func readFromMemory(_ entry: Int64, into collector: inout ReadCollector) -> Int64 {
         guard let block = memoryBlock(containing: entry) else { return nextEntry }
         var current = entry
+        var matches: [ReadCollector.MemoryRecord] = []
+        var matchedBytes = 0
         while current < block.endEntry && !collector.limits.isExhausted {
-            guard let index = block.indexEntry(current) else {
-                collector.limits.remainingScan -= 1
-                current += 1
-                continue
-            }
-            if collector.limits.matches(partitionID: index.partitionID, typeHash: index.typeHash),
+            if block.partitionID(ofEntry: current) == collector.limits.partitionID,
+                let index = block.indexEntry(current),
+                collector.limits.matches(partitionID: index.partitionID, typeHash: index.typeHash),
                 let record = block.record(for: index)
             {
                 guard collector.limits.admits(payloadLength: record.payload.count) else {
                     collector.limits.markFull()
                     break
                 }
-                collector.appendFromMemory(
-                    offset: StorageOffset.offset(ofEntry: current),
-                    header: record.header,
-                    payload: record.payload
+                matches.append(
+                    ReadCollector.MemoryRecord(
+                        offset: StorageOffset.offset(ofEntry: current),
+                        header: record.header,
+                        payload: record.payload
+                    )
                 )
+                matchedBytes += record.payload.count
+                collector.limits.take(payloadLength: record.payload.count)
             }
             collector.limits.remainingScan -= 1
             current += 1
         }
+        collector.appendFromMemory(matches, totalBytes: matchedBytes)
         return current
     }
 

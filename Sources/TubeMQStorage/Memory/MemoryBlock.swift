@@ -148,7 +148,14 @@ final class MemoryBlock: @unchecked Sendable {
     /// The index entry of global entry `entry`, which must be in the block.
     func indexEntry(_ entry: Int64) -> IndexEntry? {
         guard let index, entry >= firstEntry, entry < endEntry else { return nil }
-        return IndexEntry.read(from: index + Int(entry - firstEntry) * IndexEntry.size)
+        return IndexEntry.decode(from: index + Int(entry - firstEntry) * IndexEntry.size)
+    }
+
+    /// The partition of `entry`'s index entry, read without decoding the rest (a read skips the other
+    /// partitions' entries of its store by this).
+    func partitionID(ofEntry entry: Int64) -> Int32? {
+        guard let index, entry >= firstEntry, entry < endEntry else { return nil }
+        return IndexEntry.partitionID(at: index + Int(entry - firstEntry) * IndexEntry.size)
     }
 
     /// The header and payload of the record an index entry of this block points to.
@@ -156,8 +163,10 @@ final class MemoryBlock: @unchecked Sendable {
         guard let data else { return nil }
         let start = Int(entry.position - dataStart)
         guard start >= 0, start + entry.recordLength <= dataCount else { return nil }
+        guard entry.recordLength >= RecordLayout.headerSize else { return nil }
         let bytes = UnsafeRawBufferPointer(start: data + start, count: entry.recordLength)
-        guard let header = RecordLayout.readHeader(bytes), header.recordLength == entry.recordLength else { return nil }
+        let header = RecordLayout.decodeHeader(data + start)
+        guard header.recordLength == entry.recordLength else { return nil }
         return (header, UnsafeRawBufferPointer(rebasing: bytes[RecordLayout.headerSize...]))
     }
 
