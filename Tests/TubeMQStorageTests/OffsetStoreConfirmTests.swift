@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TubeMQStorage
@@ -79,4 +80,45 @@ import Testing
             try await reopened.close()
         }
     }
+
+    @Test func confirmationsReachTheLogShortlyWithoutAClose() async throws {
+        try await TemporaryDirectory.with("offsets") { directory in
+            let mode = StorageMode(io: .posix, acknowledgement: .memory)
+            let store = try await mode.openStore(directory)
+            let offsets = store.offsets
+            for round in 1...100 {
+                await offsets.setTentativeOffset(group: "g", topic: "t", partitionID: 0, offset: Int64(round * 28))
+                _ = await offsets.committedOffset(group: "g", topic: "t", partitionID: 0, confirmingTentative: true)
+            }
+            // What a crash now would find: the log as written so far, read beside the open store.
+            let path = directory.path + "/offsets/" + OffsetLog.fileName
+            let deadline = ContinuousClock.now + .seconds(10)
+            var found: Int64?
+            while ContinuousClock.now < deadline {
+                found = Self.lastOffset(inLogAt: path)
+                if found == 100 * 28 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(found == Int64(100 * 28), "the burst of confirmations was not written within 10 s")
+            try await store.close()
+        }
+    }
+
+    /// The last offset the log at `path` records, read without touching the file.
+    private static func lastOffset(inLogAt path: String) -> Int64? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let bytes = [UInt8](data)
+        var last: Int64?
+        var position = 0
+        bytes.withUnsafeBytes { raw in
+            while position < raw.count,
+                let (record, length) = OffsetLogRecord.decode(UnsafeRawBufferPointer(rebasing: raw[position...]))
+            {
+                last = record.offset
+                position += length
+            }
+        }
+        return last
+    }
+
 }

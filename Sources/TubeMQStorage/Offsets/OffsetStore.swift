@@ -154,10 +154,12 @@ public actor OffsetStore {
     /// tentative offset, if any) when `confirmingTentative`: where a fetch reads from, or what a
     /// consumer's commit reports.
     ///
-    /// The confirmation is visible at once and written to the log in the background, sharing a sync
-    /// with other commits: the caller does not wait for the disk. A crash before that sync loses only
-    /// the confirmation, so the batch is delivered again — still at least once (the Java broker
-    /// likewise keeps fetch confirmations in a cache that it flushes every second).
+    /// The confirmation is visible at once and written to the log in the background, at most
+    /// ``confirmationWriteDelay`` later, sharing a write and a sync with the confirmations (and
+    /// commits) of that moment: the caller does not wait for the disk, and a consumer fetching
+    /// thousands of batches a second costs a few syncs a second, not one per batch. A crash before
+    /// that sync loses only the confirmation, so the batch is delivered again — still at least once
+    /// (the Java broker likewise keeps fetch confirmations in a cache that it flushes every second).
     public func committedOffset(group: String, topic: String, partitionID: Int32, confirmingTentative: Bool) -> Int64? {
         let key = Key(group: group, topic: topic, partitionID: partitionID)
         if confirmingTentative, !isClosed, let offset = tentative.removeValue(forKey: key) {
@@ -165,11 +167,18 @@ public actor OffsetStore {
             OffsetLogRecord(key: key, offset: offset).encode(into: &pending)
             logRecords += 1
             if !isWriting && backgroundWrite == nil {
-                backgroundWrite = Task { await self.writeInBackground() }
+                backgroundWrite = Task {
+                    // Gather the confirmations of the next moment into the same write and sync.
+                    try? await Task.sleep(for: Self.confirmationWriteDelay)
+                    await self.writeInBackground()
+                }
             }
         }
         return committed[key]
     }
+
+    /// How long a fetch's confirmation may wait for the background write that makes it durable.
+    static let confirmationWriteDelay: Duration = .milliseconds(100)
 
     private func writeInBackground() async {
         defer { backgroundWrite = nil }
@@ -185,6 +194,7 @@ public actor OffsetStore {
     public func close() async {
         guard !isClosed else { return }
         isClosed = true
+        backgroundWrite?.cancel()  // ends its wait; what it would have written is written below
         await backgroundWrite?.value
         if isWriting || !pending.isEmpty {
             _ = try? await persist(records: 0)
