@@ -128,7 +128,7 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
             case .perCall:
                 run(call, context: context)
             case .batchedOnEventLoop where service.runsAlone(call):
-                run(call, context: context)
+                run(call, context: context, executor: executor)
             case .batchedOnEventLoop:
                 gathered.append(call)
                 if gathered.count >= Self.maxGathered { dispatchGathered(context: context) }
@@ -151,13 +151,13 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
         context.fireChannelInactive()
     }
 
-    private func run(_ call: IncomingCall, context: ChannelHandlerContext) {
+    private func run(_ call: IncomingCall, context: ChannelHandlerContext, executor: EventLoopTaskExecutor? = nil) {
         let channel = context.channel
         let callContext = self.callContext
         let service = self.service
         let maxPayload = self.maxResponsePayload
         // Handlers are not cancelled when the peer leaves: a half-done append must still complete.
-        Task {
+        Task(executorPreference: executor) {
             let outcome = await service.outcome(of: call, context: callContext)
             var replies = ReplyEncoder(maxPayload: maxPayload, logger: callContext.logger)
             replies.append(outcome, for: call)

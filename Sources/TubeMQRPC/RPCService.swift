@@ -28,7 +28,8 @@ public protocol RPCService: Sendable {
     func handle(batch calls: [IncomingCall], context: RPCCallContext) async -> [RPCOutcome]
 
     /// Whether `call` may wait long (a long poll) and so runs alone, its reply written when ready,
-    /// rather than holding up the replies of the calls it arrived with. `false` by default.
+    /// rather than holding up the replies of the calls it arrived with. `false` by default. Under
+    /// ``RPCExecution/batchedOnEventLoop`` such a call still runs on the connection's event loop.
     func runsAlone(_ call: IncomingCall) -> Bool
 }
 

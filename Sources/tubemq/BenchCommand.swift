@@ -116,7 +116,7 @@ struct BenchCommand: AsyncParsableCommand {
         let bodySize = max(size, 8)
         let reporter = Task { await report(stats) }
         let receivers = benchConsumers.map { consumer in
-            Task { await consumer.receive(stats: stats, latency: true) }
+            Task(executorPreference: consumer.executor) { await consumer.receive(stats: stats, latency: true) }
         }
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Histogram<UInt64>.self) { group in
@@ -146,6 +146,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let receiveSeconds = (ContinuousClock.now - start).seconds
         for receiver in receivers { receiver.cancel() }
+        for receiver in receivers { await receiver.value }
         reporter.cancel()
         for consumer in benchConsumers { await consumer.shutdown() }
         for producer in clients { await producer.shutdown() }

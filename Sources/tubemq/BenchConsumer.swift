@@ -25,6 +25,14 @@ enum BenchConsumer: Sendable {
         }
     }
 
+    /// The consumer's event-loop executor (see ``PushConsumer/executor``).
+    var executor: any TaskExecutor {
+        switch self {
+        case .push(let consumer): consumer.executor
+        case .pull(let consumer): consumer.executor
+        }
+    }
+
     func shutdown() async {
         switch self {
         case .push(let consumer): await consumer.shutdown()
@@ -33,7 +41,8 @@ enum BenchConsumer: Sendable {
     }
 
     /// Counts (and, with `latency`, times end to end from the timestamp in the body) every message
-    /// delivered, until cancelled.
+    /// delivered, until cancelled; the latencies are merged into `stats` when the loop ends, so the
+    /// caller awaits this task before reading them.
     func receive(stats: BenchStats, latency: Bool) async {
         var recorder = LatencyRecorder(stats: stats, latency: latency)
         do {
@@ -70,9 +79,6 @@ private struct LatencyRecorder {
                 _ = histogram.record((BenchClock.nanos() &- sentAt) / 1000)
             }
         }
-        if stats.received.add(1, ordering: .relaxed).newValue % 1024 == 0, latency {
-            stats.mergeReceive(histogram)
-            histogram.reset()
-        }
+        stats.received.add(1, ordering: .relaxed)
     }
 }

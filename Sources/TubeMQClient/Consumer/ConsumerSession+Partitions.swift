@@ -88,7 +88,7 @@ extension ConsumerSession {
             flow: flow,
             filtered: !(configuration.topics[partition.topic] ?? []).isEmpty
         )
-        held[partition.key] = Held(handle: handle, fetch: Task { await fetcher.run() })
+        held[partition.key] = Held(handle: handle, fetch: Task(executorPreference: executor) { await fetcher.run() })
     }
 
     /// The register request for `partition`: the configured start position on its first registration by

@@ -33,6 +33,9 @@ actor ConsumerSession {
     nonisolated let clientID: String
     nonisolated let host: String
     nonisolated let rpc: RPCClient
+    /// Runs jobs on the event loop carrying every connection of the consumer: the fetch loops run
+    /// there, so a reply resumes its loop on the thread that read it.
+    nonisolated let executor: EventLoopTaskExecutor
     nonisolated let master: MasterConnection
     nonisolated let logger: Logger
     /// Cuts the master heartbeat wait short (to acknowledge an event, or register again at once).
@@ -83,7 +86,10 @@ actor ConsumerSession {
         logger[metadataKey: "tubemq.group"] = "\(configuration.group)"
         var rpcConfiguration = RPCClient.Configuration(defaultTimeout: configuration.rpcTimeout.timeAmount)
         rpcConfiguration.tls = configuration.tls
-        let rpc = RPCClient(configuration: rpcConfiguration)
+        // One loop for all of the consumer's connections, so that `executor` is the thread of its I/O.
+        let eventLoop = RPCClient.defaultEventLoopGroup.next()
+        let rpc = RPCClient(configuration: rpcConfiguration, eventLoopGroup: eventLoop)
+        self.executor = EventLoopTaskExecutor(eventLoop: eventLoop)
         self.configuration = configuration
         self.kind = kind
         self.clientID = clientID

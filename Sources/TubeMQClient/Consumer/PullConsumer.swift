@@ -40,6 +40,10 @@ public final class PullConsumer: AsyncSequence, Sendable {
     /// The client id the consumer registered under.
     public var clientID: String { session.clientID }
 
+    /// An executor that runs jobs on the event loop carrying every connection of this consumer (its
+    /// fetch loops run there); see ``PushConsumer/executor``.
+    public var executor: any TaskExecutor { session.executor }
+
     /// The partitions the consumer holds now.
     public func assignedPartitions() async -> [Partition] { await session.heldPartitions }
 

@@ -44,6 +44,14 @@ public final class PushConsumer: AsyncSequence, Sendable {
     /// The client id the consumer registered under.
     public var clientID: String { session.clientID }
 
+    /// An executor that runs jobs on the event loop carrying every connection of this consumer (its
+    /// fetch loops run there).
+    ///
+    /// A loop over the consumer in a task that prefers it (`Task(executorPreference: consumer.executor)
+    /// { for try await message in consumer { ... } }`) takes each batch on that thread, without waking
+    /// another one. Code run this way shares the thread with the consumer's I/O and must never block.
+    public var executor: any TaskExecutor { session.executor }
+
     /// The partitions the consumer holds now.
     public func assignedPartitions() async -> [Partition] { await session.heldPartitions }
 
