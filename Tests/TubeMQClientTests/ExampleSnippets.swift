@@ -41,6 +41,10 @@ enum ExampleSnippets {
                 break
             }
         }
+        let loop = Task(executorPreference: consumer.executor) {
+            for try await message in consumer { print(message.body.count) }
+        }
+        try await loop.value
         for try await batch in try await PullConsumer(configuration: configuration) {
             for message in batch.messages { print(message.body.count) }
             try await batch.confirm()  // or batch.release() to have it delivered again
