@@ -220,16 +220,7 @@ enum DiskReader {
                 continue
             }
             messages.append(
-                StoredMessage(
-                    offset: StorageOffset.offset(ofEntry: match.entry),
-                    partitionID: header.partitionID,
-                    messageID: header.messageID,
-                    flag: header.flag,
-                    checksum: header.checksum,
-                    typeHash: header.typeHash,
-                    appendTime: header.appendTime,
-                    payload: payload
-                )
+                StoredMessage(offset: StorageOffset.offset(ofEntry: match.entry), header: header, payload: payload)
             )
         }
         return (messages, bad)

@@ -72,19 +72,7 @@ struct ReadCollector {
             let start = memoryPayloads?.writerIndex ?? 0
             memoryPayloads?.writeBytes(record.payload)
             memorySlices.append((messages.count, start, record.payload.count))
-            let header = record.header
-            messages.append(
-                StoredMessage(
-                    offset: record.offset,
-                    partitionID: header.partitionID,
-                    messageID: header.messageID,
-                    flag: header.flag,
-                    checksum: header.checksum,
-                    typeHash: header.typeHash,
-                    appendTime: header.appendTime,
-                    payload: Self.emptyPayload
-                )
-            )
+            messages.append(StoredMessage(offset: record.offset, header: record.header, payload: Self.emptyPayload))
         }
     }
 

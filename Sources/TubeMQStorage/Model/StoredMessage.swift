@@ -40,3 +40,19 @@ public struct StoredMessage: Sendable {
         self.payload = payload
     }
 }
+
+extension StoredMessage {
+    /// The message of a record at `offset`, its fields from the record's header.
+    init(offset: Int64, header: RecordLayout.Header, payload: ByteBuffer) {
+        self.init(
+            offset: offset,
+            partitionID: header.partitionID,
+            messageID: header.messageID,
+            flag: header.flag,
+            checksum: header.checksum,
+            typeHash: header.typeHash,
+            appendTime: header.appendTime,
+            payload: payload
+        )
+    }
+}
