@@ -174,7 +174,7 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 "TubeMQMaster", "TubeMQMasterState", "TubeMQBroker", "TubeMQStorage", "TubeMQCore",
-                "TubeMQMasterHTTP", "TubeMQBrokerHTTP", "TubeMQRPC",
+                "TubeMQMasterHTTP", "TubeMQBrokerHTTP", "TubeMQRPC", "TubeMQConfig",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -69,7 +69,7 @@ struct BrokerCommand: AsyncParsableCommand {
             )
         }
         if ini.tls.isEnabled {
-            brokerSettings.tls = Self.tlsSettings(ini.tls, port: ini.tls.port)
+            brokerSettings.tls = TLSSettings(ini.tls, port: ini.tls.port)
         }
         if ini.tls.isMasterLinkEnabled {
             // `masterTLSEnable` (ours): masterAddressList names the masters' TLS ports.
@@ -87,7 +87,7 @@ struct BrokerCommand: AsyncParsableCommand {
         // `[tlsSetting] webTLSEnable` (ours): the offset webapi over HTTPS too.
         let webTLS: TLSSettings? =
             ini.tls.isWebEnabled
-            ? Self.tlsSettings(ini.tls, port: ini.tls.webPort) : nil
+            ? TLSSettings(ini.tls, port: ini.tls.webPort) : nil
         let settings = brokerSettings
         let adminToken = try Self.webAdminToken(ini, logger: logger)
         let log = logger
@@ -160,19 +160,5 @@ struct BrokerCommand: AsyncParsableCommand {
         else { throw ValidationError("cannot write \(path)") }
         logger.notice("broker webapi admin token created", metadata: ["tubemq.path": "\(path)"])
         return token
-    }
-}
-
-extension BrokerCommand {
-    /// A `[tlsSetting]` listener on `port` with the section's key store, trust store and two-way auth.
-    static func tlsSettings(_ tls: TLSConfig, port: Int) -> TLSSettings {
-        TLSSettings(
-            port: port,
-            keyStorePath: tls.keyStorePath,
-            keyStorePassword: tls.keyStorePassword,
-            twoWayAuth: tls.isTwoWayAuthEnabled,
-            trustStorePath: tls.trustStorePath.isEmpty ? nil : tls.trustStorePath,
-            trustStorePassword: tls.trustStorePassword
-        )
     }
 }

@@ -61,12 +61,12 @@ struct MasterCommand: AsyncParsableCommand {
             )
         )
         if ini.tls.isEnabled {
-            configuration.tls = Self.tlsSettings(ini.tls, port: ini.tls.port)
+            configuration.tls = TLSSettings(ini.tls, port: ini.tls.port)
         }
         // `[tlsSetting] webTLSEnable` (ours): the webapi and the console over HTTPS too.
         let webTLS: TLSSettings? =
             ini.tls.isWebEnabled
-            ? Self.tlsSettings(ini.tls, port: ini.tls.webPort) : nil
+            ? TLSSettings(ini.tls, port: ini.tls.webPort) : nil
         let settings = configuration
         let log = logger
         let (webPort, authToken) = (ini.webPort, ini.confModAuthToken)
@@ -202,19 +202,5 @@ struct MasterCommand: AsyncParsableCommand {
             await server.shutdown()
         }
         try await ServiceGroup(services: [ha], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
-    }
-}
-
-extension MasterCommand {
-    /// A `[tlsSetting]` listener on `port` with the section's key store, trust store and two-way auth.
-    static func tlsSettings(_ tls: TLSConfig, port: Int) -> TLSSettings {
-        TLSSettings(
-            port: port,
-            keyStorePath: tls.keyStorePath,
-            keyStorePassword: tls.keyStorePassword,
-            twoWayAuth: tls.isTwoWayAuthEnabled,
-            trustStorePath: tls.trustStorePath.isEmpty ? nil : tls.trustStorePath,
-            trustStorePassword: tls.trustStorePassword
-        )
     }
 }
