@@ -127,6 +127,8 @@ extension BrokerService {
                 )
                 return .empty(GetMessageResponseB2C.failure(.notFound, ReplyText.reachedMaxOffset, minLimitTime: -1))
             }
+            var payloadBytes = 0
+            for message in result.messages { payloadBytes &+= message.payload.readableBytes }
             if !request.escFlowCtrl {
                 let lag = max(0, result.range.max - start)
                 let now = clock()
@@ -139,8 +141,7 @@ extension BrokerService {
                         )
                     )
                 }
-                let bytes = result.messages.reduce(0) { $0 + $1.payload.readableBytes }
-                catalog.flowControl.consumed(group: key.group, bytes: bytes, lagBytes: lag, now: now)
+                catalog.flowControl.consumed(group: key.group, bytes: payloadBytes, lagBytes: lag, now: now)
             }
             await offsets.setTentativeOffset(
                 group: key.group,
@@ -156,11 +157,9 @@ extension BrokerService {
                 )
             }
             let counters = metrics.topic(key.topic)
-            var bytes = 0
-            for message in result.messages { bytes &+= message.payload.readableBytes }
             counters.messagesOut.increment(by: result.messages.count)
-            counters.bytesOut.increment(by: bytes)
-            return .reply(Self.encodeSuccess(result, start: start))
+            counters.bytesOut.increment(by: payloadBytes)
+            return .reply(Self.encodeSuccess(result, start: start, payloadBytes: payloadBytes))
         } catch {
             return .reply(
                 GetMessageResponseB2C.failure(Self.errorCode(for: error), "Get message failed: \(error.message)")
@@ -168,9 +167,8 @@ extension BrokerService {
         }
     }
 
-    /// The success reply for `result`, read from `start`.
-    static func encodeSuccess(_ result: ReadResult, start: Int64) -> EncodedMessage {
-        let payloadBytes = result.messages.reduce(0) { $0 + $1.payload.readableBytes }
+    /// The success reply for `result`, read from `start`, whose payloads come to `payloadBytes`.
+    static func encodeSuccess(_ result: ReadResult, start: Int64, payloadBytes: Int) -> EncodedMessage {
         var writer = GetMessageReplyWriter(
             success: true,
             errCode: ErrorCode.success.rawValue,
