@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import Testing
 import TubeMQCore
@@ -5,8 +6,9 @@ import TubeMQTestKit
 
 @testable import TubeMQStorage
 
-/// Reads served from a memory block: other partitions' entries skipped, byte budgets honoured, and
-/// the payloads copied into a buffer of their own size.
+/// Reads served from a memory block: other partitions' entries skipped, byte budgets honoured, the
+/// payloads copied into a buffer of their own size, and a just-written block still served from
+/// memory while traffic continues.
 @Suite struct MemoryReadTests {
     private static let mode = StorageMode(io: .posix, acknowledgement: .memory)
 
@@ -62,5 +64,52 @@ import TubeMQTestKit
             #expect(tiny.nextOffset == 2 * 28)
             try await store.close()
         }
+    }
+
+    @Test func aJustWrittenBlockIsServedFromMemoryWhileTrafficContinues() async throws {
+        try await TemporaryDirectory.with { directory in
+            let io = GatedIO()
+            let store = try await Self.mode.openStore(directory, io: io)
+            let topic = try await store.openTopic("t", configuration: Self.mode.topic(partitions: 1))
+            let instance = try topic.instance(forPartition: 0)
+            _ = try await topic.append((0..<10).map { Fixture.message(id: $0, partition: 0) })
+            // The first ten are being written when the next ten arrive: traffic continues.
+            io.close()
+            let flush = Task { try await instance.flush() }
+            try await eventually("the sync is held at the gate") { io.waiting == 1 }
+            _ = try await topic.append((10..<20).map { Fixture.message(id: $0, partition: 0) })
+            io.open()
+            try await flush.value
+            #expect(await instance.writtenOffset == 10 * 28)
+            // Were the first ten read from the file, its damage would cost every one of them.
+            try Self.spoil(directory.path + "/topics/t/0/" + SegmentName.data(0))
+            let messages = try await Fixture.readAll(topic, partition: 0)
+            #expect(messages.map(\.messageID) == Array(0..<20))
+            messages.forEach { Fixture.verify($0, partition: 0) }
+            try await store.close()
+        }
+    }
+
+    @Test func anIdleInstanceReadsWrittenRecordsFromTheFiles() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try await Self.mode.openStore(directory)
+            let topic = try await store.openTopic("t", configuration: Self.mode.topic(partitions: 1))
+            let instance = try topic.instance(forPartition: 0)
+            _ = try await topic.append((0..<10).map { Fixture.message(id: $0, partition: 0) })
+            // Nothing arrives during the flush: the instance is idle and keeps no written block.
+            try await instance.flush()
+            try Self.spoil(directory.path + "/topics/t/0/" + SegmentName.data(0))
+            let messages = try await Fixture.readAll(topic, partition: 0)
+            #expect(messages.isEmpty, "every record was read from the spoiled file and refused")
+            try await store.close()
+        }
+    }
+
+    /// Overwrites a whole data file with zeros, keeping its size.
+    private static func spoil(_ path: String) throws {
+        let size = try #require(try FileIO.size(ofPath: path))
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        defer { handle.closeFile() }
+        handle.write(Data(repeating: 0, count: Int(size)))
     }
 }

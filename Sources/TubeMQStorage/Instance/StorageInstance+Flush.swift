@@ -156,15 +156,28 @@ extension StorageInstance {
         }
     }
 
-    /// Keeps a flushed block for reuse while traffic continues; frees buffers once idle.
+    /// Keeps a flushed block readable (``recent``) while traffic continues, handing the oldest
+    /// recent block on for reuse once there are more than ``recentBlockLimit`` of them or they hold
+    /// more than `memoryBlockBytes` of records (the newest is kept whatever its size); frees buffers
+    /// once idle.
     private func recycle(_ block: MemoryBlock) {
         if active.isEmpty && sealed.isEmpty {
             active.releaseBuffers()
             spare = nil
-        } else if spare == nil {
-            spare = block
+            recent.removeAll()
+            return
+        }
+        recent.append(block)
+        var bytes = recent.reduce(0) { $0 + $1.dataCount }
+        while recent.count > Self.recentBlockLimit || (recent.count > 1 && bytes > configuration.memoryBlockBytes) {
+            let evicted = recent.removeFirst()
+            bytes -= evicted.dataCount
+            if spare == nil { spare = evicted }
         }
     }
+
+    /// At most this many written blocks stay readable in ``recent``.
+    static let recentBlockLimit = 4
 
     /// Wakes the flusher if it is waiting.
     func signalFlusher() {

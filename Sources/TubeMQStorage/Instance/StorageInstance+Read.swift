@@ -1,8 +1,8 @@
 extension StorageInstance {
     /// Reads messages of one partition from an offset.
     ///
-    /// Data still in memory blocks is served from memory; older data is read from the segment
-    /// files on the I/O threads. Records that fail their integrity checks are skipped (and logged),
+    /// Data still in memory blocks (including the few written last, kept while traffic continues)
+    /// is served from memory; older data is read from the segment files on the I/O threads. Records that fail their integrity checks are skipped (and logged),
     /// never returned. `nextOffset` advances past every entry examined, matching or not.
     ///
     /// - Throws: ``StorageError`` — ``StorageError/Code/offsetBelowMinimum`` when aging removed the
@@ -38,7 +38,7 @@ extension StorageInstance {
                 if collector.messages.isEmpty { try checkBounds(entry) }
                 break
             }
-            if entry < writtenEntry {
+            if entry < writtenEntry, recentBlock(containing: entry) == nil {
                 do throws(StorageError) {
                     entry = try await readFromDisk(entry, into: &collector)
                 } catch {
@@ -175,11 +175,18 @@ extension StorageInstance {
         return low == 0 ? nil : low - 1
     }
 
-    /// The memory block (in flight, sealed or active) holding `entry`.
+    /// The memory block (recently written, in flight, sealed or active) holding `entry`.
     func memoryBlock(containing entry: Int64) -> MemoryBlock? {
+        if entry < writtenEntry { return recentBlock(containing: entry) }
         if let inFlight, entry >= inFlight.firstEntry, entry < inFlight.endEntry { return inFlight }
         for block in sealed where entry >= block.firstEntry && entry < block.endEntry { return block }
         if entry >= active.firstEntry, entry < active.endEntry { return active }
         return nil
+    }
+
+    /// The recently written block still holding `entry` in memory, if any.
+    func recentBlock(containing entry: Int64) -> MemoryBlock? {
+        guard let first = recent.first, entry >= first.firstEntry else { return nil }
+        return recent.last(where: { entry >= $0.firstEntry && entry < $0.endEntry })
     }
 }

@@ -40,7 +40,8 @@ public actor StorageInstance {
     /// Entries below this are on disk and synced.
     var durableEntry: Int64
     /// Entries below this are in the segment files (maybe only in the page cache); reads of them go
-    /// to the files, reads of later entries to the memory blocks.
+    /// to the files (unless a ``recent`` block still holds them), reads of later entries to the
+    /// memory blocks.
     var writtenEntry: Int64
     /// Append time of the newest message; append times never go backwards.
     var lastAppendTime: Int64
@@ -55,6 +56,10 @@ public actor StorageInstance {
     var inFlight: MemoryBlock? { currentJob?.block }
     /// A flushed block kept for reuse while traffic continues.
     var spare: MemoryBlock?
+    /// The blocks written last, oldest first, kept readable while traffic continues: a consumer
+    /// just behind the writers is served from memory instead of the segment files. Bounded by
+    /// ``recentBlockLimit`` blocks and `memoryBlockBytes` of records.
+    var recent: [MemoryBlock] = []
     /// Whether everything appended must be written and synced now (a threshold, the interval, a
     /// disk-acknowledged append or a `flush()` call). A block that merely fills is written unsynced.
     var syncRequested = false
@@ -235,6 +240,7 @@ public actor StorageInstance {
         sealed.removeAll()
         active = MemoryBlock()
         spare = nil
+        recent.removeAll()
         if lostEntries > 0 {
             let cause = failure.map { ": \($0.message)" } ?? ""
             let error = StorageError(
