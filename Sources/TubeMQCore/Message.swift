@@ -73,18 +73,25 @@ public struct Message: Sendable, Hashable {
     /// - Throws: ``MessageFormatError`` when the flag says attributes are present but the header is short
     ///   or its length runs past the payload.
     public init(payload: some Collection<UInt8>, flag: Int32) throws(MessageFormatError) {
-        let bytes = Array(payload)
         guard flag & MessageFlag.hasAttributes != 0 else {
-            self.init(body: bytes)
+            self.init(body: Array(payload))
             return
         }
-        guard bytes.count >= 4 else { throw MessageFormatError(reason: "payload shorter than its attribute header") }
-        let length = Int(UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3]))
-        guard length <= bytes.count - 4 else {
-            throw MessageFormatError(reason: "attribute length \(length) exceeds payload of \(bytes.count) bytes")
+        let count = payload.count
+        guard count >= 4 else { throw MessageFormatError(reason: "payload shorter than its attribute header") }
+        var index = payload.startIndex
+        var length = 0
+        for _ in 0..<4 {
+            length = length << 8 | Int(payload[index])
+            payload.formIndex(after: &index)
         }
-        let text = String(decoding: bytes[4..<(4 + length)], as: UTF8.self)
-        self.init(body: Array(bytes[(4 + length)...]), attributes: MessageAttributes.decode(text))
+        guard length <= count - 4 else {
+            throw MessageFormatError(reason: "attribute length \(length) exceeds payload of \(count) bytes")
+        }
+        // The body is copied once, straight from the payload; the text is decoded in place.
+        let textEnd = payload.index(index, offsetBy: length)
+        let text = String(decoding: payload[index..<textEnd], as: UTF8.self)
+        self.init(body: Array(payload[textEnd...]), attributes: MessageAttributes.decode(text))
     }
 
     public static func == (lhs: Message, rhs: Message) -> Bool {

@@ -26,6 +26,20 @@ import TubeMQCore
         #expect(found == "typeA")
     }
 
+    @Test func aPayloadIsDecodedFromAnyCollectionWhereverItStarts() throws {
+        let message = Message(body: [7, 8, 9], attributes: [("$msgType$", "t"), ("k", "v")])
+        let framed = [0xEE, 0xEE, 0xEE] + message.payload + [0xEE]
+        // A slice that does not start at index 0, as a reply buffer hands payloads over.
+        let slice = framed[3..<(framed.count - 1)]
+        #expect(try Message(payload: slice, flag: 1) == message)
+        let fromRaw = try framed.withUnsafeBytes { raw in
+            try Message(payload: UnsafeRawBufferPointer(rebasing: raw[3..<(framed.count - 1)]), flag: 1)
+        }
+        #expect(fromRaw == message)
+        // An attribute length that reaches exactly the end leaves an empty body.
+        #expect(try Message(payload: [0, 0, 0, 3, 97, 61, 98], flag: 1) == Message(body: [], attributes: [("a", "b")]))
+    }
+
     @Test func malformedHeaderIsAnError() {
         #expect(throws: MessageFormatError.self) { try Message(payload: [0, 0], flag: 1) }
         #expect(throws: MessageFormatError.self) { try Message(payload: [0, 0, 0, 9, 65], flag: 1) }
