@@ -72,6 +72,7 @@ public struct Message: Sendable, Hashable {
     ///
     /// - Throws: ``MessageFormatError`` when the flag says attributes are present but the header is short
     ///   or its length runs past the payload.
+    @inlinable  // specialised where it is called: unspecialised, each call looked up generic metadata
     public init(payload: some Collection<UInt8>, flag: Int32) throws(MessageFormatError) {
         guard flag & MessageFlag.hasAttributes != 0 else {
             self.init(body: Array(payload))
