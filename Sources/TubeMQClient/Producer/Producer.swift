@@ -117,7 +117,7 @@ public final class Producer: Sendable {
 
     /// The partitions of `topic` the producer currently knows, in sending order.
     public func partitions(of topic: String) -> [Partition] {
-        routing.metadata.partitions[topic] ?? []
+        routing.metadata.partitions(of: topic) ?? []
     }
 
     /// Stops sending: waits for sends in flight, stops heartbeats, tells the master (method 3), and

@@ -13,12 +13,24 @@ struct ProducerMetadata: Sendable {
     private(set) var brokers: [Int32: BrokerInfo] = [:]
     /// The topics' placements as last reported.
     private(set) var topics: [String: MetadataStrings.TopicInfo] = [:]
-    /// Each topic's partitions, in a stable order.
-    private(set) var partitions: [String: [Partition]] = [:]
     /// The largest message (attributes and body) the cluster accepts, unless a topic says otherwise.
     var defaultMaxMessageSize = 1 << 20
-    private var nextIndex: [String: Int] = [:]
+    /// What a send needs of each topic, found with one dictionary lookup.
+    private var routes: [String: TopicRoute] = [:]
     private var avoidUntil: [Int32: ContinuousClock.Instant] = [:]
+
+    /// A topic's partitions in a stable order, where the round robin goes next, and the topic's own
+    /// message size limit.
+    private struct TopicRoute: Sendable {
+        var partitions: [Partition]
+        var next: Int
+        var maxMessageSize: Int?
+    }
+
+    /// The partitions of `topic`, in a stable order; `nil` for a topic the master has not described.
+    func partitions(of topic: String) -> [Partition]? {
+        routes[topic]?.partitions
+    }
 
     /// Takes the broker list of a register or heartbeat reply; an empty list means "unchanged".
     mutating func applyBrokers(checksum: Int64, infos: [String]) {
@@ -50,17 +62,18 @@ struct ProducerMetadata: Sendable {
 
     /// The largest message `topic` accepts.
     func maxMessageSize(of topic: String) -> Int {
-        if let size = topics[topic]?.maxMessageSize, size > 0 { return Int(size) }
-        return defaultMaxMessageSize
+        routes[topic]?.maxMessageSize ?? defaultMaxMessageSize
     }
 
     /// The next partition of `topic` round-robin, skipping brokers avoided until after `now` (the current
     /// time when `nil`, read only when some broker is avoided) and those in `excluding`, unless that
     /// leaves nothing.
     mutating func pick(topic: String, now: ContinuousClock.Instant?, excluding: Set<Int32> = []) -> Partition? {
-        guard let all = partitions[topic], !all.isEmpty else { return nil }
-        let start = nextIndex[topic, default: 0]
-        nextIndex[topic] = start &+ 1
+        guard let position = routes.index(forKey: topic) else { return nil }
+        let all = routes.values[position].partitions
+        guard !all.isEmpty else { return nil }
+        let start = routes.values[position].next
+        routes.values[position].next = start &+ 1
         let now = avoidUntil.isEmpty ? nil : now ?? .now
         for step in 0..<all.count {
             let candidate = all[(start &+ step) % all.count]
@@ -77,15 +90,19 @@ struct ProducerMetadata: Sendable {
     }
 
     private mutating func rebuild() {
-        var result: [String: [Partition]] = [:]
+        var result: [String: TopicRoute] = [:]
         for (name, topic) in topics {
             var list: [Partition] = []
             for placement in topic.placements {
                 guard let broker = brokers[placement.brokerID] else { continue }
                 list += placement.partitionIDs.map { Partition(broker: broker, topic: name, id: $0) }
             }
-            result[name] = list.sorted { ($0.broker.id, $0.id) < ($1.broker.id, $1.id) }
+            result[name] = TopicRoute(
+                partitions: list.sorted { ($0.broker.id, $0.id) < ($1.broker.id, $1.id) },
+                next: routes[name]?.next ?? 0,
+                maxMessageSize: topic.maxMessageSize.flatMap { $0 > 0 ? Int($0) : nil }
+            )
         }
-        partitions = result
+        routes = result
     }
 }
