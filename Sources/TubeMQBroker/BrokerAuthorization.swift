@@ -104,12 +104,17 @@ extension Substring {
 }
 
 extension BrokerService {
+    /// The failure reply of a send when the producer's credentials do not pass, else `nil`.
+    func sendRefusal(_ request: SendMessageRequestP2B) -> SendMessageResponseB2P? {
+        let refusal = authorization.refusal(request.hasAuthInfo ? request.authInfo : nil, produce: true)
+        return refusal.map { SendMessageResponseB2P.failure(.certificateFailure, $0) }
+    }
+
     /// The failure reply of `request` when the caller's credentials do not pass, else `nil`.
     func authorizationRefusal(_ request: any SwiftProtobuf.Message) -> (any SwiftProtobuf.Message)? {
         switch request {
         case let request as SendMessageRequestP2B:
-            let refusal = authorization.refusal(request.hasAuthInfo ? request.authInfo : nil, produce: true)
-            return refusal.map { SendMessageResponseB2P.failure(.certificateFailure, $0) }
+            return sendRefusal(request)
         case let request as RegisterRequestC2B:
             let refusal = authorization.refusal(request.hasAuthInfo ? request.authInfo : nil, produce: false)
             return refusal.map { RegisterResponseB2C.failure(.certificateFailure, $0) }

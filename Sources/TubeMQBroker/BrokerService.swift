@@ -47,7 +47,9 @@ public struct BrokerService: RPCService {
     /// A get carrying `maxWaitMs` may be held (a long poll): it runs alone so that it never holds up
     /// the replies of the sends and gets it arrived with.
     public func runsAlone(_ call: IncomingCall) -> Bool {
-        (call.request as? GetMessageRequestC2B).map { $0.maxWaitMs > 0 } ?? false
+        // The method id first: a send (most calls) is answered without a cast.
+        guard call.method.id == RPCMethod.getMessages.id else { return false }
+        return (call.request as? GetMessageRequestC2B).map { $0.maxWaitMs > 0 } ?? false
     }
 
     /// Sends are appended together (one storage call per storage instance); the other calls run
@@ -58,9 +60,9 @@ public struct BrokerService: RPCService {
         var others: [Int] = []
         var outcomes = [RPCOutcome?](repeating: nil, count: calls.count)
         for (index, call) in calls.enumerated() {
-            if let request = call.request as? SendMessageRequestP2B {
+            if call.method.id == RPCMethod.sendMessage.id, let request = call.request as? SendMessageRequestP2B {
                 // Other calls are checked once, by `handle(_:)`.
-                if let refusal = authorizationRefusal(request) {
+                if let refusal = sendRefusal(request) {
                     outcomes[index] = .success(refusal)
                 } else {
                     sends.append(request)

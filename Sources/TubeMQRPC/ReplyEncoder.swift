@@ -22,7 +22,7 @@ struct ReplyEncoder {
         envelope.clear()
         do {
             let response = try outcome.get()
-            if let direct = response as? any DirectlyEncodable {
+            if let direct = Self.directlyEncodable(response) {
                 let size = direct.directlyEncodedSize
                 guard size < maxPayload - 64 else {
                     throw RemoteException.handlerFailed("response of \(size) bytes exceeds the frame limit")
@@ -53,5 +53,14 @@ struct ReplyEncoder {
             )
         }
         RPCServerHandler.frame(serialNumber: call.serialNumber, payload: envelope, into: &output)
+    }
+
+    /// `response` as a directly encodable message, when it is one. The hot replies (a send's, and
+    /// the pre-encoded ones such as a fetch's) are tried by their concrete types first: that costs
+    /// a type comparison, where `as? any DirectlyEncodable` costs a conformance lookup per reply.
+    static func directlyEncodable(_ response: any SwiftProtobuf.Message) -> (any DirectlyEncodable)? {
+        if let reply = response as? SendMessageResponseB2P { return reply }
+        if let reply = response as? EncodedMessage { return reply }
+        return response as? any DirectlyEncodable
     }
 }
