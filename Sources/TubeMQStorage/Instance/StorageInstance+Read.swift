@@ -2,8 +2,9 @@ extension StorageInstance {
     /// Reads messages of one partition from an offset.
     ///
     /// Data still in memory blocks (including the few written last, kept while traffic continues)
-    /// is served from memory; older data is read from the segment files on the I/O threads. Records that fail their integrity checks are skipped (and logged),
-    /// never returned. `nextOffset` advances past every entry examined, matching or not.
+    /// is served from memory; older data is read from the segment files on the I/O threads.
+    /// Records that fail their integrity checks are skipped (and logged), never returned.
+    /// `nextOffset` advances past every entry examined, matching or not.
     ///
     /// - Throws: ``StorageError`` — ``StorageError/Code/offsetBelowMinimum`` when aging removed the
     ///   offset, ``StorageError/Code/offsetAboveMaximum`` past the end (both carry the range),
