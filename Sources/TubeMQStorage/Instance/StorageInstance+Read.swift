@@ -39,7 +39,9 @@ extension StorageInstance {
                 if collector.messages.isEmpty { try checkBounds(entry) }
                 break
             }
-            if entry < writtenEntry, recentBlock(containing: entry) == nil {
+            if let block = memoryBlock(containing: entry) {
+                entry = readFromMemory(block, from: entry, into: &collector)
+            } else if entry < writtenEntry {
                 do throws(StorageError) {
                     entry = try await readFromDisk(entry, into: &collector)
                 } catch {
@@ -50,7 +52,8 @@ extension StorageInstance {
                 }
                 try ensureOpen()
             } else {
-                entry = readFromMemory(entry, into: &collector)
+                // Past the written entries every entry is in a memory block; none here means none left.
+                entry = nextEntry
             }
         }
         return ReadResult(
@@ -126,15 +129,13 @@ extension StorageInstance {
         return chunk.nextEntry
     }
 
-    /// Serves entries from the memory blocks, from `entry` to the end of its block; returns where
-    /// to continue.
+    /// Serves entries from `block`, from `entry` to the end of the block; returns where to continue.
     ///
     /// The block's own records are trusted (this process wrote them; no disk stands between), so
     /// their CRCs are not verified again, and entries of the store's other partitions are skipped by
     /// their partition id alone. The matches are gathered first and copied out in one go, into a
     /// buffer of exactly their size.
-    private func readFromMemory(_ entry: Int64, into collector: inout ReadCollector) -> Int64 {
-        guard let block = memoryBlock(containing: entry) else { return nextEntry }
+    private func readFromMemory(_ block: MemoryBlock, from entry: Int64, into collector: inout ReadCollector) -> Int64 {
         var current = entry
         var matches: [ReadCollector.MemoryRecord] = []
         var matchedBytes = 0
