@@ -34,7 +34,19 @@ public enum PrometheusText {
     ///
     /// - Throws: ``ParseError`` when `python3` or `prometheus_client` is missing, or the text is not
     ///   valid Prometheus text.
-    public static func parse(_ text: String) throws -> [Sample] {
+    public static func parse(_ text: String) async throws -> [Sample] {
+        let data = try await onOwnThread { try run(text) }
+        guard let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+            throw ParseError(description: "unexpected parser output")
+        }
+        return list.compactMap { entry in
+            guard let name = entry["name"] as? String, let value = entry["value"] as? Double else { return nil }
+            return Sample(name: name, labels: entry["labels"] as? [String: String] ?? [:], value: value)
+        }
+    }
+
+    /// Runs the parser on `text` and returns what it printed (blocks until it exits).
+    private static func run(_ text: String) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script]
@@ -59,13 +71,7 @@ public enum PrometheusText {
                     + String(decoding: failure, as: UTF8.self)
             )
         }
-        guard let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
-            throw ParseError(description: "unexpected parser output")
-        }
-        return list.compactMap { entry in
-            guard let name = entry["name"] as? String, let value = entry["value"] as? Double else { return nil }
-            return Sample(name: name, labels: entry["labels"] as? [String: String] ?? [:], value: value)
-        }
+        return data
     }
 }
 

@@ -25,7 +25,7 @@ import TubeMQTestKit
                 let refused = try await calls.send("t_none", 0, Message(body: [1]))
                 #expect(refused.errCode == 403)
 
-                let samples = try PrometheusText.parse(await first.metricsText())
+                let samples = try await PrometheusText.parse(await first.metricsText())
                 let labels = ["topic": Self.topic]
                 #expect(samples.sum("tubemq_broker_msg_in_total", labels) == 5)
                 #expect(samples.sum("tubemq_broker_msg_in_bytes_total", labels) == 10 + 11 + 12 + 13 + 14)
@@ -39,14 +39,14 @@ import TubeMQTestKit
                 #expect(samples.sum("tubemq_broker_connections") >= 1)
                 #expect(samples.sum("tubemq_broker_cache_msg_count", labels) == 5, "nothing flushed yet")
 
-                let other = try PrometheusText.parse(await second.metricsText())
+                let other = try await PrometheusText.parse(await second.metricsText())
                 #expect(other.sum("tubemq_broker_msg_in_total", labels) == 0)
                 #expect(!other.contains("tubemq_broker_replies_total"))
                 #expect(other.contains("tubemq_broker_file_total_data_size_bytes", labels))
 
                 // After a flush: the bytes written, the flush latency, the disk and memory gauges.
                 try await first.store.topic(Self.topic)?.flush()
-                let flushed = try PrometheusText.parse(await first.metricsText())
+                let flushed = try await PrometheusText.parse(await first.metricsText())
                 #expect(flushed.sum("tubemq_broker_file_flushed_msg_total", labels) == 5)
                 #expect(flushed.sum("tubemq_broker_file_flushed_data_bytes_total", labels) > 60)
                 #expect(flushed.sum("tubemq_broker_cache_flush_dlt_seconds_count") >= 1)

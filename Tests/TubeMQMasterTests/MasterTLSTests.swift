@@ -38,7 +38,7 @@ import TubeMQWire
         configuration.tls = TLSSettings(port: 0, keyStorePath: store)
         let server = try await MasterServer.start(configuration: configuration, logger: TestMaster.logger)
         let tlsPort = try #require(server.tlsPort)
-        var tlsClientConfiguration = RPCClient.Configuration(defaultTimeout: .seconds(3))
+        var tlsClientConfiguration = RPCClient.Configuration(defaultTimeout: .seconds(10))
         tlsClientConfiguration.tls = try TLSSettings.makeClientContext(trustStorePath: trust)
         let tlsClient = RPCClient(configuration: tlsClientConfiguration)
         let plain = RPCClient(configuration: .init(defaultTimeout: .seconds(2)))

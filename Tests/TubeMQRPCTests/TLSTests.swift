@@ -34,7 +34,7 @@ import TubeMQWire
         request.clientID = "tls-client"
         request.brokerCheckSum = 7
         request.hostName = "0"
-        return try await client.call(.producerRegister, request, host: "127.0.0.1", port: port, timeout: .seconds(3))
+        return try await client.call(.producerRegister, request, host: "127.0.0.1", port: port, timeout: .seconds(10))
     }
 
     @Test func roundTripWrongCAAndPlaintext() async throws {
@@ -45,7 +45,7 @@ import TubeMQWire
             service: EchoService(),
             logger: .init(label: "tls")
         )
-        var good = RPCClient.Configuration(defaultTimeout: .seconds(3))
+        var good = RPCClient.Configuration(defaultTimeout: .seconds(10))
         good.tls = try Self.clientContext(trusting: Self.caPEM)
         var bad = RPCClient.Configuration(defaultTimeout: .seconds(3))
         bad.tls = try Self.clientContext(trusting: Self.otherCAPEM)

@@ -17,7 +17,7 @@ import TubeMQTestKit
         let response = try await TestHTTP.get(port: port, path: "/metrics")
         #expect(response.status == 200)
         #expect(response.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
-        return try PrometheusText.parse(response.body)
+        return try await PrometheusText.parse(response.body)
     }
 
     static func scrapeBrokers(_ cluster: TestCluster) async throws -> [[PrometheusText.Sample]] {

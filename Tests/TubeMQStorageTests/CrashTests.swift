@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TubeMQCore
+import TubeMQTestKit
 
 @testable import TubeMQStorage
 
@@ -37,7 +38,7 @@ import TubeMQCore
             }
             let wasRunning = child.isRunning
             kill(child.processIdentifier, SIGKILL)
-            child.waitUntilExit()
+            await child.exited()
             #expect(wasRunning, "the child should still be appending when killed")
             #expect(child.terminationReason == .uncaughtSignal)
             let acknowledged = Self.acknowledged(ackPath)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TubeMQTestKit
 
 @testable import TubeMQStorage
 
@@ -21,7 +22,7 @@ import Testing
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
             try child.run()
-            child.waitUntilExit()
+            await child.exited()
             #expect(child.terminationStatus == 0)
             let report = try String(contentsOfFile: directory.path + "/report", encoding: .utf8)
             let values = Dictionary(
