@@ -11,22 +11,21 @@ extension ConsumeCommand {
             ),
             logger: cluster.logger("tubemq.consume")
         )
-        var received = 0
-        var progress = Progress("received")
-        for await message in consumer {
-            received += 1
-            if count {
-                progress.update(received)
-            } else {
-                let attributes = message.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-                printFlushed(
-                    "\(message.cluster) \(message.partition.key) \(message.offset) [\(attributes)] "
-                        + String(decoding: message.body, as: UTF8.self)
-                )
+        let received = await runInterruptibly { [count, max] in
+            var received = 0
+            var progress = Progress("received")
+            defer { progress.finish() }
+            for await message in consumer {
+                received += 1
+                if count {
+                    progress.update(received)
+                } else {
+                    printFlushed("\(message.cluster) " + Self.line(for: message.consumed))
+                }
+                if let max, received >= max { break }
             }
-            if let max, received >= max { break }
+            return received
         }
-        progress.finish()
         await consumer.shutdown()
         if count { print(received) }
     }

@@ -57,28 +57,36 @@ struct ConsumeCommand: AsyncParsableCommand {
         configuration.tls = try cluster.tls()
         if clusters.count > 1 { return try await consume(from: clusters, configuration: configuration) }
         let consumer = try await PushConsumer(configuration: configuration, logger: cluster.logger("tubemq.consume"))
-        var received = 0
-        var progress = Progress("received")
-        var messages = consumer.makeAsyncIterator()
-        while let message = try await messages.next() {
-            received += 1
-            if count {
-                progress.update(received)
-            } else {
-                let attributes = message.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-                printFlushed(
-                    "\(message.partition.key) \(message.offset) [\(attributes)] \(String(decoding: message.body, as: UTF8.self))"
-                )
+        let received = try await runInterruptibly { [count, max] in
+            var received = 0
+            var progress = Progress("received")
+            defer { progress.finish() }
+            var messages = consumer.makeAsyncIterator()
+            // Ctrl-C cancels the loop: `next()` then returns nil, and the batch printed whole is confirmed.
+            while let message = try await messages.next() {
+                received += 1
+                if count {
+                    progress.update(received)
+                } else {
+                    printFlushed(Self.line(for: message))
+                }
+                if let max, received >= max {
+                    // What was printed is consumed: confirm the batch if it was printed whole.
+                    messages.finishBatch()
+                    break
+                }
             }
-            if let max, received >= max {
-                // What was printed is consumed: confirm the batch if it was printed whole.
-                messages.finishBatch()
-                break
-            }
+            return received
         }
-        progress.finish()
         await consumer.shutdown()
         if count { print(received) }
+    }
+
+    /// The line printed for `message`: partition, offset, attributes and body.
+    static func line(for message: ConsumedMessage) -> String {
+        let attributes = message.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        return
+            "\(message.partition.key) \(message.offset) [\(attributes)] \(String(decoding: message.body, as: UTF8.self))"
     }
 
     /// An ISO 8601 time with a zone (`2026-12-01T10:00:00Z`, `…10:00:00.250+01:00`), or `nil`.

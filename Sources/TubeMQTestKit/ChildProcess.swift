@@ -1,9 +1,14 @@
+import Synchronization
+
 #if canImport(Glibc)
 public import Glibc
 #endif
 
 /// A child process started with posix_spawn and reaped with waitpid (Foundation's `Process` did not
 /// reap the JVM reliably next to NIO's threads and then spun in `waitUntilExit`).
+///
+/// The child starts with SIGINT and SIGTERM at their default actions and no signal blocked, as from a
+/// terminal, whatever this process did with them.
 public final class ChildProcess: Sendable {
     /// posix_spawn failed.
     public struct SpawnFailed: Error, CustomStringConvertible {
@@ -14,6 +19,8 @@ public final class ChildProcess: Sendable {
 
     /// The process id.
     public let pid: pid_t
+    /// The exit status once reaped: the exit code, or 128 + the signal that ended it.
+    private let status = Mutex<Int32?>(nil)
 
     private init(pid: pid_t) {
         self.pid = pid
@@ -31,8 +38,20 @@ public final class ChildProcess: Sendable {
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
         argv.append(nil)
         defer { for pointer in argv { free(pointer) } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
         guard result == 0 else { throw SpawnFailed(errno: result) }
         return ChildProcess(pid: pid)
     }
@@ -67,8 +86,34 @@ public final class ChildProcess: Sendable {
 
     /// Whether the process has ended (reaps it if so).
     public func hasExited() -> Bool {
-        var status: Int32 = 0
-        let result = waitpid(pid, &status, WNOHANG)
-        return result == pid || (result == -1 && errno == ECHILD)
+        exitStatus() != nil
+    }
+
+    /// The exit code, or 128 + the signal that ended the process; `nil` while it runs (reaps it once
+    /// it has ended).
+    public func exitStatus() -> Int32? {
+        status.withLock { known in
+            if let known { return known }
+            var raw: Int32 = 0
+            let result = waitpid(pid, &raw, WNOHANG)
+            if result == pid {
+                let signal = raw & 0x7F
+                known = signal == 0 ? (raw >> 8) & 0xFF : 128 + signal
+            } else if result == -1 && errno == ECHILD {
+                known = -1  // reaped elsewhere: the status is lost
+            }
+            return known
+        }
+    }
+
+    /// Waits (polling every 20 ms, without blocking a thread) until the process ends or `timeout`
+    /// passes; returns ``exitStatus()``.
+    public func exit(within timeout: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let status = exitStatus() { return status }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return exitStatus()
     }
 }
