@@ -125,4 +125,50 @@ import TubeMQWire
             await producer.shutdown()
         }
     }
+
+    /// A consumer the master assigns a partition that its broker still gives to a previous holder (one
+    /// that crashed: silent, and not yet timed out at the broker) holds it at once and registers it in
+    /// the background, taking it as soon as the broker lets go, without another round at the master.
+    @Test func aPartitionStillHeldByASilentConsumerIsTakenWhenTheBrokerLetsGo() async throws {
+        try await TestCluster.with(
+            topics: [.init(name: "t_occupied", partitions: 1)],
+            brokerConsumerTimeoutMillis: 5_000
+        ) {
+            cluster in
+            let partition = try #require(cluster.partitions(of: "t_occupied").first)
+            var register = RegisterRequestC2B()
+            register.opType = 31
+            register.clientID = "crashed-holder"
+            register.groupName = "g_occupied"
+            register.topicName = partition.topic
+            register.partitionID = partition.id
+            register.readStatus = 0
+            let reply: RegisterResponseB2C = try await cluster.rpc.call(
+                .consumerRegisterToBroker,
+                register,
+                host: partition.broker.host,
+                port: partition.broker.port
+            )
+            #expect(reply.success, "\(reply.errCode) \(reply.errMsg)")
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
+            try await producer.publish(["t_occupied"])
+            try await producer.send(.text("waiting"), to: "t_occupied")
+
+            var configuration = cluster.consumerConfiguration(group: "g_occupied", topics: ["t_occupied"])
+            configuration.heartbeatPeriod = .seconds(13)  // the master's default cadence: no quick second round
+            let consumer = try await PushConsumer(configuration: configuration, logger: TestCluster.logger)
+            try await eventually("the consumer holds the partition while the broker still has the old holder") {
+                let holders = await cluster.holdings(group: "g_occupied")
+                return await consumer.assignedPartitions().count == 1 && holders.values.contains("crashed-holder")
+            }
+            let received = try await receive(1, from: consumer, within: .seconds(10))
+            #expect(received.map(\.text) == ["waiting"])
+            #expect(await cluster.holdings(group: "g_occupied").values.contains(consumer.clientID))
+            await consumer.shutdown()
+            await producer.shutdown()
+        }
+    }
 }

@@ -94,11 +94,20 @@ extension ConsumerSession {
     /// How long after a registration the quick heartbeats may go on.
     static let quickHeartbeatWindow: Duration = .seconds(30)
 
+    /// How long after applying an event the master is asked every ``quickHeartbeat``.
+    ///
+    /// The master holds a consumer's next event until the last one is acknowledged, and plans it in its
+    /// next balance round (every second in `tubemq standalone`): after a member crashed, the partitions
+    /// it held came to the others one event at a time, a heartbeat period (13 s) apart.
+    static let followUpWindow: Duration = .seconds(3)
+
     /// The wait before the next master heartbeat: the configured period, or ``quickHeartbeat`` while
     /// the consumer holds no partition in the first ``quickHeartbeatWindow`` after registering (the
-    /// master assigns partitions at its next balance round and tells the member in a heartbeat reply).
+    /// master assigns partitions at its next balance round and tells the member in a heartbeat reply),
+    /// and for ``followUpWindow`` after an event.
     func nextMasterHeartbeat(period: Duration) -> Duration {
-        guard held.isEmpty, ContinuousClock.now < quickHeartbeatsUntil else { return period }
+        let now = ContinuousClock.now
+        guard (held.isEmpty && now < quickHeartbeatsUntil) || now < followUpHeartbeatsUntil else { return period }
         return min(period, Self.quickHeartbeat)
     }
 
@@ -209,6 +218,7 @@ extension ConsumerSession {
         ack.subscribeInfo = event.subscribeInfo
         eventTask = nil
         guard lifecycle == .running else { return }
+        followUpHeartbeatsUntil = .now + Self.followUpWindow
         pendingAck = ack
         heartbeatNow.signal()
         applyNextEvent()

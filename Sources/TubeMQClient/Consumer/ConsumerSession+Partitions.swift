@@ -6,25 +6,68 @@ import TubeMQWire
 /// Taking and giving up partitions at their brokers (method 15, op 31 and 32) and broker heartbeats (16).
 extension ConsumerSession {
     /// Registers `partitions` with their brokers (in parallel) and starts fetching those that succeeded.
+    ///
+    /// A partition its broker still gives to the previous holder after a few tries (410: that consumer
+    /// has not unregistered, or crashed and the broker has not timed it out yet) is held all the same,
+    /// as the master assigned it: its fetch task keeps registering it until the broker lets go.
     func connect(_ partitions: [Partition]) async {
         let wanted = partitions.filter { held[$0.key] == nil && configuration.topics[$0.topic] != nil }
         let requests = wanted.map { ($0, registerRequest(for: $0)) }
-        let results = await withTaskGroup(of: (Partition, Bool).self) { group in
+        let results = await withTaskGroup(of: (Partition, RegisterRequestC2B, Registration).self) { group in
             for (partition, request) in requests {
-                group.addTask { (partition, await self.register(request, at: partition, attempts: 5)) }
+                group.addTask { (partition, request, await self.register(request, at: partition, attempts: 5)) }
             }
-            var results: [(Partition, Bool)] = []
+            var results: [(Partition, RegisterRequestC2B, Registration)] = []
             for await result in group { results.append(result) }
             return results
         }
-        for (partition, registered) in results where registered {
-            registeredBefore.insert(partition.key)
-            if requests.first(where: { $0.0 == partition })?.1.hasCurrOffset == true {
-                boundOffsetsApplied.insert(partition.key)
+        for (partition, request, registration) in results {
+            switch registration {
+            case .registered:
+                registered(partition, by: request)
+                startFetching(partition)
+            case .occupied:
+                logger.info(
+                    "the broker has not given the partition yet; registering it in the background",
+                    metadata: ["tubemq.partition": "\(partition)"]
+                )
+                awaitingRegistration.insert(partition.key)
+                startFetching(partition)
+            case .refused:
+                continue
             }
-            startFetching(partition)
         }
     }
+
+    /// Notes a successful registration made with `request`.
+    private func registered(_ partition: Partition, by request: RegisterRequestC2B) {
+        registeredBefore.insert(partition.key)
+        awaitingRegistration.remove(partition.key)
+        if request.hasCurrOffset { boundOffsetsApplied.insert(partition.key) }
+    }
+
+    /// Registers a held partition whose broker still had the previous holder, trying every
+    /// ``occupiedRetry`` until the broker lets go (at the latest its consumer timeout after that holder
+    /// went silent); `false` once the partition is given up or the broker refuses it otherwise.
+    func registerWhenFree(_ partition: Partition) async -> Bool {
+        while lifecycle == .running, held[partition.key] != nil, awaitingRegistration.contains(partition.key) {
+            let request = registerRequest(for: partition)
+            switch await register(request, at: partition, attempts: 1) {
+            case .registered:
+                registered(partition, by: request)
+                return true
+            case .occupied:
+                do { try await Task.sleep(for: Self.occupiedRetry) } catch { return false }
+            case .refused:
+                awaitingRegistration.remove(partition.key)
+                return false
+            }
+        }
+        return !awaitingRegistration.contains(partition.key) && held[partition.key] != nil
+    }
+
+    /// The pause between registrations of a partition its broker still gives to the previous holder.
+    static let occupiedRetry: Duration = .seconds(1)
 
     /// Stops fetching `partitions`, gives back batches not yet handed out, waits up to `grace` (or not at
     /// all when `nil`) for batches in the application's hands, and unregisters each partition with
@@ -33,6 +76,7 @@ extension ConsumerSession {
         var stopping: [Held] = []
         for partition in partitions {
             guard let entry = held.removeValue(forKey: partition.key) else { continue }
+            awaitingRegistration.remove(partition.key)
             entry.handle.stop()
             entry.fetch.cancel()
             withdrawQueued(entry.handle)
@@ -54,7 +98,8 @@ extension ConsumerSession {
         await withTaskGroup(of: Void.self) { group in
             for entry in stopping {
                 group.addTask {
-                    let readStatus = await entry.fetch.value
+                    // nil: never registered at the broker (it still had the previous holder).
+                    guard let readStatus = await entry.fetch.value else { return }
                     await self.unregister(entry.handle.partition, readStatus: readStatus)
                 }
             }
@@ -64,8 +109,10 @@ extension ConsumerSession {
 
     /// Registers a held partition again after the broker forgot the consumer (411).
     func reregister(_ partition: Partition) async -> Bool {
-        guard lifecycle == .running, held[partition.key] != nil else { return false }
-        return await register(registerRequest(for: partition), at: partition, attempts: 1)
+        guard lifecycle == .running, held[partition.key] != nil, !awaitingRegistration.contains(partition.key) else {
+            return false
+        }
+        return await register(registerRequest(for: partition), at: partition, attempts: 1) == .registered
     }
 
     private func startFetching(_ partition: Partition) {
@@ -88,7 +135,14 @@ extension ConsumerSession {
             flow: flow,
             filtered: !(configuration.topics[partition.topic] ?? []).isEmpty
         )
-        held[partition.key] = Held(handle: handle, fetch: Task(executorPreference: executor) { await fetcher.run() })
+        let awaiting = awaitingRegistration.contains(partition.key)
+        held[partition.key] = Held(
+            handle: handle,
+            fetch: Task(executorPreference: executor) {
+                if awaiting, await !self.registerWhenFree(partition) { return nil }
+                return await fetcher.run()
+            }
+        )
     }
 
     /// The register request for `partition`: the configured start position on its first registration by
@@ -127,13 +181,23 @@ extension ConsumerSession {
         }
     }
 
+    /// How a registration at a broker ended.
+    enum Registration {
+        /// The broker gave the partition to this consumer.
+        case registered
+        /// The broker still gives it to another consumer of the group (410), or could not be asked.
+        case occupied
+        /// The broker refused it for another reason.
+        case refused
+    }
+
     /// Sends a register request; a partition still held by its previous owner (410) is tried again
     /// with a growing pause, up to `attempts` times.
     private nonisolated func register(
         _ request: RegisterRequestC2B,
         at partition: Partition,
         attempts: Int
-    ) async -> Bool {
+    ) async -> Registration {
         // The previous holder's registration lasts until it unregisters or times out: start at 200 ms.
         var pause = max(configuration.minimumFetchBackoff, .milliseconds(200))
         for attempt in 1...max(1, attempts) {
@@ -144,7 +208,7 @@ extension ConsumerSession {
                     host: partition.broker.host,
                     port: partition.broker.port
                 )
-                if reply.success { return true }
+                if reply.success { return .registered }
                 logger.info(
                     "broker refused the partition",
                     metadata: [
@@ -152,7 +216,7 @@ extension ConsumerSession {
                         "tubemq.errMsg": "\(reply.errMsg)",
                     ]
                 )
-                guard reply.errCode == ErrorCode.partitionOccupied.rawValue else { return false }
+                guard reply.errCode == ErrorCode.partitionOccupied.rawValue else { return .refused }
             } catch {
                 logger.info(
                     "registering the partition failed",
@@ -160,10 +224,10 @@ extension ConsumerSession {
                 )
             }
             guard attempt < attempts else { break }
-            do { try await Task.sleep(for: pause) } catch { return false }
+            do { try await Task.sleep(for: pause) } catch { return .refused }
             pause = min(pause * 2, max(configuration.maximumFetchBackoff, .seconds(1)))
         }
-        return false
+        return .occupied
     }
 
     private func unregister(_ partition: Partition, readStatus: Int32) async {
@@ -203,7 +267,8 @@ extension ConsumerSession {
     /// unknown (411) are registered again.
     func heartbeatBrokers() async {
         guard lifecycle == .running else { return }
-        let byBroker = Dictionary(grouping: heldPartitions, by: \.broker)
+        let registered = heldPartitions.filter { !awaitingRegistration.contains($0.key) }
+        let byBroker = Dictionary(grouping: registered, by: \.broker)
         var requests: [(BrokerInfo, HeartBeatRequestC2B)] = []
         for (broker, partitions) in byBroker {
             var request = HeartBeatRequestC2B()

@@ -25,7 +25,8 @@ actor ConsumerSession {
 
     struct Held {
         var handle: PartitionHandle
-        var fetch: Task<Int32, Never>
+        /// Ends with the readStatus to unregister with, or `nil` when the partition was never registered.
+        var fetch: Task<Int32?, Never>
     }
 
     nonisolated let configuration: Consumer.Configuration
@@ -57,6 +58,8 @@ actor ConsumerSession {
     /// Until when the master is asked often (every ``quickHeartbeat``) while no partition is held, so
     /// that a new member learns its first assignment within a balance round, not a heartbeat period.
     var quickHeartbeatsUntil: ContinuousClock.Instant = .now
+    /// Until when the master is asked often after an event, for the next one (``followUpWindow``).
+    var followUpHeartbeatsUntil: ContinuousClock.Instant = .now
     var visitToken: Int64?
     nonisolated let authenticator: MasterAuthenticator
     var pendingAck: EventProto?
@@ -75,6 +78,9 @@ actor ConsumerSession {
     // Partitions (see ConsumerSession+Partitions.swift).
     var registeredBefore: Set<String> = []
     var boundOffsetsApplied: Set<String> = []
+    /// Held partitions whose broker still had the previous holder (410) when they were assigned; each
+    /// one's fetch task registers it in the background before fetching.
+    var awaitingRegistration: Set<String> = []
 
     init(configuration: Consumer.Configuration, kind: Kind, logger: Logger) {
         let host = configuration.localAddress ?? ClientIdentity.localIPv4
