@@ -50,20 +50,25 @@ extension ConsumerSession {
     /// ``occupiedRetry`` until the broker lets go (at the latest its consumer timeout after that holder
     /// went silent); `false` once the partition is given up or the broker refuses it otherwise.
     func registerWhenFree(_ partition: Partition) async -> Bool {
-        while lifecycle == .running, held[partition.key] != nil, awaitingRegistration.contains(partition.key) {
+        // Cancelled: the partition was given up (and may be held again by a later event meanwhile).
+        while lifecycle == .running, !Task.isCancelled, awaitingRegistration.contains(partition.key) {
             let request = registerRequest(for: partition)
             switch await register(request, at: partition, attempts: 1) {
             case .registered:
-                registered(partition, by: request)
+                // Registered even if given up meanwhile: the fetch task then ends at once and is unregistered.
+                if !Task.isCancelled { registered(partition, by: request) }
                 return true
             case .occupied:
                 do { try await Task.sleep(for: Self.occupiedRetry) } catch { return false }
             case .refused:
+                guard !Task.isCancelled else { return false }
+                // Given up, as a refusal at assignment is: the next report to the master leaves it out.
                 awaitingRegistration.remove(partition.key)
+                held.removeValue(forKey: partition.key)?.handle.stop()
                 return false
             }
         }
-        return !awaitingRegistration.contains(partition.key) && held[partition.key] != nil
+        return !Task.isCancelled && held[partition.key] != nil && !awaitingRegistration.contains(partition.key)
     }
 
     /// The pause between registrations of a partition its broker still gives to the previous holder.
