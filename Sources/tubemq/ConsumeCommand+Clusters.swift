@@ -25,8 +25,9 @@ extension ConsumeCommand {
                 if let max, received >= max { break }
             }
             return received
+        } then: {
+            await consumer.shutdown()
         }
-        await consumer.shutdown()
         if count { print(received) }
     }
 }

@@ -77,8 +77,9 @@ struct ConsumeCommand: AsyncParsableCommand {
                 }
             }
             return received
+        } then: {
+            await consumer.shutdown()
         }
-        await consumer.shutdown()
         if count { print(received) }
     }
 

@@ -1,23 +1,28 @@
 import Foundation
 import UnixSignals
 
-/// Runs a command's main loop so that Ctrl-C ends it cleanly.
+/// Runs a command's main loop, then its clean-up, so that Ctrl-C ends them cleanly.
 ///
 /// The first SIGINT or SIGTERM cancels `body`, which winds down and returns what it has (a consumer
 /// leaves its group, so that the group's other members take its partitions at once instead of after
-/// the master's 30 s heartbeat timeout, and the command prints its count). A second signal ends the
-/// process at once, with status 130.
+/// the master's 30 s heartbeat timeout, and the command prints its count). `cleanup` runs after
+/// `body` however it ended, and is not cancelled. A second signal, during either, ends the process at
+/// once with status 130.
 /// - Throws: What `body` throws.
 func runInterruptibly<Value: Sendable, Failure: Error>(
-    _ body: @escaping @Sendable () async throws(Failure) -> Value
+    _ body: @escaping @Sendable () async throws(Failure) -> Value,
+    then cleanup: @escaping @Sendable () async -> Void
 ) async throws(Failure) -> Value {
     let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
     let work = Task { () async -> Result<Value, Failure> in
+        let result: Result<Value, Failure>
         do throws(Failure) {
-            return .success(try await body())
+            result = .success(try await body())
         } catch {
-            return .failure(error)
+            result = .failure(error)
         }
+        await Task { await cleanup() }.value  // a task of its own: not cancelled with the loop
+        return result
     }
     let watcher = Task {
         var received = signals.makeAsyncIterator()
