@@ -84,19 +84,7 @@ import TubeMQWire
             #expect(await cluster.master.master.group(named: "g_cancel") == nil)
             // Another consumer of the group can take the partition at once (no 410).
             let partition = try #require(cluster.partitions(of: "t_cancel").first)
-            var register = RegisterRequestC2B()
-            register.opType = 31
-            register.clientID = "other"
-            register.groupName = "g_cancel"
-            register.topicName = partition.topic
-            register.partitionID = partition.id
-            register.readStatus = 0
-            let reply: RegisterResponseB2C = try await cluster.rpc.call(
-                .consumerRegisterToBroker,
-                register,
-                host: partition.broker.host,
-                port: partition.broker.port
-            )
+            let reply = try await Self.register("other", of: "g_cancel", for: partition, in: cluster)
             #expect(reply.success, "\(reply.errCode) \(reply.errMsg)")
             await producer.shutdown()
         }
@@ -138,19 +126,7 @@ import TubeMQWire
             cluster in
             // The previous holder: registered at the broker (the master never knew it), alive until stopped.
             let partition = try #require(cluster.partitions(of: "t_occupied").first)
-            var register = RegisterRequestC2B()
-            register.opType = 31
-            register.clientID = "previous-holder"
-            register.groupName = "g_occupied"
-            register.topicName = partition.topic
-            register.partitionID = partition.id
-            register.readStatus = 0
-            let reply: RegisterResponseB2C = try await cluster.rpc.call(
-                .consumerRegisterToBroker,
-                register,
-                host: partition.broker.host,
-                port: partition.broker.port
-            )
+            let reply = try await Self.register("previous-holder", of: "g_occupied", for: partition, in: cluster)
             #expect(reply.success, "\(reply.errCode) \(reply.errMsg)")
             let alive = Task {
                 var heartbeat = HeartBeatRequestC2B()
@@ -189,5 +165,27 @@ import TubeMQWire
             await consumer.shutdown()
             await producer.shutdown()
         }
+    }
+
+    /// Registers `clientID` of `group` for `partition` at its broker (method 15, op 31), as a consumer does.
+    static func register(
+        _ clientID: String,
+        of group: String,
+        for partition: Partition,
+        in cluster: TestCluster
+    ) async throws -> RegisterResponseB2C {
+        var request = RegisterRequestC2B()
+        request.opType = 31
+        request.clientID = clientID
+        request.groupName = group
+        request.topicName = partition.topic
+        request.partitionID = partition.id
+        request.readStatus = 0
+        return try await cluster.rpc.call(
+            .consumerRegisterToBroker,
+            request,
+            host: partition.broker.host,
+            port: partition.broker.port
+        )
     }
 }

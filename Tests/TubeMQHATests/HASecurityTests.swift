@@ -177,10 +177,14 @@ import TubeMQZooKeeper
             try await HATestSupport.waitFor("a active") { a.role.isActive }
             let b = try await HATestSupport.startMaster(zk, root: root, authDigest: "masters:wrong")
             try await HATestSupport.waitFor("b knows a is active") { b.role.activeAddress == a.address }
+            let first = try #require(a.role.master)
             #expect(await a.role.transferActive())
-            // b is next but cannot read the security znodes: a is active again, b never was.
+            // b is next but cannot read the security znodes: a is active again, b never was. The
+            // transfer only starts when asked for, so wait for a's next activation (a new Master), not
+            // for the first one still in place.
             try await HATestSupport.waitFor("a active again", timeout: .seconds(15)) {
-                a.role.isActive && b.role.activeAddress == a.address
+                guard let master = a.role.master else { return false }
+                return master !== first && b.role.activeAddress == a.address
             }
             #expect(!b.role.isActive)
             try await Task.sleep(for: .milliseconds(500))
