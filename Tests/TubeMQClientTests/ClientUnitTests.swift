@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TubeMQCore
+import TubeMQTestKit
 
 @testable import TubeMQClient
 
@@ -84,18 +85,28 @@ import TubeMQCore
         #expect(handle.open() == nil, "no batch opens once the partition is given up")
     }
 
-    @Test func wakeupReturnsOnSignalTimeoutOrCancellation() async {
-        let wakeup = Wakeup()
-        let clock = ContinuousClock()
-        // Behaviour, not speed: each wait must end well before its 10 s limit (a loaded CI machine
-        // may be slow, so the margin is wide; a wait that ignored the signal would take the full 10 s).
+    /// On a manual clock, so that a loaded machine cannot make a wait look too long: a wait that did
+    /// not end as it should hangs, and the time limit fails the test.
+    @Test(.timeLimit(.minutes(1)))
+    func wakeupReturnsOnSignalTimeoutOrCancellation() async throws {
+        let clock = ManualClock()
+        let wakeup = Wakeup(clock: clock)
+        // A signal with nobody waiting is kept: the next wait returns with the clock standing still.
         wakeup.signal()
-        #expect(await clock.measure { await wakeup.wait(upTo: .seconds(10)) } < .seconds(9), "a signal is kept")
-        #expect(await clock.measure { await wakeup.wait(upTo: .milliseconds(20)) } < .seconds(9))
-        let waiter = Task { await wakeup.wait(upTo: .seconds(10)) }
-        try? await Task.sleep(for: .milliseconds(20))
-        waiter.cancel()
-        #expect(await clock.measure { await waiter.value } < .seconds(9))
+        await wakeup.wait(upTo: .seconds(10))
+        try await eventually("that wait's timer is gone") { clock.sleeperCount == 0 }
+        // A wait ends when its time is up.
+        let timed = Task { await wakeup.wait(upTo: .milliseconds(20)) }
+        try await eventually("the wait's timer sleeps") { clock.sleeperCount == 1 }
+        clock.advance(by: 20)
+        await timed.value
+        try await eventually("that wait's timer is gone") { clock.sleeperCount == 0 }
+        // A cancelled wait ends, its time far from up.
+        let cancelled = Task { await wakeup.wait(upTo: .seconds(10)) }
+        try await eventually("the wait's timer sleeps") { clock.sleeperCount == 1 }
+        cancelled.cancel()
+        await cancelled.value
+        #expect(clock.now() == ManualClock().now() + 20, "only the timed wait moved the clock")
     }
 
     @Test func boundConsumeTextAndIdentity() {
