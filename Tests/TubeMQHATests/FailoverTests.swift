@@ -153,9 +153,10 @@ final class LoadControl: Sendable {
             print(
                 "HA load: \(sent.count) acknowledged messages (about \(Int(Double(sent.count) / produceSeconds)) msg/s)"
             )
-            // The load ran through both takeovers (its rate, printed above, drops when the whole suite
-            // shares the 2 cores; the process kill test measures it).
-            #expect(sent.count > 200)
+            // The load ran through both takeovers. Its rate, printed above, drops when the whole suite
+            // shares the 2 cores (319–616 in fresh-clone CI runs, 124 beside stress-ng --cpu 4); the
+            // process kill test measures it. 50 keeps the check from passing on an idle load.
+            #expect(sent.count > 50)
             do {
                 try await HATestSupport.waitFor("every acknowledged message consumed", timeout: .seconds(30)) {
                     sent.isSubset(of: consumed.all)
