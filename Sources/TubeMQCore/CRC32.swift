@@ -14,8 +14,10 @@ public enum CRC32 {
         return tableChecksum(bytes, continuing: crc)
     }
 
-    /// Inputs shorter than this are not worth a call into the accelerated library.
-    public static let acceleratedMinimum = 64
+    /// Inputs shorter than this are not worth a call into the accelerated library: measured on
+    /// this project's machine, the table takes 13.6 ns for 12 bytes against ISA-L's 17.5 ns, and
+    /// 17.8 ns for 20 bytes against 12.1 ns (the 28-byte index entries: 22 ns against 12 ns).
+    public static let acceleratedMinimum = 16
 
     /// Whether the accelerated implementation was found on this machine.
     public static var isAccelerated: Bool { CRC32Accelerator.function != nil }
