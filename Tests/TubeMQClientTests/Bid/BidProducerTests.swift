@@ -51,11 +51,16 @@ import TubeMQTestKit
 
             await first.stop()
             let start = ContinuousClock.now
-            var during: [String] = []
-            for index in 0..<50 { during.append(try await send("during-\(index)")) }
+            var during = [try await send("during-0")]
+            // The first cluster failed during that send and is passed over for the retry period (1 s)
+            // from then on; a loaded machine may take longer than that, and then there is nothing to check.
+            let preferred = producer.preferredCluster(for: topic)?.name
+            if ContinuousClock.now - start < .seconds(1) {
+                #expect(preferred == "second", "the failed cluster is passed over")
+            }
+            for index in 1..<50 { during.append(try await send("during-\(index)")) }
             print("bid producer: 50 sends during the outage took \(ContinuousClock.now - start)")
             #expect(during.allSatisfy { $0 == "second" }, "every send during the outage went to the second cluster")
-            #expect(producer.preferredCluster(for: topic)?.name == "second")
 
             try await first.restart()
             var afterwards: [String] = []
