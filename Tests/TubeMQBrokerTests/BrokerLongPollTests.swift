@@ -49,8 +49,8 @@ import TubeMQWire
             started = ContinuousClock.now
             let plain = try await calls.get("c1", group: "gp", "tp", 0)
             #expect(plain.errCode == 404)
-            // Well below the held get's second, with room for a loaded machine (300 ms seen).
-            #expect(ContinuousClock.now - started < .milliseconds(900), "no wait without maxWaitMs")
+            // Below the held get's second, which a wait would take (a starved machine took 942 ms).
+            #expect(ContinuousClock.now - started < .seconds(1), "no wait without maxWaitMs")
         }
     }
 
