@@ -150,7 +150,7 @@ import TubeMQWire
             handle.stop()
             loop.cancel()
         }
-        let batch = try await withTimeout(.seconds(10), "the first batch") {
+        let batch = try await withTimeout(.seconds(40), "the first batch") {
             var iterator = batches.makeAsyncIterator()
             return await iterator.next()
         }
