@@ -61,22 +61,81 @@ final class CallCounter: Sendable {
         }
     }
 
-    @Test func onlyStandbyMastersMeanNoMaster() async throws {
+    /// Masters that all answer "standby" are between two active ones: starting asks again for up to
+    /// `masterTakeoverWait`, then fails; with `.zero` it fails after one round.
+    @Test func onlyStandbyMastersMeanNoMasterOnceTheTakeoverWaitRunsOut() async throws {
         let service = StandbyMaster()
         let standby = try await RPCServer.start(
             configuration: RPCServerConfiguration(port: 0),
             service: service,
             logger: TestCluster.logger
         )
-        let configuration = Consumer.Configuration(
+        var configuration = Consumer.Configuration(
             masters: [MasterAddress(host: "127.0.0.1", port: standby.localPort)],
             group: "gp",
             topics: ["tp"]
         )
+        configuration.masterTakeoverWait = .seconds(1)
+        let started = ContinuousClock.now
         let code = await errorCode {
             _ = try await PullConsumer(configuration: configuration, logger: TestCluster.logger)
         }
         #expect(code == .masterUnavailable)
+        #expect(service.calls.value >= 2, "asked again while the masters were standby")
+        #expect(ContinuousClock.now - started >= .milliseconds(500))
+
+        configuration.masterTakeoverWait = .zero
+        let before = service.calls.value
+        let once = await errorCode {
+            _ = try await PullConsumer(configuration: configuration, logger: TestCluster.logger)
+        }
+        #expect(once == .masterUnavailable)
+        #expect(service.calls.value == before + 1, "one round without a wait")
+        await standby.shutdown()
+    }
+
+    /// A takeover seen from a client: one master answers standby, the next one does not serve yet. A
+    /// producer connecting meanwhile keeps asking, and registers once the next master serves.
+    @Test func connectingWaitsForTheNextActiveMaster() async throws {
+        let service = StandbyMaster()
+        let standby = try await RPCServer.start(
+            configuration: RPCServerConfiguration(port: 0),
+            service: service,
+            logger: TestCluster.logger
+        )
+        let port = try await unusedPort()
+        var configuration = Producer.Configuration(
+            masters: [
+                MasterAddress(host: "127.0.0.1", port: standby.localPort), MasterAddress(host: "127.0.0.1", port: port),
+            ],
+            rpcTimeout: .seconds(5)
+        )
+        configuration.masterTakeoverWait = .seconds(60)
+        let started = ContinuousClock.now
+        let connecting = Task { try await Producer(configuration: configuration, logger: TestCluster.logger) }
+        try await Task.sleep(for: .seconds(1))
+        let callsBefore = service.calls.value
+        let next: MasterServer
+        do {
+            next = try await MasterServer.start(
+                configuration: MasterServer.Configuration(host: "127.0.0.1", port: port),
+                logger: TestCluster.logger
+            )
+        } catch {
+            connecting.cancel()
+            await standby.shutdown()
+            throw error
+        }
+        let result = await connecting.result
+        #expect(callsBefore >= 2, "the standby was asked again while the next master was down")
+        #expect(ContinuousClock.now - started >= .seconds(1))
+        switch result {
+        case .success(let producer):
+            await producer.shutdown()
+        case .failure(let error):
+            Issue.record("the producer did not connect once the next master served: \(error)")
+        }
+        await next.shutdown()
         await standby.shutdown()
     }
 

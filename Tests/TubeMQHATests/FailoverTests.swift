@@ -211,17 +211,17 @@ final class LoadControl: Sendable {
             let stepDown = try await HATestSupport.waitFor("a to step down", timeout: .seconds(5)) { !a.role.isActive }
             print("HA split brain: the expired active stepped down after \(stepDown)")
 
-            // It answers StandbyException: a client listing only a gets no master.
+            // It answers StandbyException: a client listing only a gets no master (at once, without
+            // waiting for a takeover).
+            var onlyA = Consumer.Configuration(
+                masters: [MasterAddress(host: "127.0.0.1", port: a.port)],
+                group: "gp",
+                topics: ["before"],
+                rpcTimeout: .seconds(2)
+            )
+            onlyA.masterTakeoverWait = .zero
             do {
-                _ = try await PullConsumer(
-                    configuration: Consumer.Configuration(
-                        masters: [MasterAddress(host: "127.0.0.1", port: a.port)],
-                        group: "gp",
-                        topics: ["before"],
-                        rpcTimeout: .seconds(2)
-                    ),
-                    logger: HATestSupport.logger
-                )
+                _ = try await PullConsumer(configuration: onlyA, logger: HATestSupport.logger)
                 Issue.record("a deposed master registered a consumer")
             } catch let error as ClientError {
                 #expect(error.code == .masterUnavailable)

@@ -41,6 +41,9 @@ final class BidConsumerMember: Sendable {
     ) {
         var configuration = template
         configuration.masters = cluster.masters
+        // A cluster without an active master is retried in the background every retry period, and the
+        // other clusters serve meanwhile: waiting for its takeover would only hold up the first connect.
+        configuration.masterTakeoverWait = .zero
         var logger = logger
         logger[metadataKey: "tubemq.cluster"] = "\(cluster.name)"
         self.cluster = cluster

@@ -20,10 +20,14 @@ struct ClientBalanceView: Sendable {
 /// reporting the held partitions, and metadata (22); the consumer connects the partitions it
 /// chooses from the metadata and gives up those that are gone or no longer consumable.
 extension ConsumerSession {
-    /// Registers a client-assigned consumer, then learns where its topics live and takes its partitions.
+    /// Registers a client-assigned consumer (waiting up to `wait` for an active master while the
+    /// masters answer that they are standby), then learns where its topics live and takes its partitions.
     ///
     /// - Throws: ``ClientError`` `rejected` or `masterUnavailable`.
-    func registerClientBalance(_ choice: Consumer.ClientPartitions) async throws(ClientError) {
+    func registerClientBalance(
+        _ choice: Consumer.ClientPartitions,
+        awaitingActive wait: Duration? = nil
+    ) async throws(ClientError) {
         var request = RegisterRequestC2MV2()
         request.clientID = clientID
         request.groupName = configuration.group
@@ -36,7 +40,7 @@ extension ConsumerSession {
         request.subRepInfo = subscriptionReport()
         request.opsTaskInfo = heldOpsTasks()
         if let certificate = authenticator.certificate(registering: true) { request.authInfo = certificate }
-        let reply: RegisterResponseM2CV2 = try await master.call(.consumerRegisterV2, request)
+        let reply: RegisterResponseM2CV2 = try await master.call(.consumerRegisterV2, request, awaitingActive: wait)
         guard reply.errCode == ErrorCode.success.rawValue else {
             throw .rejected("the master refused the consumer", code: reply.errCode, text: reply.errMsg)
         }

@@ -10,12 +10,13 @@ import TubeMQWire
 /// as the event is applied. A 411 (the master does not know the consumer, e.g. after a failover)
 /// leads to a new registration that names the partitions held.
 extension ConsumerSession {
-    /// Registers with the master.
+    /// Registers with the master, waiting up to `wait` for an active one while the masters answer
+    /// that they are standby.
     ///
     /// - Throws: ``ClientError`` `rejected` or `masterUnavailable`.
-    func registerWithMaster() async throws(ClientError) {
+    func registerWithMaster(awaitingActive wait: Duration? = nil) async throws(ClientError) {
         if case .client(let choice) = configuration.assignment {
-            try await registerClientBalance(choice)
+            try await registerClientBalance(choice, awaitingActive: wait)
             return
         }
         var request = RegisterRequestC2M()
@@ -41,7 +42,7 @@ extension ConsumerSession {
         (request.defFlowCheckID, request.groupFlowCheckID) = flow.versions
         request.qryPriorityID = -2
         if let certificate = authenticator.certificate(registering: true) { request.authInfo = certificate }
-        let reply: RegisterResponseM2C = try await master.call(.consumerRegister, request)
+        let reply: RegisterResponseM2C = try await master.call(.consumerRegister, request, awaitingActive: wait)
         guard reply.success else {
             throw .rejected("the master refused the consumer", code: reply.errCode, text: reply.errMsg)
         }

@@ -131,7 +131,7 @@ actor ConsumerSession {
     func start() async throws(ClientError) {
         do {
             try Self.validate(configuration)
-            try await registerWithMaster()
+            try await registerWithMaster(awaitingActive: configuration.masterTakeoverWait)
         } catch {
             lifecycle = .closed
             await rpc.shutdown()

@@ -83,7 +83,7 @@ public final class Producer: Sendable {
             logger: logger
         )
         do {
-            try await session.register()
+            try await session.register(awaitingActive: configuration.masterTakeoverWait)
         } catch {
             await rpc.shutdown()
             throw error

@@ -41,17 +41,18 @@ actor ProducerSession {
         self.logger = logger
     }
 
-    /// Registers with the master (method 1).
+    /// Registers with the master (method 1), waiting up to `wait` for an active one while the masters
+    /// answer that they are standby.
     ///
     /// - Throws: ``ClientError`` `rejected` when the master refuses, `masterUnavailable` when none answers.
-    func register() async throws(ClientError) {
+    func register(awaitingActive wait: Duration? = nil) async throws(ClientError) {
         var request = RegisterRequestP2M()
         request.clientID = clientID
         request.topicList = published
         request.brokerCheckSum = -1
         request.hostName = host
         if let certificate = authenticator.certificate(registering: true) { request.authInfo = certificate }
-        let reply: RegisterResponseM2P = try await master.call(.producerRegister, request)
+        let reply: RegisterResponseM2P = try await master.call(.producerRegister, request, awaitingActive: wait)
         guard reply.success else {
             throw .rejected("the master refused the producer", code: reply.errCode, text: reply.errMsg)
         }
