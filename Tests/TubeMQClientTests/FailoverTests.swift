@@ -22,6 +22,19 @@ struct StandbyMaster: RPCService {
     }
 }
 
+extension StandbyMaster {
+    /// A standby master serving on a free port of 127.0.0.1, and the service (to count its calls).
+    static func start() async throws -> (StandbyMaster, RPCServer) {
+        let service = StandbyMaster()
+        let server = try await RPCServer.start(
+            configuration: RPCServerConfiguration(port: 0),
+            service: service,
+            logger: TestCluster.logger
+        )
+        return (service, server)
+    }
+}
+
 final class CallCounter: Sendable {
     private let count = Mutex(0)
     func increment() { count.withLock { $0 += 1 } }
@@ -31,12 +44,7 @@ final class CallCounter: Sendable {
 @Suite struct FailoverTests {
     @Test func clientsSkipUnreachableAndStandbyMastersAndRegisterWithTheActiveOne() async throws {
         try await TestCluster.with(topics: [.init(name: "t_failover", partitions: 1)]) { cluster in
-            let service = StandbyMaster()
-            let standby = try await RPCServer.start(
-                configuration: RPCServerConfiguration(port: 0),
-                service: service,
-                logger: TestCluster.logger
-            )
+            let (service, standby) = try await StandbyMaster.start()
             let closedPort = try await unusedPort()
             let masters = [
                 MasterAddress(host: "127.0.0.1", port: closedPort),
@@ -64,12 +72,7 @@ final class CallCounter: Sendable {
     /// Masters that all answer "standby" are between two active ones: starting asks again for up to
     /// `masterTakeoverWait`, then fails; with `.zero` it fails after one round.
     @Test func onlyStandbyMastersMeanNoMasterOnceTheTakeoverWaitRunsOut() async throws {
-        let service = StandbyMaster()
-        let standby = try await RPCServer.start(
-            configuration: RPCServerConfiguration(port: 0),
-            service: service,
-            logger: TestCluster.logger
-        )
+        let (service, standby) = try await StandbyMaster.start()
         var configuration = Consumer.Configuration(
             masters: [MasterAddress(host: "127.0.0.1", port: standby.localPort)],
             group: "gp",
@@ -99,12 +102,7 @@ final class CallCounter: Sendable {
     /// A takeover seen from a client: one master answers standby, the next one does not serve yet. A
     /// producer connecting meanwhile keeps asking, and registers once the next master serves.
     @Test func connectingWaitsForTheNextActiveMaster() async throws {
-        let service = StandbyMaster()
-        let standby = try await RPCServer.start(
-            configuration: RPCServerConfiguration(port: 0),
-            service: service,
-            logger: TestCluster.logger
-        )
+        let (service, standby) = try await StandbyMaster.start()
         let port = try await unusedPort()
         var configuration = Producer.Configuration(
             masters: [
