@@ -84,8 +84,8 @@ public enum Consumer {
         public var tls: NIOSSLContext?
         /// How long starting waits for an active master while the masters that answer all say they are
         /// standby: the active one is gone and the next is not yet elected (after a crash, up to the
-        /// ZooKeeper session timeout, 30 s by default). Masters that do not answer at all fail the
-        /// start at once, as does `.zero`.
+        /// masters' `zkSessionTimeoutMs`, 30 s in TubeMQ's sample master.ini). Masters that do not
+        /// answer at all fail the start at once, as does `.zero`.
         public var masterTakeoverWait: Duration = .seconds(30)
 
         /// Creates a configuration consuming every message of `topics`.

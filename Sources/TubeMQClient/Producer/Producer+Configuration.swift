@@ -33,8 +33,8 @@ extension Producer {
         public var tls: NIOSSLContext? = nil
         /// How long connecting waits for an active master while the masters that answer all say they
         /// are standby: the active one is gone and the next is not yet elected (after a crash, up to
-        /// the ZooKeeper session timeout, 30 s by default). Masters that do not answer at all fail the
-        /// connection at once, as does `.zero`.
+        /// the masters' `zkSessionTimeoutMs`, 30 s in TubeMQ's sample master.ini). Masters that do not
+        /// answer at all fail the connection at once, as does `.zero`.
         public var masterTakeoverWait: Duration = .seconds(30)
 
         /// Creates a configuration with the defaults described on each property.
