@@ -68,7 +68,8 @@ extension ConsumerSession {
                 return false
             }
         }
-        return !Task.isCancelled && held[partition.key] != nil && !awaitingRegistration.contains(partition.key)
+        // Stopping, cancelled, or no longer awaited: only a disconnect clears it, and that cancels this task.
+        return false
     }
 
     /// The pause between registrations of a partition its broker still gives to the previous holder.
