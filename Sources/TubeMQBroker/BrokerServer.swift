@@ -170,10 +170,16 @@ public final class BrokerServer: Sendable {
         let tick = min(heartbeat, .seconds(1))
         let housekeeping = Task {
             var lastHeartbeat: ContinuousClock.Instant?
+            // At most one heartbeat right after a step that registered or took a new configuration, so
+            // the master learns at once that the broker is online and holds it (a master that kept
+            // sending configurations would otherwise be asked in a tight loop).
+            var reportAtOnce = false
             while !Task.isCancelled {
-                if lastHeartbeat.map({ ContinuousClock.now - $0 >= heartbeat }) ?? true {
-                    await link.step(port: port, tlsPort: tlsPort)
+                if reportAtOnce || lastHeartbeat.map({ ContinuousClock.now - $0 >= heartbeat }) ?? true {
+                    let changed = await link.step(port: port, tlsPort: tlsPort)
                     lastHeartbeat = ContinuousClock.now
+                    reportAtOnce = changed && !reportAtOnce
+                    if reportAtOnce { continue }
                 }
                 _ = registry.expire()
                 try? await Task.sleep(for: tick)
@@ -264,7 +270,13 @@ public final class BrokerServer: Sendable {
     ) async throws(StorageError) {
         let wanted = topic.storageConfiguration(segmentBytes: configuration.segmentBytes)
         if let existing = store.topic(topic.name) {
-            if existing.configuration != wanted {
+            let current = existing.configuration
+            if current == wanted {
+                // Nothing to change.
+            } else if wanted.storeCount >= current.storeCount, wanted.partitionsPerStore >= current.partitionsPerStore {
+                // Added partitions and changed settings are taken while the topic serves.
+                try await store.reconfigureTopic(topic.name, configuration: wanted)
+            } else {
                 try await store.closeTopic(topic.name)
                 _ = try await store.openTopic(topic.name, configuration: wanted)
             }

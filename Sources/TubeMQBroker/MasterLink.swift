@@ -87,16 +87,25 @@ actor MasterLink {
     }
 
     /// One step: registers if needed, heartbeats otherwise. Failures are logged and retried on the next step.
-    func step(port: Int, tlsPort: Int? = nil) async {
-        guard !configuration.masterAddresses.isEmpty else { return }
+    ///
+    /// - Returns: whether the broker registered or took a new configuration. The master tells clients
+    ///   about the broker (after registering) and about partitions it added (after a new configuration)
+    ///   only once a heartbeat says the broker is online and holds that configuration, so the caller
+    ///   sends the next heartbeat at once instead of a period later.
+    @discardableResult
+    func step(port: Int, tlsPort: Int? = nil) async -> Bool {
+        guard !configuration.masterAddresses.isEmpty else { return false }
         do throws(RPCError) {
-            if registered { try await heartbeat() } else { try await register(port: port, tlsPort: tlsPort) }
+            if registered { return try await heartbeat() }
+            try await register(port: port, tlsPort: tlsPort)
+            return true
         } catch {
             if error.isStandby || error.code == .connectionFailed || error.code == .timeout {
                 masterIndex = (masterIndex + 1) % configuration.masterAddresses.count
             }
             registered = false
             logger.warning("master link failed", metadata: ["tubemq.error": "\(error)"])
+            return false
         }
     }
 
@@ -146,7 +155,8 @@ actor MasterLink {
         logger.info("registered with master", metadata: ["tubemq.master": "\(master.host):\(master.port)"])
     }
 
-    private func heartbeat() async throws(RPCError) {
+    /// - Returns: whether the reply carried a new configuration, now applied.
+    private func heartbeat() async throws(RPCError) -> Bool {
         var request = HeartRequestB2M()
         request.brokerID = "\(configuration.brokerID)"
         request.brokerOnline = true
@@ -191,9 +201,10 @@ actor MasterLink {
                 topics: reply.brokerTopicSetConfInfo,
                 removed: removed
             )
-        } else if !removed.isEmpty {
-            await apply(defaults, [], removed)
+            return true
         }
+        if !removed.isEmpty { await apply(defaults, [], removed) }
+        return false
     }
 
     private func take(version: Int64, checksum: Int32, defaults text: String, topics: [String], removed: [String]) async

@@ -136,7 +136,7 @@ public final class LocalCluster: Sendable {
             for topic in configuration.topics {
                 try await deploy(topic, on: brokers.count, master: master.master)
             }
-            try await waitForTopics(configuration.topics.map(\.name), brokers: brokers)
+            try await waitForTopics(configuration.topics.map(\.name), brokers: brokers, master: master.master)
             try await waitForServing(brokers.count, master: master.master)
             guard let masterWeb else { throw LocalClusterError(message: "the master webapi did not start") }
             return LocalCluster(
@@ -160,7 +160,7 @@ public final class LocalCluster: Sendable {
     /// - Throws: ``MasterError`` from the master, or a timeout error.
     public func createTopic(_ topic: LocalClusterConfiguration.Topic) async throws {
         try await Self.deploy(topic, on: brokers.count, master: master.master)
-        try await Self.waitForTopics([topic.name], brokers: brokers)
+        try await Self.waitForTopics([topic.name], brokers: brokers, master: master.master)
     }
 
     /// Stops one broker and its webapi (flushing its store) while the master still lists it, as if it
@@ -234,17 +234,28 @@ public final class LocalCluster: Sendable {
         throw LocalClusterError(message: "the master did not see \(count) serving brokers within 30 s")
     }
 
-    private static func waitForTopics(_ names: [String], brokers: [BrokerServer]) async throws {
+    /// Waits until every broker serves `names` and the master tells producers so (it does once a broker
+    /// heartbeat reports the configuration holding them).
+    private static func waitForTopics(_ names: [String], brokers: [BrokerServer], master: Master) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             let ready = brokers.allSatisfy { broker in
                 let served = Set(broker.topics.map(\.name))
                 return names.allSatisfy(served.contains)
             }
-            if ready { return }
+            if ready, await published(names, brokerCount: brokers.count, master: master) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw LocalClusterError(message: "brokers did not take topics \(names) from the master within 30 s")
+    }
+
+    private static func published(_ names: [String], brokerCount: Int, master: Master) async -> Bool {
+        for name in names {
+            guard let info = await master.publishInfo(topic: name), info.brokers.count == brokerCount else {
+                return false
+            }
+        }
+        return true
     }
 }
 

@@ -77,6 +77,13 @@ import TubeMQMasterState
             now: 3
         )
         #expect(
+            cluster.state.subscribablePartitions(topic: "tp").map(\.key) == ["1:tp:0", "1:tp:1"],
+            "partitions the broker has not created yet are not assigned"
+        )
+        #expect(cluster.state.publishInfo(topic: "tp")?.brokers.map(\.numPartitions) == [2])
+        try cluster.brokerLoadsItsConfiguration(now: 3)
+        #expect(cluster.state.publishInfo(topic: "tp")?.brokers.map(\.numPartitions) == [4])
+        #expect(
             code {
                 _ = try cluster.state.updateTopicDeployment(topic: "tp", brokerID: 1, settings: shrink, by: "a", now: 4)
             } == .illegalValue

@@ -1,3 +1,4 @@
+import Testing
 import TubeMQCore
 import TubeMQMasterState
 
@@ -38,6 +39,12 @@ struct TestCluster {
             BrokerHeartbeat(id: 1, online: true, configVersion: registered.configVersion),
             now: 0
         )
+    }
+
+    /// Broker 1 heartbeats holding its current configuration, as it does once it has applied an admin change.
+    mutating func brokerLoadsItsConfiguration(now: Int64) throws {
+        let version = try #require(state.broker(id: 1)).config.configVersion
+        _ = try state.brokerHeartbeat(BrokerHeartbeat(id: 1, online: true, configVersion: version), now: now)
     }
 
     /// Partition `id` of `topic` on broker 1.

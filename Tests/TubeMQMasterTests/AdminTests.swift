@@ -107,6 +107,15 @@ import TubeMQWire
                 await Self.code { try await master.setTopicControl(topic: "t_x", maxMsgSizeInMB: 21, by: "a") } == 407
             )
             #expect(await Self.code { try await master.deleteTopicControl(topic: "t_x", by: "a") } == 404)
+            #expect(
+                await master.publishInfo(topic: "t_x") == nil,
+                "producers are told of the topic once the broker holds it"
+            )
+            let version = try #require(await master.broker(id: 1)).config.configVersion
+            let _: HeartResponseM2B = try await harness.call(
+                .brokerHeartbeat,
+                TestMaster.brokerHeartbeat(confID: version)
+            )
             #expect(await master.publishInfo(topic: "t_x")?.brokers.first?.numPartitions == 4)
         }
     }
@@ -126,15 +135,21 @@ import TubeMQWire
             heartbeat.brokerCheckSum = -1
             heartbeat.hostName = "127.0.0.1"
             heartbeat.topicList = ["t_new"]
-            let reply: HeartResponseM2P = try await harness.call(.producerHeartbeat, heartbeat)
-            #expect(reply.topicInfos == ["t_new#1:2:2#"])
-            #expect(reply.brokerInfos == ["1:127.0.0.1: "])
+            let early: HeartResponseM2P = try await harness.call(.producerHeartbeat, heartbeat)
+            #expect(early.topicInfos.isEmpty, "the broker has not taken the new topic yet")
+            #expect(early.brokerInfos == ["1:127.0.0.1: "])
             let broker: HeartResponseM2B = try await harness.call(
                 .brokerHeartbeat,
                 TestMaster.brokerHeartbeat(confID: registered.curBrokerConfID)
             )
             #expect(broker.takeConfInfo)
             #expect(broker.brokerTopicSetConfInfo.contains { $0.hasPrefix("t_new:") })
+            let _: HeartResponseM2B = try await harness.call(
+                .brokerHeartbeat,
+                TestMaster.brokerHeartbeat(confID: broker.curBrokerConfID)
+            )
+            let reply: HeartResponseM2P = try await harness.call(.producerHeartbeat, heartbeat)
+            #expect(reply.topicInfos == ["t_new#1:2:2#"])
 
             try await harness.master.setGroupConsume(
                 group: "g_no",

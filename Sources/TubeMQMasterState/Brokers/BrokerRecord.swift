@@ -202,4 +202,18 @@ struct BrokerRuntime: Sendable, Hashable {
     var enableTLS = false
     var tlsPort: Int?
     var reportedConfigVersion: Int64 = 0
+    /// The configuration version ``loadedShares`` was taken at, once the broker holds one.
+    var loadedConfigVersion: Int64?
+    /// The topics the broker serves, by name: its deployments as of the configuration version it last
+    /// loaded. Clients are told only these, so that a partition added by an admin call is sent to
+    /// only once the broker has created it.
+    var loadedShares: [String: TopicPublishInfo.BrokerShare] = [:]
+}
+
+extension BrokerRuntime {
+    /// Records that the broker holds configuration `configVersion`, whose topic shares are `shares`.
+    mutating func noteLoaded(configVersion: Int64, shares: [String: TopicPublishInfo.BrokerShare]) {
+        loadedConfigVersion = configVersion
+        loadedShares = shares
+    }
 }

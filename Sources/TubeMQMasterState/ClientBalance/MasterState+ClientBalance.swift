@@ -190,14 +190,18 @@ extension MasterState {
         let meta = group.topics.sorted().compactMap { topicName -> TopicPartitionMeta? in
             guard let topic = topicsByName[topicName] else { return nil }
             let deployments = topic.deployments.filter { $0.status == .normal }.map { deployment in
+                // A serving broker's partitions are the ones it has loaded (a partition an admin call
+                // added is listed once the broker has created it); a deployment it has not loaded at all
+                // is listed as not subscribable.
+                let served = servedShare(of: topicName, on: deployment.brokerID)
                 let subscribable =
                     deployment.settings.acceptSubscribe && forbidden[topicName] == nil
                     && (brokerConfigs[deployment.brokerID]?.manageStatus.acceptsSubscribe ?? false)
-                    && isServing(deployment.brokerID)
+                    && isServing(deployment.brokerID) && served != nil
                 return TopicPartitionMeta.Deployment(
                     brokerID: deployment.brokerID,
-                    numTopicStores: deployment.settings.numTopicStores,
-                    numPartitions: deployment.settings.numPartitions,
+                    numTopicStores: served?.numTopicStores ?? deployment.settings.numTopicStores,
+                    numPartitions: served?.numPartitions ?? deployment.settings.numPartitions,
                     subscribable: subscribable
                 )
             }

@@ -27,6 +27,8 @@ extension MasterState {
         runtime.enableTLS = request.enableTLS
         runtime.tlsPort = request.tlsPort
         runtime.reportedConfigVersion = request.configVersion
+        // The reply carries the whole configuration, which the broker loads before it serves.
+        runtime.noteLoaded(configVersion: config.configVersion, shares: shares(on: request.id))
         brokerRuntimes[request.id] = runtime
         var directives: [MasterDirective] = []
         if let changed = refreshServingBrokers(now: now) { directives.append(changed) }
@@ -47,6 +49,9 @@ extension MasterState {
         runtime.lastHeartbeatAt = now
         runtime.state = request.online ? .online : .registered
         runtime.reportedConfigVersion = request.configVersion
+        if request.configVersion == config.configVersion, runtime.loadedConfigVersion != config.configVersion {
+            runtime.noteLoaded(configVersion: config.configVersion, shares: shares(on: request.id))
+        }
         brokerRuntimes[request.id] = runtime
         var directives: [MasterDirective] = []
         for name in Set(request.removedTopics).sorted() {
@@ -75,8 +80,9 @@ extension MasterState {
         return refreshServingBrokers(now: now).map { [$0] } ?? []
     }
 
-    /// The partition map producers get for `topic`: the serving brokers that accept its messages.
-    /// `nil` when no broker takes the topic's messages.
+    /// The partition map producers get for `topic`: the serving brokers that accept its messages,
+    /// each with the partitions it has loaded (``servedShare(of:on:)``). `nil` when no broker takes the
+    /// topic's messages.
     public func publishInfo(topic name: String) -> TopicPublishInfo? {
         guard let topic = topicsByName[name] else { return nil }
         let shares = topic.deployments.compactMap { deployment -> TopicPublishInfo.BrokerShare? in
@@ -84,11 +90,7 @@ extension MasterState {
                 let config = brokerConfigs[deployment.brokerID], config.manageStatus.acceptsPublish,
                 isServing(deployment.brokerID)
             else { return nil }
-            return .init(
-                brokerID: deployment.brokerID,
-                numPartitions: deployment.settings.numPartitions,
-                numTopicStores: deployment.settings.numTopicStores
-            )
+            return servedShare(of: name, on: deployment.brokerID)
         }
         return shares.isEmpty ? nil : TopicPublishInfo(topic: name, brokers: shares, maxMsgSize: topic.maxMsgSize)
     }
@@ -101,16 +103,40 @@ extension MasterState {
         for deployment in topic.deployments {
             guard deployment.status == .normal, deployment.settings.acceptSubscribe,
                 let config = brokerConfigs[deployment.brokerID], config.manageStatus.acceptsSubscribe,
-                isServing(deployment.brokerID)
+                isServing(deployment.brokerID),
+                let share = servedShare(of: name, on: deployment.brokerID)
             else { continue }
-            for id in deployment.settings.partitionIDs {
+            for id in share.partitionIDs {
                 partitions.append(Partition(broker: config.info, topic: name, id: id))
             }
         }
         return partitions.sorted(by: Partition.balanceOrder)
     }
 
+    /// The share of `topic` that broker `brokerID` serves: its deployment as of the configuration version
+    /// the broker last loaded (the one its registration was answered with, or one a later heartbeat
+    /// reported holding). `nil` until the broker has loaded a deployment of the topic. Partitions and
+    /// stores only grow, so this never names a partition the deployment lacks; an admin call that adds
+    /// some reaches clients one broker heartbeat after it reached the broker.
+    public func servedShare(of topic: String, on brokerID: Int32) -> TopicPublishInfo.BrokerShare? {
+        brokerRuntimes[brokerID]?.loadedShares[topic]
+    }
+
     // MARK: internals
+
+    /// The shares of every topic deployed on `brokerID` (in any status) as its configuration now stands.
+    func shares(on brokerID: Int32) -> [String: TopicPublishInfo.BrokerShare] {
+        var shares: [String: TopicPublishInfo.BrokerShare] = [:]
+        for topic in topicsByName.values {
+            guard let deployment = topic.deployment(on: brokerID) else { continue }
+            shares[topic.name] = TopicPublishInfo.BrokerShare(
+                brokerID: brokerID,
+                numPartitions: deployment.settings.numPartitions,
+                numTopicStores: deployment.settings.numTopicStores
+            )
+        }
+        return shares
+    }
 
     func isServing(_ brokerID: Int32) -> Bool {
         brokerRuntimes[brokerID]?.state == .online && brokerConfigs[brokerID]?.manageStatus.isInService == true

@@ -1,3 +1,5 @@
+import TubeMQCore
+
 /// The life-cycle status of a topic deployment (`topicStatusId`, admin-api.md §4.3).
 public enum TopicStatus: Int32, Sendable, Hashable, Codable, CaseIterable {
     /// In service.
@@ -109,6 +111,12 @@ public struct TopicPublishInfo: Sendable, Hashable, Codable {
             self.brokerID = brokerID
             self.numPartitions = numPartitions
             self.numTopicStores = numTopicStores
+        }
+
+        /// Every partition id of the share, in store order.
+        public var partitionIDs: [Int32] {
+            guard numTopicStores > 0, numPartitions > 0 else { return [] }
+            return PartitionID.all(stores: numTopicStores, partitionsPerStore: numPartitions)
         }
     }
 

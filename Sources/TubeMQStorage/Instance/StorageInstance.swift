@@ -24,9 +24,16 @@ public actor StorageInstance {
     /// The topic name, for logs and errors.
     public nonisolated let topic: String
     /// The partition ids the instance holds.
-    public nonisolated let partitionIDs: [Int32]
+    public nonisolated var partitionIDs: [Int32] {
+        (0..<Int32(partitionCount.load(ordering: .acquiring))).map {
+            PartitionID.make(storeIndex: storeIndex, index: $0)
+        }
+    }
     nonisolated let directory: String
-    let configuration: TopicConfiguration
+    /// The settings in force; ``reconfigure(_:)`` replaces them while the instance serves.
+    var configuration: TopicConfiguration
+    /// Mirrors `configuration.partitionsPerStore` for ``holds(partitionID:)``, readable without a hop.
+    nonisolated let partitionCount: Atomic<Int>
     let environment: StorageEnvironment
     var logger: Logger
 
@@ -103,9 +110,7 @@ public actor StorageInstance {
         self.directory = directory
         self.configuration = configuration
         self.environment = environment
-        partitionIDs = (0..<Int32(configuration.partitionsPerStore)).map {
-            PartitionID.make(storeIndex: storeIndex, index: $0)
-        }
+        partitionCount = Atomic(configuration.partitionsPerStore)
         logger = Self.instanceLogger(environment.logger, topic: topic, storeIndex: storeIndex)
         segments = recovered.segments
         minEntry = recovered.segments.first?.base ?? recovered.nextEntry
@@ -205,7 +210,15 @@ public actor StorageInstance {
     /// Whether `partitionID` belongs to this instance.
     public nonisolated func holds(partitionID: Int32) -> Bool {
         partitionID >= 0 && PartitionID.storeIndex(of: partitionID) == storeIndex
-            && PartitionID.index(of: partitionID) < Int32(configuration.partitionsPerStore)
+            && PartitionID.index(of: partitionID) < Int32(partitionCount.load(ordering: .acquiring))
+    }
+
+    /// Takes new settings without closing: appends, reads and flushes in progress go on, and later
+    /// ones follow the new settings (a flush interval from the next sync it schedules). Partitions
+    /// may only be added; the caller (``MessageStore/reconfigureTopic(_:configuration:)``) checks that.
+    func reconfigure(_ configuration: TopicConfiguration) {
+        self.configuration = configuration
+        partitionCount.store(configuration.partitionsPerStore, ordering: .releasing)
     }
 
     /// Flushes everything appended, joins the flusher, and records a checkpoint for fast recovery.

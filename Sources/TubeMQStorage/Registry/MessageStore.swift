@@ -168,15 +168,76 @@ public actor MessageStore {
         }
     }
 
+    /// Gives the open topic `name` a new configuration in place, opening `name` if it is not open.
+    ///
+    /// Unlike closing and opening again, nothing the topic serves is interrupted: its instances take
+    /// the new settings while appends and reads go on, and instances for added stores are opened
+    /// beside them. Requests already holding the previous ``TopicStore`` keep working.
+    ///
+    /// - Throws: ``StorageError/Code/invalidConfiguration`` for fewer stores or partitions per store
+    ///   than the open topic has (close and open it to shrink), and what ``openTopic(_:configuration:)``
+    ///   throws.
+    @discardableResult
+    public func reconfigureTopic(
+        _ name: String,
+        configuration: TopicConfiguration
+    ) async throws(StorageError) -> TopicStore {
+        guard !isClosed else { throw .closed("message store") }
+        guard let existing = topic(name) else { return try await openTopic(name, configuration: configuration) }
+        try configuration.validate()
+        if existing.configuration == configuration { return existing }
+        guard configuration.storeCount >= existing.configuration.storeCount,
+            configuration.partitionsPerStore >= existing.configuration.partitionsPerStore
+        else {
+            throw StorageError(
+                code: .invalidConfiguration,
+                message: "topic \(name) can only gain stores and partitions while open"
+            )
+        }
+        for instance in existing.instances { await instance.reconfigure(configuration) }
+        let added = try await Self.openInstances(
+            name: name,
+            directory: self.directory.string + "/topics/" + name,
+            configuration: configuration,
+            stores: existing.instances.count..<configuration.storeCount,
+            environment: environment
+        )
+        let store = TopicStore(name: name, configuration: configuration, instances: existing.instances + added)
+        if isClosed {
+            for instance in added { try? await instance.close() }
+            throw .closed("message store")
+        }
+        topics.withLock { $0[name] = store }
+        return store
+    }
+
     private static func openInstances(
         name: String,
         directory: String,
         configuration: TopicConfiguration,
         environment: StorageEnvironment
     ) async throws(StorageError) -> TopicStore {
+        let instances = try await openInstances(
+            name: name,
+            directory: directory,
+            configuration: configuration,
+            stores: 0..<configuration.storeCount,
+            environment: environment
+        )
+        return TopicStore(name: name, configuration: configuration, instances: instances)
+    }
+
+    /// Opens the instances of `stores`, closing those opened when one fails.
+    private static func openInstances(
+        name: String,
+        directory: String,
+        configuration: TopicConfiguration,
+        stores: Range<Int>,
+        environment: StorageEnvironment
+    ) async throws(StorageError) -> [StorageInstance] {
         var instances: [StorageInstance] = []
         do throws(StorageError) {
-            for store in 0..<configuration.storeCount {
+            for store in stores {
                 instances.append(
                     try await StorageInstance.open(
                         topic: name,
@@ -191,7 +252,7 @@ public actor MessageStore {
             for instance in instances { try? await instance.close() }
             throw error
         }
-        return TopicStore(name: name, configuration: configuration, instances: instances)
+        return instances
     }
 
     /// The open topic called `name`, if any. Safe to call from any context without a hop.

@@ -1,0 +1,107 @@
+import Synchronization
+import Testing
+import TubeMQClient
+import TubeMQCore
+import TubeMQMasterState
+import TubeMQTestKit
+
+/// Partitions added to a topic by an admin call while producers send and a group consumes.
+@Suite struct PartitionExpansionTests {
+    /// What the producer saw (the acknowledged sends by partition, and the refused ones) and what the
+    /// group received.
+    final class Sends: Sendable {
+        private struct State {
+            var acknowledged: [Int32: [Int64]] = [:]
+            var refused: [String] = []
+            var received: Set<Int64> = []
+        }
+        private let state = Mutex(State())
+
+        func acknowledged(_ result: SendResult) {
+            state.withLock { $0.acknowledged[result.partition.id, default: []].append(result.messageID) }
+        }
+        func refused(_ error: ClientError) { state.withLock { $0.refused.append("\(error)") } }
+        var partitions: Set<Int32> { state.withLock { Set($0.acknowledged.keys) } }
+        var messageIDs: Set<Int64> { state.withLock { Set($0.acknowledged.values.joined()) } }
+        var refusals: [String] { state.withLock { $0.refused } }
+        func received(_ message: ConsumedMessage) { _ = state.withLock { $0.received.insert(message.messageID) } }
+        var receivedAll: Bool { state.withLock { $0.received.isSuperset(of: $0.acknowledged.values.joined()) } }
+    }
+
+    /// Before the fix the master told producers of the new partitions at once, while the broker created
+    /// them only when its next heartbeat (up to 3 s later here) brought the change: sends in between were
+    /// refused with 403 "partitionId … not existed". And the broker closed and reopened the topic to
+    /// take the change, refusing sends to the old partitions with 403 "topic … is not open" meanwhile.
+    @Test func partitionsAddedUnderLoadTakeSendsWithoutARefusalAndTheGroupReadsThem() async throws {
+        let cluster = try await TestCluster.start(topics: [.init(name: "t_grow", partitions: 2)]) { configuration, _ in
+            configuration.brokerHeartbeatPeriodMs = 3000
+        }
+        do {
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
+            try await producer.publish(["t_grow"])
+            let consumer = try await PushConsumer(
+                configuration: cluster.consumerConfiguration(group: "g_grow", topics: ["t_grow"]),
+                logger: TestCluster.logger
+            )
+            let sends = Sends()
+            try await withTimeout(.seconds(90)) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await message in consumer { sends.received(message) }
+                    }
+                    let sending = Task {
+                        var index = 0
+                        while !Task.isCancelled {
+                            do throws(ClientError) {
+                                sends.acknowledged(try await producer.send(.text("grow-\(index)"), to: "t_grow"))
+                            } catch {
+                                sends.refused(error)
+                            }
+                            index += 1
+                            if index % 20 == 0 { try? await Task.sleep(for: .milliseconds(5)) }
+                        }
+                    }
+                    try await eventually("sends are acknowledged") { sends.messageIDs.count >= 100 }
+                    _ = try await cluster.master.master.updateTopicDeployment(
+                        topic: "t_grow",
+                        brokerID: cluster.brokers[0].configuration.brokerID,
+                        settings: TopicSettingsPatch(numPartitions: 4),
+                        by: "test"
+                    )
+                    try await eventually("the broker created the partitions") {
+                        cluster.partitions(of: "t_grow").count == 4
+                    }
+                    let created = ContinuousClock.now
+                    try await eventually("producers are told") {
+                        await cluster.master.master.publishInfo(topic: "t_grow")?.brokers.first?.numPartitions == 4
+                    }
+                    // The broker reports holding the change at once rather than a heartbeat period (3 s) later.
+                    #expect(ContinuousClock.now - created < .seconds(2))
+                    try await eventually("sends reach the new partitions", timeout: .seconds(20)) {
+                        sends.partitions.isSuperset(of: [2, 3])
+                    }
+                    let count = sends.messageIDs.count
+                    try await eventually("more sends after the expansion") { sends.messageIDs.count >= count + 200 }
+                    sending.cancel()
+                    await sending.value
+                    try await eventually("the group read every acknowledged message", timeout: .seconds(20)) {
+                        sends.receivedAll
+                    }
+                    #expect(await consumer.assignedPartitions().count == 4)
+                    group.cancelAll()
+                }
+            }
+            let refusals = sends.refusals
+            #expect(refusals.count == 0, "the first refusals: \(refusals.prefix(3))")
+            await consumer.shutdown()
+            await producer.shutdown()
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+    }
+}

@@ -1,0 +1,41 @@
+import Testing
+import TubeMQCore
+import TubeMQTestKit
+
+@testable import TubeMQStorage
+
+/// `MessageStore.reconfigureTopic`: partitions and stores added to an open topic while it serves.
+@Suite struct ReconfigureTests {
+    @Test(arguments: StorageMode.all)
+    func addedPartitionsAndStoresServeBesideTheDataAlreadyThere(mode: StorageMode) async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try await mode.openStore(directory)
+            let before = try await store.openTopic("grow", configuration: mode.topic(stores: 1, partitions: 2))
+            _ = try await before.append((0..<50).map { Fixture.message(id: $0, partition: 1) })
+            #expect(throws: StorageError.self) { try before.instance(forPartition: 2) }
+
+            let after = try await store.reconfigureTopic("grow", configuration: mode.topic(stores: 2, partitions: 3))
+            #expect(after.partitionIDs == [0, 1, 2, 10_000, 10_001, 10_002])
+            #expect(store.topic("grow") === after)
+            #expect(try after.instance(forPartition: 1) === before.instance(forPartition: 1), "not reopened")
+            // A request still holding the topic as it was goes on working, and sees the added partition.
+            _ = try await before.append((50..<60).map { Fixture.message(id: $0, partition: 2) })
+            _ = try await after.append((60..<70).map { Fixture.message(id: $0, partition: 10_002) })
+            #expect(try await Fixture.readAll(after, partition: 1).map(\.messageID) == Array(0..<50))
+            #expect(try await Fixture.readAll(after, partition: 2).map(\.messageID) == Array(50..<60))
+            #expect(try await Fixture.readAll(after, partition: 10_002).map(\.messageID) == Array(60..<70))
+
+            await #expect(throws: StorageError.self) {
+                try await store.reconfigureTopic("grow", configuration: mode.topic(stores: 2, partitions: 2))
+            }
+            try await store.close()
+
+            // The added store and partitions are found again after a restart.
+            let reopened = try await mode.openStore(directory)
+            let again = try await reopened.openTopic("grow", configuration: mode.topic(stores: 2, partitions: 3))
+            #expect(try await Fixture.readAll(again, partition: 2).map(\.messageID) == Array(50..<60))
+            #expect(try await Fixture.readAll(again, partition: 10_002).map(\.messageID) == Array(60..<70))
+            try await reopened.close()
+        }
+    }
+}
