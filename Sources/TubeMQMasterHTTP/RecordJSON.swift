@@ -82,9 +82,10 @@ enum RecordJSON {
         return broker.runState == .online || broker.runState == .registered
     }
 
-    /// The deployment's `runInfo`: the values in force on a running broker, `"-"` otherwise.
+    /// The deployment's `runInfo`: the values in force on a running broker (the partitions and stores
+    /// it has loaded, which trail an admin change until its next heartbeat), `"-"` otherwise.
     static func runInfo(_ deployment: TopicDeployment, broker: BrokerStatus?) -> JSONObject {
-        guard let broker, isRunning(broker) else {
+        guard let broker, isRunning(broker), let served = broker.servedShares[deployment.topic] else {
             return [
                 "acceptPublish": "-", "acceptSubscribe": "-", "numPartitions": "-", "numTopicStores": "-",
                 "brokerManageStatus": "-",
@@ -94,8 +95,8 @@ enum RecordJSON {
         return [
             "acceptPublish": .bool(deployment.settings.acceptPublish && status.acceptsPublish),
             "acceptSubscribe": .bool(deployment.settings.acceptSubscribe && status.acceptsSubscribe),
-            "numPartitions": .int(deployment.settings.numPartitions),
-            "numTopicStores": .int(deployment.settings.numTopicStores),
+            "numPartitions": .int(served.numPartitions),
+            "numTopicStores": .int(served.numTopicStores),
             "brokerManageStatus": .string(status.description),
         ]
     }

@@ -8,7 +8,7 @@ struct TopicSummary {
     var deployments: [JSON] = []
     /// Partitions configured over every deployment.
     var configuredPartitions: Int64 = 0
-    /// Partitions of in-service deployments on running brokers.
+    /// Partitions of in-service deployments on running brokers, as far as the brokers have loaded them.
     var runningPartitions: Int64 = 0
     /// Whether some running deployment takes messages.
     var acceptPublish = false
@@ -23,8 +23,10 @@ struct TopicSummary {
             deployments.append(.object(info))
             let partitions = Int64(deployment.settings.numPartitions) * Int64(deployment.settings.numTopicStores)
             configuredPartitions += partitions
-            guard let broker, RecordJSON.isRunning(broker), deployment.status == .normal else { continue }
-            runningPartitions += partitions
+            guard let broker, RecordJSON.isRunning(broker), deployment.status == .normal,
+                let served = broker.servedShares[deployment.topic]
+            else { continue }
+            runningPartitions += Int64(served.numPartitions) * Int64(served.numTopicStores)
             let status = broker.config.manageStatus
             acceptPublish = acceptPublish || (deployment.settings.acceptPublish && status.acceptsPublish)
             acceptSubscribe = acceptSubscribe || (deployment.settings.acceptSubscribe && status.acceptsSubscribe)

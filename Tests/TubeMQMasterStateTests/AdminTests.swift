@@ -81,8 +81,11 @@ import TubeMQMasterState
             "partitions the broker has not created yet are not assigned"
         )
         #expect(cluster.state.publishInfo(topic: "tp")?.brokers.map(\.numPartitions) == [2])
+        #expect(cluster.state.broker(id: 1)?.servedShares["tp"]?.numPartitions == 2, "runInfo shows what runs")
+        #expect(cluster.state.broker(id: 1)?.isConfigLoaded == false)
         try cluster.brokerLoadsItsConfiguration(now: 3)
         #expect(cluster.state.publishInfo(topic: "tp")?.brokers.map(\.numPartitions) == [4])
+        #expect(cluster.state.broker(id: 1)?.servedShares["tp"]?.numPartitions == 4)
         #expect(
             code {
                 _ = try cluster.state.updateTopicDeployment(topic: "tp", brokerID: 1, settings: shrink, by: "a", now: 4)

@@ -19,6 +19,9 @@ public struct BrokerStatus: Sendable, Hashable {
     public var isServing: Bool
     /// Whether the broker holds the current configuration version (`isConfLoaded`).
     public var isConfigLoaded: Bool
+    /// The topics the broker serves, by name, as of the configuration it last reported holding (see
+    /// ``MasterState/servedShare(of:on:)``); empty until it registers.
+    public var servedShares: [String: TopicPublishInfo.BrokerShare]
 }
 
 extension MasterState {
@@ -38,7 +41,8 @@ extension MasterState {
             enableTLS: seen ? runtime?.enableTLS : nil,
             tlsPort: (seen ? runtime?.tlsPort : nil) ?? config.tlsPort,
             isServing: isServing(id),
-            isConfigLoaded: runtime?.reportedConfigVersion == config.configVersion
+            isConfigLoaded: runtime?.reportedConfigVersion == config.configVersion,
+            servedShares: runtime?.loadedShares ?? [:]
         )
     }
 
