@@ -109,6 +109,31 @@ import TubeMQMasterState
         )
     }
 
+    @Test func aTopicRemovedAndDeployedAgainReachesProducersOnceTheBrokerHasItAgain() throws {
+        var cluster = try TestCluster()
+        _ = try cluster.state.deleteTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 1)
+        _ = try cluster.state.removeTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 2)
+        try cluster.brokerLoadsItsConfiguration(now: 3)
+        #expect(cluster.state.broker(id: 1)?.servedShares["tp"] == nil, "the broker dropped it")
+        let version = try #require(cluster.state.broker(id: 1)).config.configVersion
+        _ = try cluster.state.brokerHeartbeat(
+            BrokerHeartbeat(id: 1, configVersion: version, removedTopics: ["tp"]),
+            now: 4
+        )
+        #expect(cluster.state.topic(named: "tp")?.deployments.isEmpty == true, "purged")
+        _ = try cluster.state.addTopicDeployment(
+            topic: "tp",
+            brokerID: 1,
+            settings: TopicSettingsPatch(numPartitions: 3),
+            by: "a",
+            now: 5
+        )
+        #expect(cluster.state.publishInfo(topic: "tp") == nil, "not before the broker opened it again")
+        #expect(cluster.state.subscribablePartitions(topic: "tp").isEmpty)
+        try cluster.brokerLoadsItsConfiguration(now: 6)
+        #expect(cluster.state.publishInfo(topic: "tp")?.brokers.map(\.numPartitions) == [3])
+    }
+
     @Test(arguments: [
         ("delete,168h", "delete,168h"), ("DELETE, 12", "delete,12h"), ("delete,30m", "delete,30m"),
         ("delete,604800s", "delete,604800s"),

@@ -124,11 +124,12 @@ extension MasterState {
 
     // MARK: internals
 
-    /// The shares of every topic deployed on `brokerID` (in any status) as its configuration now stands.
+    /// The shares of every topic the broker keeps as its configuration now stands: every deployment on
+    /// `brokerID` but the soft-removed ones, which the configuration tells it to drop.
     func shares(on brokerID: Int32) -> [String: TopicPublishInfo.BrokerShare] {
         var shares: [String: TopicPublishInfo.BrokerShare] = [:]
         for topic in topicsByName.values {
-            guard let deployment = topic.deployment(on: brokerID) else { continue }
+            guard let deployment = topic.deployment(on: brokerID), deployment.status != .softRemoved else { continue }
             shares[topic.name] = TopicPublishInfo.BrokerShare(
                 brokerID: brokerID,
                 numPartitions: deployment.settings.numPartitions,
