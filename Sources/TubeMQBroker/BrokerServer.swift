@@ -269,20 +269,12 @@ public final class BrokerServer: Sendable {
         configuration: BrokerConfiguration
     ) async throws(StorageError) {
         let wanted = topic.storageConfiguration(segmentBytes: configuration.segmentBytes)
-        if let existing = store.topic(topic.name) {
-            let current = existing.configuration
-            if current == wanted {
-                // Nothing to change.
-            } else if wanted.storeCount >= current.storeCount, wanted.partitionsPerStore >= current.partitionsPerStore {
-                // Added partitions and changed settings are taken while the topic serves.
-                try await store.reconfigureTopic(topic.name, configuration: wanted)
-            } else {
-                try await store.closeTopic(topic.name)
-                _ = try await store.openTopic(topic.name, configuration: wanted)
-            }
-        } else {
-            _ = try await store.openTopic(topic.name, configuration: wanted)
+        if let existing = store.topic(topic.name), !existing.configuration.canBeReconfigured(to: wanted) {
+            // Fewer partitions or stores: only closing and opening again takes them.
+            try await store.closeTopic(topic.name)
         }
+        // Opens the topic, or has the open one take added partitions and changed settings while it serves.
+        try await store.reconfigureTopic(topic.name, configuration: wanted)
         catalog.set(topic)
     }
 

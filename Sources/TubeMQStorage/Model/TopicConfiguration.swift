@@ -35,6 +35,13 @@ public struct TopicConfiguration: Sendable, Hashable {
         self.maxMessageBytes = maxMessageBytes
     }
 
+    /// Whether an open topic with this configuration can take `other` in place
+    /// (``MessageStore/reconfigureTopic(_:configuration:)``): it keeps or adds stores and partitions per
+    /// store; any other setting may change.
+    public func canBeReconfigured(to other: TopicConfiguration) -> Bool {
+        other.storeCount >= storeCount && other.partitionsPerStore >= partitionsPerStore
+    }
+
     /// Checks every value.
     ///
     /// - Throws: ``StorageError`` with code ``StorageError/Code/invalidConfiguration``.

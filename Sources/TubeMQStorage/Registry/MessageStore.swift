@@ -186,9 +186,7 @@ public actor MessageStore {
         guard let existing = topic(name) else { return try await openTopic(name, configuration: configuration) }
         try configuration.validate()
         if existing.configuration == configuration { return existing }
-        guard configuration.storeCount >= existing.configuration.storeCount,
-            configuration.partitionsPerStore >= existing.configuration.partitionsPerStore
-        else {
+        guard existing.configuration.canBeReconfigured(to: configuration) else {
             throw StorageError(
                 code: .invalidConfiguration,
                 message: "topic \(name) can only gain stores and partitions while open"
