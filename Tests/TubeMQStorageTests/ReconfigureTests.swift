@@ -38,4 +38,20 @@ import TubeMQTestKit
             try await reopened.close()
         }
     }
+
+    @Test func concurrentChangesOfOneTopicRunOneAtATime() async throws {
+        let mode = StorageMode.all[0]
+        try await TemporaryDirectory.with { directory in
+            let store = try await mode.openStore(directory)
+            _ = try await store.openTopic("both", configuration: mode.topic(stores: 1, partitions: 1))
+            let wanted = mode.topic(stores: 3, partitions: 2)
+            async let first = store.reconfigureTopic("both", configuration: wanted)
+            async let second = store.reconfigureTopic("both", configuration: wanted)
+            let (a, b) = try await (first, second)
+            #expect(a.instances.count == 3)
+            #expect(a === b, "the second change found the first one done")
+            #expect(store.topic("both") === a)
+            try await store.close()
+        }
+    }
 }

@@ -47,6 +47,8 @@ public actor MessageStore {
     nonisolated let environment: StorageEnvironment
     private nonisolated let topics = Mutex<[String: TopicStore]>([:])
     private var opening: [String: Task<TopicStore, any Error>] = [:]
+    /// Topics being reconfigured or closed, and who waits to do so next (one change of a topic at a time).
+    private var changing: [String: [CheckedContinuation<Void, Never>]] = [:]
     private var retentionTask: Task<Void, Never>?
     private var isClosed = false
 
@@ -182,6 +184,8 @@ public actor MessageStore {
         _ name: String,
         configuration: TopicConfiguration
     ) async throws(StorageError) -> TopicStore {
+        await beginChange(of: name)
+        defer { endChange(of: name) }
         guard !isClosed else { throw .closed("message store") }
         guard let existing = topic(name) else { return try await openTopic(name, configuration: configuration) }
         try configuration.validate()
@@ -207,6 +211,19 @@ public actor MessageStore {
         }
         topics.withLock { $0[name] = store }
         return store
+    }
+
+    /// Waits until no other reconfiguration or close of `name` runs, then marks one as running.
+    private func beginChange(of name: String) async {
+        while changing[name] != nil {
+            await withCheckedContinuation { changing[name, default: []].append($0) }
+        }
+        changing[name] = []
+    }
+
+    /// Ends the change of `name` begun by ``beginChange(of:)`` and wakes those waiting for their turn.
+    private func endChange(of name: String) {
+        for waiter in changing.removeValue(forKey: name) ?? [] { waiter.resume() }
     }
 
     private static func openInstances(
@@ -273,6 +290,8 @@ public actor MessageStore {
     ///
     /// - Throws: ``StorageError/Code/unknownTopic``, or the write error of data that could not be flushed.
     public func closeTopic(_ name: String) async throws(StorageError) {
+        await beginChange(of: name)
+        defer { endChange(of: name) }
         guard let store = topics.withLock({ $0.removeValue(forKey: name) }) else {
             throw StorageError(code: .unknownTopic, message: "topic \(name) is not open")
         }
