@@ -286,12 +286,14 @@ public final class BrokerServer: Sendable {
         catalog: TopicCatalog,
         configuration: BrokerConfiguration,
         logger: Logger
-    ) async {
+    ) async -> Bool {
+        var served = true
         for (name, settings) in topics {
             let topic = BrokerTopic(name: name, settings: settings.inheriting(defaults), configuration: configuration)
             do {
                 try await open(topic, in: store, catalog: catalog, configuration: configuration)
             } catch {
+                served = false
                 logger.error("cannot open topic", metadata: ["tubemq.topic": "\(name)", "tubemq.error": "\(error)"])
             }
         }
@@ -299,5 +301,6 @@ public final class BrokerServer: Sendable {
             catalog.remove(name)
             try? await store.closeTopic(name)
         }
+        return served
     }
 }

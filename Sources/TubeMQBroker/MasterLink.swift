@@ -13,9 +13,10 @@ actor MasterLink {
     private let client: RPCClient
     private let catalog: TopicCatalog
     private let authorization: BrokerAuthorization
+    /// Serves the topics of a configuration; returns whether every one of them is served.
     private let apply:
         @Sendable (_ defaults: BrokerTopicSettings, _ topics: [(String, BrokerTopicSettings)], _ removed: [String])
-            async -> Void
+            async -> Bool
     private let logger: Logger
     /// The topics whose storage refuses writes (a failed write or sync, a full disk), read at each heartbeat.
     private let unwritableTopics: @Sendable () -> [String]
@@ -36,7 +37,7 @@ actor MasterLink {
         authorization: BrokerAuthorization,
         logger: Logger,
         unwritableTopics: @escaping @Sendable () -> [String] = { [] },
-        apply: @escaping @Sendable (BrokerTopicSettings, [(String, BrokerTopicSettings)], [String]) async -> Void
+        apply: @escaping @Sendable (BrokerTopicSettings, [(String, BrokerTopicSettings)], [String]) async -> Bool
     ) {
         self.configuration = configuration
         self.client = client
@@ -203,18 +204,28 @@ actor MasterLink {
             )
             return true
         }
-        if !removed.isEmpty { await apply(defaults, [], removed) }
+        if !removed.isEmpty { _ = await apply(defaults, [], removed) }
         return false
     }
 
+    /// Serves the configuration `version` of a master reply. The broker reports holding `version` only
+    /// once every topic of it is served: the master hands a configuration's partitions to clients once a
+    /// heartbeat reports it held, so a topic that failed to open (its error is logged) keeps the old
+    /// version reported, and the next heartbeat's reply brings the configuration again for a retry.
     private func take(version: Int64, checksum: Int32, defaults text: String, topics: [String], removed: [String]) async
     {
-        configVersion = version
-        self.checksum = checksum
         defaults = BrokerTopicSettings(parsingDefault: text)
         topicStrings = topics
         let parsed = topics.compactMap { BrokerTopicSettings.parseTopic($0) }.map { ($0.topic, $0.settings) }
-        await apply(defaults, parsed, removed)
+        guard await apply(defaults, parsed, removed) else {
+            logger.warning(
+                "configuration not fully served; reporting the previous version until a retry serves it",
+                metadata: ["tubemq.configVersion": "\(version)", "tubemq.heldVersion": "\(configVersion)"]
+            )
+            return
+        }
+        configVersion = version
+        self.checksum = checksum
     }
 
     private func takeFlowControl(version: Int64, text: String) {

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 import TubeMQClient
@@ -97,6 +98,55 @@ import TubeMQTestKit
             let refusals = sends.refusals
             #expect(refusals.count == 0, "the first refusals: \(refusals.prefix(3))")
             await consumer.shutdown()
+            await producer.shutdown()
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+    }
+
+    /// A store the broker cannot open (a file stands where its folder goes) is not handed out: the
+    /// broker keeps reporting the configuration it serves, sends go to the partitions it has, and the
+    /// next heartbeat after the obstacle is gone serves the store.
+    @Test func aStoreTheBrokerCannotOpenIsNotHandedOutAndIsRetried() async throws {
+        let cluster = try await TestCluster.start(topics: [.init(name: "t_blocked", partitions: 2)]) {
+            configuration,
+            _ in
+            configuration.brokerHeartbeatPeriodMs = 200
+        }
+        do {
+            let broker = cluster.brokers[0]
+            let obstacle = broker.configuration.dataDirectory.string + "/topics/t_blocked/1"
+            #expect(FileManager.default.createFile(atPath: obstacle, contents: Data("not a folder".utf8)))
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
+            try await producer.publish(["t_blocked"])
+            _ = try await cluster.master.master.updateTopicDeployment(
+                topic: "t_blocked",
+                brokerID: broker.configuration.brokerID,
+                settings: TopicSettingsPatch(numTopicStores: 2),
+                by: "test"
+            )
+            try await Task.sleep(for: .seconds(1.5))  // several heartbeats, each retrying the store
+            let master = cluster.master.master
+            #expect(await master.publishInfo(topic: "t_blocked")?.brokers.first?.numTopicStores == 1)
+            #expect(await master.broker(id: broker.configuration.brokerID)?.isConfigLoaded == false)
+            var partitions: Set<Int32> = []
+            for index in 0..<40 {
+                partitions.insert(try await producer.send(.text("b\(index)"), to: "t_blocked").partition.id)
+            }
+            #expect(partitions == [0, 1], "no send goes to the store that is not there")
+
+            try FileManager.default.removeItem(atPath: obstacle)
+            try await eventually("the store is served and handed out") {
+                await master.publishInfo(topic: "t_blocked")?.brokers.first?.numTopicStores == 2
+            }
+            try await eventually("sends reach it") {
+                (try? await producer.send(.text("after"), to: "t_blocked").partition.id) ?? 0 >= 10_000
+            }
             await producer.shutdown()
         } catch {
             await cluster.shutdown()

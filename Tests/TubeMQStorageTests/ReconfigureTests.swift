@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TubeMQCore
 import TubeMQTestKit
@@ -51,6 +52,25 @@ import TubeMQTestKit
             #expect(a.instances.count == 3)
             #expect(a === b, "the second change found the first one done")
             #expect(store.topic("both") === a)
+            try await store.close()
+        }
+    }
+
+    @Test func aStoreThatCannotBeOpenedLeavesTheTopicAsItWas() async throws {
+        let mode = StorageMode.all[0]
+        try await TemporaryDirectory.with { directory in
+            let store = try await mode.openStore(directory)
+            let before = try await store.openTopic("blocked", configuration: mode.topic(stores: 1, partitions: 1))
+            let obstacle = directory.path + "/topics/blocked/1"
+            #expect(FileManager.default.createFile(atPath: obstacle, contents: Data("x".utf8)))
+            await #expect(throws: StorageError.self) {
+                try await store.reconfigureTopic("blocked", configuration: mode.topic(stores: 2, partitions: 2))
+            }
+            #expect(store.topic("blocked") === before)
+            #expect(throws: StorageError.self) { try before.instance(forPartition: 1) }
+            try FileManager.default.removeItem(atPath: obstacle)
+            let after = try await store.reconfigureTopic("blocked", configuration: mode.topic(stores: 2, partitions: 2))
+            #expect(after.partitionIDs == [0, 1, 10_000, 10_001])
             try await store.close()
         }
     }

@@ -27,8 +27,11 @@ extension MasterState {
         runtime.enableTLS = request.enableTLS
         runtime.tlsPort = request.tlsPort
         runtime.reportedConfigVersion = request.configVersion
-        // The reply carries the whole configuration, which the broker loads before it serves.
-        runtime.noteLoaded(configVersion: config.configVersion, shares: shares(on: request.id))
+        // A broker registering again (after a master failover) may hold the current version already;
+        // one that does not reports it in a heartbeat once it has served the configuration of the reply.
+        if request.configVersion == config.configVersion {
+            runtime.noteLoaded(configVersion: config.configVersion, shares: shares(on: request.id))
+        }
         brokerRuntimes[request.id] = runtime
         var directives: [MasterDirective] = []
         if let changed = refreshServingBrokers(now: now) { directives.append(changed) }
@@ -114,10 +117,10 @@ extension MasterState {
     }
 
     /// The share of `topic` that broker `brokerID` serves: its deployment as of the configuration version
-    /// the broker last loaded (the one its registration was answered with, or one a later heartbeat
-    /// reported holding). `nil` until the broker has loaded a deployment of the topic. Partitions and
-    /// stores only grow, so this never names a partition the deployment lacks; an admin call that adds
-    /// some reaches clients one broker heartbeat after it reached the broker.
+    /// the broker last reported holding (in its registration or a heartbeat; a broker reports a version
+    /// only once it serves every topic of it). `nil` until the broker has loaded a deployment of the
+    /// topic. Partitions and stores only grow, so this never names a partition the deployment lacks; an
+    /// admin call that adds some reaches clients one broker heartbeat after it reached the broker.
     public func servedShare(of topic: String, on brokerID: Int32) -> TopicPublishInfo.BrokerShare? {
         brokerRuntimes[brokerID]?.loadedShares[topic]
     }

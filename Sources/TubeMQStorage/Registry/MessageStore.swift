@@ -196,7 +196,7 @@ public actor MessageStore {
                 message: "topic \(name) can only gain stores and partitions while open"
             )
         }
-        for instance in existing.instances { await instance.reconfigure(configuration) }
+        // Added stores first: when one cannot be opened, the topic is left as it was.
         let added = try await Self.openInstances(
             name: name,
             directory: self.directory.string + "/topics/" + name,
@@ -204,6 +204,7 @@ public actor MessageStore {
             stores: existing.instances.count..<configuration.storeCount,
             environment: environment
         )
+        for instance in existing.instances { await instance.reconfigure(configuration) }
         let store = TopicStore(name: name, configuration: configuration, instances: existing.instances + added)
         if isClosed {
             for instance in added { try? await instance.close() }
