@@ -29,15 +29,31 @@ import TubeMQTestKit
         var receivedAll: Bool { state.withLock { $0.received.isSuperset(of: $0.acknowledged.values.joined()) } }
     }
 
+    /// Runs `body` with a cluster serving `topic` (2 partitions) whose broker heartbeats every
+    /// `brokerHeartbeatMs`, and stops the cluster after.
+    static func withCluster(
+        topic: String,
+        brokerHeartbeatMs: Int64,
+        _ body: (TestCluster) async throws -> Void
+    ) async throws {
+        let cluster = try await TestCluster.start(topics: [.init(name: topic, partitions: 2)]) { configuration, _ in
+            configuration.brokerHeartbeatPeriodMs = brokerHeartbeatMs
+        }
+        do {
+            try await body(cluster)
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+    }
+
     /// Before the fix the master told producers of the new partitions at once, while the broker created
     /// them only when its next heartbeat (up to 3 s later here) brought the change: sends in between were
     /// refused with 403 "partitionId … not existed". And the broker closed and reopened the topic to
     /// take the change, refusing sends to the old partitions with 403 "topic … is not open" meanwhile.
     @Test func partitionsAddedUnderLoadTakeSendsWithoutARefusalAndTheGroupReadsThem() async throws {
-        let cluster = try await TestCluster.start(topics: [.init(name: "t_grow", partitions: 2)]) { configuration, _ in
-            configuration.brokerHeartbeatPeriodMs = 3000
-        }
-        do {
+        try await Self.withCluster(topic: "t_grow", brokerHeartbeatMs: 3000) { cluster in
             let producer = try await Producer(
                 configuration: cluster.producerConfiguration(),
                 logger: TestCluster.logger
@@ -99,23 +115,14 @@ import TubeMQTestKit
             #expect(refusals.count == 0, "the first refusals: \(refusals.prefix(3))")
             await consumer.shutdown()
             await producer.shutdown()
-        } catch {
-            await cluster.shutdown()
-            throw error
         }
-        await cluster.shutdown()
     }
 
     /// A store the broker cannot open (a file stands where its folder goes) is not handed out: the
     /// broker keeps reporting the configuration it serves, sends go to the partitions it has, and the
     /// next heartbeat after the obstacle is gone serves the store.
     @Test func aStoreTheBrokerCannotOpenIsNotHandedOutAndIsRetried() async throws {
-        let cluster = try await TestCluster.start(topics: [.init(name: "t_blocked", partitions: 2)]) {
-            configuration,
-            _ in
-            configuration.brokerHeartbeatPeriodMs = 200
-        }
-        do {
+        try await Self.withCluster(topic: "t_blocked", brokerHeartbeatMs: 200) { cluster in
             let broker = cluster.brokers[0]
             let obstacle = broker.configuration.dataDirectory.string + "/topics/t_blocked/1"
             #expect(FileManager.default.createFile(atPath: obstacle, contents: Data("not a folder".utf8)))
@@ -148,10 +155,6 @@ import TubeMQTestKit
                 (try? await producer.send(.text("after"), to: "t_blocked").partition.id) ?? 0 >= 10_000
             }
             await producer.shutdown()
-        } catch {
-            await cluster.shutdown()
-            throw error
         }
-        await cluster.shutdown()
     }
 }
