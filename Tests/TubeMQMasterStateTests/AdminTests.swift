@@ -109,6 +109,29 @@ import TubeMQMasterState
         )
     }
 
+    @Test func aBrokerThatCannotServeAllOfItsConfigurationKeepsServingWhatItWasGivenAtRegistration() throws {
+        var state = MasterState(configuration: TestCluster.timings, now: 0)
+        _ = try state.addBroker(BrokerSpec(id: 1, host: "127.0.0.1", manageStatus: .online), by: "a", now: 0)
+        _ = try state.addTopicDeployment(topic: "ok", brokerID: 1, by: "a", now: 0)
+        _ = try state.addTopicDeployment(topic: "broken", brokerID: 1, by: "a", now: 0)
+        // A restarted broker (holding no version) whose "broken" topic fails to open keeps reporting the
+        // version it held; the other topic is served all the same.
+        _ = try state.registerBroker(BrokerRegistration(id: 1, host: "127.0.0.1"), now: 1)
+        _ = try state.brokerHeartbeat(BrokerHeartbeat(id: 1, online: true, configVersion: 0), now: 2)
+        #expect(state.publishInfo(topic: "ok") != nil)
+        #expect(state.broker(id: 1)?.isConfigLoaded == false)
+        // A later change waits until a heartbeat reports the whole configuration served.
+        _ = try state.updateTopicDeployment(
+            topic: "ok",
+            brokerID: 1,
+            settings: TopicSettingsPatch(numPartitions: 3),
+            by: "a",
+            now: 3
+        )
+        _ = try state.brokerHeartbeat(BrokerHeartbeat(id: 1, online: true, configVersion: 0), now: 4)
+        #expect(state.publishInfo(topic: "ok")?.brokers.map(\.numPartitions) == [1])
+    }
+
     @Test func aTopicRemovedAndDeployedAgainReachesProducersOnceTheBrokerHasItAgain() throws {
         var cluster = try TestCluster()
         _ = try cluster.state.deleteTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 1)

@@ -27,11 +27,11 @@ extension MasterState {
         runtime.enableTLS = request.enableTLS
         runtime.tlsPort = request.tlsPort
         runtime.reportedConfigVersion = request.configVersion
-        // A broker registering again (after a master failover) may hold the current version already;
-        // one that does not reports it in a heartbeat once it has served the configuration of the reply.
-        if request.configVersion == config.configVersion {
-            runtime.noteLoaded(configVersion: config.configVersion, shares: shares(on: request.id))
-        }
+        // The reply carries the whole configuration, which the broker serves before it goes online.
+        // Taking it as served here (rather than from the heartbeat that reports it) keeps a broker
+        // whose one topic cannot be opened serving all the others after a restart; later changes
+        // reach clients once a heartbeat reports them served.
+        runtime.noteLoaded(configVersion: config.configVersion, shares: shares(on: request.id))
         brokerRuntimes[request.id] = runtime
         var directives: [MasterDirective] = []
         if let changed = refreshServingBrokers(now: now) { directives.append(changed) }
@@ -117,8 +117,8 @@ extension MasterState {
     }
 
     /// The share of `topic` that broker `brokerID` serves: its deployment as of the configuration version
-    /// the broker last reported holding (in its registration or a heartbeat; a broker reports a version
-    /// only once it serves every topic of it). `nil` until the broker has loaded a deployment of the
+    /// the broker was given at registration or last reported holding in a heartbeat (a broker reports a
+    /// version only once it serves every topic of it). `nil` until the broker has loaded a deployment of the
     /// topic. Partitions and stores only grow, so this never names a partition the deployment lacks; an
     /// admin call that adds some reaches clients one broker heartbeat after it reached the broker.
     public func servedShare(of topic: String, on brokerID: Int32) -> TopicPublishInfo.BrokerShare? {
