@@ -234,8 +234,8 @@ public final class LocalCluster: Sendable {
         throw LocalClusterError(message: "the master did not see \(count) serving brokers within 30 s")
     }
 
-    /// Waits until every broker serves `names` and the master tells producers so (it does once a broker
-    /// heartbeat reports the configuration holding them).
+    /// Waits until every broker serves `names` and the master knows it (it hands a broker's topics to
+    /// clients once a broker heartbeat reports the configuration holding them).
     private static func waitForTopics(_ names: [String], brokers: [BrokerServer], master: Master) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
@@ -243,17 +243,19 @@ public final class LocalCluster: Sendable {
                 let served = Set(broker.topics.map(\.name))
                 return names.allSatisfy(served.contains)
             }
-            if ready, await published(names, brokerCount: brokers.count, master: master) { return }
+            if ready, await known(names, on: brokers, master: master) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw LocalClusterError(message: "brokers did not take topics \(names) from the master within 30 s")
     }
 
-    private static func published(_ names: [String], brokerCount: Int, master: Master) async -> Bool {
-        for name in names {
-            guard let info = await master.publishInfo(topic: name), info.brokers.count == brokerCount else {
-                return false
-            }
+    /// Whether the master counts every one of `names` as served by every broker (whatever their publish
+    /// and subscribe flags).
+    private static func known(_ names: [String], on brokers: [BrokerServer], master: Master) async -> Bool {
+        for broker in brokers {
+            guard let status = await master.broker(id: broker.configuration.brokerID),
+                names.allSatisfy({ status.servedShares[$0] != nil })
+            else { return false }
         }
         return true
     }

@@ -19,8 +19,8 @@ public struct BrokerStatus: Sendable, Hashable {
     public var isServing: Bool
     /// Whether the broker holds the current configuration version (`isConfLoaded`).
     public var isConfigLoaded: Bool
-    /// The topics the broker serves, by name, as of the configuration it last reported holding (see
-    /// ``MasterState/servedShare(of:on:)``); empty until it registers.
+    /// The topics the broker serves, by name, as of the configuration it was given at registration or
+    /// last reported holding (see ``MasterState/servedShare(of:on:)``); empty until it registers.
     public var servedShares: [String: TopicPublishInfo.BrokerShare]
 }
 
