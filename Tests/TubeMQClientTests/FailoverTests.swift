@@ -202,14 +202,25 @@ final class CallCounter: Sendable {
     }
 
     /// A loopback port nothing listens on.
+    /// A port nothing listens on, below Linux's ephemeral range (32768 and up): a port the system hands
+    /// out for `port: 0` and for outgoing connections could be taken by another test before a test
+    /// starts its own server there (it was: "Address already in use").
     private func unusedPort() async throws -> Int {
-        let server = try await RPCServer.start(
-            configuration: RPCServerConfiguration(port: 0),
-            service: StandbyMaster(),
-            logger: TestCluster.logger
-        )
-        let port = server.localPort
-        await server.shutdown()
-        return port
+        var lastError: (any Error)?
+        for _ in 0..<50 {
+            let port = Int.random(in: 10_000..<32_768)
+            do {
+                let server = try await RPCServer.start(
+                    configuration: RPCServerConfiguration(port: port),
+                    service: StandbyMaster(),
+                    logger: TestCluster.logger
+                )
+                await server.shutdown()
+                return port
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError ?? CancellationError()
     }
 }
