@@ -177,7 +177,9 @@ public final class BrokerServer: Sendable {
             while !Task.isCancelled {
                 if reportAtOnce || lastHeartbeat.map({ ContinuousClock.now - $0 >= heartbeat }) ?? true {
                     let changed = await link.step(port: port, tlsPort: tlsPort)
-                    lastHeartbeat = ContinuousClock.now
+                    // A broker not registered yet (the master has no record of it until an admin adds
+                    // one, or no master answered) asks again every tick rather than every period.
+                    lastHeartbeat = await link.isRegistered ? ContinuousClock.now : nil
                     reportAtOnce = changed && !reportAtOnce
                     if reportAtOnce { continue }
                 }

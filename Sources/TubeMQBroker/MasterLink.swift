@@ -29,6 +29,8 @@ actor MasterLink {
     private var defaults = BrokerTopicSettings()
     private var topicStrings: [String] = []
     private var reportConfig = false
+    /// The last failure logged, so that one repeated every second is logged once.
+    private var lastFailure: String?
 
     init(
         configuration: BrokerConfiguration,
@@ -47,6 +49,9 @@ actor MasterLink {
         self.apply = apply
         self.unwritableTopics = unwritableTopics
     }
+
+    /// Whether the broker is registered with a master (heartbeats are sent, not registrations).
+    var isRegistered: Bool { registered }
 
     /// `writeStatusRpt`: 0 while every topic's storage accepts writes, 1 (write service abnormal)
     /// while some does not; a change is logged once each way.
@@ -105,7 +110,14 @@ actor MasterLink {
                 masterIndex = (masterIndex + 1) % configuration.masterAddresses.count
             }
             registered = false
-            logger.warning("master link failed", metadata: ["tubemq.error": "\(error)"])
+            // Unregistered, the broker asks again every second: the same failure is logged once.
+            let text = "\(error)"
+            logger.log(
+                level: text == lastFailure ? .debug : .warning,
+                "master link failed",
+                metadata: ["tubemq.error": "\(text)"]
+            )
+            lastFailure = text
             return false
         }
     }
@@ -153,6 +165,7 @@ actor MasterLink {
         }
         registered = true
         reportConfig = true
+        lastFailure = nil
         logger.info("registered with master", metadata: ["tubemq.master": "\(master.host):\(master.port)"])
     }
 
