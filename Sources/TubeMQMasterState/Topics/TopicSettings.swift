@@ -60,12 +60,6 @@ public struct TopicSettings: Sendable, Hashable, Codable {
         self.memCacheMsgCntInK = memCacheMsgCntInK
         self.memCacheFlushIntvl = memCacheFlushIntvl
     }
-
-    /// Every partition id of the topic on one broker, in store order.
-    public var partitionIDs: [Int32] {
-        guard numTopicStores > 0, numPartitions > 0 else { return [] }
-        return PartitionID.all(stores: numTopicStores, partitionsPerStore: numPartitions)
-    }
 }
 
 /// A partial update of ``TopicSettings``: `nil` fields are left as they are (or inherited on add).

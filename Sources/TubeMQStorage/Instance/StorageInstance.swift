@@ -23,12 +23,6 @@ public actor StorageInstance {
     public nonisolated let storeIndex: Int32
     /// The topic name, for logs and errors.
     public nonisolated let topic: String
-    /// The partition ids the instance holds.
-    public nonisolated var partitionIDs: [Int32] {
-        (0..<Int32(partitionCount.load(ordering: .acquiring))).map {
-            PartitionID.make(storeIndex: storeIndex, index: $0)
-        }
-    }
     nonisolated let directory: String
     /// The settings in force; ``reconfigure(_:)`` replaces them while the instance serves.
     var configuration: TopicConfiguration
