@@ -9,8 +9,8 @@ import TubeMQCore
 ///           u16 group length · group (UTF-8) · u16 topic length · topic (UTF-8)
 /// ```
 ///
-/// Replay applies records in order; the last one for a key wins. A torn or damaged record ends
-/// the log: it and anything after it are truncated.
+/// Replay applies records in order; the last one for a key wins. A damaged record is stepped over
+/// to the next one that decodes; a torn tail (no valid record after it) is truncated.
 struct OffsetLogRecord: Equatable {
     static let deleted: Int64 = -1
 
@@ -41,15 +41,17 @@ struct OffsetLogRecord: Equatable {
         let crc = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
         guard length >= 16, length <= bytes.count - 8 else { return nil }
         let body = UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + length)])
-        guard CRC32.checksum(body) == crc, let start = body.baseAddress else { return nil }
-        let offset = Int64(littleEndian: start.loadUnaligned(fromByteOffset: 0, as: Int64.self))
-        let partition = Int32(littleEndian: start.loadUnaligned(fromByteOffset: 8, as: Int32.self))
+        guard let start = body.baseAddress else { return nil }
+        // The lengths must fit together before the checksum is worth computing (replay looks for the
+        // next record after a damaged one by trying every position).
         let groupLength = Int(UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 12, as: UInt16.self)))
         guard 14 + groupLength + 2 <= length else { return nil }
-        let group = String(decoding: body[14..<(14 + groupLength)], as: UTF8.self)
         let topicAt = 14 + groupLength
         let topicLength = Int(UInt16(littleEndian: start.loadUnaligned(fromByteOffset: topicAt, as: UInt16.self)))
-        guard topicAt + 2 + topicLength == length else { return nil }
+        guard topicAt + 2 + topicLength == length, CRC32.checksum(body) == crc else { return nil }
+        let offset = Int64(littleEndian: start.loadUnaligned(fromByteOffset: 0, as: Int64.self))
+        let partition = Int32(littleEndian: start.loadUnaligned(fromByteOffset: 8, as: Int32.self))
+        let group = String(decoding: body[14..<(14 + groupLength)], as: UTF8.self)
         let topic = String(decoding: body[(topicAt + 2)..<length], as: UTF8.self)
         let key = OffsetStore.Key(group: group, topic: topic, partitionID: partition)
         return (OffsetLogRecord(key: key, offset: offset), 8 + length)

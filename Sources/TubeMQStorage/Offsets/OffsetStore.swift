@@ -54,7 +54,29 @@ public actor OffsetStore {
 
     static func open(directory: String, environment: StorageEnvironment) async throws(StorageError) -> OffsetStore {
         let log = OffsetLog(directory: directory)
-        let loaded = try await environment.pool.run { () throws(StorageError) in try log.load() }
+        var loaded = try await environment.pool.run { () throws(StorageError) in try log.load() }
+        if loaded.truncatedBytes > 0 {
+            environment.logger.warning(
+                "cut a torn or damaged tail from the consumer offset log",
+                metadata: ["tubemq.bytes": "\(loaded.truncatedBytes)", "tubemq.path": "\(log.path)"]
+            )
+        }
+        if loaded.damagedPlaces > 0 {
+            environment.logger.error(
+                "stepped over damaged records in the consumer offset log: their groups resume from an earlier offset of theirs, or as new groups; every record after them is kept",
+                metadata: [
+                    "tubemq.places": "\(loaded.damagedPlaces)", "tubemq.bytes": "\(loaded.damagedBytes)",
+                    "tubemq.path": "\(log.path)",
+                ]
+            )
+            // Rewrite the log without the damage, so it is not met again; the damaged log stays valid
+            // to replay if this fails.
+            let snapshot = loaded.offsets
+            if let size = try? await environment.pool.run({ () throws(StorageError) in try log.compact(snapshot) }) {
+                loaded.size = size
+                loaded.records = snapshot.count
+            }
+        }
         return OffsetStore(
             log: log,
             environment: environment,
@@ -82,8 +104,9 @@ public actor OffsetStore {
 
     /// Records the committed offset of a group's partition durably.
     ///
-    /// - Throws: ``StorageError/Code/writeFailed`` when the log cannot be written or synced (the
-    ///   new value stays visible in memory), ``StorageError/Code/closed``.
+    /// - Throws: ``StorageError/Code/writeFailed`` (or ``StorageError/Code/noSpace``) when the log
+    ///   cannot be written or synced: the new value stays visible in memory and is written by a retry
+    ///   every second until one succeeds. ``StorageError/Code/closed``.
     public func commit(group: String, topic: String, partitionID: Int32, offset: Int64) async throws(StorageError) {
         try await commit([(Key(group: group, topic: topic, partitionID: partitionID), offset)])
     }
@@ -116,6 +139,57 @@ public actor OffsetStore {
             OffsetLogRecord(key: key, offset: OffsetLogRecord.deleted).encode(into: &pending)
         }
         try await persist(records: keys.count)
+    }
+
+    /// Moves committed offsets of `topic` that lie beyond the end of their partition back to that end.
+    ///
+    /// Only a loss puts a committed offset there: messages acknowledged from memory and lost in a
+    /// crash, or a damaged segment tail cut off by recovery. New messages then take the lost
+    /// offsets again, and a group left beyond them would skip every one (nothing is read below a
+    /// committed offset). The store calls this when it opens a topic, before the topic takes sends.
+    ///
+    /// - Parameters:
+    ///   - topic: The topic just opened.
+    ///   - partitionEnds: The end (next append offset) of each partition to check; offsets of other
+    ///     partitions are left alone.
+    /// - Returns: What was moved: the key, the offset it had, and the offset it has now. The moves are
+    ///   written to the log; a failed write is logged and retried as a confirmation's is.
+    @discardableResult
+    public func clampCommittedOffsets(
+        topic: String,
+        partitionEnds: [Int32: Int64]
+    ) async -> [(key: Key, from: Int64, to: Int64)] {
+        guard !isClosed else { return [] }
+        var moved: [(key: Key, from: Int64, to: Int64)] = []
+        for (key, offset) in committed where key.topic == topic {
+            guard let end = partitionEnds[key.partitionID], offset > end else { continue }
+            moved.append((key, offset, end))
+        }
+        guard !moved.isEmpty else { return [] }
+        for move in moved {
+            committed[move.key] = move.to
+            tentative[move.key] = nil
+            OffsetLogRecord(key: move.key, offset: move.to).encode(into: &pending)
+            environment.logger.warning(
+                "a committed offset lay beyond the end of its partition (messages stored there were lost); moved to the end so that new messages reach the group",
+                metadata: [
+                    "tubemq.group": "\(move.key.group)",
+                    "tubemq.topic": "\(topic)",
+                    "tubemq.partition": "\(move.key.partitionID)",
+                    "tubemq.committed": "\(move.from)",
+                    "tubemq.end": "\(move.to)",
+                ]
+            )
+        }
+        do throws(StorageError) {
+            try await persist(records: moved.count)
+        } catch {
+            environment.logger.error(
+                "writing moved offsets failed; retrying",
+                metadata: ["tubemq.error": "\(error)"]
+            )
+        }
+        return moved
     }
 
     /// Sets the tentative offset: where the partition's next read starts once the batch just
@@ -181,13 +255,13 @@ public actor OffsetStore {
     static let confirmationWriteDelay: Duration = .milliseconds(100)
 
     private func writeInBackground() async {
-        defer { backgroundWrite = nil }
-        guard !isClosed else { return }
-        do throws(StorageError) {
-            try await persist(records: 0)
-        } catch {
-            environment.logger.error("writing confirmed offsets failed", metadata: ["tubemq.error": "\(error)"])
+        guard !isClosed else {
+            backgroundWrite = nil
+            return
         }
+        backgroundWrite = nil
+        // A failure is logged once by `noteWriteFailed` and retried by `persist` itself.
+        _ = try? await persist(records: 0)
     }
 
     /// Waits for pending writes and refuses further commits.
@@ -198,6 +272,12 @@ public actor OffsetStore {
         await backgroundWrite?.value
         if isWriting || !pending.isEmpty {
             _ = try? await persist(records: 0)
+        }
+        if writeFailure != nil, !pending.isEmpty {
+            environment.logger.error(
+                "closed with consumer offsets not written: those groups resume from their last written offsets",
+                metadata: ["tubemq.bytes": "\(pending.count)", "tubemq.error": "\(writeFailure.map { "\($0)" } ?? "")"]
+            )
         }
     }
 
@@ -214,8 +294,9 @@ public actor OffsetStore {
         }
         isWriting = true
         defer { isWriting = false }
-        var failure: StorageError?
-        while true {
+        var failure: StorageError?  // the failure of this caller's own records
+        var stopped: StorageError?  // a write failed: what is pending waits for the retry
+        writing: while true {
             while !pending.isEmpty {
                 let bytes = pending
                 let covered = pendingSequence
@@ -226,9 +307,15 @@ public actor OffsetStore {
                     try await environment.pool.run { () throws(StorageError) in try log.append(bytes, at: offset) }
                     logSize += Int64(bytes.count)
                     resumeWaiters(upTo: covered, with: .success(()))
+                    noteWriteSucceeded()
                 } catch {
                     failure = covered >= mine ? (failure ?? error) : failure
-                    resumeWaiters(upTo: covered, with: .failure(error))
+                    // Keep the records (in memory they already count) and write them again later, ahead
+                    // of whatever arrived meanwhile, so the log keeps their order.
+                    pending = bytes + pending
+                    noteWriteFailed(error)
+                    stopped = error
+                    break writing
                 }
             }
             // With nothing pending, every waiter's records are written (callers that added none,
@@ -237,7 +324,43 @@ public actor OffsetStore {
             await compactIfNeeded()
             if pending.isEmpty { break }  // else commits arrived while compacting: write them
         }
+        if let stopped {
+            // Everyone waiting learns of the failure now; their records are written by the retry.
+            resumeWaiters(upTo: pendingSequence, with: .failure(stopped))
+            scheduleRetry()
+        }
         if let failure { throw failure }
+    }
+
+    /// The failure of the last write to the log, `nil` once a write succeeds again.
+    private var writeFailure: StorageError?
+
+    /// How long after a failed write the records still pending are written again.
+    static let retryDelay: Duration = .seconds(1)
+
+    private func noteWriteFailed(_ error: StorageError) {
+        if writeFailure == nil {
+            environment.logger.error(
+                "writing consumer offsets failed; they stay in memory and are written again every second",
+                metadata: ["tubemq.error": "\(error)"]
+            )
+        }
+        writeFailure = error
+    }
+
+    private func noteWriteSucceeded() {
+        guard writeFailure != nil else { return }
+        writeFailure = nil
+        environment.logger.notice("consumer offsets written again after a failure")
+    }
+
+    /// Writes what is pending again after ``retryDelay`` (one retry task at a time).
+    private func scheduleRetry() {
+        guard !isClosed, backgroundWrite == nil else { return }
+        backgroundWrite = Task {
+            try? await Task.sleep(for: Self.retryDelay)
+            await self.writeInBackground()
+        }
     }
 
     private func resumeWaiters(upTo sequence: Int, with result: Result<Void, StorageError>) {

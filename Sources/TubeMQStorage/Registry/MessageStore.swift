@@ -1,6 +1,7 @@
 public import Logging
 import Synchronization
 public import SystemPackage
+import TubeMQCore
 
 /// The broker's storage: every open topic, the shared I/O threads and backend, the consumer
 /// offset store, and the periodic retention sweep.
@@ -162,6 +163,7 @@ public actor MessageStore {
                 try? await store.close()
                 throw .closed("message store")
             }
+            await clampOffsets(of: store, stores: 0..<store.instances.count)
             topics.withLock { $0[name] = store }
             return store
         case .failure(let error):
@@ -210,8 +212,23 @@ public actor MessageStore {
             for instance in added { try? await instance.close() }
             throw .closed("message store")
         }
+        await clampOffsets(of: store, stores: existing.instances.count..<store.instances.count)
         topics.withLock { $0[name] = store }
         return store
+    }
+
+    /// Moves group offsets that lie beyond the end of a partition of `stores` (just opened, so
+    /// recovered) back to that end, before the topic takes sends: see
+    /// ``OffsetStore/clampCommittedOffsets(topic:partitionEnds:)``.
+    private func clampOffsets(of store: TopicStore, stores: Range<Int>) async {
+        var ends: [Int32: Int64] = [:]
+        for index in stores {
+            let end = await store.instances[index].offsetRange.max
+            for partitionID in store.partitionIDs where PartitionID.storeIndex(of: partitionID) == Int32(index) {
+                ends[partitionID] = end
+            }
+        }
+        await offsets.clampCommittedOffsets(topic: store.name, partitionEnds: ends)
     }
 
     /// Waits until no other reconfiguration or close of `name` runs, then marks one as running.
