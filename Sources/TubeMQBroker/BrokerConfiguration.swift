@@ -29,6 +29,9 @@ public struct BrokerConfiguration: Sendable {
     public var acknowledgement: FlushPolicy.Acknowledgement = .memory
     /// The most bytes a topic keeps on this broker unless the master sets the topic's own cap (`nil`: no cap).
     public var retentionBytes: Int64? = nil
+    /// How often expired segments and segments over a size cap are deleted (`logClearupDurationMs`).
+    /// A size cap also acts whenever a segment is complete, without waiting for this sweep.
+    public var retentionSweepMillis: Int64 = 180_000
     /// The version string reported to the master in the broker's client id.
     public var version: String
     /// The user name and password the broker signs its master requests with

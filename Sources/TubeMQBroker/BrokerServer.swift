@@ -75,7 +75,10 @@ public final class BrokerServer: Sendable {
         let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
         let tlsContext = try configuration.tls?.makeServerContext()
         let metrics = BrokerMetrics()
-        var storeConfiguration = MessageStore.Configuration(io: configuration.io)
+        var storeConfiguration = MessageStore.Configuration(
+            io: configuration.io,
+            retentionInterval: .milliseconds(max(1, configuration.retentionSweepMillis))
+        )
         storeConfiguration.flushObserver = { metrics.recordFlush($0) }
         let store = try await MessageStore.open(
             directory: configuration.dataDirectory,

@@ -26,11 +26,17 @@ extension BrokerTopic {
     }
 
     /// The storage layout and policies for this topic.
+    ///
+    /// A topic with a size cap (`retentionBytes`) gets segments of an eighth of its cap per store
+    /// (1 MiB at least, `segmentBytes` at most): retention deletes whole segments and never the
+    /// newest, so with the broker's 512 MiB segments a smaller cap would never act.
     func storageConfiguration(segmentBytes: Int64) -> TopicConfiguration {
-        TopicConfiguration(
+        let retentionBytesPerStore = retentionBytes.map { max(1, $0 / Int64(max(1, stores))) }
+        return TopicConfiguration(
             storeCount: Int(stores),
             partitionsPerStore: Int(partitionsPerStore),
-            segmentBytes: segmentBytes,
+            segmentBytes: retentionBytesPerStore.map { min(segmentBytes, max(Self.smallestCappedSegment, $0 / 8)) }
+                ?? segmentBytes,
             flush: FlushPolicy(
                 acknowledgement: acknowledgement,
                 messageThreshold: max(1, unflushThreshold),
@@ -39,9 +45,12 @@ extension BrokerTopic {
             ),
             retention: RetentionPolicy(
                 maxAge: .seconds(retentionSeconds),
-                maxBytes: retentionBytes.map { max(1, $0 / Int64(max(1, stores))) }
+                maxBytes: retentionBytesPerStore
             ),
             maxMessageBytes: max(maxMessageSize, 1 << 20) + Message.headerAllowance
         )
     }
+
+    /// The smallest segment a size cap picks.
+    static let smallestCappedSegment: Int64 = 1 << 20
 }

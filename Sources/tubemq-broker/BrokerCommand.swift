@@ -51,6 +51,7 @@ struct BrokerCommand: AsyncParsableCommand {
         )
         brokerSettings.acknowledgement = ini.acknowledgement == "disk" ? .disk : .memory
         brokerSettings.retentionBytes = ini.retentionBytes > 0 ? ini.retentionBytes : nil
+        brokerSettings.retentionSweepMillis = ini.logClearupDurationMs
         if ini.visitMasterAuth { brokerSettings.masterVisitCredentials = (ini.visitName, ini.visitPassword) }
         brokerSettings.visitTokenGraceMs = ini.visitTokenCheckInValidTimeMs
         if ini.enableWriteOffset2Zk {

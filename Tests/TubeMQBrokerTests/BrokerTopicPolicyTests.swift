@@ -44,6 +44,32 @@ import TubeMQWire
         #expect(storage.retention.maxBytes == nil, "0 is no cap")
     }
 
+    @Test func aSizeCapPicksSegmentsSmallEnoughForItToAct() {
+        let capped = BrokerTopic(
+            name: "t",
+            settings: BrokerTopicSettings(numTopicStores: 2),
+            configuration: Self.configuration(ack: .memory, bytes: 160 << 20)
+        )
+        #expect(capped.storageConfiguration(segmentBytes: 512 << 20).segmentBytes == 10 << 20, "an eighth of 80 MiB")
+        let tiny = BrokerTopic(
+            name: "t",
+            settings: BrokerTopicSettings(),
+            configuration: Self.configuration(ack: .memory, bytes: 100_000)
+        )
+        #expect(tiny.storageConfiguration(segmentBytes: 512 << 20).segmentBytes == 1 << 20, "1 MiB at least")
+        let large = BrokerTopic(
+            name: "t",
+            settings: BrokerTopicSettings(),
+            configuration: Self.configuration(ack: .memory, bytes: 1 << 40)
+        )
+        #expect(
+            large.storageConfiguration(segmentBytes: 512 << 20).segmentBytes == 512 << 20,
+            "never above the broker's"
+        )
+        let uncapped = BrokerTopic(name: "t", settings: BrokerTopicSettings())
+        #expect(uncapped.storageConfiguration(segmentBytes: 512 << 20).segmentBytes == 512 << 20)
+    }
+
     @Test func anUnknownPolicyIsTakenAsTheSaferOne() {
         let topic = BrokerTopic(name: "t", settings: BrokerTopicSettings(ackPolicy: "fsync"))
         #expect(topic.acknowledgement == .disk)

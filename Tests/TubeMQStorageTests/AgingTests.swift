@@ -52,10 +52,14 @@ import TubeMQTestKit
     func deletesTheOldestSegmentsBeyondTheSizeCap(mode: StorageMode) async throws {
         try await TemporaryDirectory.with { directory in
             let store = try await mode.openStore(directory)
-            let retention = RetentionPolicy(maxAge: nil, maxBytes: 20_000)
-            let configuration = mode.topic(partitions: 1, segmentBytes: 4096, retention: retention)
-            let topic = try await store.openTopic("capped", configuration: configuration)
-            _ = try await topic.append((0..<400).map { Fixture.message(id: $0, partition: 0) })
+            // Written without a cap (a capped instance applies it at each segment roll), then capped.
+            let uncapped = mode.topic(partitions: 1, segmentBytes: 4096)
+            let written = try await store.openTopic("capped", configuration: uncapped)
+            _ = try await written.append((0..<400).map { Fixture.message(id: $0, partition: 0) })
+            try await written.flush()
+            var configuration = uncapped
+            configuration.retention = RetentionPolicy(maxAge: nil, maxBytes: 20_000)
+            let topic = try await store.reconfigureTopic("capped", configuration: configuration)
             try await topic.flush()
             let instance = try topic.instance(forPartition: 0)
             #expect(await instance.diskBytes > 20_000)
@@ -69,6 +73,37 @@ import TubeMQTestKit
             let remaining = try await Fixture.readAll(topic, partition: 0, from: range.min)
             #expect(remaining.map(\.messageID) == Array(Int64(range.min / 28)..<400))
             #expect(try await topic.enforceRetention() == 0, "a second pass has nothing left to delete")
+            try await store.close()
+        }
+    }
+
+    @Test(arguments: StorageMode.all)
+    func theSizeCapActsAsSegmentsCompleteWithoutWaitingForTheSweep(mode: StorageMode) async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try await mode.openStore(directory)  // no periodic sweep in tests
+            let cap: Int64 = 20_000
+            let configuration = mode.topic(
+                partitions: 1,
+                segmentBytes: 4096,
+                retention: RetentionPolicy(maxAge: nil, maxBytes: cap)
+            )
+            let topic = try await store.openTopic("capped", configuration: configuration)
+            let instance = try topic.instance(forPartition: 0)
+            var largest: Int64 = 0
+            for batch in Int64(0)..<40 {
+                _ = try await topic.append(
+                    (batch * 10..<(batch + 1) * 10).map { Fixture.message(id: $0, partition: 0) }
+                )
+                try await topic.flush()
+                largest = max(largest, await instance.diskBytes)
+            }
+            // The cap plus the newest segment and one just completed, and the index files beside them.
+            #expect(largest <= cap + 3 * 4096, "disk use stays near the cap: at most \(largest) bytes")
+            #expect(await instance.segmentCount < 12, "old segments are deleted as new ones begin")
+            let range = try await topic.offsetRange(partitionID: 0)
+            #expect(range.min > 0)
+            let remaining = try await Fixture.readAll(topic, partition: 0, from: range.min)
+            #expect(remaining.last?.messageID == 399)
             try await store.close()
         }
     }

@@ -76,6 +76,8 @@ enum Flusher {
                 }
                 switch await instance.finishFlush(job, result: result, cancelled: Task.isCancelled) {
                 case .proceed:
+                    // A new segment began: the one before it is complete and synced, so a size cap can act.
+                    if job.previousSegmentBase != nil { await instance.enforceSizeCapAfterRoll() }
                     continue
                 case .retry(let delay):
                     do {

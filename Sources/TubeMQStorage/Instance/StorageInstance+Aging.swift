@@ -44,6 +44,18 @@ extension StorageInstance {
         return count
     }
 
+    /// Applies a size cap (``RetentionPolicy/maxBytes``) right after a segment is complete, rather
+    /// than at the next periodic sweep, so a capped instance holds about its cap plus a segment or
+    /// two however fast it is written. The flusher calls it; a failure is logged.
+    func enforceSizeCapAfterRoll() async {
+        guard configuration.retention.maxBytes != nil, state == .open else { return }
+        do throws(StorageError) {
+            try await enforceRetention()
+        } catch {
+            logger.error("deleting segments over the size cap failed", metadata: ["tubemq.error": "\(error)"])
+        }
+    }
+
     /// Bytes of segment files (data and index) on disk.
     public var diskBytes: Int64 { segments.reduce(0) { $0 + $1.diskBytes } }
 

@@ -133,7 +133,18 @@ struct AdminCommand: AsyncParsableCommand {
             let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         {
             print(String(decoding: pretty, as: UTF8.self))
-            if let envelope = object as? [String: Any], envelope["result"] as? Bool == false { throw ExitCode(1) }
+            if let envelope = object as? [String: Any] {
+                if envelope["result"] as? Bool == false { throw ExitCode(1) }
+                // Batch methods answer result true with a record per item; a refused item fails the command too.
+                let items = envelope["data"] as? [[String: Any]] ?? []
+                let refused = items.filter { $0["success"] as? Bool == false }
+                if !refused.isEmpty {
+                    FileHandle.standardError.write(
+                        Data("\(refused.count) of \(items.count) items were refused (see errInfo above)\n".utf8)
+                    )
+                    throw ExitCode(1)
+                }
+            }
         } else {
             print(String(decoding: data, as: UTF8.self))
         }

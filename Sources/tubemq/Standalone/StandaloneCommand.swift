@@ -46,7 +46,10 @@ struct StandaloneCommand: AsyncParsableCommand {
     @Option(help: "When sends are acknowledged: memory (in the memory block) or disk (written and fdatasynced).")
     var ack = "memory"
 
-    @Option(help: "The most bytes each topic keeps on the broker (oldest segments deleted first; 0: no cap).")
+    @Option(
+        help:
+            "The most bytes each topic keeps on the broker (oldest segments deleted first, each time a segment of an eighth of the cap fills; 0: no cap)."
+    )
     var retentionBytes: Int64 = 0
 
     @Option(help: "Log level (trace, debug, info, notice, warning, error).")
