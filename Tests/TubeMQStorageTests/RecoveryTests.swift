@@ -115,4 +115,32 @@ import TubeMQCore
             try await reopened.close()
         }
     }
+
+    @Test func missingSegmentFilesAreReported() async throws {
+        try await TemporaryDirectory.with { directory in
+            let mode = StorageMode(io: .posix, acknowledgement: .memory)
+            let configuration = mode.topic(partitions: 1, segmentBytes: 4096)
+            let store = try await mode.openStore(directory)
+            let topic = try await store.openTopic("holes", configuration: configuration)
+            _ = try await topic.append((0..<200).map { Fixture.message(id: $0, partition: 0) })
+            try await store.close()
+            let data = try segmentFiles(directory, topic: "holes", suffix: ".data")
+            let index = try segmentFiles(directory, topic: "holes", suffix: ".index")
+            #expect(data.count >= 4)
+            // A middle segment, then the newest one (named by the clean-close checkpoint).
+            for path in [data[1], index[1], data[data.count - 1], index[index.count - 1]] {
+                try FileManager.default.removeItem(atPath: path)
+            }
+
+            let capture = LogCapture()
+            let reopened = try await mode.openStore(directory, logger: capture.logger())
+            let again = try await reopened.openTopic("holes", configuration: configuration)
+            let messages = capture.errors.map(\.message)
+            #expect(messages.contains { $0.contains("segment files are missing") }, "\(messages)")
+            #expect(messages.contains { $0.contains("named by the clean-close checkpoint is missing") }, "\(messages)")
+            let read = try await Fixture.readAll(again, partition: 0)
+            #expect(read.first?.messageID == 0, "the segments that are there are read")
+            try await reopened.close()
+        }
+    }
 }

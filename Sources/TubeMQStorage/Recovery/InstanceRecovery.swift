@@ -83,6 +83,38 @@ enum InstanceRecovery {
             outcome.add(try SegmentScanner.scan(base: base, directory: directory, checkpoint: relevant, logger: logger))
         }
         outcome.nextEntry = outcome.segments.last.map { $0.writtenEnd } ?? 0
+        reportMissingSegments(outcome, logger: logger)
         return outcome
+    }
+
+    /// Logs segments whose files are gone: a gap between two segments, or the segment the clean-close
+    /// checkpoint names. Their messages cannot be read; group offsets beyond the new end are moved
+    /// back when the topic opens (``OffsetStore/clampCommittedOffsets(topic:partitionEnds:)``).
+    private static func reportMissingSegments(_ outcome: Outcome, logger: Logger) {
+        var previous: SegmentInfo?
+        for segment in outcome.segments {
+            if let previous, segment.base > previous.writtenEnd {
+                logger.error(
+                    "segment files are missing: these messages cannot be read",
+                    metadata: [
+                        "tubemq.firstEntry": "\(previous.writtenEnd)",
+                        "tubemq.entries": "\(segment.base - previous.writtenEnd)",
+                        "tubemq.nextSegment": "\(SegmentName.data(segment.base))",
+                    ]
+                )
+            }
+            previous = segment
+        }
+        if let checkpoint = outcome.checkpoint, checkpoint.segmentBase + checkpoint.entries > outcome.nextEntry,
+            !outcome.segments.contains(where: { $0.base == checkpoint.segmentBase })
+        {
+            logger.error(
+                "the newest segment named by the clean-close checkpoint is missing: its messages are lost and their offsets will be used again",
+                metadata: [
+                    "tubemq.segment": "\(SegmentName.data(checkpoint.segmentBase))",
+                    "tubemq.entries": "\(checkpoint.entries)", "tubemq.nextEntry": "\(outcome.nextEntry)",
+                ]
+            )
+        }
     }
 }

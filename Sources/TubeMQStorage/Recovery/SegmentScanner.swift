@@ -163,7 +163,8 @@ enum SegmentScanner {
             outcome.droppedEntries = indexEntries - ordinal
         }
         if indexSize != ordinal * Int64(IndexEntry.size) {
-            if indexEntries > ordinal || indexSize % Int64(IndexEntry.size) != 0 {
+            // A shorter index was completed from the data (logged below as restored entries).
+            if indexSize > ordinal * Int64(IndexEntry.size) {
                 segmentLogger.error(
                     "dropped index entries past the last record",
                     metadata: [
