@@ -88,7 +88,7 @@ extension BrokerService {
                 ) ?? 0
             var result: ReadResult
             do {
-                result = try await read(key: key, from: start, filters: filters)
+                result = try await read(key: key, from: start, filters: filters, maxCount: request.maxCount)
             } catch let error where error.code == .offsetBelowMinimum || error.code == .offsetAboveMaximum {
                 // Aged out below the consumer, or beyond the end after a reset: move into the stored range.
                 let range: OffsetRange
@@ -104,7 +104,7 @@ extension BrokerService {
                     partitionID: key.partitionID,
                     offset: start
                 )
-                result = try await read(key: key, from: start, filters: filters)
+                result = try await read(key: key, from: start, filters: filters, maxCount: request.maxCount)
             }
             guard !result.messages.isEmpty || result.nextOffset > start else {
                 return .empty(GetMessageResponseB2C.failure(.notFound, ReplyText.reachedMaxOffset, minLimitTime: -1))
@@ -196,10 +196,13 @@ extension BrokerService {
         )
     }
 
+    /// Reads a batch: at most `transferSize` payload bytes and ``maximumBatchCount`` messages, or fewer
+    /// when the get's `maxCount` extension (1002) asks for fewer.
     private func read(
         key: ConsumerSessions.Key,
         from offset: Int64,
-        filters: Set<Int32>
+        filters: Set<Int32>,
+        maxCount: Int32
     ) async throws(StorageError)
         -> ReadResult
     {
@@ -209,10 +212,14 @@ extension BrokerService {
                 partitionID: key.partitionID,
                 offset: offset,
                 maxBytes: transferSize,
+                maxCount: maxCount > 0 ? min(Int(maxCount), Self.maximumBatchCount) : Self.maximumBatchCount,
                 typeHashes: filters.isEmpty ? nil : filters
             )
         )
     }
+
+    /// The most messages one get returns.
+    static let maximumBatchCount = 1000
 
     /// Method 18: confirm the last batch and report the committed offset.
     ///

@@ -75,7 +75,8 @@ struct BrokerCalls {
         _ topic: String,
         _ partition: Int32,
         consumed: Bool = false,
-        maxWaitMs: Int32? = nil
+        maxWaitMs: Int32? = nil,
+        maxCount: Int32? = nil
     )
         async throws -> GetMessageResponseB2C
     {
@@ -86,6 +87,7 @@ struct BrokerCalls {
         request.partitionID = partition
         request.lastPackConsumed = consumed
         if let maxWaitMs { request.maxWaitMs = maxWaitMs }
+        if let maxCount { request.maxCount = maxCount }
         return try await client.call(.getMessages, request, host: "127.0.0.1", port: port)
     }
 

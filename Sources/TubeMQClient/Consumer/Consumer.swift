@@ -69,6 +69,13 @@ public enum Consumer {
         /// before). A message sent to a caught-up partition is then fetched as soon as it is stored,
         /// without polling. `.zero` turns it off; the broker caps it at 1 s.
         public var fetchWait: Duration
+        /// The most messages one fetch of a partition returns (a swift-tubemq extension field; the original
+        /// broker skips it and returns its usual batch of up to `transferSize` bytes). `nil` leaves the
+        /// size to the broker. A consumer that stops after a few messages (the CLI's `consume --max`)
+        /// sets it to that number, so the batch it stops in is one it can confirm whole: a batch is
+        /// confirmed only when every message of it was handed out, else it is given back and
+        /// delivered again.
+        public var maxFetchCount: Int?
         /// How long a pulled batch may stay unconfirmed before it is given back for redelivery; also how
         /// long a rebalance waits for a batch in the hands of the application before giving its partition up.
         public var confirmTimeout: Duration
@@ -108,6 +115,7 @@ public enum Consumer {
             self.minimumFetchBackoff = .milliseconds(5)
             self.maximumFetchBackoff = .milliseconds(50)
             self.fetchWait = .milliseconds(200)
+            self.maxFetchCount = nil
             self.confirmTimeout = .seconds(60)
             self.clientID = nil
             self.localAddress = nil

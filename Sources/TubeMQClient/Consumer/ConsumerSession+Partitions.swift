@@ -134,6 +134,7 @@ extension ConsumerSession {
             minimumBackoff: configuration.minimumFetchBackoff,
             maximumBackoff: configuration.maximumFetchBackoff,
             fetchWait: configuration.fetchWait,
+            maxFetchCount: configuration.maxFetchCount,
             confirmTimeout: kind == .pull ? configuration.confirmTimeout : nil,
             logger: logger,
             deliver: { [weak self] batch in await self?.deliver(batch) ?? false },

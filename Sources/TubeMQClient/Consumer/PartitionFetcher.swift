@@ -25,6 +25,8 @@ struct PartitionFetcher: Sendable {
     var maximumBackoff: Duration
     /// How long the broker may hold a get that finds no data (`maxWaitMs`); `.zero` asks for none.
     var fetchWait: Duration
+    /// The most messages a get asks for (`maxCount`); `nil` asks for the broker's usual batch.
+    var maxFetchCount: Int? = nil
     /// How long a handed-out batch may stay undecided; `nil` waits as long as the application takes.
     var confirmTimeout: Duration?
     var logger: Logger
@@ -176,6 +178,7 @@ struct PartitionFetcher: Sendable {
             let millis = fetchWait.components.seconds * 1000 + fetchWait.components.attoseconds / 1_000_000_000_000_000
             request.maxWaitMs = Int32(clamping: max(1, millis))
         }
+        if let maxFetchCount { request.maxCount = Int32(clamping: max(1, maxFetchCount)) }
         return request
     }
 

@@ -724,6 +724,19 @@ public nonisolated struct GetMessageRequestC2B: Sendable {
   /// Clears the value of `maxWaitMs`. Subsequent reads from it will return its default value.
   public mutating func clearMaxWaitMs() {self._maxWaitMs = nil}
 
+  /// swift-tubemq extension (not in TubeMQ): the most messages the broker returns in this get (the
+  /// batch then ends early, as at transferSize). A consumer that wants a few messages at a time (the
+  /// CLI's `consume --max`) asks for no more than it will hand out, so each batch can be confirmed
+  /// whole. The original broker skips the unknown field and returns its usual batch.
+  public var maxCount: Int32 {
+    get {_maxCount ?? 0}
+    set {_maxCount = newValue}
+  }
+  /// Returns true if `maxCount` has been explicitly set.
+  public var hasMaxCount: Bool {self._maxCount != nil}
+  /// Clears the value of `maxCount`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxCount() {self._maxCount = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -736,6 +749,7 @@ public nonisolated struct GetMessageRequestC2B: Sendable {
   fileprivate var _manualCommitOffset: Bool? = nil
   fileprivate var _escFlowCtrl: Bool? = nil
   fileprivate var _maxWaitMs: Int32? = nil
+  fileprivate var _maxCount: Int32? = nil
 }
 
 public nonisolated struct GetMessageResponseB2C: Sendable {
@@ -1539,7 +1553,7 @@ nonisolated extension HeartBeatResponseB2C: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = "GetMessageRequestC2B"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}clientId\0\u{1}partitionId\0\u{1}groupName\0\u{1}topicName\0\u{1}lastPackConsumed\0\u{1}manualCommitOffset\0\u{1}escFlowCtrl\0\u{2}b\u{f}maxWaitMs\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}clientId\0\u{1}partitionId\0\u{1}groupName\0\u{1}topicName\0\u{1}lastPackConsumed\0\u{1}manualCommitOffset\0\u{1}escFlowCtrl\0\u{2}b\u{f}maxWaitMs\0\u{1}maxCount\0")
 
   public var isInitialized: Bool {
     if self._clientID == nil {return false}
@@ -1563,6 +1577,7 @@ nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf
       case 6: try { try decoder.decodeSingularBoolField(value: &self._manualCommitOffset) }()
       case 7: try { try decoder.decodeSingularBoolField(value: &self._escFlowCtrl) }()
       case 1001: try { try decoder.decodeSingularInt32Field(value: &self._maxWaitMs) }()
+      case 1002: try { try decoder.decodeSingularInt32Field(value: &self._maxCount) }()
       default: break
       }
     }
@@ -1597,6 +1612,9 @@ nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf
     try { if let v = self._maxWaitMs {
       try visitor.visitSingularInt32Field(value: v, fieldNumber: 1001)
     } }()
+    try { if let v = self._maxCount {
+      try visitor.visitSingularInt32Field(value: v, fieldNumber: 1002)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1609,6 +1627,7 @@ nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf
     if lhs._manualCommitOffset != rhs._manualCommitOffset {return false}
     if lhs._escFlowCtrl != rhs._escFlowCtrl {return false}
     if lhs._maxWaitMs != rhs._maxWaitMs {return false}
+    if lhs._maxCount != rhs._maxCount {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -35,6 +35,10 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Flag(help: "Print only the number of messages received.")
     var count = false
 
+    func validate() throws {
+        if let max, max < 1 { throw ValidationError("--max must be at least 1, got \(max)") }
+    }
+
     func run() async throws {
         let position: Consumer.StartPosition
         switch from {
@@ -55,6 +59,10 @@ struct ConsumeCommand: AsyncParsableCommand {
         configuration.startPosition = position
         configuration.credentials = try cluster.credentials()
         configuration.tls = try cluster.tls()
+        // With --max, fetch no more than that at a time: the batch the command stops in is then printed
+        // whole and confirmed, so the next run goes on from there (a bigger batch would be given back
+        // and the group would never move on).
+        if let max { configuration.maxFetchCount = max }
         if clusters.count > 1 { return try await consume(from: clusters, configuration: configuration) }
         let consumer = try await PushConsumer(configuration: configuration, logger: cluster.logger("tubemq.consume"))
         let received = try await runInterruptibly { [count, max] in

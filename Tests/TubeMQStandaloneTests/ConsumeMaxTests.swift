@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import TubeMQClient
+import TubeMQCore
+import TubeMQStandalone
+import TubeMQTestKit
+
+/// `tubemq consume --max N` run again and again in one group goes on where the last run stopped, as
+/// the README's `consume --group g1 --from first --max 10` suggests. Before, a run stopped inside a
+/// batch of a partition's whole backlog, which was given back unconfirmed, so every run printed the
+/// same first messages and the group's offsets never moved.
+@Suite struct ConsumeMaxTests {
+    static let topic = LocalClusterConfiguration.Topic(name: "t_max", partitions: 3)
+
+    @Test func repeatedRunsWithMaxMoveTheGroupOn() async throws {
+        let binary = ConsumeInterruptTests.binary
+        #expect(FileManager.default.isExecutableFile(atPath: binary), "swift build builds tubemq beside the tests")
+        try await ClusterTestSupport.withCluster(brokers: 1, topics: [Self.topic]) { cluster, _ in
+            let masters = [MasterAddress(host: cluster.masterAddress.host, port: cluster.masterAddress.port)]
+            let producer = try await Producer(configuration: .init(masters: masters), logger: ClusterTestSupport.logger)
+            try await producer.publish([Self.topic.name])
+            for i in 0..<100 { try await producer.send(Message(body: Array("m-\(i)".utf8)), to: Self.topic.name) }
+            await producer.shutdown()
+
+            let directory = ClusterTestSupport.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            var seen: [String] = []
+            for run in 0..<4 {
+                let output = directory + "/run-\(run).out"
+                let command = try ChildProcess.spawn(
+                    [
+                        binary, "consume", "--master", "127.0.0.1:\(cluster.masterAddress.port)",
+                        "--topic", Self.topic.name, "--group", "g_max", "--from", "first", "--max", "10",
+                    ],
+                    output: output
+                )
+                let status = await command.exit(within: .seconds(30))
+                if status == nil { command.signal(SIGKILL) }
+                #expect(status == 0, "run \(run): \(ConsumeInterruptTests.text(output))")
+                let printed = ConsumeInterruptTests.printedBodies(output)
+                #expect(printed.count == 10, "run \(run) printed \(printed)")
+                #expect(Set(printed).isDisjoint(with: seen), "run \(run) printed again what an earlier run printed")
+                seen += printed
+            }
+            #expect(Set(seen).count == 40)
+        }
+    }
+}
