@@ -62,6 +62,31 @@ import TubeMQMasterState
         #expect(cluster.state.group(named: "gp")?.notAllocated == true)
     }
 
+    @Test func forbiddingARunningGroupTakesItsPartitionsAndAllowingGivesThemBack() throws {
+        var cluster = try TestCluster(partitions: 2)
+        try cluster.register("a", now: 0)
+        var a = SimulatedConsumer("a")
+        _ = cluster.state.balance(now: 5_000)
+        try a.heartbeat(&cluster.state, now: 5_001)
+        try a.heartbeat(&cluster.state, now: 5_002)
+        #expect(cluster.owners() == ["1:tp:0": ["a"], "1:tp:1": ["a"]])
+
+        _ = cluster.state.setGroupConsume(group: "gp", topic: "tp", enabled: false, by: "ops", now: 6_000)
+        _ = cluster.state.balance(now: 10_000)
+        let taken = try #require(try a.heartbeat(&cluster.state, now: 10_001).event)
+        #expect(taken.type == .onlyDisconnect)
+        #expect(Set(taken.partitions.map(\.key)) == ["1:tp:0", "1:tp:1"])
+        try a.heartbeat(&cluster.state, now: 10_002)
+        #expect(cluster.owners().isEmpty, "a forbidden group holds nothing")
+        #expect(cluster.state.balance(now: 15_000).events.isEmpty, "and is not given anything")
+
+        _ = cluster.state.setGroupConsume(group: "gp", topic: "tp", enabled: true, by: "ops", now: 16_000)
+        _ = cluster.state.balance(now: 20_000)
+        #expect(try a.heartbeat(&cluster.state, now: 20_001).event?.type == .onlyConnect)
+        try a.heartbeat(&cluster.state, now: 20_002)
+        #expect(cluster.owners() == ["1:tp:0": ["a"], "1:tp:1": ["a"]])
+    }
+
     @Test func consumerTimesOutAfter30SecondsAndGets411() throws {
         var cluster = try TestCluster(partitions: 2)
         try cluster.register("a", group: "g_probe_tmo", now: 0)

@@ -52,7 +52,11 @@ extension MasterState {
                 report.skippedGroups.append(name)
                 continue
             }
-            let available = group.topics.sorted().flatMap { subscribablePartitions(topic: $0) }
+            // A topic the group is forbidden to consume (consume control, the old blacklist) gives it no
+            // partitions: members that hold some are sent ONLY_DISCONNECT, and get them back once allowed.
+            let forbidden = groupSettingsByName[name]?.consumeDisabled ?? [:]
+            let available = group.topics.sorted().filter { forbidden[$0] == nil }
+                .flatMap { subscribablePartitions(topic: $0) }
             let target: [String: Set<String>]
             if let session = group.bound {
                 guard group.members.count >= Int(session.totalCount) else {

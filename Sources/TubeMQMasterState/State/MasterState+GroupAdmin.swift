@@ -2,7 +2,9 @@ extension MasterState {
     /// Allows or forbids a group to consume a topic (group consume control; the old "blacklist").
     ///
     /// A forbidden group's consumers get 450 when they register for the topic; members already
-    /// registered are not removed.
+    /// registered stay, but the next balance round takes the topic's partitions from them
+    /// (`ONLY_DISCONNECT`), so consumption stops within a balance period and a heartbeat. Allowing
+    /// the topic again gives them back in the round after.
     /// - Returns: a directive to persist the group's settings, or to delete them when nothing is
     ///   forbidden any more.
     public mutating func setGroupConsume(
