@@ -250,7 +250,10 @@ public final class BrokerServer: Sendable {
     }
 
     /// Stops serving, leaves the master, flushes and closes the store (joining every flusher).
-    public func shutdown() async {
+    /// - Returns: whether every message the broker acknowledged is written: `false` when the store
+    ///   could not write all of them (a full or failing disk; the error is logged).
+    @discardableResult
+    public func shutdown() async -> Bool {
         housekeeping.cancel()
         _ = await housekeeping.value
         await link.close()
@@ -259,12 +262,15 @@ public final class BrokerServer: Sendable {
         await client.shutdown()
         await logFlushStatistics()
         await zooKeeperOffsets?.close()
+        var wroteEverything = true
         do {
             try await store.close()
         } catch {
             logger.error("stopped without writing every message to disk", metadata: ["tubemq.error": "\(error)"])
+            wroteEverything = false
         }
         logger.info("broker stopped")
+        return wroteEverything
     }
 
     static func open(

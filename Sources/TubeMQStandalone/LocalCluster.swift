@@ -164,20 +164,26 @@ public final class LocalCluster: Sendable {
     }
 
     /// Stops one broker and its webapi (flushing its store) while the master still lists it, as if it
-    /// had crashed from the clients' point of view. Stopping a stopped broker does nothing.
-    public func stopBroker(id: Int32) async {
+    /// had crashed from the clients' point of view. Stopping a stopped broker does nothing. Returns
+    /// whether the broker wrote everything it had acknowledged.
+    @discardableResult
+    public func stopBroker(id: Int32) async -> Bool {
         guard let index = brokers.firstIndex(where: { $0.configuration.brokerID == id }),
             stopped.withLock({ $0.insert(id).inserted })
-        else { return }
+        else { return true }
         await brokerWebs[index].shutdown()
-        await brokers[index].shutdown()
+        return await brokers[index].shutdown()
     }
 
-    /// Stops the brokers still running (flushing their stores) and then the master.
-    public func shutdown() async {
-        for broker in brokers { await stopBroker(id: broker.configuration.brokerID) }
+    /// Stops the brokers still running (flushing their stores) and then the master; returns whether
+    /// every broker wrote everything it had acknowledged (see ``BrokerServer/shutdown()``).
+    @discardableResult
+    public func shutdown() async -> Bool {
+        var wroteEverything = true
+        for broker in brokers where !(await stopBroker(id: broker.configuration.brokerID)) { wroteEverything = false }
         await masterWeb.shutdown()
         await master.shutdown()
+        return wroteEverything
     }
 
     private static func enroll(
@@ -261,9 +267,15 @@ public final class LocalCluster: Sendable {
     }
 }
 
-/// The cluster did not come up.
+/// The cluster did not come up, or a server stopped without writing what it had acknowledged.
 public struct LocalClusterError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var message: String
     public var description: String { message }
+
+    /// A broker stopped with acknowledged messages it could not write (a full or failing disk): the
+    /// stop fails with this, so `tubemq standalone` and `tubemq-broker` exit non-zero.
+    public static let stoppedWithUnwrittenMessages = LocalClusterError(
+        message: "stopped without writing every acknowledged message to disk (the broker log names the store and count)"
+    )
 }

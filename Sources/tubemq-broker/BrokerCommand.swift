@@ -132,7 +132,7 @@ struct BrokerCommand: AsyncParsableCommand {
         } stop: { server, web, prometheus in
             await prometheus?.shutdown()
             await web.shutdown()
-            await server.shutdown()
+            guard await server.shutdown() else { throw LocalClusterError.stoppedWithUnwrittenMessages }
         }
         try await ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
     }

@@ -151,7 +151,8 @@ struct StandaloneCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(line.utf8))
             return cluster
         } stop: { cluster in
-            await cluster.shutdown()
+            // A clean exit says that every acknowledged message is on disk; scripts see the rest.
+            guard await cluster.shutdown() else { throw LocalClusterError.stoppedWithUnwrittenMessages }
         }
         let group = ServiceGroup(
             services: [service],
