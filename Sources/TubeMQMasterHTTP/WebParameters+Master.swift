@@ -7,9 +7,9 @@ extension WebParameters {
     /// The §4.2 topic properties as a patch (absent values stay `nil`), each checked against its
     /// minimum and maximum. The delete policy is checked by the master (code 407).
     ///
-    /// `numPartitions` and `numTopicStores` stop at ``maximumPartitionsPerStore``: a partition id is
+    /// `numPartitions` stops at ``maximumPartitionsPerStore``: a partition id is
     /// `storeIndex * 10000 + index`, so a store cannot hold more partitions without its ids running
-    /// into the next store's.
+    /// into the next store's. `numTopicStores` stops at ``maximumStoresPerBroker``.
     ///
     /// - Throws: ``TubeMQWebSupport/WebParameterError`` for a value that is not an integer or out of range.
     func topicProperties() throws(WebParameterError) -> TopicSettingsPatch {
@@ -18,7 +18,7 @@ extension WebParameters {
         let layout: ClosedRange<Int64> = 1...Int64(Self.maximumPartitionsPerStore)
         var patch = TopicSettingsPatch(
             numPartitions: try int32(.numPartitions, range: layout),
-            numTopicStores: try int32(.numTopicStores, range: layout),
+            numTopicStores: try int32(.numTopicStores, range: 1...Int64(Self.maximumStoresPerBroker)),
             acceptPublish: bool(.acceptPublish),
             acceptSubscribe: bool(.acceptSubscribe),
             unflushThreshold: try int32(.unflushThreshold, range: natural),
@@ -34,9 +34,13 @@ extension WebParameters {
         return patch
     }
 
-    /// The most partitions a store may have (and the most stores a topic may have on one broker):
-    /// one less than ``TubeMQCore/PartitionID/storeBase``.
+    /// The most partitions a store may have: one less than ``TubeMQCore/PartitionID/storeBase``.
     static let maximumPartitionsPerStore = Int(PartitionID.storeBase) - 1
+
+    /// The most storage instances a topic may have on one broker (TubeMQ sets no bound). Each is a
+    /// pair of files with its own memory blocks and flusher; 9,999 of them, which the layout would
+    /// allow, kept a broker busy opening them until the master expired it, and every topic with it.
+    static let maximumStoresPerBroker = 100
 
     /// The operator of an add call: `createUser` (required); `createDate` is checked when given.
     ///

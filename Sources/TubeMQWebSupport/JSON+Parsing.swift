@@ -60,12 +60,22 @@ private struct JSONParser {
         while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
     }
 
+    /// How deep arrays and objects may nest: far beyond any admin document (they nest two or three
+    /// levels), and far below what would exhaust the stack of this recursive parser.
+    static let maximumDepth = 64
+    var depth = 0
+
     mutating func value() throws(JSONParseError) -> JSON {
         skipSpace()
         guard index < bytes.count else { throw error("unexpected end") }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return .object(try object())
-        case UInt8(ascii: "["): return .array(try array())
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth < Self.maximumDepth else {
+                throw error("arrays and objects nested more than \(Self.maximumDepth) deep")
+            }
+            depth += 1
+            defer { depth -= 1 }
+            return bytes[index] == UInt8(ascii: "{") ? .object(try object()) : .array(try array())
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "t"):
             try literal("true")

@@ -8,7 +8,8 @@ import TubeMQWebSupport
     @Test(arguments: [
         ("numPartitions=999999", "Parameter numPartitions value must be <= 9999!"),
         ("numPartitions=10000", "Parameter numPartitions value must be <= 9999!"),
-        ("numTopicStores=10000", "Parameter numTopicStores value must be <= 9999!"),
+        ("numTopicStores=10000", "Parameter numTopicStores value must be <= 100!"),
+        ("numTopicStores=101", "Parameter numTopicStores value must be <= 100!"),
         ("numPartitions=0", "Parameter numPartitions value must be >= 1!"),
         ("numPartitions=-3", "Parameter numPartitions value must be >= 1!"),
         ("numPartitions=4x", "Parameter numPartitions value 4x must be an integer!"),
@@ -49,6 +50,29 @@ import TubeMQWebSupport
             )
             #expect(broker.result == false)
             #expect(broker.errMsg?.contains(message) == true, "\(broker.errMsg ?? "")")
+        }
+    }
+}
+
+/// JSON parameters nested absurdly deep are refused with 400; they used to overflow the recursive
+/// parser's stack and kill the whole process.
+@Suite struct DeepJSONTests {
+    @Test(arguments: ["[", "{\"a\":"])
+    func deeplyNestedJSONIsRefusedAndTheServerKeepsServing(opening: String) async throws {
+        try await WebTestSupport.withMaster { _, client in
+            let closing = opening == "[" ? "]" : "}"
+            let depth = 100_000
+            let text =
+                String(repeating: opening, count: depth) + (opening == "[" ? "" : "1")
+                + String(repeating: closing, count: depth)
+            let refused = try await client.post(
+                form: "type=op_modify&method=admin_batch_add_group_resctrl_info&confModAuthToken="
+                    + "\(WebTestSupport.token)&createUser=ops&groupResCtrlJsonSet=\(text.addingPercentEncodingForQuery())"
+            )
+            #expect(refused.result == false)
+            #expect(refused.errCode == 400, "\(refused.text.prefix(300))")
+            let alive = try await client.query("admin_query_server_version")
+            #expect(alive.errCode == 0, "the server still answers")
         }
     }
 }
