@@ -12,7 +12,7 @@ import TubeMQWire
 /// ``RPCServerConfiguration/idleTimeout``.
 public final class RPCServer: Sendable {
     private let channel: any Channel
-    private let connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>
+    private let connections: NIOLockedValueBox<OpenConnections>
     private let logger: Logger
     private let limits: RPCServerLimits
 
@@ -23,7 +23,7 @@ public final class RPCServer: Sendable {
 
     private init(
         channel: any Channel,
-        connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>,
+        connections: NIOLockedValueBox<OpenConnections>,
         limits: RPCServerLimits,
         logger: Logger
     ) {
@@ -42,7 +42,7 @@ public final class RPCServer: Sendable {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
     ) async throws -> RPCServer {
-        let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+        let connections = NIOLockedValueBox(OpenConnections())
         let idle = configuration.idleTimeout
         let maxPayload = configuration.maxResponsePayload
         let limits = RPCServerLimits(configuration: configuration)
@@ -54,23 +54,36 @@ public final class RPCServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { child in
                 let key = ObjectIdentifier(child)
-                let admitted = connections.withLockedValue { open in
-                    guard open.count < limits.maxConnections else { return false }
-                    open[key] = child
-                    return true
+                let address = child.remoteAddress?.ipAddress ?? "?"
+                let refusal = connections.withLockedValue { open -> (String, Int)? in
+                    guard open.channels.count < limits.maxConnections else {
+                        return ("the server is at its connection limit", limits.maxConnections)
+                    }
+                    guard open.countByAddress[address, default: 0] < limits.maxConnectionsPerAddress else {
+                        return ("its address is at the per-address connection limit", limits.maxConnectionsPerAddress)
+                    }
+                    open.channels[key] = child
+                    open.countByAddress[address, default: 0] += 1
+                    return nil
                 }
-                guard admitted else {
+                if let (reason, limit) = refusal {
                     limits.warn(
-                        "refusing connection: the server is at its connection limit",
+                        "refusing connection: \(reason)",
                         metadata: [
                             "tubemq.peer": "\(child.remoteAddress.map { "\($0)" } ?? "?")",
-                            "tubemq.limit": "\(limits.maxConnections)",
+                            "tubemq.limit": "\(limit)",
                         ],
                         logger: logger
                     )
                     return child.close()
                 }
-                child.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: key) } }
+                child.closeFuture.whenComplete { _ in
+                    connections.withLockedValue { open in
+                        open.channels[key] = nil
+                        let remaining = open.countByAddress[address, default: 1] - 1
+                        open.countByAddress[address] = remaining > 0 ? remaining : nil
+                    }
+                }
                 return child.eventLoop.makeCompletedFuture {
                     if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try child.pipeline.syncOperations.addHandlers([
@@ -99,15 +112,21 @@ public final class RPCServer: Sendable {
     public var bufferedBytes: Int { limits.bufferedBytes }
 
     /// The number of open client connections.
-    public var connectionCount: Int { connections.withLockedValue { $0.count } }
+    public var connectionCount: Int { connections.withLockedValue { $0.channels.count } }
 
     /// Stops accepting, closes every connection, and returns when all are closed.
     public func shutdown() async {
         try? await channel.close()
-        let open = connections.withLockedValue { Array($0.values) }
+        let open = connections.withLockedValue { Array($0.channels.values) }
         for connection in open {
             try? await connection.close()
         }
         logger.info("RPC server stopped")
     }
+}
+
+/// The open connections of an ``RPCServer``, and how many come from each address.
+struct OpenConnections {
+    var channels: [ObjectIdentifier: any Channel] = [:]
+    var countByAddress: [String: Int] = [:]
 }

@@ -13,6 +13,8 @@ final class RPCServerLimits: Sendable {
     let maxBufferedBytes: Int
     /// The most open connections.
     let maxConnections: Int
+    /// The most open connections from one address.
+    let maxConnectionsPerAddress: Int
     private let buffered = ManagedAtomic<Int>(0)
     private let lastWarning = ManagedAtomic<UInt64>(0)
     private let suppressed = ManagedAtomic<Int>(0)
@@ -23,6 +25,7 @@ final class RPCServerLimits: Sendable {
         maxBufferedBytesPerConnection = configuration.maxBufferedBytesPerConnection
         maxBufferedBytes = configuration.maxBufferedBytes
         maxConnections = configuration.maxConnections
+        maxConnectionsPerAddress = configuration.maxConnectionsPerAddress
     }
 
     /// The bytes buffered now, over every connection.

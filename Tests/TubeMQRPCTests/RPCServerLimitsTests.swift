@@ -122,6 +122,41 @@ import TubeMQWire
     }
 }
 
+extension RPCServerLimitsTests {
+    @Test func connectionsPastThePerAddressLimitAreRefusedAndCountedDownOnClose() async throws {
+        try await Self.withServer({
+            $0.maxConnections = 100
+            $0.maxConnectionsPerAddress = 2
+        }) { server in
+            var held: [RawConnection] = []
+            for _ in 0..<2 { held.append(try await RawConnection.connect(port: server.localPort)) }
+            let start = ContinuousClock.now
+            while server.connectionCount < 2, ContinuousClock.now - start < .seconds(5) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let register = try RawFrames.register(serial: 1, clientID: "third")
+            if let refused = try? await RawConnection.connect(port: server.localPort),
+                case .frames = try? await refused.exchange(register, expecting: 1)
+            {
+                Issue.record("a third connection from the same address was served")
+            }
+            // One closes: a new connection from the address is served again.
+            _ = try await held.removeFirst().exchange(register, expecting: 1)  // served, then closed
+            while server.connectionCount > 1, ContinuousClock.now - start < .seconds(10) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let next = try await RawConnection.connect(port: server.localPort)
+            let outcome = try await next.exchange(register, expecting: 1)
+            for connection in held { _ = try await connection.exchange(register, expecting: 1) }  // closes it
+            guard case .frames(let frames) = outcome else {
+                Issue.record("a connection within the per-address limit was not served")
+                return
+            }
+            #expect(frames.first?.serialNumber == 1)
+        }
+    }
+}
+
 /// A flag set once, read from any task.
 private final class Flag: Sendable {
     private let value = Mutex(false)
