@@ -191,6 +191,16 @@ import TubeMQMasterState
             code { _ = try state.updateClusterSettings(ClusterSettingsPatch(qryPriorityID: 311), by: "a", now: 2) }
                 == .illegalValue
         )
+        #expect(
+            code {
+                _ = try state.updateClusterSettings(
+                    ClusterSettingsPatch(brokerPort: 9123, brokerWebPort: 9123),
+                    by: "a",
+                    now: 2
+                )
+            } == .illegalValue,
+            "defaults whose ports clash would make every broker add without ports fail"
+        )
         _ = try state.addBroker(BrokerSpec(id: 1, host: "10.0.0.1"), by: "a", now: 3)
         let broker = try #require(state.broker(id: 1))
         #expect(broker.config.port == 9123 && broker.config.defaults.numPartitions == 3)

@@ -33,7 +33,8 @@ extension MasterState {
 
     /// Changes the cluster default settings (`admin_update_cluster_default_setting`). Existing
     /// brokers and topics keep their values.
-    /// - Throws: ``MasterError`` 407 for a value out of range.
+    /// - Throws: ``MasterError`` 407 for a value out of range, or a broker or TLS port equal to the
+    ///   web port.
     public mutating func updateClusterSettings(
         _ patch: ClusterSettingsPatch,
         by user: String,
@@ -43,6 +44,13 @@ extension MasterState {
         settings.brokerPort = try Validate.port("brokerPort", patch.brokerPort ?? settings.brokerPort)
         settings.brokerTLSPort = try Validate.port("brokerTLSPort", patch.brokerTLSPort ?? settings.brokerTLSPort)
         settings.brokerWebPort = try Validate.port("brokerWebPort", patch.brokerWebPort ?? settings.brokerWebPort)
+        // As for one broker: defaults that clash would make every later broker add without ports fail.
+        guard settings.brokerPort != settings.brokerWebPort, settings.brokerTLSPort != settings.brokerWebPort else {
+            throw MasterError(
+                code: .illegalValue,
+                message: "brokerPort and brokerTLSPort must differ from brokerWebPort!"
+            )
+        }
         settings.maxMsgSizeInMB = try Validate.maxMsgSize(patch.maxMsgSizeInMB ?? settings.maxMsgSizeInMB)
         settings.qryPriorityID = try Validate.qryPriorityID(patch.qryPriorityID ?? settings.qryPriorityID)
         settings.topicDefaults = try settings.topicDefaults.applying(patch.topicDefaults)
