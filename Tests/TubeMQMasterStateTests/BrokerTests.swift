@@ -110,11 +110,7 @@ import TubeMQMasterState
 
     @Test func closedBrokerLeavesTheListAndItsPartitionsAreDisconnected() throws {
         var cluster = try TestCluster(partitions: 2)
-        try cluster.register("a", now: 0)
-        var a = SimulatedConsumer("a")
-        _ = cluster.state.balance(now: 5_000)
-        try a.heartbeat(&cluster.state, now: 5_001)
-        try a.heartbeat(&cluster.state, now: 5_002)
+        var a = try cluster.settledConsumer("a")
         #expect(a.held.count == 2)
         #expect(!cluster.state.closeBroker(id: 1, now: 6_000).isEmpty)
         #expect(cluster.state.servingBrokers.isEmpty)

@@ -64,11 +64,7 @@ import TubeMQMasterState
 
     @Test func forbiddingARunningGroupTakesItsPartitionsAndAllowingGivesThemBack() throws {
         var cluster = try TestCluster(partitions: 2)
-        try cluster.register("a", now: 0)
-        var a = SimulatedConsumer("a")
-        _ = cluster.state.balance(now: 5_000)
-        try a.heartbeat(&cluster.state, now: 5_001)
-        try a.heartbeat(&cluster.state, now: 5_002)
+        var a = try cluster.settledConsumer("a")
         #expect(cluster.owners() == ["1:tp:0": ["a"], "1:tp:1": ["a"]])
 
         _ = cluster.state.setGroupConsume(group: "gp", topic: "tp", enabled: false, by: "ops", now: 6_000)

@@ -139,3 +139,16 @@ func disjoint(_ consumers: [SimulatedConsumer]) -> Bool {
     }
     return true
 }
+
+extension TestCluster {
+    /// Registers consumer `id` in group `gp`, runs the first balance (at 5 s) and lets it take and
+    /// acknowledge its event: it then holds every partition of `tp`.
+    mutating func settledConsumer(_ id: String) throws -> SimulatedConsumer {
+        try register(id, now: 0)
+        var consumer = SimulatedConsumer(id)
+        _ = state.balance(now: 5_000)
+        try consumer.heartbeat(&state, now: 5_001)
+        try consumer.heartbeat(&state, now: 5_002)
+        return consumer
+    }
+}

@@ -64,11 +64,7 @@ import TubeMQMasterState
 
     @Test func partitionsOfAnUnsubscribableTopicAreDisconnected() throws {
         var cluster = try TestCluster(partitions: 2)
-        try cluster.register("a", now: 0)
-        var a = SimulatedConsumer("a")
-        _ = cluster.state.balance(now: 5_000)
-        try a.heartbeat(&cluster.state, now: 5_001)
-        try a.heartbeat(&cluster.state, now: 5_002)
+        _ = try cluster.settledConsumer("a")
         _ = try cluster.state.updateTopicDeployment(
             topic: "tp",
             brokerID: 1,
