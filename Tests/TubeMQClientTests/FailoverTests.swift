@@ -200,27 +200,4 @@ final class CallCounter: Sendable {
         await cluster.shutdown()
         await backup.shutdown()
     }
-
-    /// A loopback port nothing listens on.
-    /// A port nothing listens on, below Linux's ephemeral range (32768 and up): a port the system hands
-    /// out for `port: 0` and for outgoing connections could be taken by another test before a test
-    /// starts its own server there (it was: "Address already in use").
-    private func unusedPort() async throws -> Int {
-        var lastError: (any Error)?
-        for _ in 0..<50 {
-            let port = Int.random(in: 10_000..<32_768)
-            do {
-                let server = try await RPCServer.start(
-                    configuration: RPCServerConfiguration(port: port),
-                    service: StandbyMaster(),
-                    logger: TestCluster.logger
-                )
-                await server.shutdown()
-                return port
-            } catch {
-                lastError = error
-            }
-        }
-        throw lastError ?? CancellationError()
-    }
 }

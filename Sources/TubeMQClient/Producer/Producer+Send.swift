@@ -9,7 +9,9 @@ extension Producer {
     ///
     /// The message goes to the next writable partition of the topic (round-robin). When its broker
     /// answers 503 or cannot be reached, the message is tried on another partition, up to
-    /// ``Configuration/maxSendAttempts`` times. Attributes travel as the official clients send them:
+    /// ``Configuration/maxSendAttempts`` times. When it does not answer within the RPC timeout, the
+    /// send fails (the broker may have stored it) and later sends avoid that broker for
+    /// ``Configuration/brokerBackoff``. Attributes travel as the official clients send them:
     /// `$msgType$`, `$msgTime$`, then the others, as `k=v,k=v` behind a length, with flag bit 0 set
     /// (the type and time are also sent in `msgType`/`msgTime`); the broker computes the checksum.
     ///
@@ -46,6 +48,12 @@ extension Producer {
                 reply = try await call(request(payload, route: route), partition: partition)
             } catch {
                 let failure = ClientError.broker("send to \(partition) failed", error)
+                if error.code == .timeout {
+                    // The broker may have stored it: fail this send rather than risk a duplicate, as the
+                    // Java producer does, but route the next sends elsewhere while the broker is stalled.
+                    avoid(partition, reason: "\(error)")
+                    throw failure
+                }
                 guard error.code == .connectionFailed else { throw failure }
                 avoid(partition, reason: "\(error)")
                 excluded.insert(partition.broker.id)
