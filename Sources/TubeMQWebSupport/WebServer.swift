@@ -106,7 +106,20 @@ struct WebResponder: HTTPResponder {
         }
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         if contentType.hasPrefix("application/x-www-form-urlencoded") {
-            let body = try await request.collectBody(upTo: WebServer.maxBodySize)
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: WebServer.maxBodySize)
+            } catch {
+                // Too large (or cut off): a JSON refusal like every other, not an empty 500.
+                let refusal = Envelope.failure("request body over \(WebServer.maxBodySize) bytes, or cut off")
+                var headers = HTTPFields()
+                headers[.contentType] = WebReply.jsonContentType
+                return Response(
+                    status: .contentTooLarge,
+                    headers: headers,
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: refusal.text))
+                )
+            }
             FormDecoding.parameters(Substring(String(buffer: body)), into: &values)
         }
         let path = FormDecoding.decode(Substring(request.uri.path), plusIsSpace: false)

@@ -53,26 +53,3 @@ import TubeMQWebSupport
         }
     }
 }
-
-/// JSON parameters nested absurdly deep are refused with 400; they used to overflow the recursive
-/// parser's stack and kill the whole process.
-@Suite struct DeepJSONTests {
-    @Test(arguments: ["[", "{\"a\":"])
-    func deeplyNestedJSONIsRefusedAndTheServerKeepsServing(opening: String) async throws {
-        try await WebTestSupport.withMaster { _, client in
-            let closing = opening == "[" ? "]" : "}"
-            let depth = 100_000
-            let text =
-                String(repeating: opening, count: depth) + (opening == "[" ? "" : "1")
-                + String(repeating: closing, count: depth)
-            let refused = try await client.post(
-                form: "type=op_modify&method=admin_batch_add_group_resctrl_info&confModAuthToken="
-                    + "\(WebTestSupport.token)&createUser=ops&groupResCtrlJsonSet=\(text.addingPercentEncodingForQuery())"
-            )
-            #expect(refused.result == false)
-            #expect(refused.errCode == 400, "\(refused.text.prefix(300))")
-            let alive = try await client.query("admin_query_server_version")
-            #expect(alive.errCode == 0, "the server still answers")
-        }
-    }
-}
