@@ -240,13 +240,8 @@ public actor OffsetStore {
             committed[key] = offset
             OffsetLogRecord(key: key, offset: offset).encode(into: &pending)
             logRecords += 1
-            if !isWriting && backgroundWrite == nil {
-                backgroundWrite = Task {
-                    // Gather the confirmations of the next moment into the same write and sync.
-                    try? await Task.sleep(for: Self.confirmationWriteDelay)
-                    await self.writeInBackground()
-                }
-            }
+            // Gather the confirmations of the next moment into the same write and sync.
+            if !isWriting { scheduleBackgroundWrite(after: Self.confirmationWriteDelay) }
         }
         return committed[key]
     }
@@ -254,12 +249,18 @@ public actor OffsetStore {
     /// How long a fetch's confirmation may wait for the background write that makes it durable.
     static let confirmationWriteDelay: Duration = .milliseconds(100)
 
-    private func writeInBackground() async {
-        guard !isClosed else {
-            backgroundWrite = nil
-            return
+    /// Writes what is pending after `delay`, in a task ``close()`` joins; one such task at a time.
+    private func scheduleBackgroundWrite(after delay: Duration) {
+        guard !isClosed, backgroundWrite == nil else { return }
+        backgroundWrite = Task {
+            try? await Task.sleep(for: delay)
+            await self.writeInBackground()
         }
-        backgroundWrite = nil
+    }
+
+    private func writeInBackground() async {
+        backgroundWrite = nil  // a failure below schedules the next attempt
+        guard !isClosed else { return }
         // A failure is logged once by `noteWriteFailed` and retried by `persist` itself.
         _ = try? await persist(records: 0)
     }
@@ -327,7 +328,7 @@ public actor OffsetStore {
         if let stopped {
             // Everyone waiting learns of the failure now; their records are written by the retry.
             resumeWaiters(upTo: pendingSequence, with: .failure(stopped))
-            scheduleRetry()
+            scheduleBackgroundWrite(after: Self.retryDelay)
         }
         if let failure { throw failure }
     }
@@ -352,15 +353,6 @@ public actor OffsetStore {
         guard writeFailure != nil else { return }
         writeFailure = nil
         environment.logger.notice("consumer offsets written again after a failure")
-    }
-
-    /// Writes what is pending again after ``retryDelay`` (one retry task at a time).
-    private func scheduleRetry() {
-        guard !isClosed, backgroundWrite == nil else { return }
-        backgroundWrite = Task {
-            try? await Task.sleep(for: Self.retryDelay)
-            await self.writeInBackground()
-        }
     }
 
     private func resumeWaiters(upTo sequence: Int, with result: Result<Void, StorageError>) {
