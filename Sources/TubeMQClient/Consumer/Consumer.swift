@@ -72,9 +72,10 @@ public enum Consumer {
         /// The most messages one fetch of a partition returns (a swift-tubemq extension field; the original
         /// broker skips it and returns its usual batch of up to `transferSize` bytes). `nil` leaves the
         /// size to the broker. A consumer that stops after a few messages (the CLI's `consume --max`)
-        /// sets it to that number, so the batch it stops in is one it can confirm whole: a batch is
+        /// sets it to that number, so that its first batch is one it can confirm whole: a batch is
         /// confirmed only when every message of it was handed out, else it is given back and
-        /// delivered again.
+        /// delivered again. Each partition fetches up to this many, so a later batch of another
+        /// partition may still be cut.
         public var maxFetchCount: Int?
         /// How long a pulled batch may stay unconfirmed before it is given back for redelivery; also how
         /// long a rebalance waits for a batch in the hands of the application before giving its partition up.

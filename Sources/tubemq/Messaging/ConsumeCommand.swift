@@ -59,9 +59,9 @@ struct ConsumeCommand: AsyncParsableCommand {
         configuration.startPosition = position
         configuration.credentials = try cluster.credentials()
         configuration.tls = try cluster.tls()
-        // With --max, fetch no more than that at a time: the batch the command stops in is then printed
-        // whole and confirmed, so the next run goes on from there (a bigger batch would be given back
-        // and the group would never move on).
+        // With --max, fetch no more than that at a time: the first batch is then printed whole and
+        // confirmed, so the next run goes on from there (a bigger batch would be given back and the
+        // group would never move on). A batch of another partition it stops inside comes again.
         if let max { configuration.maxFetchCount = max }
         if clusters.count > 1 { return try await consume(from: clusters, configuration: configuration) }
         let consumer = try await PushConsumer(configuration: configuration, logger: cluster.logger("tubemq.consume"))
