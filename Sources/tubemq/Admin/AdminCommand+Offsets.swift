@@ -28,7 +28,13 @@ struct OffsetOptions: ParsableArguments {
 /// `tubemq admin offsets | lag | reset-offsets`: consumer-group offsets through the brokers' webapis.
 extension AdminCommand {
     func runOffsets() async throws {
-        let admin = OffsetAdmin(master: web, tls: try webTLS(), brokerToken: try brokerToken(), user: user)
+        let admin = OffsetAdmin(
+            master: web,
+            tls: try webTLS(),
+            brokerToken: try brokerToken(),
+            user: user,
+            timeout: TimeInterval(timeout)
+        )
         switch action {
         case "reset-offsets": try await resetOffsets(admin)
         default: try await showOffsets(admin, everyGroup: action == "lag")

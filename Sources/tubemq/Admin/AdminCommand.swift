@@ -68,6 +68,9 @@ struct AdminCommand: AsyncParsableCommand {
 
     @OptionGroup var offsets: OffsetOptions
 
+    @Option(help: "Whole seconds each webapi call may take before the command gives up.")
+    var timeout: Int = Int(WebGet.defaultTimeout)
+
     @Option(help: "With top: seconds between refreshes.")
     var interval = 2.0
 
@@ -75,11 +78,19 @@ struct AdminCommand: AsyncParsableCommand {
     var count = 0
 
     func run() async throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be a whole number of seconds > 0") }
         if action == "top" {
             guard interval > 0, count >= 0 else { throw ValidationError("--interval must be > 0 and --count ≥ 0") }
             let terminal = isatty(STDOUT_FILENO) != 0
-            try await AdminTop(web: web, tls: try webTLS(), interval: interval, count: count, clearScreen: terminal)
-                .run()
+            try await AdminTop(
+                web: web,
+                tls: try webTLS(),
+                timeout: TimeInterval(timeout),
+                interval: interval,
+                count: count,
+                clearScreen: terminal
+            )
+            .run()
             return
         }
         let method: String
@@ -123,7 +134,7 @@ struct AdminCommand: AsyncParsableCommand {
         let tls = try webTLS()
         let data: Data
         do {
-            let answer = try await WebGet.fetch(url, tls: tls)
+            let answer = try await WebGet.fetch(url, tls: tls, timeout: TimeInterval(timeout))
             guard answer.status == 200 else { throw ValidationError("HTTP \(answer.status) from \(url)") }
             data = answer.data
         } catch let failure as WebAPIFailure {

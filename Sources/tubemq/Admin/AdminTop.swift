@@ -13,6 +13,8 @@ struct AdminTop {
     var web: String
     /// The client TLS context for an `https://` `web`.
     var tls: NIOSSLContext?
+    /// Seconds each webapi or `/metrics` GET may take.
+    var timeout: TimeInterval
     /// Seconds between refreshes.
     var interval: Double
     /// Refreshes to show before exiting (0: until interrupted).
@@ -69,7 +71,7 @@ struct AdminTop {
         guard let url = components.url else { throw ValidationError("bad --web URL \(web)") }
         let data: Data
         do {
-            data = try await WebGet.fetch(url, tls: tls).data
+            data = try await WebGet.fetch(url, tls: tls, timeout: timeout).data
         } catch {
             throw ValidationError("cannot reach the master webapi at \(web): \(error) (is --web right?)")
         }
@@ -89,7 +91,7 @@ struct AdminTop {
     func totals(_ brokers: [Broker]) async -> Totals {
         var totals = Totals()
         for broker in brokers {
-            guard let scrape = try? await MetricsScrape.fetch(broker.url) else {
+            guard let scrape = try? await MetricsScrape.fetch(broker.url, timeout: timeout) else {
                 totals.unreachable.append(broker.id)
                 continue
             }

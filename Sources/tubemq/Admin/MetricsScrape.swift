@@ -21,15 +21,15 @@ struct MetricsScrape: Sendable {
         samples = text.split(separator: "\n").compactMap { Self.sample(String($0)) }
     }
 
-    /// GETs and parses `url`.
+    /// GETs and parses `url`, waiting at most `timeout` seconds.
     ///
     /// - Throws: `ValidationError`-style text when the server cannot be reached or does not answer 200.
-    static func fetch(_ url: URL) async throws -> MetricsScrape {
-        let (data, response) = try await URLSession.shared.data(from: url)
-        if let http = response as? HTTPURLResponse, http.statusCode != 200 {
-            throw MetricsScrapeError(message: "HTTP \(http.statusCode) from \(url)")
+    static func fetch(_ url: URL, timeout: TimeInterval = WebGet.defaultTimeout) async throws -> MetricsScrape {
+        let answer = try await WebGet.fetch(url, tls: nil, timeout: timeout)
+        if answer.status != 200 {
+            throw MetricsScrapeError(message: "HTTP \(answer.status) from \(url)")
         }
-        return MetricsScrape(text: String(decoding: data, as: UTF8.self))
+        return MetricsScrape(text: String(decoding: answer.data, as: UTF8.self))
     }
 
     /// The value of every `name` sample, keyed by the value of its label `label`, summed.

@@ -44,6 +44,8 @@ struct OffsetAdmin {
     var brokerToken: String
     /// The user recorded as modifier.
     var user: String
+    /// Seconds each webapi call may take.
+    var timeout: TimeInterval = WebGet.defaultTimeout
 
     /// Every broker the master knows.
     func brokers() async throws(WebAPIFailure) -> [Broker] {
@@ -52,7 +54,8 @@ struct OffsetAdmin {
             path: "/webapi.htm",
             method: "admin_query_broker_configure",
             [],
-            tls: tls
+            tls: tls,
+            timeout: timeout
         )
         if let refusal = WebAPICall.refusal(answer) { throw WebAPIFailure("the master refused: \(refusal)") }
         return WebAPICall.objects(answer["data"]).compactMap { item in
@@ -70,7 +73,8 @@ struct OffsetAdmin {
             path: "/webapi.htm",
             method: "admin_query_topic_deploy_configure",
             [("type", "op_query"), ("topicName", topic)],
-            tls: tls
+            tls: tls,
+            timeout: timeout
         )
         if let refusal = WebAPICall.refusal(answer) { throw WebAPIFailure("the master refused: \(refusal)") }
         let brokers = Dictionary(try await brokers().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -106,7 +110,8 @@ struct OffsetAdmin {
                     broker.base,
                     path: "/broker.htm",
                     method: "admin_query_group_offset",
-                    parameters
+                    parameters,
+                    timeout: timeout
                 )
             } catch {
                 unreachable.append("\(broker.label): \(error.message)")
@@ -184,7 +189,13 @@ struct OffsetAdmin {
                 )
             }
             for (method, parameters) in calls {
-                let answer = try await WebAPICall.get(broker.base, path: "/broker.htm", method: method, parameters)
+                let answer = try await WebAPICall.get(
+                    broker.base,
+                    path: "/broker.htm",
+                    method: method,
+                    parameters,
+                    timeout: timeout
+                )
                 if let refusal = WebAPICall.refusal(answer) {
                     var hint = ""
                     if refusal.contains("unauthorized") || refusal.contains("confModAuthToken") {

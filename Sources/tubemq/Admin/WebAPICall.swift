@@ -18,7 +18,8 @@ struct WebAPIFailure: Error, CustomStringConvertible, LocalizedError {
 
 /// GET calls to a master or broker webapi, answered with a JSON object.
 enum WebAPICall {
-    /// Calls `method` at `base` (`http://host:port`) with `parameters` and returns the envelope.
+    /// Calls `method` at `base` (`http://host:port`) with `parameters` and returns the envelope;
+    /// `timeout` bounds the call in seconds.
     ///
     /// - Throws: ``WebAPIFailure`` when the server cannot be reached, answers with another HTTP status
     ///   than 200, or with something that is not a JSON object; a `result:false` envelope is returned.
@@ -27,7 +28,8 @@ enum WebAPICall {
         path: String,
         method: String,
         _ parameters: [(String, String)],
-        tls: NIOSSLContext? = nil
+        tls: NIOSSLContext? = nil,
+        timeout: TimeInterval = WebGet.defaultTimeout
     ) async throws(WebAPIFailure) -> [String: Any] {
         guard var components = URLComponents(string: base) else { throw WebAPIFailure("bad webapi URL \(base)") }
         components.path = path
@@ -37,7 +39,7 @@ enum WebAPICall {
         guard let url = components.url else { throw WebAPIFailure("bad webapi URL \(base)") }
         let answer: WebGet.Answer
         do {
-            answer = try await WebGet.fetch(url, tls: tls)
+            answer = try await WebGet.fetch(url, tls: tls, timeout: timeout)
         } catch {
             throw WebAPIFailure("cannot reach \(base): \(error)")
         }

@@ -17,15 +17,32 @@ enum WebGet {
         var data: Data
     }
 
+    /// How long one GET may take when the caller names no limit, in seconds.
+    static let defaultTimeout: TimeInterval = 10
+
     /// GETs `url`, following redirects (a standby master's) up to five hops.
     ///
-    /// - Throws: ``WebAPIFailure`` when the server cannot be reached or, over HTTPS, the handshake
-    ///   fails (an untrusted certificate, a server that does not speak TLS).
-    static func fetch(_ url: URL, tls: NIOSSLContext?, redirects: Int = 0) async throws(WebAPIFailure) -> Answer {
+    /// - Parameter timeout: seconds the whole GET (connecting included) may take.
+    /// - Throws: ``WebAPIFailure`` when the server cannot be reached or does not answer within
+    ///   `timeout` or, over HTTPS, the handshake fails (an untrusted certificate, a server that does
+    ///   not speak TLS).
+    static func fetch(
+        _ url: URL,
+        tls: NIOSSLContext?,
+        timeout: TimeInterval = defaultTimeout,
+        redirects: Int = 0
+    ) async throws(WebAPIFailure) -> Answer {
         guard url.scheme?.lowercased() == "https" else {
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.timeoutIntervalForRequest = timeout
+            configuration.timeoutIntervalForResource = timeout
+            let session = URLSession(configuration: configuration)
+            defer { session.finishTasksAndInvalidate() }
             do {
-                let (data, response) = try await URLSession.shared.data(from: url)
+                let (data, response) = try await session.data(from: url)
                 return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 200, data: data)
+            } catch let error as URLError where error.code == .timedOut {
+                throw WebAPIFailure("no answer within \(Self.seconds(timeout)) s (--timeout)")
             } catch {
                 throw WebAPIFailure((error as NSError).localizedDescription)
             }
@@ -43,7 +60,13 @@ enum WebGet {
             + (components?.percentEncodedQuery.map { "?" + $0 } ?? "")
         let response: WebFetch.Response
         do {
-            response = try await WebFetch.get(host: host, port: url.port ?? 443, path: path, tls: context)
+            response = try await WebFetch.get(
+                host: host,
+                port: url.port ?? 443,
+                path: path,
+                tls: context,
+                timeoutMilliseconds: Int64(timeout * 1000)
+            )
         } catch {
             throw WebAPIFailure(error.message)
         }
@@ -51,8 +74,13 @@ enum WebGet {
         if (300..<400).contains(response.status), let location = response.location,
             let next = URL(string: location, relativeTo: url)?.absoluteURL, redirects < 5
         {
-            return try await fetch(next, tls: tls, redirects: redirects + 1)
+            return try await fetch(next, tls: tls, timeout: timeout, redirects: redirects + 1)
         }
         return Answer(status: response.status, data: Data(response.body.utf8))
+    }
+
+    /// `seconds` for a message: `10`, `0.5`.
+    private static func seconds(_ seconds: TimeInterval) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 }
