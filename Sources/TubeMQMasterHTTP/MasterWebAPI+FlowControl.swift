@@ -127,6 +127,21 @@ extension MasterWebAPI {
             .query("admin_query_client_balance_group_set") { api, _ throws(WebParameterError) in
                 Envelope.success(items: await api.master.clientBalanceGroups().map { .string($0.name) })
             },
+            .modify("admin_rebalance_group_allocate") { api, p throws(WebParameterError) in
+                let groups = try p.list(.groupName, required: true)
+                guard groups.count == 1, let group = groups.first else {
+                    throw WebParameterError("Parameter groupName takes one group per call!")
+                }
+                let consumers = try p.list(.consumerID, required: true)
+                let wait = try p.int64(.reJoinWait, range: 0...3_600_000) ?? 0
+                _ = try p.modifier()
+                do throws(MasterError) {
+                    try await api.master.requestRejoin(group: group, consumers: consumers, rejoinWaitMs: wait)
+                } catch {
+                    return Envelope.failure(code: Int(error.code.rawValue), error.message)
+                }
+                return Envelope.success()
+            },
             .modify("admin_set_client_balance_group_consume_from_max") { api, p throws(WebParameterError) in
                 let groups = try p.list(.groupName, required: true)
                 _ = try p.string(.modifyUser)

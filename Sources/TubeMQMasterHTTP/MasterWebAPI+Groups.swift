@@ -62,7 +62,7 @@ extension MasterWebAPI {
         var out: JSONObject = [
             "result": true, "errCode": 0, "errMsg": "OK", "count": .int(members.count),
             "topicSet": .array((group?.topics.sorted() ?? []).map(JSON.string)), "consumeGroup": .string(name),
-            "re-rebalance": .object(JSONObject()),
+            "re-rebalance": .object(rejoins(group)),
             "isBandConsume": .string(group?.bound == nil ? "CONSUME_NORMAL" : "CONSUME_BAND"),
         ]
         if let group, let bound = group.bound {
@@ -84,6 +84,16 @@ extension MasterWebAPI {
         }
         out.append("filterConds", .object(filters))
         out.append("data", .array(members.map { .object(member($0, bound: group?.bound)) }))
+        return out
+    }
+
+    /// The members asked to rejoin (`admin_rebalance_group_allocate`) and not balanced in again
+    /// yet, with the wait asked for (ms), by client id.
+    static func rejoins(_ group: ConsumerGroup?) -> JSONObject {
+        var out = JSONObject()
+        for (id, rejoin) in (group?.rejoins ?? [:]).sorted(by: { $0.key < $1.key }) {
+            out.append(id, .number(rejoin.waitMs))
+        }
         return out
     }
 

@@ -130,4 +130,8 @@ extension WebField {
     package static let filterEnable = WebField("filterEnable", "fltEn")
     /// `filterConds` / `flts`.
     package static let filterConds = WebField("filterConds", "flts", maxLength: 256, rule: .filterItem)
+    /// `consumerId` / `csmId`.
+    package static let consumerID = WebField("consumerId", "csmId", rule: .consumerID)
+    /// `reJoinWait` / `rjWait` (ms).
+    package static let reJoinWait = WebField("reJoinWait", "rjWait")
 }

@@ -109,7 +109,42 @@ import TubeMQWire
                 let info = try await client.query("admin_query_topic_info", "topicName=t_web")
                 #expect(info.data.first?.number("totalRunNumPartCount") == 2)
                 #expect(info.data.first?.bool("isSrvAcceptPublish") == true)
+
+                // admin_rebalance_group_allocate: the member gives up its partitions in the next round.
+                let ghost = try await client.modify(
+                    "admin_rebalance_group_allocate",
+                    "groupName=g_web&consumerId=ghost&modifyUser=ops"
+                )
+                #expect(ghost.errCode == 401 && ghost.errMsg == "Not members of group g_web: ghost")
+                let noConsumer = try await client.modify(
+                    "admin_rebalance_group_allocate",
+                    "groupName=g_web&modifyUser=ops"
+                )
+                #expect(noConsumer.errMsg == "Parameter consumerId is missing or value is blank!")
+                let asked = try await client.modify(
+                    "admin_rebalance_group_allocate",
+                    "groupName=g_web&consumerId=web-consumer&reJoinWait=60000&modifyUser=ops"
+                )
+                #expect(asked.result == true, "\(asked.errMsg)")
+                let waiting = try await client.query("admin_query_consume_group_detail", "groupName=g_web")
+                #expect(waiting.json["re-rebalance"] == .object(["web-consumer": .number(60_000)]))
             }
+            var released: EventProto?
+            for _ in 0..<100 where released == nil {
+                var beat = HeartRequestC2M()
+                beat.clientID = "web-consumer"
+                beat.groupName = "g_web"
+                beat.reportSubscribeInfo = false
+                let reply: HeartResponseM2C = try await rpc.call(
+                    .consumerHeartbeat,
+                    beat,
+                    host: master.host,
+                    port: master.port
+                )
+                if reply.hasEvent { released = reply.event } else { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(released?.opType == 20, "ONLY_DISCONNECT")
+            #expect(released?.subscribeInfo.count == 2)
         } catch {
             await rpc.shutdown()
             await cluster.shutdown()

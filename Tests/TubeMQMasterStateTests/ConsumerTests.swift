@@ -83,6 +83,48 @@ import TubeMQMasterState
         #expect(cluster.owners() == ["1:tp:0": ["a"], "1:tp:1": ["a"]])
     }
 
+    /// `admin_rebalance_group_allocate`: the named member gives up its partitions in the next round,
+    /// the others take them, and it gets its share back in the first round after its wait.
+    @Test func aMemberAskedToRejoinLeavesTheBalanceAndComesBackAfterItsWait() throws {
+        var cluster = try TestCluster(partitions: 4)
+        try cluster.register("a", now: 0)
+        try cluster.register("b", now: 0)
+        var a = SimulatedConsumer("a")
+        var b = SimulatedConsumer("b")
+        func exchange(at now: Int64) throws {
+            for step in Int64(0)..<4 {
+                try a.heartbeat(&cluster.state, now: now + 2 * step)
+                try b.heartbeat(&cluster.state, now: now + 2 * step + 1)
+            }
+        }
+        _ = cluster.state.balance(now: 5_000)
+        try exchange(at: 5_001)
+        #expect(a.held.count == 2 && b.held.count == 2)
+
+        try cluster.state.requestRejoin(group: "gp", consumers: ["a"], rejoinWaitMs: 10_000, now: 6_000)
+        let release = cluster.state.balance(now: 10_000)
+        #expect(release.events.contains { $0.consumerID == "a" && $0.event.type == .onlyDisconnect })
+        try exchange(at: 10_001)
+        #expect(a.held.isEmpty && b.held.count == 4)
+        #expect(cluster.state.balance(now: 15_000).events.isEmpty, "a stays out until its wait is over")
+        #expect(cluster.state.group(named: "gp")?.rejoins["a"]?.released == true)
+
+        let back = cluster.state.balance(now: 20_000)
+        #expect(back.events.contains { $0.consumerID == "a" && $0.event.type == .onlyConnect })
+        try exchange(at: 20_001)
+        #expect(a.held.count == 2 && b.held.count == 2)
+        #expect(cluster.state.group(named: "gp")?.rejoins.isEmpty == true)
+        #expect(cluster.owners().values.allSatisfy { $0.count == 1 }, "no partition is held twice")
+
+        #expect(throws: MasterError(code: .recordNotFound, message: "Not members of group gp: zz")) {
+            try cluster.state.requestRejoin(group: "gp", consumers: ["a", "zz"], rejoinWaitMs: 0, now: 21_000)
+        }
+        #expect(cluster.state.group(named: "gp")?.rejoins.isEmpty == true, "a refused call changes nothing")
+        #expect(throws: MasterError(code: .recordNotFound, message: "The group nobody has no consumer online!")) {
+            try cluster.state.requestRejoin(group: "nobody", consumers: ["a"], rejoinWaitMs: 0, now: 21_000)
+        }
+    }
+
     @Test func consumerTimesOutAfter30SecondsAndGets411() throws {
         var cluster = try TestCluster(partitions: 2)
         try cluster.register("a", group: "g_probe_tmo", now: 0)

@@ -49,6 +49,23 @@ extension Master {
         }
     }
 
+    /// Makes members of a group give up their partitions and rejoin after `rejoinWaitMs`
+    /// (`admin_rebalance_group_allocate`); the next balance round acts on it.
+    ///
+    /// - Throws: ``TubeMQMasterState/MasterError`` 401 (group offline, consumer not a member),
+    ///   406 (bound or client-balanced group), 510 (stopped).
+    public func requestRejoin(group: String, consumers: [String], rejoinWaitMs: Int64) throws(MasterError) {
+        try checkRunning()
+        try state.requestRejoin(group: group, consumers: consumers, rejoinWaitMs: rejoinWaitMs, now: clock.now())
+        logger.info(
+            "consumers asked to rejoin their group",
+            metadata: [
+                "tubemq.group": "\(group)", "tubemq.consumers": "\(consumers.joined(separator: ","))",
+                "tubemq.rejoinWaitMs": "\(rejoinWaitMs)",
+            ]
+        )
+    }
+
     /// The cluster defaults (`admin_query_cluster_default_setting`).
     public func clusterSettings() -> ClusterSettings { state.clusterSettings }
 

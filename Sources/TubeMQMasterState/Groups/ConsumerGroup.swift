@@ -62,6 +62,20 @@ public struct PendingConnect: Sendable, Hashable {
     public internal(set) var waitingOn: Set<String>
 }
 
+/// A member asked to leave the balance for a while and come back (`admin_rebalance_group_allocate`).
+///
+/// The first balance round after the request gives the member no partitions, so it is sent
+/// `ONLY_DISCONNECT` for what it holds and the others take it over; from `notBefore` on, rounds
+/// balance it in again and it gets its share back.
+public struct Rejoin: Sendable, Hashable {
+    /// The wait the admin asked for (`reJoinWait`, ms).
+    public internal(set) var waitMs: Int64
+    /// The time (ms) before which rounds give the member no partitions.
+    public internal(set) var notBefore: Int64
+    /// Whether a round has already taken the member's partitions.
+    public internal(set) var released: Bool
+}
+
 /// A consumer group: the run-time state the master builds from its members' registrations.
 ///
 /// The first member fixes the topic set, the filters and the consume type; later members must match
@@ -86,6 +100,9 @@ public struct ConsumerGroup: Sendable, Hashable {
     public internal(set) var boundOffsets: [String: Int64]
     /// The rebalance id of the latest round that produced events for the group, 0 if none.
     public internal(set) var lastRebalanceID: Int64
+    /// Members an admin asked to give up their partitions and rejoin
+    /// (`admin_rebalance_group_allocate`), by client id.
+    public internal(set) var rejoins: [String: Rejoin] = [:]
 
     /// The wire's `notAllocated`.
     public var notAllocated: Bool { !allocated }

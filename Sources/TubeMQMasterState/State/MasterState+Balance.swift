@@ -73,7 +73,7 @@ extension MasterState {
             } else {
                 target = Balancer.assign(
                     partitions: available,
-                    consumers: Array(group.members.keys),
+                    consumers: group.membersToBalance(now: now),
                     current: group.members.mapValues { Set($0.held.keys) }
                 )
             }
@@ -87,6 +87,15 @@ extension MasterState {
 }
 
 extension ConsumerGroup {
+    /// The members a round balances: all but those an admin asked to rejoin whose first round has
+    /// not come yet or whose wait is not over (``Rejoin``). Marks those as released, and forgets the
+    /// requests that are done and those of members that left.
+    mutating func membersToBalance(now: Int64) -> [String] {
+        rejoins = rejoins.filter { id, rejoin in members[id] != nil && (!rejoin.released || now < rejoin.notBefore) }
+        for id in rejoins.keys { rejoins[id]?.released = true }
+        return members.keys.filter { rejoins[$0] == nil }
+    }
+
     /// Queues the events that move the group from what its members hold to `target`.
     mutating func schedule(target: [String: Set<String>], available: [Partition], rebalanceID: Int64) -> [PlannedEvent]
     {

@@ -1,4 +1,47 @@
 extension MasterState {
+    /// Makes members of a group give up their partitions and rejoin `rejoinWaitMs` later
+    /// (`admin_rebalance_group_allocate`): the next balance round sends them `ONLY_DISCONNECT` and
+    /// gives their partitions to the other members, and the first round from `now + rejoinWaitMs` on
+    /// balances them in again. Asking again for a member replaces its wait.
+    ///
+    /// - Throws: ``MasterError`` 401 when the group has no consumer online or one of `consumers` is
+    ///   not a member (nothing is changed then), 406 for a bound-consume group, whose members choose
+    ///   their partitions.
+    public mutating func requestRejoin(
+        group name: String,
+        consumers: [String],
+        rejoinWaitMs: Int64,
+        now: Int64
+    ) throws(MasterError) {
+        guard var group = groupsByName[name] else {
+            let balancedByClients = clientBalanceGroups.contains { $0.name == name }
+            throw MasterError(
+                code: balancedByClients ? .illegalStatus : .recordNotFound,
+                message: balancedByClients
+                    ? "The group \(name) is balanced by its clients, not by the master!"
+                    : "The group \(name) has no consumer online!"
+            )
+        }
+        guard group.bound == nil else {
+            throw MasterError(
+                code: .illegalStatus,
+                message: "The group \(name) is a bound consume group: its members choose their partitions!"
+            )
+        }
+        let unknown = consumers.filter { group.members[$0] == nil }
+        guard unknown.isEmpty else {
+            throw MasterError(
+                code: .recordNotFound,
+                message: "Not members of group \(name): \(unknown.joined(separator: ","))"
+            )
+        }
+        let wait = max(rejoinWaitMs, 0)
+        for id in consumers {
+            group.rejoins[id] = Rejoin(waitMs: wait, notBefore: now + wait, released: false)
+        }
+        groupsByName[name] = group
+    }
+
     /// Allows or forbids a group to consume a topic (group consume control; the old "blacklist").
     ///
     /// A forbidden group's consumers get 450 when they register for the topic; members already
