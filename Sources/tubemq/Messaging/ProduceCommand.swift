@@ -72,6 +72,14 @@ struct ProduceCommand: AsyncParsableCommand {
         } catch {
             progress.finish()
             await producer.shutdown()
+            // Say where it stopped, so the rest can be sent again from there.
+            let which = count == nil ? "line \(sent + 1)" : "message \(sent + 1)"
+            let stored =
+                (error as? ClientError)?.code == .timeout
+                ? "it may have been stored (no answer in time)" : "it was not stored"
+            FileHandle.standardError.write(
+                Data("sent \(sent) messages to \(topic), then \(which) failed: \(stored); nothing after it was sent\n".utf8)
+            )
             throw error
         }
         progress.finish()
