@@ -74,9 +74,16 @@ public enum Consumer {
         /// size to the broker. A consumer that stops after a few messages (the CLI's `consume --max`)
         /// sets it to that number, so that its first batch is one it can confirm whole: a batch is
         /// confirmed only when every message of it was handed out, else it is given back and
-        /// delivered again. Each partition fetches up to this many, so a later batch of another
-        /// partition may still be cut.
+        /// delivered again. Each partition fetches up to this many; ``messageLimit`` bounds them together.
         public var maxFetchCount: Int?
+        /// The most messages the consumer fetches in all, over its partitions together (batches the
+        /// application gives back do not count); `nil` for no limit. Each fetch asks the broker for
+        /// no more than is left of it (`maxCount`, as ``maxFetchCount``), so a consumer that stops
+        /// after this many messages (the CLI's `consume --max`) has been handed only whole batches,
+        /// and confirms them all: the group's next consumer starts right after them. Once it is
+        /// reached the consumer fetches nothing more. The original broker skips `maxCount`, so
+        /// against it a fetch may bring more than is left.
+        public var messageLimit: Int?
         /// How long a pulled batch may stay unconfirmed before it is given back for redelivery; also how
         /// long a rebalance waits for a batch in the hands of the application before giving its partition up.
         public var confirmTimeout: Duration
@@ -117,6 +124,7 @@ public enum Consumer {
             self.maximumFetchBackoff = .milliseconds(50)
             self.fetchWait = .milliseconds(200)
             self.maxFetchCount = nil
+            self.messageLimit = nil
             self.confirmTimeout = .seconds(60)
             self.clientID = nil
             self.localAddress = nil

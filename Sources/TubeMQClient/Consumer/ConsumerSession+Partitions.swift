@@ -135,6 +135,7 @@ extension ConsumerSession {
             maximumBackoff: configuration.maximumFetchBackoff,
             fetchWait: configuration.fetchWait,
             maxFetchCount: configuration.maxFetchCount,
+            budget: budget,
             confirmTimeout: kind == .pull ? configuration.confirmTimeout : nil,
             logger: logger,
             deliver: { [weak self] batch in await self?.deliver(batch) ?? false },

@@ -70,6 +70,8 @@ actor ConsumerSession {
     var brokerLoop: Task<Void, Never>?
     /// The flow-control rules from the master, applied by every fetch loop.
     nonisolated let flow = FlowLimiter()
+    /// What is left of ``Consumer/Configuration/messageLimit``, shared by every fetch loop; `nil` without one.
+    nonisolated let budget: FetchBudget?
     /// Client assignment only (see ConsumerSession+ClientBalance.swift).
     var clientBalance = ClientBalanceView()
     /// The readStatus every broker registration sends while set (consume from max: 2).
@@ -97,6 +99,7 @@ actor ConsumerSession {
         let rpc = RPCClient(configuration: rpcConfiguration, eventLoopGroup: eventLoop)
         self.executor = EventLoopTaskExecutor(eventLoop: eventLoop)
         self.configuration = configuration
+        self.budget = configuration.messageLimit.map { FetchBudget(limit: $0) }
         self.kind = kind
         self.clientID = clientID
         self.host = host

@@ -27,6 +27,8 @@ struct PartitionFetcher: Sendable {
     var fetchWait: Duration
     /// The most messages a get asks for (`maxCount`); `nil` asks for the broker's usual batch.
     var maxFetchCount: Int? = nil
+    /// The messages the consumer may still fetch, shared with its other partitions; `nil` for no limit.
+    var budget: FetchBudget? = nil
     /// How long a handed-out batch may stay undecided; `nil` waits as long as the application takes.
     var confirmTimeout: Duration?
     var logger: Logger
@@ -61,16 +63,25 @@ struct PartitionFetcher: Sendable {
             if let wait = flow.delay() {
                 guard await pause(wait) else { break fetching }
             }
+            // With a message limit, ask for no more than is reserved of it; give back what did not come.
+            var reserved = 0
+            if let budget {
+                guard let granted = await budget.reserve(upTo: maxFetchCount ?? FetchBudget.defaultReservation),
+                    !handle.isStopping
+                else { break fetching }
+                reserved = granted
+            }
             let reply: GetMessageReply
             let asked = ContinuousClock.now
             do {
                 reply = try await rpc.getMessages(
-                    request(consumed: consumed),
+                    request(consumed: consumed, maxCount: budget == nil ? maxFetchCount : reserved),
                     host: partition.broker.host,
                     port: partition.broker.port,
                     timeout: rpcTimeout.timeAmount
                 )
             } catch {
+                budget?.giveBack(reserved)
                 // Whether the broker applied lastPackConsumed or handed out a new batch is unknown:
                 // ask again without confirming (a redelivery at worst, never a loss).
                 consumed = false
@@ -93,6 +104,7 @@ struct PartitionFetcher: Sendable {
                         metadata: metadata(["tubemq.count": "\(dropped)"])
                     )
                 }
+                budget?.giveBack(reserved - messages.count)
                 guard !messages.isEmpty else {
                     consumed = true  // nothing to hand out: step over this slice of the index
                     if let wait = flow.requestWait(filtered: filtered, foundData: false) {
@@ -103,7 +115,10 @@ struct PartitionFetcher: Sendable {
                 unconfirmed = true
                 guard let sequence = handle.open(),
                     await deliver(ReadyBatch(handle: handle, sequence: sequence, offset: offset, messages: messages))
-                else { break fetching }
+                else {
+                    budget?.giveBack(messages.count)
+                    break fetching
+                }
                 switch await handle.decision(for: sequence, timeout: confirmTimeout) {
                 case .confirmed:
                     consumed = true
@@ -111,13 +126,14 @@ struct PartitionFetcher: Sendable {
                 case .committed:
                     unconfirmed = false
                 case .released:
-                    break
+                    budget?.giveBack(messages.count)
                 }
                 if let wait = flow.requestWait(filtered: filtered, foundData: true) {
                     guard await pause(wait) else { break fetching }
                 }
                 continue
             }
+            budget?.giveBack(reserved)
             switch ErrorCode(rawValue: reply.errCode) {
             case .notFound where fetchWait > .zero && ContinuousClock.now - asked >= fetchWait / 2:
                 // The broker held the get for the wait asked (a long poll): nothing came; ask again at once,
@@ -165,7 +181,7 @@ struct PartitionFetcher: Sendable {
         return unconfirmed ? 1 : 0
     }
 
-    private func request(consumed: Bool) -> GetMessageRequestC2B {
+    private func request(consumed: Bool, maxCount: Int?) -> GetMessageRequestC2B {
         var request = GetMessageRequestC2B()
         request.clientID = clientID
         request.partitionID = partition.id
@@ -178,7 +194,7 @@ struct PartitionFetcher: Sendable {
             let millis = fetchWait.components.seconds * 1000 + fetchWait.components.attoseconds / 1_000_000_000_000_000
             request.maxWaitMs = Int32(clamping: max(1, millis))
         }
-        if let maxFetchCount { request.maxCount = Int32(clamping: max(1, maxFetchCount)) }
+        if let maxCount { request.maxCount = Int32(clamping: max(1, maxCount)) }
         return request
     }
 

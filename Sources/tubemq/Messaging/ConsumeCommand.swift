@@ -59,10 +59,10 @@ struct ConsumeCommand: AsyncParsableCommand {
         configuration.startPosition = position
         configuration.credentials = try cluster.credentials()
         configuration.tls = try cluster.tls()
-        // With --max, fetch no more than that at a time: the first batch is then printed whole and
-        // confirmed, so the next run goes on from there (a bigger batch would be given back and the
-        // group would never move on). A batch of another partition it stops inside comes again.
-        if let max { configuration.maxFetchCount = max }
+        // With --max, fetch no more than that in all, over every partition: every batch is then
+        // printed whole and confirmed, so the next run goes on right after it (a batch cut short is
+        // given back, and a run that always cut its first batch never moved the group on).
+        if let max { configuration.messageLimit = max }
         if clusters.count > 1 { return try await consume(from: clusters, configuration: configuration) }
         let consumer = try await PushConsumer(configuration: configuration, logger: cluster.logger("tubemq.consume"))
         let received = try await runInterruptibly { [count, max] in

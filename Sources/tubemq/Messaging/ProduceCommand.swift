@@ -78,7 +78,10 @@ struct ProduceCommand: AsyncParsableCommand {
                 (error as? ClientError)?.code == .timeout
                 ? "it may have been stored (no answer in time)" : "it was not stored"
             FileHandle.standardError.write(
-                Data("sent \(sent) messages to \(topic), then \(which) failed: \(stored); nothing after it was sent\n".utf8)
+                Data(
+                    "sent \(sent) messages to \(topic), then \(which) failed: \(stored); nothing after it was sent\n"
+                        .utf8
+                )
             )
             throw error
         }
