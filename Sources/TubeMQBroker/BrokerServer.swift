@@ -289,6 +289,9 @@ public final class BrokerServer: Sendable {
         catalog.set(topic)
     }
 
+    /// Serves `topics` and removes the `removed` ones (closing them and deleting their files).
+    /// - Returns: whether every topic of `topics` is served, and the names of the removed topics whose
+    ///   files are gone (to report to the master, which then purges their records).
     static func apply(
         defaults: BrokerTopicSettings,
         topics: [(String, BrokerTopicSettings)],
@@ -297,7 +300,7 @@ public final class BrokerServer: Sendable {
         catalog: TopicCatalog,
         configuration: BrokerConfiguration,
         logger: Logger
-    ) async -> Bool {
+    ) async -> TopicChanges {
         var served = true
         for (name, settings) in topics {
             let topic = BrokerTopic(name: name, settings: settings.inheriting(defaults), configuration: configuration)
@@ -308,10 +311,28 @@ public final class BrokerServer: Sendable {
                 logger.error("cannot open topic", metadata: ["tubemq.topic": "\(name)", "tubemq.error": "\(error)"])
             }
         }
+        var gone: [String] = []
         for name in removed {
             catalog.remove(name)
-            try? await store.closeTopic(name)
+            do {
+                try await store.removeTopic(name)
+                gone.append(name)
+                logger.info("topic removed: its files are deleted", metadata: ["tubemq.topic": "\(name)"])
+            } catch {
+                logger.error(
+                    "cannot remove topic; trying again at the next heartbeat",
+                    metadata: ["tubemq.topic": "\(name)", "tubemq.error": "\(error)"]
+                )
+            }
         }
-        return served
+        return TopicChanges(served: served, removed: gone)
     }
+}
+
+/// What serving a master's configuration did (``BrokerServer/apply(defaults:topics:removed:store:catalog:configuration:logger:)``).
+struct TopicChanges: Sendable {
+    /// Whether every topic of the configuration is served.
+    var served: Bool
+    /// The removed topics whose files are deleted.
+    var removed: [String]
 }

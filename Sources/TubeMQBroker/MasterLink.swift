@@ -13,10 +13,10 @@ actor MasterLink {
     private let client: RPCClient
     private let catalog: TopicCatalog
     private let authorization: BrokerAuthorization
-    /// Serves the topics of a configuration; returns whether every one of them is served.
+    /// Serves the topics of a configuration and removes the removed ones.
     private let apply:
         @Sendable (_ defaults: BrokerTopicSettings, _ topics: [(String, BrokerTopicSettings)], _ removed: [String])
-            async -> Bool
+            async -> TopicChanges
     private let logger: Logger
     /// The topics whose storage refuses writes (a failed write or sync, a full disk), read at each heartbeat.
     private let unwritableTopics: @Sendable () -> [String]
@@ -29,6 +29,10 @@ actor MasterLink {
     private var defaults = BrokerTopicSettings()
     private var topicStrings: [String] = []
     private var reportConfig = false
+    /// Topics removed here (files deleted) and not yet purged by the master, reported in each heartbeat
+    /// (`removedTopicsInfo`) as the master's `removeTopicConfInfo` named them, until its reply stops
+    /// listing them.
+    private var removedReports: [String: String] = [:]
     /// The last failure logged, so that one repeated every second is logged once.
     private var lastFailure: String?
 
@@ -39,7 +43,8 @@ actor MasterLink {
         authorization: BrokerAuthorization,
         logger: Logger,
         unwritableTopics: @escaping @Sendable () -> [String] = { [] },
-        apply: @escaping @Sendable (BrokerTopicSettings, [(String, BrokerTopicSettings)], [String]) async -> Bool
+        apply:
+            @escaping @Sendable (BrokerTopicSettings, [(String, BrokerTopicSettings)], [String]) async -> TopicChanges
     ) {
         self.configuration = configuration
         self.client = client
@@ -159,8 +164,7 @@ actor MasterLink {
                 version: reply.curBrokerConfID,
                 checksum: reply.confCheckSumID,
                 defaults: reply.brokerDefaultConfInfo,
-                topics: reply.brokerTopicSetConfInfo,
-                removed: []
+                topics: reply.brokerTopicSetConfInfo
             )
         }
         registered = true
@@ -179,7 +183,8 @@ actor MasterLink {
         request.curBrokerConfID = configVersion
         request.confCheckSumID = checksum
         request.takeConfInfo = reportConfig
-        request.takeRemovedTopicInfo = false
+        request.takeRemovedTopicInfo = !removedReports.isEmpty
+        request.removedTopicsInfo = removedReports.keys.sorted().compactMap { removedReports[$0] }
         if reportConfig {
             request.brokerDefaultConfInfo = defaults.defaultString
             request.brokerTopicSetConfInfo = topicStrings
@@ -204,20 +209,28 @@ actor MasterLink {
         takeFlowControl(version: reply.hasFlowCheckID ? reply.flowCheckID : -2, text: reply.flowControlInfo)
         if reply.hasBrokerAuthorizedInfo { authorization.append(reply.brokerAuthorizedInfo) }
         catalog.setServiceFlags(stopRead: reply.stopRead, stopWrite: reply.stopWrite)
-        let removed =
+        let toRemove: [String: String] =
             reply.takeRemoveTopicInfo
-            ? reply.removeTopicConfInfo.compactMap { BrokerTopicSettings.parseTopic($0)?.topic } : []
+            ? Dictionary(
+                reply.removeTopicConfInfo.compactMap { text in
+                    BrokerTopicSettings.parseTopic(text).map { ($0.topic, text) }
+                },
+                uniquingKeysWith: { first, _ in first }
+            ) : [:]
+        // The master purged what it no longer lists; what it still lists and we removed is reported again.
+        if reply.takeRemoveTopicInfo { removedReports = removedReports.filter { toRemove[$0.key] != nil } }
+        let removing = toRemove.filter { removedReports[$0.key] == nil }
         if reply.takeConfInfo {
             await take(
                 version: reply.curBrokerConfID,
                 checksum: reply.confCheckSumID,
                 defaults: reply.brokerDefaultConfInfo,
                 topics: reply.brokerTopicSetConfInfo,
-                removed: removed
+                removed: removing
             )
             return true
         }
-        if !removed.isEmpty { _ = await apply(defaults, [], removed) }
+        if !removing.isEmpty { noteRemoved(await apply(defaults, [], removing.keys.sorted()).removed, removing) }
         return false
     }
 
@@ -225,12 +238,19 @@ actor MasterLink {
     /// once every topic of it is served: the master hands a configuration's partitions to clients once a
     /// heartbeat reports it held, so a topic that failed to open (its error is logged) keeps the old
     /// version reported, and the next heartbeat's reply brings the configuration again for a retry.
-    private func take(version: Int64, checksum: Int32, defaults text: String, topics: [String], removed: [String]) async
-    {
+    private func take(
+        version: Int64,
+        checksum: Int32,
+        defaults text: String,
+        topics: [String],
+        removed: [String: String] = [:]
+    ) async {
         defaults = BrokerTopicSettings(parsingDefault: text)
         topicStrings = topics
         let parsed = topics.compactMap { BrokerTopicSettings.parseTopic($0) }.map { ($0.topic, $0.settings) }
-        guard await apply(defaults, parsed, removed) else {
+        let changes = await apply(defaults, parsed, removed.keys.sorted())
+        noteRemoved(changes.removed, removed)
+        guard changes.served else {
             logger.warning(
                 "configuration not fully served; reporting the previous version until a retry serves it",
                 metadata: ["tubemq.configVersion": "\(version)", "tubemq.heldVersion": "\(configVersion)"]
@@ -239,6 +259,11 @@ actor MasterLink {
         }
         configVersion = version
         self.checksum = checksum
+    }
+
+    /// Remembers removed topics to report, each with the text the master named it by.
+    private func noteRemoved(_ names: [String], _ texts: [String: String]) {
+        for name in names { removedReports[name] = texts[name] ?? name }
     }
 
     private func takeFlowControl(version: Int64, text: String) {

@@ -18,7 +18,7 @@ import TubeMQRPC
             authorization: BrokerAuthorization(clock: { 0 }),
             logger: Logger(label: "tubemq.test"),
             unwritableTopics: { unwritable.topics },
-            apply: { _, _, _ in true }
+            apply: { _, _, _ in TopicChanges(served: true, removed: []) }
         )
         #expect(await link.writeStatus() == 0)
         unwritable.topics = ["t"]

@@ -104,6 +104,16 @@ import TubeMQWebSupport
             let missing = try await client.modify("admin_modify_topic_info", "topicName=t_m&brokerId=2&modifyUser=ops")
             #expect(missing.data.first?.number("errCode") == 401)
 
+            let inUse = try await client.modify("admin_delete_topic_info", "topicName=t_m&brokerId=1&modifyUser=ops")
+            #expect(inUse.data.first?.number("errCode") == 406, "acceptSubscribe is still true")
+            #expect(
+                inUse.data.first?.string("errInfo")
+                    == "The topic t_m's acceptPublish and acceptSubscribe status must be false in broker=1 before topic deleted!"
+            )
+            _ = try await client.modify(
+                "admin_modify_topic_info",
+                "topicName=t_m&brokerId=1&modifyUser=ops&acceptSubscribe=false"
+            )
             _ = try await client.modify("admin_delete_topic_info", "topicName=t_m&brokerId=1&modifyUser=ops")
             #expect(await master.topic(named: "t_m")?.deployment(on: 1)?.status == .softDeleted)
             let deleted = try await client.query("admin_query_topic_deploy_configure", "topicName=t_m&topicStatusId=1")

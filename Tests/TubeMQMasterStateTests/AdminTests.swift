@@ -91,7 +91,7 @@ import TubeMQMasterState
                 _ = try cluster.state.updateTopicDeployment(topic: "tp", brokerID: 1, settings: shrink, by: "a", now: 4)
             } == .illegalValue
         )
-        _ = try cluster.state.deleteTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 5)
+        _ = try cluster.state.stopAndDeleteTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 5)
         #expect(cluster.state.subscribablePartitions(topic: "tp").isEmpty)
         #expect(
             code {
@@ -99,6 +99,9 @@ import TubeMQMasterState
             } == .illegalStatus
         )
         _ = try cluster.state.restoreTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 7)
+        #expect(cluster.state.subscribablePartitions(topic: "tp").isEmpty, "restored, still not subscribing")
+        let serve = TopicSettingsPatch(acceptPublish: true, acceptSubscribe: true)
+        _ = try cluster.state.updateTopicDeployment(topic: "tp", brokerID: 1, settings: serve, by: "a", now: 7)
         #expect(
             cluster.state.subscribablePartitions(topic: "tp").map(\.key) == ["1:tp:0", "1:tp:1", "1:tp:2", "1:tp:3"]
         )
@@ -134,7 +137,7 @@ import TubeMQMasterState
 
     @Test func aTopicRemovedAndDeployedAgainReachesProducersOnceTheBrokerHasItAgain() throws {
         var cluster = try TestCluster()
-        _ = try cluster.state.deleteTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 1)
+        _ = try cluster.state.stopAndDeleteTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 1)
         _ = try cluster.state.removeTopicDeployment(topic: "tp", brokerID: 1, by: "a", now: 2)
         try cluster.brokerLoadsItsConfiguration(now: 3)
         #expect(cluster.state.broker(id: 1)?.servedShares["tp"] == nil, "the broker dropped it")

@@ -93,7 +93,7 @@ import TubeMQMasterState
         #expect(beat.topics.map(\.deployment.topic) == ["tp", "up"])
         #expect(beat.defaults.numPartitions == 1)
 
-        _ = try cluster.state.deleteTopicDeployment(topic: "up", brokerID: 1, by: "a", now: 300)
+        _ = try cluster.state.stopAndDeleteTopicDeployment(topic: "up", brokerID: 1, by: "a", now: 300)
         _ = try cluster.state.removeTopicDeployment(topic: "up", brokerID: 1, by: "a", now: 301)
         let told = try cluster.state.brokerHeartbeat(BrokerHeartbeat(id: 1, configVersion: newVersion), now: 400)
         #expect(told.removedTopics.map(\.deployment.topic) == ["up"])

@@ -152,3 +152,18 @@ extension TestCluster {
         return consumer
     }
 }
+
+extension MasterState {
+    /// Stops publishing and subscribing on a deployment, then soft-deletes it, as an admin must.
+    @discardableResult
+    mutating func stopAndDeleteTopicDeployment(
+        topic: String,
+        brokerID: Int32,
+        by user: String,
+        now: Int64
+    ) throws(MasterError) -> [MasterDirective] {
+        let stopped = TopicSettingsPatch(acceptPublish: false, acceptSubscribe: false)
+        _ = try updateTopicDeployment(topic: topic, brokerID: brokerID, settings: stopped, by: user, now: now)
+        return try deleteTopicDeployment(topic: topic, brokerID: brokerID, by: user, now: now)
+    }
+}

@@ -99,7 +99,7 @@ import TubeMQMasterState
         #expect(
             code(ConsumerRegistration(clientID: "z", group: "hg", topics: ["nosuch"]), &cluster) == .topicNotDeployed
         )
-        _ = try cluster.state.deleteTopicDeployment(topic: "up", brokerID: 1, by: "admin", now: 1)
+        _ = try cluster.state.stopAndDeleteTopicDeployment(topic: "up", brokerID: 1, by: "admin", now: 1)
         #expect(code(ConsumerRegistration(clientID: "z", group: "hg", topics: ["up"]), &cluster) == .topicNotDeployed)
         _ = cluster.state.setGroupConsume(
             group: "hg",

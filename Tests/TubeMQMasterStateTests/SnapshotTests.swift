@@ -30,7 +30,7 @@ import TubeMQMasterState
             by: "ops",
             now: 12
         )
-        _ = try cluster.state.deleteTopicDeployment(topic: "tp", brokerID: 1, by: "ops", now: 13)
+        _ = try cluster.state.stopAndDeleteTopicDeployment(topic: "tp", brokerID: 1, by: "ops", now: 13)
         _ = cluster.state.setGroupConsume(group: "gp", topic: "up", enabled: false, reason: "audit", by: "ops", now: 14)
         _ = try cluster.state.updateClusterSettings(ClusterSettingsPatch(maxMsgSizeInMB: 2), by: "ops", now: 15)
         try cluster.register("c", group: "g2", topics: ["up"], now: 16)
@@ -90,7 +90,7 @@ extension TestCluster {
 extension MasterState {
     /// Soft-deletes, removes, purges and then deletes a topic deployed on one broker.
     mutating func deleteTopicControlAfterCleanup(topic: String, brokerID: Int32) throws -> [MasterDirective] {
-        _ = try deleteTopicDeployment(topic: topic, brokerID: brokerID, by: "ops", now: 3)
+        _ = try stopAndDeleteTopicDeployment(topic: topic, brokerID: brokerID, by: "ops", now: 3)
         _ = try removeTopicDeployment(topic: topic, brokerID: brokerID, by: "ops", now: 4)
         _ = try registerBroker(BrokerRegistration(id: brokerID, host: "10.0.0.\(brokerID)"), now: 5)
         _ = try brokerHeartbeat(BrokerHeartbeat(id: brokerID, configVersion: 0, removedTopics: [topic]), now: 6)

@@ -53,6 +53,18 @@ import TubeMQWire
             #expect(await Self.code { try await master.deleteBroker(id: added.config.id, by: "a") } == 405)
             try await master.offlineBroker(id: added.config.id, by: "admin")
             #expect(await Self.code { try await master.deleteBroker(id: added.config.id, by: "a") } == 404)
+            #expect(
+                await Self.code {
+                    try await master.deleteTopicDeployment(topic: "t_admin", brokerID: added.config.id, by: "admin")
+                } == 406,
+                "a deployment still publishing and subscribing is not deleted"
+            )
+            try await master.updateTopicDeployment(
+                topic: "t_admin",
+                brokerID: added.config.id,
+                settings: TopicSettingsPatch(acceptPublish: false, acceptSubscribe: false),
+                by: "admin"
+            )
             try await master.deleteTopicDeployment(topic: "t_admin", brokerID: added.config.id, by: "admin")
             try await master.removeTopicDeployment(topic: "t_admin", brokerID: added.config.id, by: "admin")
             #expect(await master.brokers().count == 1)

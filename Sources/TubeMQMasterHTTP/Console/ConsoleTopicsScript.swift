@@ -109,12 +109,16 @@ enum ConsoleTopicsScript {
                   }
                 } }, "Restore")
                 : el("button", { type: "button", class: "danger", id: "topic-delete", onclick: async () => {
-                  if (!window.confirm("Soft-delete topic " + name + " on brokers " + brokerIds + "?")) return;
-                  if (await change("Delete " + name, "admin_delete_topic_info", { topicName: name, brokerId: brokerIds })) {
+                  if (!window.confirm("Stop publishing and subscribing to topic " + name + " on brokers " + brokerIds
+                    + ", then soft-delete it?")) return;
+                  // The master deletes only a deployment that neither publishes nor subscribes.
+                  if (await change("Stop " + name, "admin_modify_topic_info",
+                      { topicName: name, brokerId: brokerIds, acceptPublish: "false", acceptSubscribe: "false" })
+                    && await change("Delete " + name, "admin_delete_topic_info", { topicName: name, brokerId: brokerIds })) {
                     await tube.reload("topics");
                   }
                 } }, "Soft delete"),
-                el("span", { class: "note" }, "A changed topic takes effect when its brokers reload (Cluster page).")));
+                el("span", { class: "note" }, "Brokers take a change at their next heartbeat; no reload is needed.")));
           }
 
           // Per broker: the stores' offset ranges, bytes on disk, and messages and bytes in memory blocks

@@ -69,14 +69,25 @@ extension MasterState {
     }
 
     /// Soft-deletes a deployment (`admin_delete_topic_deploy_info`): out of service, restorable.
-    /// - Throws: ``MasterError`` 401 when there is no such deployment, 406 unless it is in service.
+    /// - Throws: ``MasterError`` 401 when there is no such deployment, 406 unless it is in service
+    ///   with `acceptPublish` and `acceptSubscribe` both false.
     public mutating func deleteTopicDeployment(
         topic name: String,
         brokerID: Int32,
         by user: String,
         now: Int64
     ) throws(MasterError) -> [MasterDirective] {
-        try changeStatus(name, brokerID, from: .normal, to: .softDeleted, by: user, now: now)
+        // As TubeMQ: stop publishing and subscribing first, so no producer is still being acknowledged
+        // by a deployment clients no longer see (its messages would be removed with it).
+        let (_, deployment) = try existingDeployment(name, brokerID)
+        if deployment.status == .normal, deployment.settings.acceptPublish || deployment.settings.acceptSubscribe {
+            throw MasterError(
+                code: .illegalStatus,
+                message: "The topic \(name)'s acceptPublish and acceptSubscribe status must be false in broker="
+                    + "\(brokerID) before topic deleted!"
+            )
+        }
+        return try changeStatus(name, brokerID, from: .normal, to: .softDeleted, by: user, now: now)
     }
 
     /// Restores a soft-deleted deployment (`admin_redo_deleted_topic_deploy_info`).

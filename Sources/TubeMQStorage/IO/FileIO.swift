@@ -171,6 +171,22 @@ enum FileIO {
         }
     }
 
+    /// Removes `path` and, when it is a directory, everything in it; a missing path is not an error.
+    static func removeTree(_ path: String) throws(StorageError) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            let code = errno
+            if code == ENOENT { return }
+            throw .system(.fileSystem, "lstat", path: path, errno: code)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else { return try remove(path) }
+        for name in try list(path) { try removeTree(path + "/" + name) }
+        if rmdir(path) != 0 {
+            let code = errno
+            if code != ENOENT { throw .system(.fileSystem, "rmdir", path: path, errno: code) }
+        }
+    }
+
     /// Renames `from` to `to`, replacing `to` atomically.
     static func rename(_ from: String, to: String) throws(StorageError) {
         if Glibc.rename(from, to) != 0 { throw .system(.fileSystem, "rename", path: from, errno: errno) }

@@ -141,6 +141,19 @@ public actor OffsetStore {
         try await persist(records: keys.count)
     }
 
+    /// Forgets every group's committed and tentative offsets in `topic`, durably (the topic was removed).
+    public func removeTopic(_ topic: String) async throws(StorageError) {
+        guard !isClosed else { throw .closed("offset store") }
+        let keys = committed.keys.filter { $0.topic == topic }
+        tentative = tentative.filter { $0.key.topic != topic }
+        guard !keys.isEmpty else { return }
+        for key in keys {
+            committed[key] = nil
+            OffsetLogRecord(key: key, offset: OffsetLogRecord.deleted).encode(into: &pending)
+        }
+        try await persist(records: keys.count)
+    }
+
     /// Moves committed offsets of `topic` that lie beyond the end of their partition back to that end.
     ///
     /// Only a loss puts a committed offset there: messages acknowledged from memory and lost in a

@@ -316,6 +316,25 @@ public actor MessageStore {
         try await store.close()
     }
 
+    /// Removes topic `name` for good (the master's "remove" of its deployment here): closes it if it is
+    /// open, deletes its files and forgets every group's offsets in it. A topic with no files is
+    /// removed at once; a later ``openTopic(_:configuration:)`` of the name starts empty.
+    ///
+    /// - Throws: ``StorageError/Code/fileSystem`` when a file cannot be deleted (what was deleted stays
+    ///   deleted; removing again goes on), ``StorageError/Code/invalidTopic``, ``StorageError/Code/closed``.
+    public func removeTopic(_ name: String) async throws(StorageError) {
+        await beginChange(of: name)
+        defer { endChange(of: name) }
+        guard !isClosed else { throw .closed("message store") }
+        try TopicName.validate(name)
+        if let store = topics.withLock({ $0.removeValue(forKey: name) }) {
+            // Its data is about to be deleted: a flush that fails does not matter, the joined flushers do.
+            try? await store.close()
+        }
+        try FileIO.removeTree(directory.string + "/topics/" + name)
+        try await offsets.removeTopic(name)
+    }
+
     /// Applies every topic's retention policy now; returns the number of segments deleted.
     @discardableResult
     public func enforceRetention() async -> Int {
