@@ -23,7 +23,10 @@ import TubeMQTestKit
             let name = Self.topic.name
             let masters = [MasterAddress(host: cluster.masterAddress.host, port: cluster.masterAddress.port)]
             func send(_ prefix: String) async throws {
-                let producer = try await Producer(configuration: .init(masters: masters), logger: ClusterTestSupport.logger)
+                let producer = try await Producer(
+                    configuration: .init(masters: masters),
+                    logger: ClusterTestSupport.logger
+                )
                 try await producer.publish([name])
                 for i in 0..<5 { try await producer.send(Message(body: Array("\(prefix)-\(i)".utf8)), to: name) }
                 await producer.shutdown()
