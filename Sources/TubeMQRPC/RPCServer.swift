@@ -44,6 +44,7 @@ public final class RPCServer: Sendable {
     ) async throws -> RPCServer {
         let connections = NIOLockedValueBox(OpenConnections())
         let idle = configuration.idleTimeout
+        let handshakeTimeout = configuration.tlsHandshakeTimeout
         let maxPayload = configuration.maxResponsePayload
         let limits = RPCServerLimits(configuration: configuration)
         let tls = configuration.tls
@@ -85,7 +86,11 @@ public final class RPCServer: Sendable {
                     }
                 }
                 return child.eventLoop.makeCompletedFuture {
-                    if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    if let tls {
+                        try child.pipeline.syncOperations.addHandlers([
+                            NIOSSLServerHandler(context: tls), TLSHandshakeTimeout(timeout: handshakeTimeout),
+                        ])
+                    }
                     try child.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(readTimeout: idle),
                         FlushCoalescingHandler(),

@@ -28,6 +28,9 @@ public struct RPCServerConfiguration: Sendable {
     /// does not complete the handshake (plaintext, garbage, an untrusted client certificate under
     /// two-way auth) is dropped.
     public var tls: NIOSSLContext? = nil
+    /// How long a peer on a TLS listener has to complete the handshake before it is dropped (the idle
+    /// timeout counts only requests, which such a peer never sends).
+    public var tlsHandshakeTimeout: TimeAmount = .seconds(10)
 
     /// Creates a configuration; the defaults are the real server's.
     public init(

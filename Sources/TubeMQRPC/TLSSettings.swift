@@ -54,6 +54,7 @@ public struct TLSSettings: Sendable, Hashable {
             certificateChain: chain.map { .certificate($0) },
             privateKey: .privateKey(key)
         )
+        configuration.minimumTLSVersion = .tlsv12  // TLS 1.0 and 1.1 are broken (RFC 8996)
         if twoWayAuth {
             guard let trustStorePath else { throw TLSSettingsError("two-way auth needs tlsTrustStorePath") }
             configuration.trustRoots = .certificates(
@@ -78,6 +79,7 @@ public struct TLSSettings: Sendable, Hashable {
         verifyHostname: Bool = true
     ) throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.minimumTLSVersion = .tlsv12
         if !verifyHostname { configuration.certificateVerification = .noHostnameVerification }
         configuration.trustRoots = .certificates(try certificates(trustStorePath, password: trustStorePassword))
         if let keyStorePath {
@@ -115,6 +117,12 @@ public struct TLSSettings: Sendable, Hashable {
                 guard !chain.isEmpty else { throw TLSSettingsError("\(path) holds no certificate") }
                 return (chain, key)
             }
+            guard hasKeyBag(bytes) else {
+                throw TLSSettingsError(
+                    "the key store \(path) holds no private key (a PKCS#12 store of certificates only); it needs the"
+                        + " certificate and its key"
+                )
+            }
             let bundle = try NIOSSLPKCS12Bundle(buffer: bytes, passphrase: Array(password.utf8))
             return (bundle.certificateChain, bundle.privateKey)
         } catch let error as TLSSettingsError {
@@ -128,11 +136,38 @@ public struct TLSSettings: Sendable, Hashable {
         let bytes = try read(path)
         do {
             if isPEM(bytes) { return try NIOSSLCertificate.fromPEMBytes(bytes) }
+            // NIOSSL reads only PKCS#12 stores with a key (and stops the process on one without).
+            guard hasKeyBag(bytes) else {
+                throw TLSSettingsError(
+                    "the trust store \(path) is a PKCS#12 store of certificates only, which cannot be read here;"
+                        + " convert it to PEM: openssl pkcs12 -in \(path) -nokeys -out ca.pem"
+                )
+            }
             let bundle = try NIOSSLPKCS12Bundle(buffer: bytes, passphrase: Array(password.utf8))
             return bundle.certificateChain
+        } catch let error as TLSSettingsError {
+            throw error
         } catch {
             throw TLSSettingsError("cannot load the trust store \(path): \(Self.reason(bytes, error))")
         }
+    }
+
+    /// Whether a PKCS#12 store holds a private key: the DER object identifier of a key bag or of a
+    /// shrouded key bag (PKCS#12 §4.2.1–2) appears in it. Key bags sit in the store's unencrypted
+    /// content, as OpenSSL and Java's keytool write them; a store of certificates only has neither.
+    static func hasKeyBag(_ bytes: [UInt8]) -> Bool {
+        // 06 0B 2A 86 48 86 F7 0D 01 0C 0A 01 0n: 1.2.840.113549.1.12.10.1.n (1 keyBag, 2 pkcs8ShroudedKeyBag)
+        let prefix: [UInt8] = [0x06, 0x0B, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x0C, 0x0A, 0x01]
+        guard bytes.count > prefix.count else { return false }
+        var index = 0
+        while index + prefix.count < bytes.count {
+            if bytes[index] == prefix[0], bytes[index..<(index + prefix.count)].elementsEqual(prefix) {
+                let kind = bytes[index + prefix.count]
+                if kind == 1 || kind == 2 { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     /// Why a store did not load: a file that is not PEM and not PKCS#12 is said to be so.

@@ -14,6 +14,10 @@ package final class WebServer: Sendable {
     /// The largest form body accepted (the Java server's multipart limit).
     package static let maxBodySize = 64 << 20
 
+    /// How long a connection may stay without a request before it is closed: a browser's keep-alive
+    /// connection, or one whose TLS handshake never finishes.
+    static let idleTimeout: TimeAmount = .seconds(60)
+
     /// The bound port (the real one when port 0 was asked for).
     package let port: Int
     private let group: ServiceGroup
@@ -40,7 +44,9 @@ package final class WebServer: Sendable {
         let scheme = tls == nil ? "HTTP" : "HTTPS"
         let server: HTTPServerBuilder
         do {
-            server = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
+            // A connection idle that long (a TLS handshake never finished included) is closed.
+            let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: WebServer.idleTimeout))
+            server = try tls.map { try .tls(http, tlsConfiguration: $0) } ?? http
         } catch {
             throw WebServerError(message: "cannot serve HTTPS on \(host):\(port): \(error)")
         }

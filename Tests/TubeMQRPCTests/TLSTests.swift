@@ -65,4 +65,35 @@ import TubeMQWire
         await goodClient.shutdown()
         await server.shutdown()
     }
+
+    /// A peer that connects to the TLS port and never completes a handshake is dropped after
+    /// `tlsHandshakeTimeout`; it held its descriptor for the whole idle timeout (300 s).
+    @Test func aPeerThatNeverCompletesTheHandshakeIsDropped() async throws {
+        var serverConfiguration = RPCServerConfiguration(port: 0, idleTimeout: .seconds(60))
+        serverConfiguration.tls = try Self.serverContext()
+        serverConfiguration.tlsHandshakeTimeout = .milliseconds(300)
+        let server = try await RPCServer.start(
+            configuration: serverConfiguration,
+            service: EchoService(),
+            logger: .init(label: "tls")
+        )
+        let started = ContinuousClock.now
+        let silent = try await RawConnection.connect(port: server.localPort)
+        guard case .closed = try await silent.exchange([], expecting: 1) else {
+            Issue.record("the server answered a peer that sent nothing")
+            await server.shutdown()
+            return
+        }
+        #expect(ContinuousClock.now - started < .seconds(10), "dropped at the handshake timeout, not the idle one")
+
+        var good = RPCClient.Configuration(defaultTimeout: .seconds(10))
+        good.tls = try Self.clientContext(trusting: Self.caPEM)
+        let client = RPCClient(configuration: good)
+        let reply = try await Self.register(client, port: server.localPort)
+        #expect(reply.errMsg == "tls-client", "a peer that completes the handshake stays")
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(try await Self.register(client, port: server.localPort).errMsg == "tls-client")
+        await client.shutdown()
+        await server.shutdown()
+    }
 }
