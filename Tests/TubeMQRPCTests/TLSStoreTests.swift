@@ -88,6 +88,8 @@ import Testing
         #expect(TLSSettings.hasKeyBag(Array(Self.withKey)))
         #expect(try TLSSettings.certificates(path, password: "pw").count == 1)
         #expect(try TLSSettings.identity(path, password: "pw").0.count == 1)
-        #expect(throws: TLSSettingsError.self, "a wrong password") { try TLSSettings.certificates(path, password: "no") }
+        #expect(throws: TLSSettingsError.self, "a wrong password") {
+            try TLSSettings.certificates(path, password: "no")
+        }
     }
 }
