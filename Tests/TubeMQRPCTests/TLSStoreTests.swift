@@ -24,7 +24,7 @@ import Testing
             "BBZe0GJj8BFrCQxo/gXQsYpQ6H3ChZhSMSVdOwp7XZ85EEh/g0KAhs7ibyTQs6+wzJ40m8XINb7vtLIdzT++r/QvQ12E/kb9Lh61",
             "zYD9H9z+m8DOt5dUaFuOO5jOyvCaVxRTgws2v6/RkBXMtfew2jDb/FnfaTg8XylljI/lb4PXu+UFgeEtgoXSZ/SPpoiDnvrfT8bk",
             "q9/bgB3avDGmwOkv45WZ28E5266r0VL0oDBBMDEwDQYJYIZIAWUDBAIBBQAEIAgHZ1Hj73c2R8B1KF8wXWsTDczaJVHazGGo3+hw",
-            "CeaiBAhXW58iEG1OiwICCAA="
+            "CeaiBAhXW58iEG1OiwICCAA=",
         ].joined()
     )!
 
@@ -64,7 +64,7 @@ import Testing
             "eIKhQkRflhLqkpPThg2ROkgnVE8eS7uqPERQOsny2USO3WqSBf2iN6hnGhZxN8XRhTr2itVa6a9mYr223quY+1HDG1twZhwMXL2A",
             "5VorAa3p5zCbUcJgbF/8uYBggNxBnzC9RYm4+SkVbHJBcY8LEUq4+uFW+0KeLD057Mcix6mleBpRB6GW5Xd6wjBLvsnqWYss3eyb",
             "EPv4EOWH3GaHEFXm/k1nB+yym0KqCsWdRzElMCMGCSqGSIb3DQEJFTEWBBRvTQfRI0pnnBi071mtTsViGn2XTDBBMDEwDQYJYIZI",
-            "AWUDBAIBBQAEIHevKBV+rAHxp8u6nE6E9ta8ET1v3U/eiLQZzWtElWXIBAgodLB/m9uFqgICCAA="
+            "AWUDBAIBBQAEIHevKBV+rAHxp8u6nE6E9ta8ET1v3U/eiLQZzWtElWXIBAgodLB/m9uFqgICCAA=",
         ].joined()
     )!
 
