@@ -48,4 +48,52 @@ import TubeMQTestKit
             #expect(Set(seen) == Set((0..<100).map { "m-\($0)" }))
         }
     }
+
+    /// The same over two clusters (`--master A --master B`, a bid consumer): the clusters share the
+    /// limit, and the last batch is confirmed to its cluster before the run ends. Before, such runs
+    /// never confirmed anything and printed the same messages every time.
+    @Test func repeatedRunsWithMaxOverTwoClustersPrintEachMessageOnce() async throws {
+        let binary = ConsumeInterruptTests.binary
+        try await ClusterTestSupport.withCluster(brokers: 1, topics: [Self.topic]) { first, _ in
+            try await ClusterTestSupport.withCluster(brokers: 1, topics: [Self.topic]) { second, _ in
+                var sent: [String] = []
+                for (name, cluster) in [("a", first), ("b", second)] {
+                    let masters = [MasterAddress(host: cluster.masterAddress.host, port: cluster.masterAddress.port)]
+                    let producer = try await Producer(
+                        configuration: .init(masters: masters),
+                        logger: ClusterTestSupport.logger
+                    )
+                    try await producer.publish([Self.topic.name])
+                    for i in 0..<20 {
+                        try await producer.send(Message(body: Array("\(name)-\(i)".utf8)), to: Self.topic.name)
+                        sent.append("\(name)-\(i)")
+                    }
+                    await producer.shutdown()
+                }
+                let directory = ClusterTestSupport.temporaryDirectory()
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(atPath: directory) }
+                var seen: [String] = []
+                for (run, max) in [7, 7, 7, 7, 12].enumerated() {
+                    let output = directory + "/bid-\(run).out"
+                    let command = try ChildProcess.spawn(
+                        [
+                            binary, "consume", "--master", "127.0.0.1:\(first.masterAddress.port)",
+                            "--master", "127.0.0.1:\(second.masterAddress.port)", "--topic", Self.topic.name,
+                            "--group", "g_bid_max", "--from", "first", "--max", "\(max)",
+                        ],
+                        output: output
+                    )
+                    let status = await command.exit(within: .seconds(30))
+                    if status == nil { command.signal(SIGKILL) }
+                    #expect(status == 0, "run \(run): \(ConsumeInterruptTests.text(output))")
+                    let printed = ConsumeInterruptTests.printedBodies(output)
+                    #expect(printed.count == max, "run \(run) printed \(printed)")
+                    #expect(Set(printed).isDisjoint(with: seen), "run \(run) printed again what an earlier run printed")
+                    seen += printed
+                }
+                #expect(Set(seen) == Set(sent))
+            }
+        }
+    }
 }

@@ -96,12 +96,15 @@ public final class BidConsumer: AsyncSequence, Sendable {
         }
         guard !configuration.consumer.topics.isEmpty else { throw ClientError(.invalidArgument, "no topic to consume") }
         let delivery = BidDelivery()
+        // The clusters share one message limit: the consumer takes no more than it in all.
+        let budget = configuration.consumer.messageLimit.map { FetchBudget(limit: $0) }
         let members = configuration.clusters.map {
             BidConsumerMember(
                 cluster: $0,
                 template: configuration.consumer,
                 retryPeriod: configuration.retryPeriod,
                 delivery: delivery,
+                budget: budget,
                 logger: logger
             )
         }
@@ -184,6 +187,11 @@ public final class BidConsumer: AsyncSequence, Sendable {
         public mutating func next(isolation actor: isolated (any Actor)?) async -> BidMessage? {
             await lease.nextMessage()
         }
+
+        /// Ends the batch in hand now, for a loop that stops early after processing what it took
+        /// (`tubemq consume --max`): when every message of it was handed out, it is confirmed to its
+        /// cluster before this returns; otherwise it is left to be delivered again.
+        public mutating func finishBatch() async { await lease.finishBatch() }
     }
 }
 
@@ -203,6 +211,13 @@ final class BidIterationLease {
     deinit {
         let consumer = self.consumer
         Task { await consumer.shutdown() }
+    }
+
+    /// Confirms the batch in hand if every message of it was handed out, waiting for its cluster.
+    nonisolated(nonsending) func finishBatch() async {
+        guard let batch = current, index >= batch.messages.count else { return }
+        current = nil
+        await consumer.delivery.finishAndWaitForConfirmation(batch.id)
     }
 
     /// The next message; on cancellation the consumer is shut down and `nil` returned.

@@ -15,6 +15,8 @@ final class BidConsumerMember: Sendable {
     private let configuration: Consumer.Configuration
     private let retryPeriod: Duration
     private let delivery: BidDelivery
+    /// The message limit the clusters share (``Consumer/Configuration/messageLimit``), if any.
+    private let budget: FetchBudget?
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -37,6 +39,7 @@ final class BidConsumerMember: Sendable {
         template: Consumer.Configuration,
         retryPeriod: Duration,
         delivery: BidDelivery,
+        budget: FetchBudget?,
         logger: Logger
     ) {
         var configuration = template
@@ -50,6 +53,7 @@ final class BidConsumerMember: Sendable {
         self.configuration = configuration
         self.retryPeriod = retryPeriod
         self.delivery = delivery
+        self.budget = budget
         self.logger = logger
     }
 
@@ -90,7 +94,7 @@ final class BidConsumerMember: Sendable {
         while !Task.isCancelled {
             let consumer: PushConsumer
             do {
-                consumer = try await PushConsumer(configuration: configuration, logger: logger)
+                consumer = try await PushConsumer(configuration: configuration, logger: logger, budget: budget)
             } catch {
                 failures += 1
                 if !reported {
@@ -128,13 +132,17 @@ final class BidConsumerMember: Sendable {
         }
     }
 
-    /// Hands the consumer's batches to the application, asking for the next one (which confirms the
-    /// last) only when the application has worked through it.
+    /// Hands the consumer's batches to the application, confirming each once the application has
+    /// worked through it, and only then asking for the next one.
     private func deliverBatches(of consumer: PushConsumer) async -> LoopEnd {
         var batches = consumer.batches.makeAsyncIterator()
         do {
             while let messages = try await batches.next() {
-                guard await delivery.hand(cluster, messages: messages) == .processed else { return .stopped }
+                guard case .processed(let id) = await delivery.hand(cluster, messages: messages) else {
+                    return .stopped
+                }
+                batches.finishBatch()
+                await delivery.confirmed(id)
             }
         } catch {
             logger.warning(

@@ -8,9 +8,9 @@
 /// ``Outcome/stopped`` and the batch is not confirmed.
 actor BidDelivery {
     /// What became of a handed-in batch.
-    enum Outcome: Sendable {
-        /// The application worked through it: confirm it.
-        case processed
+    enum Outcome: Sendable, Equatable {
+        /// The application worked through it: confirm it, then report ``confirmed(_:)`` with this id.
+        case processed(UInt64)
         /// The consumer is closing (or the batch's cluster is leaving): do not confirm it.
         case stopped
     }
@@ -27,6 +27,8 @@ actor BidDelivery {
     private var waiters: [(id: UInt64, continuation: CheckedContinuation<Batch?, any Error>)] = []
     private var nextID: UInt64 = 0
     private var closed = false
+    /// Applications waiting until a cluster confirmed the batch they finished, by batch id.
+    private var confirmations: [UInt64: CheckedContinuation<Void, Never>] = [:]
 
     /// Hands a cluster's batch to the application and waits until it was worked through
     /// (``Outcome/processed``) or the consumer closes or the calling task is cancelled (``Outcome/stopped``).
@@ -76,7 +78,22 @@ actor BidDelivery {
 
     /// The application worked through batch `id`: its cluster may confirm it.
     func finish(_ id: UInt64) {
-        inHand.removeValue(forKey: id)?.resume(returning: .processed)
+        inHand.removeValue(forKey: id)?.resume(returning: .processed(id))
+    }
+
+    /// As ``finish(_:)``, and waits until the batch's cluster has confirmed it (``confirmed(_:)``) or
+    /// the delivery closes: an application about to stop knows its last batch counts as consumed.
+    func finishAndWaitForConfirmation(_ id: UInt64) async {
+        guard let member = inHand.removeValue(forKey: id) else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            confirmations[id] = continuation
+            member.resume(returning: .processed(id))
+        }
+    }
+
+    /// A cluster confirmed batch `id`.
+    func confirmed(_ id: UInt64) {
+        confirmations.removeValue(forKey: id)?.resume()
     }
 
     /// Ends delivery: every handed-in batch, queued or in the application's hands, is answered
@@ -92,6 +109,9 @@ actor BidDelivery {
         for entry in queued { entry.continuation.resume(returning: .stopped) }
         for continuation in held.values { continuation.resume(returning: .stopped) }
         for waiter in waiting { waiter.continuation.resume(returning: nil) }
+        let confirming = confirmations
+        confirmations.removeAll()
+        for continuation in confirming.values { continuation.resume() }
     }
 
     /// How many handed-in batches wait for the application to take them.

@@ -84,7 +84,9 @@ actor ConsumerSession {
     /// one's fetch task registers it in the background before fetching.
     var awaitingRegistration: Set<String> = []
 
-    init(configuration: Consumer.Configuration, kind: Kind, logger: Logger) {
+    /// - Parameter budget: the message limit shared with other consumers (a ``BidConsumer``'s
+    ///   clusters); `nil` makes one from ``Consumer/Configuration/messageLimit``.
+    init(configuration: Consumer.Configuration, kind: Kind, logger: Logger, budget: FetchBudget? = nil) {
         let host = configuration.localAddress ?? ClientIdentity.localIPv4
         let clientID =
             configuration.clientID
@@ -99,7 +101,7 @@ actor ConsumerSession {
         let rpc = RPCClient(configuration: rpcConfiguration, eventLoopGroup: eventLoop)
         self.executor = EventLoopTaskExecutor(eventLoop: eventLoop)
         self.configuration = configuration
-        self.budget = configuration.messageLimit.map { FetchBudget(limit: $0) }
+        self.budget = budget ?? configuration.messageLimit.map { FetchBudget(limit: $0) }
         self.kind = kind
         self.clientID = clientID
         self.host = host

@@ -39,6 +39,12 @@ public final class PushConsumer: AsyncSequence, Sendable {
         try await session.start()
     }
 
+    /// Joins the group sharing `budget`, the message limit of several consumers (a ``BidConsumer``).
+    init(configuration: Consumer.Configuration, logger: Logger, budget: FetchBudget?) async throws(ClientError) {
+        session = ConsumerSession(configuration: configuration, kind: .push, logger: logger, budget: budget)
+        try await session.start()
+    }
+
     /// The consumer's settings.
     public var configuration: Consumer.Configuration { session.configuration }
     /// The client id the consumer registered under.
@@ -117,6 +123,9 @@ public final class PushConsumer: AsyncSequence, Sendable {
             ///
             /// - Throws: ``ClientError`` when the consumer failed for good.
             public mutating func next() async throws -> [ConsumedMessage]? { try await lease.nextWholeBatch() }
+
+            /// Confirms the batch in hand now rather than when the next one is asked for.
+            func finishBatch() { lease.finishBatch() }
 
             /// The next batch, as ``next()``, staying on the caller's executor.
             ///

@@ -15,14 +15,19 @@ extension ConsumeCommand {
             var received = 0
             var progress = Progress("received")
             defer { progress.finish() }
-            for await message in consumer {
+            var messages = consumer.makeAsyncIterator()
+            while let message = await messages.next() {
                 received += 1
                 if count {
                     progress.update(received)
                 } else {
                     printFlushed("\(message.cluster) " + Self.line(for: message.consumed))
                 }
-                if let max, received >= max { break }
+                if let max, received >= max {
+                    // What was printed is consumed: confirm the batch, printed whole, to its cluster.
+                    await messages.finishBatch()
+                    break
+                }
             }
             return received
         } then: {

@@ -28,7 +28,23 @@ import TubeMQTestKit
         // Still waiting: the cluster must not confirm a batch the application has not worked through.
         #expect(!answered.isSet)
         await delivery.finish(batch.id)
-        #expect(await handed.value == .processed)
+        #expect(await handed.value == .processed(batch.id))
+    }
+
+    /// An application about to stop (`consume --max`) waits until the cluster confirmed its last batch.
+    @Test func finishingAndWaitingReturnsOnceTheClusterConfirmed() async throws {
+        let delivery = BidDelivery()
+        let confirmed = Flag()
+        let member = Task { [cluster] in
+            guard case .processed(let id) = await delivery.hand(cluster, messages: messages(1)) else { return }
+            try? await Task.sleep(for: .milliseconds(100))
+            confirmed.set()
+            await delivery.confirmed(id)
+        }
+        let batch = try #require(try await delivery.next())
+        await delivery.finishAndWaitForConfirmation(batch.id)
+        #expect(confirmed.isSet, "returned only after the cluster confirmed")
+        await member.value
     }
 
     @Test func closingAnswersStoppedForQueuedAndHeldBatchesAndEndsWaiters() async throws {
@@ -55,7 +71,7 @@ import TubeMQTestKit
         let batch = try #require(try await waiting.value)
         #expect(batch.messages.count == 3)
         await delivery.finish(batch.id)
-        #expect(await handed.value == .processed)
+        #expect(await handed.value == .processed(batch.id))
     }
 
     @Test func aCancelledIterationStopsWaiting() async throws {
