@@ -75,6 +75,10 @@ extension MasterWebAPI {
             let name = try p.requiredString(userName)
             let secret = try p.requiredString(password)
             let topics = try p.list(publishTopics)
+            // Each is written into the users file: a topic name, or `*` for every topic.
+            if let bad = topics.first(where: { $0 != "*" && !WebField.Rule.topicName.accepts($0) }) {
+                throw WebParameterError("Parameter topicNameSet has an illegal topic name: \(bad)")
+            }
             let user = UserDirectory.User(
                 name: name,
                 password: secret,

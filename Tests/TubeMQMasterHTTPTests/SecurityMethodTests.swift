@@ -15,6 +15,19 @@ import TubeMQMaster
             )
             #expect(added.result == true)
             #expect(security.users.user("alice")?.publishTopics == ["t_1", "t_2"])
+            // A topic item is written into the users file: one that would break its line is refused.
+            for injected in ["demo%0Amallory%20evil", "demo%20x", "de%23mo"] {
+                let refused = try await client.modify(
+                    "admin_add_auth_user",
+                    "userName=carol&password=pw-secret-2&topicNameSet=\(injected)"
+                )
+                #expect(refused.result == false, "\(injected)")
+                #expect(
+                    refused.errMsg?.hasPrefix("Parameter topicNameSet has an illegal topic name") == true,
+                    "\(injected)"
+                )
+            }
+            #expect(security.users.user("carol") == nil && security.users.user("mallory") == nil)
             let users = try await client.query("admin_query_auth_user")
             #expect(users.text.contains("alice"))
             #expect(!users.text.contains("pw-secret-1"))

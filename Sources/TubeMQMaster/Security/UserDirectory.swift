@@ -93,6 +93,14 @@ public final class UserDirectory: Sendable {
         else {
             throw UserDirectoryError(message: "user name and password must be non-blank, without blanks or '#'")
         }
+        // The users file is `name password [topic,topic]` per line: a topic must not break the line.
+        guard
+            (user.publishTopics ?? []).allSatisfy({ topic in
+                topic.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "*" }
+            })
+        else {
+            throw UserDirectoryError(message: "topic names are letters, digits and '_'")
+        }
         try await change { users in users[user.name] = user }
     }
 

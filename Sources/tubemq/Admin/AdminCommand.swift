@@ -57,8 +57,19 @@ struct AdminCommand: AsyncParsableCommand {
         )
     }
 
-    @Option(help: "confModAuthToken, for modify methods.")
-    var token = "ASDFGHJKL"
+    @Option(
+        help:
+            "confModAuthToken, for modify methods (default ASDFGHJKL, or the token of a `standalone --auth` --data folder)."
+    )
+    var token: String?
+
+    /// The master's modify token: `--token`; for a `tubemq standalone --auth` data folder, its
+    /// `webapi.token`; else TubeMQ's default.
+    func masterToken() throws -> String {
+        if let token { return token }
+        if let data, FileManager.default.fileExists(atPath: data + "/auth/users") { return try brokerToken() }
+        return "ASDFGHJKL"
+    }
 
     @Option(help: "A `tubemq standalone` data folder: broker offset methods take the token in its webapi.token.")
     var data: String?
@@ -121,7 +132,7 @@ struct AdminCommand: AsyncParsableCommand {
         }
         let isQuery = method.hasPrefix("admin_query") || method.hasPrefix("admin_get")
         var query = [("type", isQuery ? "op_query" : "op_modify"), ("method", method)]
-        var token = self.token
+        var token = try masterToken()
         let brokerMethods: Set = [
             "admin_rmv_offset", "admin_manual_set_current_offset", "admin_set_offset", "admin_set_offset_by_time",
         ]
@@ -163,7 +174,7 @@ struct AdminCommand: AsyncParsableCommand {
 
     /// The broker webapi token: `webapi.token` of `--data` when given, else `--token`.
     func brokerToken() throws -> String {
-        guard let data else { return token }
+        guard let data else { return token ?? "ASDFGHJKL" }
         let path = URL(fileURLWithPath: data).appendingPathComponent("webapi.token").path
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ValidationError("cannot read the broker webapi token in \(path)")

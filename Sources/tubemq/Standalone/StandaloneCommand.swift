@@ -114,6 +114,12 @@ struct StandaloneCommand: AsyncParsableCommand {
             configuration.requireAuthentication(userFile: users)
             let line = "tubemq standalone auth: user tubemq, password in \(passwordFile) (users file \(users))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
+            // TubeMQ's default master token is public: anyone could add a user through the webapi.
+            let (token, path) = try StandaloneAuth.webToken(dataDirectory: data)
+            configuration.authToken = token
+            FileHandle.standardOutput.write(
+                Data("tubemq standalone auth: master webapi changes take the token in \(path)\n".utf8)
+            )
         }
         if tls {
             let files: StandaloneCertificates.Files
