@@ -1,5 +1,5 @@
 /// Typed reads from one ini section with TubeMQ's rules: a blank value is absent, numbers parse as Java
-/// does, and booleans use Java's `parseBoolean`.
+/// does, and booleans are `true` or `false` (stricter than Java's `parseBoolean`).
 ///
 /// Lenient reads (``int(_:default:)``, ``long(_:default:)``) record a ``ConfigWarning`` in ``warnings``
 /// instead of failing; strict reads throw ``ConfigError``. A reader for an absent section behaves as if
@@ -50,14 +50,30 @@ public struct SectionReader: Sendable {
         return entry.value
     }
 
-    /// `Boolean.parseBoolean` of `key`'s value, or `nil` if it is absent or blank.
-    public func bool(_ key: String) -> Bool? {
-        string(key).map(JavaValueParsing.parseBoolean)
+    /// `key`'s value as a boolean (`true` or `false` in any letter case), or `nil` if it is absent or blank.
+    ///
+    /// Java's `parseBoolean` reads any other value as false, so `tlsEnable=ture` or
+    /// `startConsumeAuthenticate=yes` silently turns security off there; here it fails the start.
+    /// - Throws: ``ConfigError`` ``ConfigError/Code/unparseableValue`` for any other value.
+    public func bool(_ key: String) throws(ConfigError) -> Bool? {
+        guard let text = string(key) else { return nil }
+        switch text.lowercased() {
+        case "true": return true
+        case "false": return false
+        default:
+            throw error(
+                .unparseableValue,
+                "Translate key(\(key))'s value \(text) to boolean failure: use true or false!",
+                key
+            )
+        }
     }
 
-    /// `Boolean.parseBoolean` of `key`'s value, or `defaultValue` if it is absent or blank.
-    public func bool(_ key: String, default defaultValue: Bool) -> Bool {
-        bool(key) ?? defaultValue
+    /// `key`'s value as a boolean, or `defaultValue` if it is absent or blank.
+    ///
+    /// - Throws: ``ConfigError`` ``ConfigError/Code/unparseableValue`` for a value other than `true` or `false`.
+    public func bool(_ key: String, default defaultValue: Bool) throws(ConfigError) -> Bool {
+        try bool(key) ?? defaultValue
     }
 
     /// An `int` value, or `defaultValue` if blank; an unparseable value also gives `defaultValue` and

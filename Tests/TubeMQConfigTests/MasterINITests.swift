@@ -130,7 +130,8 @@ struct MasterConfigTests {
         ("confModAuthToken=" + String(repeating: "x", count: 129), .invalidValue, "confModAuthToken"),
         ("maxGroupBrokerConsumeRate=0", .invalidValue, "maxGroupBrokerConsumeRate"),
         ("startProduceAuthorize=true", .conflict, "startProduceAuthorize"),
-        ("startConsumeAuthorize=TRUE\nstartConsumeAuthenticate=yes", .conflict, "startConsumeAuthorize"),
+        ("startConsumeAuthorize=TRUE\nstartConsumeAuthenticate=false", .conflict, "startConsumeAuthorize"),
+        ("startConsumeAuthenticate=yes", .unparseableValue, "startConsumeAuthenticate"),
         ("needBrokerVisitAuth=true\nvisitName=admin", .missingKey, "visitPassword"),
         ("port=70000", .invalidValue, "port"),
     ])

@@ -70,7 +70,14 @@ struct SectionReaderTests {
     func javaParseBoolean(text: String, expected: Bool) throws {
         #expect(JavaValueParsing.parseBoolean(text) == expected)
         let reader = try reader("flag=\(text)")
-        #expect(reader.bool("flag") == expected)
+        if ["true", "false"].contains(text.lowercased()) {
+            #expect(try reader.bool("flag") == expected)
+        } else {
+            // Java reads it as false, silently: `tlsEnable=ture` would turn TLS off. Here it is refused.
+            let error = configError { () throws(ConfigError) in _ = try reader.bool("flag") }
+            #expect(error?.code == .unparseableValue)
+            #expect(error?.message.contains("use true or false") == true)
+        }
     }
 
     @Test(arguments: [

@@ -90,7 +90,7 @@ extension BrokerINI {
         if let value = try reader.long("logFlushMemDurMs") {
             logFlushMemDurMs = reader.atLeast("logFlushMemDurMs", value, 10_000)
         }
-        enableMemStore = reader.bool("enableMemStore", default: enableMemStore)
+        enableMemStore = try reader.bool("enableMemStore", default: enableMemStore)
         defaultDeduceReadSize = try reader.long("defaultDeduceReadSize") ?? defaultDeduceReadSize
         if let text = reader.string("io") {
             guard let backend = StorageIOBackend(configValue: text) else {
@@ -144,8 +144,8 @@ extension BrokerINI {
 
     /// The offset-storage keys, with the Java code's caps applied literally (they are `min`, not `max`).
     private mutating func loadOffsets(_ reader: inout SectionReader) throws(ConfigError) {
-        updateConsumerOffsets = reader.bool("updateConsumerOffsets", default: updateConsumerOffsets)
-        enableWriteOffset2Zk = reader.bool("enableWriteOffset2Zk", default: enableWriteOffset2Zk)
+        updateConsumerOffsets = try reader.bool("updateConsumerOffsets", default: updateConsumerOffsets)
+        enableWriteOffset2Zk = try reader.bool("enableWriteOffset2Zk", default: enableWriteOffset2Zk)
         offsetStgFilePath = reader.string("offsetStgFilePath")
         if let value = try reader.long("offsetStgCacheFlushMs") {
             offsetStgCacheFlushMs = reader.atMost("offsetStgCacheFlushMs", value, 1_000)
@@ -172,9 +172,9 @@ extension BrokerINI {
         if let value = try reader.long("visitTokenCheckInValidTimeMs") {
             visitTokenCheckInValidTimeMs = reader.clamp("visitTokenCheckInValidTimeMs", value, to: 60_000...300_000)
         }
-        visitMasterAuth = reader.bool("visitMasterAuth", default: visitMasterAuth)
+        visitMasterAuth = try reader.bool("visitMasterAuth", default: visitMasterAuth)
         if let token = reader.string("webAdminToken"), !token.isEmpty { webAdminToken = token }
-        webAdminTokenCheck = reader.bool("webAdminTokenCheck", default: webAdminTokenCheck)
+        webAdminTokenCheck = try reader.bool("webAdminTokenCheck", default: webAdminTokenCheck)
         if visitMasterAuth {
             visitName = try reader.requiredString("visitName")
             visitPassword = try reader.requiredString("visitPassword")

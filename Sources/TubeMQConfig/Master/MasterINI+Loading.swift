@@ -67,7 +67,7 @@ extension MasterINI {
             }
             confModAuthToken = token
         }
-        useWebProxy = reader.bool("useWebProxy", default: useWebProxy)
+        useWebProxy = try reader.bool("useWebProxy", default: useWebProxy)
         metaDataPath = reader.string("metaDataPath", default: metaDataPath)
     }
 
@@ -101,7 +101,7 @@ extension MasterINI {
     private mutating func loadBalancing(_ reader: inout SectionReader) throws(ConfigError) {
         maxGroupBrokerConsumeRate = try reader.int("maxGroupBrokerConsumeRate") ?? maxGroupBrokerConsumeRate
         maxGroupRebalanceWaitPeriod = try reader.int("maxGroupRebalanceWaitPeriod") ?? maxGroupRebalanceWaitPeriod
-        startOffsetResetCheck = reader.bool("startOffsetResetCheck", default: startOffsetResetCheck)
+        startOffsetResetCheck = try reader.bool("startOffsetResetCheck", default: startOffsetResetCheck)
         maxAutoForbiddenCnt = try reader.int("maxAutoForbiddenCnt") ?? maxAutoForbiddenCnt
         if let value = try reader.int("rebalanceParallel") {
             rebalanceParallel = reader.clamp("rebalanceParallel", value, to: 1...20)
@@ -109,12 +109,12 @@ extension MasterINI {
     }
 
     private mutating func loadSecurity(_ reader: inout SectionReader) throws(ConfigError) {
-        startVisitTokenCheck = reader.bool("startVisitTokenCheck", default: startVisitTokenCheck)
-        startProduceAuthenticate = reader.bool("startProduceAuthenticate", default: startProduceAuthenticate)
-        startProduceAuthorize = reader.bool("startProduceAuthorize", default: startProduceAuthorize)
-        startConsumeAuthenticate = reader.bool("startConsumeAuthenticate", default: startConsumeAuthenticate)
-        startConsumeAuthorize = reader.bool("startConsumeAuthorize", default: startConsumeAuthorize)
-        needBrokerVisitAuth = reader.bool("needBrokerVisitAuth", default: needBrokerVisitAuth)
+        startVisitTokenCheck = try reader.bool("startVisitTokenCheck", default: startVisitTokenCheck)
+        startProduceAuthenticate = try reader.bool("startProduceAuthenticate", default: startProduceAuthenticate)
+        startProduceAuthorize = try reader.bool("startProduceAuthorize", default: startProduceAuthorize)
+        startConsumeAuthenticate = try reader.bool("startConsumeAuthenticate", default: startConsumeAuthenticate)
+        startConsumeAuthorize = try reader.bool("startConsumeAuthorize", default: startConsumeAuthorize)
+        needBrokerVisitAuth = try reader.bool("needBrokerVisitAuth", default: needBrokerVisitAuth)
         if let file = reader.string("authUserFile"), !file.isEmpty { authUserFile = file }
         if needBrokerVisitAuth {
             visitName = try reader.requiredString("visitName")

@@ -35,7 +35,7 @@ public struct AuditConfig: Sendable, Hashable {
         var config = AuditConfig()
         let reader = SectionReader(ini, section: section)
         guard reader.hasKeys else { return config }
-        config.isEnabled = reader.bool("auditEnable", default: false)
+        config.isEnabled = try reader.bool("auditEnable", default: false)
         if let text = reader.string("auditProxyAddr") {
             switch HostAndPort.parseList(text) {
             case .success(let addresses):

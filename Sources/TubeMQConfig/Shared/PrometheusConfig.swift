@@ -30,7 +30,7 @@ public struct PrometheusConfig: Sendable, Hashable {
         var config = PrometheusConfig()
         let reader = SectionReader(ini, section: section)
         guard reader.hasKeys else { return config }
-        config.isEnabled = reader.bool("promEnable", default: false)
+        config.isEnabled = try reader.bool("promEnable", default: false)
         config.clusterName = reader.string("promClusterName", default: config.clusterName)
         config.httpPort = try reader.int("promHttpPort") ?? config.httpPort
         config.snapshotIntervalMs = try reader.long("promSnapshotIntvl") ?? config.snapshotIntervalMs

@@ -91,17 +91,17 @@ public struct TLSConfig: Sendable, Hashable {
         var reader = SectionReader(ini, section: section)
         defer { warnings += reader.warnings }
         guard reader.hasKeys else { return config }
-        config.isEnabled = reader.bool("tlsEnable", default: false)
+        config.isEnabled = try reader.bool("tlsEnable", default: false)
         if readsWebKeys {
-            config.isWebEnabled = reader.bool("webTLSEnable", default: false)
+            config.isWebEnabled = try reader.bool("webTLSEnable", default: false)
             if config.isWebEnabled { config.webPort = reader.int("webTLSPort", default: defaultWebPort) }
         }
-        if readsMasterLinkKeys { config.isMasterLinkEnabled = reader.bool("masterTLSEnable", default: false) }
+        if readsMasterLinkKeys { config.isMasterLinkEnabled = try reader.bool("masterTLSEnable", default: false) }
         if config.isEnabled || config.isWebEnabled {
             if config.isEnabled { config.port = reader.int("tlsPort", default: defaultPort) }
             config.keyStorePath = try reader.requiredString("tlsKeyStorePath")
             config.keyStorePassword = try reader.requiredString("tlsKeyStorePassword")
-            config.isTwoWayAuthEnabled = reader.bool("tlsTwoWayAuthEnable", default: false)
+            config.isTwoWayAuthEnabled = try reader.bool("tlsTwoWayAuthEnable", default: false)
             if config.isTwoWayAuthEnabled {
                 config.trustStorePath = try reader.requiredString("tlsTrustStorePath")
                 config.trustStorePassword = try reader.requiredString("tlsTrustStorePassword")
