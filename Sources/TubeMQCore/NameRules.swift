@@ -35,6 +35,34 @@ public enum NameRules {
         return nil
     }
 
+    /// The most filter items a consumer may give for one topic (`MAX_FILTER_ITEM_COUNT`).
+    public static let maxFilterItems = 500
+    /// The longest filter item (`META_MAX_FILTER_ITEM_LENGTH`).
+    public static let maxFilterItemLength = 256
+
+    /// Why `items` are not valid filter items of one topic (each `^[_A-Za-z0-9\-]+$`, at most 256
+    /// characters, at most 500 of them), or `nil`. The broker compares a message's type with each item
+    /// whole, so an item such as `A,B` (meant as two) or a blank one would match nothing, or everything.
+    public static func filterProblem(_ items: Set<String>) -> String? {
+        guard items.count <= maxFilterItems else {
+            return "\(items.count) filter items given; at most \(maxFilterItems) are allowed"
+        }
+        for item in items.sorted() {
+            guard !item.isEmpty else { return "a filter item is blank" }
+            guard item.utf8.count <= maxFilterItemLength else {
+                return "filter item \"\(item.prefix(32))…\" is longer than \(maxFilterItemLength) characters"
+            }
+            let legal = item.utf8.allSatisfy {
+                isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+            }
+            guard legal else {
+                return
+                    "illegal filter item \"\(item)\": only letters, digits, '_' and '-' (give several items separately)"
+            }
+        }
+        return nil
+    }
+
     private static func matches(_ name: String, allowHyphen: Bool) -> Bool {
         let bytes = Array(name.utf8)
         guard bytes.count >= 2, isLetter(bytes[0]) else { return false }

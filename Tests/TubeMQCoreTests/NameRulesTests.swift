@@ -26,4 +26,15 @@ import TubeMQCore
         #expect(NameRules.groupProblem("bad group!")?.contains("\"bad group!\"") == true)
         #expect(NameRules.groupProblem("bad group!")?.contains("start with a letter") == true)
     }
+
+    /// Filter items are compared whole with a message's type: `A,B` (meant as two items) matched
+    /// nothing and a blank item turned filtering off, both accepted without a word.
+    @Test func filterItems() {
+        #expect(NameRules.filterProblem(["A", "b-2", "c_3"]) == nil)
+        #expect(NameRules.filterProblem([]) == nil)
+        #expect(NameRules.filterProblem(["A,B"])?.contains("illegal filter item \"A,B\"") == true)
+        #expect(NameRules.filterProblem([""]) == "a filter item is blank")
+        #expect(NameRules.filterProblem([String(repeating: "x", count: 257)])?.contains("longer than 256") == true)
+        #expect(NameRules.filterProblem(Set((0..<501).map { "t\($0)" }))?.contains("at most 500") == true)
+    }
 }

@@ -153,8 +153,11 @@ actor ConsumerSession {
             throw ClientError(.invalidArgument, "no topic, or an empty topic name, to consume")
         }
         if let problem = NameRules.groupProblem(configuration.group) { throw ClientError(.invalidArgument, problem) }
-        for topic in configuration.topics.keys.sorted() {
+        for (topic, filters) in configuration.topics.sorted(by: { $0.key < $1.key }) {
             if let problem = NameRules.topicProblem(topic) { throw ClientError(.invalidArgument, problem) }
+            if let problem = NameRules.filterProblem(filters) {
+                throw ClientError(.invalidArgument, "topic \(topic): \(problem)")
+            }
         }
         if case .client(let choice) = configuration.assignment {
             guard configuration.boundConsume == nil else {
