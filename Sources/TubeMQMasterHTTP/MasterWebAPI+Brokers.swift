@@ -136,7 +136,8 @@ extension MasterWebAPI {
             items.append([
                 "brokerId": .int(config.id), "brokerIp": .string(config.host), "brokerPort": .int(config.port),
                 "brokerWebPort": .int(config.webPort), "manageStatus": .string(config.manageStatus.description),
-                "brokerTLSPort": .int(config.tlsPort),
+                // The TLS port the broker registered with (its record's until it registers).
+                "brokerTLSPort": .int(status.tlsPort),
                 "enableTLS": status.enableTLS.map(JSON.bool) ?? "-",
                 "isRepAbnormal": false, "isAutoForbidden": false,
                 "runStatus": running ? "running" : "notRegister",

@@ -193,17 +193,22 @@ public final class LocalCluster: Sendable {
         webPort: Int,
         master: Master
     ) async throws {
+        // The record carries the ports the broker listens on, its TLS one among them when it serves
+        // TLS (the cluster default, 8124, was reported whatever port it had).
+        let tlsPort = broker.tlsPort
         if let existing = await master.broker(id: id) {
-            if existing.config.port != broker.port || existing.config.webPort != webPort {
+            if existing.config.port != broker.port || existing.config.webPort != webPort
+                || tlsPort.map({ $0 != existing.config.tlsPort }) ?? false
+            {
                 _ = try await master.updateBroker(
                     id: id,
-                    BrokerPatch(port: broker.port, webPort: webPort),
+                    BrokerPatch(port: broker.port, tlsPort: tlsPort, webPort: webPort),
                     by: "standalone"
                 )
             }
         } else {
             _ = try await master.addBroker(
-                BrokerSpec(id: id, host: host, port: broker.port, webPort: webPort),
+                BrokerSpec(id: id, host: host, port: broker.port, tlsPort: tlsPort, webPort: webPort),
                 by: "standalone"
             )
         }

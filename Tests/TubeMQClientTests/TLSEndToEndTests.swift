@@ -108,6 +108,8 @@ struct TLSEndToEndTests {
             let broker = try #require(cluster.brokers.first)
             let brokerTLSPort = try #require(broker.tlsPort)
             #expect(brokerTLSPort != broker.port)
+            // The broker's record (admin_query_broker_configure) holds the port it serves TLS on.
+            #expect(await cluster.master.master.broker(id: 1)?.config.tlsPort == brokerTLSPort)
 
             // The master tells clients on its TLS port the broker's TLS port, and the others its plain port.
             let request = Self.registration("raw-tls-producer")

@@ -5,7 +5,7 @@ enum ConsoleChartsScript {
     static let text = #"""
         "use strict";
         (() => {
-          const { el, query, page } = tube;
+          const { el, query, page, metrics } = tube;
           const WINDOW_MS = 5 * 60 * 1000;
           const PERIOD_MS = 2000;
           const COLORS = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0550ae", "#57606a"];
@@ -14,7 +14,8 @@ enum ConsoleChartsScript {
           const history = [];
           let brokers = [];
           let section = null;
-          let timer = null;
+          // Whether the polling loop runs: at most one does, however often the tab is opened.
+          let polling = false;
 
           // The samples of a Prometheus text page: name, labels, value (comments skipped).
           function parse(text) {
@@ -45,14 +46,13 @@ enum ConsoleChartsScript {
             return result;
           }
 
+          // Reads every broker at once; one that does not answer within the timeout of metrics() is noted
+          // and the others are drawn.
           async function scrape() {
             const point = { time: Date.now(), brokers: {}, lag: {}, unreachable: [] };
             await Promise.all(brokers.map(async (broker) => {
               try {
-                const response = await fetch("http://" + broker.brokerIp + ":" + broker.brokerWebPort + "/metrics",
-                  { cache: "no-store" });
-                if (!response.ok) throw new Error("HTTP " + response.status);
-                const samples = parse(await response.text());
+                const samples = parse(await metrics(broker));
                 point.brokers[broker.brokerId] = {
                   in: byLabel(samples, "tubemq_broker_msg_in_total", "topic"),
                   out: byLabel(samples, "tubemq_broker_msg_out_total", "topic"),
@@ -168,28 +168,37 @@ enum ConsoleChartsScript {
               chart("chart-out-broker", "Messages/s out, per broker", "messages/s", rates("out", (id) => "broker " + id)),
               chart("chart-lag-group", "Lag per group", "messages not yet consumed", lagSeries()));
             const note = document.getElementById("chart-note");
-            note.textContent = "Read every " + PERIOD_MS / 1000 + " s from " + brokers.length + " broker(s)"
-              + (point && point.unreachable.length > 0 ? "; not answering: broker " + point.unreachable.join(", ") : "")
-              + ". Updated " + new Date().toLocaleTimeString() + ".";
+            note.textContent = !point ? "Reading " + brokers.length + " broker(s)…"
+              : "Read every " + PERIOD_MS / 1000 + " s from " + brokers.length + " broker(s)"
+                + (point.unreachable.length > 0 ? "; not answering: broker " + point.unreachable.join(", ") : "")
+                + ". Updated " + new Date().toLocaleTimeString() + ".";
           }
 
-          async function tick() {
-            timer = null;
-            if (location.hash !== "#charts") return;
-            const point = await scrape();
-            draw(point);
-            timer = setTimeout(tick, PERIOD_MS);
+          // Reads and draws every PERIOD_MS while the tab is shown; the one loop ends when it is left.
+          async function poll() {
+            if (polling) return;
+            polling = true;
+            try {
+              while (location.hash === "#charts") {
+                draw(await scrape());
+                await new Promise((resolve) => setTimeout(resolve, PERIOD_MS));
+              }
+            } finally {
+              polling = false;
+            }
           }
 
           page("charts", async (target) => {
             section = target;
             const reply = await query("admin_query_broker_configure", {});
-            brokers = (reply.data || []).filter((b) => b.brokerIp && b.brokerWebPort);
+            // A draft broker is not in service (and may not exist yet): it is not read.
+            brokers = (reply.data || []).filter((b) => b.brokerIp && b.brokerWebPort && b.manageStatus !== "draft");
             if (!document.getElementById("chart-grid")) {
               target.append(el("h2", {}, "Traffic"), el("p", { class: "note", id: "chart-note" }),
                 el("div", { id: "chart-grid", class: "chart-grid" }));
+              draw(null);
             }
-            if (timer === null) await tick();
+            poll();
           });
         })();
 

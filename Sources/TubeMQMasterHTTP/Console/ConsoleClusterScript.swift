@@ -69,7 +69,10 @@ enum ConsoleClusterScript {
           }
 
           function deleteBrokers() {
-            if (selected().length > 0 && !window.confirm("Delete the selected broker records?")) return;
+            if (selected().length > 0 && !window.confirm("Delete the selected broker records?")) {
+              tube.status("", "");
+              return;
+            }
             return onSelected("Delete", "admin_delete_broker_configure");
           }
 
@@ -78,6 +81,13 @@ enum ConsoleClusterScript {
             try {
               reply = await query("admin_query_master_group_info", {});
             } catch (error) {
+              if (error.unanswered) {
+                // Nothing is known of the masters while this one does not answer.
+                box.replaceChildren(table(["node", "role"], [el("tr", {}, el("td", {}, location.host),
+                  el("td", {}, stateBadge("unknown")))], "master-table"),
+                  el("p", { class: "note" }, "This master did not answer: " + error.message));
+                return;
+              }
               reply = null;
             }
             const nodes = (reply && reply.data) || [];
@@ -130,7 +140,8 @@ enum ConsoleClusterScript {
                 el("td", { class: "num" }, b.brokerId), el("td", {}, b.brokerIp), el("td", { class: "num" }, b.brokerPort),
                 el("td", {}, stateBadge(b.manageStatus)),
                 el("td", {}, yesNo(r.isBrokerOnline)), el("td", {}, r.runStatus || "-"), el("td", {}, r.subStatus || "-"),
-                el("td", {}, yesNo(b.acceptSubscribe)), el("td", {}, yesNo(b.acceptPublish)),
+                // What the broker serves now (its run status, from manageStatus), not its topic defaults.
+                el("td", {}, yesNo(r.acceptSubscribe)), el("td", {}, yesNo(r.acceptPublish)),
                 el("td", {}, yesNo(b.isConfChanged)), el("td", {}, yesNo(b.isConfLoaded)),
                 el("td", { class: "num" }, b.numPartitions), el("td", { class: "num" }, b.numTopicStores),
                 el("td", {}, b.deletePolicy));

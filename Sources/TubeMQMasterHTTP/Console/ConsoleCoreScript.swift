@@ -6,6 +6,11 @@ enum ConsoleCoreScript {
         // window.tube: what the page scripts share.
         const tube = (() => {
           const pages = {};
+          // How long a request may take, answer included: the master's webapi, the master's broker
+          // forwarder (which gives up after 10 s itself), a broker's /metrics.
+          const MASTER_TIMEOUT_MS = 10000;
+          const FORWARD_TIMEOUT_MS = 15000;
+          const METRICS_TIMEOUT_MS = 5000;
 
           // Builds an element; children are nodes or values shown as text (never parsed as markup).
           function el(tag, attrs, ...children) {
@@ -37,6 +42,29 @@ enum ConsoleCoreScript {
             box.className = kind || "";
           }
 
+          // fetch with a deadline over the whole exchange, body included: answers { ok, status, text }, or
+          // throws (a network error, or no answer within `ms`).
+          async function fetchText(url, options, ms) {
+            const controller = new AbortController();
+            const timer = setTimeout(() => controller.abort(), ms);
+            try {
+              const response = await fetch(url, { ...options, signal: controller.signal });
+              return { ok: response.ok, status: response.status, text: await response.text() };
+            } catch (error) {
+              throw new Error(controller.signal.aborted ? "no answer within " + ms / 1000 + " s" : error.message);
+            } finally {
+              clearTimeout(timer);
+            }
+          }
+
+          // The master did not answer (network error, timeout, HTTP error): `unanswered` tells it
+          // from a refusal the webapi answered.
+          function unanswered(text) {
+            const error = new Error(text);
+            error.unanswered = true;
+            return error;
+          }
+
           // One webapi call. The method goes in the query string (it survives a standby's redirect);
           // the other parameters, the token among them, go in a form body.
           async function call(method, params, modify) {
@@ -53,12 +81,12 @@ enum ConsoleCoreScript {
             }
             let response;
             try {
-              response = await fetch(url, { method: "POST", body });
+              response = await fetchText(url, { method: "POST", body }, MASTER_TIMEOUT_MS);
             } catch (error) {
-              throw new Error("the master did not answer (" + error.message + ")");
+              throw unanswered("the master did not answer (" + error.message + ")");
             }
-            if (!response.ok) throw new Error("the master answered HTTP " + response.status);
-            return response.json();
+            if (!response.ok) throw unanswered("the master answered HTTP " + response.status);
+            return JSON.parse(response.text);
           }
 
           // A query: its reply, or an Error carrying the webapi's errMsg.
@@ -98,6 +126,7 @@ enum ConsoleCoreScript {
           }
 
           async function show() {
+            status("", "");
             const name = pages[location.hash.slice(1)] ? location.hash.slice(1) : "groups";
             for (const key of Object.keys(pages)) {
               document.getElementById("page-" + key).hidden = key !== name;
@@ -115,6 +144,17 @@ enum ConsoleCoreScript {
             }
           }
 
+          // A broker's /metrics page (Prometheus text), read from its web port: over HTTPS (its web TLS port,
+          // when the master reports one) when this page is HTTPS, as a browser blocks HTTP from it.
+          async function metrics(broker) {
+            const secure = location.protocol === "https:" && Number(broker.brokerWebTLSPort) > 0;
+            const url = (secure ? "https://" : "http://") + broker.brokerIp + ":"
+              + (secure ? broker.brokerWebTLSPort : broker.brokerWebPort) + "/metrics";
+            const response = await fetchText(url, { cache: "no-store" }, METRICS_TIMEOUT_MS);
+            if (!response.ok) throw new Error("HTTP " + response.status);
+            return response.text;
+          }
+
           // One broker webapi call through the master (`/broker-webapi.htm`); answers the reply or throws
           // its errMsg. With a `token` (a change) it sends it as confModAuthToken, with modifyUser.
           async function brokerCall(brokerId, method, params, token) {
@@ -126,12 +166,12 @@ enum ConsoleCoreScript {
             }
             let response;
             try {
-              response = await fetch("/broker-webapi.htm", { method: "POST", body });
+              response = await fetchText("/broker-webapi.htm", { method: "POST", body }, FORWARD_TIMEOUT_MS);
             } catch (error) {
-              throw new Error("the master did not answer (" + error.message + ")");
+              throw unanswered("the master did not answer (" + error.message + ")");
             }
-            if (!response.ok) throw new Error("the master answered HTTP " + response.status);
-            const reply = await response.json();
+            if (!response.ok) throw unanswered("the master answered HTTP " + response.status);
+            const reply = JSON.parse(response.text);
             if (!reply.result) throw new Error(reply.errMsg);
             return reply;
           }
@@ -158,7 +198,7 @@ enum ConsoleCoreScript {
 
           window.addEventListener("hashchange", show);
           document.addEventListener("DOMContentLoaded", show);
-          return { el, table, status, query, change, brokerCall, page, reload, yesNo, stateBadge, fields };
+          return { el, table, status, query, change, brokerCall, metrics, page, reload, yesNo, stateBadge, fields };
         })();
 
         """#

@@ -30,7 +30,8 @@ enum ConsoleStyle {
         .state-offline { background: #fee4e2; }
         .state-draft { background: #fef0c7; }
         .state-only-read, .state-only-write { background: #d1e9ff; }
-        .state-deleted { background: #fee4e2; }
+        .state-deleted, .state-removed { background: #fee4e2; }
+        .state-unknown { background: #f2f4f7; }
         form.panel, div.panel { background: #fff; border: 1px solid var(--line); padding: 10px 12px; margin: 8px 0;
           display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: end; }
         form.panel label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); }

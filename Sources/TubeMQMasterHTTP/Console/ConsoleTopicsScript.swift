@@ -44,8 +44,16 @@ enum ConsoleTopicsScript {
             return el("label", {}, label, el("input", { type: "text", name, id: "topic-add-" + name }));
           }
 
-          function deleted(topic) {
-            return topic.topicInfo.length > 0 && topic.topicInfo.every((d) => d.topicStatusId !== 0);
+          // A deployment's state: in service, soft-deleted (restorable) or removed (being dropped, for good).
+          function state(deployment) {
+            return ["online", "deleted", "removed"][deployment.topicStatusId] || "removed";
+          }
+
+          // A topic's state: online while one deployment is, else deleted while one can be restored, else
+          // removed (no deployment left, or all being dropped).
+          function topicState(topic) {
+            const states = topic.topicInfo.map(state);
+            return states.includes("online") ? "online" : states.includes("deleted") ? "deleted" : "removed";
           }
 
           function render() {
@@ -61,7 +69,7 @@ enum ConsoleTopicsScript {
               el("td", {}, t.topicInfo.map((d) => d.brokerId + " (" + d.brokerIp + ":" + d.brokerPort + ")").join(", ")),
               el("td", { class: "num" }, t.totalCfgNumPart), el("td", { class: "num" }, t.totalRunNumPartCount),
               el("td", {}, yesNo(t.isSrvAcceptPublish)), el("td", {}, yesNo(t.isSrvAcceptSubscribe)),
-              el("td", {}, stateBadge(deleted(t) ? "deleted" : "online")))), "topic-table"));
+              el("td", {}, stateBadge(topicState(t))))), "topic-table"));
           }
 
           function open(name) {
@@ -76,7 +84,7 @@ enum ConsoleTopicsScript {
             const cells = (make) => deployments.map((d) => el("td", { "data-broker": d.brokerId }, make(d)));
             const rows = [
               el("tr", {}, el("th", {}, "address"), cells((d) => d.brokerIp + ":" + d.brokerPort)),
-              el("tr", {}, el("th", {}, "state"), cells((d) => stateBadge(d.topicStatusId === 0 ? "online" : "deleted"))),
+              el("tr", {}, el("th", {}, "state"), cells((d) => stateBadge(state(d)))),
               settings.map((key) => el("tr", {}, el("th", {}, key), cells((d) => el("input", { type: "text", name: key,
                 value: d[key], class: key === "deletePolicy" ? "wide" : null, "aria-label": key + " on broker " + d.brokerId })))),
               ["acceptPublish", "acceptSubscribe"].map((key) => el("tr", {}, el("th", {}, key), cells((d) =>
@@ -98,17 +106,19 @@ enum ConsoleTopicsScript {
               memory: el("tr", {}, el("th", {}, "in memory"), cells(() => "…")) };
             rows.splice(2, 0, storage.offsets, storage.disk, storage.memory);
             loadStorage(name, deployments, storage);
-            const brokerIds = topic.topicInfo.map((d) => d.brokerId).join(",");
-            const isDeleted = deleted(topic);
+            // Delete what is in service, restore what is soft-deleted; a removed deployment has neither.
+            const on = (wanted) => deployments.filter((d) => state(d) === wanted).map((d) => d.brokerId).join(",");
+            const brokerIds = on("online");
+            const deletedIds = on("deleted");
             built.detail.replaceChildren(el("h3", {}, "Topic " + name + " per broker"),
               table(["broker", ...deployments.map((d) => String(d.brokerId))], rows, "deploy-table"),
-              el("div", { class: "panel" }, isDeleted
-                ? el("button", { type: "button", id: "topic-restore", onclick: async () => {
-                  if (await change("Restore " + name, "admin_redo_deleted_topic_info", { topicName: name, brokerId: brokerIds })) {
+              el("div", { class: "panel" }, deletedIds !== ""
+                && el("button", { type: "button", id: "topic-restore", onclick: async () => {
+                  if (await change("Restore " + name, "admin_redo_deleted_topic_info", { topicName: name, brokerId: deletedIds })) {
                     await tube.reload("topics");
                   }
-                } }, "Restore")
-                : el("button", { type: "button", class: "danger", id: "topic-delete", onclick: async () => {
+                } }, "Restore"),
+                brokerIds !== "" && el("button", { type: "button", class: "danger", id: "topic-delete", onclick: async () => {
                   if (!window.confirm("Stop publishing and subscribing to topic " + name + " on brokers " + brokerIds
                     + ", then soft-delete it?")) return;
                   // The master deletes only a deployment that neither publishes nor subscribes.
