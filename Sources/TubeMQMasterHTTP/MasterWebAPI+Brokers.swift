@@ -33,7 +33,11 @@ extension MasterWebAPI {
                     throw MasterError(code: .recordNotFound, message: "Broker \(id) does not exist!")
                 }
                 guard status.config.manageStatus.isInService else {
-                    throw MasterError(code: .preconditionFailed, message: "Broker \(id) is not online!")
+                    // 406 as TubeMQ's MetaDataManager.
+                    throw MasterError(
+                        code: .illegalStatus,
+                        message: "The broker \(id) is not in online status, can't reload configure!"
+                    )
                 }
             }
         },

@@ -118,6 +118,9 @@ import TubeMQWebSupport
                 "brokerId=1&modifyUser=bob&acceptPublish=false"
             )
             #expect(draftRW.data.first?.number("errCode") == 405, "a draft broker cannot change read/write")
+            let draftOffline = try await client.modify("admin_offline_broker_configure", "brokerId=1&modifyUser=bob")
+            #expect(draftOffline.data.first?.number("errCode") == 406, "a draft broker is not taken offline")
+            #expect(await master.broker(id: 1)?.config.manageStatus == .draft)
             let online = try await client.modify("admin_online_broker_configure", "brokerId=1&modifyUser=bob")
             #expect(online.data.first?.bool("success") == true)
             #expect(await master.broker(id: 1)?.config.manageStatus == .online)
@@ -128,9 +131,12 @@ import TubeMQWebSupport
             let reload = try await client.modify("admin_reload_broker_configure", "brokerId=1&modifyUser=bob")
             #expect(reload.data.first?.bool("success") == true)
             let stillOnline = try await client.modify("admin_delete_broker_configure", "brokerId=1&modifyUser=bob")
-            #expect(stillOnline.data.first?.number("errCode") == 405)
+            #expect(stillOnline.data.first?.number("errCode") == 406)
             _ = try await client.modify("admin_offline_broker_configure", "brokerId=1&modifyUser=bob")
             #expect(await master.broker(id: 1)?.config.manageStatus == .offline)
+            // As TubeMQ: a broker that is not online cannot be reloaded (406).
+            let offlineReload = try await client.modify("admin_reload_broker_configure", "brokerId=1&modifyUser=bob")
+            #expect(offlineReload.data.first?.number("errCode") == 406)
             let status = try await client.query("admin_query_broker_run_status", "brokerId=1")
             #expect(status.data.first?.string("runStatus") == "notRegister")
             #expect(status.data.first?.string("acceptPublish") == "-")

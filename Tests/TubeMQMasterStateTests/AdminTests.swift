@@ -38,9 +38,9 @@ import TubeMQMasterState
         _ = try state.setBrokerReadWrite(id: 6, acceptPublish: false, acceptSubscribe: nil, by: "a", now: 5)
         #expect(state.broker(id: 6)?.config.manageStatus == .readOnly)
         _ = try state.addTopicDeployment(topic: "tp", brokerID: 6, by: "a", now: 6)
-        #expect(code { _ = try state.deleteBroker(id: 6, by: "a", now: 7) } == .preconditionFailed)
+        #expect(code { _ = try state.deleteBroker(id: 6, by: "a", now: 7) } == .illegalStatus)
         _ = try state.setBrokerManageStatus(id: 6, .offline, by: "a", now: 8)
-        #expect(code { _ = try state.deleteBroker(id: 6, by: "a", now: 9) } == .relatedConfigExists)
+        #expect(code { _ = try state.deleteBroker(id: 6, by: "a", now: 9) } == .illegalStatus)
         let stamp = try #require(state.broker(id: 6)?.config.stamp)
         #expect(stamp.createdBy == "a" && stamp.createdAt == 2 && stamp.modifiedAt == 8)
     }

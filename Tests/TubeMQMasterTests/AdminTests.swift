@@ -50,9 +50,9 @@ import TubeMQWire
             )
             #expect(readOnly.config.manageStatus == .readOnly)
             try await master.addTopicDeployment(topic: "t_admin", brokerID: added.config.id, by: "admin")
-            #expect(await Self.code { try await master.deleteBroker(id: added.config.id, by: "a") } == 405)
+            #expect(await Self.code { try await master.deleteBroker(id: added.config.id, by: "a") } == 406)
             try await master.offlineBroker(id: added.config.id, by: "admin")
-            #expect(await Self.code { try await master.deleteBroker(id: added.config.id, by: "a") } == 404)
+            #expect(await Self.code { try await master.deleteBroker(id: added.config.id, by: "a") } == 406)
             #expect(
                 await Self.code {
                     try await master.deleteTopicDeployment(topic: "t_admin", brokerID: added.config.id, by: "admin")

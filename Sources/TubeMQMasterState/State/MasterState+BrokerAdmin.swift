@@ -75,7 +75,8 @@ extension MasterState {
 
     /// Sets a broker's management status (`admin_online_broker_configure`,
     /// `admin_offline_broker_configure`).
-    /// - Throws: ``MasterError`` 401 when the broker does not exist.
+    /// - Throws: ``MasterError`` 401 when the broker does not exist, 406 to take a draft offline (as
+    ///   TubeMQ: a draft never served).
     public mutating func setBrokerManageStatus(
         id: Int32,
         _ status: BrokerManageStatus,
@@ -83,6 +84,12 @@ extension MasterState {
         now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         var config = try existingBroker(id)
+        if status == .offline, config.manageStatus == .draft {
+            throw MasterError(
+                code: .illegalStatus,
+                message: "The broker \(id) is on draft status, not need offline operate!"
+            )
+        }
         config.manageStatus = status
         return storeBroker(config, by: user, now: now)
     }
@@ -113,21 +120,22 @@ extension MasterState {
     }
 
     /// Deletes a broker record (`admin_delete_broker_configure`).
-    /// - Throws: ``MasterError`` 401 when the broker does not exist, 405 unless it is a draft or
-    ///   offline, 404 while topics are still deployed on it.
+    /// - Throws: ``MasterError`` 401 when the broker does not exist, 406 (as TubeMQ) unless it is a
+    ///   draft or offline, and while topics are still deployed on it.
     public mutating func deleteBroker(id: Int32, by user: String, now: Int64) throws(MasterError) -> [MasterDirective] {
         let config = try existingBroker(id)
         guard config.manageStatus == .draft || config.manageStatus == .offline else {
             throw MasterError(
-                code: .preconditionFailed,
-                message: "Broker \(id) must be offline or draft to be deleted!"
+                code: .illegalStatus,
+                message: "The broker \(id) manage status is \(config.manageStatus), please offline first!"
             )
         }
         let deployed = topicsByName.values.filter { $0.deployment(on: id) != nil }.map(\.name).sorted()
         guard deployed.isEmpty else {
             throw MasterError(
-                code: .relatedConfigExists,
-                message: "Broker \(id) still has topics \(deployed.joined(separator: ",")), remove them first!"
+                code: .illegalStatus,
+                message: "The topic configure(s) of broker \(id) are not deleted: \(deployed.joined(separator: ","))"
+                    + ", remove them first!"
             )
         }
         brokerConfigs[id] = nil
