@@ -11,21 +11,29 @@ extension BrokerServer {
             guard let topic = store.topic(name) else { continue }
             usages[name] = await topic.usage
         }
-        var lags: [LagKey: Int64] = [:]
-        var ranges: [String: OffsetRange] = [:]
+        // The partitions of a storage instance share its index, and a partition's offset is a position
+        // in it: each partition's distance to the end counts the other partitions' messages too. So the
+        // lag is per instance, from the group's least advanced partition there: what it has not read.
+        var ranges: [LagKey: OffsetRange] = [:]
+        var least: [LagKey: Int64] = [:]
         for (key, committed) in await store.offsets.allCommittedOffsets() where usages[key.topic] != nil {
-            let instance = "\(key.topic)#\(PartitionID.storeIndex(of: key.partitionID))"
-            let range: OffsetRange
-            if let known = ranges[instance] {
-                range = known
-            } else if let read = try? await store.offsetRange(topic: key.topic, partitionID: key.partitionID) {
-                range = read
+            let instance = LagKey(
+                group: key.group,
+                topic: key.topic,
+                store: PartitionID.storeIndex(of: key.partitionID)
+            )
+            if ranges[instance] == nil {
+                guard let read = try? await store.offsetRange(topic: key.topic, partitionID: key.partitionID) else {
+                    continue
+                }
                 ranges[instance] = read
-            } else {
-                continue
             }
-            let lag = max(0, range.max - max(committed, range.min)) / StorageOffset.entrySize
-            lags[LagKey(group: key.group, topic: key.topic, partitionID: key.partitionID)] = lag
+            least[instance] = min(least[instance] ?? committed, committed)
+        }
+        var lags: [LagKey: Int64] = [:]
+        for (instance, committed) in least {
+            guard let range = ranges[instance] else { continue }
+            lags[instance] = max(0, range.max - max(committed, range.min)) / StorageOffset.entrySize
         }
         metrics.connections.set(rpc.connectionCount)
         metrics.consumersOnline.set(Set(registry.holdings().map { $0.1 }).count)

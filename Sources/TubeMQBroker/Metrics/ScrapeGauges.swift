@@ -28,11 +28,11 @@ struct ScrapeGauges {
     }
 }
 
-/// A consumer-lag series' labels.
+/// A consumer-lag series' labels: a group's lag in one storage instance of a topic.
 struct LagKey: Hashable {
     let group: String
     let topic: String
-    let partitionID: Int32
+    let store: Int32
 }
 
 extension BrokerMetrics {
@@ -62,7 +62,7 @@ extension BrokerMetrics {
                     ?? Meter(
                         label: BrokerMetricName.consumerLag,
                         dimensions: [
-                            ("group", key.group), ("topic", key.topic), ("partition", String(key.partitionID)),
+                            ("group", key.group), ("topic", key.topic), ("store", String(key.store)),
                         ],
                         factory: factory
                     )

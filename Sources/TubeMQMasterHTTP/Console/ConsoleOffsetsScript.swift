@@ -43,7 +43,14 @@ enum ConsoleOffsetsScript {
           }
 
           function render(group, container, rows, problems) {
-            const total = rows.reduce((sum, r) => sum + Math.max(0, r.lag), 0);
+            // The partitions of a storage instance (partition id / 10000) share its index, so each one's lag
+            // counts the others' messages too: per instance, count the least advanced partition's lag only.
+            const perStore = new Map();
+            for (const r of rows) {
+              const key = [r.topic, r.broker, Math.floor(r.partition / 10000)].join(" ");
+              perStore.set(key, Math.max(perStore.get(key) || 0, Math.max(0, r.lag)));
+            }
+            const total = [...perStore.values()].reduce((sum, lag) => sum + lag, 0);
             const offsets = rows.length === 0 ? el("p", { class: "empty" }, "No broker holds offsets of this group.")
               : table(["topic", "partition", "broker", "committed", "max offset", "lag"], rows.map((r) =>
                 el("tr", { class: r.lag > 0 ? "attention" : undefined },
@@ -69,7 +76,7 @@ enum ConsoleOffsetsScript {
               if (await reset(group, topic.value, target.value, value.value.trim(), rows)) show(group, container);
             });
             const parts = [el("h3", {}, "Offsets of " + group), offsets,
-              el("p", { class: "note", id: "offset-total" }, "total lag (offset units): " + total)];
+              el("p", { class: "note", id: "offset-total" }, "total lag: " + total + " offset units, " + Math.floor(total / 28) + " messages")];
             if (problems.length > 0) parts.push(el("p", { class: "note" }, "Not shown: " + problems.join("; ")));
             if (topics.length > 0) parts.push(form);
             container.replaceChildren(...parts);

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import TubeMQCore
+import TubeMQStorage
 
 /// The options of `tubemq admin offsets | lag | reset-offsets`.
 struct OffsetOptions: ParsableArguments {
@@ -60,9 +62,29 @@ extension AdminCommand {
         }
         print(OffsetAdmin.table(rows, withGroup: everyGroup))
         if everyGroup {
+            // The partitions of a storage instance share its index: each one's lag counts the others'
+            // messages too. So a group's total takes, per instance, the lag of its least advanced partition.
+            struct Store: Hashable {
+                var group: String
+                var topic: String
+                var brokerID: Int64
+                var index: Int64
+            }
+            var perStore: [Store: Int64] = [:]
+            for row in rows {
+                let store = Store(
+                    group: row.group,
+                    topic: row.topic,
+                    brokerID: row.brokerID,
+                    index: row.partitionID / Int64(PartitionID.storeBase)
+                )
+                perStore[store] = max(perStore[store] ?? 0, max(0, row.lag))
+            }
             var totals: [String: Int64] = [:]
-            for row in rows { totals[row.group, default: 0] += max(0, row.lag) }
-            for (name, lag) in totals.sorted(by: { $0.key < $1.key }) { print("total lag of \(name): \(lag)") }
+            for (store, lag) in perStore { totals[store.group, default: 0] += lag }
+            for (name, lag) in totals.sorted(by: { $0.key < $1.key }) {
+                print("total lag of \(name): \(lag) (\(lag / Int64(StorageOffset.entrySize)) messages)")
+            }
         }
         if !unreachable.isEmpty { throw ExitCode(1) }
     }
