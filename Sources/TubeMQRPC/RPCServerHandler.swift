@@ -158,7 +158,10 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
         let maxPayload = self.maxResponsePayload
         // Handlers are not cancelled when the peer leaves: a half-done append must still complete.
         Task(executorPreference: executor) {
-            let outcome = await service.outcome(of: call, context: callContext)
+            // Through the batch entry point too, so the service sees (and counts) every call one way.
+            let outcome =
+                await service.handle(batch: [call], context: callContext).first
+                ?? .failure(RemoteException.handlerFailed("no reply"))
             var replies = ReplyEncoder(maxPayload: maxPayload, logger: callContext.logger)
             replies.append(outcome, for: call)
             channel.writeAndFlush(replies.output, promise: nil)
