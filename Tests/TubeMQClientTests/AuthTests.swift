@@ -112,6 +112,30 @@ struct AuthTests {
         }
     }
 
+    /// Withdrawing a group's grant stops its members already running (the next balance round takes the
+    /// topic's partitions); granting it again gives them back. Before, only registration was checked.
+    @Test func aWithdrawnGrantStopsARunningConsumer() async throws {
+        try await Self.withSecureCluster { cluster in
+            var configuration = cluster.consumerConfiguration(group: "g_allowed", topics: ["t_auth"])
+            configuration.credentials = Credentials(userName: "alice", password: Self.password)
+            let consumer = try await PushConsumer(configuration: configuration, logger: TestCluster.logger)
+            try await eventually("the consumer holds the partition") { await !consumer.assignedPartitions().isEmpty }
+            try await cluster.master.security.grants.update("t_auth") { control in
+                control.groups.remove("g_allowed")
+            }
+            try await eventually("the withdrawn grant takes the partition", timeout: .seconds(30)) {
+                await consumer.assignedPartitions().isEmpty
+            }
+            try await cluster.master.security.grants.update("t_auth") { control in
+                control.groups.insert("g_allowed")
+            }
+            try await eventually("the grant given again gives it back", timeout: .seconds(30)) {
+                await !consumer.assignedPartitions().isEmpty
+            }
+            await consumer.shutdown()
+        }
+    }
+
     @Test func refusalsCarryTubeMQsCodesAndTextsWhileOthersAreServed() async throws {
         try await Self.withSecureCluster { cluster in
             let good = try await Producer(configuration: Self.producer(cluster, user: "alice"))

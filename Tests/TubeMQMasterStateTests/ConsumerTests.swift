@@ -83,6 +83,24 @@ import TubeMQMasterState
         #expect(cluster.owners() == ["1:tp:0": ["a"], "1:tp:1": ["a"]])
     }
 
+    /// A withdrawn grant (`startConsumeAuthorize`) takes the group's partitions of the topic from members
+    /// already running, as consume control does; given again, they come back. Before, only registrations
+    /// were checked and running members went on consuming.
+    @Test func aWithdrawnGrantTakesTheTopicFromRunningMembers() throws {
+        var cluster = try TestCluster(partitions: 2)
+        var a = try cluster.settledConsumer("a")
+        cluster.state.setUnauthorizedTopics(["gp": ["tp"]])
+        _ = cluster.state.balance(now: 10_000)
+        #expect(try a.heartbeat(&cluster.state, now: 10_001).event?.type == .onlyDisconnect)
+        try a.heartbeat(&cluster.state, now: 10_002)
+        #expect(cluster.owners().isEmpty)
+        cluster.state.setUnauthorizedTopics(["gp": []])
+        _ = cluster.state.balance(now: 15_000)
+        #expect(try a.heartbeat(&cluster.state, now: 15_001).event?.type == .onlyConnect)
+        try a.heartbeat(&cluster.state, now: 15_002)
+        #expect(cluster.owners() == ["1:tp:0": ["a"], "1:tp:1": ["a"]])
+    }
+
     /// `admin_rebalance_group_allocate`: the named member gives up its partitions in the next round,
     /// the others take them, and it gets its share back in the first round after its wait.
     @Test func aMemberAskedToRejoinLeavesTheBalanceAndComesBackAfterItsWait() throws {

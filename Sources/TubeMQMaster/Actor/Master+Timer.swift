@@ -42,6 +42,15 @@ extension Master {
         await _runDueWork()
     }
 
+    /// Checks each group's topics with `check` before every balance round: a topic it returns for a
+    /// group gives that group no partitions, so members already running lose them (`ONLY_DISCONNECT`)
+    /// when a grant is withdrawn, and get them back when it is given again.
+    public func authorizeConsumption(
+        with check: @escaping @Sendable (_ group: String, _ topics: Set<String>) -> Set<String>
+    ) {
+        consumeAuthorization = check
+    }
+
     /// Runs what is due now (expiries, a balance round), persists what changed, and re-arms the
     /// timer. The timer calls it; tests driving a ``ManualClock`` may call it after advancing the
     /// clock to make sure the due work has run before they go on. Running it when nothing is due
@@ -52,6 +61,12 @@ extension Master {
         guard now >= state.nextDeadline else {
             rearmTimer()
             return
+        }
+        if let check = consumeAuthorization {
+            // A grant withdrawn takes the group's partitions of the topic in this round.
+            state.setUnauthorizedTopics(
+                Dictionary(uniqueKeysWithValues: state.groups.map { ($0.name, check($0.name, $0.topics)) })
+            )
         }
         let result = state.tick(now: now)
         if let report = result.balance {

@@ -26,6 +26,9 @@ public actor Master {
     let logger: Logger
     var lifecycle: Lifecycle = .running
     var timer = TimerSlot()
+    /// The topics of a group's topic set that it may not consume now (`startConsumeAuthorize` and
+    /// the grants); `nil` when consumption is not authorized per group.
+    var consumeAuthorization: (@Sendable (_ group: String, _ topics: Set<String>) -> Set<String>)?
     private var storeVersion: UInt64 = 0
     private var storeDirty = false
 

@@ -82,6 +82,11 @@ public final class MasterServer: Sendable {
             store: metadata,
             logger: logger
         )
+        if security.settings.consumeAuthorize {
+            let grants = security.grants
+            await master.authorizeConsumption { group, topics in Set(grants.refusedTopics(group: group, topics: topics))
+            }
+        }
         do {
             let rpc = try await RPCServer.start(
                 configuration: RPCServerConfiguration(

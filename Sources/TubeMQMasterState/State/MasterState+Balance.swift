@@ -24,6 +24,13 @@ public struct BalanceReport: Sendable, Hashable {
 }
 
 extension MasterState {
+    /// Sets the topics each group may not consume now for want of a grant (its members registered
+    /// while they had one): balance rounds give the group none of their partitions. Groups absent
+    /// from `topics` may consume all theirs.
+    public mutating func setUnauthorizedTopics(_ topics: [String: Set<String>]) {
+        unauthorizedTopics = topics.filter { !$0.value.isEmpty }
+    }
+
     /// Runs one balance round now, whether or not one is due, and schedules the next one a
     /// balance period later.
     ///
@@ -55,7 +62,8 @@ extension MasterState {
             // A topic the group is forbidden to consume (consume control, the old blacklist) gives it no
             // partitions: members that hold some are sent ONLY_DISCONNECT, and get them back once allowed.
             let forbidden = groupSettingsByName[name]?.consumeDisabled ?? [:]
-            let available = group.topics.sorted().filter { forbidden[$0] == nil }
+            let unauthorized = unauthorizedTopics[name] ?? []
+            let available = group.topics.sorted().filter { forbidden[$0] == nil && !unauthorized.contains($0) }
                 .flatMap { subscribablePartitions(topic: $0) }
             let target: [String: Set<String>]
             if let session = group.bound {

@@ -34,6 +34,8 @@ public struct MasterState: Sendable {
     var groupSettingsByName: [String: GroupSettings] = [:]
     var producersByID: [String: ProducerRecord] = [:]
     var groupsByName: [String: ConsumerGroup] = [:]
+    /// Topics groups may not consume now for want of a grant (``setUnauthorizedTopics(_:)``); run-time only.
+    var unauthorizedTopics: [String: Set<String>] = [:]
     /// Which group each consumer client id is in.
     var groupOfConsumer: [String: String] = [:]
     /// The client-balanced groups (methods 20–22), apart from the server-balanced ones.
