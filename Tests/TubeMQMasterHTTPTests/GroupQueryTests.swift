@@ -41,21 +41,7 @@ import TubeMQWire
             )
             #expect(joined.success)
 
-            var event: EventProto?
-            for _ in 0..<100 where event == nil {
-                var beat = HeartRequestC2M()
-                beat.clientID = "web-consumer"
-                beat.groupName = "g_web"
-                beat.reportSubscribeInfo = false
-                let reply: HeartResponseM2C = try await rpc.call(
-                    .consumerHeartbeat,
-                    beat,
-                    host: master.host,
-                    port: master.port
-                )
-                if reply.hasEvent { event = reply.event } else { try await Task.sleep(for: .milliseconds(50)) }
-            }
-            var done = try #require(event)
+            var done = try #require(try await Self.nextEvent(rpc, master: master))
             var ack = HeartRequestC2M()
             ack.clientID = "web-consumer"
             ack.groupName = "g_web"
@@ -129,20 +115,7 @@ import TubeMQWire
                 let waiting = try await client.query("admin_query_consume_group_detail", "groupName=g_web")
                 #expect(waiting.json["re-rebalance"] == .object(["web-consumer": .number(60_000)]))
             }
-            var released: EventProto?
-            for _ in 0..<100 where released == nil {
-                var beat = HeartRequestC2M()
-                beat.clientID = "web-consumer"
-                beat.groupName = "g_web"
-                beat.reportSubscribeInfo = false
-                let reply: HeartResponseM2C = try await rpc.call(
-                    .consumerHeartbeat,
-                    beat,
-                    host: master.host,
-                    port: master.port
-                )
-                if reply.hasEvent { released = reply.event } else { try await Task.sleep(for: .milliseconds(50)) }
-            }
+            let released = try await Self.nextEvent(rpc, master: master)
             #expect(released?.opType == 20, "ONLY_DISCONNECT")
             #expect(released?.subscribeInfo.count == 2)
         } catch {
@@ -152,5 +125,24 @@ import TubeMQWire
         }
         await rpc.shutdown()
         await cluster.shutdown()
+    }
+
+    /// Heartbeats as consumer `web-consumer` of `g_web` until the master hands it an event (5 s at most).
+    static func nextEvent(_ rpc: RPCClient, master: (host: String, port: Int)) async throws -> EventProto? {
+        for _ in 0..<100 {
+            var beat = HeartRequestC2M()
+            beat.clientID = "web-consumer"
+            beat.groupName = "g_web"
+            beat.reportSubscribeInfo = false
+            let reply: HeartResponseM2C = try await rpc.call(
+                .consumerHeartbeat,
+                beat,
+                host: master.host,
+                port: master.port
+            )
+            if reply.hasEvent { return reply.event }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
     }
 }

@@ -13,21 +13,10 @@ import TubeMQTestKit
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let output = directory + "/standalone.out"
         let data = directory + "/data"
-        let standalone = try ChildProcess.spawn(
-            [
-                ConsumeInterruptTests.binary, "standalone", "--auth", "--data", data, "--master-port", "0",
-                "--broker-port", "0", "--master-web-port", "0", "--broker-web-port", "0",
-            ],
-            output: output
-        )
+        let started = try await StandaloneProcess.start(["--auth", "--data", data], output: output)
+        let standalone = started.process
         defer { if standalone.exitStatus() == nil { standalone.signal(SIGKILL) } }
-        try await eventually("the standalone is ready") {
-            ConsumeInterruptTests.text(output).contains("standalone ready") || standalone.hasExited()
-        }
-        let ready = try #require(
-            ConsumeInterruptTests.text(output).split(separator: "\n").first { $0.contains("standalone ready") }
-        )
-        let web = try #require(ready.split(separator: " ").drop { $0 != "web" }.dropFirst().first)
+        let web = try #require(started.addresses["web"])
         #expect(ConsumeInterruptTests.text(output).contains("master webapi changes take the token in"))
 
         func addUser(_ name: String, _ tokenOptions: [String]) async throws -> (Int32?, String) {

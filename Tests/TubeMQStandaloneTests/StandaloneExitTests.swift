@@ -23,22 +23,10 @@ import TubeMQTestKit
         defer { _ = umount2(directory, Int32(MNT_DETACH)) }
         let output = directory + "/../standalone-exit-\(getpid()).out"
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let standalone = try ChildProcess.spawn(
-            [
-                ConsumeInterruptTests.binary, "standalone", "--data", directory + "/data", "--master-port", "0",
-                "--broker-port", "0", "--master-web-port", "0", "--broker-web-port", "0",
-            ],
-            output: output
-        )
+        let started = try await StandaloneProcess.start(["--data", directory + "/data"], output: output)
+        let standalone = started.process
         defer { if standalone.exitStatus() == nil { standalone.signal(SIGKILL) } }
-        try await eventually("the standalone is ready") {
-            ConsumeInterruptTests.text(output).contains("standalone ready") || standalone.hasExited()
-        }
-        let ready = try #require(
-            ConsumeInterruptTests.text(output).split(separator: "\n").first { $0.contains("standalone ready") }
-        )
-        let master = try #require(ready.split(separator: " ").drop { $0 != "master" }.dropFirst().first)
-        let port = try #require(Int(master.split(separator: ":").last ?? ""))
+        let port = try #require(started.port("master"))
 
         // Fill the device, then send until the broker refuses: what it acknowledged last is in memory.
         let ballast = directory + "/ballast"

@@ -130,22 +130,19 @@ public actor OffsetStore {
 
     /// Forgets the committed and tentative offsets of `group` (for every topic), durably.
     public func removeGroup(_ group: String) async throws(StorageError) {
-        guard !isClosed else { throw .closed("offset store") }
-        let keys = committed.keys.filter { $0.group == group }
-        tentative = tentative.filter { $0.key.group != group }
-        guard !keys.isEmpty else { return }
-        for key in keys {
-            committed[key] = nil
-            OffsetLogRecord(key: key, offset: OffsetLogRecord.deleted).encode(into: &pending)
-        }
-        try await persist(records: keys.count)
+        try await forget { $0.group == group }
     }
 
     /// Forgets every group's committed and tentative offsets in `topic`, durably (the topic was removed).
     public func removeTopic(_ topic: String) async throws(StorageError) {
+        try await forget { $0.topic == topic }
+    }
+
+    /// Forgets the committed and tentative offsets of the keys `matching` selects, durably.
+    private func forget(_ matching: (Key) -> Bool) async throws(StorageError) {
         guard !isClosed else { throw .closed("offset store") }
-        let keys = committed.keys.filter { $0.topic == topic }
-        tentative = tentative.filter { $0.key.topic != topic }
+        let keys = committed.keys.filter(matching)
+        tentative = tentative.filter { !matching($0.key) }
         guard !keys.isEmpty else { return }
         for key in keys {
             committed[key] = nil
