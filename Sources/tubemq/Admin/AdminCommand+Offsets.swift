@@ -102,6 +102,13 @@ extension AdminCommand {
             guard offsets.partition == nil else {
                 throw ValidationError("--to-time moves every partition of the topic; drop --partition")
             }
+            // The broker takes the time to the second (`recordTime`, yyyyMMddHHmmss): a fraction would be
+            // dropped silently, and messages from earlier in that second would come again.
+            guard date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970 else {
+                throw ValidationError(
+                    "--to-time is taken to the second by the broker: give a time without a fraction, got \(text)"
+                )
+            }
             targets.append(.time(date))
         }
         if let offset = offsets.toOffset {
