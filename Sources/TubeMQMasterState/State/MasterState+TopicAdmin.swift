@@ -90,8 +90,9 @@ extension MasterState {
         return try changeStatus(name, brokerID, from: .normal, to: .softDeleted, by: user, now: now)
     }
 
-    /// Restores a soft-deleted deployment (`admin_redo_deleted_topic_deploy_info`).
-    /// - Throws: ``MasterError`` 401 when there is no such deployment, 406 unless it is soft-deleted.
+    /// Restores a soft-deleted deployment (`admin_redo_deleted_topic_deploy_info`); one in service is
+    /// left as it is.
+    /// - Throws: ``MasterError`` 401 when there is no such deployment, 406 when it is removed.
     public mutating func restoreTopicDeployment(
         topic name: String,
         brokerID: Int32,
@@ -102,8 +103,9 @@ extension MasterState {
     }
 
     /// Removes a soft-deleted deployment (`admin_remove_topic_deploy_info`): the broker is told to
-    /// drop the topic, and the record is purged once its heartbeat reports it removed.
-    /// - Throws: ``MasterError`` 401 when there is no such deployment, 406 unless it is soft-deleted.
+    /// drop the topic, and the record is purged once its heartbeat reports it removed. Removing again
+    /// does nothing.
+    /// - Throws: ``MasterError`` 401 when there is no such deployment, 406 when it is in service.
     public mutating func removeTopicDeployment(
         topic name: String,
         brokerID: Int32,
@@ -184,6 +186,8 @@ extension MasterState {
         now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         var (topic, deployment) = try existingDeployment(name, brokerID)
+        // Asking again for the status it has is a no-op, as in TubeMQ (a retried script call succeeds).
+        if deployment.status == to { return [] }
         guard deployment.status == from else {
             throw MasterError(
                 code: .illegalStatus,
