@@ -72,7 +72,7 @@ struct ClusterOptions: ParsableArguments {
             guard let text = try? String(contentsOfFile: tlsPasswordFile, encoding: .utf8) else {
                 throw ValidationError("cannot read \(tlsPasswordFile)")
             }
-            password = text.split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+            password = Self.firstLine(text)
         }
         do {
             return try TLSSettings.makeClientContext(
@@ -87,6 +87,12 @@ struct ClusterOptions: ParsableArguments {
         }
     }
 
+    /// The first line of a password file without surrounding blanks; CRLF and LF line ends alike
+    /// (`"\r\n"` is one `Character`, so splitting on `"\n"` kept it).
+    static func firstLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+    }
+
     /// The credentials of `--user` and `--password-file`, if given.
     func credentials() throws -> Credentials? {
         guard let user else {
@@ -95,8 +101,7 @@ struct ClusterOptions: ParsableArguments {
         }
         guard let passwordFile else { throw ValidationError("--user needs --password-file") }
         guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8),
-            let password = text.split(separator: "\n").first.map({ String($0).trimmingCharacters(in: .whitespaces) }),
-            !password.isEmpty
+            case let password = Self.firstLine(text), !password.isEmpty
         else { throw ValidationError("cannot read a password from \(passwordFile)") }
         return Credentials(userName: user, password: password)
     }

@@ -1,3 +1,4 @@
+import Glibc
 public import Logging
 import NIOCore
 public import TubeMQCore
@@ -82,6 +83,15 @@ public final class MasterServer: Sendable {
             store: metadata,
             logger: logger
         )
+        let settings = security.settings
+        if settings.produceAuthenticate || settings.consumeAuthenticate, let file = settings.userFile,
+            access(file, F_OK) != 0
+        {
+            logger.warning(
+                "the users file does not exist: no client can authenticate until a user is added",
+                metadata: ["tubemq.authUserFile": "\(file)"]
+            )
+        }
         if security.settings.consumeAuthorize {
             let grants = security.grants
             await master.authorizeConsumption { group, topics in Set(grants.refusedTopics(group: group, topics: topics))
