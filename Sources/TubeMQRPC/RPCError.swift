@@ -40,8 +40,11 @@ public struct RPCError: Error, Sendable, CustomStringConvertible {
     /// Whether the server is a standby master (the client should try another).
     public var isStandby: Bool { remote?.isStandby ?? false }
 
+    /// The code and message, with the remote exception or the underlying error (a TLS handshake's
+    /// reason, a refused connect) when there is one.
     public var description: String {
         if let remote { return "RPC \(code): \(message) (\(remote))" }
+        if let underlying { return "RPC \(code): \(message): \(underlying)" }
         return "RPC \(code): \(message)"
     }
 }
