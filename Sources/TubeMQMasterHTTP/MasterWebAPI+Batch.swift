@@ -36,7 +36,7 @@ extension MasterWebAPI {
                     for id in update.ids {
                         let ip = await api.master.broker(id: id)?.config.host ?? ""
                         let failure = await MasterError.capture { () throws(MasterError) in
-                            _ = try await api.master.updateBroker(id: id, update.patch, by: update.user)
+                            try await Self.update(api.master, id: id, update.patch, by: update.user)
                         }
                         results.append(RecordResult.broker(id: id, ip: ip, failure))
                     }

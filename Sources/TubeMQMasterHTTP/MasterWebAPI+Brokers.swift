@@ -77,8 +77,26 @@ extension MasterWebAPI {
     func updateBroker(_ p: WebParameters) async throws(WebParameterError) -> JSONObject {
         let patch = try BrokerPatch(p)
         return try await eachBroker(p) { master, id, user throws(MasterError) in
-            try await master.updateBroker(id: id, patch, by: user)
+            try await Self.update(master, id: id, patch, by: user)
         }
+    }
+
+    /// Applies an admin's `patch` to broker `id`, refusing (406) a port change while the broker is in
+    /// service: clients are sent the recorded ports, and the broker would go on heartbeating as running
+    /// while nothing listens where they are sent. (A standalone restarting on new ports updates its own
+    /// records directly.)
+    static func update(_ master: Master, id: Int32, _ patch: BrokerPatch, by user: String) async throws(MasterError) {
+        if let config = await master.broker(id: id)?.config,
+            config.manageStatus != .draft, config.manageStatus != .offline,
+            [(patch.port, config.port), (patch.tlsPort, config.tlsPort), (patch.webPort, config.webPort)]
+                .contains(where: { new, old in new.map { $0 != old } ?? false })
+        {
+            throw MasterError(
+                code: .illegalStatus,
+                message: "The broker \(id) is in service: offline it before changing its ports!"
+            )
+        }
+        _ = try await master.updateBroker(id: id, patch, by: user)
     }
 
     /// Runs `change` for every broker of the required `brokerId` list as `modifyUser`, and answers

@@ -130,6 +130,12 @@ import TubeMQWebSupport
             #expect(await master.broker(id: 1)?.config.manageStatus == .readOnly)
             let reload = try await client.modify("admin_reload_broker_configure", "brokerId=1&modifyUser=bob")
             #expect(reload.data.first?.bool("success") == true)
+            // Clients are sent the recorded port: it does not change under a broker in service.
+            let moved = try await client.modify(
+                "admin_update_broker_configure",
+                "brokerId=1&modifyUser=bob&brokerPort=18123"
+            )
+            #expect(moved.data.first?.number("errCode") == 406)
             let stillOnline = try await client.modify("admin_delete_broker_configure", "brokerId=1&modifyUser=bob")
             #expect(stillOnline.data.first?.number("errCode") == 406)
             _ = try await client.modify("admin_offline_broker_configure", "brokerId=1&modifyUser=bob")
