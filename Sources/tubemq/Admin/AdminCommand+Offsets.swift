@@ -45,6 +45,12 @@ extension AdminCommand {
 
     /// `offsets --group G` (one group) or `lag` (every group consuming now, or `--group`).
     private func showOffsets(_ admin: OffsetAdmin, everyGroup: Bool) async throws {
+        // Reset options here would do nothing: say so rather than exit 0 having reset nothing.
+        guard offsets.partition == nil, offsets.toTime == nil, offsets.toOffset == nil, !offsets.toEarliest,
+            !offsets.toLatest
+        else {
+            throw ValidationError("--partition and --to-… are reset-offsets options; \(action) only shows offsets")
+        }
         let group = offsets.group
         guard everyGroup || group != nil else { throw ValidationError("offsets needs --group (lag lists every group)") }
         let (rows, unreachable) = try await admin.offsets(group: group, topic: offsets.topic)
