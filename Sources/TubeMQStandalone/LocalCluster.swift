@@ -222,9 +222,16 @@ public final class LocalCluster: Sendable {
         on brokerCount: Int,
         master: Master
     ) async throws {
-        let existing = await master.topic(named: topic.name)
         for id in 1...Int32(max(brokerCount, 1)) where brokerCount > 0 {
-            if let existing, existing.deployments.contains(where: { $0.brokerID == id }) { continue }
+            // A remove still pending (the standalone stopped before the broker reported it) ends at the
+            // broker's first heartbeat: wait for it, then deploy the topic again, empty.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while await master.topic(named: topic.name)?.deployment(on: id)?.status == .softRemoved,
+                ContinuousClock.now < deadline
+            {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            if await master.topic(named: topic.name)?.deployment(on: id) != nil { continue }
             _ = try await master.addTopicDeployment(
                 topic: topic.name,
                 brokerID: id,

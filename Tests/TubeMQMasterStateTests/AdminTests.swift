@@ -43,6 +43,13 @@ import TubeMQMasterState
         #expect(code { _ = try state.deleteBroker(id: 6, by: "a", now: 9) } == .illegalStatus)
         let stamp = try #require(state.broker(id: 6)?.config.stamp)
         #expect(stamp.createdBy == "a" && stamp.createdAt == 2 && stamp.modifiedAt == 8)
+        // A broker that never comes back can still be deleted once its topics are removed: the removed
+        // deployments, which wait for its report, go with it.
+        _ = try state.stopAndDeleteTopicDeployment(topic: "tp", brokerID: 6, by: "a", now: 10)
+        _ = try state.removeTopicDeployment(topic: "tp", brokerID: 6, by: "a", now: 11)
+        let deleted = try state.deleteBroker(id: 6, by: "a", now: 12)
+        #expect(deleted.contains(.deleteBroker(id: 6)))
+        #expect(state.topic(named: "tp")?.deployment(on: 6) == nil)
     }
 
     @Test func topicLifecycleFollowsItsStatuses() throws {

@@ -120,8 +120,9 @@ extension MasterState {
     }
 
     /// Deletes a broker record (`admin_delete_broker_configure`).
+    /// Deployments removed on it and not yet reported gone by the broker go with it.
     /// - Throws: ``MasterError`` 401 when the broker does not exist, 406 (as TubeMQ) unless it is a
-    ///   draft or offline, and while topics are still deployed on it.
+    ///   draft or offline, and while topics are still deployed on it (not removed).
     public mutating func deleteBroker(id: Int32, by user: String, now: Int64) throws(MasterError) -> [MasterDirective] {
         let config = try existingBroker(id)
         guard config.manageStatus == .draft || config.manageStatus == .offline else {
@@ -130,7 +131,12 @@ extension MasterState {
                 message: "The broker \(id) manage status is \(config.manageStatus), please offline first!"
             )
         }
-        let deployed = topicsByName.values.filter { $0.deployment(on: id) != nil }.map(\.name).sorted()
+        // A removed deployment waits for the broker to report it gone; a broker deleted instead (it may
+        // never come back) takes such records with it.
+        let deployed = topicsByName.values.filter {
+            guard let deployment = $0.deployment(on: id) else { return false }
+            return deployment.status != .softRemoved
+        }.map(\.name).sorted()
         guard deployed.isEmpty else {
             throw MasterError(
                 code: .illegalStatus,
@@ -138,9 +144,16 @@ extension MasterState {
                     + ", remove them first!"
             )
         }
+        var purged: [MasterDirective] = []
+        for name in topicsByName.keys.sorted() {
+            guard var topic = topicsByName[name], topic.deployment(on: id) != nil else { continue }
+            topic.removeDeployment(on: id)
+            topicsByName[name] = topic
+            purged.append(.persistTopic(topic))
+        }
         brokerConfigs[id] = nil
         brokerRuntimes[id] = nil
-        return [.deleteBroker(id: id)] + (refreshServingBrokers(now: now).map { [$0] } ?? [])
+        return purged + [.deleteBroker(id: id)] + (refreshServingBrokers(now: now).map { [$0] } ?? [])
     }
 
     // MARK: internals

@@ -23,7 +23,12 @@ extension MasterState {
                 stamp: RecordStamp(createdBy: user, at: now)
             )
         if let existing = topic.deployment(on: brokerID) {
-            let hint = existing.status == .normal ? "" : ", resume or remove it first"
+            let hint: String
+            switch existing.status {
+            case .normal: hint = ""
+            case .softRemoved: hint = ", being removed: deploy it again once broker \(brokerID) has reported it gone"
+            default: hint = ", resume or remove it first"
+            }
             throw MasterError(
                 code: .recordExists,
                 message: "Topic \(name) is already deployed on broker \(brokerID)\(hint)!"
