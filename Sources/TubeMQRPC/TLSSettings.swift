@@ -119,8 +119,8 @@ public struct TLSSettings: Sendable, Hashable {
             }
             guard hasKeyBag(bytes) else {
                 throw TLSSettingsError(
-                    "the key store \(path) holds no private key (a PKCS#12 store of certificates only); it needs the"
-                        + " certificate and its key"
+                    "the key store \(path) is not PEM and holds no private key (a PKCS#12 store of certificates only,"
+                        + " or a damaged file); it needs the certificate and its key"
                 )
             }
             let bundle = try NIOSSLPKCS12Bundle(buffer: bytes, passphrase: Array(password.utf8))
@@ -139,8 +139,9 @@ public struct TLSSettings: Sendable, Hashable {
             // NIOSSL reads only PKCS#12 stores with a key (and stops the process on one without).
             guard hasKeyBag(bytes) else {
                 throw TLSSettingsError(
-                    "the trust store \(path) is a PKCS#12 store of certificates only, which cannot be read here;"
-                        + " convert it to PEM: openssl pkcs12 -in \(path) -nokeys -out ca.pem"
+                    "the trust store \(path) is not PEM and holds no private key: a PKCS#12 store of certificates only,"
+                        + " which cannot be read here (convert it to PEM: openssl pkcs12 -in \(path) -nokeys -out ca.pem),"
+                        + " or a damaged file"
                 )
             }
             let bundle = try NIOSSLPKCS12Bundle(buffer: bytes, passphrase: Array(password.utf8))

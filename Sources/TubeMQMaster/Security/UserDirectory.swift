@@ -88,10 +88,14 @@ public final class UserDirectory: Sendable {
     /// - Throws: ``UserDirectoryError`` when the name or password is not valid, the file or znode
     ///   cannot be written (a file change is kept in memory), or this master is a standby.
     public func upsert(_ user: User) async throws(UserDirectoryError) {
+        // Printable ASCII without blanks or '#': the users file is `name password [topics]` per line.
         guard !user.name.isEmpty, !user.password.isEmpty,
-            !(user.name + user.password).contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "#" })
+            (user.name + user.password).unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 && $0 != "#" })
         else {
-            throw UserDirectoryError(message: "user name and password must be non-blank, without blanks or '#'")
+            throw UserDirectoryError(
+                message:
+                    "user name and password must be non-blank printable ASCII, without blanks, control characters or '#'"
+            )
         }
         // The users file is `name password [topic,topic]` per line: a topic must not break the line.
         guard

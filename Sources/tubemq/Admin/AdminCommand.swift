@@ -67,7 +67,13 @@ struct AdminCommand: AsyncParsableCommand {
     /// `webapi.token`; else TubeMQ's default.
     func masterToken() throws -> String {
         if let token { return token }
-        if let data, FileManager.default.fileExists(atPath: data + "/auth/users") { return try brokerToken() }
+        if let data {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: data, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--data \(data) is not a standalone data folder")
+            }
+            if FileManager.default.fileExists(atPath: data + "/auth/users") { return try brokerToken() }
+        }
         return "ASDFGHJKL"
     }
 
@@ -146,10 +152,10 @@ struct AdminCommand: AsyncParsableCommand {
         let data: Data
         do {
             let answer = try await WebGet.fetch(url, tls: tls, timeout: TimeInterval(timeout))
-            guard answer.status == 200 else { throw ValidationError("HTTP \(answer.status) from \(url)") }
+            guard answer.status == 200 else { throw WebAPIFailure("HTTP \(answer.status) from \(url)") }
             data = answer.data
         } catch let failure as WebAPIFailure {
-            throw ValidationError("cannot reach the master webapi at \(web): \(failure) (is --web right?)")
+            throw WebAPIFailure("cannot reach the master webapi at \(web): \(failure) (is --web right?)")
         }
         if let object = try? JSONSerialization.jsonObject(with: data),
             let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])

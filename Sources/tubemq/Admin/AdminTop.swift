@@ -73,11 +73,11 @@ struct AdminTop {
         do {
             data = try await WebGet.fetch(url, tls: tls, timeout: timeout).data
         } catch {
-            throw ValidationError("cannot reach the master webapi at \(web): \(error) (is --web right?)")
+            throw WebAPIFailure("cannot reach the master webapi at \(web): \(error) (is --web right?)")
         }
         guard let envelope = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             envelope["result"] as? Bool == true, let records = envelope["data"] as? [[String: Any]]
-        else { throw ValidationError("unexpected answer from \(url)") }
+        else { throw WebAPIFailure("unexpected answer from \(url)") }
         return records.compactMap { record in
             guard let id = record["brokerId"] as? Int, let host = record["brokerIp"] as? String,
                 let port = record["brokerWebPort"] as? Int, let url = URL(string: "http://\(host):\(port)/metrics")
