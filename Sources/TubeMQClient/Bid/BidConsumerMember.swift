@@ -101,6 +101,8 @@ final class BidConsumerMember: Sendable {
                     reported = true
                     firstAttempt(error)
                 }
+                // A bad configuration (a filter or name refused before any call) fails the same way every time.
+                if error.code == .invalidArgument { return }
                 // Warn on the first failure and then now and then, not on every retry of a long outage.
                 logger.log(
                     level: failures == 1 || failures % 12 == 0 ? .warning : .debug,
