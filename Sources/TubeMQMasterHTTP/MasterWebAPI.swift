@@ -22,7 +22,10 @@ struct MasterWebAPI: Sendable {
     /// Every method, by name.
     static let methods: [String: MasterWebMethod] = {
         var table: [String: MasterWebMethod] = [:]
-        let all = [brokerMethods, batchMethods, topicMethods, topicControlMethods, groupMethods, groupControlMethods]
+        let all = [
+            brokerMethods, batchMethods, topicMethods, topicViewMethods, topicControlMethods, groupMethods,
+            groupControlMethods,
+        ]
         for method in all.joined() + clusterMethods + masterGroupMethods + securityMethods + flowControlMethods {
             table[method.name] = method
         }

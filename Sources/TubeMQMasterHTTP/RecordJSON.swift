@@ -87,8 +87,8 @@ enum RecordJSON {
     static func runInfo(_ deployment: TopicDeployment, broker: BrokerStatus?) -> JSONObject {
         guard let broker, isRunning(broker), let served = broker.servedShares[deployment.topic] else {
             return [
-                "acceptPublish": "-", "acceptSubscribe": "-", "numPartitions": "-", "numTopicStores": "-",
-                "brokerManageStatus": "-",
+                // TubeMQ's four keys: no numTopicStores until the broker has reported.
+                "acceptPublish": "-", "acceptSubscribe": "-", "numPartitions": "-", "brokerManageStatus": "-",
             ]
         }
         let status = broker.config.manageStatus

@@ -134,4 +134,6 @@ extension WebField {
     package static let consumerID = WebField("consumerId", "csmId", rule: .consumerID)
     /// `reJoinWait` / `rjWait` (ms).
     package static let reJoinWait = WebField("reJoinWait", "rjWait")
+    /// `relReason` / `rRsn`.
+    package static let releaseReason = WebField("relReason", "rRsn", maxLength: 1024)
 }

@@ -76,6 +76,11 @@ import TubeMQWebSupport
             #expect(deployment.keys == Self.deployKeys + ["runInfo"])
             #expect(deployment.objects("runInfo").isEmpty)
             #expect(deployment["runInfo"]?.object?.string("acceptPublish") == "-")
+            #expect(
+                deployment["runInfo"]?.object?.keys
+                    == ["acceptPublish", "acceptSubscribe", "numPartitions", "brokerManageStatus"],
+                "TubeMQ's four keys while the broker has not reported"
+            )
 
             let deployed = try await client.query("admin_query_deployed_topics", "brokerId=1")
             #expect(deployed.data.first?["topicName"] == .array(["t_a", "t_b"]))
@@ -96,6 +101,14 @@ import TubeMQWebSupport
             let settings = try #require(await master.topic(named: "t_m")?.deployment(on: 1)?.settings)
             #expect(settings.numPartitions == 5)
             #expect(settings.acceptPublish == false)
+            let again = try await client.modify(
+                "admin_modify_topic_info",
+                "topicName=t_m&brokerId=1&modifyUser=ops&numPartitions=5&acceptPublish=false"
+            )
+            #expect(again.data.first?.number("errCode") == 403, "nothing changes: \(again.text)")
+            #expect(again.data.first?.string("errInfo") == "Data not changed for brokerId=1, topicName=t_m!")
+            let nothing = try await client.modify("admin_modify_topic_info", "topicName=t_m&brokerId=1&modifyUser=ops")
+            #expect(nothing.data.first?.number("errCode") == 403, "no value given")
             let shrunk = try await client.modify(
                 "admin_update_topic_deploy_info",
                 "topicName=t_m&brokerId=1&modifyUser=ops&numPartitions=2"

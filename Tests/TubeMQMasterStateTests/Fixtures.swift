@@ -163,7 +163,11 @@ extension MasterState {
         now: Int64
     ) throws(MasterError) -> [MasterDirective] {
         let stopped = TopicSettingsPatch(acceptPublish: false, acceptSubscribe: false)
-        _ = try updateTopicDeployment(topic: topic, brokerID: brokerID, settings: stopped, by: user, now: now)
+        if let settings = self.topic(named: topic)?.deployment(on: brokerID)?.settings,
+            settings.acceptPublish || settings.acceptSubscribe
+        {
+            _ = try updateTopicDeployment(topic: topic, brokerID: brokerID, settings: stopped, by: user, now: now)
+        }
         return try deleteTopicDeployment(topic: topic, brokerID: brokerID, by: user, now: now)
     }
 }

@@ -106,14 +106,17 @@ enum ConsoleCoreScript {
                 status(what + " refused: " + reply.errMsg, "error");
                 return false;
               }
-              const refused = (reply.data || []).filter((item) => item && item.success === false);
+              // 403 "Data not changed": the record already is as asked, which is not a refusal.
+              const items = reply.data || [];
+              const unchanged = items.filter((item) => item && item.success === false && item.errCode === 403);
+              const refused = items.filter((item) => item && item.success === false && item.errCode !== 403);
               if (refused.length > 0) {
                 const reasons = refused.map((item) => (item.brokerId !== undefined ? "broker " + item.brokerId + ": " : "")
                   + item.errInfo);
                 status(what + " refused: " + reasons.join("; "), "error");
                 return false;
               }
-              status(what + ": done", "ok");
+              status(what + (unchanged.length > 0 && unchanged.length === items.length ? ": nothing to change" : ": done"), "ok");
               return true;
             } catch (error) {
               status(what + " failed: " + error.message, "error");

@@ -46,7 +46,8 @@ extension MasterState {
 
     /// Changes a deployment's settings (`admin_update_topic_deploy_info`).
     /// - Throws: ``MasterError`` 401 when there is no such deployment, 406 when it is not in
-    ///   service, 407 for a bad setting or fewer partitions or stores than before.
+    ///   service, 407 for a bad setting or fewer partitions or stores than before, 403 when it
+    ///   would change nothing.
     public mutating func updateTopicDeployment(
         topic name: String,
         brokerID: Int32,
@@ -59,6 +60,14 @@ extension MasterState {
             throw MasterError(code: .illegalStatus, message: "Topic \(name) on broker \(brokerID) is not in service!")
         }
         let updated = try deployment.settings.applying(settings)
+        guard updated != deployment.settings else {
+            // As TubeMQ: an update that would change nothing (no value given, or every value as it
+            // is) is refused with 403, so a caller learns its change did not apply.
+            throw MasterError(
+                code: .forbidden,
+                message: "Data not changed for brokerId=\(brokerID), topicName=\(name)!"
+            )
+        }
         guard updated.numPartitions >= deployment.settings.numPartitions,
             updated.numTopicStores >= deployment.settings.numTopicStores
         else {
