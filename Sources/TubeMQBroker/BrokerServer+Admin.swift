@@ -63,9 +63,11 @@ public struct PartitionOffsets: Sendable, Hashable {
 /// so the registered consumer's next get reads from the new offset (its pending confirmation is
 /// discarded instead of overwriting the reset).
 extension BrokerServer {
-    /// The groups with a consumer registered on this broker, sorted.
+    /// The groups with a consumer registered on this broker or offsets committed here, sorted: a
+    /// group whose consumers all stopped keeps its offsets, and is listed so they can be reset.
     public func bookedGroups() async -> [String] {
-        Set(await holdings().map(\.group)).sorted()
+        let committed = await store.offsets.allCommittedOffsets().keys.map(\.group)
+        return Set(await holdings().map(\.group)).union(committed).sorted()
     }
 
     /// `group`'s offsets in every partition of `topics` on this broker; with no topics, in every

@@ -60,7 +60,10 @@ extension MasterWebAPI {
             var publishing = TopicCounts()
             var consumable = TopicCounts()
             for deployment in deployments {
-                configured.add(stores: deployment.settings.numTopicStores, partitions: deployment.settings.numPartitions)
+                configured.add(
+                    stores: deployment.settings.numTopicStores,
+                    partitions: deployment.settings.numPartitions
+                )
                 let run = RunView(deployment, broker: brokers[deployment.brokerID])
                 guard let share = run.share else { continue }
                 if run.acceptPublish { publishing.add(share) }
@@ -139,7 +142,10 @@ extension MasterWebAPI {
             var publishes = false
             var isConsumed = false
             for deployment in deployments {
-                configured.add(stores: deployment.settings.numTopicStores, partitions: deployment.settings.numPartitions)
+                configured.add(
+                    stores: deployment.settings.numTopicStores,
+                    partitions: deployment.settings.numPartitions
+                )
                 let run = RunView(deployment, broker: brokers[deployment.brokerID])
                 guard let share = run.share else { continue }
                 loaded.add(share)

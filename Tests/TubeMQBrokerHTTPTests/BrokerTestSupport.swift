@@ -102,6 +102,24 @@ struct BrokerFixture: Sendable {
         #expect(reply.success, "\(reply.errMsg)")
     }
 
+    /// Unregisters the consumer from a partition, confirming what it read (readStatus 0).
+    func unregister(partition: Int32 = 0) async throws {
+        var unregister = RegisterRequestC2B()
+        unregister.opType = 32
+        unregister.clientID = Self.consumer
+        unregister.groupName = Self.group
+        unregister.topicName = Self.topic
+        unregister.partitionID = partition
+        unregister.readStatus = 0
+        let reply: RegisterResponseB2C = try await rpc.call(
+            .consumerRegisterToBroker,
+            unregister,
+            host: "127.0.0.1",
+            port: broker.port
+        )
+        #expect(reply.success, "\(reply.errMsg)")
+    }
+
     /// One get: the offset it started at and the payloads.
     func fetch(partition: Int32 = 0, confirmingLast: Bool = false) async throws -> (offset: Int64, bodies: [String]) {
         var get = GetMessageRequestC2B()

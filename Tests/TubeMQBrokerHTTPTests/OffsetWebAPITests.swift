@@ -26,6 +26,22 @@ import TubeMQWebSupport
         }
     }
 
+    @Test func aGroupWhoseConsumerLeftIsStillListedWithItsOffsets() async throws {
+        try await BrokerFixture.with { fixture in
+            try await fixture.send(3)
+            try await fixture.register()
+            _ = try await fixture.fetch()
+            #expect(try await fixture.commit() == 3 * Self.entry)
+            try await fixture.unregister()
+            // No group named: every group booked here, the one without a consumer included.
+            let all = try await fixture.get("method=admin_query_group_offset")
+            let group = try #require(all.objects("dataSet").first, "\(all)")
+            #expect(group.string("groupName") == BrokerFixture.group)
+            let partition = group.objects("subInfo").first?.objects("offsets").first
+            #expect(partition?.number("curOffset") == 3 * Self.entry)
+        }
+    }
+
     @Test func queryAndResetByOffsetThenGet() async throws {
         try await BrokerFixture.with { fixture in
             try await fixture.send(4)

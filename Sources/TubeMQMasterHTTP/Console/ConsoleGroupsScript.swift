@@ -1,6 +1,6 @@
-/// The consumption page: online consumer groups with their topics and held partitions, searchable
-/// by topic or group; a group's members with the broker and partitions each holds, and its offsets
-/// (``ConsoleOffsetsScript``).
+/// The consumption page: consumer groups (online ones, and those only holding offsets on the brokers)
+/// with their topics and held partitions, searchable by topic or group; a group's members with the
+/// broker and partitions each holds, and its offsets (``ConsoleOffsetsScript``).
 enum ConsoleGroupsScript {
     static let text = #"""
         "use strict";
@@ -28,12 +28,13 @@ enum ConsoleGroupsScript {
               || g.topics.some((t) => t.toLowerCase().includes(wanted)));
             if (shown.length === 0) {
               list.replaceChildren(el("p", { class: "empty" },
-                wanted === "" ? "No consumer group is online." : "No group or topic matches."));
+                wanted === "" ? "No consumer group is online or holds offsets." : "No group or topic matches."));
               return;
             }
             list.replaceChildren(table(["group", "topics", "consumers", "partitions held"], shown.map((g) =>
               el("tr", {},
-                el("td", {}, el("button", { type: "button", class: "link", onclick: () => showGroup(g, detail) }, g.name)),
+                el("td", {}, el("button", { type: "button", class: "link", onclick: () => showGroup(g, detail) }, g.name),
+                  g.offline ? el("span", { class: "note" }, " (no member online)") : null),
                 el("td", {}, g.topics.join(", ")),
                 el("td", { class: "num" }, g.consumers),
                 el("td", { class: "num" }, g.partitions))), "group-table"));
@@ -78,6 +79,27 @@ enum ConsoleGroupsScript {
               const partitions = members.reduce((sum, m) => sum + (m.parCount > 0 ? m.parCount : 0), 0);
               return { name: s.consumeGroup, topics: s.topicSet || [], consumers: s.consumerNum, partitions, members };
             }));
+            // Groups with no member online still hold offsets on the brokers; list them too, so that
+            // their offsets can be seen and reset before their consumers start again.
+            const online = new Set(groups.map((g) => g.name));
+            const offline = new Map();
+            const brokers = (await query("admin_query_broker_configure", {})).data || [];
+            await Promise.all(brokers.map(async (broker) => {
+              try {
+                const reply = await tube.brokerCall(broker.brokerId, "admin_query_group_offset", {});
+                for (const item of reply.dataSet || []) {
+                  if (online.has(item.groupName)) continue;
+                  const topics = offline.get(item.groupName) || new Set();
+                  for (const sub of item.subInfo || []) topics.add(sub.topicName);
+                  offline.set(item.groupName, topics);
+                }
+              } catch (error) {
+                // A broker that does not answer: its groups are left out; the offsets view says why.
+              }
+            }));
+            for (const [name, topics] of offline) {
+              groups.push({ name, topics: [...topics].sort(), consumers: 0, partitions: 0, members: [], offline: true });
+            }
             groups.sort((a, b) => a.name.localeCompare(b.name));
             render(built.search.value, built.list, built.detail);
             built.detail.replaceChildren();
