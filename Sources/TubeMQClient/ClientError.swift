@@ -45,13 +45,24 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
     public var serverCode: Int32?
     /// The error that caused this one, if any (usually an `RPCError`).
     public var underlying: (any Error)?
+    /// Whether the request may have been carried out although it failed here: no reply in time, the
+    /// connection lost while the request was in flight, or a broker's internal error (errCode 500).
+    /// For a send, the message may have been stored, and sending it again may store it twice.
+    public var outcomeUnknown: Bool
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, serverCode: Int32? = nil, underlying: (any Error)? = nil) {
+    public init(
+        _ code: Code,
+        _ message: String,
+        serverCode: Int32? = nil,
+        underlying: (any Error)? = nil,
+        outcomeUnknown: Bool = false
+    ) {
         self.code = code
         self.message = message
         self.serverCode = serverCode
         self.underlying = underlying
+        self.outcomeUnknown = outcomeUnknown
     }
 
     public var description: String {
@@ -61,18 +72,26 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
         return text
     }
 
-    /// A server refusal with its errCode and errMsg.
+    /// A server refusal with its errCode and errMsg. An internal error (500) leaves the outcome
+    /// unknown: a broker that could not write a message to disk keeps it queued and writes it later.
     static func rejected(_ what: String, code: Int32, text: String) -> ClientError {
-        ClientError(.rejected, "\(what): \(text)", serverCode: code)
+        ClientError(
+            .rejected,
+            "\(what): \(text)",
+            serverCode: code,
+            outcomeUnknown: code == ErrorCode.internalServerError.rawValue
+        )
     }
 
     /// The client error for a failed RPC to a broker.
     static func broker(_ what: String, _ error: RPCError) -> ClientError {
-        switch error.code {
-        case .timeout: return ClientError(.timeout, what, underlying: error)
-        case .shutdown: return ClientError(.shutdown, what, underlying: error)
-        case .badResponse, .remoteException: return ClientError(.badResponse, what, underlying: error)
-        default: return ClientError(.brokerUnavailable, what, underlying: error)
-        }
+        let code: Code =
+            switch error.code {
+            case .timeout: .timeout
+            case .shutdown: .shutdown
+            case .badResponse, .remoteException: .badResponse
+            default: .brokerUnavailable
+            }
+        return ClientError(code, what, underlying: error, outcomeUnknown: error.requestSent)
     }
 }

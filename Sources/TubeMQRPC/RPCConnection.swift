@@ -130,7 +130,8 @@ final class RPCConnection: Sendable {
         }
     }
 
-    /// Fails every waiting call and every later one with `error` (the connection is gone).
+    /// Fails every waiting call and every later one with `error` (the connection is gone). The waiting
+    /// calls' requests may have reached the server (``RPCError/requestSent``); later ones never leave.
     func fail(_ error: RPCError) {
         closed.store(true, ordering: .relaxed)
         let entries = state.withLock { state in
@@ -138,6 +139,8 @@ final class RPCConnection: Sendable {
             state.outbound.clear()
             return state.pending.removeAll()
         }
-        for entry in entries { entry.waiter.resume(returning: .failure(error)) }
+        var inFlight = error
+        inFlight.requestSent = true
+        for entry in entries { entry.waiter.resume(returning: .failure(inFlight)) }
     }
 }

@@ -28,13 +28,25 @@ public struct RPCError: Error, Sendable, CustomStringConvertible {
     public var remote: RemoteException?
     /// The underlying error, if any.
     public var underlying: (any Error)?
+    /// Whether the request had been handed to the connection when the call failed: a timeout, or a
+    /// connection lost while the call waited for its reply. The server may then have received the
+    /// request and carried it out (a send may have been stored). False when it never left the client
+    /// (a connect that failed, a connection already known to be gone).
+    public var requestSent: Bool
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, remote: RemoteException? = nil, underlying: (any Error)? = nil) {
+    public init(
+        _ code: Code,
+        _ message: String,
+        remote: RemoteException? = nil,
+        underlying: (any Error)? = nil,
+        requestSent: Bool? = nil
+    ) {
         self.code = code
         self.message = message
         self.remote = remote
         self.underlying = underlying
+        self.requestSent = requestSent ?? (code == .timeout)
     }
 
     /// Whether the server is a standby master (the client should try another).

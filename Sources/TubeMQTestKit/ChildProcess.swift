@@ -26,12 +26,13 @@ public final class ChildProcess: Sendable {
         self.pid = pid
     }
 
-    /// Starts `arguments[0]` with stdout and stderr appended to `output` and stdin from /dev/null.
-    public static func spawn(_ arguments: [String], output: String) throws -> ChildProcess {
+    /// Starts `arguments[0]` with stdout and stderr appended to `output` and stdin from `input`.
+    public static func spawn(_ arguments: [String], output: String, input: String = "/dev/null") throws -> ChildProcess
+    {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         closeInheritedDescriptors(&actions)

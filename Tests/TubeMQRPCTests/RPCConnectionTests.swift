@@ -94,6 +94,7 @@ import TubeMQWire
             #expect(results.count == 51)
             #expect(failures.count == 50)
             #expect(failures.allSatisfy { $0.code == .connectionFailed })
+            #expect(failures.allSatisfy { $0.requestSent }, "in flight when lost: the server may have acted on them")
             let again = await Self.register(client, port: port, id: "again", delayMicros: 0, timeout: .seconds(60))
             #expect((try? again.get()) == "again", "the next call reconnects")
         }

@@ -164,6 +164,7 @@ import TubeMQWire
             Issue.record("expected a connection failure")
         } catch {
             #expect(error.code == .connectionFailed)
+            #expect(!error.requestSent, "a connect that failed sent nothing")
         }
     }
 }

@@ -35,6 +35,10 @@ import TubeMQTestKit
                 #expect(error.code == .noSpace)
                 #expect(error.systemErrno == ENOSPC)
                 #expect(error.message.contains("no space left on device"), "\(error.message)")
+                if acknowledgement == .disk {
+                    // Appended and waiting for its sync: kept, and written by the retry.
+                    #expect(error.message.contains("will be written when the write succeeds"), "\(error.message)")
+                }
             }
             #expect(!instance.isWritable)
             #expect(!topic.isWritable)

@@ -188,6 +188,7 @@ public final class BidProducer: Sendable {
         let now = ContinuousClock.now
         var tried: Set<Int> = []
         var lastError: ClientError?
+        var maybeStored = false  // some cluster may have stored it before failing
         // First the preferred clusters that know the topic's partitions (no waiting for a map), then
         // every other connected one in order: passed over, or still learning the topic.
         for round in 0..<2 {
@@ -220,11 +221,14 @@ public final class BidProducer: Sendable {
                             )
                         }
                         lastError = error
+                        maybeStored = maybeStored || error.outcomeUnknown
                     }
                 }
             }
         }
-        throw lastError ?? ClientError(.masterUnavailable, "no cluster is connected")
+        var failure = lastError ?? ClientError(.masterUnavailable, "no cluster is connected")
+        if maybeStored { failure.outcomeUnknown = true }
+        throw failure
     }
 
     /// One send on a cluster's producer, publishing the topic there first if it connected after ``publish(_:)``.

@@ -9,7 +9,9 @@ extension Producer {
     ///
     /// The message goes to the next writable partition of the topic (round-robin). When its broker
     /// answers 503 or cannot be reached, the message is tried on another partition, up to
-    /// ``Configuration/maxSendAttempts`` times. When it does not answer within the RPC timeout, the
+    /// ``Configuration/maxSendAttempts`` times; when the connection was lost with the send in flight,
+    /// the first broker may have stored it too, and a failure is marked ``ClientError/outcomeUnknown``.
+    /// When it does not answer within the RPC timeout, the
     /// send fails (the broker may have stored it) and later sends avoid that broker for
     /// ``Configuration/brokerBackoff``. Attributes travel as the official clients send them:
     /// `$msgType$`, `$msgTime$`, then the others, as `k=v,k=v` behind a length, with flag bit 0 set
@@ -24,6 +26,24 @@ extension Producer {
         try enterSend()
         defer { leaveSend() }
         let payload = try OutgoingPayload(message)
+        // Set once an attempt may have reached a broker (its connection was lost with the send in
+        // flight): whatever fails after that, the message may have been stored.
+        var maybeStored = false
+        do throws(ClientError) {
+            return try await send(payload, to: topic, maybeStored: &maybeStored)
+        } catch {
+            var failure = error
+            if maybeStored { failure.outcomeUnknown = true }
+            throw failure
+        }
+    }
+
+    /// The attempts of one send (see ``send(_:to:)``).
+    nonisolated(nonsending) private func send(
+        _ payload: OutgoingPayload,
+        to topic: String,
+        maybeStored: inout Bool
+    ) async throws(ClientError) -> SendResult {
         var excluded: Set<Int32> = []  // empty (no allocation) unless a broker fails
         var lastError = ClientError(.noPartition, "no partition of \(topic) accepted the message")
         for _ in 0..<max(1, configuration.maxSendAttempts) {
@@ -55,6 +75,9 @@ extension Producer {
                     throw failure
                 }
                 guard error.code == .connectionFailed else { throw failure }
+                // Lost with the send in flight: the broker may have stored it, and the next attempt
+                // may store it again (at least once, as the Java producer).
+                if error.requestSent { maybeStored = true }
                 avoid(partition, reason: "\(error)")
                 excluded.insert(partition.broker.id)
                 lastError = failure

@@ -135,7 +135,11 @@ extension StorageInstance {
                 )
             }
             writeError = error
-            for waiter in durabilityWaiters { waiter.continuation.resume(returning: .failure(error)) }
+            // Their messages are appended and stay queued: the retry writes them. Say so, so that the
+            // sender learns they may still be stored (not acknowledged, but not dropped either).
+            var queued = error
+            queued.message += "; the message is kept and will be written when the write succeeds"
+            for waiter in durabilityWaiters { waiter.continuation.resume(returning: .failure(queued)) }
             durabilityWaiters.removeAll()
             resumeSpaceWaiters()
             if state != .open || cancelled { return .giveUp }

@@ -163,7 +163,11 @@ public actor StorageInstance {
                 "tubemq.restoredEntries": "\(recovered.restoredEntries)",
                 "tubemq.droppedEntries": "\(recovered.droppedEntries)",
             ]
-            if recovered.truncatedBytes > 0 || recovered.skippedBytes > 0 || recovered.rebuiltEntries > 0 {
+            // An error whenever messages were lost (cut, skipped or dropped) or rebuilt; a warning when
+            // index entries were only restored from intact data.
+            if recovered.truncatedBytes > 0 || recovered.skippedBytes > 0 || recovered.rebuiltEntries > 0
+                || recovered.skippedEntries > 0 || recovered.droppedEntries > 0
+            {
                 logger.error("recovered storage instance with damaged data", metadata: metadata)
             } else {
                 logger.warning("recovered storage instance", metadata: metadata)

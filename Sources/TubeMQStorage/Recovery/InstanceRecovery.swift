@@ -61,6 +61,13 @@ enum InstanceRecovery {
         }
         let sorted = bases.sorted()
         let checkpoint = Checkpoint.load(directory: directory)
+        if checkpoint == nil, (try? FileIO.size(ofPath: directory + "/" + SegmentName.checkpoint)) != nil {
+            // Not an error in itself: recovery scans the newest segment instead of trusting it.
+            logger.warning(
+                "the checkpoint file is empty or damaged; ignoring it and scanning the newest segment",
+                metadata: ["tubemq.path": "\(directory)/\(SegmentName.checkpoint)"]
+            )
+        }
         guard let newest = sorted.last else {
             let next = checkpoint.map { $0.segmentBase + $0.entries } ?? 0
             return Outcome(segments: [], nextEntry: next, checkpoint: checkpoint)

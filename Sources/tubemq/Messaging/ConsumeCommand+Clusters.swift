@@ -21,7 +21,7 @@ extension ConsumeCommand {
                 if count {
                     progress.update(received)
                 } else {
-                    printFlushed("\(message.cluster) " + Self.line(for: message.consumed))
+                    writeFlushed(Self.line(for: message.consumed, prefix: "\(message.cluster) "))
                 }
                 if let max, received >= max {
                     // What was printed is consumed: confirm the batch, printed whole, to its cluster.

@@ -76,7 +76,7 @@ struct ConsumeCommand: AsyncParsableCommand {
                 if count {
                     progress.update(received)
                 } else {
-                    printFlushed(Self.line(for: message))
+                    writeFlushed(Self.line(for: message))
                 }
                 if let max, received >= max {
                     // What was printed is consumed: confirm the batch if it was printed whole.
@@ -91,11 +91,14 @@ struct ConsumeCommand: AsyncParsableCommand {
         if count { print(received) }
     }
 
-    /// The line printed for `message`: partition, offset, attributes and body.
-    static func line(for message: ConsumedMessage) -> String {
+    /// The line printed for `message`: partition, offset, attributes, then the body's bytes as they
+    /// are (not decoded, so a binary body comes out as it was sent).
+    static func line(for message: ConsumedMessage, prefix: String = "") -> [UInt8] {
         let attributes = message.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-        return
-            "\(message.partition.key) \(message.offset) [\(attributes)] \(String(decoding: message.body, as: UTF8.self))"
+        var line = Array("\(prefix)\(message.partition.key) \(message.offset) [\(attributes)] ".utf8)
+        line.append(contentsOf: message.body)
+        line.append(UInt8(ascii: "\n"))
+        return line
     }
 
     /// An ISO 8601 time with a zone (`2026-12-01T10:00:00Z`, `…10:00:00.250+01:00`), or `nil`.

@@ -67,16 +67,23 @@ struct ProduceCommand: AsyncParsableCommand {
                 let body = [UInt8](repeating: UInt8(ascii: "x"), count: max(0, size))
                 for _ in 0..<count { try await send(body) }
             } else {
-                while let line = readLine(strippingNewline: true) { try await send(Array(line.utf8)) }
+                var lines = StandardInputLines()
+                while let line = lines.next() { try await send(line) }
             }
         } catch {
             progress.finish()
             await producer.shutdown()
             // Say where it stopped, so the rest can be sent again from there.
             let which = count == nil ? "line \(sent + 1)" : "message \(sent + 1)"
-            let stored =
-                (error as? ClientError)?.code == .timeout
-                ? "it may have been stored (no answer in time)" : "it was not stored"
+            let stored: String
+            switch error as? ClientError {
+            case let failure? where failure.code == .timeout:
+                stored = "it may have been stored (no answer in time)"
+            case let failure? where failure.outcomeUnknown:
+                stored = "it may have been stored (the broker may have written it before failing)"
+            default:
+                stored = "it was not stored"
+            }
             FileHandle.standardError.write(
                 Data(
                     "sent \(sent) messages to \(topic), then \(which) failed: \(stored); nothing after it was sent\n"

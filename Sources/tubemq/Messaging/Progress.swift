@@ -31,3 +31,20 @@ func printFlushed(_ line: String) {
     print(line)
     fflush(nil)  // every output stream; `stdout` itself is not concurrency-safe to name
 }
+
+/// Writes `bytes` to standard output as they are, after anything `print` buffered, so a reader on a
+/// pipe has every line even when the command is killed.
+func writeFlushed(_ bytes: [UInt8]) {
+    fflush(nil)
+    bytes.withUnsafeBytes { raw in
+        var done = 0
+        while done < raw.count, let base = raw.baseAddress {
+            let written = write(STDOUT_FILENO, base + done, raw.count - done)
+            if written < 0 {
+                guard errno == EINTR else { return }  // a closed pipe: nothing more can be shown
+                continue
+            }
+            done += written
+        }
+    }
+}
