@@ -35,7 +35,7 @@ public final class RPCServer: Sendable {
 
     /// Binds and starts serving `service`.
     ///
-    /// - Throws: when the address cannot be bound.
+    /// - Throws: ``RPCBindError`` when the address cannot be bound.
     public static func start(
         configuration: RPCServerConfiguration,
         service: any RPCService,
@@ -48,7 +48,7 @@ public final class RPCServer: Sendable {
         let maxPayload = configuration.maxResponsePayload
         let limits = RPCServerLimits(configuration: configuration)
         let tls = configuration.tls
-        let channel = try await ServerBootstrap(group: eventLoopGroup)
+        let bootstrap = ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -103,8 +103,12 @@ public final class RPCServer: Sendable {
                     ])
                 }
             }
-            .bind(host: configuration.host, port: configuration.port)
-            .get()
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        } catch {
+            throw RPCBindError(host: configuration.host, port: configuration.port, underlying: error)
+        }
         logger.info(
             "RPC server listening",
             metadata: ["tubemq.address": "\(channel.localAddress.map { "\($0)" } ?? "?")"]

@@ -65,9 +65,9 @@ extension WebField.Rule {
     var explanation: String {
         switch self {
         case .any: "any value"
-        case .topicName: "must begin with a letter, followed by letters, digits or underscores"
-        case .userName: "must begin with a letter, followed by letters, digits or underscores"
-        case .groupName: "must begin with a letter, followed by letters, digits, underscores or hyphens"
+        case .topicName: "must be a letter followed by one or more letters, digits or underscores"
+        case .userName: "must be a letter followed by one or more letters, digits or underscores"
+        case .groupName: "must be a letter followed by one or more letters, digits, underscores or hyphens"
         case .consumerID: "must contain only letters, digits, underscores, dots or hyphens"
         case .filterItem: "must contain only letters, digits, underscores or hyphens"
         case .ipv4: "must be an IPv4 address"

@@ -144,6 +144,7 @@ struct MasterCommand: AsyncParsableCommand {
             connectString: zooKeeper.serverAddress,
             nodeRoot: zooKeeper.nodeRoot,
             sessionTimeoutMs: Int64(zooKeeper.sessionTimeoutMs),
+            startTimeout: zooKeeper.connectionTimeoutMs.map { .milliseconds($0) },
             authDigest: zooKeeper.authDigest
         )
         let ha = LifecycleService {

@@ -141,6 +141,38 @@ struct MasterConfigTests {
         #expect(error?.key == key)
     }
 
+    /// `[meta_zookeeper]` values that would keep an HA master from ever becoming active fail the
+    /// start, naming the key (a relative `zkNodeRoot` used to loop on "path must be absolute").
+    @Test(arguments: [
+        ("zkNodeRoot=tubemq", "zkNodeRoot"),
+        ("zkNodeRoot=/tubemq/", "zkNodeRoot"),
+        ("zkServerAddr=127.0.0.1:abc", "zkServerAddr"),
+        ("zkServerAddr=zk1:2181,,zk2:2181", "zkServerAddr"),
+        ("zkServerAddr=", "zkServerAddr"),
+        ("zkSessionTimeoutMs=0", "zkSessionTimeoutMs"),
+        ("zkConnectionTimeoutMs=-1", "zkConnectionTimeoutMs"),
+    ])
+    func badZooKeeperValues(line: String, key: String) {
+        let error = configError { () throws(ConfigError) in
+            try master(Fixtures.minimalMaster + "\n[meta_zookeeper]\nzkServerAddr=127.0.0.1:2181\n" + line)
+        }
+        #expect(error?.code == .invalidValue, "\(String(describing: error))")
+        #expect(error?.key == key)
+    }
+
+    @Test func zooKeeperConnectStringsWithChrootAndDefaultPort() throws {
+        let config = try master(
+            Fixtures.minimalMaster + "\n[meta_zookeeper]\nzkServerAddr=zk1,zk2:2182/chroot\nzkNodeRoot=/"
+        )
+        guard case .zooKeeper(let zk) = config.metaStore else {
+            Issue.record("expected [meta_zookeeper]")
+            return
+        }
+        #expect(zk.serverAddress == "zk1,zk2:2182/chroot")
+        #expect(zk.nodeRoot == "/")
+        #expect(zk.connectionTimeoutMs == nil)
+    }
+
     @Test func validationPassesAtTheLimits() throws {
         let config = try master(
             Fixtures.master(

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import TubeMQRPC
 import TubeMQTestKit
 import TubeMQWire
@@ -88,6 +89,34 @@ final class MasterProcessGroup {
             [binary, "--config", nodes[index].config, "--log-level", "warning"],
             output: nodes[index].log
         )
+    }
+
+    /// Sends `signal` to master `index` (SIGSTOP / SIGCONT to pause and resume it).
+    func signal(_ index: Int, _ signal: Int32) {
+        nodes[index].process?.signal(signal)
+    }
+
+    /// What the master on `port` answers a producer registration with, given up to `timeout` (a
+    /// client of its own, so that it can run beside the group's calls).
+    static func register(port: Int, timeout: TimeAmount) async -> Role {
+        let rpc = RPCClient()
+        defer { Task { await rpc.shutdown() } }
+        var request = RegisterRequestP2M()
+        request.clientID = "ha-paused-probe"
+        request.brokerCheckSum = -1
+        request.hostName = "127.0.0.1"
+        do {
+            let reply: RegisterResponseM2P = try await rpc.call(
+                .producerRegister,
+                request,
+                host: "127.0.0.1",
+                port: port,
+                timeout: timeout
+            )
+            return reply.success ? .active : .down
+        } catch {
+            return error.isStandby ? .standby : .down
+        }
     }
 
     /// `kill -9` master `index`.

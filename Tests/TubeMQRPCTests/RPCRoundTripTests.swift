@@ -153,6 +153,23 @@ import TubeMQWire
         }
     }
 
+    @Test func aPortInUseIsNamedInTheError() async throws {
+        try await Self.withServer { server in
+            do {
+                let second = try await RPCServer.start(
+                    configuration: RPCServerConfiguration(port: server.localPort),
+                    service: EchoService(execution: .perCall),
+                    logger: Self.logger
+                )
+                await second.shutdown()
+                Issue.record("a second server bound the same port")
+            } catch let error as RPCBindError {
+                #expect(error.port == server.localPort)
+                #expect("\(error)".hasPrefix("cannot serve RPC on 127.0.0.1:\(server.localPort): "), "\(error)")
+            }
+        }
+    }
+
     @Test func unreachableServerIsAConnectionFailure() async throws {
         let client = RPCClient(configuration: .init(connectTimeout: .seconds(1)))
         defer { Task { await client.shutdown() } }

@@ -31,7 +31,10 @@ import TubeMQTestKit
                 output: directory + "/produce.out",
                 input: inputPath
             )
-            #expect(await produce.exit(within: .seconds(60)) == 0, "\(ConsumeInterruptTests.text(directory + "/produce.out"))")
+            #expect(
+                await produce.exit(within: .seconds(60)) == 0,
+                "\(ConsumeInterruptTests.text(directory + "/produce.out"))"
+            )
 
             let consume = try ChildProcess.spawn(
                 [

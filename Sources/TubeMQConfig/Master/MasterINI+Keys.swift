@@ -37,7 +37,7 @@ extension MasterINI: IniConfiguration {
 
     /// The `[meta_zookeeper]` keys the HA master acts on (the ZooKeeper meta store and election).
     public static let zooKeeperMetaStoreKeys: Set<ConfigKey> = .keys(
-        ["zkServerAddr", "zkNodeRoot", "zkSessionTimeoutMs", "zkAuthDigest"],
+        ["zkServerAddr", "zkNodeRoot", "zkSessionTimeoutMs", "zkConnectionTimeoutMs", "zkAuthDigest"],
         in: "meta_zookeeper"
     )
 

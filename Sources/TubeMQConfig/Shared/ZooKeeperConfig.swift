@@ -9,8 +9,10 @@ public struct ZooKeeperConfig: Sendable, Hashable {
     public var nodeRoot: String = "/tubemq"
     /// `zkSessionTimeoutMs` (default 180000; the docs say 30000).
     public var sessionTimeoutMs: Int = 180_000
-    /// `zkConnectionTimeoutMs` (default 600000; the docs say 30000).
-    public var connectionTimeoutMs: Int = 600_000
+    /// `zkConnectionTimeoutMs`, when given (TubeMQ's default is 600000; the docs say 30000): how
+    /// long the HA master keeps trying to reach ZooKeeper when it starts. `nil` when not given:
+    /// the master then makes 5 tries over about 3 s.
+    public var connectionTimeoutMs: Int?
     /// `zkSyncTimeMs` (default 1000; the docs say 5000).
     public var syncTimeMs: Int = 1_000
     /// `zkCommitPeriodMs` (default 5000): flush period of cached data.
@@ -43,8 +45,27 @@ public struct ZooKeeperConfig: Sendable, Hashable {
         var config = ZooKeeperConfig()
         config.serverAddress = reader.string("zkServerAddr", default: config.serverAddress)
         config.nodeRoot = reader.string("zkNodeRoot", default: config.nodeRoot)
+        if reader.line(of: "zkServerAddr") != nil, reader.string("zkServerAddr") == nil {
+            throw reader.error(.invalidValue, "zkServerAddr is blank: give host:port[,host:port…]", "zkServerAddr")
+        }
+        if let problem = Self.connectStringProblem(config.serverAddress) {
+            throw reader.error(.invalidValue, "zkServerAddr \(config.serverAddress): \(problem)", "zkServerAddr")
+        }
+        guard config.nodeRoot.hasPrefix("/"), config.nodeRoot == "/" || !config.nodeRoot.hasSuffix("/") else {
+            throw reader.error(
+                .invalidValue,
+                "zkNodeRoot must be an absolute znode path such as /tubemq, got \(config.nodeRoot)",
+                "zkNodeRoot"
+            )
+        }
         config.sessionTimeoutMs = try reader.int("zkSessionTimeoutMs") ?? config.sessionTimeoutMs
-        config.connectionTimeoutMs = try reader.int("zkConnectionTimeoutMs") ?? config.connectionTimeoutMs
+        guard config.sessionTimeoutMs > 0 else {
+            throw reader.error(.invalidValue, "zkSessionTimeoutMs must be positive", "zkSessionTimeoutMs")
+        }
+        config.connectionTimeoutMs = try reader.int("zkConnectionTimeoutMs")
+        if let timeout = config.connectionTimeoutMs, timeout <= 0 {
+            throw reader.error(.invalidValue, "zkConnectionTimeoutMs must be positive", "zkConnectionTimeoutMs")
+        }
         config.syncTimeMs = try reader.int("zkSyncTimeMs") ?? config.syncTimeMs
         config.commitPeriodMs = try reader.long("zkCommitPeriodMs") ?? config.commitPeriodMs
         config.commitFailRetries = try reader.int("zkCommitFailRetries") ?? config.commitFailRetries
@@ -59,5 +80,22 @@ public struct ZooKeeperConfig: Sendable, Hashable {
             config.authDigest = digest
         }
         return config
+    }
+
+    /// What is wrong with a connect string (`host[:port],host[:port]…`, optionally followed by a
+    /// chroot path), or `nil`.
+    static func connectStringProblem(_ text: String) -> String? {
+        let hosts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        for item in hosts.split(separator: ",", omittingEmptySubsequences: false) {
+            let entry = String(item.filter { $0 != " " })
+            guard !entry.isEmpty else { return "an empty server entry" }
+            guard let colon = entry.lastIndex(of: ":") else { continue }  // port 2181
+            let port = entry[entry.index(after: colon)...]
+            guard let number = Int(port), (1...65_535).contains(number) else {
+                return "bad port \"\(port)\" in \(entry)"
+            }
+            guard colon != entry.startIndex else { return "no host in \(entry)" }
+        }
+        return nil
     }
 }

@@ -50,18 +50,27 @@ actor MasterElection {
 
     var electionPath: String { (settings.nodeRoot == "/" ? "" : settings.nodeRoot) + "/master-election" }
 
-    /// Opens the first session: `connectAttempts` tries with doubling pauses.
+    /// Opens the first session: ``HAMasterServer/ZooKeeperSettings/startAttempts`` tries with doubling
+    /// pauses, or as many as fit in ``HAMasterServer/ZooKeeperSettings/startTimeout`` when it is set.
     ///
     /// - Throws: ``HAMasterError`` naming the connect string when no member answers.
     func connectFirst() async throws(HAMasterError) {
-        client = try await connect(attempts: settings.startAttempts)
+        client = try await connect(
+            attempts: settings.startAttempts,
+            until: settings.startTimeout.map { ContinuousClock.now + $0 }
+        )
     }
 
-    private func connect(attempts: Int) async throws(HAMasterError) -> ZooKeeperClient {
+    private func connect(
+        attempts: Int,
+        until deadline: ContinuousClock.Instant? = nil
+    ) async throws(HAMasterError) -> ZooKeeperClient {
         var pause = Duration.milliseconds(200)
         var lastError: ZooKeeperError?
-        for attempt in 1...max(attempts, 1) {
-            if Task.isCancelled { break }
+        let started = ContinuousClock.now
+        var attempt = 0
+        while !Task.isCancelled {
+            attempt += 1
             do {
                 return try await ZooKeeperClient.connect(
                     to: settings.connectString,
@@ -79,14 +88,22 @@ actor MasterElection {
                     "ZooKeeper unreachable",
                     metadata: ["tubemq.zookeeper": "\(settings.connectString)", "tubemq.attempt": "\(attempt)"]
                 )
-                if attempt < attempts {
-                    try? await Task.sleep(for: pause)
-                    pause = min(pause * 2, .seconds(5))
+                var wait = pause
+                if let deadline {
+                    // Until the deadline, with one last try at it.
+                    let left = deadline - ContinuousClock.now
+                    guard left > .zero else { break }
+                    wait = min(pause, left)
+                } else {
+                    guard attempt < max(attempts, 1) else { break }
                 }
+                try? await Task.sleep(for: wait)
+                pause = min(pause * 2, .seconds(5))
             }
         }
+        let seconds = (ContinuousClock.now - started).components.seconds
         throw HAMasterError(
-            "ZooKeeper at \(settings.connectString) is unreachable after \(attempts) attempts"
+            "ZooKeeper at \(settings.connectString) is unreachable after \(attempt) attempts in \(seconds) s"
                 + (lastError.map { ": \($0)" } ?? "")
         )
     }
@@ -194,7 +211,7 @@ actor MasterElection {
             return
         }
         let master = try await Master(configuration: timings, clock: clock, store: store, logger: logger)
-        role.activate(master, address: address)
+        role.activate(master, address: address, isFresh: { client.isFresh })
         logger.notice(
             "this master is now the active one",
             metadata: ["tubemq.znode": "\(me)", "tubemq.takeoverMs": "\((ContinuousClock.now - started).milliseconds)"]

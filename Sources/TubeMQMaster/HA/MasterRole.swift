@@ -41,6 +41,8 @@ public final class MasterRole: Sendable {
         var master: Master?
         var active: Address?
         var standbyMetadata: MasterSnapshot?
+        /// Whether the ZooKeeper session behind the active role still answers (checked per read).
+        var isFresh: (@Sendable () -> Bool)?
     }
 
     private let current = Mutex(Current())
@@ -56,8 +58,15 @@ public final class MasterRole: Sendable {
     /// Creates a standby role with no known active master.
     public init() {}
 
-    /// The running master while this one is active, `nil` on a standby.
-    public var master: Master? { current.withLock { $0.master } }
+    /// The running master while this one is active, `nil` on a standby. Also `nil` while the
+    /// session behind the role has not been heard from within its read timeout: a master resumed
+    /// after a pause longer than that answers as a standby at once, before its election notices the
+    /// lost session and steps down (another master may be active by then).
+    public var master: Master? {
+        let (master, isFresh) = current.withLock { ($0.master, $0.isFresh) }
+        guard let master, isFresh?() ?? true else { return nil }
+        return master
+    }
 
     /// Whether this master is the active one.
     public var isActive: Bool { master != nil }
@@ -74,12 +83,13 @@ public final class MasterRole: Sendable {
         current.withLock { $0.standbyMetadata = snapshot }
     }
 
-    /// Makes this master the active one, serving with `master`.
-    func activate(_ master: Master, address: Address) {
+    /// Makes this master the active one, serving with `master` while `isFresh` holds.
+    func activate(_ master: Master, address: Address, isFresh: (@Sendable () -> Bool)? = nil) {
         current.withLock {
             $0.master = master
             $0.active = address
             $0.standbyMetadata = nil
+            $0.isFresh = isFresh
         }
     }
 
@@ -90,6 +100,7 @@ public final class MasterRole: Sendable {
             let master = $0.master
             $0.master = nil
             $0.active = knownActive
+            $0.isFresh = nil
             return master
         }
     }

@@ -26,8 +26,11 @@ public final class HAMasterServer: Sendable {
         /// active master is replaced about this long after it stopped answering ZooKeeper.
         public var sessionTimeoutMs: Int64
         /// How many times start-up tries to reach ZooKeeper (with doubling pauses up to 5 s) before
-        /// it gives up.
+        /// it gives up, when ``startTimeout`` is not set.
         public var startAttempts: Int
+        /// `zkConnectionTimeoutMs`: how long start-up keeps trying to reach ZooKeeper (ZooKeeper may
+        /// come up after the masters when a host restarts); `nil` to make ``startAttempts`` tries.
+        public var startTimeout: Duration?
         /// `zkAuthDigest` (ours): `user:password`, the ZooKeeper `digest` identity every master of the
         /// group proves. With it, the security znodes (grants, users and their passwords) are created
         /// readable and writable by that identity only; without it, with the open ACL. Never logged.
@@ -39,12 +42,14 @@ public final class HAMasterServer: Sendable {
             nodeRoot: String = "/tubemq",
             sessionTimeoutMs: Int64 = 180_000,
             startAttempts: Int = 5,
+            startTimeout: Duration? = nil,
             authDigest: String? = nil
         ) {
             self.connectString = connectString
             self.nodeRoot = nodeRoot
             self.sessionTimeoutMs = sessionTimeoutMs
             self.startAttempts = startAttempts
+            self.startTimeout = startTimeout
             self.authDigest = authDigest
         }
 

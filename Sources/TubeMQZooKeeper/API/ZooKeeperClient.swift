@@ -115,6 +115,19 @@ public final class ZooKeeperClient: Sendable {
 
     /// The session timeout the server granted.
     public var negotiatedSessionTimeout: Duration { .milliseconds(snapshot.current.negotiatedTimeoutMilliseconds) }
+
+    /// Whether the session is connected and a frame arrived within the read timeout (two thirds of
+    /// the session timeout), read without waiting for the event loop. After the process was stopped
+    /// (SIGSTOP, a long pause) this turns false at once, before the connection's own timer runs:
+    /// the ensemble may have expired the session meanwhile (zookeeper.md §8.3 rules 1 and 2).
+    public var isFresh: Bool {
+        let value = snapshot.current
+        guard value.state == .connected else { return false }
+        let last = snapshot.lastReceived.load(ordering: .relaxed)
+        guard last > 0 else { return false }
+        let elapsed = NIODeadline.now().uptimeNanoseconds &- last
+        return elapsed < UInt64(max(0, Int64(value.negotiatedTimeoutMilliseconds))) * 2_000_000 / 3
+    }
 }
 
 extension ZooKeeperError {

@@ -7,6 +7,7 @@ extension SessionCore {
     /// A frame arrived on the connection of `attemptID`.
     func frameReceived(_ frame: ByteBuffer, attemptID: Int) {
         lastReceived = .now()
+        snapshot.lastReceived.store(lastReceived.uptimeNanoseconds, ordering: .relaxed)
         switch phase {
         case .connecting(attemptID, .some(let channel), let timer):
             timer.cancel()

@@ -9,6 +9,8 @@ final class SessionSnapshot: Sendable {
     }
 
     private let value: Mutex<Value>
+    /// When the last frame arrived from a server (`NIODeadline` uptime nanoseconds; 0 before any).
+    let lastReceived = Atomic<UInt64>(0)
 
     init() {
         value = Mutex(Value())
