@@ -48,21 +48,27 @@ import TubeMQMasterState
         try b.heartbeat(&cluster.state, now: 12_042)
         try expectSettled(cluster, [a, b], shares: [3, 3])
 
-        // C joins: A and B each give up one; C connects only after both acked.
+        // C joins: A and B each give up one. C gets each one as soon as its holder acked: one connect
+        // per holder (the recorded master sent one connect after both acks, so a member that died
+        // without acking held back what the others had already given up until it timed out).
         try cluster.register("c", now: 12_050)
         let r3 = cluster.state.balance(now: 15_000)
-        #expect(r3.events.map(\.event.type) == [.onlyDisconnect, .onlyDisconnect, .onlyConnect])
+        #expect(r3.events.map(\.event.type) == [.onlyDisconnect, .onlyDisconnect, .onlyConnect, .onlyConnect])
+        #expect(r3.events.map(\.waitsForDisconnects) == [false, false, true, true])
         let fromA = try #require(try a.heartbeat(&cluster.state, now: 15_010).event)
         let fromB = try #require(try b.heartbeat(&cluster.state, now: 15_011).event)
         #expect(fromA.type == .onlyDisconnect && fromB.type == .onlyDisconnect)
         #expect(fromA.partitions.count == 1 && fromB.partitions.count == 1)
         #expect(try c.heartbeat(&cluster.state, now: 15_012).event == nil)
         try a.heartbeat(&cluster.state, now: 16_010)
-        #expect(try c.heartbeat(&cluster.state, now: 16_012).event == nil, "B has not acked yet")
+        let takeFromA = try #require(try c.heartbeat(&cluster.state, now: 16_012).event, "A acked; B has not")
+        #expect(takeFromA.type == .onlyConnect && takeFromA.rebalanceID == r3.rebalanceID)
+        #expect(takeFromA.partitions.map(\.key) == fromA.partitions.map(\.key))
+        #expect(disjoint([a, b, c]))
         try b.heartbeat(&cluster.state, now: 16_013)
-        let joinC = try #require(try c.heartbeat(&cluster.state, now: 16_014).event)
-        #expect(joinC.type == .onlyConnect && joinC.rebalanceID == r3.rebalanceID)
-        #expect(Set(joinC.partitions.map(\.key)) == Set((fromA.partitions + fromB.partitions).map(\.key)))
+        let takeFromB = try #require(try c.heartbeat(&cluster.state, now: 16_014).event)
+        #expect(takeFromB.type == .onlyConnect && takeFromB.rebalanceID == r3.rebalanceID)
+        #expect(takeFromB.partitions.map(\.key) == fromB.partitions.map(\.key))
         #expect(disjoint([a, b, c]))
         try c.heartbeat(&cluster.state, now: 17_013)
         try expectSettled(cluster, [a, b, c], shares: [2, 2, 2])
@@ -99,6 +105,84 @@ import TubeMQMasterState
         cluster.state.closeConsumer(clientID: "a", group: "gp", now: 10_003)  // leaves without acking
         let event = try #require(try b.heartbeat(&cluster.state, now: 10_004).event)
         #expect(event.type == .onlyConnect && event.partitions.map(\.key) == release.partitions.map(\.key))
+    }
+
+    /// A member dies (stops heartbeating, not yet timed out) as a newcomer joins: the newcomer gets
+    /// what the live member gives up as soon as that member acks, and the dead member's share only
+    /// once it leaves the group (before, one connect carried both and waited for the dead member).
+    @Test func aMemberThatNeverAcksHoldsBackOnlyItsOwnPartitions() throws {
+        var cluster = try TestCluster(partitions: 3, stores: 2)
+        var a = SimulatedConsumer("a")
+        var b = SimulatedConsumer("b")
+        var c = SimulatedConsumer("c")
+        try cluster.register("a", now: 0)
+        try cluster.register("b", now: 1)
+        try a.heartbeat(&cluster.state, now: 2)
+        try b.heartbeat(&cluster.state, now: 3)
+        _ = cluster.state.balance(now: 5_000)
+        for now in Int64(5_001)...5_004 {
+            try a.heartbeat(&cluster.state, now: now)
+            try b.heartbeat(&cluster.state, now: now)
+        }
+        try expectSettled(cluster, [a, b], shares: [3, 3])
+
+        try cluster.register("c", now: 6_000)  // and b dies: it never heartbeats again
+        _ = cluster.state.balance(now: 10_000)
+        let release = try #require(try a.heartbeat(&cluster.state, now: 10_001).event)
+        #expect(release.type == .onlyDisconnect && release.partitions.count == 1)
+        try a.heartbeat(&cluster.state, now: 10_002)  // the ack
+        let fromA = try #require(try c.heartbeat(&cluster.state, now: 10_003).event, "not held back by b")
+        #expect(fromA.type == .onlyConnect)
+        #expect(fromA.partitions.map(\.key) == release.partitions.map(\.key))
+        #expect(try c.heartbeat(&cluster.state, now: 10_004).event == nil, "b's share waits for b")
+
+        cluster.state.closeConsumer(clientID: "b", group: "gp", now: 30_000)  // timed out at last
+        let fromB = try #require(try c.heartbeat(&cluster.state, now: 30_001).event)
+        #expect(fromB.type == .onlyConnect && fromB.partitions.count == 1)
+        #expect(disjoint([a, c]))
+    }
+
+    /// A member that leaves (closed, or expired) brings the next balance round forward to now, so the
+    /// others are sent its partitions at their next heartbeat, not up to a balance period later (60 s
+    /// by TubeMQ's defaults). The recorded master waited for its period (the fixtures' timings).
+    @Test(arguments: [false, true])
+    func aMemberLeavingBringsTheNextRoundForward(expires: Bool) throws {
+        var timings = TestCluster.timings
+        timings.balancePeriodMs = 60_000
+        timings.balancesWhenAMemberLeaves = true
+        var cluster = try TestCluster(partitions: 4, configuration: timings)
+        var a = SimulatedConsumer("a")
+        var b = SimulatedConsumer("b")
+        try cluster.register("a", now: 0)
+        try cluster.register("b", now: 1)
+        try a.heartbeat(&cluster.state, now: 2)
+        try b.heartbeat(&cluster.state, now: 3)
+        _ = cluster.state.tick(now: 5_000)  // the first round
+        for now in Int64(5_001)...5_004 {
+            try a.heartbeat(&cluster.state, now: now)
+            try b.heartbeat(&cluster.state, now: now)
+        }
+        try expectSettled(cluster, [a, b], shares: [2, 2])
+        #expect(cluster.state.nextBalanceAt == 65_000)
+
+        let leftAt: Int64
+        if expires {
+            for now in stride(from: Int64(10_000), through: 34_000, by: 4_000) {
+                try a.heartbeat(&cluster.state, now: now)
+            }
+            leftAt = 35_004  // b's last heartbeat at 5_004, 30 s timeout
+            _ = cluster.state.tick(now: leftAt)
+        } else {
+            leftAt = 20_000
+            let closed = cluster.state.closeConsumer(clientID: "b", group: "gp", now: leftAt)
+            #expect(closed)
+            #expect(cluster.state.nextBalanceAt == leftAt, "the round is due now")
+            _ = cluster.state.tick(now: leftAt)
+        }
+        let taken = try #require(try a.heartbeat(&cluster.state, now: leftAt + 1).event, "sent at a's next heartbeat")
+        #expect(taken.type == .onlyConnect && taken.partitions.count == 2)
+        try a.heartbeat(&cluster.state, now: leftAt + 2)
+        try expectSettled(cluster, [a], shares: [4])
     }
 
     /// Many joins and leaves in random order: whenever the group is settled, every partition has

@@ -24,15 +24,19 @@ final class TestMaster: Sendable {
 
     /// The recorded master's timings (balance after 5 s and every 5 s, consumer 30 s, producer 45 s),
     /// with a broker timeout long enough that a test's broker never expires.
-    static let recordedTimings = MasterServer.Configuration(
-        host: "127.0.0.1",
-        port: 0,
-        firstBalanceDelayMs: 5_000,
-        balancePeriodMs: 5_000,
-        consumerHeartbeatTimeoutMs: 30_000,
-        producerHeartbeatTimeoutMs: 45_000,
-        brokerHeartbeatTimeoutMs: 3_600_000
-    )
+    static let recordedTimings: MasterServer.Configuration = {
+        var configuration = MasterServer.Configuration(
+            host: "127.0.0.1",
+            port: 0,
+            firstBalanceDelayMs: 5_000,
+            balancePeriodMs: 5_000,
+            consumerHeartbeatTimeoutMs: 30_000,
+            producerHeartbeatTimeoutMs: 45_000,
+            brokerHeartbeatTimeoutMs: 3_600_000
+        )
+        configuration.balancesWhenAMemberLeaves = false  // the recorded master waited for its period
+        return configuration
+    }()
 
     /// The broker of the recordings: id 1 at 127.0.0.1:8123.
     static let brokerClientID = "1:127.0.0.1:8123:2.5.0-SNAPSHOT"

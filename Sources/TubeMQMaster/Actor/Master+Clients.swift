@@ -98,6 +98,7 @@ extension Master {
     func closeConsumer(clientID: String, group: String) throws(MasterError) {
         try checkRunning()
         let known = state.closeConsumer(clientID: clientID, group: group, now: clock.now())
+        rearmTimer()  // the group's others take the partitions in a round now, not a period later
         logger.info(
             "consumer closed",
             metadata: ["tubemq.client": "\(clientID)", "tubemq.group": "\(group)", "tubemq.known": "\(known)"]

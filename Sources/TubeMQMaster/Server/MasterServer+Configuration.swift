@@ -23,6 +23,9 @@ extension MasterServer {
         public var producerHeartbeatTimeoutMs: Int64
         /// A broker silent this long goes offline (`brokerHeartbeatTimeoutMs`).
         public var brokerHeartbeatTimeoutMs: Int64
+        /// Whether a consumer leaving its group brings the next balance round forward to now
+        /// (``MasterTimings/balancesWhenAMemberLeaves``; TubeMQ waits for the period).
+        public var balancesWhenAMemberLeaves = true
         /// Connections with no inbound bytes for this long are closed
         /// (`rpc.connect.read.idle.duration`).
         public var connectionIdleTimeoutMs: Int64
@@ -73,7 +76,8 @@ extension MasterServer {
                 balancePeriodMs: balancePeriodMs,
                 consumerHeartbeatTimeoutMs: consumerHeartbeatTimeoutMs,
                 producerHeartbeatTimeoutMs: producerHeartbeatTimeoutMs,
-                brokerHeartbeatTimeoutMs: brokerHeartbeatTimeoutMs
+                brokerHeartbeatTimeoutMs: brokerHeartbeatTimeoutMs,
+                balancesWhenAMemberLeaves: balancesWhenAMemberLeaves
             )
         }
     }

@@ -38,9 +38,10 @@ extension MasterState {
     /// assignment (``Balancer``) computed from what its members reported holding; then, per
     /// consumer:
     /// * partitions it holds but should not: an `ONLY_DISCONNECT` (20), queued;
-    /// * partitions it should hold but does not: an `ONLY_CONNECT` (10) with the same rebalance id,
-    ///   queued at once if nobody else holds them, otherwise held back until every current holder
-    ///   has acknowledged its `ONLY_DISCONNECT` or left the group. A consumer whose holdings come
+    /// * partitions it should hold but does not: `ONLY_CONNECT` (10) events with the same rebalance
+    ///   id, one for the partitions nobody else holds (queued at once) and one per set of current
+    ///   holders, held back until those holders have acknowledged their `ONLY_DISCONNECT` or left
+    ///   the group. A consumer whose holdings come
     ///   from its registration and are not confirmed yet (``ConsumerMember/claimsUnconfirmed``) gets
     ///   every partition it should hold in that event, the ones it claims included.
     ///
@@ -129,16 +130,27 @@ extension ConsumerGroup {
                 }
             )
             guard !connect.isEmpty else { continue }
-            let event = makeEvent(rebalanceID, .onlyConnect, connect, for: id)
-            let waitingOn = Set(connect.flatMap { holders[$0.key] ?? [] }).subtracting([id])
-            if waitingOn.isEmpty {
-                members[id]?.queued.append(event)
-            } else {
-                pendingConnects.append(PendingConnect(consumerID: id, event: event, waitingOn: waitingOn))
+            // One event per set of consumers still holding its partitions: the free ones go out at
+            // once, and each held set waits only for its own holders, so partitions a live member has
+            // given up are not held back by a member that died and has not timed out yet.
+            var byHolders: [Set<String>: [Partition]] = [:]
+            for partition in connect {
+                byHolders[Set(holders[partition.key] ?? []).subtracting([id]), default: []].append(partition)
             }
-            planned.append(
-                PlannedEvent(group: name, consumerID: id, event: event, waitsForDisconnects: !waitingOn.isEmpty)
-            )
+            let order = byHolders.keys.sorted {
+                ($0.count, $0.sorted().joined(separator: ",")) < ($1.count, $1.sorted().joined(separator: ","))
+            }
+            for waitingOn in order {
+                let event = makeEvent(rebalanceID, .onlyConnect, Self.inHashOrder(byHolders[waitingOn] ?? []), for: id)
+                if waitingOn.isEmpty {
+                    members[id]?.queued.append(event)
+                } else {
+                    pendingConnects.append(PendingConnect(consumerID: id, event: event, waitingOn: waitingOn))
+                }
+                planned.append(
+                    PlannedEvent(group: name, consumerID: id, event: event, waitsForDisconnects: !waitingOn.isEmpty)
+                )
+            }
         }
         return planned
     }

@@ -131,7 +131,7 @@ extension MasterState {
     }
 
     /// Removes a consumer from its group (method 6); its partitions are handed to the others by a
-    /// later balance round, and connects waiting for its disconnect are released.
+    /// balance round due at once, and connects waiting for its disconnect are released.
     /// - Returns: whether the consumer was known. Closing an unknown consumer is not an error.
     @discardableResult
     public mutating func closeConsumer(clientID: String, group: String, now: Int64) -> Bool {
@@ -140,7 +140,17 @@ extension MasterState {
         }
         let name = groupsByName[group]?.members[clientID] != nil ? group : groupOfConsumer[clientID]
         guard let name else { return false }
-        return removeConsumer(clientID, group: name)
+        let removed = removeConsumer(clientID, group: name)
+        if removed, groupsByName[name] != nil { balanceSoon(now: now) }
+        return removed
+    }
+
+    /// Brings the next balance round forward to `now` (the first round after the master's start keeps
+    /// its delay): a member left a group, and the others should take its partitions without waiting
+    /// out a balance period.
+    mutating func balanceSoon(now: Int64) {
+        guard configuration.balancesWhenAMemberLeaves else { return }
+        nextBalanceAt = min(nextBalanceAt, max(now, startedAt + configuration.firstBalanceDelayMs))
     }
 
     // MARK: internals

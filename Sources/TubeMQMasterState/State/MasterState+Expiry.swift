@@ -19,6 +19,7 @@ extension MasterState {
             for member in members where now - member.lastHeartbeatAt >= configuration.consumerHeartbeatTimeoutMs {
                 removeConsumer(member.clientID, group: name)
                 directives.append(.consumerExpired(clientID: member.clientID, group: name))
+                if groupsByName[name] != nil { balanceSoon(now: now) }
             }
         }
         for name in clientGroupsByName.keys.sorted() {
