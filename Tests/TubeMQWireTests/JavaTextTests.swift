@@ -40,6 +40,33 @@ import TubeMQWire
         #expect(rejection.exception.message == "IPC server unable to read call parameters:null")
     }
 
+    /// A request of nothing but nested group starts (70,000 of them overflowed the server's stack and
+    /// killed it) is refused with protobuf-java's recursion-limit text; 50 levels are still read.
+    @Test(arguments: [50, 101, 200_000])
+    func groupsNestBoundedlyDeep(depth: Int) throws {
+        var request: [UInt8] = [0x0A, 0x01, 0x63]  // 1 clientId: "c"
+        request += Array(repeating: [0x9B, 0x06], count: depth).flatMap { $0 }  // field 99, start group
+        request += Array(repeating: [0x9C, 0x06], count: depth).flatMap { $0 }  // field 99, end group
+        let envelope = RequestEnvelope(serviceType: 1, method: 1, timeout: 10_000, request: ByteBuffer(bytes: request))
+        let rejection = try #require(Self.accept(Array(envelope.encoded.readableBytesView)))
+        #expect(rejection.exception.exceptionName == "com.google.protobuf.InvalidProtocolBufferException")
+        if depth <= 100 {
+            #expect(rejection.exception.message.contains("Message missing required fields"), "read through")
+        } else {
+            #expect(rejection.exception.message.contains("too many levels of nesting"), "\(rejection.exception)")
+        }
+        // The hand-written decoders (here a fetch reply's) bound the nesting too.
+        var reply: [UInt8] = [0x08, 0x01, 0x10, 0xC8, 0x01]  // 1 success: true, 2 errCode: 200
+        reply += Array(repeating: [0x9B, 0x06], count: depth).flatMap { $0 }
+        reply += Array(repeating: [0x9C, 0x06], count: depth).flatMap { $0 }
+        let decoded = Result { () throws(ProtoDecodingError) in try GetMessageReply(decoding: ByteBuffer(bytes: reply)) }
+        if depth <= 100 {
+            #expect((try? decoded.get())?.success == true)
+        } else {
+            #expect(throws: ProtoDecodingError.self) { try decoded.get() }
+        }
+    }
+
     /// A cut-off header length stays protobuf-java's truncation.
     @Test func aCutOffHeaderLengthIsStillATruncation() throws {
         let rejection = try #require(Self.accept([0x02, 0x08, 0x00, 0x80]))

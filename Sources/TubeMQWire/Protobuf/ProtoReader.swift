@@ -132,10 +132,10 @@ struct ProtoReader {
         let tag = try requiredVarint()
         let number = Int(truncatingIfNeeded: tag >> 3)
         guard number > 0 else { throw ProtoDecodingError("invalid field number 0") }
-        return Field(number: number, value: try value(wireType: tag & 7, number: number))
+        return Field(number: number, value: try value(wireType: tag & 7, number: number, depth: 0))
     }
 
-    private mutating func value(wireType: UInt64, number: Int) throws(ProtoDecodingError) -> Value {
+    private mutating func value(wireType: UInt64, number: Int, depth: Int) throws(ProtoDecodingError) -> Value {
         switch wireType {
         case 0:
             return .varint(try requiredVarint())
@@ -153,6 +153,9 @@ struct ProtoReader {
             position += Int(length)
             return .bytes(start..<position)
         case 3:
+            // Nested groups recurse: bounded as protobuf-java bounds them, so that bytes of nothing but
+            // group starts cannot exhaust the stack.
+            guard depth < ProtoWireScanner.maximumDepth else { throw ProtoDecodingError("groups nested too deep") }
             while true {
                 guard position < end else { throw ProtoDecodingError("unterminated group") }
                 let tag = try requiredVarint()
@@ -162,7 +165,7 @@ struct ProtoReader {
                     }
                     return .group
                 }
-                _ = try value(wireType: tag & 7, number: Int(truncatingIfNeeded: tag >> 3))
+                _ = try value(wireType: tag & 7, number: Int(truncatingIfNeeded: tag >> 3), depth: depth + 1)
             }
         default:
             throw ProtoDecodingError("invalid wire type \(wireType)")

@@ -12,6 +12,13 @@ enum ProtoWireScanner {
         "While parsing a protocol message, the input ended unexpectedly in the middle of a field.  "
         + "This could mean either that the input has been truncated or that an embedded message misreported its own length."
     static let endGroupMismatch = "Protocol message end-group tag did not match expected tag."
+    static let tooDeep =
+        "Protocol message had too many levels of nesting.  May be malicious.  "
+        + "Use CodedInputStream.setRecursionLimit() to increase the depth limit."
+    /// How deep groups may nest: protobuf-java's default recursion limit. Each level is a stack frame
+    /// here, and a request of nothing but group starts (70,000 of them in 280 KB) overflowed the
+    /// stack and killed the server.
+    static let maximumDepth = 100
 
     /// A top-level field occurrence: its number and, for length-delimited fields, the content range.
     struct Occurrence {
@@ -48,7 +55,7 @@ enum ProtoWireScanner {
         var index = 0
         var found: [Occurrence] = []
         while index < bytes.count {
-            switch scanField(bytes, &index, endGroup: nil) {
+            switch scanField(bytes, &index, endGroup: nil, depth: 0) {
             case .failure(let problem): return .failure(problem)
             case .success(let occurrence?): found.append(occurrence)
             case .success(nil): return .failure(.init(text: endGroupMismatch))
@@ -61,7 +68,8 @@ enum ProtoWireScanner {
     private static func scanField(
         _ bytes: UnsafeRawBufferPointer,
         _ index: inout Int,
-        endGroup: Int?
+        endGroup: Int?,
+        depth: Int
     )
         -> Result<Occurrence?, ScanProblem>
     {
@@ -98,9 +106,10 @@ enum ProtoWireScanner {
             index += Int(length)
             return .success(Occurrence(number: number, wireType: 2, content: range))
         case 3:
+            guard depth < maximumDepth else { return .failure(.init(text: tooDeep)) }
             while true {
                 guard index < bytes.count else { return .failure(.init(text: truncated)) }
-                switch scanField(bytes, &index, endGroup: number) {
+                switch scanField(bytes, &index, endGroup: number, depth: depth + 1) {
                 case .failure(let problem): return .failure(problem)
                 case .success(.some): continue
                 case .success(.none): return .success(Occurrence(number: number, wireType: 3, content: nil))
