@@ -13,6 +13,9 @@ extension BrokerService {
     }
 
     private func register(_ request: RegisterRequestC2B) async -> RegisterResponseB2C {
+        if let problem = NameRules.clientProblem(clientID: request.clientID, hostName: "") {
+            return .failure(.badRequest, problem)
+        }
         guard let topic = catalog.topic(request.topicName) else {
             return .failure(.forbidden, ReplyText.topicNotExisted(request.topicName))
         }

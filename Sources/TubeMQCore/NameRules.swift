@@ -13,7 +13,7 @@ public enum NameRules {
         if name == offsetHistoryTopic { return nil }
         guard !name.isEmpty else { return "the topic name is blank" }
         guard name.utf8.count <= maxTopicLength else {
-            return "topic name \"\(name)\" is longer than \(maxTopicLength) characters"
+            return "topic name \"\(name.prefix(64))…\" is longer than \(maxTopicLength) characters"
         }
         guard matches(name, allowHyphen: false) else {
             return "illegal topic name \"\(name)\": it must start with a letter, be at least 2 characters long "
@@ -31,6 +31,23 @@ public enum NameRules {
         guard matches(name, allowHyphen: true) else {
             return "illegal group name \"\(name)\": it must start with a letter, be at least 2 characters long "
                 + "and hold only letters, digits, '_' and '-'"
+        }
+        return nil
+    }
+
+    /// The longest client id (`META_MAX_CLIENT_ID_LENGTH`).
+    public static let maxClientIDLength = 1024
+    /// The longest client host name (`META_MAX_CLIENT_HOSTNAME_LENGTH`).
+    public static let maxHostNameLength = 256
+
+    /// Why a registration's client id or host name is refused: longer than TubeMQ allows (a 5 MiB
+    /// id was kept and logged whole), or `nil`.
+    public static func clientProblem(clientID: String, hostName: String) -> String? {
+        guard clientID.utf8.count <= maxClientIDLength else {
+            return "clientId \"\(clientID.prefix(64))…\" is longer than \(maxClientIDLength) characters"
+        }
+        guard hostName.utf8.count <= maxHostNameLength else {
+            return "hostName \"\(hostName.prefix(64))…\" is longer than \(maxHostNameLength) characters"
         }
         return nil
     }

@@ -37,4 +37,18 @@ import TubeMQCore
         #expect(NameRules.filterProblem([String(repeating: "x", count: 257)])?.contains("longer than 256") == true)
         #expect(NameRules.filterProblem(Set((0..<501).map { "t\($0)" }))?.contains("at most 500") == true)
     }
+
+    /// Client ids and host names are bounded as TubeMQ bounds them (1024 and 256): a 5 MiB id was
+    /// registered, kept and logged whole. The text quotes only the start of what it refuses.
+    @Test func clientIDsAndHostNames() {
+        #expect(NameRules.clientProblem(clientID: String(repeating: "c", count: 1024), hostName: "h") == nil)
+        let long = NameRules.clientProblem(clientID: String(repeating: "c", count: 5 << 20), hostName: "h")
+        #expect(long?.contains("longer than 1024") == true)
+        #expect((long?.count ?? .max) < 200)
+        #expect(
+            NameRules.clientProblem(clientID: "c", hostName: String(repeating: "h", count: 257))?
+                .contains("longer than 256") == true
+        )
+        #expect((NameRules.topicProblem(String(repeating: "t", count: 100_000))?.count ?? .max) < 200)
+    }
 }

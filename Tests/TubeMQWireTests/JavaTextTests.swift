@@ -59,7 +59,8 @@ import TubeMQWire
         var reply: [UInt8] = [0x08, 0x01, 0x10, 0xC8, 0x01]  // 1 success: true, 2 errCode: 200
         reply += Array(repeating: [0x9B, 0x06], count: depth).flatMap { $0 }
         reply += Array(repeating: [0x9C, 0x06], count: depth).flatMap { $0 }
-        let decoded = Result { () throws(ProtoDecodingError) in try GetMessageReply(decoding: ByteBuffer(bytes: reply)) }
+        let decoded = Result { () throws(ProtoDecodingError) in try GetMessageReply(decoding: ByteBuffer(bytes: reply))
+        }
         if depth <= 100 {
             #expect((try? decoded.get())?.success == true)
         } else {

@@ -1,4 +1,5 @@
 import Logging
+import TubeMQCore
 import TubeMQMasterState
 import TubeMQRPC
 import TubeMQWire
@@ -22,6 +23,9 @@ extension MasterService {
         let certificate = request.hasAuthInfo ? request.authInfo : nil
         let (master, security) = (self.master, self.security)
         return try await answering { () async throws(MasterError) -> RegisterResponseM2P in
+            if let problem = NameRules.clientProblem(clientID: request.clientID, hostName: request.hostName) {
+                throw .badRequest(problem)
+            }
             let passed = try security.authenticateClient(certificate, produce: true, registering: true)
             try security.authorizeProducer(userName: passed.userName, topics: request.topicList)
             let (reply, approved) = try await master.registerProducer(registration)

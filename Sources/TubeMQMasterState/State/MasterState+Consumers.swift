@@ -174,6 +174,9 @@ extension MasterState {
         guard !request.clientID.isEmpty, !request.group.isEmpty else {
             throw .badRequest("clientId and groupName must not be blank!")
         }
+        if let problem = NameRules.clientProblem(clientID: request.clientID, hostName: request.hostName) {
+            throw .badRequest(problem)
+        }
         guard !request.topics.isEmpty else {
             throw .badRequest("Consumer \(request.clientID) subscribes no topic!")
         }
