@@ -27,6 +27,15 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(help: "Log level.")
     var logLevel = "info"
 
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError(
+                "--log-level takes trace, debug, info, notice, warning, error or critical, got \(logLevel)"
+            )
+        }
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be 0…65535, got \(port)") }
+    }
+
     func run() async throws {
         var logger = Logger(label: "tubemq.broker")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info

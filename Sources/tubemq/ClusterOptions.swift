@@ -122,6 +122,14 @@ struct ClusterOptions: ParsableArguments {
         }
     }
 
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError(
+                "--log-level takes trace, debug, info, notice, warning, error or critical, got \(logLevel)"
+            )
+        }
+    }
+
     /// A logger at the chosen level.
     func logger(_ label: String) -> Logger {
         var logger = Logger(label: label)

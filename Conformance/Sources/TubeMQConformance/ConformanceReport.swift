@@ -33,7 +33,7 @@ public struct CaseResult: Sendable, Codable, Hashable {
     public var line: String {
         let time = String(format: "%.1fs", seconds)
         let text =
-            "\(status.rawValue.uppercased().padding(toLength: 6, withPad: " ", startingAt: 0)) "
+            "\(status.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)) "
             + "\(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(time)"
         guard let reason else { return text }
         return "\(text)  \(reason)"

@@ -47,6 +47,14 @@ struct AdminCommand: AsyncParsableCommand {
     @Flag(help: "Accept any certificate a trusted CA signed, whatever host it names.")
     var tlsNoVerifyHostname = false
 
+    func validate() throws {
+        guard let url = URL(string: web), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+            url.host?.isEmpty == false
+        else {
+            throw ValidationError("--web takes http://host:port or https://host:port, got \(web)")
+        }
+    }
+
     /// The client TLS context for an `https://` `--web`.
     func webTLS() throws -> NIOSSLContext? {
         try ClusterOptions.tlsContext(

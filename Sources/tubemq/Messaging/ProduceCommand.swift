@@ -50,6 +50,8 @@ struct ProduceCommand: AsyncParsableCommand {
         )
         try await producer.publish([topic])
         var sent = 0
+        var lineNumber = 0  // of stdin, empty lines included
+        var skipped = 0
         var progress = Progress("sent")
         func send(_ body: [UInt8]) async throws {
             var message = base
@@ -68,13 +70,22 @@ struct ProduceCommand: AsyncParsableCommand {
                 for _ in 0..<count { try await send(body) }
             } else {
                 var lines = StandardInputLines()
-                while let line = lines.next() { try await send(line) }
+                while let line = lines.next() {
+                    lineNumber += 1
+                    guard !line.isEmpty else {
+                        // TubeMQ refuses an empty body; one blank line must not stop the rest.
+                        skipped += 1
+                        FileHandle.standardError.write(Data("line \(lineNumber) is empty: not sent\n".utf8))
+                        continue
+                    }
+                    try await send(line)
+                }
             }
         } catch {
             progress.finish()
             await producer.shutdown()
             // Say where it stopped, so the rest can be sent again from there.
-            let which = count == nil ? "line \(sent + 1)" : "message \(sent + 1)"
+            let which = count == nil ? "line \(lineNumber)" : "message \(sent + 1)"
             let stored: String
             switch error as? ClientError {
             case let failure? where failure.code == .timeout:
@@ -94,6 +105,7 @@ struct ProduceCommand: AsyncParsableCommand {
         }
         progress.finish()
         await producer.shutdown()
-        FileHandle.standardError.write(Data("sent \(sent) messages to \(topic)\n".utf8))
+        let note = skipped > 0 ? " (\(skipped) empty lines not sent)" : ""
+        FileHandle.standardError.write(Data("sent \(sent) messages to \(topic)\(note)\n".utf8))
     }
 }

@@ -76,6 +76,23 @@ struct StandaloneCommand: AsyncParsableCommand {
     @Option(help: "The broker's HTTPS webapi port with --tls (0 picks a free one).")
     var brokerWebTlsPort = 8444
 
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError(
+                "--log-level takes trace, debug, info, notice, warning, error or critical, got \(logLevel)"
+            )
+        }
+        let ports = [
+            ("--master-port", masterPort), ("--broker-port", brokerPort), ("--master-web-port", masterWebPort),
+            ("--broker-web-port", brokerWebPort), ("--master-tls-port", masterTlsPort),
+            ("--broker-tls-port", brokerTlsPort), ("--master-web-tls-port", masterWebTlsPort),
+            ("--broker-web-tls-port", brokerWebTlsPort),
+        ]
+        for (name, port) in ports where !(0...65_535).contains(port) {
+            throw ValidationError("\(name) must be 0…65535 (0 picks a free one), got \(port)")
+        }
+    }
+
     func run() async throws {
         var logger = Logger(label: "tubemq.standalone")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
