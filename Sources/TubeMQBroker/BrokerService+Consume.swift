@@ -159,7 +159,14 @@ extension BrokerService {
             let counters = metrics.topic(key.topic)
             counters.messagesOut.increment(by: result.messages.count)
             counters.bytesOut.increment(by: payloadBytes)
-            return .reply(Self.encodeSuccess(result, start: start, payloadBytes: payloadBytes))
+            return .reply(
+                Self.encodeSuccess(
+                    result,
+                    start: start,
+                    payloadBytes: payloadBytes,
+                    withOffsets: request.messageOffsets
+                )
+            )
         } catch {
             return .reply(
                 GetMessageResponseB2C.failure(Self.errorCode(for: error), "Get message failed: \(error.message)")
@@ -167,8 +174,14 @@ extension BrokerService {
         }
     }
 
-    /// The success reply for `result`, read from `start`, whose payloads come to `payloadBytes`.
-    static func encodeSuccess(_ result: ReadResult, start: Int64, payloadBytes: Int) -> EncodedMessage {
+    /// The success reply for `result`, read from `start`, whose payloads come to `payloadBytes`; with
+    /// each message's offset when the get asked for them (`messageOffsets`, our extension).
+    static func encodeSuccess(
+        _ result: ReadResult,
+        start: Int64,
+        payloadBytes: Int,
+        withOffsets: Bool = false
+    ) -> EncodedMessage {
         var writer = GetMessageReplyWriter(
             success: true,
             errCode: ErrorCode.success.rawValue,
@@ -182,7 +195,8 @@ extension BrokerService {
                     messageID: stored.messageID,
                     checksum: stored.checksum,
                     flag: stored.flag,
-                    payload: payload
+                    payload: payload,
+                    offset: withOffsets ? stored.offset : nil
                 )
             }
         }

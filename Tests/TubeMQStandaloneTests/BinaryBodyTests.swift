@@ -53,6 +53,12 @@ import TubeMQTestKit
                 let line = Array("] ".utf8) + body + [10]
                 #expect(printed.firstRange(of: line) != nil, "printed as sent: \(body.prefix(12))")
             }
+            // Each line shows its message's own offset (entry × 28), not its batch's (it printed 0 four
+            // times): the offsets `produce --verbose` gives and `reset-offsets --to-offset` takes.
+            for (index, body) in bodies.enumerated() {
+                let line = Array(":\(Self.topic.name):0 \(index * 28) [] ".utf8) + body + [10]
+                #expect(printed.firstRange(of: line) != nil, "message \(index) at offset \(index * 28)")
+            }
         }
     }
 }

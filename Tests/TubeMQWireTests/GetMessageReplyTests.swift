@@ -132,6 +132,52 @@ import TubeMQTestKit
         try expect(reply, equals: sample.proto)
     }
 
+    /// Our extension: each message's offset (`indexOffset`, field 1001), written only when asked for.
+    /// SwiftProtobuf reads what the writer writes, and the hand-written reader takes it on its fast path
+    /// and on its general one.
+    @Test func messageOffsetsTravelAsFieldTenOhOne() throws {
+        var writer = GetMessageReplyWriter(success: true, errCode: 200, errMsg: "OK")
+        let offsets: [Int64] = [0, 28, 1_234_567_890_124]
+        for (index, offset) in offsets.enumerated() {
+            [UInt8]("m\(index)".utf8).withUnsafeBytes { payload in
+                writer.append(messageID: Int64(index), checksum: 7, flag: 0, payload: payload, offset: offset)
+            }
+        }
+        let encoded = writer.finish(
+            currOffset: 0,
+            minLimitTime: 0,
+            escFlowCtrl: false,
+            currDataDlt: 0,
+            requireSlow: false,
+            maxOffset: 112
+        )
+        let bytes = Array(encoded.bytes.readableBytesView)
+        let proto = try GetMessageResponseB2C(serializedBytes: bytes)
+        #expect(proto.messages.map(\.indexOffset) == offsets)
+        let reply = try GetMessageReply(decoding: ByteBuffer(bytes: bytes))
+        #expect(reply.messages.map(\.offset) == offsets)
+        #expect(reply.messages.map(\.messageID) == [0, 1, 2])
+
+        // Fields in another order: the general loop reads it too.
+        var item = TransferedMessage()
+        item.indexOffset = 56
+        item.messageID = 3
+        item.checkSum = 1
+        item.payLoadData = Data([1])
+        item.flag = 0
+        var reordered = GetMessageResponseB2C()
+        reordered.success = true
+        reordered.errCode = 200
+        reordered.messages = [item]
+        let reorderedBytes: [UInt8] = try reordered.serializedBytes()
+        let general = try GetMessageReply(decoding: ByteBuffer(bytes: reorderedBytes))
+        #expect(general.messages.first?.offset == 56)
+        // Without the extension, no offset.
+        let plainBytes: [UInt8] = try Self.samples[1].proto.serializedBytes()
+        let plain = try GetMessageReply(decoding: ByteBuffer(bytes: plainBytes))
+        #expect(plain.messages.allSatisfy { $0.offset == nil })
+    }
+
     @Test func readerTakesFieldsInAnyOrderAndSkipsUnknownOnes() throws {
         var item = TransferedMessage()
         item.flag = 1

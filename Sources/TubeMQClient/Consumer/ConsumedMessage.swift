@@ -9,17 +9,28 @@ public struct ConsumedMessage: Sendable, Hashable {
     /// The broker offset of the batch the message came in: reading the partition from here again
     /// delivers this message again (offsets are opaque broker positions, not message counts).
     public var offset: Int64
+    /// The message's own offset, when the broker sent it (this project's broker, to a consumer with
+    /// ``Consumer/Configuration/messageOffsets``); `nil` otherwise. Resetting the group to it
+    /// delivers this message next.
+    public var messageOffset: Int64?
     /// The id the broker gave the message.
     public var messageID: Int64
     /// The message: body and attributes.
     public var message: Message
 
     /// Creates a consumed message.
-    public init(partition: Partition, offset: Int64, messageID: Int64, message: Message) {
+    public init(
+        partition: Partition,
+        offset: Int64,
+        messageID: Int64,
+        message: Message,
+        messageOffset: Int64? = nil
+    ) {
         self.partition = partition
         self.offset = offset
         self.messageID = messageID
         self.message = message
+        self.messageOffset = messageOffset
     }
 
     /// The topic.
@@ -60,7 +71,13 @@ extension ConsumedMessage {
                 }
                 let message = (try? Message(payload: payload, flag: item.flag)) ?? Message(body: Array(payload))
                 messages.append(
-                    ConsumedMessage(partition: partition, offset: offset, messageID: item.messageID, message: message)
+                    ConsumedMessage(
+                        partition: partition,
+                        offset: offset,
+                        messageID: item.messageID,
+                        message: message,
+                        messageOffset: item.offset
+                    )
                 )
             }
         }

@@ -84,6 +84,11 @@ public enum Consumer {
         /// reached the consumer fetches nothing more. The original broker skips `maxCount`, so
         /// against it a fetch may bring more than is left.
         public var messageLimit: Int?
+        /// Whether fetches ask for each message's own offset (a swift-tubemq extension field; the
+        /// original broker skips it and sends none): ``ConsumedMessage/messageOffset`` is then set,
+        /// so the application can tell exactly where a message is (the CLI's `consume` prints it).
+        /// Off by default: it adds a few bytes per message to every fetch.
+        public var messageOffsets = false
         /// How long a pulled batch may stay unconfirmed before it is given back for redelivery; also how
         /// long a rebalance waits for a batch in the hands of the application before giving its partition up.
         public var confirmTimeout: Duration

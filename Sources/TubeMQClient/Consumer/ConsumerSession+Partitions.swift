@@ -135,6 +135,7 @@ extension ConsumerSession {
             maximumBackoff: configuration.maximumFetchBackoff,
             fetchWait: configuration.fetchWait,
             maxFetchCount: configuration.maxFetchCount,
+            messageOffsets: configuration.messageOffsets,
             budget: budget,
             confirmTimeout: kind == .pull ? configuration.confirmTimeout : nil,
             logger: logger,

@@ -27,6 +27,8 @@ struct PartitionFetcher: Sendable {
     var fetchWait: Duration
     /// The most messages a get asks for (`maxCount`); `nil` asks for the broker's usual batch.
     var maxFetchCount: Int? = nil
+    /// Whether a get asks for each message's offset (`messageOffsets`).
+    var messageOffsets = false
     /// The messages the consumer may still fetch, shared with its other partitions; `nil` for no limit.
     var budget: FetchBudget? = nil
     /// How long a handed-out batch may stay undecided; `nil` waits as long as the application takes.
@@ -195,6 +197,7 @@ struct PartitionFetcher: Sendable {
             request.maxWaitMs = Int32(clamping: max(1, millis))
         }
         if let maxCount { request.maxCount = Int32(clamping: max(1, maxCount)) }
+        if messageOffsets { request.messageOffsets = true }
         return request
     }
 

@@ -69,6 +69,17 @@ public nonisolated struct TransferedMessage: Sendable {
   /// Clears the value of `flag`. Subsequent reads from it will return its default value.
   public mutating func clearFlag() {self._flag = nil}
 
+  /// swift-tubemq extension (not in TubeMQ): the message's offset in its storage instance (entry
+  /// number x 28), sent only to a get that asked for it (GetMessageRequestC2B.messageOffsets).
+  public var indexOffset: Int64 {
+    get {_indexOffset ?? 0}
+    set {_indexOffset = newValue}
+  }
+  /// Returns true if `indexOffset` has been explicitly set.
+  public var hasIndexOffset: Bool {self._indexOffset != nil}
+  /// Clears the value of `indexOffset`. Subsequent reads from it will return its default value.
+  public mutating func clearIndexOffset() {self._indexOffset = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -77,6 +88,7 @@ public nonisolated struct TransferedMessage: Sendable {
   fileprivate var _checkSum: Int32? = nil
   fileprivate var _payLoadData: Data? = nil
   fileprivate var _flag: Int32? = nil
+  fileprivate var _indexOffset: Int64? = nil
 }
 
 public nonisolated struct AuthorizedInfo: Sendable {
@@ -737,6 +749,19 @@ public nonisolated struct GetMessageRequestC2B: Sendable {
   /// Clears the value of `maxCount`. Subsequent reads from it will return its default value.
   public mutating func clearMaxCount() {self._maxCount = nil}
 
+  /// swift-tubemq extension (not in TubeMQ): ask for each message's own offset (TransferedMessage
+  /// field 1001), so a consumer can say exactly where a message is (`tubemq consume` prints it, and
+  /// `reset-offsets --to-offset` takes it). The original broker skips the unknown field and sends no
+  /// offsets; without the field our broker's replies are byte for byte the original's.
+  public var messageOffsets: Bool {
+    get {_messageOffsets ?? false}
+    set {_messageOffsets = newValue}
+  }
+  /// Returns true if `messageOffsets` has been explicitly set.
+  public var hasMessageOffsets: Bool {self._messageOffsets != nil}
+  /// Clears the value of `messageOffsets`. Subsequent reads from it will return its default value.
+  public mutating func clearMessageOffsets() {self._messageOffsets = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -750,6 +775,7 @@ public nonisolated struct GetMessageRequestC2B: Sendable {
   fileprivate var _escFlowCtrl: Bool? = nil
   fileprivate var _maxWaitMs: Int32? = nil
   fileprivate var _maxCount: Int32? = nil
+  fileprivate var _messageOffsets: Bool? = nil
 }
 
 public nonisolated struct GetMessageResponseB2C: Sendable {
@@ -981,7 +1007,7 @@ public nonisolated struct CommitOffsetResponseB2C: Sendable {
 
 nonisolated extension TransferedMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = "TransferedMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}messageId\0\u{1}checkSum\0\u{1}payLoadData\0\u{1}flag\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}messageId\0\u{1}checkSum\0\u{1}payLoadData\0\u{1}flag\0\u{2}e\u{f}indexOffset\0")
 
   public var isInitialized: Bool {
     if self._messageID == nil {return false}
@@ -1001,6 +1027,7 @@ nonisolated extension TransferedMessage: SwiftProtobuf.Message, SwiftProtobuf._M
       case 2: try { try decoder.decodeSingularInt32Field(value: &self._checkSum) }()
       case 3: try { try decoder.decodeSingularBytesField(value: &self._payLoadData) }()
       case 4: try { try decoder.decodeSingularInt32Field(value: &self._flag) }()
+      case 1001: try { try decoder.decodeSingularInt64Field(value: &self._indexOffset) }()
       default: break
       }
     }
@@ -1023,6 +1050,9 @@ nonisolated extension TransferedMessage: SwiftProtobuf.Message, SwiftProtobuf._M
     try { if let v = self._flag {
       try visitor.visitSingularInt32Field(value: v, fieldNumber: 4)
     } }()
+    try { if let v = self._indexOffset {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 1001)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1031,6 +1061,7 @@ nonisolated extension TransferedMessage: SwiftProtobuf.Message, SwiftProtobuf._M
     if lhs._checkSum != rhs._checkSum {return false}
     if lhs._payLoadData != rhs._payLoadData {return false}
     if lhs._flag != rhs._flag {return false}
+    if lhs._indexOffset != rhs._indexOffset {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1553,7 +1584,7 @@ nonisolated extension HeartBeatResponseB2C: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = "GetMessageRequestC2B"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}clientId\0\u{1}partitionId\0\u{1}groupName\0\u{1}topicName\0\u{1}lastPackConsumed\0\u{1}manualCommitOffset\0\u{1}escFlowCtrl\0\u{2}b\u{f}maxWaitMs\0\u{1}maxCount\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}clientId\0\u{1}partitionId\0\u{1}groupName\0\u{1}topicName\0\u{1}lastPackConsumed\0\u{1}manualCommitOffset\0\u{1}escFlowCtrl\0\u{2}b\u{f}maxWaitMs\0\u{1}maxCount\0\u{1}messageOffsets\0")
 
   public var isInitialized: Bool {
     if self._clientID == nil {return false}
@@ -1578,6 +1609,7 @@ nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf
       case 7: try { try decoder.decodeSingularBoolField(value: &self._escFlowCtrl) }()
       case 1001: try { try decoder.decodeSingularInt32Field(value: &self._maxWaitMs) }()
       case 1002: try { try decoder.decodeSingularInt32Field(value: &self._maxCount) }()
+      case 1003: try { try decoder.decodeSingularBoolField(value: &self._messageOffsets) }()
       default: break
       }
     }
@@ -1615,6 +1647,9 @@ nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf
     try { if let v = self._maxCount {
       try visitor.visitSingularInt32Field(value: v, fieldNumber: 1002)
     } }()
+    try { if let v = self._messageOffsets {
+      try visitor.visitSingularBoolField(value: v, fieldNumber: 1003)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1628,6 +1663,7 @@ nonisolated extension GetMessageRequestC2B: SwiftProtobuf.Message, SwiftProtobuf
     if lhs._escFlowCtrl != rhs._escFlowCtrl {return false}
     if lhs._maxWaitMs != rhs._maxWaitMs {return false}
     if lhs._maxCount != rhs._maxCount {return false}
+    if lhs._messageOffsets != rhs._messageOffsets {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

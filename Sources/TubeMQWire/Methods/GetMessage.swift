@@ -23,6 +23,9 @@ public struct GetMessageReply: Sendable {
         public var payloadStart: Int
         /// The payload's length.
         public var payloadLength: Int
+        /// The message's own offset (our extension, `indexOffset` 1001), when the broker sent it: our
+        /// broker does for a get that asked (`messageOffsets`); the original broker never does.
+        public var offset: Int64? = nil
     }
 
     /// The reply bytes the items point into.
@@ -154,6 +157,8 @@ public struct GetMessageReply: Sendable {
             case (4, .varint(let value)):
                 item.flag = Int32(truncatingIfNeeded: value)
                 seen |= 8
+            case (1001, .varint(let value)):
+                item.offset = Int64(bitPattern: value)
             default:
                 continue  // an unknown field, or a known one with another wire type
             }
@@ -162,21 +167,29 @@ public struct GetMessageReply: Sendable {
         return item
     }
 
-    /// The message in the layout brokers write — fields 1 to 4, once each, in order — read without the
-    /// general field loop; `nil` when the bytes are laid out any other way (the loop then decides).
+    /// The message in the layout brokers write — fields 1 to 4, once each, in order, then our
+    /// broker's `indexOffset` when asked for — read without the general field loop; `nil` when the
+    /// bytes are laid out any other way (the loop then decides).
     @inline(__always)
     private static func canonicalItem(_ raw: UnsafeRawBufferPointer, range: Range<Int>) -> Item? {
         var reader = ProtoReader(raw: raw, range: range)
         guard reader.byte() == 0x08, let id = reader.varint(), reader.byte() == 0x10, let checksum = reader.varint(),
             reader.byte() == 0x1A, let payload = reader.delimited(), reader.byte() == 0x20,
-            let flag = reader.varint(), reader.isAtEnd
+            let flag = reader.varint()
         else { return nil }
+        var offset: Int64?
+        if !reader.isAtEnd {
+            guard reader.byte() == 0xC8, reader.byte() == 0x3E, let value = reader.varint() else { return nil }
+            offset = Int64(bitPattern: value)
+        }
+        guard reader.isAtEnd else { return nil }
         return Item(
             messageID: Int64(bitPattern: id),
             checksum: Int32(truncatingIfNeeded: checksum),
             flag: Int32(truncatingIfNeeded: flag),
             payloadStart: payload.lowerBound,
-            payloadLength: payload.count
+            payloadLength: payload.count,
+            offset: offset
         )
     }
 }
@@ -206,19 +219,27 @@ public struct GetMessageReplyWriter: Sendable {
         }
     }
 
-    /// The encoded size of one `TransferedMessage` entry (tag and length prefix included) with a
-    /// payload of `payloadLength` bytes, at most; for capacity hints.
-    public static func maximumEntrySize(payloadLength: Int) -> Int { 48 + payloadLength }
+    /// The encoded size of one `TransferedMessage` entry (tag and length prefix included, with an
+    /// `indexOffset`) with a payload of `payloadLength` bytes, at most; for capacity hints.
+    public static func maximumEntrySize(payloadLength: Int) -> Int { 60 + payloadLength }
 
-    /// Appends one `TransferedMessage` (field 4).
-    public mutating func append(messageID: Int64, checksum: Int32, flag: Int32, payload: UnsafeRawBufferPointer) {
+    /// Appends one `TransferedMessage` (field 4), with its `indexOffset` (our extension, field 1001)
+    /// when `offset` is given.
+    public mutating func append(
+        messageID: Int64,
+        checksum: Int32,
+        flag: Int32,
+        payload: UnsafeRawBufferPointer,
+        offset: Int64? = nil
+    ) {
         let id = UInt64(bitPattern: messageID)
         let check = UInt64(bitPattern: Int64(checksum))
         let flags = UInt64(bitPattern: Int64(flag))
         let length = UInt64(payload.count)
+        let position = offset.map { UInt64(bitPattern: $0) }
         let inner =
             4 + Self.varintSize(id) + Self.varintSize(check) + Self.varintSize(length) + payload.count
-            + Self.varintSize(flags)
+            + Self.varintSize(flags) + (position.map { 2 + Self.varintSize($0) } ?? 0)
         let total = 1 + Self.varintSize(UInt64(inner)) + inner
         buffer.writeRaw(reserving: total) { writer in
             writer.byte(0x22)
@@ -232,6 +253,11 @@ public struct GetMessageReplyWriter: Sendable {
             writer.bytes(payload)
             writer.byte(0x20)
             writer.varint(flags)
+            if let position {
+                writer.byte(0xC8)  // field 1001, varint: (1001 << 3) as a two-byte varint
+                writer.byte(0x3E)
+                writer.varint(position)
+            }
         }
     }
 

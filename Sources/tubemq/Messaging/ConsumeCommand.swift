@@ -59,6 +59,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         configuration.startPosition = position
         configuration.credentials = try cluster.credentials()
         configuration.tls = try cluster.tls()
+        configuration.messageOffsets = !count  // each line shows its message's own offset
         // With --max, fetch no more than that in all, over every partition: every batch is then
         // printed whole and confirmed, so the next run goes on right after it (a batch cut short is
         // given back, and a run that always cut its first batch never moved the group on).
@@ -91,11 +92,13 @@ struct ConsumeCommand: AsyncParsableCommand {
         if count { print(received) }
     }
 
-    /// The line printed for `message`: partition, offset, attributes, then the body's bytes as they
+    /// The line printed for `message`: partition, offset (the message's own; from a broker that does
+    /// not send it, the offset of the batch it came in), attributes, then the body's bytes as they
     /// are (not decoded, so a binary body comes out as it was sent).
     static func line(for message: ConsumedMessage, prefix: String = "") -> [UInt8] {
         let attributes = message.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-        var line = Array("\(prefix)\(message.partition.key) \(message.offset) [\(attributes)] ".utf8)
+        let offset = message.messageOffset ?? message.offset
+        var line = Array("\(prefix)\(message.partition.key) \(offset) [\(attributes)] ".utf8)
         line.append(contentsOf: message.body)
         line.append(UInt8(ascii: "\n"))
         return line
