@@ -86,34 +86,26 @@ struct BrokerFixture: Sendable {
 
     /// Registers the consumer for a partition.
     func register(partition: Int32 = 0) async throws {
-        var register = RegisterRequestC2B()
-        register.opType = 31
-        register.clientID = Self.consumer
-        register.groupName = Self.group
-        register.topicName = Self.topic
-        register.partitionID = partition
-        register.readStatus = 0
-        let reply: RegisterResponseB2C = try await rpc.call(
-            .consumerRegisterToBroker,
-            register,
-            host: "127.0.0.1",
-            port: broker.port
-        )
-        #expect(reply.success, "\(reply.errMsg)")
+        try await registration(opType: 31, partition: partition)
     }
 
     /// Unregisters the consumer from a partition, confirming what it read (readStatus 0).
     func unregister(partition: Int32 = 0) async throws {
-        var unregister = RegisterRequestC2B()
-        unregister.opType = 32
-        unregister.clientID = Self.consumer
-        unregister.groupName = Self.group
-        unregister.topicName = Self.topic
-        unregister.partitionID = partition
-        unregister.readStatus = 0
+        try await registration(opType: 32, partition: partition)
+    }
+
+    /// Method 15 with `opType` 31 (register) or 32 (unregister).
+    private func registration(opType: Int32, partition: Int32) async throws {
+        var request = RegisterRequestC2B()
+        request.opType = opType
+        request.clientID = Self.consumer
+        request.groupName = Self.group
+        request.topicName = Self.topic
+        request.partitionID = partition
+        request.readStatus = 0
         let reply: RegisterResponseB2C = try await rpc.call(
             .consumerRegisterToBroker,
-            unregister,
+            request,
             host: "127.0.0.1",
             port: broker.port
         )

@@ -11,32 +11,12 @@ import TubeMQWire
     /// A master that places topic `t_out` (one partition) on the broker at `brokerPort`.
     static func master(brokerPort: Int, log: RequestLog) async throws -> RPCServer {
         try await ScriptedService.start([.master], log: log) { call in
-            switch call.request {
-            case is RegisterRequestP2M:
-                var reply = RegisterResponseM2P()
-                reply.success = true
-                reply.errCode = 200
-                reply.errMsg = "OK!"
-                reply.brokerCheckSum = 1
-                reply.brokerInfos = ["1:127.0.0.1:\(brokerPort)"]
-                reply.authorizedInfo = RecordedReplies.authorized
-                return reply
-            case is HeartRequestP2M:
-                var reply = HeartResponseM2P()
-                reply.success = true
-                reply.errCode = 200
-                reply.errMsg = "OK!"
-                reply.brokerCheckSum = 1
-                reply.topicInfos = ["t_out#1:1:1#"]
-                reply.authorizedInfo = RecordedReplies.authorized
-                return reply
-            default:
-                var reply = CloseResponseM2P()
-                reply.success = true
-                reply.errCode = 200
-                reply.errMsg = "OK!"
-                return reply
-            }
+            RecordedReplies.producerMaster(
+                call,
+                checksum: 1,
+                brokerInfos: ["1:127.0.0.1:\(brokerPort)"],
+                topicInfos: ["t_out#1:1:1#"]
+            )
         }
     }
 

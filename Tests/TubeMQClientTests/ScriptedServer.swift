@@ -61,6 +61,42 @@ struct ScriptedService: RPCService {
 
 /// Reply builders with every proto2-required field, as the recorded Java server filled them.
 enum RecordedReplies {
+    /// A master's answer to a producer's register, heartbeat or close, as the recorded Java master
+    /// gave it: `brokerInfos` on registering, `topicInfos` on every heartbeat.
+    static func producerMaster(
+        _ call: IncomingCall,
+        checksum: Int64,
+        brokerInfos: [String],
+        topicInfos: [String]
+    ) -> any SwiftProtobuf.Message {
+        switch call.request {
+        case is RegisterRequestP2M:
+            var reply = RegisterResponseM2P()
+            reply.success = true
+            reply.errCode = 200
+            reply.errMsg = "OK!"
+            reply.brokerCheckSum = checksum
+            reply.brokerInfos = brokerInfos
+            reply.authorizedInfo = authorized
+            return reply
+        case is HeartRequestP2M:
+            var reply = HeartResponseM2P()
+            reply.success = true
+            reply.errCode = 200
+            reply.errMsg = "OK!"
+            reply.brokerCheckSum = checksum
+            reply.topicInfos = topicInfos
+            reply.authorizedInfo = authorized
+            return reply
+        default:
+            var reply = CloseResponseM2P()
+            reply.success = true
+            reply.errCode = 200
+            reply.errMsg = "OK!"
+            return reply
+        }
+    }
+
     static let visitToken: Int64 = 1_795_559_414_421
 
     static var authorized: MasterAuthorizedInfo {

@@ -27,32 +27,12 @@ import TubeMQWire
         }
         let brokerPort = broker.localPort
         let master = try await ScriptedService.start([.master], log: log) { call in
-            switch call.request {
-            case is RegisterRequestP2M:
-                var reply = RegisterResponseM2P()
-                reply.success = true
-                reply.errCode = 200
-                reply.errMsg = "OK!"
-                reply.brokerCheckSum = Self.checksum
-                reply.brokerInfos = ["1:127.0.0.1:\(brokerPort)"]
-                reply.authorizedInfo = RecordedReplies.authorized
-                return reply
-            case is HeartRequestP2M:
-                var reply = HeartResponseM2P()
-                reply.success = true
-                reply.errCode = 200
-                reply.errMsg = "OK!"
-                reply.brokerCheckSum = Self.checksum
-                reply.topicInfos = ["t_java#1:2:1#"]
-                reply.authorizedInfo = RecordedReplies.authorized
-                return reply
-            default:
-                var reply = CloseResponseM2P()
-                reply.success = true
-                reply.errCode = 200
-                reply.errMsg = "OK!"
-                return reply
-            }
+            RecordedReplies.producerMaster(
+                call,
+                checksum: Self.checksum,
+                brokerInfos: ["1:127.0.0.1:\(brokerPort)"],
+                topicInfos: ["t_java#1:2:1#"]
+            )
         }
         let producer = try await Producer(
             configuration: Producer.Configuration(

@@ -96,13 +96,18 @@ final class MasterProcessGroup {
         nodes[index].process?.signal(signal)
     }
 
-    /// What the master on `port` answers a producer registration with, given up to `timeout` (a
-    /// client of its own, so that it can run beside the group's calls).
-    static func register(port: Int, timeout: TimeAmount) async -> Role {
-        let rpc = RPCClient()
-        defer { Task { await rpc.shutdown() } }
+    /// What the master on `port` answers a producer registration with, given up to `timeout`; with a
+    /// client of its own unless `rpc` is given, so that it can run beside the group's calls.
+    static func register(
+        port: Int,
+        timeout: TimeAmount,
+        rpc given: RPCClient? = nil,
+        clientID: String = "ha-paused-probe"
+    ) async -> Role {
+        let rpc = given ?? RPCClient()
+        defer { if given == nil { Task { await rpc.shutdown() } } }
         var request = RegisterRequestP2M()
-        request.clientID = "ha-paused-probe"
+        request.clientID = clientID
         request.brokerCheckSum = -1
         request.hostName = "127.0.0.1"
         do {
@@ -141,22 +146,7 @@ final class MasterProcessGroup {
 
     /// What master `index` answers a producer registration with.
     func role(_ index: Int) async -> Role {
-        var request = RegisterRequestP2M()
-        request.clientID = "ha-probe-\(index)"
-        request.brokerCheckSum = -1
-        request.hostName = "127.0.0.1"
-        do {
-            let reply: RegisterResponseM2P = try await rpc.call(
-                .producerRegister,
-                request,
-                host: "127.0.0.1",
-                port: nodes[index].port,
-                timeout: .seconds(2)
-            )
-            return reply.success ? .active : .down
-        } catch {
-            return error.isStandby ? .standby : .down
-        }
+        await Self.register(port: nodes[index].port, timeout: .seconds(2), rpc: rpc, clientID: "ha-probe-\(index)")
     }
 
     /// The index of the one master answering as the active one, if exactly one does.
