@@ -17,6 +17,8 @@ package final class WebServer: Sendable {
     /// How long a connection may stay without a request before it is closed: a browser's keep-alive
     /// connection, or one whose TLS handshake never finishes.
     static let idleTimeout: TimeAmount = .seconds(60)
+    /// The most connections served at once; more are closed as soon as they are accepted.
+    package static let maxConnections = 1_000
 
     /// The bound port (the real one when port 0 was asked for).
     package let port: Int
@@ -38,17 +40,31 @@ package final class WebServer: Sendable {
         host: String,
         port: Int,
         tls: TLSConfiguration? = nil,
+        maxConnections: Int = WebServer.maxConnections,
         logger: Logger,
         handler: @escaping @Sendable (WebRequest) async -> WebReply
     ) async throws(WebServerError) -> WebServer {
         let scheme = tls == nil ? "HTTP" : "HTTPS"
-        let server: HTTPServerBuilder
-        do {
+        if let tls {
+            // Checked here, so that a bad configuration fails the start rather than each connection.
+            do {
+                _ = try NIOSSLContext(configuration: tls)
+            } catch {
+                throw WebServerError(message: "cannot serve HTTPS on \(host):\(port): \(error)")
+            }
+        }
+        let open = OpenConnectionCount()
+        let server = HTTPServerBuilder { responder in
             // A connection idle that long (a TLS handshake never finished included) is closed.
-            let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: WebServer.idleTimeout))
-            server = try tls.map { try .tls(http, tlsConfiguration: $0) } ?? http
-        } catch {
-            throw WebServerError(message: "cannot serve HTTPS on \(host):\(port): \(error)")
+            let http = HTTP1Channel(responder: responder, configuration: .init(idleTimeout: WebServer.idleTimeout))
+            if let tls {
+                return ConnectionCap(
+                    base: try TLSChannel(http, tlsConfiguration: tls),
+                    limit: maxConnections,
+                    open: open
+                )
+            }
+            return ConnectionCap(base: http, limit: maxConnections, open: open)
         }
         let (bound, boundContinuation) = AsyncStream<Int>.makeStream()
         let application = Application(

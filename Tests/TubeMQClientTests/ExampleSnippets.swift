@@ -56,10 +56,12 @@ enum ExampleSnippets {
         bound.boundConsume = Consumer.BoundConsume(
             sessionKey: "replay-2026-12-04",
             consumerCount: 1,
-            offsets: ["1:demo:0": 0, "1:demo:1": 120, "1:demo:2": 42]
+            offsets: ["1:demo:0": 0, "1:demo:1": 112, "1:demo:2": 56]
         )
+        bound.messageOffsets = true  // each message's own offset (our broker; nil from the original one)
         for try await message in try await PushConsumer(configuration: bound) {
-            print(message.partitionKey, message.offset)
+            // message.offset is its batch's; messageOffset is the value to give `offsets` to start at it.
+            print(message.partitionKey, message.messageOffset ?? message.offset)
         }
     }
 }

@@ -1,0 +1,60 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+import TubeMQWebSupport
+
+/// The webapis serve at most a bounded number of connections at once: connections past it are closed
+/// as soon as they are accepted, and served again once others close. 20,000 idle HTTP connections
+/// used every descriptor of the master, whose RPC port then stopped answering.
+@Suite struct WebServerLimitTests {
+    @Test func connectionsPastTheLimitAreClosedAtOnce() async throws {
+        let server = try await WebServer.start(
+            host: "127.0.0.1",
+            port: 0,
+            maxConnections: 3,
+            logger: Logger(label: "test")
+        ) { _ in
+            WebReply(body: "ok", contentType: "text/plain", status: 200)
+        }
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var idle: [any Channel] = []
+        do {
+            for _ in 0..<3 { idle.append(try await bootstrap.connect(host: "127.0.0.1", port: server.port).get()) }
+            // The fourth is accepted by the kernel and closed by the server at once.
+            let extra = try await bootstrap.connect(host: "127.0.0.1", port: server.port).get()
+            let closed = await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try? await extra.closeFuture.get()
+                    return true
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(10))
+                    return false
+                }
+                let first = await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            #expect(closed, "the connection past the limit was closed by the server")
+            await #expect(throws: WebServerError.self) {
+                _ = try await WebFetch.get(host: "127.0.0.1", port: server.port, path: "/", tls: nil)
+            }
+            // One idle connection goes: a request is served again.
+            try await idle.removeFirst().close()
+            var served = false
+            for _ in 0..<50 where !served {
+                served = (try? await WebFetch.get(host: "127.0.0.1", port: server.port, path: "/", tls: nil))?
+                    .status == 200
+                if !served { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(served)
+        } catch {
+            for channel in idle { try? await channel.close() }
+            await server.shutdown()
+            throw error
+        }
+        for channel in idle { try? await channel.close() }
+        await server.shutdown()
+    }
+}
