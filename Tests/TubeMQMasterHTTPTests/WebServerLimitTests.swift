@@ -44,7 +44,8 @@ import TubeMQWebSupport
             try await idle.removeFirst().close()
             var served = false
             for _ in 0..<50 where !served {
-                served = (try? await WebFetch.get(host: "127.0.0.1", port: server.port, path: "/", tls: nil))?
+                served =
+                    (try? await WebFetch.get(host: "127.0.0.1", port: server.port, path: "/", tls: nil))?
                     .status == 200
                 if !served { try await Task.sleep(for: .milliseconds(100)) }
             }

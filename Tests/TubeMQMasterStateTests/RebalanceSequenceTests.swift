@@ -185,6 +185,21 @@ import TubeMQMasterState
         try expectSettled(cluster, [a], shares: [4])
     }
 
+    /// Rounds brought forward by leaves come at most one a second, however many consumers leave.
+    @Test func roundsBroughtForwardComeAtMostOneASecond() throws {
+        var timings = TestCluster.timings
+        timings.balancePeriodMs = 60_000
+        timings.balancesWhenAMemberLeaves = true
+        var cluster = try TestCluster(partitions: 4, configuration: timings)
+        for id in ["a", "b", "c"] { try cluster.register(id, now: 0) }
+        _ = cluster.state.tick(now: 5_000)
+        _ = cluster.state.closeConsumer(clientID: "a", group: "gp", now: 20_000)
+        #expect(cluster.state.nextBalanceAt == 20_000)
+        _ = cluster.state.tick(now: 20_000)
+        _ = cluster.state.closeConsumer(clientID: "b", group: "gp", now: 20_200)
+        #expect(cluster.state.nextBalanceAt == 21_000, "a second after the last round")
+    }
+
     /// Many joins and leaves in random order: whenever the group is settled, every partition has
     /// exactly one owner, the shares differ by at most one, and the clients never overlap.
     @Test(arguments: [1, 2, 3, 4, 5])

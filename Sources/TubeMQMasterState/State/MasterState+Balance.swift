@@ -52,6 +52,7 @@ extension MasterState {
     /// `ONLY_CONNECT` for its partitions again every round, as the recorded master does.
     public mutating func balance(now: Int64) -> BalanceReport {
         lastRebalanceID += 1
+        lastBalanceAt = now
         nextBalanceAt = now + configuration.balancePeriodMs
         var report = BalanceReport(rebalanceID: lastRebalanceID, events: [], skippedGroups: [])
         for name in groupsByName.keys.sorted() {

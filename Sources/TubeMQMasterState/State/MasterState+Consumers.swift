@@ -147,10 +147,12 @@ extension MasterState {
 
     /// Brings the next balance round forward to `now` (the first round after the master's start keeps
     /// its delay): a member left a group, and the others should take its partitions without waiting
-    /// out a balance period.
+    /// out a balance period. Rounds brought forward come at most one a second, however many
+    /// consumers leave.
     mutating func balanceSoon(now: Int64) {
         guard configuration.balancesWhenAMemberLeaves else { return }
-        nextBalanceAt = min(nextBalanceAt, max(now, startedAt + configuration.firstBalanceDelayMs))
+        let earliest = max(now, startedAt + configuration.firstBalanceDelayMs, (lastBalanceAt ?? .min / 2) + 1_000)
+        nextBalanceAt = min(nextBalanceAt, earliest)
     }
 
     // MARK: internals

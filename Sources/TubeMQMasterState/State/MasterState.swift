@@ -19,6 +19,8 @@ public struct MasterState: Sendable {
     public let startedAt: Int64
     /// When the next balance round is due (ms).
     public internal(set) var nextBalanceAt: Int64
+    /// When the latest balance round ran (ms), if one has.
+    public internal(set) var lastBalanceAt: Int64? = nil
     /// The id of the latest balance round; every round takes the next id, whether or not it
     /// produces events (as the recorded master does).
     public internal(set) var lastRebalanceID: Int64
