@@ -16,12 +16,15 @@ final class RPCClientHandler: ChannelInboundHandler, @unchecked Sendable {
     private var decoder = FrameDecoder()
     /// The start of a frame whose end has not arrived yet.
     private var leftover: ByteBuffer?
+    /// Whether any byte has come from the server.
+    private var heardFromServer = false
 
     init(connection: RPCConnection) {
         self.connection = connection
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        heardFromServer = true
         var buffer = unwrapInboundIn(data)
         if var earlier = leftover {
             leftover = nil
@@ -49,12 +52,21 @@ final class RPCClientHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        connection.fail(RPCError(.connectionFailed, "connection to \(connection.address) closed"))
+        connection.fail(RPCError(.connectionFailed, ending("closed")))
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        connection.fail(RPCError(.connectionFailed, "connection to \(connection.address) failed", underlying: error))
+        connection.fail(RPCError(.connectionFailed, ending("failed"), underlying: error))
         context.close(promise: nil)
+    }
+
+    /// What became of the connection. Ended before the server sent anything: a server at its
+    /// connection limit closes (or resets) new connections at once, and a TLS port drops a client
+    /// speaking plain TCP; say so.
+    private func ending(_ how: String) -> String {
+        guard !heardFromServer else { return "connection to \(connection.address) \(how)" }
+        return "connection to \(connection.address) \(how) before the server sent anything (a server at its "
+            + "connection limit ends new connections so, and so does a TLS port spoken to in plain TCP)"
     }
 }

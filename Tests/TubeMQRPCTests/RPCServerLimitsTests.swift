@@ -107,6 +107,25 @@ import TubeMQWire
             {
                 Issue.record("the fourth connection was served")
             }
+            // Our client says why the call failed, not only that the connection closed.
+            let client = RPCClient()
+            var request = RegisterRequestP2M()
+            request.clientID = "fifth"
+            request.brokerCheckSum = -1
+            request.hostName = "127.0.0.1"
+            do throws(RPCError) {
+                let _: RegisterResponseM2P = try await client.call(
+                    .producerRegister,
+                    request,
+                    host: "127.0.0.1",
+                    port: server.localPort
+                )
+                Issue.record("the fifth connection was served")
+            } catch {
+                #expect(error.message.contains("before the server sent anything"), "\(error)")
+                #expect(error.message.contains("connection limit"), "\(error)")
+            }
+            await client.shutdown()
             for (index, connection) in held.enumerated() {
                 let outcome = try await connection.exchange(
                     try RawFrames.register(serial: UInt32(index + 1), clientID: "held-\(index)"),

@@ -71,7 +71,9 @@ import TubeMQWire
     @Test func aPeerThatNeverCompletesTheHandshakeIsDropped() async throws {
         var serverConfiguration = RPCServerConfiguration(port: 0, idleTimeout: .seconds(60))
         serverConfiguration.tls = try Self.serverContext()
-        serverConfiguration.tlsHandshakeTimeout = .milliseconds(300)
+        // Long enough for a good client's handshake on a crowded machine (300 ms dropped one in a
+        // parallel test run).
+        serverConfiguration.tlsHandshakeTimeout = .seconds(1)
         let server = try await RPCServer.start(
             configuration: serverConfiguration,
             service: EchoService(),
@@ -91,7 +93,7 @@ import TubeMQWire
         let client = RPCClient(configuration: good)
         let reply = try await Self.register(client, port: server.localPort)
         #expect(reply.errMsg == "tls-client", "a peer that completes the handshake stays")
-        try await Task.sleep(for: .milliseconds(600))
+        try await Task.sleep(for: .milliseconds(1_500))
         #expect(try await Self.register(client, port: server.localPort).errMsg == "tls-client")
         await client.shutdown()
         await server.shutdown()
