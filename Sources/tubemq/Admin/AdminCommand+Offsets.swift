@@ -14,6 +14,9 @@ struct OffsetOptions: ParsableArguments {
     @Option(help: "reset-offsets with --to-offset, --to-earliest or --to-latest: only this partition id.")
     var partition: Int32?
 
+    @Option(help: "reset-offsets: only on this broker (partition ids repeat from broker to broker).")
+    var broker: Int64?
+
     @Option(help: "reset-offsets: to the first message stored at or after this ISO 8601 time.")
     var toTime: String?
 
@@ -34,6 +37,7 @@ extension AdminCommand {
             master: web,
             tls: try webTLS(),
             brokerToken: try brokerToken(),
+            brokerTokens: try brokerTokensByID(),
             user: user,
             timeout: TimeInterval(timeout)
         )
@@ -46,7 +50,8 @@ extension AdminCommand {
     /// `offsets --group G` (one group) or `lag` (every group consuming now, or `--group`).
     private func showOffsets(_ admin: OffsetAdmin, everyGroup: Bool) async throws {
         // Reset options here would do nothing: say so rather than exit 0 having reset nothing.
-        guard offsets.partition == nil, offsets.toTime == nil, offsets.toOffset == nil, !offsets.toEarliest,
+        guard offsets.partition == nil, offsets.broker == nil, offsets.toTime == nil, offsets.toOffset == nil,
+            !offsets.toEarliest,
             !offsets.toLatest
         else {
             throw ValidationError("--partition and --to-… are reset-offsets options; \(action) only shows offsets")
@@ -128,7 +133,13 @@ extension AdminCommand {
                 "reset-offsets takes exactly one of --to-time, --to-offset, --to-earliest, --to-latest"
             )
         }
-        try await admin.reset(group: group, topic: topic, partition: offsets.partition, to: target)
+        try await admin.reset(
+            group: group,
+            topic: topic,
+            partition: offsets.partition,
+            broker: offsets.broker,
+            to: target
+        )
         let (rows, _) = try await admin.offsets(group: group, topic: topic)
         print(OffsetAdmin.table(rows, withGroup: false))
     }

@@ -88,6 +88,26 @@ struct AdminCommand: AsyncParsableCommand {
     @Option(help: "A `tubemq standalone` data folder: broker offset methods take the token in its webapi.token.")
     var data: String?
 
+    @Option(
+        name: .customLong("broker-token"),
+        help: "reset-offsets: brokerId=token, for a broker whose webapi token is not --token's (repeatable)."
+    )
+    var brokerTokens: [String] = []
+
+    /// The `--broker-token` pairs, by broker id.
+    func brokerTokensByID() throws -> [Int64: String] {
+        var tokens: [Int64: String] = [:]
+        for pair in brokerTokens {
+            guard let eq = pair.firstIndex(of: "="), let id = Int64(pair[..<eq]), id > 0,
+                pair.index(after: eq) < pair.endIndex
+            else {
+                throw ValidationError("--broker-token takes brokerId=token, got \(pair)")
+            }
+            tokens[id] = String(pair[pair.index(after: eq)...])
+        }
+        return tokens
+    }
+
     @Option(help: "The user recorded as creator/modifier.")
     var user = "tubemqcli"
 

@@ -42,6 +42,8 @@ struct OffsetAdmin {
     var tls: NIOSSLContext?
     /// The broker webapi admin token (`confModAuthToken`) for resets.
     var brokerToken: String
+    /// Tokens of brokers whose own differs from ``brokerToken``, by broker id.
+    var brokerTokens: [Int64: String] = [:]
     /// The user recorded as modifier.
     var user: String
     /// Seconds each webapi call may take.
@@ -150,8 +152,18 @@ struct OffsetAdmin {
     /// Moves `group`'s offsets in every partition of `topic` to `target`, broker by broker.
     ///
     /// - Throws: ``WebAPIFailure`` naming the broker and quoting its `errMsg` when one refuses.
-    func reset(group: String, topic: String, partition: Int32?, to target: Target) async throws(WebAPIFailure) {
+    func reset(
+        group: String,
+        topic: String,
+        partition: Int32?,
+        broker only: Int64? = nil,
+        to target: Target
+    ) async throws(WebAPIFailure) {
         var deployed = try await deployment(of: topic)
+        if let only {
+            deployed = deployed.filter { $0.0.id == only }
+            guard !deployed.isEmpty else { throw WebAPIFailure("topic \(topic) is not deployed on broker \(only)") }
+        }
         if let partition {
             deployed = deployed.compactMap { entry -> (Broker, [Int32])? in
                 entry.1.contains(partition) ? (entry.0, [partition]) : nil
@@ -160,7 +172,8 @@ struct OffsetAdmin {
         }
         for (broker, partitions) in deployed {
             var calls: [(String, [(String, String)])] = []
-            let common = [("groupName", group), ("modifyUser", user), ("confModAuthToken", brokerToken)]
+            let token = brokerTokens[broker.id] ?? brokerToken
+            let common = [("groupName", group), ("modifyUser", user), ("confModAuthToken", token)]
             switch target {
             case .earliest, .latest:
                 // Offsets are clamped into the stored range: 0 is the oldest message kept, the
@@ -199,7 +212,9 @@ struct OffsetAdmin {
                 if let refusal = WebAPICall.refusal(answer) {
                     var hint = ""
                     if refusal.contains("unauthorized") || refusal.contains("confModAuthToken") {
-                        hint = " (give the broker's webapi token with --token, or --data for a standalone data folder)"
+                        hint =
+                            " (give the broker's webapi token with --token, --broker-token \(broker.id)=<token>, or"
+                            + " --data for a standalone data folder)"
                     }
                     throw WebAPIFailure("\(broker.label) refused \(method): \(refusal)\(hint)")
                 }
