@@ -122,8 +122,13 @@ import TubeMQWire
                 )
                 Issue.record("the fifth connection was served")
             } catch {
-                #expect(error.message.contains("before the server sent anything"), "\(error)")
-                #expect(error.message.contains("connection limit"), "\(error)")
+                // Closed once connected: the reason is given. (On a crowded machine the close can come
+                // while the client is still connecting; that is a failed connect.)
+                #expect(
+                    error.message.contains("before the server sent anything (a server at its connection limit")
+                        || error.message.hasPrefix("cannot connect"),
+                    "\(error)"
+                )
             }
             await client.shutdown()
             for (index, connection) in held.enumerated() {
