@@ -35,8 +35,10 @@ public enum NameRules {
         return nil
     }
 
-    /// The longest client id (`META_MAX_CLIENT_ID_LENGTH`).
-    public static let maxClientIDLength = 1024
+    /// The longest client id: twice TubeMQ's `META_MAX_CLIENT_ID_LENGTH` (1024), because a consumer's
+    /// id is its group name (up to 1024 characters) and some 60 more, and a valid group must be able
+    /// to consume.
+    public static let maxClientIDLength = 2048
     /// The longest client host name (`META_MAX_CLIENT_HOSTNAME_LENGTH`).
     public static let maxHostNameLength = 256
 

@@ -146,6 +146,7 @@ struct MasterConfigTests {
     @Test(arguments: [
         ("zkNodeRoot=tubemq", "zkNodeRoot"),
         ("zkNodeRoot=/tubemq/", "zkNodeRoot"),
+        ("zkNodeRoot=/a//b", "zkNodeRoot"),
         ("zkServerAddr=127.0.0.1:abc", "zkServerAddr"),
         ("zkServerAddr=zk1:2181,,zk2:2181", "zkServerAddr"),
         ("zkServerAddr=", "zkServerAddr"),

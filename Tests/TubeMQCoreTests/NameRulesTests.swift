@@ -38,12 +38,17 @@ import TubeMQCore
         #expect(NameRules.filterProblem(Set((0..<501).map { "t\($0)" }))?.contains("at most 500") == true)
     }
 
-    /// Client ids and host names are bounded as TubeMQ bounds them (1024 and 256): a 5 MiB id was
-    /// registered, kept and logged whole. The text quotes only the start of what it refuses.
+    /// Client ids and host names are bounded (2048, room for a consumer id built on a 1024-character
+    /// group, and 256): a 5 MiB id was registered, kept and logged whole. The text quotes only the
+    /// start of what it refuses.
     @Test func clientIDsAndHostNames() {
-        #expect(NameRules.clientProblem(clientID: String(repeating: "c", count: 1024), hostName: "h") == nil)
+        let group = String(repeating: "g", count: NameRules.maxGroupLength)
+        #expect(
+            NameRules.clientProblem(clientID: group + "_10.0.0.1-12345-1765000000000-1-Push-2.0.0", hostName: "h")
+                == nil
+        )
         let long = NameRules.clientProblem(clientID: String(repeating: "c", count: 5 << 20), hostName: "h")
-        #expect(long?.contains("longer than 1024") == true)
+        #expect(long?.contains("longer than 2048") == true)
         #expect((long?.count ?? .max) < 200)
         #expect(
             NameRules.clientProblem(clientID: "c", hostName: String(repeating: "h", count: 257))?

@@ -51,7 +51,9 @@ public struct ZooKeeperConfig: Sendable, Hashable {
         if let problem = Self.connectStringProblem(config.serverAddress) {
             throw reader.error(.invalidValue, "zkServerAddr \(config.serverAddress): \(problem)", "zkServerAddr")
         }
-        guard config.nodeRoot.hasPrefix("/"), config.nodeRoot == "/" || !config.nodeRoot.hasSuffix("/") else {
+        guard config.nodeRoot.hasPrefix("/"),
+            config.nodeRoot == "/" || !config.nodeRoot.hasSuffix("/") && !config.nodeRoot.contains("//")
+        else {
             throw reader.error(
                 .invalidValue,
                 "zkNodeRoot must be an absolute znode path such as /tubemq, got \(config.nodeRoot)",

@@ -48,7 +48,7 @@ struct AdminCommand: AsyncParsableCommand {
     var tlsNoVerifyHostname = false
 
     func validate() throws {
-        guard let url = URL(string: web), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+        guard let url = URL(string: web), ["http", "https"].contains(url.scheme ?? ""),
             url.host?.isEmpty == false
         else {
             throw ValidationError("--web takes http://host:port or https://host:port, got \(web)")
