@@ -7,7 +7,12 @@ import TubeMQCore
 struct ProduceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "produce",
-        abstract: "Send messages: one per stdin line, or --count generated payloads of --size bytes."
+        abstract: "Send messages: one per stdin line, or --count generated payloads of --size bytes.",
+        discussion: """
+            Each stdin line is sent as its bytes, without the line end (\\n, or \\r\\n: a line that \
+            ends in a carriage return loses it). Empty lines are not sent (TubeMQ refuses empty \
+            messages); a note on standard error names each.
+            """
     )
 
     @OptionGroup var cluster: ClusterOptions
