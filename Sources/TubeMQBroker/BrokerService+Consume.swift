@@ -187,7 +187,7 @@ extension BrokerService {
             errCode: ErrorCode.success.rawValue,
             errMsg: ReplyText.ok,
             capacity: 64 + payloadBytes + result.messages.count
-                * GetMessageReplyWriter.maximumEntrySize(payloadLength: 0)
+                * GetMessageReplyWriter.maximumEntrySize(payloadLength: 0, withOffset: withOffsets)
         )
         for stored in result.messages {
             stored.payload.withUnsafeReadableBytes { payload in

@@ -64,7 +64,7 @@ extension MasterWebAPI {
                     stores: deployment.settings.numTopicStores,
                     partitions: deployment.settings.numPartitions
                 )
-                let run = RunView(deployment, broker: brokers[deployment.brokerID])
+                let run = DeploymentRun(deployment, broker: brokers[deployment.brokerID])
                 guard let share = run.share else { continue }
                 if run.acceptPublish { publishing.add(share) }
                 if run.acceptSubscribe { consumable.add(share) }
@@ -146,7 +146,7 @@ extension MasterWebAPI {
                     stores: deployment.settings.numTopicStores,
                     partitions: deployment.settings.numPartitions
                 )
-                let run = RunView(deployment, broker: brokers[deployment.brokerID])
+                let run = DeploymentRun(deployment, broker: brokers[deployment.brokerID])
                 guard let share = run.share else { continue }
                 loaded.add(share)
                 publishes = publishes || run.acceptPublish
@@ -181,23 +181,5 @@ private struct TopicCounts {
     /// Adds what a running broker has loaded.
     mutating func add(_ share: TopicPublishInfo.BrokerShare) {
         add(stores: share.numTopicStores, partitions: share.numPartitions)
-    }
-}
-
-/// A deployment as its broker runs it: what the broker has loaded, and whether it takes messages
-/// for it and serves it (the deployment's flags and the broker's management status).
-private struct RunView {
-    var share: TopicPublishInfo.BrokerShare?
-    var acceptPublish = false
-    var acceptSubscribe = false
-
-    init(_ deployment: TopicDeployment, broker: BrokerStatus?) {
-        guard let broker, RecordJSON.isRunning(broker), let served = broker.servedShares[deployment.topic] else {
-            return
-        }
-        share = served
-        let status = broker.config.manageStatus
-        acceptPublish = deployment.settings.acceptPublish && status.acceptsPublish
-        acceptSubscribe = deployment.settings.acceptSubscribe && status.acceptsSubscribe
     }
 }

@@ -85,19 +85,15 @@ enum RecordJSON {
     /// The deployment's `runInfo`: the values in force on a running broker (the partitions and stores
     /// it has loaded, which trail an admin change until its next heartbeat), `"-"` otherwise.
     static func runInfo(_ deployment: TopicDeployment, broker: BrokerStatus?) -> JSONObject {
-        guard let broker, isRunning(broker), let served = broker.servedShares[deployment.topic] else {
-            return [
-                // TubeMQ's four keys: no numTopicStores until the broker has reported.
-                "acceptPublish": "-", "acceptSubscribe": "-", "numPartitions": "-", "brokerManageStatus": "-",
-            ]
+        let run = DeploymentRun(deployment, broker: broker)
+        guard let served = run.share, let broker else {
+            // TubeMQ's four keys: no numTopicStores until the broker has reported.
+            return ["acceptPublish": "-", "acceptSubscribe": "-", "numPartitions": "-", "brokerManageStatus": "-"]
         }
-        let status = broker.config.manageStatus
         return [
-            "acceptPublish": .bool(deployment.settings.acceptPublish && status.acceptsPublish),
-            "acceptSubscribe": .bool(deployment.settings.acceptSubscribe && status.acceptsSubscribe),
-            "numPartitions": .int(served.numPartitions),
-            "numTopicStores": .int(served.numTopicStores),
-            "brokerManageStatus": .string(status.description),
+            "acceptPublish": .bool(run.acceptPublish), "acceptSubscribe": .bool(run.acceptSubscribe),
+            "numPartitions": .int(served.numPartitions), "numTopicStores": .int(served.numTopicStores),
+            "brokerManageStatus": .string(broker.config.manageStatus.description),
         ]
     }
 }

@@ -23,13 +23,11 @@ struct TopicSummary {
             deployments.append(.object(info))
             let partitions = Int64(deployment.settings.numPartitions) * Int64(deployment.settings.numTopicStores)
             configuredPartitions += partitions
-            guard let broker, RecordJSON.isRunning(broker), deployment.status == .normal,
-                let served = broker.servedShares[deployment.topic]
-            else { continue }
+            let run = DeploymentRun(deployment, broker: broker)
+            guard deployment.status == .normal, let served = run.share else { continue }
             runningPartitions += Int64(served.numPartitions) * Int64(served.numTopicStores)
-            let status = broker.config.manageStatus
-            acceptPublish = acceptPublish || (deployment.settings.acceptPublish && status.acceptsPublish)
-            acceptSubscribe = acceptSubscribe || (deployment.settings.acceptSubscribe && status.acceptsSubscribe)
+            acceptPublish = acceptPublish || run.acceptPublish
+            acceptSubscribe = acceptSubscribe || run.acceptSubscribe
         }
     }
 

@@ -219,9 +219,11 @@ public struct GetMessageReplyWriter: Sendable {
         }
     }
 
-    /// The encoded size of one `TransferedMessage` entry (tag and length prefix included, with an
-    /// `indexOffset`) with a payload of `payloadLength` bytes, at most; for capacity hints.
-    public static func maximumEntrySize(payloadLength: Int) -> Int { 60 + payloadLength }
+    /// The encoded size of one `TransferedMessage` entry (tag and length prefix included) with a
+    /// payload of `payloadLength` bytes, at most, with or without an `indexOffset`; for capacity hints.
+    public static func maximumEntrySize(payloadLength: Int, withOffset: Bool = false) -> Int {
+        (withOffset ? 60 : 48) + payloadLength
+    }
 
     /// Appends one `TransferedMessage` (field 4), with its `indexOffset` (our extension, field 1001)
     /// when `offset` is given.
