@@ -21,7 +21,7 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "The broker.ini file.")
     var config: String
 
-    @Option(help: "Override [broker] port (0 picks a free one).")
+    @Option(parsing: .unconditional, help: "Override [broker] port (0 picks a free one).")
     var port: Int?
 
     @Option(help: "Log level.")

@@ -18,7 +18,7 @@ struct MasterCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "The master.ini file (defaults apply without one).")
     var config: String?
 
-    @Option(help: "Override [master] port (0 picks a free one).")
+    @Option(parsing: .unconditional, help: "Override [master] port (0 picks a free one).")
     var port: Int?
 
     @Option(help: "Log level.")

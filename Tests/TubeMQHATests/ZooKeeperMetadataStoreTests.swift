@@ -71,6 +71,35 @@ import TubeMQZooKeeper
         }
     }
 
+    /// ZooKeeper does not create a chroot; a missing one failed every election call, and the master
+    /// said "ready" and looped. It now refuses to start, naming the chroot.
+    @Test func missingChrootFailsStartWithAClearError() async throws {
+        try await ZooKeeperTestServer.with { server in
+            do {
+                _ = try await HAMasterServer.start(
+                    configuration: MasterServer.Configuration(port: 0),
+                    zooKeeper: HAMasterServer.ZooKeeperSettings(connectString: server.connectString + "/nowhere"),
+                    webPort: 0,
+                    logger: HATestSupport.logger
+                )
+                Issue.record("started under a missing chroot")
+            } catch let error as HAMasterError {
+                #expect(error.message.contains("chroot /nowhere, which does not exist"))
+            }
+            // Once it exists, the master starts under it.
+            let zk = try await HATestSupport.connect(server)
+            try await zk.create("/nowhere")
+            let master = try await HAMasterServer.start(
+                configuration: MasterServer.Configuration(port: 0),
+                zooKeeper: HAMasterServer.ZooKeeperSettings(connectString: server.connectString + "/nowhere"),
+                webPort: 0,
+                logger: HATestSupport.logger
+            )
+            await master.shutdown()
+            await zk.close()
+        }
+    }
+
     @Test func unreachableZooKeeperFailsStartWithAClearError() async throws {
         let port = try await ZooKeeperTestServer.freePort()
         let start = ContinuousClock.now

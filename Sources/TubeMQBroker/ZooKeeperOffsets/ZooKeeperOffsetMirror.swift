@@ -43,6 +43,7 @@ public actor ZooKeeperOffsetMirror {
     ) async throws(ZooKeeperOffsetError) -> ZooKeeperOffsetMirror {
         let mirror = ZooKeeperOffsetMirror(settings: settings, brokerID: brokerID, offsets: offsets, logger: logger)
         try await mirror.connect(attempts: 3)
+        try await mirror.checkChroot()
         await mirror.startLoop()
         logger.info(
             "committing offsets to ZooKeeper",
@@ -214,6 +215,27 @@ public actor ZooKeeperOffsetMirror {
         try await connect(attempts: 1)
         guard let client else { throw ZooKeeperOffsetError("no ZooKeeper session") }
         return client
+    }
+
+    /// Fails when `zkServerAddr` names a chroot ZooKeeper does not have (every commit would fail).
+    private func checkChroot() async throws(ZooKeeperOffsetError) {
+        guard let client else { return }
+        let exists: Bool
+        do {
+            exists = try await client.chrootExists()
+        } catch {
+            throw ZooKeeperOffsetError(
+                "cannot read ZooKeeper at \(settings.serverAddress) (zkServerAddr)",
+                underlying: error
+            )
+        }
+        guard exists else {
+            self.client = nil
+            await client.close()
+            throw ZooKeeperOffsetError(
+                ZooKeeperClient.missingChrootAdvice(client.connectString.chroot ?? "", key: "zkServerAddr")
+            )
+        }
     }
 
     private func connect(attempts: Int) async throws(ZooKeeperOffsetError) {

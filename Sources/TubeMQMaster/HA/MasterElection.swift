@@ -55,10 +55,25 @@ actor MasterElection {
     ///
     /// - Throws: ``HAMasterError`` naming the connect string when no member answers.
     func connectFirst() async throws(HAMasterError) {
-        client = try await connect(
+        let fresh = try await connect(
             attempts: settings.startAttempts,
             until: settings.startTimeout.map { ContinuousClock.now + $0 }
         )
+        // A missing chroot fails every call with noNode: the election would retry forever.
+        let exists: Bool
+        do {
+            exists = try await fresh.chrootExists()
+        } catch {
+            await fresh.close()
+            throw HAMasterError("cannot read ZooKeeper at \(settings.connectString): \(error)")
+        }
+        guard exists else {
+            await fresh.close()
+            throw HAMasterError(
+                ZooKeeperClient.missingChrootAdvice(fresh.connectString.chroot ?? "", key: "zkServerAddr")
+            )
+        }
+        client = fresh
     }
 
     private func connect(

@@ -37,6 +37,23 @@ extension ZooKeeperClient {
         try await exists(path, watch: nil)
     }
 
+    /// Whether the connect string's chroot exists; `true` when it names none.
+    ///
+    /// ZooKeeper does not create a chroot: every call under a missing one fails with `noNode`, so a
+    /// server checks this once at start and names the problem instead of retrying forever.
+    ///
+    /// - Throws: ``ZooKeeperError``: `connectionLoss`, `sessionExpired`, `closed`.
+    public func chrootExists() async throws(ZooKeeperError) -> Bool {
+        guard connectString.chroot != nil else { return true }
+        return try await exists("/") != nil
+    }
+
+    /// A line telling an operator what to do about a missing chroot.
+    public static func missingChrootAdvice(_ chroot: String, key: String) -> String {
+        "\(key) names the chroot \(chroot), which does not exist in ZooKeeper: create it first "
+            + "(zkCli.sh create \(chroot) \"\"), or drop it from \(key)"
+    }
+
     /// The node's stat (or `nil`), and a watch that fires when the node is created, changed or deleted.
     ///
     /// - Throws: ``ZooKeeperError``: `connectionLoss`, `sessionExpired`, `closed`.

@@ -11,16 +11,25 @@ struct OffsetOptions: ParsableArguments {
     @Option(help: "offsets, lag, reset-offsets: the topic (reset-offsets needs it).")
     var topic: String?
 
-    @Option(help: "reset-offsets with --to-offset, --to-earliest or --to-latest: only this partition id.")
+    @Option(
+        parsing: .unconditional,
+        help: "reset-offsets with --to-offset, --to-earliest or --to-latest: only this partition id."
+    )
     var partition: Int32?
 
-    @Option(help: "reset-offsets: only on this broker (partition ids repeat from broker to broker).")
+    @Option(
+        parsing: .unconditional,
+        help: "reset-offsets: only on this broker (partition ids repeat from broker to broker)."
+    )
     var broker: Int64?
 
     @Option(help: "reset-offsets: to the first message stored at or after this ISO 8601 time.")
     var toTime: String?
 
-    @Option(help: "reset-offsets: to this offset (it must lie in each partition's stored range).")
+    @Option(
+        parsing: .unconditional,
+        help: "reset-offsets: to this offset (it must lie in each partition's stored range)."
+    )
     var toOffset: Int64?
 
     @Flag(help: "reset-offsets: to the oldest message kept.")
@@ -104,6 +113,12 @@ extension AdminCommand {
     private func resetOffsets(_ admin: OffsetAdmin) async throws {
         guard let group = offsets.group, let topic = offsets.topic else {
             throw ValidationError("reset-offsets needs --group and --topic")
+        }
+        if let partition = offsets.partition, partition < 0 {
+            throw ValidationError("--partition must not be negative, got \(partition)")
+        }
+        if let broker = offsets.broker, broker < 0 {
+            throw ValidationError("--broker must not be negative, got \(broker)")
         }
         var targets: [OffsetAdmin.Target] = []
         if let text = offsets.toTime {

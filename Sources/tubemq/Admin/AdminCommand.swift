@@ -113,13 +113,13 @@ struct AdminCommand: AsyncParsableCommand {
 
     @OptionGroup var offsets: OffsetOptions
 
-    @Option(help: "Whole seconds each webapi call may take before the command gives up.")
+    @Option(parsing: .unconditional, help: "Whole seconds each webapi call may take before the command gives up.")
     var timeout: Int = Int(WebGet.defaultTimeout)
 
-    @Option(help: "With top: seconds between refreshes.")
+    @Option(parsing: .unconditional, help: "With top: seconds between refreshes.")
     var interval = 2.0
 
-    @Option(help: "With top: refreshes before exiting (0: until interrupted).")
+    @Option(parsing: .unconditional, help: "With top: refreshes before exiting (0: until interrupted).")
     var count = 0
 
     func run() async throws {

@@ -23,25 +23,28 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The topic.")
     var topic = "demo"
 
-    @Option(help: "Producer clients (each with its own connections); 0 consumes what the topic holds (see below).")
+    @Option(
+        parsing: .unconditional,
+        help: "Producer clients (each with its own connections); 0 consumes what the topic holds (see below)."
+    )
     var producers = 1
 
-    @Option(help: "Concurrent sends per producer.")
+    @Option(parsing: .unconditional, help: "Concurrent sends per producer.")
     var inFlight = 64
 
-    @Option(help: "Consumers in the bench's group (0 = publish only).")
+    @Option(parsing: .unconditional, help: "Consumers in the bench's group (0 = publish only).")
     var consumers = 1
 
     @Flag(help: "Consume with pull consumers, confirming each batch with a commit call (push consumers by default).")
     var pull = false
 
-    @Option(help: "Message size in bytes.")
+    @Option(parsing: .unconditional, help: "Message size in bytes.")
     var size = 100
 
-    @Option(help: "Messages to send in total (with --producers 0: to consume).")
+    @Option(parsing: .unconditional, help: "Messages to send in total (with --producers 0: to consume).")
     var count = 100_000
 
-    @Option(help: "Stop sending after this many seconds, whatever --count says.")
+    @Option(parsing: .unconditional, help: "Stop sending after this many seconds, whatever --count says.")
     var duration: Double?
 
     @Option(help: "Set the topic's acknowledgement policy first (memory or disk), through the master webapi.")
@@ -53,25 +56,43 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "confModAuthToken, for --ack.")
     var token = "ASDFGHJKL"
 
-    @Option(help: "Seconds to wait after --ack for the brokers to apply it (two heartbeats).")
+    @Option(parsing: .unconditional, help: "Seconds to wait after --ack for the brokers to apply it (two heartbeats).")
     var ackSettleSeconds = 5
 
-    @Option(help: "The consumers' first wait in ms after a 404 (the client's default when not given).")
+    @Option(
+        parsing: .unconditional,
+        help: "The consumers' first wait in ms after a 404 (the client's default when not given)."
+    )
     var fetchBackoffMs: Int?
 
     @Option(
+        parsing: .unconditional,
         help: "The consumers' longest wait in ms while a partition stays empty (the client's default when not given)."
     )
     var fetchBackoffMaxMs: Int?
 
     @Option(
+        parsing: .unconditional,
         help: "How long in ms the broker may hold a consumer's fetch that finds no data (long poll; 0 = off)."
     )
     var fetchWaitMs: Int?
 
     func validate() throws {
         guard producers > 0 || consumers > 0 else { throw ValidationError("--producers 0 needs --consumers 1 or more") }
-        guard producers >= 0, consumers >= 0, count > 0 else { throw ValidationError("counts must not be negative") }
+        guard producers >= 0, consumers >= 0 else {
+            throw ValidationError("--producers and --consumers must not be negative")
+        }
+        guard count > 0 else { throw ValidationError("--count must be at least 1, got \(count)") }
+        guard inFlight > 0 else { throw ValidationError("--in-flight must be at least 1, got \(inFlight)") }
+        guard size > 0 else { throw ValidationError("--size must be at least 1, got \(size)") }
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be more than 0, got \(duration)") }
+        guard ackSettleSeconds >= 0 else { throw ValidationError("--ack-settle-seconds must not be negative") }
+        for (name, value) in [
+            ("--fetch-backoff-ms", fetchBackoffMs), ("--fetch-backoff-max-ms", fetchBackoffMaxMs),
+            ("--fetch-wait-ms", fetchWaitMs),
+        ] {
+            if let value, value < 0 { throw ValidationError("\(name) must not be negative, got \(value)") }
+        }
         if let ack, ack != "memory", ack != "disk" { throw ValidationError("--ack takes memory or disk") }
     }
 

@@ -29,7 +29,7 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Option(name: .customLong("filter"), help: "Only messages of this type (repeatable; server-side).")
     var filters: [String] = []
 
-    @Option(help: "Stop after this many messages.")
+    @Option(parsing: .unconditional, help: "Stop after this many messages.")
     var max: Int?
 
     @Flag(help: "Print only the number of messages received.")

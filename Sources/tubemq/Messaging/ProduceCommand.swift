@@ -26,14 +26,21 @@ struct ProduceCommand: AsyncParsableCommand {
     @Option(name: .customLong("attr"), help: "An attribute key=value (repeatable).")
     var attributes: [String] = []
 
-    @Option(help: "Send this many generated payloads instead of reading stdin.")
+    @Option(parsing: .unconditional, help: "Send this many generated payloads instead of reading stdin.")
     var count: Int?
 
-    @Option(help: "Size of generated payloads in bytes.")
+    @Option(parsing: .unconditional, help: "Size of generated payloads in bytes.")
     var size = 100
 
     @Flag(help: "Print one line per message sent (id, partition, offset).")
     var verbose = false
+
+    func validate() throws {
+        if let count, count < 0 { throw ValidationError("--count must not be negative, got \(count)") }
+        guard size > 0 else {
+            throw ValidationError("--size must be at least 1 (the broker refuses empty messages), got \(size)")
+        }
+    }
 
     func run() async throws {
         var base = Message(body: [])

@@ -19,25 +19,25 @@ struct StandaloneCommand: AsyncParsableCommand {
     @Option(help: "The address to bind.")
     var host = "127.0.0.1"
 
-    @Option(help: "The master's RPC port (0 picks a free one).")
+    @Option(parsing: .unconditional, help: "The master's RPC port (0 picks a free one).")
     var masterPort = 8715
 
-    @Option(help: "The broker's RPC port (0 picks a free one).")
+    @Option(parsing: .unconditional, help: "The broker's RPC port (0 picks a free one).")
     var brokerPort = 8123
 
-    @Option(help: "The master's HTTP admin webapi port (0 picks a free one).")
+    @Option(parsing: .unconditional, help: "The master's HTTP admin webapi port (0 picks a free one).")
     var masterWebPort = 8080
 
-    @Option(help: "The broker's HTTP webapi port (0 picks a free one).")
+    @Option(parsing: .unconditional, help: "The broker's HTTP webapi port (0 picks a free one).")
     var brokerWebPort = 8081
 
     @Option(help: "Topics to create, as name:partitions.")
     var topic: [String] = ["demo:3"]
 
-    @Option(help: "Delay before the first consumer balance, in milliseconds.")
+    @Option(parsing: .unconditional, help: "Delay before the first consumer balance, in milliseconds.")
     var balanceDelayMs: Int64 = 1000
 
-    @Option(help: "Period of consumer balancing, in milliseconds.")
+    @Option(parsing: .unconditional, help: "Period of consumer balancing, in milliseconds.")
     var balancePeriodMs: Int64 = 1000
 
     @Option(help: "Storage I/O: uring or posix.")
@@ -47,6 +47,7 @@ struct StandaloneCommand: AsyncParsableCommand {
     var ack = "memory"
 
     @Option(
+        parsing: .unconditional,
         help:
             "The most bytes each topic keeps on the broker (oldest segments deleted first, each time a segment of an eighth of the cap fills; 0: no cap)."
     )
@@ -64,16 +65,19 @@ struct StandaloneCommand: AsyncParsableCommand {
     @Flag(help: "Serve TLS beside the plain ports: creates a CA and a server certificate in <data>/tls on first start.")
     var tls = false
 
-    @Option(help: "The master's TLS port with --tls (0 picks a free one).")
+    @Option(parsing: .unconditional, help: "The master's TLS port with --tls (0 picks a free one).")
     var masterTlsPort = 8716
 
-    @Option(help: "The broker's TLS port with --tls (0 picks a free one).")
+    @Option(parsing: .unconditional, help: "The broker's TLS port with --tls (0 picks a free one).")
     var brokerTlsPort = 8124
 
-    @Option(help: "The master's HTTPS webapi and console port with --tls (0 picks a free one).")
+    @Option(
+        parsing: .unconditional,
+        help: "The master's HTTPS webapi and console port with --tls (0 picks a free one)."
+    )
     var masterWebTlsPort = 8443
 
-    @Option(help: "The broker's HTTPS webapi port with --tls (0 picks a free one).")
+    @Option(parsing: .unconditional, help: "The broker's HTTPS webapi port with --tls (0 picks a free one).")
     var brokerWebTlsPort = 8444
 
     func validate() throws {
@@ -91,6 +95,13 @@ struct StandaloneCommand: AsyncParsableCommand {
         for (name, port) in ports where !(0...65_535).contains(port) {
             throw ValidationError("\(name) must be 0…65535 (0 picks a free one), got \(port)")
         }
+        for (name, value) in [
+            ("--balance-delay-ms", balanceDelayMs), ("--balance-period-ms", balancePeriodMs),
+            ("--retention-bytes", retentionBytes),
+        ] where value < 0 {
+            throw ValidationError("\(name) must not be negative, got \(value)")
+        }
+        guard balancePeriodMs > 0 else { throw ValidationError("--balance-period-ms must be at least 1, got 0") }
     }
 
     func run() async throws {

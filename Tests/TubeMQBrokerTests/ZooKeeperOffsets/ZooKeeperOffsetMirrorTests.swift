@@ -67,6 +67,17 @@ import TubeMQZooKeeper
         }
     }
 
+    @Test func missingChrootIsAClearStartError() async throws {
+        try await ZooKeeperTestServer.with { zk in
+            let settings = ZooKeeperOffsetSettings(serverAddress: zk.connectString + "/absent", sessionTimeoutMs: 4_000)
+            await #expect {
+                try await withBroker(zooKeeper: settings) { _ in }
+            } throws: { error in
+                "\(error)".contains("zkServerAddr names the chroot /absent, which does not exist")
+            }
+        }
+    }
+
     @Test func unreachableZooKeeperIsAClearStartError() async throws {
         let settings = ZooKeeperOffsetSettings(serverAddress: "127.0.0.1:1", sessionTimeoutMs: 2_000)
         await #expect {

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import TubeMQTestKit
+
+/// Bad numbers on the command line are refused before anything starts, with a usage error (exit 64)
+/// naming the option. A negative number used to be read as an option ("Missing value for
+/// '--count'"), and `bench --in-flight 0` or a negative `--size` went on to run.
+@Suite struct CommandLineValidationTests {
+    @Test(arguments: [
+        (["produce", "--topic", "demo", "--count", "-5"], "--count must not be negative, got -5"),
+        (["produce", "--topic", "demo", "--count", "1", "--size", "0"], "--size must be at least 1"),
+        (["bench", "--in-flight", "0"], "--in-flight must be at least 1, got 0"),
+        (["bench", "--size", "-100"], "--size must be at least 1, got -100"),
+        (["bench", "--count", "-1"], "--count must be at least 1, got -1"),
+        (["bench", "--duration", "-2"], "--duration must be more than 0"),
+        (["bench", "--fetch-wait-ms", "-1"], "--fetch-wait-ms must not be negative"),
+        (["consume", "--topic", "demo", "--group", "g", "--max", "-3"], "--max must be at least 1, got -3"),
+        (["standalone", "--balance-period-ms", "-1"], "--balance-period-ms must not be negative"),
+        (["standalone", "--retention-bytes", "-1"], "--retention-bytes must not be negative"),
+        (["standalone", "--master-port", "-1"], "--master-port must be 0…65535"),
+        (["admin", "top", "--interval", "-1"], "--interval must be > 0"),
+    ])
+    func aBadNumberIsAUsageError(arguments: [String], expected: String) async throws {
+        let output = ClusterTestSupport.temporaryDirectory() + ".out"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let process = try ChildProcess.spawn([ConsumeInterruptTests.binary] + arguments, output: output)
+        let status = await process.exit(within: .seconds(20))
+        if status == nil { process.signal(SIGKILL) }
+        let text = ConsumeInterruptTests.text(output)
+        #expect(status == 64, "\(arguments): exit \(String(describing: status)): \(text)")
+        #expect(text.contains(expected), "\(arguments): \(text)")
+        #expect(!text.contains("Missing value"), "\(arguments): \(text)")
+    }
+}
