@@ -103,6 +103,9 @@ public struct ConsumerGroup: Sendable, Hashable {
     /// Members an admin asked to give up their partitions and rejoin
     /// (`admin_rebalance_group_allocate`), by client id.
     public internal(set) var rejoins: [String: Rejoin] = [:]
+    /// Keys of the partitions members that left held or were about to get, until a round hands them
+    /// out (``MasterState/balance(now:)``, which does so even while other events are pending).
+    public internal(set) var orphaned: Set<String> = []
 
     /// The wire's `notAllocated`.
     public var notAllocated: Bool { !allocated }
@@ -137,6 +140,15 @@ public struct ConsumerGroup: Sendable, Hashable {
 extension ConsumerGroup {
     /// Drops a member, its waiting connects, and releases connects that waited on its disconnect.
     mutating func removeMember(_ clientID: String) {
+        if let member = members[clientID] {
+            orphaned.formUnion(member.held.keys)
+            for event in [member.inFlight].compactMap({ $0 }) + member.queued where event.type == .onlyConnect {
+                orphaned.formUnion(event.subscriptions.map(\.partition.key))
+            }
+        }
+        for pending in pendingConnects where pending.consumerID == clientID {
+            orphaned.formUnion(pending.event.subscriptions.map(\.partition.key))
+        }
         members[clientID] = nil
         pendingConnects.removeAll { $0.consumerID == clientID }
         disconnectResolved(by: clientID)

@@ -48,7 +48,11 @@ extension MasterState {
     /// Groups with an event in flight, queued or waiting are skipped, so a round never works from a
     /// stale view, and so are groups with a member that has not sent a heartbeat since it registered
     /// (the recorded master never assigned a Go or C++ consumer, whose first heartbeat comes 5 s after
-    /// registering, in a round before that heartbeat), unless they registered claiming partitions. A consumer that never reports (`reportSubscribeInfo = false`) is therefore sent
+    /// registering, in a round before that heartbeat), unless they registered claiming partitions.
+    /// Such a group still gets the partitions of members that have left since (``ConsumerGroup/orphaned``)
+    /// that no member holds and no event moves: they go to its members at once
+    /// (``ConsumerGroup/scheduleOrphans(available:rebalanceID:)``), when
+    /// ``MasterTimings/balancesWhenAMemberLeaves`` is on. A consumer that never reports (`reportSubscribeInfo = false`) is therefore sent
     /// `ONLY_CONNECT` for its partitions again every round, as the recorded master does.
     public mutating func balance(now: Int64) -> BalanceReport {
         lastRebalanceID += 1
@@ -57,16 +61,28 @@ extension MasterState {
         var report = BalanceReport(rebalanceID: lastRebalanceID, events: [], skippedGroups: [])
         for name in groupsByName.keys.sorted() {
             guard var group = groupsByName[name] else { continue }
-            if !group.isReadyToBalance {
-                report.skippedGroups.append(name)
-                continue
-            }
             // A topic the group is forbidden to consume (consume control, the old blacklist) gives it no
             // partitions: members that hold some are sent ONLY_DISCONNECT, and get them back once allowed.
             let forbidden = groupSettingsByName[name]?.consumeDisabled ?? [:]
             let unauthorized = unauthorizedTopics[name] ?? []
             let available = group.topics.sorted().filter { forbidden[$0] == nil && !unauthorized.contains($0) }
                 .flatMap { subscribablePartitions(topic: $0) }
+            if !group.isReadyToBalance {
+                // The partitions of members that left go out now, even though the group waits for
+                // other events: they would otherwise stay idle until those are delivered and acknowledged.
+                let events =
+                    configuration.balancesWhenAMemberLeaves && group.bound == nil
+                    ? group.scheduleOrphans(available: available, rebalanceID: lastRebalanceID) : []
+                if events.isEmpty {
+                    report.skippedGroups.append(name)
+                } else {
+                    group.lastRebalanceID = lastRebalanceID
+                    report.events += events
+                    groupsByName[name] = group
+                }
+                continue
+            }
+            group.orphaned = []
             let target: [String: Set<String>]
             if let session = group.bound {
                 guard group.members.count >= Int(session.totalCount) else {
@@ -152,6 +168,51 @@ extension ConsumerGroup {
                     PlannedEvent(group: name, consumerID: id, event: event, waitsForDisconnects: !waitingOn.isEmpty)
                 )
             }
+        }
+        return planned
+    }
+
+    /// Queues an `ONLY_CONNECT` for the partitions members that left had (``orphaned``) that no
+    /// member holds and no event moves, for a group whose full round must wait for pending events.
+    ///
+    /// Each goes to a member that has heartbeated and is not rejoining, preferring members with no
+    /// event to deliver first (so it goes out at their next heartbeat), then the fewest partitions
+    /// held or coming. The next full round evens the group out.
+    mutating func scheduleOrphans(available: [Partition], rebalanceID: Int64) -> [PlannedEvent] {
+        defer { orphaned = [] }
+        guard !orphaned.isEmpty else { return [] }
+        var moving = Set(members.values.flatMap { $0.held.keys })
+        var load: [String: Int] = members.mapValues { $0.held.count }
+        for member in members.values {
+            for event in [member.inFlight].compactMap({ $0 }) + member.queued {
+                moving.formUnion(event.subscriptions.map(\.partition.key))
+                load[member.clientID, default: 0] += event.type == .onlyConnect ? event.subscriptions.count : 0
+            }
+        }
+        for pending in pendingConnects {
+            moving.formUnion(pending.event.subscriptions.map(\.partition.key))
+            load[pending.consumerID, default: 0] += pending.event.subscriptions.count
+        }
+        let orphans = available.filter { orphaned.contains($0.key) && !moving.contains($0.key) }
+            .sorted(by: Partition.balanceOrder)
+        let candidates = members.values.filter { $0.hasHeartbeated && rejoins[$0.clientID] == nil }
+        guard !orphans.isEmpty, !candidates.isEmpty else { return [] }
+        var given: [String: [Partition]] = [:]
+        for partition in orphans {
+            guard
+                let taker = candidates.min(by: {
+                    ($0.hasEvents ? 1 : 0, load[$0.clientID] ?? 0, $0.clientID)
+                        < ($1.hasEvents ? 1 : 0, load[$1.clientID] ?? 0, $1.clientID)
+                })
+            else { break }
+            given[taker.clientID, default: []].append(partition)
+            load[taker.clientID, default: 0] += 1
+        }
+        var planned: [PlannedEvent] = []
+        for id in given.keys.sorted() {
+            let event = makeEvent(rebalanceID, .onlyConnect, Self.inHashOrder(given[id] ?? []), for: id)
+            members[id]?.queued.append(event)
+            planned.append(PlannedEvent(group: name, consumerID: id, event: event, waitsForDisconnects: false))
         }
         return planned
     }
