@@ -10,6 +10,9 @@ public struct RPCServerConfiguration: Sendable {
     public var port: Int
     /// Connections with no inbound bytes for this long are closed (`rpc.connect.read.idle.duration`).
     public var idleTimeout: TimeAmount
+    /// A frame begun must be whole within this long, or the connection is closed: a peer trickling a
+    /// byte now and then never lets ``idleTimeout`` pass, and would hold the connection for ever.
+    public var frameTimeout: TimeAmount = .seconds(60)
     /// The largest response payload sent; larger replies become an exception reply (the C++ client's limit is 8 MiB).
     public var maxResponsePayload: Int
     /// The most open connections; a connection past it is closed at once, with a log line.

@@ -31,6 +31,10 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
     private let limits: RPCServerLimits
     /// Bytes of ``limits``' shared budget this connection holds now.
     private var charged = 0
+    /// When the frame now arriving began (the end of the read that left it incomplete), or `nil`.
+    private var frameBegan: NIODeadline?
+    /// The check that closes the connection once a frame has taken ``RPCServerLimits/frameTimeout``.
+    private var frameCheck: Scheduled<Void>?
 
     init(service: any RPCService, maxResponsePayload: Int, limits: RPCServerLimits, logger: Logger) {
         self.limits = limits
@@ -61,8 +65,12 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
             pending.writeBuffer(&bytes)
             bytes = pending
         }
+        var completed = false
         do {
-            while let frame = try decoder.next(from: &bytes) { handle(frame, context: context) }
+            while let frame = try decoder.next(from: &bytes) {
+                completed = true
+                handle(frame, context: context)
+            }
         } catch {
             fail("closing connection after a bad frame", reason: "\(error)", context: context)
             return
@@ -72,7 +80,39 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
             tail.writeBuffer(&bytes)
             unread = tail
         }
+        if unread == nil && decoder.bufferedBytes == 0 {
+            frameBegan = nil
+        } else if completed || frameBegan == nil {
+            frameBegan = .now()
+            if frameCheck == nil { scheduleFrameCheck(context: context) }
+        }
         account(context: context)
+    }
+
+    /// Closes the connection when the frame in progress began ``RPCServerLimits/frameTimeout`` ago;
+    /// checks again when a later frame is in progress. One timer per connection at most, and none
+    /// while no frame is partly read.
+    private func scheduleFrameCheck(context: ChannelHandlerContext) {
+        guard let began = frameBegan else {
+            frameCheck = nil
+            return
+        }
+        let timeout = limits.frameTimeout
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        frameCheck = context.eventLoop.scheduleTask(deadline: began + timeout) { [self] in
+            let context = loopBound.value
+            frameCheck = nil
+            guard !failed, let began = frameBegan else { return }
+            if NIODeadline.now() - began >= timeout {
+                fail(
+                    "closing connection: a frame took too long to arrive",
+                    reason: "incomplete after \(timeout.nanoseconds / 1_000_000) ms",
+                    context: context
+                )
+            } else {
+                scheduleFrameCheck(context: context)
+            }
+        }
     }
 
     /// Charges what this connection now buffers to the shared budget; closes the connection when
@@ -143,6 +183,9 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         // Calls already read still run (an append must not be half-lost); their replies go nowhere.
+        frameCheck?.cancel()
+        frameCheck = nil
+        frameBegan = nil
         unread = nil
         decoder = FrameDecoder()
         limits.release(charged)

@@ -15,6 +15,8 @@ final class RPCServerLimits: Sendable {
     let maxConnections: Int
     /// The most open connections from one address.
     let maxConnectionsPerAddress: Int
+    /// How long a frame begun may take to arrive whole.
+    let frameTimeout: TimeAmount
     private let buffered = ManagedAtomic<Int>(0)
     private let lastWarning = ManagedAtomic<UInt64>(0)
     private let suppressed = ManagedAtomic<Int>(0)
@@ -26,6 +28,7 @@ final class RPCServerLimits: Sendable {
         maxBufferedBytes = configuration.maxBufferedBytes
         maxConnections = configuration.maxConnections
         maxConnectionsPerAddress = configuration.maxConnectionsPerAddress
+        frameTimeout = configuration.frameTimeout
     }
 
     /// The bytes buffered now, over every connection.
