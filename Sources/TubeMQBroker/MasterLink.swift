@@ -277,6 +277,7 @@ actor MasterLink {
         guard registered, !configuration.masterAddresses.isEmpty else { return }
         var request = CloseRequestB2M()
         request.brokerID = "\(configuration.brokerID)"
+        if let certificate { request.authInfo = certificate }
         let _: CloseResponseM2B? = try? await client.call(
             .brokerClose,
             request,

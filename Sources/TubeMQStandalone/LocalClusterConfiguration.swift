@@ -90,10 +90,13 @@ public struct LocalClusterConfiguration: Sendable {
     /// The token the brokers' offset-moving webapi methods need (`confModAuthToken`); `nil` checks none.
     public var brokerWebAdminToken: String? = nil
 
-    /// Has the master authenticate producers and consumers against the users in `userFile`.
+    /// Has the master authenticate producers and consumers against the users in `userFile`, and the
+    /// brokers check the visit tokens the master hands them (`startVisitTokenCheck`): a client that
+    /// never authenticated must not send or read by calling a broker directly.
     public mutating func requireAuthentication(userFile: String) {
         security.produceAuthenticate = true
         security.consumeAuthenticate = true
+        security.visitTokenCheck = true
         security.userFile = userFile
     }
 

@@ -209,6 +209,58 @@ struct AuthTests {
         }
     }
 
+    /// A close needs credentials as a heartbeat does: anyone could otherwise take a broker out of
+    /// the cluster, or remove any producer or consumer (their ids are listed without a token).
+    @Test func closesWithoutCredentialsAreRefused() async throws {
+        try await Self.withSecureCluster { cluster in
+            let port = cluster.master.port
+            var producerClose = CloseRequestP2M()
+            producerClose.clientID = "someone-elses-producer"
+            let producerReply: CloseResponseM2P = try await cluster.rpc.call(
+                .producerClose,
+                producerClose,
+                host: "127.0.0.1",
+                port: port
+            )
+            #expect(producerReply.errCode == 415)
+            producerClose.authInfo = Self.certificate(user: "alice", password: Self.password, timestamp: Self.now)
+            let signedProducerReply: CloseResponseM2P = try await cluster.rpc.call(
+                .producerClose,
+                producerClose,
+                host: "127.0.0.1",
+                port: port
+            )
+            #expect(signedProducerReply.success)
+
+            var consumerClose = CloseRequestC2M()
+            consumerClose.clientID = "someone-elses-consumer"
+            consumerClose.groupName = "g_allowed"
+            let consumerReply: CloseResponseM2C = try await cluster.rpc.call(
+                .consumerClose,
+                consumerClose,
+                host: "127.0.0.1",
+                port: port
+            )
+            #expect(consumerReply.errCode == 415)
+
+            let brokerID = try #require(cluster.brokers.first).configuration.brokerID
+            var brokerClose = CloseRequestB2M()
+            brokerClose.brokerID = "\(brokerID)"
+            let brokerReply: CloseResponseM2B = try await cluster.rpc.call(
+                .brokerClose,
+                brokerClose,
+                host: "127.0.0.1",
+                port: port
+            )
+            #expect(brokerReply.errCode == 415)
+            // The broker is still in the cluster: a producer still gets its partitions and sends.
+            let producer = try await Producer(configuration: Self.producer(cluster, user: "alice"))
+            try await producer.publish(["t_auth"])
+            _ = try await producer.send(Message(body: Array("after the forged close".utf8)), to: "t_auth")
+            await producer.shutdown()
+        }
+    }
+
     @Test func brokersRefuseCallsWithoutAValidVisitToken() async throws {
         try await Self.withSecureCluster { cluster in
             let partition = try #require(cluster.partitions(of: "t_auth").first)

@@ -55,6 +55,24 @@ import TubeMQWire
         #expect(throws: MasterError.self) { try security.authenticateClient(echo, produce: true, registering: true) }
     }
 
+    /// Visit tokens are random, not the master's start time (guessed in 532 tries from a log line),
+    /// and replaced every `visitTokenValidPeriodMs`; brokers learn each successor before clients get it.
+    @Test func visitTokensAreRandomAndRotate() {
+        let clock = ManualClock()
+        let tokens = VisitTokens(periodMs: 300_000, clock: clock)
+        let first = tokens.client
+        #expect(first != clock.now())
+        #expect(tokens.brokers.first == first)
+        let successor = tokens.brokers[1]
+        #expect(successor != first)
+        clock.advance(by: 299_999)
+        #expect(tokens.client == first)
+        clock.advance(by: 1)
+        #expect(tokens.client == successor, "the successor the brokers already had")
+        #expect(tokens.brokers.first == successor && tokens.brokers.count == 2)
+        #expect(VisitTokens(periodMs: 300_000, clock: clock).client != successor)
+    }
+
     @Test func refusalsFollowTubeMQsOrderAndTexts() {
         let clock = ManualClock()
         let security = Self.security(clock)

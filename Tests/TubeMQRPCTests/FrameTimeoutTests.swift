@@ -59,37 +59,37 @@ import TubeMQWire
     }
 
     @Test func aTricklingFrameIsClosedAfterTheTimeout() async throws {
-        try await withServer(frameTimeout: .milliseconds(300)) { server in
+        try await withServer(frameTimeout: .seconds(1)) { server in
             let bytes = try RawFrames.register(serial: 1, clientID: "slow")
-            #expect(bytes.count > 40, "at 100 ms a byte, the frame would take over 4 s")
+            #expect(bytes.count > 50, "at 150 ms a byte, the frame would take over 7 s")
             let outcome = try await trickle(
                 bytes,
                 piece: 1,
-                pause: .milliseconds(100),
+                pause: .milliseconds(150),
                 port: server.localPort,
                 expecting: 1
             )
             #expect(outcome.closed && outcome.frames == 0)
-            #expect(outcome.elapsed < .seconds(3), "closed after \(outcome.elapsed)")
+            #expect(outcome.elapsed < .seconds(6), "closed after \(outcome.elapsed)")
         }
     }
 
     /// Frames that arrive in pieces but whole in time are served, however long the connection lives.
     @Test func framesInPiecesWithinTheTimeoutAreServed() async throws {
-        try await withServer(frameTimeout: .milliseconds(400)) { server in
+        try await withServer(frameTimeout: .milliseconds(2_500)) { server in
             var bytes: [UInt8] = []
-            for serial in UInt32(1)...4 { bytes += try RawFrames.register(serial: serial, clientID: "ok") }
-            // In pieces of 20 bytes, 50 ms apart, each frame takes a few pieces, well within the
-            // timeout, and the four together longer than it.
-            #expect(bytes.count / 20 * 50 > 400)
+            for serial in UInt32(1)...8 { bytes += try RawFrames.register(serial: serial, clientID: "ok") }
+            // In pieces of 20 bytes, 150 ms apart, each frame takes a few pieces (under half a second),
+            // well within the timeout, and the eight together longer than it.
+            #expect(bytes.count / 20 * 150 > 2_500)
             let outcome = try await trickle(
                 bytes,
                 piece: 20,
-                pause: .milliseconds(50),
+                pause: .milliseconds(150),
                 port: server.localPort,
-                expecting: 4
+                expecting: 8
             )
-            #expect(!outcome.closed && outcome.frames == 4)
+            #expect(!outcome.closed && outcome.frames == 8)
         }
     }
 }

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
+import TubeMQRPC
+import TubeMQStandalone
 import TubeMQTestKit
+import TubeMQWire
 
 /// `tubemq standalone --auth` does not leave the master webapi on TubeMQ's public default token: its
 /// changes take the random token of `<data>/webapi.token`, which `tubemq admin --data` reads. Before,
@@ -38,5 +41,57 @@ import TubeMQTestKit
 
         standalone.signal(SIGTERM)
         _ = await standalone.exit(within: .seconds(30))
+    }
+}
+
+/// With authentication on (`tubemq standalone --auth`), the brokers check visit tokens too: a client
+/// that never authenticated could otherwise send and read by calling a broker directly, with any
+/// made-up token.
+@Suite struct StandaloneVisitTokenTests {
+    @Test func aMadeUpVisitTokenIsRefusedByTheBroker() async throws {
+        let directory = ClusterTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let users = directory + "/users"
+        #expect(FileManager.default.createFile(atPath: users, contents: Data("tubemq pw-123456\n".utf8)))
+        var configuration = ClusterTestSupport.configuration(
+            brokers: 1,
+            topics: [.init(name: "t_visit", partitions: 1)],
+            directory: directory + "/data"
+        )
+        configuration.requireAuthentication(userFile: users)
+        configuration.brokerVisitTokenGraceMs = 0
+        let cluster = try await LocalCluster.start(configuration: configuration, logger: ClusterTestSupport.logger)
+        let client = RPCClient()
+        do {
+            let broker = try #require(cluster.brokers.first)
+            var send = SendMessageRequestP2B()
+            send.clientID = "forger"
+            send.topicName = "t_visit"
+            send.partitionID = 0
+            send.data = Data("forged".utf8)
+            send.flag = 0
+            send.checkSum = -1
+            send.sentAddr = 0
+            var info = AuthorizedInfo()
+            info.visitAuthorizedToken = 1_796_588_792_531
+            info.authAuthorizedToken = "tubemq 1 2 made-up"
+            send.authInfo = info
+            let request = send
+            try await eventually("the broker refuses the made-up token") {
+                let reply: SendMessageResponseB2P = try await client.call(
+                    .sendMessage,
+                    request,
+                    host: "127.0.0.1",
+                    port: broker.port
+                )
+                return reply.errCode == 415 && reply.errMsg == "Visit Authorized Token is invalid!"
+            }
+        } catch {
+            await client.shutdown()
+            await cluster.shutdown()
+            throw error
+        }
+        await client.shutdown()
+        await cluster.shutdown()
     }
 }

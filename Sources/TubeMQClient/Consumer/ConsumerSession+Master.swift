@@ -230,6 +230,7 @@ extension ConsumerSession {
         var request = CloseRequestC2M()
         request.clientID = clientID
         request.groupName = configuration.group
+        if let certificate = authenticator.certificate(registering: false) { request.authInfo = certificate }
         do {
             let reply: CloseResponseM2C = try await master.call(.consumerClose, request)
             if !reply.success {

@@ -150,6 +150,7 @@ actor ProducerSession {
         registered = false
         var request = CloseRequestP2M()
         request.clientID = clientID
+        if let certificate = authenticator.certificate(registering: false) { request.authInfo = certificate }
         do {
             let reply: CloseResponseM2P = try await master.call(.producerClose, request)
             if !reply.success {

@@ -32,9 +32,6 @@ public actor Master {
     private var storeVersion: UInt64 = 0
     private var storeDirty = false
 
-    /// The token handed to clients in `authorizedInfo.visitAuthorizedToken` (the master's start time,
-    /// as the recorded master's token looked).
-    public nonisolated let visitToken: Int64
     /// The master's metrics (its own Prometheus registry; `/metrics` renders ``metricsText()``).
     public nonisolated let metrics: MasterMetrics
 
@@ -63,7 +60,6 @@ public actor Master {
         self.clock = clock
         self.store = store
         self.logger = logger
-        self.visitToken = now
         self.metrics = metrics
         logger.info(
             "master started",

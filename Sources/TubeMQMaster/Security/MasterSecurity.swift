@@ -17,6 +17,8 @@ public final class MasterSecurity: Sendable {
     public let users: UserDirectory
     /// The consumer-group grants per topic.
     public let grants: TopicGrants
+    /// The visit tokens handed to clients and brokers.
+    public let visitTokens: VisitTokens
     private let clock: any WallClock
     private let tokens: Mutex<[String: IssuedToken]>
 
@@ -48,6 +50,7 @@ public final class MasterSecurity: Sendable {
         self.users = try UserDirectory(path: settings.userFile)
         self.grants = try TopicGrants(path: settings.grantsFile)
         self.clock = clock
+        self.visitTokens = VisitTokens(periodMs: settings.tokenValidPeriodMs, clock: clock)
         self.tokens = Mutex([:])
     }
 
@@ -62,6 +65,7 @@ public final class MasterSecurity: Sendable {
         self.users = users
         self.grants = TopicGrants()
         self.clock = clock
+        self.visitTokens = VisitTokens(periodMs: settings.tokenValidPeriodMs, clock: clock)
         self.tokens = Mutex([:])
     }
 

@@ -49,8 +49,8 @@ extension MasterService {
                 response.flowControlInfo = flow.rules.json
             }
             response.qryPriorityID = brokerContext.qryPriorityID
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
-            response.brokerAuthorizedInfo = Self.brokerAuthorizedInfo(master.visitToken)
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(security.visitTokens.client)
+            response.brokerAuthorizedInfo = Self.brokerAuthorizedInfo(security.visitTokens.brokers)
             response.clsConfig = ReplyFormatting.clusterConfig(brokerContext.approved, held: held)
             return response
         } failure: { error in
@@ -103,8 +103,8 @@ extension MasterService {
                 response.flowControlInfo = flow.rules.json
             }
             response.qryPriorityID = brokerContext.qryPriorityID
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken)
-            response.brokerAuthorizedInfo = Self.brokerAuthorizedInfo(master.visitToken)
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(security.visitTokens.client)
+            response.brokerAuthorizedInfo = Self.brokerAuthorizedInfo(security.visitTokens.brokers)
             response.clsConfig = ReplyFormatting.clusterConfig(brokerContext.approved, held: held)
             return response
         } failure: { error in
@@ -125,10 +125,22 @@ extension MasterService {
     }
 
     func closeBroker(_ request: CloseRequestB2M, context: RPCCallContext) async throws -> CloseResponseM2B {
-        let master = self.master
+        let (master, security) = (self.master, self.security)
         let id = RequestParsing.brokerID(request.brokerID)
+        let certificate = request.hasAuthInfo ? request.authInfo : nil
         return try await answering { () async throws(MasterError) -> CloseResponseM2B in
             guard let id else { throw .badRequest("Illegal brokerId \(request.brokerID)!") }
+            // With needBrokerVisitAuth, a close is signed as a heartbeat is: anyone could otherwise
+            // take a broker out of the cluster.
+            do throws(MasterError) {
+                try security.authenticateBroker(certificate)
+            } catch {
+                context.logger.notice(
+                    "broker close refused",
+                    metadata: ["tubemq.broker": "\(id)", "tubemq.errMsg": "\(error.message)"]
+                )
+                throw error
+            }
             try await master.closeBroker(id: id)
             return .ok()
         } failure: {
@@ -136,10 +148,11 @@ extension MasterService {
         }
     }
 
-    /// The visit tokens a broker accepts from clients (a comma-separated list; ours has one).
-    static func brokerAuthorizedInfo(_ token: Int64) -> MasterBrokerAuthorizedInfo {
+    /// The visit tokens a broker accepts from clients (a comma-separated list: the current token
+    /// and the next, ``VisitTokens``).
+    static func brokerAuthorizedInfo(_ tokens: [Int64]) -> MasterBrokerAuthorizedInfo {
         var info = MasterBrokerAuthorizedInfo()
-        info.visitAuthorizedToken = String(token)
+        info.visitAuthorizedToken = tokens.map(String.init).joined(separator: ",")
         return info
     }
 }

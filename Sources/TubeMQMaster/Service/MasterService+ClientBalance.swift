@@ -49,7 +49,10 @@ extension MasterService {
                 flow: await master.flowControl(group: request.groupName),
                 held: request.hasOpsTaskInfo ? request.opsTaskInfo : nil
             )
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken, authToken: passed.token)
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(
+                security.visitTokens.client,
+                authToken: passed.token
+            )
             return response
         } failure: { error in
             context.logger.info(
@@ -96,7 +99,10 @@ extension MasterService {
                 flow: await master.flowControl(group: request.groupName),
                 held: request.hasOpsTaskInfo ? request.opsTaskInfo : nil
             )
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken, authToken: passed.token)
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(
+                security.visitTokens.client,
+                authToken: passed.token
+            )
             return response
         } failure: { error in
             context.logger.debug(

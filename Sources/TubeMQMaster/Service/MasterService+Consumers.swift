@@ -45,7 +45,10 @@ extension MasterService {
                 heldDefault: request.defFlowCheckID,
                 heldGroup: request.groupFlowCheckID
             )
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken, authToken: passed.token)
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(
+                security.visitTokens.client,
+                authToken: passed.token
+            )
             return response
         } failure: { error in
             context.logger.info(
@@ -80,7 +83,10 @@ extension MasterService {
                 heldGroup: request.groupFlowCheckID
             )
             if passed.requireAuth { response.requireAuth = true }
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken, authToken: passed.token)
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(
+                security.visitTokens.client,
+                authToken: passed.token
+            )
             return response
         } failure: { error in
             context.logger.debug(
@@ -95,9 +101,21 @@ extension MasterService {
     }
 
     func closeConsumer(_ request: CloseRequestC2M, context: RPCCallContext) async throws -> CloseResponseM2C {
-        let master = self.master
+        let (master, security) = (self.master, self.security)
         let (clientID, group) = (request.clientID, request.groupName)
+        let certificate = request.hasAuthInfo ? request.authInfo : nil
         return try await answering { () async throws(MasterError) -> CloseResponseM2C in
+            // With authentication on, a close needs credentials as a heartbeat does: anyone could
+            // otherwise remove any consumer, whose ids the webapi lists.
+            do throws(MasterError) {
+                _ = try security.authenticateClient(certificate, produce: false, registering: false)
+            } catch {
+                context.logger.notice(
+                    "consumer close refused",
+                    metadata: ["tubemq.client": "\(clientID)", "tubemq.errMsg": "\(error.message)"]
+                )
+                throw error
+            }
             try await master.closeConsumer(clientID: clientID, group: group)
             return .ok()
         } failure: {

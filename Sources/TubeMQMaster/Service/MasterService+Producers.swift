@@ -32,7 +32,10 @@ extension MasterService {
             var response = RegisterResponseM2P.ok()
             response.brokerCheckSum = reply.brokerChecksum
             response.brokerInfos = ReplyFormatting.brokerInfos(reply.brokers)
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken, authToken: passed.token)
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(
+                security.visitTokens.client,
+                authToken: passed.token
+            )
             response.appdConfig = ReplyFormatting.approvedConfig(approved, held: held)
             return response
         } failure: { error in
@@ -61,7 +64,10 @@ extension MasterService {
             response.topicInfos = reply.topics.map(ReplyFormatting.topicInfo)
             if let brokers = reply.brokers { response.brokerInfos = ReplyFormatting.brokerInfos(brokers) }
             if passed.requireAuth { response.requireAuth = true }
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(master.visitToken, authToken: passed.token)
+            response.authorizedInfo = ReplyFormatting.authorizedInfo(
+                security.visitTokens.client,
+                authToken: passed.token
+            )
             response.appdConfig = ReplyFormatting.approvedConfig(approved, held: held)
             return response
         } failure: { error in
@@ -76,9 +82,19 @@ extension MasterService {
     }
 
     func closeProducer(_ request: CloseRequestP2M, context: RPCCallContext) async throws -> CloseResponseM2P {
-        let master = self.master
+        let (master, security) = (self.master, self.security)
         let clientID = request.clientID
+        let certificate = request.hasAuthInfo ? request.authInfo : nil
         return try await answering { () async throws(MasterError) -> CloseResponseM2P in
+            do throws(MasterError) {
+                _ = try security.authenticateClient(certificate, produce: true, registering: false)
+            } catch {
+                context.logger.notice(
+                    "producer close refused",
+                    metadata: ["tubemq.client": "\(clientID)", "tubemq.errMsg": "\(error.message)"]
+                )
+                throw error
+            }
             try await master.closeProducer(clientID: clientID)
             return .ok()
         } failure: {
