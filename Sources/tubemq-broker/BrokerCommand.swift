@@ -137,6 +137,7 @@ struct BrokerCommand: AsyncParsableCommand {
                     + (server.tlsPort.map { " tls \(settings.host):\($0)" } ?? "")
                     + (prometheus.map { " metrics \(settings.host):\($0.port)/metrics" } ?? "")
             )
+            fflush(nil)  // a file or a pipe buffers it: scripts wait for this line
             return (server, web, prometheus)
         } stop: { server, web, prometheus in
             await prometheus?.shutdown()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import ServiceLifecycle
 import TubeMQConfig
@@ -130,6 +131,7 @@ struct MasterCommand: AsyncParsableCommand {
                     + (server.tlsPort.map { " tls \(settings.host):\($0)" } ?? "")
                     + (prometheus.map { " metrics \(settings.host):\($0.port)/metrics" } ?? "")
             )
+            fflush(nil)  // a file or a pipe buffers it: scripts wait for this line
             return (server, web, prometheus)
         } stop: { server, web, prometheus in
             await prometheus?.shutdown()
@@ -205,6 +207,7 @@ struct MasterCommand: AsyncParsableCommand {
                     + " (HA on ZooKeeper \(zk.connectString)\(zk.nodeRoot))"
                     + (prometheus.map { " metrics \(settings.host):\($0.port)/metrics" } ?? "")
             )
+            fflush(nil)  // a file or a pipe buffers it: scripts wait for this line
             return (server, web, prometheus)
         } stop: { server, web, prometheus in
             await prometheus?.shutdown()

@@ -51,6 +51,12 @@ extension FailoverTests {
                     await masters.activeIndex() != nil
                 }
                 print("HA kill test: an active master after \(first)")
+                // The ready line reaches a log file while the master runs (it was block-buffered, and
+                // came only at exit: a script waiting for it waited for ever).
+                for log in masters.logs {
+                    let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                    #expect(text.contains("tubemq-master ready: 127.0.0.1:"), "\(log): \(text)")
+                }
                 for id in Int32(1)...2 {
                     brokers.append(
                         try await BrokerServer.start(

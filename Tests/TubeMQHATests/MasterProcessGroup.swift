@@ -83,6 +83,9 @@ final class MasterProcessGroup {
         for index in nodes.indices { try start(index) }
     }
 
+    /// The output files of the three masters.
+    var logs: [String] { nodes.map(\.log) }
+
     /// Starts (or restarts) master `index`.
     func start(_ index: Int) throws {
         nodes[index].process = try ChildProcess.spawn(
