@@ -48,7 +48,7 @@ extension BrokerWebAPI {
             topic = try p.requiredString(.topicName)
             group = try p.requiredString(.groupName)
             partition = try p.int32(.partitionID, required: true, range: 0...Int64(Int32.max)) ?? 0
-            _ = p.bool(.requireRealOffset)
+            _ = try p.bool(.requireRealOffset)
         } catch {
             throw BrokerWebError(error)
         }

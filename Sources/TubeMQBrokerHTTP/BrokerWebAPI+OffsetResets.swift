@@ -122,7 +122,7 @@ extension BrokerWebAPI {
         let topics: [String]
         do throws(WebParameterError) {
             _ = try p.requiredString(.modifyUser)
-            _ = p.bool(.onlyMemory)
+            _ = try p.bool(.onlyMemory)
             groups = try p.list(.groupName, required: true)
             topics = try p.list(.topicName)
         } catch {

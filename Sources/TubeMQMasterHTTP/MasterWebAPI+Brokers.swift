@@ -42,8 +42,8 @@ extension MasterWebAPI {
             }
         },
         .modify("admin_set_broker_read_or_write") { api, p throws(WebParameterError) in
-            let publish = p.bool(.acceptPublish)
-            let subscribe = p.bool(.acceptSubscribe)
+            let publish = try p.bool(.acceptPublish)
+            let subscribe = try p.bool(.acceptSubscribe)
             guard publish != nil || subscribe != nil else {
                 throw WebParameterError("Parameter acceptPublish or acceptSubscribe is required!")
             }
@@ -107,7 +107,7 @@ extension MasterWebAPI {
     ) async throws(WebParameterError) -> JSONObject {
         let ids = try p.int32List(.brokerID, required: true)
         let user = try p.modifier()
-        _ = p.bool(.isReservedData)
+        _ = try p.bool(.isReservedData)
         var items: [JSONObject] = []
         for id in ids {
             let ip = await master.broker(id: id)?.config.host ?? ""
@@ -122,8 +122,8 @@ extension MasterWebAPI {
     func queryBrokers(_ p: WebParameters) async throws(WebParameterError) -> JSONObject {
         let filter = try BrokerFilter(p)
         let topicNames = Set(try p.list(.topicName))
-        let include = p.bool(.isInclude) ?? true
-        let withTopic = p.bool(.withTopic) ?? false
+        let include = try p.bool(.isInclude) ?? true
+        let withTopic = try p.bool(.withTopic) ?? false
         let topicStatus = try p.int32(.topicStatusID, range: -2...3) ?? -2
         let topics = await master.topics()
         var items: [JSONObject] = []
@@ -149,7 +149,7 @@ extension MasterWebAPI {
     /// `admin_query_broker_run_status`: whether each broker is connected and what it runs.
     func brokerRunStatus(_ p: WebParameters) async throws(WebParameterError) -> JSONObject {
         let filter = try BrokerFilter(p)
-        _ = p.bool(.withDetail)
+        _ = try p.bool(.withDetail)
         var items: [JSONObject] = []
         for status in await master.brokers() where filter.matches(status) {
             let config = status.config

@@ -50,7 +50,7 @@ extension MasterWebAPI {
         )
         if fromDefaults { patch = patch.overDefaults() }
         let rules = try Self.rules(p)
-        let flowEnabled = p.bool(.flowCtrlEnable)
+        let flowEnabled = try p.bool(.flowCtrlEnable)
         do {
             var settings = try await master.updateClusterSettings(patch, by: user)
             if rules != nil || flowEnabled != nil || fromDefaults {

@@ -206,7 +206,8 @@ extension MasterWebAPI {
 
     func changeDefaultRule(_ p: WebParameters, user: String) async throws(WebParameterError) -> JSONObject {
         let rules = try Self.rules(p)
-        let enabled = try Self.status(p) ?? p.bool(.flowCtrlEnable)
+        let flag = try p.bool(.flowCtrlEnable)
+        let enabled = try Self.status(p) ?? flag
         let priority = try p.int32(.qryPriorityID, range: 101...303)
         do {
             let settings = try await master.setDefaultFlowControl(
@@ -224,9 +225,9 @@ extension MasterWebAPI {
     /// The groups with resource control matching the filters, by name.
     func resourceControls(_ p: WebParameters) async throws(WebParameterError) -> [(String, GroupResourceControl)] {
         let groups = Set(try p.list(.groupName))
-        let resCheck = p.bool(.resCheckEnable)
+        let resCheck = try p.bool(.resCheckEnable)
         let priority = try p.int32(.qryPriorityID)
-        let flow = p.bool(.flowCtrlEnable)
+        let flow = try p.bool(.flowCtrlEnable)
         return await master.groupSettings().compactMap { settings -> (String, GroupResourceControl)? in
             guard let control = settings.resourceControl, groups.isEmpty || groups.contains(settings.name),
                 resCheck.map({ $0 == control.resCheckEnable }) ?? true,
@@ -246,9 +247,9 @@ extension MasterWebAPI {
         oldStatus: Bool
     ) async throws(WebParameterError) -> JSONObject {
         let groups = try p.list(.groupName, required: true)
-        let enabled = try oldStatus ? Self.status(p) : p.bool(.flowCtrlEnable)
+        let enabled = try oldStatus ? Self.status(p) : try p.bool(.flowCtrlEnable)
         let patch = GroupResourceControlPatch(
-            resCheckEnable: p.bool(.resCheckEnable),
+            resCheckEnable: try p.bool(.resCheckEnable),
             allowedBrokerClientRate: try p.int32(.allowedBrokerClientRate, range: 0...Int64(Int32.max)),
             qryPriorityID: try p.int32(.qryPriorityID, range: 101...303),
             flowControlEnabled: enabled,
@@ -278,7 +279,7 @@ extension MasterWebAPI {
         let oldRate = try p.int32(.oldAllowedBrokerClientRate, range: 0...Int64(Int32.max))
         let newRate = try p.int32(.allowedBrokerClientRate, range: 0...Int64(Int32.max))
         let rate = oldRate ?? newRate
-        let patch = GroupResourceControlPatch(resCheckEnable: p.bool(.enableBind), allowedBrokerClientRate: rate)
+        let patch = GroupResourceControlPatch(resCheckEnable: try p.bool(.enableBind), allowedBrokerClientRate: rate)
         var items: [JSONObject] = []
         for group in groups {
             let exists = await master.groupSettings(named: group)?.resourceControl != nil

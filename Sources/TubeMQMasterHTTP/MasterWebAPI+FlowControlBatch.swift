@@ -30,7 +30,7 @@ extension MasterWebAPI {
                     ResourceControlChange(
                         groups: try item.list(.groupName, required: true),
                         patch: GroupResourceControlPatch(
-                            resCheckEnable: item.bool(.enableBind),
+                            resCheckEnable: try item.bool(.enableBind),
                             allowedBrokerClientRate: oldRate ?? newRate
                         ),
                         user: try item.creator()
@@ -60,13 +60,13 @@ extension MasterWebAPI {
                 ResourceControlChange(
                     groups: try item.list(.groupName, required: true),
                     patch: GroupResourceControlPatch(
-                        resCheckEnable: item.bool(.resCheckEnable),
+                        resCheckEnable: try item.bool(.resCheckEnable),
                         allowedBrokerClientRate: try item.int32(
                             .allowedBrokerClientRate,
                             range: 0...Int64(Int32.max)
                         ),
                         qryPriorityID: try item.int32(.qryPriorityID, range: 101...303),
-                        flowControlEnabled: item.bool(.flowCtrlEnable),
+                        flowControlEnabled: try item.bool(.flowCtrlEnable),
                         rules: try Self.rules(item)
                     ),
                     user: try create ? item.creator() : item.modifier()

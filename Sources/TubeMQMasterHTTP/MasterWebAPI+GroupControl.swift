@@ -39,9 +39,10 @@ extension MasterWebAPI {
             return Envelope.success(objects: items)
         },
         .query("admin_query_group_csmctrl_info") { api, p throws(WebParameterError) in
-            let wanted = p.bool(.consumeEnable)
+            let wanted = try p.bool(.consumeEnable)
+            let filtered = try p.bool(.filterEnable)
             let items = try await api.forbidden(p).compactMap { pair -> JSONObject? in
-                guard wanted != true, p.bool(.filterEnable) != true else { return nil }
+                guard wanted != true, filtered != true else { return nil }
                 var item: JSONObject = [
                     "topicName": .string(pair.topic), "groupName": .string(pair.group), "consumeEnable": false,
                     "disableCsmRsn": .string(pair.reason), "filterEnable": false, "filterConds": "",
@@ -110,10 +111,10 @@ extension MasterWebAPI {
     func changeConsumeControl(_ p: WebParameters, user: String) async throws(WebParameterError) -> JSONObject {
         let topics = try await deployedTopics(p)
         let groups = try p.list(.groupName, required: true)
-        let enabled = p.bool(.consumeEnable) ?? true
+        let enabled = try p.bool(.consumeEnable) ?? true
         let reason = try p.string(.disableReason) ?? ""
         _ = try p.list(.filterConds)
-        guard p.bool(.filterEnable) != true else {
+        guard try p.bool(.filterEnable) != true else {
             throw WebParameterError("Parameter filterEnable: consume filters are not supported by this master!")
         }
         return Envelope.success(

@@ -20,11 +20,11 @@ extension MasterWebAPI {
             return Envelope.success(objects: items)
         },
         .modify("admin_set_topic_authorize_control") { api, p throws(WebParameterError) in
-            let enable = p.bool(isEnable) ?? false
+            let enable = try p.bool(isEnable) ?? false
             return try await api.changeGrants(p) { $0.isEnabled = enable }
         },
         .modify("admin_bath_add_topic_authorize_control") { api, p throws(WebParameterError) in
-            let enable = p.bool(isEnable) ?? false
+            let enable = try p.bool(isEnable) ?? false
             return try await api.changeGrants(p) { $0.isEnabled = enable }
         },
         .modify("admin_delete_topic_authorize_control") { api, p throws(WebParameterError) in

@@ -43,7 +43,7 @@ extension MasterWebAPI {
     {
         let topics = try p.list(.topicName, required: true)
         _ = try p.int64(.topicNameID, range: 0...Int64.max)
-        let enableAuth = p.bool(.enableAuthControl)
+        let enableAuth = try p.bool(.enableAuthControl)
         let maxSize = try p.int32(.maxMsgSizeInMB, range: 1...20)
         var items: [JSONObject] = []
         for topic in topics {

@@ -149,7 +149,7 @@ extension MasterWebAPI {
     /// `admin_query_topic_deploy_info`: the new format of the topic query, with the topic's control
     /// fields first and `deployInfo`.
     func queryTopicDeployInfo(_ p: WebParameters) async throws(WebParameterError) -> JSONObject {
-        let withGroups = p.bool(.withGroupAuthInfo) ?? false
+        let withGroups = try p.bool(.withGroupAuthInfo) ?? false
         let selected = try await selectedTopics(p)
         let brokers = Dictionary(uniqueKeysWithValues: await master.brokers().map { ($0.config.id, $0) })
         let items: [JSONObject] = selected.map { topic, deployments in
@@ -198,7 +198,7 @@ extension MasterWebAPI {
     /// `admin_query_deployed_broker_ids`: per topic, the brokers it is deployed on.
     func queryDeployedBrokers(_ p: WebParameters) async throws(WebParameterError) -> JSONObject {
         let names = Set(try p.list(.topicName))
-        let withIP = p.bool(.withIP) ?? false
+        let withIP = try p.bool(.withIP) ?? false
         var hosts: [Int32: String] = [:]
         for status in await master.brokers() { hosts[status.config.id] = status.config.host }
         var items: [JSONObject] = []

@@ -19,8 +19,8 @@ extension WebParameters {
         var patch = TopicSettingsPatch(
             numPartitions: try int32(.numPartitions, range: layout),
             numTopicStores: try int32(.numTopicStores, range: 1...Int64(Self.maximumStoresPerBroker)),
-            acceptPublish: bool(.acceptPublish),
-            acceptSubscribe: bool(.acceptSubscribe),
+            acceptPublish: try bool(.acceptPublish),
+            acceptSubscribe: try bool(.acceptSubscribe),
             unflushThreshold: try int32(.unflushThreshold, range: natural),
             unflushInterval: try int32(.unflushInterval, range: positive),
             unflushDataHold: try int32(.unflushDataHold, range: natural),

@@ -133,14 +133,21 @@ package struct WebParameters: Sendable {
         return try Self.integer(text, field, range: range)
     }
 
-    /// The value of a boolean field: `true`/`false` in any case, or an integer (0 is false). An
-    /// unparseable value counts as absent, as in the Java server.
-    package func bool(_ field: WebField) -> Bool? {
+    /// The value of a boolean field: `true`/`false` in any case, or an integer (0 is false).
+    ///
+    /// - Throws: ``WebParameterError`` for any other value. The Java server reads it as absent, so
+    ///   `isEnable=yes` silently turned a topic's authorisation control off; a setting a typo turns
+    ///   into its opposite is refused instead, as a bad boolean in an ini file is.
+    package func bool(_ field: WebField) throws(WebParameterError) -> Bool? {
         guard let text = value(field) else { return nil }
         switch text.lowercased() {
         case "true": return true
         case "false": return false
-        default: return Int64(text).map { $0 != 0 }
+        default:
+            guard let number = Int64(text) else {
+                throw WebParameterError("Parameter \(field.long) must be true or false, got \(text)!")
+            }
+            return number != 0
         }
     }
 
@@ -148,7 +155,7 @@ package struct WebParameters: Sendable {
     ///
     /// - Throws: ``WebParameterError`` when absent or unparseable.
     package func requiredBool(_ field: WebField) throws(WebParameterError) -> Bool {
-        guard let flag = bool(field) else { throw .missing(field) }
+        guard let flag = try bool(field) else { throw .missing(field) }
         return flag
     }
 

@@ -118,9 +118,14 @@ import TubeMQWebSupport
         ])
         #expect(throws: WebParameterError.self) { try p.int32(.numPartitions, range: 1...10) }
         #expect(throws: WebParameterError.self) { try p.int32(.brokerPort) }
-        #expect(p.bool(.acceptPublish) == false)
-        #expect(p.bool(.withTopic) == true)
-        #expect(p.bool(.isInclude) == nil, "unparseable booleans take the default")
+        #expect(try p.bool(.acceptPublish) == false)
+        #expect(try p.bool(.withTopic) == true)
+        #expect(try p.bool(.topicName) == nil, "absent")
+        // Java reads an unparseable boolean as absent, so `isEnable=yes` turned a topic's
+        // authorisation control off; ours refuses it, naming the parameter.
+        #expect(throws: WebParameterError("Parameter isInclude must be true or false, got maybe!")) {
+            try p.bool(.isInclude)
+        }
         let time = try #require(try p.date(.recordTime))
         #expect(WebDate.format(time) == "20240102030405")
         #expect(throws: WebParameterError.self) { try p.date(.endTime) }
