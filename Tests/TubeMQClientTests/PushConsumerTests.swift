@@ -46,6 +46,31 @@ import TubeMQTestKit
         }
     }
 
+    /// With a message limit, a `for try await` loop ends once it worked through that many (it used
+    /// to wait for ever after the last one), and the next consumer of the group starts right after.
+    @Test func aLoopWithAMessageLimitEndsAfterIt() async throws {
+        try await TestCluster.with(topics: [.init(name: "t_limit", partitions: 1)]) { cluster in
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
+            try await producer.publish(["t_limit"])
+            for i in 0..<20 { try await producer.send(.text("l\(i)"), to: "t_limit") }
+            await producer.shutdown()
+            var configuration = cluster.consumerConfiguration(group: "g_limit", topics: ["t_limit"])
+            configuration.messageLimit = 7
+            for round in 0..<2 {
+                let consumer = try await PushConsumer(configuration: configuration, logger: TestCluster.logger)
+                let texts = try await withTimeout(.seconds(30)) { () -> [String] in
+                    var texts: [String] = []
+                    for try await message in consumer { texts.append(message.text) }
+                    return texts
+                }
+                #expect(texts == (7 * round..<7 * round + 7).map { "l\($0)" })
+            }
+        }
+    }
+
     @Test func batchesAreConfirmedWhenTheLoopAsksForTheNext() async throws {
         try await TestCluster.with(topics: [.init(name: "t_batches", partitions: 1)]) { cluster in
             let producer = try await Producer(

@@ -81,8 +81,9 @@ public enum Consumer {
         /// no more than is left of it (`maxCount`, as ``maxFetchCount``), so a consumer that stops
         /// after this many messages (the CLI's `consume --max`) has been handed only whole batches,
         /// and confirms them all: the group's next consumer starts right after them. Once it is
-        /// reached the consumer fetches nothing more. The original broker skips `maxCount`, so
-        /// against it a fetch may bring more than is left.
+        /// reached the consumer fetches nothing more, and a `for try await` loop ends when it has
+        /// worked through that many. The original broker skips `maxCount`, so against it a fetch may
+        /// bring more than is left (the loop then ends after the batch that passes the limit).
         public var messageLimit: Int?
         /// Whether fetches ask for each message's own offset (a swift-tubemq extension field; the
         /// original broker skips it and sends none): ``ConsumedMessage/messageOffset`` is then set,

@@ -26,14 +26,28 @@ final class FetchBudget: Sendable {
         var remaining: Int
         var waiters: [Waiter] = []
         var nextID: UInt64 = 0
+        /// Messages of batches the application worked through (confirmed by an iteration).
+        var confirmed = 0
     }
+
+    /// The limit the budget started with.
+    let limit: Int
 
     private let state: Mutex<State>
 
     /// A budget of `limit` messages.
     init(limit: Int) {
+        self.limit = max(0, limit)
         state = Mutex(State(remaining: max(0, limit)))
     }
+
+    /// Counts `count` messages an iteration worked through and confirmed.
+    func workedThrough(_ count: Int) {
+        state.withLock { $0.confirmed += count }
+    }
+
+    /// Whether iterations have worked through the whole limit: the sequence then ends.
+    var isSpent: Bool { state.withLock { $0.confirmed >= limit } }
 
     /// Messages not reserved yet (for tests and logs).
     var remaining: Int { state.withLock { $0.remaining } }

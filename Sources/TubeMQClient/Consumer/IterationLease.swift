@@ -40,8 +40,11 @@ final class IterationLease {
         if let message = nextBufferedMessage() { return message }
         if let batch = current {
             batch.confirm()
+            session.budget?.workedThrough(batch.messages.count)
             take(nil)
         }
+        // With a message limit, the sequence ends once the limit was worked through (no more comes).
+        if session.budget?.isSpent == true { return nil }
         guard let batch = try await nextBatch() else { return nil }
         take(batch)
         index = 1
@@ -50,8 +53,12 @@ final class IterationLease {
 
     /// The next batch as a whole, confirming the previous one.
     nonisolated(nonsending) func nextWholeBatch() async throws -> [ConsumedMessage]? {
-        current?.confirm()
+        if let batch = current {
+            batch.confirm()
+            session.budget?.workedThrough(batch.messages.count)
+        }
         take(nil)
+        if session.budget?.isSpent == true { return nil }
         guard let batch = try await nextBatch() else { return nil }
         take(batch)
         index = buffered.count
