@@ -107,14 +107,10 @@ import TubeMQMasterState
         #expect(event.type == .onlyConnect && event.partitions.map(\.key) == release.partitions.map(\.key))
     }
 
-    /// A member dies (stops heartbeating, not yet timed out) as a newcomer joins: the newcomer gets
-    /// what the live member gives up as soon as that member acks, and the dead member's share only
-    /// once it leaves the group (before, one connect carried both and waited for the dead member).
-    @Test func aMemberThatNeverAcksHoldsBackOnlyItsOwnPartitions() throws {
-        var cluster = try TestCluster(partitions: 3, stores: 2)
+    /// Members `a` and `b` registered, balanced and settled: three of the six partitions each.
+    private func settleTwo(_ cluster: inout TestCluster) throws -> (SimulatedConsumer, SimulatedConsumer) {
         var a = SimulatedConsumer("a")
         var b = SimulatedConsumer("b")
-        var c = SimulatedConsumer("c")
         try cluster.register("a", now: 0)
         try cluster.register("b", now: 1)
         try a.heartbeat(&cluster.state, now: 2)
@@ -125,6 +121,16 @@ import TubeMQMasterState
             try b.heartbeat(&cluster.state, now: now)
         }
         try expectSettled(cluster, [a, b], shares: [3, 3])
+        return (a, b)
+    }
+
+    /// A member dies (stops heartbeating, not yet timed out) as a newcomer joins: the newcomer gets
+    /// what the live member gives up as soon as that member acks, and the dead member's share only
+    /// once it leaves the group (before, one connect carried both and waited for the dead member).
+    @Test func aMemberThatNeverAcksHoldsBackOnlyItsOwnPartitions() throws {
+        var cluster = try TestCluster(partitions: 3, stores: 2)
+        var (a, b) = try settleTwo(&cluster)
+        var c = SimulatedConsumer("c")
 
         try cluster.register("c", now: 6_000)  // and b dies: it never heartbeats again
         _ = cluster.state.balance(now: 10_000)
@@ -150,19 +156,8 @@ import TubeMQMasterState
         var timings = TestCluster.timings
         timings.balancesWhenAMemberLeaves = leavesEarly
         var cluster = try TestCluster(partitions: 3, stores: 2, configuration: timings)
-        var a = SimulatedConsumer("a")
-        var b = SimulatedConsumer("b")
+        var (a, b) = try settleTwo(&cluster)
         var c = SimulatedConsumer("c")
-        try cluster.register("a", now: 0)
-        try cluster.register("b", now: 1)
-        try a.heartbeat(&cluster.state, now: 2)
-        try b.heartbeat(&cluster.state, now: 3)
-        _ = cluster.state.balance(now: 5_000)
-        for now in Int64(5_001)...5_004 {
-            try a.heartbeat(&cluster.state, now: now)
-            try b.heartbeat(&cluster.state, now: now)
-        }
-        try expectSettled(cluster, [a, b], shares: [3, 3])
 
         try cluster.register("c", now: 6_000)  // and b dies: it never heartbeats again
         _ = cluster.state.balance(now: 10_000)

@@ -105,17 +105,7 @@ extension MasterService {
         let (clientID, group) = (request.clientID, request.groupName)
         let certificate = request.hasAuthInfo ? request.authInfo : nil
         return try await answering { () async throws(MasterError) -> CloseResponseM2C in
-            // With authentication on, a close needs credentials as a heartbeat does: anyone could
-            // otherwise remove any consumer, whose ids the webapi lists.
-            do throws(MasterError) {
-                _ = try security.authenticateClient(certificate, produce: false, registering: false)
-            } catch {
-                context.logger.notice(
-                    "consumer close refused",
-                    metadata: ["tubemq.client": "\(clientID)", "tubemq.errMsg": "\(error.message)"]
-                )
-                throw error
-            }
+            try MasterService.authenticateClose(certificate, produce: false, clientID: clientID, security, context)
             try await master.closeConsumer(clientID: clientID, group: group)
             return .ok()
         } failure: {

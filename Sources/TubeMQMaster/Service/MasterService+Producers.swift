@@ -86,19 +86,36 @@ extension MasterService {
         let clientID = request.clientID
         let certificate = request.hasAuthInfo ? request.authInfo : nil
         return try await answering { () async throws(MasterError) -> CloseResponseM2P in
-            do throws(MasterError) {
-                _ = try security.authenticateClient(certificate, produce: true, registering: false)
-            } catch {
-                context.logger.notice(
-                    "producer close refused",
-                    metadata: ["tubemq.client": "\(clientID)", "tubemq.errMsg": "\(error.message)"]
-                )
-                throw error
-            }
+            try MasterService.authenticateClose(certificate, produce: true, clientID: clientID, security, context)
             try await master.closeProducer(clientID: clientID)
             return .ok()
         } failure: {
             .failure($0)
+        }
+    }
+}
+
+extension MasterService {
+    /// Checks the credentials of a producer's or consumer's close as its heartbeat's, logging a
+    /// refusal: with authentication on, anyone could otherwise remove any client, whose ids the
+    /// webapi lists without a token.
+    ///
+    /// - Throws: ``TubeMQMasterState/MasterError`` 415, as for a heartbeat.
+    static func authenticateClose(
+        _ certificate: MasterCertificateInfo?,
+        produce: Bool,
+        clientID: String,
+        _ security: MasterSecurity,
+        _ context: RPCCallContext
+    ) throws(MasterError) {
+        do throws(MasterError) {
+            _ = try security.authenticateClient(certificate, produce: produce, registering: false)
+        } catch {
+            context.logger.notice(
+                produce ? "producer close refused" : "consumer close refused",
+                metadata: ["tubemq.client": "\(clientID)", "tubemq.errMsg": "\(error.message)"]
+            )
+            throw error
         }
     }
 }
