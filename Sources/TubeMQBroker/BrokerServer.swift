@@ -146,6 +146,8 @@ public final class BrokerServer: Sendable {
         clientConfiguration.tls = configuration.masterTLS
         let client = RPCClient(configuration: clientConfiguration)
         let log = logger
+        // Without a master the topics are the ones given here: nothing more will come.
+        if configuration.masterAddresses.isEmpty { catalog.markConfigured() }
         let link = MasterLink(
             configuration: configuration,
             client: client,

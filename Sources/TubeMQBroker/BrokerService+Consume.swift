@@ -36,7 +36,7 @@ extension BrokerService {
 
     /// One read for a get: the reply, and whether it is a 404 (nothing to hand out yet).
     private func getOnce(_ request: GetMessageRequestC2B, confirming: Bool) async -> GetOutcome {
-        guard let topic = catalog.topic(request.topicName) else {
+        guard let topic = await catalog.topicAfterStart(request.topicName) else {
             return .reply(GetMessageResponseB2C.failure(.forbidden, ReplyText.topicNotExisted(request.topicName)))
         }
         guard topic.hasPartition(request.partitionID) else {

@@ -16,7 +16,7 @@ extension BrokerService {
         if let problem = NameRules.clientProblem(clientID: request.clientID, hostName: "") {
             return .failure(.badRequest, problem)
         }
-        guard let topic = catalog.topic(request.topicName) else {
+        guard let topic = await catalog.topicAfterStart(request.topicName) else {
             return .failure(.forbidden, ReplyText.topicNotExisted(request.topicName))
         }
         guard topic.hasPartition(request.partitionID) else {

@@ -20,7 +20,7 @@ extension BrokerService {
         let messageIDs = ids.next(requests.count)
         var lastTopic: BrokerTopic?
         for (index, request) in requests.enumerated() {
-            if lastTopic?.name != request.topicName { lastTopic = catalog.topic(request.topicName) }
+            if lastTopic?.name != request.topicName { lastTopic = await catalog.topicAfterStart(request.topicName) }
             switch prepare(request, topic: lastTopic, stopWrite: stopWrite, id: messageIDs[index]) {
             case .failure(let refusal):
                 replies[index] = refusal.reply

@@ -168,6 +168,7 @@ actor MasterLink {
             )
         }
         registered = true
+        catalog.markConfigured()
         reportConfig = true
         lastFailure = nil
         logger.info("registered with master", metadata: ["tubemq.master": "\(master.host):\(master.port)"])

@@ -11,7 +11,7 @@ extension ConsumeCommand {
             ),
             logger: cluster.logger("tubemq.consume")
         )
-        let received = await runInterruptibly { [count, max] in
+        let (received, outputClosed) = await runInterruptibly { [count, max] in
             var received = 0
             var progress = Progress("received")
             defer { progress.finish() }
@@ -20,8 +20,9 @@ extension ConsumeCommand {
                 received += 1
                 if count {
                     progress.update(received)
-                } else {
-                    writeFlushed(Self.line(for: message.consumed, prefix: "\(message.cluster) "))
+                } else if !writeFlushed(Self.line(for: message.consumed, prefix: "\(message.cluster) ")) {
+                    // The reader is gone: the batch in hand is not confirmed when the iterator goes.
+                    return (received - 1, true)
                 }
                 if let max, received >= max {
                     // What was printed is consumed: confirm the batch, printed whole, to its cluster.
@@ -29,10 +30,11 @@ extension ConsumeCommand {
                     break
                 }
             }
-            return received
+            return (received, false)
         } then: {
             await consumer.shutdown()
         }
+        if outputClosed { try stopForClosedOutput(printed: received) }
         if count { print(received) }
     }
 }

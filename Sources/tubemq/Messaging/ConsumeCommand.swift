@@ -7,7 +7,10 @@ import TubeMQCore
 struct ConsumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consume",
-        abstract: "Receive messages as a member of a consumer group."
+        abstract: "Receive messages as a member of a consumer group.",
+        discussion: """
+            Each message is printed as a line: partition, offset, [attributes], then the body. A batch             is confirmed to the broker once every line of it was written. When standard output stops             taking lines (the reader of a pipe exits or crashes), consume stops with status 1 and the             batch in hand is not confirmed, so the group gets it again; lines already written into the             pipe's buffer when the reader died count as delivered.
+            """
     )
 
     @OptionGroup var cluster: ClusterOptions
@@ -66,7 +69,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         if let max { configuration.messageLimit = max }
         if clusters.count > 1 { return try await consume(from: clusters, configuration: configuration) }
         let consumer = try await PushConsumer(configuration: configuration, logger: cluster.logger("tubemq.consume"))
-        let received = try await runInterruptibly { [count, max] in
+        let (received, outputClosed) = try await runInterruptibly { [count, max] in
             var received = 0
             var progress = Progress("received")
             defer { progress.finish() }
@@ -76,8 +79,10 @@ struct ConsumeCommand: AsyncParsableCommand {
                 received += 1
                 if count {
                     progress.update(received)
-                } else {
-                    writeFlushed(Self.line(for: message))
+                } else if !writeFlushed(Self.line(for: message)) {
+                    // The reader is gone (`consume | head`, a crashed processor): leaving without
+                    // finishBatch gives the batch back, so what was not printed is not consumed.
+                    return (received - 1, true)
                 }
                 if let max, received >= max {
                     // What was printed is consumed: confirm the batch if it was printed whole.
@@ -85,10 +90,11 @@ struct ConsumeCommand: AsyncParsableCommand {
                     break
                 }
             }
-            return received
+            return (received, false)
         } then: {
             await consumer.shutdown()
         }
+        if outputClosed { try stopForClosedOutput(printed: received) }
         if count { print(received) }
     }
 

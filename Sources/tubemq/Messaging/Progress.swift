@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// A running count shown on the terminal (standard error, rewritten in place about four times a
@@ -34,17 +35,34 @@ func printFlushed(_ line: String) {
 
 /// Writes `bytes` to standard output as they are, after anything `print` buffered, so a reader on a
 /// pipe has every line even when the command is killed.
-func writeFlushed(_ bytes: [UInt8]) {
+///
+/// - Returns: `false` when they could not all be written (the reader closed the pipe, the disk is
+///   full): a consumer must then not confirm the message.
+@discardableResult
+func writeFlushed(_ bytes: [UInt8]) -> Bool {
     fflush(nil)
-    bytes.withUnsafeBytes { raw in
+    return bytes.withUnsafeBytes { raw -> Bool in
         var done = 0
         while done < raw.count, let base = raw.baseAddress {
             let written = write(STDOUT_FILENO, base + done, raw.count - done)
             if written < 0 {
-                guard errno == EINTR else { return }  // a closed pipe: nothing more can be shown
+                guard errno == EINTR else { return false }
                 continue
             }
             done += written
         }
+        return true
     }
+}
+
+/// Ends `consume` when its output stopped taking lines: says so on standard error and exits with
+/// status 1.
+func stopForClosedOutput(printed: Int) throws -> Never {
+    FileHandle.standardError.write(
+        Data(
+            ("standard output closed after \(printed) messages: stopped; the batch in hand is not confirmed, "
+                + "so the group gets its messages again\n").utf8
+        )
+    )
+    throw ExitCode(1)
 }
