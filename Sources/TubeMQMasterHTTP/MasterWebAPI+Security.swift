@@ -110,18 +110,30 @@ extension MasterWebAPI {
         return security
     }
 
-    /// Applies `change` to the control of every topic of the required `topicName` list.
+    /// Applies `change` to the control of every topic of the required `topicName` list, and keeps
+    /// the topic's control record (`enableAuthControl`, which the topic views show) in step: in
+    /// TubeMQ they are one flag, and the views said "off" after control was turned on.
     func changeGrants(
         _ p: WebParameters,
         _ change: @escaping @Sendable (inout TopicGrants.Control) -> Void
     ) async throws(WebParameterError) -> JSONObject {
         let security = try requireSecurity()
         let topics = try p.list(.topicName, required: true)
+        let user = (try? p.modifier()) ?? (try? p.creator()) ?? "webapi"
         for topic in topics {
             do throws(UserDirectoryError) {
                 try await security.grants.update(topic, change)
             } catch {
                 throw WebParameterError(error.message)
+            }
+            let enabled = security.grants.control(topic)?.isEnabled ?? false
+            if let record = await master.topic(named: topic), record.enableAuthControl != enabled {
+                _ = try? await master.setTopicControl(
+                    topic: topic,
+                    maxMsgSizeInMB: nil,
+                    enableAuthControl: enabled,
+                    by: user
+                )
             }
         }
         return Envelope.success()

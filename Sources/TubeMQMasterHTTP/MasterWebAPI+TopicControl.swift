@@ -62,6 +62,10 @@ extension MasterWebAPI {
                     by: user
                 )
             }
+            // The same flag as admin_set_topic_authorize_control's (one flag in TubeMQ).
+            if failure == nil, let enableAuth, let security {
+                try? await security.grants.update(topic) { $0.isEnabled = enableAuth }
+            }
             items.append(RecordResult.topicControl(topic: topic, failure))
         }
         return Envelope.success(objects: items)

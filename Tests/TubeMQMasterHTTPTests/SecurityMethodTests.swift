@@ -57,4 +57,39 @@ import TubeMQMaster
             #expect(noToken.result == false)
         }
     }
+
+    /// `admin_set_topic_authorize_control` and the topic control record's `enableAuthControl` are one
+    /// flag, as in TubeMQ: the topic views said "off" after control was turned on, and turning it on
+    /// through the control record did nothing.
+    @Test func topicAuthorizeControlAndTheControlRecordAreOneFlag() async throws {
+        let security = MasterSecurity(
+            settings: SecuritySettings(consumeAuthorize: true),
+            users: UserDirectory(users: [])
+        )
+        try await WebTestSupport.withMaster(security: security) { _, client in
+            try await GroupControlTests.deployTopics(client)
+            let on = try await client.modify(
+                "admin_set_topic_authorize_control",
+                "topicName=t_1&isEnable=true&modifyUser=ops"
+            )
+            #expect(on.result == true)
+            let record = try await client.query("admin_query_topic_control_info", "topicName=t_1")
+            #expect(record.text.contains("\"enableAuthControl\":true"), "\(record.text)")
+
+            let off = try await client.modify(
+                "admin_update_topic_control_info",
+                "topicName=t_1&enableAuthControl=false&modifyUser=ops"
+            )
+            #expect(off.result == true)
+            #expect(security.grants.control("t_1")?.isEnabled ?? false == false, "control turned off")
+            let viaRecord = try await client.modify(
+                "admin_update_topic_control_info",
+                "topicName=t_2&enableAuthControl=true&modifyUser=ops"
+            )
+            #expect(viaRecord.result == true)
+            #expect(security.grants.control("t_2")?.isEnabled == true)
+            let control = try await client.query("admin_query_topic_authorize_control", "topicName=t_2")
+            #expect(control.text.contains("\"isEnable\":true"), "\(control.text)")
+        }
+    }
 }
