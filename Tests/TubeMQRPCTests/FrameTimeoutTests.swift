@@ -74,22 +74,35 @@ import TubeMQWire
         }
     }
 
-    /// Frames that arrive in pieces but whole in time are served, however long the connection lives.
+    /// Frames that arrive in pieces, each whole in time, are served however long the connection
+    /// lives, and a connection idle between frames (no frame begun) is not timed out by it.
     @Test func framesInPiecesWithinTheTimeoutAreServed() async throws {
-        try await withServer(frameTimeout: .milliseconds(2_500)) { server in
-            var bytes: [UInt8] = []
-            for serial in UInt32(1)...8 { bytes += try RawFrames.register(serial: serial, clientID: "ok") }
-            // In pieces of 20 bytes, 150 ms apart, each frame takes a few pieces (under half a second),
-            // well within the timeout, and the eight together longer than it.
-            #expect(bytes.count / 20 * 150 > 2_500)
-            let outcome = try await trickle(
-                bytes,
-                piece: 20,
-                pause: .milliseconds(150),
-                port: server.localPort,
-                expecting: 8
-            )
-            #expect(!outcome.closed && outcome.frames == 8)
+        try await withServer(frameTimeout: .seconds(2)) { server in
+            let connection = try await RawConnection.connect(port: server.localPort)
+            let served = try await connection.channel.executeThenClose { inbound, outbound in
+                let writer = Task {
+                    for serial in UInt32(1)...3 {
+                        let bytes = try RawFrames.register(serial: serial, clientID: "ok")
+                        let half = bytes.count / 2
+                        try await outbound.write(ByteBuffer(bytes: bytes[..<half]))
+                        try await Task.sleep(for: .milliseconds(100))
+                        try await outbound.write(ByteBuffer(bytes: bytes[half...]))
+                        // Longer than the timeout, with no frame begun.
+                        if serial < 3 { try await Task.sleep(for: .milliseconds(2_500)) }
+                    }
+                }
+                defer { writer.cancel() }
+                var decoder = FrameDecoder()
+                var pending = ByteBuffer()
+                var frames = 0
+                for try await chunk in inbound {
+                    pending.writeImmutableBuffer(chunk)
+                    while try decoder.next(from: &pending) != nil { frames += 1 }
+                    if frames == 3 { return frames }
+                }
+                return frames
+            }
+            #expect(served == 3, "the connection was closed after \(served) frames")
         }
     }
 }

@@ -158,16 +158,34 @@ extension ConsumerSession {
                 pendingAck = nil
                 heartbeatNow.signal()
             } else {
-                if reply.errCode == ErrorCode.certificateFailure.rawValue {
-                    authenticator.accept(nil, requireAuth: true)
-                }
                 logger.warning(
                     "master refused the heartbeat",
                     metadata: ["tubemq.errCode": "\(reply.errCode)", "tubemq.errMsg": "\(reply.errMsg)"]
                 )
+                if reply.errCode == ErrorCode.certificateFailure.rawValue {
+                    certificateRefusals += 1
+                    if certificateRefusals >= 2 {
+                        // Refused again with a fresh signature: the user was removed or its password
+                        // changed. Stop, and free the partitions at the brokers, which do not know
+                        // users and would go on serving this consumer ahead of the group's others.
+                        fail(
+                            .rejected(
+                                "the master no longer accepts the consumer's credentials",
+                                code: reply.errCode,
+                                text: reply.errMsg
+                            )
+                        )
+                        Task { await self.shutdown() }
+                        return
+                    }
+                    // The issued token may just be unknown to this master (a restart): sign again at once.
+                    authenticator.accept(nil, requireAuth: true)
+                    heartbeatNow.signal()
+                }
             }
             return
         }
+        certificateRefusals = 0
         if let ack, let pending = pendingAck, pending.rebalanceID == ack.rebalanceID, pending.opType == ack.opType {
             pendingAck = nil
         }

@@ -63,6 +63,9 @@ actor ConsumerSession {
     var visitToken: Int64?
     nonisolated let authenticator: MasterAuthenticator
     var pendingAck: EventProto?
+    /// Heartbeats refused for their credentials (415) in a row; at two (one with a fresh signature)
+    /// the consumer stops.
+    var certificateRefusals = 0
     var eventTask: Task<Void, Never>?
     var queuedEvents: [EventProto] = []
     var groupAllocated = false

@@ -52,6 +52,7 @@ extension Producer {
             case .route(let found): route = found
             case .notPublished:
                 throw ClientError(.invalidArgument, "topic \(topic) is not published; call publish first")
+            case .refused(let error): throw error
             case .noPartition: route = try await waitForRoute(topic, excluding: excluded)
             }
             let partition = route.partition
@@ -177,6 +178,7 @@ extension Producer {
             case .route(let route): return route
             case .notPublished:
                 throw ClientError(.invalidArgument, "topic \(topic) is not published; call publish first")
+            case .refused(let error): throw error
             case .noPartition: break
             }
             guard clock.now() < deadline else {

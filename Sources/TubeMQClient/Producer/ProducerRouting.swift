@@ -8,6 +8,8 @@ final class ProducerRouting: Sendable {
         var visitToken: Int64?
         var authToken: String?
         var published: Set<String> = []
+        /// The master's refusal of the producer's credentials or topics, while it lasts.
+        var refusal: Refusal?
         /// Bumped by every ``ProducerRouting/update(_:)``.
         var generation: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
@@ -76,6 +78,22 @@ final class ProducerRouting: Sendable {
         set { state.withLock { $0.authToken = newValue } }
     }
 
+    /// The master refused the producer at its last heartbeat: its user was removed or its password
+    /// changed (415), or it may no longer publish to some topics (403). Sends to them fail with it,
+    /// until a heartbeat passes again: the broker does not know users, so it would go on storing them.
+    struct Refusal: Sendable {
+        /// The error sends fail with.
+        var error: ClientError
+        /// The topics refused; `nil` for every topic.
+        var topics: Set<String>?
+    }
+
+    /// The refusal in force, or `nil`.
+    var refusal: Refusal? {
+        get { state.withLock { $0.refusal } }
+        set { state.withLock { $0.refusal = newValue } }
+    }
+
     /// The topics published so far.
     var published: Set<String> {
         get { state.withLock { $0.published } }
@@ -97,6 +115,8 @@ final class ProducerRouting: Sendable {
         case noPartition
         /// The topic was not published.
         case notPublished
+        /// The master refused the producer or this topic (``Refusal``).
+        case refused(ClientError)
     }
 
     /// The next partition of `topic` to send to (see ``ProducerMetadata/pick(topic:now:excluding:)``), read
@@ -104,6 +124,7 @@ final class ProducerRouting: Sendable {
     func route(topic: String, excluding: Set<Int32>) -> Routing {
         state.withLock { state in
             guard state.published.contains(topic) else { return .notPublished }
+            if let refusal = state.refusal, refusal.topics?.contains(topic) ?? true { return .refused(refusal.error) }
             guard let partition = state.metadata.pick(topic: topic, now: nil, excluding: excluding) else {
                 return .noPartition
             }

@@ -93,10 +93,26 @@ actor ProducerSession {
             try await register()
             reply = try await sendHeartbeat()
         }
+        if !reply.success && reply.errCode == ErrorCode.certificateFailure.rawValue {
+            // The issued token may just be unknown to this master (a restart): sign again at once.
+            authenticator.accept(nil, requireAuth: true)
+            reply = try await sendHeartbeat()
+        }
         guard reply.success else {
             if reply.errCode == ErrorCode.certificateFailure.rawValue { authenticator.accept(nil, requireAuth: true) }
-            throw .rejected("the master refused the producer heartbeat", code: reply.errCode, text: reply.errMsg)
+            let error = ClientError.rejected(
+                "the master refused the producer heartbeat",
+                code: reply.errCode,
+                text: reply.errMsg
+            )
+            switch ErrorCode(rawValue: reply.errCode) {
+            case .certificateFailure: routing.refusal = .init(error: error, topics: nil)
+            case .forbidden: routing.refusal = .init(error: error, topics: Self.refusedTopics(reply.errMsg))
+            default: break
+            }
+            throw error
         }
+        routing.refusal = nil
         routing.update { metadata in
             metadata.applyBrokers(checksum: reply.brokerCheckSum, infos: reply.brokerInfos)
             metadata.applyTopics(reply.topicInfos)
@@ -115,6 +131,17 @@ actor ProducerSession {
         request.topicList = published
         if let certificate = authenticator.certificate(registering: false) { request.authInfo = certificate }
         return try await master.call(.producerHeartbeat, request)
+    }
+
+    /// The topics a 403 names (`… unAuthorizedTopics: [t1, t2]`); `nil` (every topic) when it names none.
+    static func refusedTopics(_ text: String) -> Set<String>? {
+        guard let start = text.range(of: "unAuthorizedTopics: ["),
+            let end = text[start.upperBound...].firstIndex(of: "]")
+        else { return nil }
+        let names = text[start.upperBound..<end].split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        return names.isEmpty ? nil : Set(names)
     }
 
     /// Starts the periodic heartbeats.

@@ -25,6 +25,9 @@ public final class MasterSecurity: Sendable {
     private struct IssuedToken {
         var userName: String
         var expiresAt: Int64
+        /// The user's password when the token was issued: a token outlives neither its user nor a
+        /// change of password.
+        var password: String?
     }
 
     /// A client that passed: who it is, the token to hand it, and whether it must sign again.
@@ -101,6 +104,12 @@ public final class MasterSecurity: Sendable {
             let presented = certificate.authorizedToken
             let issued = tokens.withLock { $0[presented] }
             guard let issued else { throw Self.refusal(AuthText.authenticateInfoMissing) }
+            // A removed user, or a changed password, ends the tokens issued before at once (they lived
+            // up to visitTokenValidPeriodMs: a deleted user's clients went on for minutes).
+            guard let user = users.user(issued.userName), user.password == issued.password else {
+                _ = tokens.withLock { $0.removeValue(forKey: presented) }
+                throw Self.refusal(AuthText.wrongCredentials)
+            }
             if issued.expiresAt <= now {
                 return Passed(userName: issued.userName, token: presented, requireAuth: true)
             }
@@ -112,7 +121,11 @@ public final class MasterSecurity: Sendable {
         let token = Self.newToken()
         tokens.withLock { tokens in
             tokens = tokens.filter { $0.value.expiresAt > now }
-            tokens[token] = IssuedToken(userName: userName, expiresAt: now + settings.tokenValidPeriodMs)
+            tokens[token] = IssuedToken(
+                userName: userName,
+                expiresAt: now + settings.tokenValidPeriodMs,
+                password: users.user(userName)?.password
+            )
         }
         return Passed(userName: userName, token: token, requireAuth: false)
     }
