@@ -1,3 +1,4 @@
+public import Logging
 import SwiftProtobuf
 import Synchronization
 import TubeMQWire
@@ -19,6 +20,10 @@ public final class BrokerAuthorization: Sendable {
     private static let keptTokens = 6
     private let graceMs: Int64
     private let clock: @Sendable () -> Int64
+    private let logger: Logger?
+    /// Refusals since the last one logged, and when that was (ms): at most one line in 10 s, so a
+    /// client guessing tokens is seen without flooding the log.
+    private let refusalLog = Mutex((unlogged: 0, loggedAt: Int64?.none))
     private let state = Mutex(State())
     /// Whether any check is on: sends skip the lock while none is (the default).
     private let checking = Atomic<Bool>(false)
@@ -29,9 +34,11 @@ public final class BrokerAuthorization: Sendable {
     ///   - graceMs: `visitTokenCheckInValidTimeMs`, the delay after registration before visit
     ///     tokens are enforced.
     ///   - clock: milliseconds since the epoch.
-    public init(graceMs: Int64 = 120_000, clock: @escaping @Sendable () -> Int64) {
+    ///   - logger: where refusals are reported (at most a line every 10 s); `nil` reports none.
+    public init(graceMs: Int64 = 120_000, clock: @escaping @Sendable () -> Int64, logger: Logger? = nil) {
         self.graceMs = graceMs
         self.clock = clock
+        self.logger = logger
     }
 
     /// Takes the switches and tokens of a master register reply.
@@ -70,7 +77,7 @@ public final class BrokerAuthorization: Sendable {
     func refusal(_ info: AuthorizedInfo?, produce: Bool) -> String? {
         guard checking.load(ordering: .relaxed) else { return nil }
         let now = clock()
-        return state.withLock { state -> String? in
+        let text = state.withLock { state -> String? in
             let functions = state.functions
             let authenticate = produce ? functions.enableProduceAuthenticate : functions.enableConsumeAuthenticate
             guard functions.enableVisitTokenCheck || authenticate else { return nil }
@@ -85,6 +92,26 @@ public final class BrokerAuthorization: Sendable {
             }
             return nil
         }
+        if let text { report(text, produce: produce, now: now) }
+        return text
+    }
+
+    private func report(_ text: String, produce: Bool, now: Int64) {
+        guard let logger else { return }
+        let refused = refusalLog.withLock { log -> Int? in
+            log.unlogged += 1
+            if let loggedAt = log.loggedAt, now - loggedAt < 10_000 { return nil }
+            defer { log = (0, now) }
+            return log.unlogged
+        }
+        guard let refused else { return }
+        logger.notice(
+            "refused a client's credentials",
+            metadata: [
+                "tubemq.reason": "\(text)", "tubemq.call": "\(produce ? "send" : "consume")",
+                "tubemq.refusedSinceLastLine": "\(refused)",
+            ]
+        )
     }
 }
 

@@ -104,7 +104,7 @@ public final class BrokerServer: Sendable {
         for topic in topics {
             try await Self.open(topic, in: store, catalog: catalog, configuration: configuration)
         }
-        let authorization = BrokerAuthorization(graceMs: configuration.visitTokenGraceMs, clock: clock)
+        let authorization = BrokerAuthorization(graceMs: configuration.visitTokenGraceMs, clock: clock, logger: logger)
         let service = BrokerService(
             brokerID: configuration.brokerID,
             host: configuration.host,

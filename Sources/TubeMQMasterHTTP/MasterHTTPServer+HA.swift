@@ -39,8 +39,14 @@ extension MasterHTTPServer {
                 // The active master: the console, its broker offset calls, then the webapi.
                 if let page = Console.reply(for: request.path) { return page }
                 if request.path == BrokerWebProxy.path { return await BrokerWebProxy(master: master).handle(request) }
-                return await MasterWebAPI(master: master, authToken: authToken, security: security, role: role)
-                    .handle(request)
+                return await MasterWebAPI(
+                    master: master,
+                    authToken: authToken,
+                    security: security,
+                    role: role,
+                    logger: logger
+                )
+                .handle(request)
             }
             if Console.pagePaths.contains(request.path) {
                 // A standby's console says so and links to the active master's.

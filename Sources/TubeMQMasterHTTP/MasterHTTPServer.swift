@@ -78,7 +78,7 @@ public final class MasterHTTPServer: Sendable {
         tls: TLSSettings? = nil,
         logger: Logger
     ) async throws(WebServerError) -> MasterHTTPServer {
-        let api = MasterWebAPI(master: master, authToken: authToken, security: security)
+        let api = MasterWebAPI(master: master, authToken: authToken, security: security, logger: logger)
         let proxy = BrokerWebProxy(master: master)
         let role = MasterRoleGauge()
         let (server, secure) = try await listen(host: host, port: port, tls: tls, logger: logger) { request, _ in

@@ -1,3 +1,5 @@
+import Logging
+import Synchronization
 import TubeMQMaster
 import TubeMQMasterState
 import TubeMQWebSupport
@@ -18,6 +20,10 @@ struct MasterWebAPI: Sendable {
     /// The master's place in its HA group (`admin_query_master_group_info`,
     /// `admin_transfer_current_master`); `nil` for a master that is not in an HA group.
     var role: MasterRole? = nil
+    /// Where changes and refused tokens are reported (an audit trail); `nil` reports none.
+    var logger: Logger? = nil
+    /// Refused tokens since the last one logged, and when that was: at most one line in 10 s.
+    private let refusals = TokenRefusals()
 
     /// Every method, by name.
     static let methods: [String: MasterWebMethod] = {
@@ -54,7 +60,18 @@ struct MasterWebAPI: Sendable {
             return Envelope.dispatchFailure("unsupported method!")
         }
         if let failure = checkToken(parameters, required: method.needsAuth) {
+            if parameters.value(.authToken) != nil, let logger, let count = refusals.due() {
+                logger.notice(
+                    "webapi call refused: wrong confModAuthToken",
+                    metadata: ["tubemq.method": "\(name)", "tubemq.refusedSinceLastLine": "\(count)"]
+                )
+            }
             return Envelope.dispatchFailure(failure)
+        }
+        if method.needsAuth, let logger {
+            // Who changed what; never the other parameters (a password may be among them).
+            let user = parameters.value(.modifyUser) ?? parameters.value(.createUser) ?? "?"
+            logger.notice("webapi change", metadata: ["tubemq.method": "\(name)", "tubemq.user": "\(user)"])
         }
         if await master.isStopped {
             return Envelope.dispatchFailure("Server is stopping...")
@@ -120,5 +137,21 @@ struct MasterWebMethod: Sendable {
         _ run: @escaping @Sendable (MasterWebAPI, WebParameters) async throws(WebParameterError) -> JSONObject
     ) -> MasterWebMethod {
         MasterWebMethod(name: name, needsAuth: true, run: run)
+    }
+}
+
+/// Counts refused webapi tokens and says when one is due to be logged (at most once in 10 s).
+final class TokenRefusals: Sendable {
+    private let state = Mutex((unlogged: 0, loggedAt: ContinuousClock.now - .seconds(3_600)))
+
+    /// Counts one refusal; the number since the last line when a line is due now, else `nil`.
+    func due() -> Int? {
+        let now = ContinuousClock.now
+        return state.withLock { state -> Int? in
+            state.unlogged += 1
+            guard now - state.loggedAt >= .seconds(10) else { return nil }
+            defer { state = (0, now) }
+            return state.unlogged
+        }
     }
 }

@@ -360,6 +360,8 @@ struct AuthTests {
         }
         let lines = capture.lines
         #expect(!lines.isEmpty)
+        // The refused registration is on record (it left no line before), without the password.
+        #expect(lines.contains { $0.contains("producer registration refused") && $0.contains("415") })
         for line in lines {
             #expect(!line.contains(Self.password))
             #expect(!line.contains("broker-pw"))

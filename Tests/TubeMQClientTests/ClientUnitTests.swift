@@ -61,6 +61,17 @@ import TubeMQTestKit
         #expect(metadata.pick(topic: "none", now: now) == nil)
     }
 
+    /// Only the first failure of an outage says so at info (9,003 lines for a 41 s outage before).
+    @Test func avoidingABrokerAlreadyAvoidedIsNotNews() {
+        var metadata = ProducerMetadata()
+        let first = metadata.avoid(brokerID: 1, until: .now + .seconds(5))
+        let again = metadata.avoid(brokerID: 1, until: .now + .seconds(5))
+        let past = metadata.avoid(brokerID: 2, until: .now - .seconds(1))
+        let afterPast = metadata.avoid(brokerID: 2, until: .now + .seconds(5))
+        #expect(first && !again && past)
+        #expect(afterPast, "the last avoidance was over")
+    }
+
     @Test func aBatchHasExactlyOneDecision() async throws {
         let handle = PartitionHandle(partition: Partition(broker: BrokerInfo(id: 1, host: "h"), topic: "t", id: 0))
         let first = try #require(handle.open())

@@ -71,6 +71,25 @@ import TubeMQTestKit
         }
     }
 
+    /// An iterator that goes away closes the consumer; a loop begun after that throws `shutdown`
+    /// instead of ending at once with nothing, which looked the same as "no messages".
+    @Test func aLoopOverAClosedConsumerSaysSo() async throws {
+        try await TestCluster.with(topics: [.init(name: "t_closed", partitions: 1)]) { cluster in
+            let consumer = try await PushConsumer(
+                configuration: cluster.consumerConfiguration(group: "g_closed", topics: ["t_closed"]),
+                logger: TestCluster.logger
+            )
+            do { _ = consumer.makeAsyncIterator() }
+            do {
+                for try await _ in consumer { Issue.record("a message from a closed consumer") }
+                Issue.record("the loop ended without an error")
+            } catch let error as ClientError {
+                #expect(error.code == .shutdown)
+                #expect(error.message.contains("make a new consumer"))
+            }
+        }
+    }
+
     @Test func batchesAreConfirmedWhenTheLoopAsksForTheNext() async throws {
         try await TestCluster.with(topics: [.init(name: "t_batches", partitions: 1)]) { cluster in
             let producer = try await Producer(

@@ -51,6 +51,9 @@ actor ConsumerSession {
     private var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
     private var nextWaiterID = 0
     private nonisolated let activeIterations = Mutex(0)
+    /// Set once the consumer closes (its last iteration ended, or ``shutdown()``): an iteration begun
+    /// after it throws instead of ending at once with nothing.
+    private nonisolated let closedToIterations = Mutex(false)
     private var closing: Task<Void, Never>?
 
     // Membership (see ConsumerSession+Master.swift).
@@ -251,13 +254,19 @@ actor ConsumerSession {
     /// An iteration over the consumer began.
     nonisolated func iterationStarted() { activeIterations.withLock { $0 += 1 } }
 
+    /// Whether the consumer closed before now (an iteration begun now gets nothing).
+    nonisolated var isClosedToIterations: Bool { closedToIterations.withLock { $0 } }
+
     /// An iteration ended (its iterator went away); the last one to end closes the session.
     nonisolated func iterationEnded() {
         let last = activeIterations.withLock { count -> Bool in
             count -= 1
             return count <= 0
         }
-        if last { Task { await self.shutdown() } }
+        if last {
+            closedToIterations.withLock { $0 = true }
+            Task { await self.shutdown() }
+        }
     }
 
     /// The partitions held now, sorted by key.
@@ -267,6 +276,7 @@ actor ConsumerSession {
     /// readStatus 0 only where the last batch was confirmed), tells the master (method 6), and closes
     /// the connections. Returns when all of that is done; safe to call more than once.
     func shutdown() async {
+        closedToIterations.withLock { $0 = true }
         if let closing {
             await closing.value
             return

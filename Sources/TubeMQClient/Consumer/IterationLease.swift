@@ -11,8 +11,12 @@ final class IterationLease {
     @usableFromInline private(set) var buffered: [ConsumedMessage] = []
     @usableFromInline private(set) var index = 0
 
+    /// Whether the consumer had closed when this iteration began.
+    private let startedClosed: Bool
+
     init(session: ConsumerSession) {
         self.session = session
+        startedClosed = session.isClosedToIterations
         session.iterationStarted()
     }
 
@@ -87,6 +91,14 @@ final class IterationLease {
     /// The next batch; on cancellation the consumer is closed (with the server) and `nil` is returned.
     private nonisolated(nonsending) func nextBatch() async throws -> ReadyBatch? {
         let session = self.session
+        if startedClosed {
+            // An empty loop would look the same as "no messages yet".
+            throw ClientError(
+                .shutdown,
+                "the consumer is closed: its last loop ended (an iterator that goes away closes the "
+                    + "consumer, as does shutdown()); make a new consumer to receive again"
+            )
+        }
         if Task.isCancelled {
             await Task { await session.shutdown() }.value
             return nil

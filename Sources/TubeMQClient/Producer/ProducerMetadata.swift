@@ -85,8 +85,13 @@ struct ProducerMetadata: Sendable {
     }
 
     /// Avoids `brokerID` until `until` (after a 503 or a lost connection).
-    mutating func avoid(brokerID: Int32, until: ContinuousClock.Instant) {
+    ///
+    /// - Returns: whether it was not avoided already (it is new, or its last avoidance was over).
+    @discardableResult
+    mutating func avoid(brokerID: Int32, until: ContinuousClock.Instant) -> Bool {
+        let wasAvoided = avoidUntil[brokerID].map { $0 > .now } ?? false
         avoidUntil[brokerID] = until
+        return !wasAvoided
     }
 
     private mutating func rebuild() {

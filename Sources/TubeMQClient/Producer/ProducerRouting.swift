@@ -140,7 +140,10 @@ final class ProducerRouting: Sendable {
     }
 
     /// Avoids a broker for `duration`.
-    func avoid(brokerID: Int32, for duration: Duration) {
+    ///
+    /// - Returns: whether it was not avoided already.
+    @discardableResult
+    func avoid(brokerID: Int32, for duration: Duration) -> Bool {
         state.withLock { $0.metadata.avoid(brokerID: brokerID, until: .now + duration) }
     }
 }

@@ -39,6 +39,13 @@ extension MasterService {
             response.appdConfig = ReplyFormatting.approvedConfig(approved, held: held)
             return response
         } failure: { error in
+            context.logger.info(
+                "producer registration refused",
+                metadata: [
+                    "tubemq.client": "\(request.clientID)", "tubemq.errCode": "\(error.code)",
+                    "tubemq.errMsg": "\(error.message)",
+                ]
+            )
             var response = RegisterResponseM2P.failure(error)
             response.brokerCheckSum = -1
             return response
