@@ -73,6 +73,9 @@ struct MasterCommand: AsyncParsableCommand {
         if ini.tls.isEnabled {
             configuration.tls = TLSSettings(ini.tls, port: ini.tls.port)
         }
+        for warning in Self.securityWarnings(configuration.security, authToken: ini.confModAuthToken) {
+            logger.warning("\(warning)")
+        }
         // `[tlsSetting] webTLSEnable` (ours): the webapi and the console over HTTPS too.
         let webTLS: TLSSettings? =
             ini.tls.isWebEnabled
@@ -215,5 +218,28 @@ struct MasterCommand: AsyncParsableCommand {
             await server.shutdown()
         }
         try await ServiceGroup(services: [ha], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+    }
+}
+
+extension MasterCommand {
+    /// What an operator turning authentication on should hear about at start: settings that leave
+    /// a hole or lose data without saying so.
+    static func securityWarnings(_ security: SecuritySettings, authToken: String) -> [String] {
+        let authenticating = security.produceAuthenticate || security.consumeAuthenticate
+        guard authenticating else { return [] }
+        var warnings: [String] = []
+        if security.userFile == nil {
+            warnings.append(
+                "authentication is on without [master] authUserFile: users added through the webapi are "
+                    + "kept in memory only and are gone after a restart"
+            )
+        }
+        if authToken == MasterHTTPServer.defaultAuthToken {
+            warnings.append(
+                "authentication is on, but confModAuthToken is TubeMQ's public default (ASDFGHJKL): anyone "
+                    + "who can reach the webapi can add a user; set [master] confModAuthToken"
+            )
+        }
+        return warnings
     }
 }
