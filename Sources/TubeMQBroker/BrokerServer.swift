@@ -116,7 +116,8 @@ public final class BrokerServer: Sendable {
             clock: clock,
             faults: configuration._faults,
             authorization: authorization,
-            metrics: metrics
+            metrics: metrics,
+            logger: logger
         )
         let rpc: RPCServer
         do {

@@ -97,7 +97,19 @@ extension BrokerService {
                 } else {
                     range = try await store.offsetRange(topic: key.topic, partitionID: key.partitionID)
                 }
+                let moved = start
                 start = error.code == .offsetBelowMinimum ? range.min : range.max
+                // Messages a group never read are gone (aged out): say so, it was silent.
+                logger.log(
+                    level: error.code == .offsetBelowMinimum ? .warning : .info,
+                    error.code == .offsetBelowMinimum
+                        ? "a group's offset was aged out: it skips the deleted messages"
+                        : "a group's offset is past the end: it moves to the end",
+                    metadata: [
+                        "tubemq.group": "\(key.group)", "tubemq.topic": "\(key.topic)",
+                        "tubemq.partition": "\(key.partitionID)", "tubemq.from": "\(moved)", "tubemq.to": "\(start)",
+                    ]
+                )
                 try await offsets.commit(
                     group: key.group,
                     topic: key.topic,

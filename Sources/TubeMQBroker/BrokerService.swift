@@ -25,6 +25,8 @@ public struct BrokerService: RPCService {
     /// Gets waiting for data, woken by sends (the long poll).
     let wakeups = PartitionWakeups()
     var metrics = BrokerMetrics()
+    /// Where the service reports what a client's call changed beyond its reply (an aged-out offset).
+    var logger = Logger(label: "tubemq.broker", factory: { _ in SwiftLogNoOpLogHandler() })
 
     public func handle(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
         if let refusal = authorizationRefusal(call.request) { return refusal }

@@ -8,7 +8,9 @@ enum OffsetJSON {
     /// `dataMax`. This store has no separate data-file offsets: the data fields are -1.
     static func partition(_ offsets: PartitionOffsets) -> JSONObject {
         let current = offsets.committed ?? -1
-        let lag = offsets.range.max - (offsets.committed ?? offsets.range.min)
+        // From the oldest offset kept at least: messages aged out are not there to read, and a group
+        // that reads again moves past them (the lag counted them, 20,000 for 70 stored).
+        let lag = offsets.range.max - max(offsets.committed ?? offsets.range.min, offsets.range.min)
         return [
             "partitionId": .int(offsets.partitionID), "curOffset": .number(current),
             "flightOffset": .number(offsets.tentative ?? -1), "curDataOffset": -1, "offsetLag": .number(max(0, lag)),
