@@ -110,7 +110,8 @@ extension MasterWebAPI {
             ])
         }
         return [
-            "consumerId": .string(member.clientID), "receivedFrom": .string(member.hostName), "isOverTLS": false,
+            "consumerId": .string(member.clientID), "receivedFrom": .string(member.hostName),
+            "isOverTLS": .bool(member.overTLS),
             "initReSetPartCount": .int(resets.count), "initReSetPartInfo": .array(resets),
             "sourceCount": .int(bound?.totalCount ?? -1), "nodeId": 0, "parCount": .int(held.count),
             "parInfo": .array(held),

@@ -150,6 +150,9 @@ struct TLSEndToEndTests {
             let consumer = try await PushConsumer(configuration: consumerConfiguration, logger: TestCluster.logger)
             let received = try await receive(6, from: consumer)
             #expect(Set(received.map(\.text)) == Set((0..<6).map { "secret-\($0)" }))
+            // The master knows it came over TLS (the webapi's isOverTLS read false for every consumer).
+            let members = await cluster.master.master.group(named: "g_tls")?.members.values.map(\.overTLS)
+            #expect(members == [true])
             await consumer.shutdown()
             await producer.shutdown()
         }

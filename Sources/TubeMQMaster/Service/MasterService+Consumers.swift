@@ -26,7 +26,8 @@ extension MasterService {
             topics: Set(request.topicList),
             filters: RequestParsing.filters(request.topicCondition),
             held: held,
-            bound: Self.boundRequest(request)
+            bound: Self.boundRequest(request),
+            overTLS: overTLS
         )
         let certificate = request.hasAuthInfo ? request.authInfo : nil
         let (master, security) = (self.master, self.security)

@@ -43,6 +43,8 @@ public struct ConsumerMember: Sendable, Hashable {
     public internal(set) var queued: [RebalanceEvent]
     /// Bound consumption: the partitions it asked for, with offsets; empty otherwise.
     public internal(set) var requiredOffsets: [String: Int64]
+    /// Whether it registered over the master's TLS port.
+    public internal(set) var overTLS = false
 
     /// The held partitions sorted by topic, broker and partition id.
     public var heldPartitions: [Partition] { held.values.sorted(by: Partition.balanceOrder) }

@@ -46,6 +46,8 @@ public struct ConsumerRegistration: Sendable, Hashable {
     public var held: [Partition]
     /// Bound consumption, or `nil` for normal server-balanced consumption.
     public var bound: BoundConsumeRequest?
+    /// Whether it came over the master's TLS port (the webapi's `isOverTLS`).
+    public var overTLS: Bool
 
     /// Creates a registration.
     public init(
@@ -55,8 +57,10 @@ public struct ConsumerRegistration: Sendable, Hashable {
         topics: Set<String>,
         filters: [String: Set<String>] = [:],
         held: [Partition] = [],
-        bound: BoundConsumeRequest? = nil
+        bound: BoundConsumeRequest? = nil,
+        overTLS: Bool = false
     ) {
+        self.overTLS = overTLS
         self.clientID = clientID
         self.group = group
         self.hostName = hostName

@@ -77,7 +77,8 @@ extension MasterState {
             claimsUnconfirmed: !request.held.isEmpty,
             inFlight: nil,
             queued: [],
-            requiredOffsets: request.bound?.requiredOffsets ?? [:]
+            requiredOffsets: request.bound?.requiredOffsets ?? [:],
+            overTLS: request.overTLS
         )
         groupsByName[request.group] = group
         groupOfConsumer[request.clientID] = request.group
