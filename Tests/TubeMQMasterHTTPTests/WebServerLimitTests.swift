@@ -4,15 +4,16 @@ import NIOPosix
 import Testing
 import TubeMQWebSupport
 
-/// The webapis serve at most a bounded number of connections at once: connections past it are closed
-/// as soon as they are accepted, and served again once others close. 20,000 idle HTTP connections
-/// used every descriptor of the master, whose RPC port then stopped answering.
+/// The webapis serve at most a bounded number of connections at once, and one address at most a
+/// quarter of them: connections past either are closed as soon as they are accepted, and served again
+/// once others close. 20,000 idle HTTP connections used every descriptor of the master, whose RPC
+/// port then stopped answering; 1,000 from one host locked every other operator out.
 @Suite struct WebServerLimitTests {
     @Test func connectionsPastTheLimitAreClosedAtOnce() async throws {
         let server = try await WebServer.start(
             host: "127.0.0.1",
             port: 0,
-            maxConnections: 3,
+            maxConnections: 12,
             logger: Logger(label: "test")
         ) { _ in
             WebReply(body: "ok", contentType: "text/plain", status: 200)
@@ -21,7 +22,7 @@ import TubeMQWebSupport
         var idle: [any Channel] = []
         do {
             for _ in 0..<3 { idle.append(try await bootstrap.connect(host: "127.0.0.1", port: server.port).get()) }
-            // The fourth is accepted by the kernel and closed by the server at once.
+            // The fourth from this address is accepted by the kernel and closed by the server at once.
             let extra = try await bootstrap.connect(host: "127.0.0.1", port: server.port).get()
             let closed = await withTaskGroup(of: Bool.self) { group in
                 group.addTask {
@@ -40,6 +41,12 @@ import TubeMQWebSupport
             await #expect(throws: WebServerError.self) {
                 _ = try await WebFetch.get(host: "127.0.0.1", port: server.port, path: "/", tls: nil)
             }
+            // Another address is still served.
+            let other = try await bootstrap.bind(to: try SocketAddress(ipAddress: "127.0.0.2", port: 0))
+                .connect(host: "127.0.0.1", port: server.port).get()
+            try await Task.sleep(for: .seconds(1))
+            #expect(other.isActive, "a connection from another address is kept")
+            try? await other.close()
             // One idle connection goes: a request is served again.
             try await idle.removeFirst().close()
             var served = false
