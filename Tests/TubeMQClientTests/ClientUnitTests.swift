@@ -61,6 +61,25 @@ import TubeMQTestKit
         #expect(metadata.pick(topic: "none", now: now) == nil)
     }
 
+    /// A bound-consume offset that is not an index position is refused before anything is sent: the
+    /// broker rounded 3365 down to 3360 and read -28 from the start, without a word.
+    @Test(arguments: [Int64(-28), 3_365])
+    func aBoundOffsetThatIsNotAnOffsetIsRefused(offset: Int64) async {
+        var configuration = Consumer.Configuration(
+            masters: [MasterAddress(host: "127.0.0.1", port: 1)],
+            group: "g_bound",
+            topics: ["t_bound"]
+        )
+        configuration.boundConsume = Consumer.BoundConsume(sessionKey: "s", offsets: ["1:t_bound:0": offset])
+        do {
+            _ = try await PushConsumer(configuration: configuration)
+            Issue.record("a consumer with offset \(offset)")
+        } catch {
+            #expect(error.code == .invalidArgument, "\(error)")
+            #expect(error.message.contains("in steps of 28"))
+        }
+    }
+
     /// Only the first failure of an outage says so at info (9,003 lines for a 41 s outage before).
     @Test func avoidingABrokerAlreadyAvoidedIsNotNews() {
         var metadata = ProducerMetadata()

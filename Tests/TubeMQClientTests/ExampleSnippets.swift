@@ -33,14 +33,18 @@ enum ExampleSnippets {
         for try await message in consumer {
             print(message.partition, message.attributes, String(decoding: message.body, as: UTF8.self))
         }
-        var messages = consumer.makeAsyncIterator()
-        while let message = try await messages.next() {
-            print(String(decoding: message.body, as: UTF8.self))
-            if message.body.isEmpty {  // the application's own reason to stop
-                messages.finishBatch()
-                break
+        func printUntilStop(_ consumer: PushConsumer) async throws {
+            var messages = consumer.makeAsyncIterator()
+            while let message = try await messages.next() {
+                let text = String(decoding: message.body, as: UTF8.self)
+                print(text)
+                if text == "stop" {  // the application's own reason to stop
+                    messages.finishBatch()
+                    break
+                }
             }
         }
+        try await printUntilStop(consumer)
         let loop = Task(executorPreference: consumer.executor) {
             for try await message in consumer { print(message.body.count) }
         }

@@ -162,6 +162,9 @@ public enum Consumer {
         /// When two consumers ask for one partition, whether the larger offset wins.
         public var selectBig: Bool
 
+        /// Offsets are positions of index entries: multiples of this (bytes). A consumer refuses others.
+        public static let offsetUnit: Int64 = 28
+
         /// Creates a bound-consume setting.
         public init(sessionKey: String, consumerCount: Int = 1, offsets: [String: Int64], selectBig: Bool = true) {
             self.sessionKey = sessionKey

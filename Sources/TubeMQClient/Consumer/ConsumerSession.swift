@@ -180,6 +180,16 @@ actor ConsumerSession {
             guard !bound.sessionKey.isEmpty, bound.consumerCount > 0 else {
                 throw ClientError(.invalidArgument, "bound consume needs a session key and a positive consumer count")
             }
+            // An offset is the position of an index entry (28 bytes): the broker would silently round
+            // another value down, or read a negative one from the start.
+            for (key, offset) in bound.offsets.sorted(by: { $0.key < $1.key })
+            where offset < 0 || offset % Consumer.BoundConsume.offsetUnit != 0 {
+                throw ClientError(
+                    .invalidArgument,
+                    "bound consume offset \(offset) of \(key) is not an offset: offsets are 0 or more, in steps of "
+                        + "\(Consumer.BoundConsume.offsetUnit) (as `produce --verbose` and `messageOffset` give them)"
+                )
+            }
         }
     }
 
