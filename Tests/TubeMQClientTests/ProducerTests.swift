@@ -83,6 +83,12 @@ import TubeMQWire
                 try await producer.send(Message(body: [UInt8](repeating: 7, count: 1_058_817)), to: "t_refuse")
             }
             #expect(tooLarge == .messageTooLarge)
+            // A task cancelled before it sends sends nothing (it sent, and the send succeeded).
+            let cancelled = await Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return await errorCode { try await producer.send(.text("x"), to: "t_refuse") }
+            }.value
+            #expect(cancelled == .cancelled)
             await producer.shutdown()
             let closed = await errorCode { try await producer.send(.text("x"), to: "t_refuse") }
             #expect(closed == .shutdown)

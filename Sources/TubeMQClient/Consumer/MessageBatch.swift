@@ -33,7 +33,11 @@ public struct MessageBatch: Sendable {
     @discardableResult
     public func confirm() async throws(ClientError) -> Int64 {
         guard ready.handle.isOpen(ready.sequence) else {
-            throw ClientError(.batchExpired, "the batch from \(partition) was already released or taken away")
+            throw ClientError(
+                .batchExpired,
+                "the batch from \(partition) was already decided (confirmed or released), timed out, or its "
+                    + "partition was taken away"
+            )
         }
         var request = CommitOffsetRequestC2B()
         request.clientID = session.clientID

@@ -125,7 +125,7 @@ public final class PushConsumer: AsyncSequence, Sendable {
             public mutating func next() async throws -> [ConsumedMessage]? { try await lease.nextWholeBatch() }
 
             /// Confirms the batch in hand now rather than when the next one is asked for.
-            func finishBatch() { lease.finishBatch() }
+            public mutating func finishBatch() { lease.finishBatch() }
 
             /// The next batch, as ``next()``, staying on the caller's executor.
             ///

@@ -31,10 +31,16 @@ struct OutgoingPayload: Sendable {
         }
         for (key, value) in message.attributes {
             guard !key.isEmpty else { throw ClientError(.invalidArgument, "an attribute key is empty") }
-            guard !Self.hasSeparator(key), !Self.hasSeparator(value) else {
+            guard !Self.hasSeparator(key) else {
                 throw ClientError(
                     .invalidArgument,
-                    "attribute \(key) contains ',' or '=', which the attribute text reserves"
+                    "attribute key \(key) contains ',' or '=', which the attribute text reserves"
+                )
+            }
+            guard !Self.hasSeparator(value) else {
+                throw ClientError(
+                    .invalidArgument,
+                    "the value of attribute \(key) contains ',' or '=', which the attribute text reserves"
                 )
             }
         }

@@ -23,6 +23,8 @@ extension Producer {
     ///   `timeout`, `cancelled`, `shutdown`.
     @discardableResult
     public func send(_ message: TubeMQCore.Message, to topic: String) async throws(ClientError) -> SendResult {
+        // A task already cancelled sends nothing (it went out and was stored before).
+        if Task.isCancelled { throw ClientError(.cancelled, "the sending task was cancelled; nothing was sent") }
         try enterSend()
         defer { leaveSend() }
         let payload = try OutgoingPayload(message)
