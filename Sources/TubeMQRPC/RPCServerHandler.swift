@@ -80,7 +80,7 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
             tail.writeBuffer(&bytes)
             unread = tail
         }
-        if unread == nil && decoder.bufferedBytes == 0 {
+        if unread == nil && !decoder.isInFrame {
             frameBegan = nil
         } else if completed || frameBegan == nil {
             frameBegan = .now()

@@ -152,6 +152,10 @@ struct AuthTests {
             try await eventually("the broker freed the partition") {
                 await cluster.holdings(group: "g_allowed").isEmpty
             }
+            // The master dropped it from the group when it refused its heartbeat (its close, unsigned,
+            // is refused too): not after the consumer timeout (10 s here, 30 s by default).
+            let group = await cluster.master.master.group(named: "g_allowed")
+            #expect(group == nil || group?.members.isEmpty == true, "\(String(describing: group?.members.keys))")
             await producer.shutdown()
         }
     }

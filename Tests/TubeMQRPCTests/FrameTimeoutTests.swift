@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOPosix
 import Testing
 import TubeMQRPC
 import TubeMQWire
@@ -24,27 +25,17 @@ import TubeMQWire
         await server.shutdown()
     }
 
-    /// Writes `bytes` in pieces of `piece` bytes, `pause` apart, and reads until `count` frames came
-    /// or the server closed; returns the frames and whether it closed, and how long it took.
-    private func trickle(
-        _ bytes: [UInt8],
-        piece: Int,
-        pause: Duration,
+    /// Runs `write` on a new connection while reading until `count` frames came or the server
+    /// closed; returns the frames, whether it closed, and how long it took.
+    private func exchange(
         port: Int,
-        expecting count: Int
+        expecting count: Int,
+        write: @escaping @Sendable (NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Void
     ) async throws -> (frames: Int, closed: Bool, elapsed: Duration) {
         let connection = try await RawConnection.connect(port: port)
         let started = ContinuousClock.now
         return try await connection.channel.executeThenClose { inbound, outbound in
-            let writer = Task {
-                var start = 0
-                while start < bytes.count, !Task.isCancelled {
-                    let end = min(start + piece, bytes.count)
-                    try await outbound.write(ByteBuffer(bytes: bytes[start..<end]))
-                    start = end
-                    try await Task.sleep(for: pause)
-                }
-            }
+            let writer = Task { try await write(outbound) }
             defer { writer.cancel() }
             var decoder = FrameDecoder()
             var pending = ByteBuffer()
@@ -62,13 +53,12 @@ import TubeMQWire
         try await withServer(frameTimeout: .seconds(1)) { server in
             let bytes = try RawFrames.register(serial: 1, clientID: "slow")
             #expect(bytes.count > 50, "at 150 ms a byte, the frame would take over 7 s")
-            let outcome = try await trickle(
-                bytes,
-                piece: 1,
-                pause: .milliseconds(150),
-                port: server.localPort,
-                expecting: 1
-            )
+            let outcome = try await exchange(port: server.localPort, expecting: 1) { outbound in
+                for byte in bytes {
+                    try await outbound.write(ByteBuffer(bytes: [byte]))
+                    try await Task.sleep(for: .milliseconds(150))
+                }
+            }
             #expect(outcome.closed && outcome.frames == 0)
             #expect(outcome.elapsed < .seconds(6), "closed after \(outcome.elapsed)")
         }
@@ -78,30 +68,18 @@ import TubeMQWire
     /// lives, and a connection idle between frames (no frame begun) is not timed out by it.
     @Test func framesInPiecesWithinTheTimeoutAreServed() async throws {
         try await withServer(frameTimeout: .seconds(2)) { server in
-            let connection = try await RawConnection.connect(port: server.localPort)
-            let served = try await connection.channel.executeThenClose { inbound, outbound in
-                let writer = Task {
-                    for serial in UInt32(1)...3 {
-                        let bytes = try RawFrames.register(serial: serial, clientID: "ok")
-                        let half = bytes.count / 2
-                        try await outbound.write(ByteBuffer(bytes: bytes[..<half]))
-                        try await Task.sleep(for: .milliseconds(100))
-                        try await outbound.write(ByteBuffer(bytes: bytes[half...]))
-                        // Longer than the timeout, with no frame begun.
-                        if serial < 3 { try await Task.sleep(for: .milliseconds(2_500)) }
-                    }
+            let outcome = try await exchange(port: server.localPort, expecting: 3) { outbound in
+                for serial in UInt32(1)...3 {
+                    let bytes = try RawFrames.register(serial: serial, clientID: "ok")
+                    let half = bytes.count / 2
+                    try await outbound.write(ByteBuffer(bytes: bytes[..<half]))
+                    try await Task.sleep(for: .milliseconds(100))
+                    try await outbound.write(ByteBuffer(bytes: bytes[half...]))
+                    // Longer than the timeout, with no frame begun.
+                    if serial < 3 { try await Task.sleep(for: .milliseconds(2_500)) }
                 }
-                defer { writer.cancel() }
-                var decoder = FrameDecoder()
-                var pending = ByteBuffer()
-                var frames = 0
-                for try await chunk in inbound {
-                    pending.writeImmutableBuffer(chunk)
-                    while try decoder.next(from: &pending) != nil { frames += 1 }
-                    if frames == 3 { return frames }
-                }
-                return frames
             }
+            let served = outcome.frames
             #expect(served == 3, "the connection was closed after \(served) frames")
         }
     }

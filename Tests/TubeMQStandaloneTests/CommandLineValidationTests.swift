@@ -7,7 +7,8 @@ import TubeMQTestKit
 /// '--count'"), and `bench --in-flight 0` or a negative `--size` went on to run.
 @Suite struct CommandLineValidationTests {
     @Test(arguments: [
-        (["produce", "--topic", "demo", "--count", "-5"], "--count must not be negative, got -5"),
+        (["produce", "--topic", "demo", "--count", "-5"], "--count must be at least 1, got -5"),
+        (["produce", "--topic", "demo", "--count", "0"], "--count must be at least 1, got 0"),
         (["produce", "--topic", "demo", "--count", "1", "--size", "0"], "--size must be at least 1"),
         (["bench", "--in-flight", "0"], "--in-flight must be at least 1, got 0"),
         (["bench", "--size", "-100"], "--size must be at least 1, got -100"),

@@ -47,6 +47,7 @@ final class IterationLease {
             session.budget?.workedThrough(batch.messages.count)
             take(nil)
         }
+        try checkStartedOpen()
         // With a message limit, the sequence ends once the limit was worked through (no more comes).
         if session.budget?.isSpent == true { return nil }
         guard let batch = try await nextBatch() else { return nil }
@@ -62,6 +63,7 @@ final class IterationLease {
             session.budget?.workedThrough(batch.messages.count)
         }
         take(nil)
+        try checkStartedOpen()
         if session.budget?.isSpent == true { return nil }
         guard let batch = try await nextBatch() else { return nil }
         take(batch)
@@ -89,16 +91,20 @@ final class IterationLease {
     }
 
     /// The next batch; on cancellation the consumer is closed (with the server) and `nil` is returned.
+    /// Throws when the consumer had closed before this iteration began: an empty loop would look the
+    /// same as "no messages yet".
+    private func checkStartedOpen() throws(ClientError) {
+        guard startedClosed else { return }
+        throw ClientError(
+            .shutdown,
+            "the consumer is closed: its last loop ended (an iterator that goes away closes the "
+                + "consumer, as does shutdown()); make a new consumer to receive again"
+        )
+    }
+
     private nonisolated(nonsending) func nextBatch() async throws -> ReadyBatch? {
         let session = self.session
-        if startedClosed {
-            // An empty loop would look the same as "no messages yet".
-            throw ClientError(
-                .shutdown,
-                "the consumer is closed: its last loop ended (an iterator that goes away closes the "
-                    + "consumer, as does shutdown()); make a new consumer to receive again"
-            )
-        }
+        try checkStartedOpen()
         if Task.isCancelled {
             await Task { await session.shutdown() }.value
             return nil

@@ -73,7 +73,17 @@ extension MasterService {
         let certificate = request.hasAuthInfo ? request.authInfo : nil
         let (master, security) = (self.master, self.security)
         return try await answering { () async throws(MasterError) -> HeartResponseM2C in
-            let passed = try security.authenticateClient(certificate, produce: false, registering: false)
+            let passed: MasterSecurity.Passed
+            do throws(MasterError) {
+                passed = try security.authenticateClient(certificate, produce: false, registering: false)
+            } catch {
+                // Its user was removed or its password changed: the consumer is out of the group now, so
+                // the others take its partitions at once (its close, unsigned, is refused as well).
+                if error.message == AuthText.wrongCredentials {
+                    try? await master.closeConsumer(clientID: request.clientID, group: request.groupName)
+                }
+                throw error
+            }
             let reply = try await master.consumerHeartbeat(heartbeat)
             var response = HeartResponseM2C.ok()
             if let event = reply.event { response.event = ReplyFormatting.event(event) }

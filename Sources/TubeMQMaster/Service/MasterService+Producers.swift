@@ -43,7 +43,7 @@ extension MasterService {
                 "producer registration refused",
                 metadata: [
                     "tubemq.client": "\(request.clientID)", "tubemq.errCode": "\(error.code)",
-                    "tubemq.errMsg": "\(error.message)",
+                    "tubemq.errMsg": "\(error.message)", "tubemq.user": "\(certificate?.authInfo.userName ?? "")",
                 ]
             )
             var response = RegisterResponseM2P.failure(error)
@@ -63,7 +63,16 @@ extension MasterService {
         let certificate = request.hasAuthInfo ? request.authInfo : nil
         let (master, security) = (self.master, self.security)
         return try await answering { () async throws(MasterError) -> HeartResponseM2P in
-            let passed = try security.authenticateClient(certificate, produce: true, registering: false)
+            let passed: MasterSecurity.Passed
+            do throws(MasterError) {
+                passed = try security.authenticateClient(certificate, produce: true, registering: false)
+            } catch {
+                // Its user was removed or its password changed: the producer is no longer registered.
+                if error.message == AuthText.wrongCredentials {
+                    try? await master.closeProducer(clientID: request.clientID)
+                }
+                throw error
+            }
             try security.authorizeProducer(userName: passed.userName, topics: request.topicList)
             let (reply, approved) = try await master.producerHeartbeat(heartbeat)
             var response = HeartResponseM2P.ok()

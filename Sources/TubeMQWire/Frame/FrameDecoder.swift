@@ -94,6 +94,12 @@ public struct FrameDecoder: Sendable {
     /// The bytes held for the frame being reassembled (its chunks so far).
     public var bufferedBytes: Int { payload?.capacity ?? 0 }
 
+    /// Whether a frame's header was read and its chunks are still to come.
+    public var isInFrame: Bool {
+        if case .header = state { return false }
+        return true
+    }
+
     private static let maxReservation = 1 << 20
 
     private static func badToken(_ token: UInt32) -> FrameError {

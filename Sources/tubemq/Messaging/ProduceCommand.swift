@@ -36,7 +36,7 @@ struct ProduceCommand: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
-        if let count, count < 0 { throw ValidationError("--count must not be negative, got \(count)") }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1, got \(count)") }
         guard size > 0 else {
             throw ValidationError("--size must be at least 1 (the broker refuses empty messages), got \(size)")
         }
