@@ -9,7 +9,12 @@ struct ConsumeCommand: AsyncParsableCommand {
         commandName: "consume",
         abstract: "Receive messages as a member of a consumer group.",
         discussion: """
-            Each message is printed as a line: partition, offset, [attributes], then the body. A batch             is confirmed to the broker once every line of it was written. When standard output stops             taking lines (the reader of a pipe exits or crashes), consume stops with status 1 and the             batch in hand is not confirmed, so the group gets it again; lines already written into the             pipe's buffer when the reader died count as delivered.
+            Each message is printed as a line: partition, offset, [attributes], then the body. A batch \
+            is confirmed to the broker once every line of it was written. When standard output stops \
+            taking lines (the reader of a pipe exits or crashes), consume stops with status 1 and the \
+            batch in hand is not confirmed, so the group gets it again; lines already written into the \
+            pipe's buffer when the reader died count as delivered. To take a fixed number of messages, \
+            use --max N rather than a reader that exits early (such as head).
             """
     )
 
