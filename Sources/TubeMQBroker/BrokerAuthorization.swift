@@ -74,7 +74,7 @@ public final class BrokerAuthorization: Sendable {
     }
 
     /// The 415 text refusing `info` for a produce (`produce`) or consume call, or `nil` when it passes.
-    func refusal(_ info: AuthorizedInfo?, produce: Bool) -> String? {
+    func refusal(_ info: AuthorizedInfo?, produce: Bool, peer: @autoclosure () -> String = "?") -> String? {
         guard checking.load(ordering: .relaxed) else { return nil }
         let now = clock()
         let text = state.withLock { state -> String? in
@@ -92,11 +92,11 @@ public final class BrokerAuthorization: Sendable {
             }
             return nil
         }
-        if let text { report(text, produce: produce, now: now) }
+        if let text { report(text, produce: produce, peer: peer(), now: now) }
         return text
     }
 
-    private func report(_ text: String, produce: Bool, now: Int64) {
+    private func report(_ text: String, produce: Bool, peer: String, now: Int64) {
         guard let logger else { return }
         let refused = refusalLog.withLock { log -> Int? in
             log.unlogged += 1
@@ -109,7 +109,7 @@ public final class BrokerAuthorization: Sendable {
             "refused a client's credentials",
             metadata: [
                 "tubemq.reason": "\(text)", "tubemq.call": "\(produce ? "send" : "consume")",
-                "tubemq.refusedSinceLastLine": "\(refused)",
+                "tubemq.refusedSinceLastLine": "\(refused)", "tubemq.peer": "\(peer)",
             ]
         )
     }
@@ -132,21 +132,33 @@ extension Substring {
 
 extension BrokerService {
     /// The failure reply of a send when the producer's credentials do not pass, else `nil`.
-    func sendRefusal(_ request: SendMessageRequestP2B) -> SendMessageResponseB2P? {
-        let refusal = authorization.refusal(request.hasAuthInfo ? request.authInfo : nil, produce: true)
+    func sendRefusal(_ request: SendMessageRequestP2B, peer: @autoclosure () -> String) -> SendMessageResponseB2P? {
+        let refusal = authorization.refusal(request.hasAuthInfo ? request.authInfo : nil, produce: true, peer: peer())
         return refusal.map { SendMessageResponseB2P.failure(.certificateFailure, $0) }
     }
 
     /// The failure reply of `request` when the caller's credentials do not pass, else `nil`.
-    func authorizationRefusal(_ request: any SwiftProtobuf.Message) -> (any SwiftProtobuf.Message)? {
+    func authorizationRefusal(
+        _ request: any SwiftProtobuf.Message,
+        peer: @autoclosure () -> String
+    ) -> (any SwiftProtobuf.Message)? {
         switch request {
         case let request as SendMessageRequestP2B:
-            return sendRefusal(request)
+            return sendRefusal(request, peer: peer())
         case let request as RegisterRequestC2B:
-            let refusal = authorization.refusal(request.hasAuthInfo ? request.authInfo : nil, produce: false)
+            let refusal = authorization.refusal(
+                request.hasAuthInfo ? request.authInfo : nil,
+                produce: false,
+                peer: peer()
+            )
             return refusal.map { RegisterResponseB2C.failure(.certificateFailure, $0) }
         case let request as HeartBeatRequestC2B:
-            guard let refusal = authorization.refusal(request.hasAuthInfo ? request.authInfo : nil, produce: false)
+            guard
+                let refusal = authorization.refusal(
+                    request.hasAuthInfo ? request.authInfo : nil,
+                    produce: false,
+                    peer: peer()
+                )
             else { return nil }
             var reply = HeartBeatResponseB2C()
             reply.success = false

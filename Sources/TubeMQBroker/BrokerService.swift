@@ -29,7 +29,7 @@ public struct BrokerService: RPCService {
     var logger = Logger(label: "tubemq.broker", factory: { _ in SwiftLogNoOpLogHandler() })
 
     public func handle(_ call: IncomingCall, context: RPCCallContext) async throws -> any SwiftProtobuf.Message {
-        if let refusal = authorizationRefusal(call.request) { return refusal }
+        if let refusal = authorizationRefusal(call.request, peer: context.peer) { return refusal }
         switch call.request {
         case let request as SendMessageRequestP2B:
             return await send(request)
@@ -64,7 +64,7 @@ public struct BrokerService: RPCService {
         for (index, call) in calls.enumerated() {
             if call.method.id == RPCMethod.sendMessage.id, let request = call.request as? SendMessageRequestP2B {
                 // Other calls are checked once, by `handle(_:)`.
-                if let refusal = sendRefusal(request) {
+                if let refusal = sendRefusal(request, peer: context.peer) {
                     outcomes[index] = .success(refusal)
                 } else {
                     sends.append(request)
@@ -113,4 +113,9 @@ public struct BrokerService: RPCService {
     func key(group: String, topic: String, partition: Int32) -> ConsumerSessions.Key {
         ConsumerSessions.Key(group: group, topic: topic, partitionID: partition)
     }
+}
+
+extension RPCCallContext {
+    /// The caller's address for a log line.
+    var peer: String { remoteAddress.map { "\($0)" } ?? "?" }
 }
