@@ -46,8 +46,14 @@ func writeFlushed(_ bytes: [UInt8]) -> Bool {
         while done < raw.count, let base = raw.baseAddress {
             let written = write(STDOUT_FILENO, base + done, raw.count - done)
             if written < 0 {
-                guard errno == EINTR else { return false }
-                continue
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    // A non-blocking output that is full for now: wait until it takes more.
+                    var ready = pollfd(fd: STDOUT_FILENO, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&ready, 1, 1_000)
+                    continue
+                }
+                return false
             }
             done += written
         }
