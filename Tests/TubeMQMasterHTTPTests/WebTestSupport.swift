@@ -71,7 +71,12 @@ struct WebClient: Sendable {
     ) async throws
         -> T
     {
-        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+        // A generous read timeout: a 64 MiB upload on a loaded two-core CI machine took over 15 s.
+        try await TestClient.withClient(
+            host: "127.0.0.1",
+            port: port,
+            configuration: .init(timeout: .seconds(90))
+        ) { client in
             try await body(WebClient(client: client))
         }
     }
