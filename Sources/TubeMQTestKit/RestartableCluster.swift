@@ -19,6 +19,7 @@ public final class RestartableCluster: Sendable {
     /// The brokers' RPC ports, the same across restarts.
     public let brokerPorts: [Int]
     private let topics: [TestCluster.Topic]
+    private let configure: @Sendable (inout LocalClusterConfiguration) -> Void
     private let logger: Logger
     private let running: Mutex<LocalCluster?>
 
@@ -33,6 +34,7 @@ public final class RestartableCluster: Sendable {
         masterPort: Int,
         brokerPorts: [Int],
         topics: [TestCluster.Topic],
+        configure: @escaping @Sendable (inout LocalClusterConfiguration) -> Void,
         logger: Logger,
         local: LocalCluster
     ) {
@@ -40,6 +42,7 @@ public final class RestartableCluster: Sendable {
         self.masterPort = masterPort
         self.brokerPorts = brokerPorts
         self.topics = topics
+        self.configure = configure
         self.logger = logger
         self.running = Mutex(local)
     }
@@ -51,7 +54,8 @@ public final class RestartableCluster: Sendable {
     public static func start(
         brokerCount: Int = 1,
         topics: [TestCluster.Topic],
-        logger: Logger = TestCluster.logger
+        logger: Logger = TestCluster.logger,
+        configure: @escaping @Sendable (inout LocalClusterConfiguration) -> Void = { _ in }
     ) async throws -> RestartableCluster {
         let directory = NSTemporaryDirectory() + "tubemq-test-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -64,6 +68,7 @@ public final class RestartableCluster: Sendable {
                     masterPort: ports[0],
                     brokerPorts: Array(ports.dropFirst()),
                     topics: topics,
+                    configure: configure,
                     logger: logger
                 )
                 return RestartableCluster(
@@ -71,6 +76,7 @@ public final class RestartableCluster: Sendable {
                     masterPort: ports[0],
                     brokerPorts: Array(ports.dropFirst()),
                     topics: topics,
+                    configure: configure,
                     logger: logger,
                     local: local
                 )
@@ -113,6 +119,7 @@ public final class RestartableCluster: Sendable {
                     masterPort: masterPort,
                     brokerPorts: brokerPorts,
                     topics: topics,
+                    configure: configure,
                     logger: logger
                 )
                 running.withLock { $0 = local }
@@ -147,6 +154,7 @@ public final class RestartableCluster: Sendable {
         masterPort: Int,
         brokerPorts: [Int],
         topics: [TestCluster.Topic],
+        configure: @Sendable (inout LocalClusterConfiguration) -> Void,
         logger: Logger
     ) async throws -> LocalCluster {
         var configuration = LocalClusterConfiguration(
@@ -164,6 +172,7 @@ public final class RestartableCluster: Sendable {
         configuration.consumerHeartbeatTimeoutMs = 10_000
         configuration.producerHeartbeatTimeoutMs = 10_000
         configuration.brokerHeartbeatTimeoutMs = 10_000
+        configure(&configuration)
         let local = try await LocalCluster.start(configuration: configuration, logger: logger)
         do {
             for topic in topics {

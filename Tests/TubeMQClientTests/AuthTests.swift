@@ -160,6 +160,39 @@ struct AuthTests {
         }
     }
 
+    /// An authenticated producer registers again with a master that does not know it (a restart, a
+    /// failover). Its first heartbeat there is refused for the unknown token (415), and the one it signs
+    /// anew for the unknown producer (411): it used to stop at that 411, and heartbeat in vain for ever.
+    @Test func anAuthenticatedProducerRegistersAgainAfterAMasterRestart() async throws {
+        let directory = NSTemporaryDirectory() + "tubemq-auth-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let users = directory + "/users"
+        #expect(FileManager.default.createFile(atPath: users, contents: Data("alice \(Self.password)\n".utf8)))
+        let cluster = try await RestartableCluster.start(topics: [.init(name: "t_restart", partitions: 1)]) {
+            $0.requireAuthentication(userFile: users)
+        }
+        do {
+            var configuration = cluster.producerConfiguration()
+            configuration.credentials = Credentials(userName: "alice", password: Self.password)
+            let producer = try await Producer(configuration: configuration)
+            try await producer.publish(["t_restart"])
+            _ = try await producer.send(Message(body: Array("before".utf8)), to: "t_restart")
+            await cluster.stop()
+            try await cluster.restart()
+            try await eventually("the producer registered with the restarted master", timeout: .seconds(20)) {
+                guard let master = cluster.local?.master.master else { return false }
+                return await !master.producers().isEmpty
+            }
+            _ = try await producer.send(Message(body: Array("after".utf8)), to: "t_restart")
+            await producer.shutdown()
+        } catch {
+            await cluster.remove()
+            throw error
+        }
+        await cluster.remove()
+    }
+
     @Test func aWithdrawnGrantStopsARunningConsumer() async throws {
         try await Self.withSecureCluster { cluster in
             var configuration = cluster.consumerConfiguration(group: "g_allowed", topics: ["t_auth"])

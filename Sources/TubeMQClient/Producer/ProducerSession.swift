@@ -88,14 +88,15 @@ actor ProducerSession {
     func heartbeat() async throws(ClientError) {
         if !registered { try await register() }
         var reply = try await sendHeartbeat()
+        if !reply.success && reply.errCode == ErrorCode.certificateFailure.rawValue {
+            // The issued token may just be unknown to this master (a restart, a failover): sign again at
+            // once. Before the 411 check: that master does not know the producer either.
+            authenticator.accept(nil, requireAuth: true)
+            reply = try await sendHeartbeat()
+        }
         if !reply.success && reply.errCode == ErrorCode.heartbeatNoNode.rawValue {
             registered = false
             try await register()
-            reply = try await sendHeartbeat()
-        }
-        if !reply.success && reply.errCode == ErrorCode.certificateFailure.rawValue {
-            // The issued token may just be unknown to this master (a restart): sign again at once.
-            authenticator.accept(nil, requireAuth: true)
             reply = try await sendHeartbeat()
         }
         guard reply.success else {
