@@ -59,7 +59,9 @@ extension MasterHTTPServer {
             }
             let query = request.query.map { "?" + $0 } ?? ""
             if overTLS {
-                let port = httpsPort.value.withLock { $0 }
+                // The active master's HTTPS port as it advertised it; a master that did not (an older
+                // one) is assumed to use the same port as this one.
+                let port = active.webTLSPort ?? httpsPort.value.withLock { $0 }
                 return .redirect(to: "https://\(active.host):\(port)\(request.path)\(query)")
             }
             return .redirect(to: "http://\(active.host):\(active.webPort)\(request.path)\(query)")

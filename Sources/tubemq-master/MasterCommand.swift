@@ -180,6 +180,7 @@ struct MasterCommand: AsyncParsableCommand {
                     configuration: settings,
                     zooKeeper: zk,
                     webPort: web.port,
+                    webTLSPort: web.tlsPort,
                     role: role,
                     security: security,
                     logger: logger

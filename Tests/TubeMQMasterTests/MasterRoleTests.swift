@@ -8,6 +8,19 @@ import Testing
 /// longer than the session's read timeout answers as a standby at once, before its election hears
 /// that the session is gone (zookeeper.md §8.3 rules 1 and 2).
 @Suite struct MasterRoleTests {
+    /// The election znode carries the HTTPS webapi port too, so a standby redirects HTTPS requests to
+    /// the active master's port (it used its own: on one host, a redirect to itself).
+    @Test func anAddressCarriesItsHTTPSPortWhenItHasOne() {
+        let plain = MasterRole.Address(host: "10.0.0.1", port: 8715, webPort: 8080)
+        #expect(plain.description == "10.0.0.1:8715:8080")
+        #expect(MasterRole.Address("10.0.0.1:8715:8080") == plain)
+        let secure = MasterRole.Address(host: "10.0.0.1", port: 8715, webPort: 8080, webTLSPort: 8443)
+        #expect(secure.description == "10.0.0.1:8715:8080:8443")
+        #expect(MasterRole.Address("10.0.0.1:8715:8080:8443")?.webTLSPort == 8443)
+        #expect(MasterRole.Address("10.0.0.1:8715:8080:x") == nil)
+        #expect(MasterRole.Address("10.0.0.1:8715") == nil)
+    }
+
     @Test func anActiveRoleWhoseSessionWentStaleAnswersAsAStandby() async throws {
         let role = MasterRole()
         let master = try await Master(logger: Logger(label: "test"))

@@ -18,22 +18,29 @@ public final class MasterRole: Sendable {
         public var port: Int
         /// The webapi port.
         public var webPort: Int
+        /// The HTTPS webapi port, when the master serves one: standbys redirect HTTPS requests to it.
+        public var webTLSPort: Int?
 
         /// Creates an address.
-        public init(host: String, port: Int, webPort: Int) {
+        public init(host: String, port: Int, webPort: Int, webTLSPort: Int? = nil) {
             self.host = host
             self.port = port
             self.webPort = webPort
+            self.webTLSPort = webTLSPort
         }
 
-        /// `host:port:webPort`, the election znode's data.
-        public var description: String { "\(host):\(port):\(webPort)" }
+        /// `host:port:webPort[:webTLSPort]`, the election znode's data.
+        public var description: String { "\(host):\(port):\(webPort)" + (webTLSPort.map { ":\($0)" } ?? "") }
 
-        /// Parses `host:port:webPort`.
+        /// Parses `host:port:webPort[:webTLSPort]`.
         public init?(_ text: String) {
             let parts = text.split(separator: ":")
-            guard parts.count == 3, let port = Int(parts[1]), let webPort = Int(parts[2]) else { return nil }
-            self.init(host: String(parts[0]), port: port, webPort: webPort)
+            guard parts.count == 3 || parts.count == 4, let port = Int(parts[1]), let webPort = Int(parts[2]) else {
+                return nil
+            }
+            let webTLSPort = parts.count == 4 ? Int(parts[3]) : nil
+            if parts.count == 4 && webTLSPort == nil { return nil }
+            self.init(host: String(parts[0]), port: port, webPort: webPort, webTLSPort: webTLSPort)
         }
     }
 

@@ -111,6 +111,7 @@ public final class HAMasterServer: Sendable {
     ///     each takeover).
     ///   - zooKeeper: the ensemble and root.
     ///   - webPort: this master's webapi port, advertised so standbys can redirect to it.
+    ///   - webTLSPort: this master's HTTPS webapi port, if any, advertised likewise.
     ///   - role: the role the election updates (pass the one the webapi was started with).
     ///   - clock: the active master's time source.
     ///   - security: the permission checks to use instead of those `configuration.security` names.
@@ -122,6 +123,7 @@ public final class HAMasterServer: Sendable {
         configuration: MasterServer.Configuration,
         zooKeeper: ZooKeeperSettings,
         webPort: Int,
+        webTLSPort: Int? = nil,
         role: MasterRole = MasterRole(),
         clock: any WallClock = SystemWallClock(),
         security: MasterSecurity? = nil,
@@ -156,7 +158,12 @@ public final class HAMasterServer: Sendable {
                 throw error
             }
         }
-        let address = MasterRole.Address(host: configuration.host, port: rpc.localPort, webPort: webPort)
+        let address = MasterRole.Address(
+            host: configuration.host,
+            port: rpc.localPort,
+            webPort: webPort,
+            webTLSPort: webTLSPort
+        )
         let election = MasterElection(
             settings: zooKeeper,
             address: address,
