@@ -166,6 +166,7 @@ public final class BrokerServer: Sendable {
                 removed: removed,
                 store: store,
                 catalog: catalog,
+                metrics: metrics,
                 configuration: configuration,
                 logger: log
             )
@@ -301,6 +302,7 @@ public final class BrokerServer: Sendable {
         removed: [String],
         store: MessageStore,
         catalog: TopicCatalog,
+        metrics: BrokerMetrics? = nil,
         configuration: BrokerConfiguration,
         logger: Logger
     ) async -> TopicChanges {
@@ -319,6 +321,7 @@ public final class BrokerServer: Sendable {
             catalog.remove(name)
             do {
                 try await store.removeTopic(name)
+                metrics?.removeTopic(name)
                 gone.append(name)
                 logger.info("topic removed: its files are deleted", metadata: ["tubemq.topic": "\(name)"])
             } catch {
