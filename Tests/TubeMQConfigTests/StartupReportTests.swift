@@ -16,6 +16,9 @@ struct StartupReportTests {
         let warnings = config.startupWarnings()
         #expect(warnings.count == 9)
         #expect(warnings.allSatisfy { $0.kind == .ignoredKey })
+        // Required (TubeMQ's loader needs it) but unused: the notice must not read as "remove it".
+        let resources = try #require(warnings.first { $0.key == "webResourcePath" })
+        #expect(resources.message.contains("required, as in TubeMQ, but not used"))
         let zk = try #require(warnings.first { $0.section == "meta_zookeeper" })
         #expect(zk.message.contains("embedded store"))
         #expect(zk.line == 17)

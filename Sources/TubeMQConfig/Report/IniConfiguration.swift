@@ -73,7 +73,7 @@ extension IniConfiguration {
                         section: key.section,
                         key: key.name,
                         line: occurrence.line,
-                        message: Self.ignoredReason(key.section)
+                        message: Self.ignoredReason(key.section, key: key.name)
                     )
                 )
             }
@@ -82,12 +82,16 @@ extension IniConfiguration {
     }
 
     /// Why a known key has no effect.
-    static func ignoredReason(_ section: String) -> String {
+    static func ignoredReason(_ section: String, key: String) -> String {
+        if section == "master", key == "webResourcePath" {
+            // TubeMQ's loader requires it, so a master.ini must keep it; the console is in the binary.
+            return "required, as in TubeMQ, but not used: the console is built into this binary"
+        }
         switch section {
         case "meta_zookeeper", "meta_bdb", "replication", "bdbStore":
-            "read but ignored: this master keeps its metadata in an embedded store under [master] metaDataPath"
+            return "read but ignored: this master keeps its metadata in an embedded store under [master] metaDataPath"
         default:
-            "read but not acted on by this implementation; the value has no effect"
+            return "read but not acted on by this implementation; the value has no effect"
         }
     }
 }
