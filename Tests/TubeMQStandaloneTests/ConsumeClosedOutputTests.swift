@@ -14,10 +14,7 @@ import TubeMQTestKit
     @Test func consumeStopsWithoutConfirmingWhatItCouldNotWrite() async throws {
         try await ClusterTestSupport.withCluster(brokers: 1, topics: [Self.topic]) { cluster, _ in
             let group = "g_closed_output"
-            let masters = [MasterAddress(host: cluster.masterAddress.host, port: cluster.masterAddress.port)]
-            let producer = try await Producer(configuration: .init(masters: masters), logger: ClusterTestSupport.logger)
-            try await producer.publish([Self.topic.name])
-            for i in 0..<10 { try await producer.send(Message(body: Array("before-\(i)".utf8)), to: Self.topic.name) }
+            let (masters, producer) = try await ConsumeInterruptTests.producer(cluster, topic: Self.topic.name)
 
             let directory = ClusterTestSupport.temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -24,10 +24,7 @@ import TubeMQTestKit
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "swift build builds tubemq beside the tests")
         try await ClusterTestSupport.withCluster(brokers: 1, topics: [Self.topic]) { cluster, _ in
             let group = "g_interrupt_\(signal)_\(times)"
-            let masters = [MasterAddress(host: cluster.masterAddress.host, port: cluster.masterAddress.port)]
-            let producer = try await Producer(configuration: .init(masters: masters), logger: ClusterTestSupport.logger)
-            try await producer.publish([Self.topic.name])
-            for i in 0..<10 { try await producer.send(Message(body: Array("before-\(i)".utf8)), to: Self.topic.name) }
+            let (masters, producer) = try await ConsumeInterruptTests.producer(cluster, topic: Self.topic.name)
 
             let directory = ClusterTestSupport.temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -60,6 +57,15 @@ import TubeMQTestKit
             await next.shutdown()
             await producer.shutdown()
         }
+    }
+
+    /// The cluster's master addresses and a producer that has sent `before-0` … `before-9` to `topic`.
+    static func producer(_ cluster: LocalCluster, topic: String) async throws -> ([MasterAddress], Producer) {
+        let masters = [MasterAddress(host: cluster.masterAddress.host, port: cluster.masterAddress.port)]
+        let producer = try await Producer(configuration: .init(masters: masters), logger: ClusterTestSupport.logger)
+        try await producer.publish([topic])
+        for i in 0..<10 { try await producer.send(Message(body: Array("before-\(i)".utf8)), to: topic) }
+        return (masters, producer)
     }
 
     /// The bodies among the lines `tubemq consume` printed (`partition offset [attributes] body`).
