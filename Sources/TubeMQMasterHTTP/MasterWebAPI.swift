@@ -68,19 +68,28 @@ struct MasterWebAPI: Sendable {
             }
             return Envelope.dispatchFailure(failure)
         }
-        if method.needsAuth, let logger {
-            // Who changed what; never the other parameters (a password may be among them).
-            let user = parameters.value(.modifyUser) ?? parameters.value(.createUser) ?? "?"
-            logger.notice("webapi change", metadata: ["tubemq.method": "\(name)", "tubemq.user": "\(user)"])
-        }
         if await master.isStopped {
             return Envelope.dispatchFailure("Server is stopping...")
         }
+        let reply: JSONObject
         do {
-            return try await method.run(self, parameters)
+            reply = try await method.run(self, parameters)
         } catch {
-            return Envelope.failure(error.message)
+            reply = Envelope.failure(error.message)
         }
+        if method.needsAuth, let logger {
+            // Who changed what, and whether it was applied; never the other parameters (a password may
+            // be among them). The user is the one the call names (`modifyUser`/`createUser`).
+            let user = parameters.value(.modifyUser) ?? parameters.value(.createUser) ?? "?"
+            logger.notice(
+                "webapi change",
+                metadata: [
+                    "tubemq.method": "\(name)", "tubemq.user": "\(user)",
+                    "tubemq.applied": "\(reply["result"] == .bool(true))",
+                ]
+            )
+        }
+        return reply
     }
 
     /// The failure text of the token check, or `nil` when the request may go on: modify methods

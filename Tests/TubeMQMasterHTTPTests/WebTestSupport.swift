@@ -18,6 +18,7 @@ enum WebTestSupport {
 
     static func withMaster<T: Sendable>(
         security: MasterSecurity? = nil,
+        webLogger: Logger = logger,
         _ body: @escaping @Sendable (Master, WebClient) async throws -> T
     ) async throws -> T {
         let master = try await Master(logger: logger)
@@ -26,7 +27,7 @@ enum WebTestSupport {
             port: 0,
             authToken: token,
             security: security,
-            logger: logger
+            logger: webLogger
         )
         do {
             let result = try await WebClient.with(port: web.port) { client in try await body(master, client) }
