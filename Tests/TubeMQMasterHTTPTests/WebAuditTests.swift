@@ -19,7 +19,8 @@ import Testing
         #expect(changes.count == 2, "\(text)")
         #expect(changes.first?.contains("tubemq.applied: true") == true, "\(changes)")
         #expect(changes.first?.contains("tubemq.user: ops") == true, "\(changes)")
-        #expect(changes.last?.contains("tubemq.applied: false") == true, "the second, with a bad brokerId, is refused: \(changes)")
+        // The second, with a bad brokerId, is refused.
+        #expect(changes.last?.contains("tubemq.applied: false") == true, "\(changes)")
         #expect(text.contains { $0.contains("wrong confModAuthToken") }, "\(text)")
     }
 }
