@@ -21,22 +21,22 @@ extension MasterWebAPI {
         },
         .modify("admin_set_topic_authorize_control") { api, p throws(WebParameterError) in
             let enable = try p.bool(isEnable) ?? false
-            return try await api.changeGrants(p) { $0.isEnabled = enable }
+            return try await api.changeGrants(p, deployedOnly: true) { $0.isEnabled = enable }
         },
         .modify("admin_bath_add_topic_authorize_control") { api, p throws(WebParameterError) in
             let enable = try p.bool(isEnable) ?? false
-            return try await api.changeGrants(p) { $0.isEnabled = enable }
+            return try await api.changeGrants(p, deployedOnly: true) { $0.isEnabled = enable }
         },
         .modify("admin_delete_topic_authorize_control") { api, p throws(WebParameterError) in
             try await api.changeGrants(p) { $0 = .init() }
         },
         .modify("admin_add_authorized_consumergroup_info") { api, p throws(WebParameterError) in
             let groups = try p.list(.groupName, required: true)
-            return try await api.changeGrants(p) { $0.groups.formUnion(groups) }
+            return try await api.changeGrants(p, deployedOnly: true) { $0.groups.formUnion(groups) }
         },
         .modify("admin_bath_add_authorized_consumergroup_info") { api, p throws(WebParameterError) in
             let groups = try p.list(.groupName, required: true)
-            return try await api.changeGrants(p) { $0.groups.formUnion(groups) }
+            return try await api.changeGrants(p, deployedOnly: true) { $0.groups.formUnion(groups) }
         },
         .modify("admin_delete_allowed_consumer_group_info") { api, p throws(WebParameterError) in
             let groups = try p.list(.groupName)
@@ -112,13 +112,16 @@ extension MasterWebAPI {
 
     /// Applies `change` to the control of every topic of the required `topicName` list, and keeps
     /// the topic's control record (`enableAuthControl`, which the topic views show) in step: in
-    /// TubeMQ they are one flag, and the views said "off" after control was turned on.
+    /// TubeMQ they are one flag, and the views said "off" after control was turned on. With
+    /// `deployedOnly` (changes that grant or turn control on), every topic must be deployed: a grant
+    /// on a mistyped name would be accepted and guard nothing.
     func changeGrants(
         _ p: WebParameters,
+        deployedOnly: Bool = false,
         _ change: @escaping @Sendable (inout TopicGrants.Control) -> Void
     ) async throws(WebParameterError) -> JSONObject {
         let security = try requireSecurity()
-        let topics = try p.list(.topicName, required: true)
+        let topics = deployedOnly ? try await deployedTopics(p) : try p.list(.topicName, required: true)
         let user = (try? p.modifier()) ?? (try? p.creator()) ?? "webapi"
         for topic in topics {
             do throws(UserDirectoryError) {

@@ -90,6 +90,9 @@ import TubeMQZooKeeper
             )
             do {
                 for query in [
+                    // Grants are for deployed topics only.
+                    "method=admin_add_broker_configure&brokerId=1&brokerIp=127.0.0.1",
+                    "method=admin_add_new_topic_record&topicName=orders&brokerId=1",
                     "method=admin_set_topic_authorize_control&topicName=orders&isEnable=true",
                     "method=admin_add_authorized_consumergroup_info&topicName=orders&groupName=g1",
                     "method=admin_add_auth_user&userName=carol&password=\(Self.password)&topicNameSet=orders",

@@ -32,6 +32,18 @@ import TubeMQMaster
             #expect(users.text.contains("alice"))
             #expect(!users.text.contains("pw-secret-1"))
 
+            // A grant on a topic that is not deployed (a mistyped name) would guard nothing: refused.
+            for (method, parameters) in [
+                ("admin_set_topic_authorize_control", "topicName=t_9&isEnable=true"),
+                ("admin_add_authorized_consumergroup_info", "topicName=t_9&groupName=g_1"),
+            ] {
+                let undeployed = try await client.modify(method, parameters)
+                #expect(undeployed.result == false, "\(method)")
+                #expect(undeployed.errMsg == "Parameter topicName value t_9 is not a deployed topic!", "\(method)")
+            }
+            #expect(security.grants.control("t_9") == nil)
+
+            try await GroupControlTests.deployTopics(client)
             let control = try await client.modify("admin_set_topic_authorize_control", "topicName=t_1&isEnable=true")
             #expect(control.result == true)
             let allowed = try await client.modify(

@@ -148,6 +148,10 @@ extension AdminCommand {
                 "reset-offsets takes exactly one of --to-time, --to-offset, --to-earliest, --to-latest"
             )
         }
+        // A group with no offsets yet is set up by the reset (a way to place a group before it starts),
+        // but a mistyped name would do the same silently: say so.
+        let (before, _) = try await admin.offsets(group: group, topic: topic)
+        let isNew = before.allSatisfy { $0.committed < 0 }
         try await admin.reset(
             group: group,
             topic: topic,
@@ -157,5 +161,13 @@ extension AdminCommand {
         )
         let (rows, _) = try await admin.offsets(group: group, topic: topic)
         print(OffsetAdmin.table(rows, withGroup: false))
+        if isNew {
+            FileHandle.standardError.write(
+                Data(
+                    ("note: group \(group) had no offsets on topic \(topic): the reset created them, and a consumer "
+                        + "of the group starts there (check the name if you meant an existing group)\n").utf8
+                )
+            )
+        }
     }
 }

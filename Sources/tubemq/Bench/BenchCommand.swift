@@ -140,27 +140,33 @@ struct BenchCommand: AsyncParsableCommand {
             Task(executorPreference: consumer.executor) { await consumer.receive(stats: stats, latency: true) }
         }
         let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Histogram<UInt64>.self) { group in
-            for producer in clients {
-                for _ in 0..<max(1, inFlight) {
-                    group.addTask(executorPreference: producer.executor) {
-                        try await Self.sendLoop(
-                            producer,
-                            topic: topic,
-                            size: bodySize,
-                            stats: stats,
-                            target: target,
-                            deadline: deadline
-                        )
+        // Ctrl-C ends the sends (each loop after its send in flight) and the run reports what it did.
+        let interrupted = try await runInterruptibly { [clients, inFlight] () async throws -> Bool in
+            try await withThrowingTaskGroup(of: Histogram<UInt64>.self) { group in
+                for producer in clients {
+                    for _ in 0..<max(1, inFlight) {
+                        group.addTask(executorPreference: producer.executor) {
+                            try await Self.sendLoop(
+                                producer,
+                                topic: topic,
+                                size: bodySize,
+                                stats: stats,
+                                target: target,
+                                deadline: deadline
+                            )
+                        }
                     }
                 }
+                for try await histogram in group { stats.mergeSend(histogram) }
             }
-            for try await histogram in group { stats.mergeSend(histogram) }
+            return Task.isCancelled
+        } then: {
         }
         let sendSeconds = (ContinuousClock.now - start).seconds
         let sent = stats.sent.load(ordering: .relaxed)
         if !receivers.isEmpty {
-            let wait = ContinuousClock.now + .seconds(30)
+            // Interrupted, the consumers get a moment for what is on its way, not the full wait.
+            let wait = ContinuousClock.now + .seconds(interrupted ? 2 : 30)
             while stats.received.load(ordering: .relaxed) < sent && ContinuousClock.now < wait {
                 try await Task.sleep(for: .milliseconds(50))
             }
@@ -171,7 +177,9 @@ struct BenchCommand: AsyncParsableCommand {
         reporter.cancel()
         for consumer in benchConsumers { await consumer.shutdown() }
         for producer in clients { await producer.shutdown() }
-        FileHandle.standardError.write(Data("\n".utf8))
+        FileHandle.standardError.write(
+            Data((interrupted ? "\ninterrupted: the figures cover the run so far\n" : "\n").utf8)
+        )
         BenchTable.print(
             stats: stats,
             size: bodySize,
@@ -210,11 +218,16 @@ struct BenchCommand: AsyncParsableCommand {
     ) async throws -> Histogram<UInt64> {
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var body = [UInt8](repeating: UInt8(ascii: "b"), count: size)
-        while stats.claim(target: target) {
+        while !Task.isCancelled, stats.claim(target: target) {
             if let deadline, ContinuousClock.now >= deadline { break }
             let sentAt = BenchClock.nanos()
             body.withUnsafeMutableBytes { $0.storeBytes(of: sentAt.bigEndian, as: UInt64.self) }
-            _ = try await producer.send(Message(body: body), to: topic)
+            do {
+                _ = try await producer.send(Message(body: body), to: topic)
+            } catch {
+                if error.code == .cancelled { break }  // Ctrl-C came before this send went out
+                throw error
+            }
             _ = histogram.record((BenchClock.nanos() &- sentAt) / 1000)
             stats.sent.add(1, ordering: .relaxed)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TubeMQClient
 import TubeMQCore
 
@@ -35,8 +36,18 @@ struct ProduceCommand: AsyncParsableCommand {
     @Flag(help: "Print one line per message sent (id, partition, offset).")
     var verbose = false
 
+    @Option(
+        parsing: .unconditional,
+        help: """
+            Seconds to keep retrying a message whose broker does not answer or cannot be reached \
+            (0 = stop at the first failure). A message retried after no answer may be stored twice.
+            """
+    )
+    var retrySeconds = 60
+
     func validate() throws {
         if let count, count < 1 { throw ValidationError("--count must be at least 1, got \(count)") }
+        guard retrySeconds >= 0 else { throw ValidationError("--retry-seconds must be 0 or more, got \(retrySeconds)") }
         guard size > 0 else {
             throw ValidationError("--size must be at least 1 (the broker refuses empty messages), got \(size)")
         }
@@ -61,43 +72,71 @@ struct ProduceCommand: AsyncParsableCommand {
             logger: cluster.logger("tubemq.produce")
         )
         try await producer.publish([topic])
-        var sent = 0
-        var lineNumber = 0  // of stdin, empty lines included
-        var skipped = 0
-        var progress = Progress("sent")
-        func send(_ body: [UInt8]) async throws {
-            var message = base
-            message.body = body
-            let result = try await producer.send(message, to: topic)
-            sent += 1
-            if verbose {
-                printFlushed(result)
-            } else {
-                progress.update(sent)
-            }
-        }
-        do {
-            if let count {
-                let body = [UInt8](repeating: UInt8(ascii: "x"), count: max(0, size))
-                for _ in 0..<count { try await send(body) }
-            } else {
-                var lines = StandardInputLines()
-                while let line = lines.next() {
-                    lineNumber += 1
-                    guard !line.isEmpty else {
-                        // TubeMQ refuses an empty body; one blank line must not stop the rest.
-                        skipped += 1
-                        FileHandle.standardError.write(Data("line \(lineNumber) is empty: not sent\n".utf8))
-                        continue
-                    }
-                    try await send(line)
+        let tally = ProduceTally()
+        let retryWindow = Duration.seconds(retrySeconds)
+        let outcome = await runInterruptibly { [base, count, size, verbose, topic] () async -> ProduceOutcome in
+            var progress = Progress("sent")
+            defer { progress.finish() }
+            func send(_ body: [UInt8]) async throws {
+                var message = base
+                message.body = body
+                let result = try await Self.send(message, to: topic, with: producer, retryingFor: retryWindow, tally)
+                tally.sent()
+                if verbose {
+                    printFlushed(result)
+                } else {
+                    progress.update(tally.count)
                 }
             }
-        } catch {
-            progress.finish()
+            do {
+                if let count {
+                    let body = [UInt8](repeating: UInt8(ascii: "x"), count: max(0, size))
+                    for _ in 0..<count {
+                        if Task.isCancelled { return .interrupted }
+                        try await send(body)
+                    }
+                } else {
+                    var lines = StandardInputLines()
+                    while let line = lines.next() {
+                        if Task.isCancelled { return .interrupted }
+                        tally.readLine()
+                        guard !line.isEmpty else {
+                            // TubeMQ refuses an empty body; one blank line must not stop the rest.
+                            tally.skipped()
+                            FileHandle.standardError.write(Data("line \(tally.lineNumber) is empty: not sent\n".utf8))
+                            continue
+                        }
+                        try await send(line)
+                    }
+                    if Task.isCancelled { return .interrupted }
+                }
+                return .done
+            } catch let error as ClientError where error.code == .cancelled && Task.isCancelled {
+                return .interrupted
+            } catch is CancellationError {
+                return .interrupted
+            } catch {
+                return .failed(error)
+            }
+        } then: {
             await producer.shutdown()
+        }
+        let note = tally.skippedCount > 0 ? " (\(tally.skippedCount) empty lines not sent)" : ""
+        let twice =
+            tally.resentCount > 0
+            ? "; sent again after no answer, so possibly stored twice: \(tally.resentCount)" : ""
+        switch outcome {
+        case .done:
+            FileHandle.standardError.write(Data("sent \(tally.count) messages to \(topic)\(note)\(twice)\n".utf8))
+        case .interrupted:
             // Say where it stopped, so the rest can be sent again from there.
-            let which = count == nil ? "line \(lineNumber)" : "message \(sent + 1)"
+            let next = count == nil ? "line \(tally.lineNumber + 1) on" : "messages \(tally.count + 1) on"
+            FileHandle.standardError.write(
+                Data("interrupted: sent \(tally.count) messages to \(topic)\(note)\(twice); \(next) not sent\n".utf8)
+            )
+            throw ExitCode(130)
+        case .failed(let error):
+            let which = count == nil ? "line \(tally.lineNumber)" : "message \(tally.count + 1)"
             let stored: String
             switch error as? ClientError {
             case let failure? where failure.code == .timeout:
@@ -109,15 +148,88 @@ struct ProduceCommand: AsyncParsableCommand {
             }
             FileHandle.standardError.write(
                 Data(
-                    "sent \(sent) messages to \(topic), then \(which) failed: \(stored); nothing after it was sent\n"
+                    "sent \(tally.count) messages to \(topic)\(twice), then \(which) failed: \(stored); nothing after it was sent\n"
                         .utf8
                 )
             )
             throw error
         }
-        progress.finish()
-        await producer.shutdown()
-        let note = skipped > 0 ? " (\(skipped) empty lines not sent)" : ""
-        FileHandle.standardError.write(Data("sent \(sent) messages to \(topic)\(note)\n".utf8))
     }
+
+    /// Sends `message`; while its broker does not answer or cannot be reached (a broker restarting, a
+    /// stalled disk, a partition moving), tries again every second for up to `window`, saying so once.
+    ///
+    /// - Throws: The send's error when it is not one of those, or when `window` has passed.
+    private static func send(
+        _ message: Message,
+        to topic: String,
+        with producer: MessageSender,
+        retryingFor window: Duration,
+        _ tally: ProduceTally
+    ) async throws -> String {
+        let start = ContinuousClock.now
+        var attempts = 0
+        while true {
+            do {
+                return try await producer.send(message, to: topic)
+            } catch let error as ClientError where error.isTransient {
+                guard ContinuousClock.now - start < window, !Task.isCancelled else { throw error }
+                if error.code == .timeout || error.outcomeUnknown { tally.mayBeTwice() }
+                attempts += 1
+                if attempts == 1 {
+                    FileHandle.standardError.write(
+                        Data("\(error): retrying for up to \(window.components.seconds) s\n".utf8)
+                    )
+                }
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
+
+/// How a `produce` run ended.
+enum ProduceOutcome: Sendable {
+    case done
+    case interrupted
+    case failed(any Error)
+}
+
+/// What `produce` has done so far, shared between its send loop and the summary printed after it.
+final class ProduceTally: Sendable {
+    private struct Counts {
+        var sent = 0
+        var lineNumber = 0  // of stdin, empty lines included
+        var skipped = 0
+        var resent = 0
+        var pendingResend = false
+    }
+
+    private let counts = Mutex(Counts())
+
+    /// Messages acknowledged.
+    var count: Int { counts.withLock { $0.sent } }
+    /// The stdin line read last (empty lines included).
+    var lineNumber: Int { counts.withLock { $0.lineNumber } }
+    /// Empty stdin lines not sent.
+    var skippedCount: Int { counts.withLock { $0.skipped } }
+    /// Messages sent again after a send with no answer: the topic may hold them twice.
+    var resentCount: Int { counts.withLock { $0.resent } }
+
+    /// One more message acknowledged.
+    func sent() {
+        counts.withLock {
+            $0.sent += 1
+            if $0.pendingResend { $0.resent += 1 }
+            $0.pendingResend = false
+        }
+    }
+
+    /// One more stdin line read.
+    func readLine() { counts.withLock { $0.lineNumber += 1 } }
+
+    /// One more empty line skipped.
+    func skipped() { counts.withLock { $0.skipped += 1 } }
+
+    /// The message in hand had no answer once: if it is acknowledged now, it may be stored twice.
+    func mayBeTwice() { counts.withLock { $0.pendingResend = true } }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// The lines of standard input as bytes, exactly as read: a body may hold any byte but `\n`
 /// (`readLine` would replace bytes that are not UTF-8 with U+FFFD). The line end (`\n`, or `\r\n`)
-/// is not part of the line; a last line without one is still a line.
+/// is not part of the line; a last line without one is still a line. A task cancelled while it waits
+/// for input (Ctrl-C at a terminal) ends the lines there.
 struct StandardInputLines {
     private var buffer: [UInt8] = []
     private var start = 0
@@ -33,6 +34,14 @@ struct StandardInputLines {
         if start > 0 {
             buffer.removeFirst(start)
             start = 0
+        }
+        // Wait in short polls, so that a cancelled task stops waiting for a line that may never come.
+        var ready = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        while poll(&ready, 1, 250) == 0 {
+            if Task.isCancelled {
+                atEnd = true
+                return
+            }
         }
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
