@@ -3,8 +3,8 @@ public import NIOCore
 /// Splits a byte stream into ``Frame``s, reassembling their chunks.
 ///
 /// Limits are checked before anything is allocated: the token must match, the list size must be
-/// within `0...maxListSize`, and every chunk length within `1...maxFrameBytes` with the running total
-/// not past `maxFrameBytes`. A violation throws ``FrameError``; the connection handlers then close
+/// within `0...maxListSize`, and every chunk length within `0...maxFrameBytes` with the running total
+/// not past `maxFrameBytes` (an empty chunk adds nothing; the Java decoder accepts it too). A violation throws ``FrameError``; the connection handlers then close
 /// the connection. They run the decoder over each read themselves (``next(from:)``), with no
 /// `ByteToMessageHandler` and no `NIOAny` box per frame.
 public struct FrameDecoder: Sendable {
@@ -59,11 +59,20 @@ public struct FrameDecoder: Sendable {
 
             case .chunks(let serial, let remaining, let total):
                 guard let length = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return nil }
-                guard length > 0, Int(length) <= maxFrameBytes - total else {
+                guard length >= 0, Int(length) <= maxFrameBytes - total else {
                     throw FrameError(
                         .badChunkLength,
-                        "chunk length \(length) is outside 1...\(maxFrameBytes - total) (frame serial \(serial))"
+                        "chunk length \(length) is outside 0...\(maxFrameBytes - total) (frame serial \(serial))"
                     )
+                }
+                if length == 0 {
+                    buffer.moveReaderIndex(forwardBy: 4)
+                    if remaining == 1 {
+                        state = .header
+                        return Frame(serialNumber: serial, payload: payload.take() ?? ByteBuffer())
+                    }
+                    state = .chunks(serial: serial, remaining: remaining - 1, total: total)
+                    continue
                 }
                 guard buffer.readableBytes >= 4 + Int(length) else { return nil }
                 buffer.moveReaderIndex(forwardBy: 4)
