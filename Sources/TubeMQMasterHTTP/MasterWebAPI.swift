@@ -43,7 +43,7 @@ struct MasterWebAPI: Sendable {
     func handle(_ request: WebRequest) async -> WebReply {
         guard let target = Self.target(of: request.path) else { return .notFound }
         guard target == "webapi" else { return .notFound }
-        let json = await dispatch(request.parameters)
+        let json = await dispatch(request.parameters, from: request.peer)
         guard let callback = request.parameters.value(Self.callback) else { return WebReply(json: json) }
         guard callback.count <= 128, callback.unicodeScalars.allSatisfy(Self.isCallbackScalar) else {
             return WebReply(json: Envelope.dispatchFailure("illegal callback parameter!"))
@@ -51,8 +51,9 @@ struct MasterWebAPI: Sendable {
         return WebReply(body: "\(callback)(\(json.text))", contentType: "text/plain;charset=UTF-8")
     }
 
-    /// Runs the method the parameters name and returns its envelope.
-    func dispatch(_ parameters: WebParameters) async -> JSONObject {
+    /// Runs the method the parameters name and returns its envelope; `peer`, the caller's address,
+    /// goes into the audit lines.
+    func dispatch(_ parameters: WebParameters, from peer: String? = nil) async -> JSONObject {
         guard let name = parameters.value(Self.method) else {
             return Envelope.dispatchFailure("Please take with method parameter!")
         }
@@ -63,7 +64,10 @@ struct MasterWebAPI: Sendable {
             if parameters.value(.authToken) != nil, let logger, let count = refusals.due() {
                 logger.notice(
                     "webapi call refused: wrong confModAuthToken",
-                    metadata: ["tubemq.method": "\(name)", "tubemq.refusedSinceLastLine": "\(count)"]
+                    metadata: [
+                        "tubemq.method": "\(name)", "tubemq.refusedSinceLastLine": "\(count)",
+                        "tubemq.peer": "\(peer ?? "?")",
+                    ]
                 )
             }
             return Envelope.dispatchFailure(failure)
@@ -85,7 +89,7 @@ struct MasterWebAPI: Sendable {
                 "webapi change",
                 metadata: [
                     "tubemq.method": "\(name)", "tubemq.user": "\(user)",
-                    "tubemq.applied": "\(reply["result"] == .bool(true))",
+                    "tubemq.applied": "\(reply["result"] == .bool(true))", "tubemq.peer": "\(peer ?? "?")",
                 ]
             )
         }

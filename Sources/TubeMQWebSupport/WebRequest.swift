@@ -7,12 +7,15 @@ package struct WebRequest: Sendable {
     package var parameters: WebParameters
     /// The raw query string (without `?`), if any: what a redirect to another master carries on.
     package var query: String?
+    /// The caller's address (`127.0.0.1:53412`), for audit lines; `nil` when unknown.
+    package var peer: String?
 
     /// Creates a request.
-    package init(path: String, parameters: WebParameters, query: String? = nil) {
+    package init(path: String, parameters: WebParameters, query: String? = nil, peer: String? = nil) {
         self.path = path
         self.parameters = parameters
         self.query = query
+        self.peer = peer
     }
 }
 

@@ -116,7 +116,7 @@ public struct WebServerError: Error, Sendable, CustomStringConvertible {
 /// Reads the parameters of every request (query string, then a form-encoded body) and calls the
 /// handler.
 struct WebResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = WebRequestContext
 
     let handler: @Sendable (WebRequest) async -> WebReply
 
@@ -145,7 +145,12 @@ struct WebResponder: HTTPResponder {
             FormDecoding.parameters(Substring(String(buffer: body)), into: &values)
         }
         let path = FormDecoding.decode(Substring(request.uri.path), plusIsSpace: false)
-        let reply = await handler(WebRequest(path: path, parameters: WebParameters(values), query: request.uri.query))
+        let peer = context.remoteAddress.map { address in
+            address.ipAddress.map { "\($0):\(address.port ?? 0)" } ?? "\(address)"
+        }
+        let reply = await handler(
+            WebRequest(path: path, parameters: WebParameters(values), query: request.uri.query, peer: peer)
+        )
         var headers = HTTPFields()
         headers[.contentType] = reply.contentType
         if let location = reply.location { headers[.location] = location }
@@ -155,5 +160,17 @@ struct WebResponder: HTTPResponder {
             headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body))
         )
+    }
+}
+
+/// Hummingbird's basic request context plus the caller's address.
+struct WebRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    /// The peer of the request's connection.
+    let remoteAddress: SocketAddress?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
     }
 }

@@ -383,8 +383,7 @@ struct AuthTests {
 
     @Test func tokenRunsKeepNoPasswordOrSignatureInTheLogs() async throws {
         let capture = LogCapture()
-        var logger = Logger(label: "tubemq.test.auth") { _ in capture }
-        logger.logLevel = .trace
+        let logger = capture.logger(label: "tubemq.test.auth", level: .trace)
         try await Self.withSecureCluster(logger: logger) { cluster in
             let producer = try await Producer(configuration: Self.producer(cluster, user: "alice"), logger: logger)
             try await producer.publish(["t_auth"])
@@ -404,28 +403,5 @@ struct AuthTests {
             #expect(!line.contains("broker-pw"))
             #expect(!line.contains("%3D"))
         }
-    }
-}
-
-/// Keeps every log line with its metadata.
-final class LogCapture: LogHandler, Sendable {
-    private let store = Mutex<[String]>([])
-    var lines: [String] { store.withLock { $0 } }
-
-    var metadata: Logger.Metadata {
-        get { [:] }
-        set {}
-    }
-    var logLevel: Logger.Level {
-        get { .trace }
-        set {}
-    }
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { nil }
-        set {}
-    }
-
-    func log(event: LogEvent) {
-        store.withLock { $0.append("\(event.level) \(event.message) \(event.metadata ?? [:])") }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import TubeMQRPC
 import TubeMQStandalone
+import TubeMQTestKit
 
 enum ClusterTestSupport {
     static let logger: Logger = {
@@ -14,6 +15,31 @@ enum ClusterTestSupport {
         let path = NSTemporaryDirectory() + "tubemq-cluster-\(UUID().uuidString)"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
+    }
+
+    /// Writes a broker.ini for `tubemq-broker` at `path`: broker `id` on `port` (its webapi on a free
+    /// port), registering with the master on `masterPort`, data in `data`; `extra` lines are added to
+    /// `[broker]`.
+    static func writeBrokerINI(
+        _ path: String,
+        id: Int,
+        port: Int,
+        masterPort: Int,
+        data: String,
+        extra: String = ""
+    ) async throws {
+        try """
+        [broker]
+        brokerId=\(id)
+        hostName=127.0.0.1
+        port=\(port)
+        webPort=\(try await unusedPort())
+        masterAddressList=127.0.0.1:\(masterPort)
+        primaryPath=\(data)
+        maxSegmentSize=1073741824
+        transferSize=524288
+        \(extra)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     /// A configuration on free ports with short timings.

@@ -22,18 +22,14 @@ import TubeMQTestKit
         let port = try await unusedPort()
         let ini = directory + "/broker.ini"
         // Acknowledged once on disk, so that kill -9 loses nothing acknowledged and the count holds.
-        try """
-        [broker]
-        brokerId=1
-        hostName=127.0.0.1
-        port=\(port)
-        webPort=\(try await unusedPort())
-        masterAddressList=127.0.0.1:\(master.port)
-        primaryPath=\(directory)/broker
-        maxSegmentSize=1073741824
-        transferSize=524288
-        acknowledgement=disk
-        """.write(toFile: ini, atomically: true, encoding: .utf8)
+        try await ClusterTestSupport.writeBrokerINI(
+            ini,
+            id: 1,
+            port: port,
+            masterPort: master.port,
+            data: "\(directory)/broker",
+            extra: "acknowledgement=disk"
+        )
         let brokerBinary = URL(fileURLWithPath: ConsumeInterruptTests.binary).deletingLastPathComponent()
             .appendingPathComponent("tubemq-broker").path
         var broker = try ChildProcess.spawn([brokerBinary, "--config", ini], output: directory + "/broker.out")

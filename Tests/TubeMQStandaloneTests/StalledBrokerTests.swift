@@ -31,17 +31,13 @@ import TubeMQTestKit
         )
         let port = try await unusedPort()
         let ini = directory + "/broker-2.ini"
-        try """
-        [broker]
-        brokerId=2
-        hostName=127.0.0.1
-        port=\(port)
-        webPort=\(try await unusedPort())
-        masterAddressList=127.0.0.1:\(master.port)
-        primaryPath=\(directory)/broker-2
-        maxSegmentSize=1073741824
-        transferSize=524288
-        """.write(toFile: ini, atomically: true, encoding: .utf8)
+        try await ClusterTestSupport.writeBrokerINI(
+            ini,
+            id: 2,
+            port: port,
+            masterPort: master.port,
+            data: "\(directory)/broker-2"
+        )
         let binary = URL(fileURLWithPath: ConsumeInterruptTests.binary).deletingLastPathComponent()
             .appendingPathComponent("tubemq-broker").path
         let stalled = try ChildProcess.spawn([binary, "--config", ini], output: directory + "/broker-2.out")

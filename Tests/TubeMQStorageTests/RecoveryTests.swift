@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TubeMQCore
+import TubeMQTestKit
 
 @testable import TubeMQStorage
 

@@ -19,13 +19,15 @@ import Testing
         return buffer
     }
 
-    @Test(arguments: [
-        [[], [1, 2], [3]],
-        [[1, 2], [], [3]],
-        [[1, 2], [3], []],
-        [[1, 2, 3]],
-        [[], [], [1, 2, 3], []],
-    ] as [[[UInt8]]])
+    @Test(
+        arguments: [
+            [[], [1, 2], [3]],
+            [[1, 2], [], [3]],
+            [[1, 2], [3], []],
+            [[1, 2, 3]],
+            [[], [], [1, 2, 3], []],
+        ] as [[[UInt8]]]
+    )
     func emptyChunksAddNothing(chunks: [[UInt8]]) throws {
         var buffer = Self.frame(chunks)
         buffer.writeImmutableBuffer(Self.frame([[9]], serial: 8))  // the next frame is read after it
