@@ -11,12 +11,18 @@ struct StandaloneProcess {
     let addresses: [String: String]
 
     /// Starts `tubemq standalone` with `arguments` (and every port set to 0), writing its output to
-    /// `output`, and returns once it prints its ready line.
+    /// `output`, and returns once it prints its ready line; `prefix` goes before the command (to run it
+    /// as another user), and `binary` is the `tubemq` to run.
     ///
     /// - Throws: ``TestTimeout`` when it does not get ready, or exits first.
-    static func start(_ arguments: [String], output: String) async throws -> StandaloneProcess {
+    static func start(
+        _ arguments: [String],
+        output: String,
+        prefix: [String] = [],
+        binary: String = ConsumeInterruptTests.binary
+    ) async throws -> StandaloneProcess {
         let process = try ChildProcess.spawn(
-            [ConsumeInterruptTests.binary, "standalone"] + arguments + [
+            prefix + [binary, "standalone"] + arguments + [
                 "--master-port", "0", "--broker-port", "0", "--master-web-port", "0", "--broker-web-port", "0",
             ],
             output: output
