@@ -144,7 +144,11 @@ struct BrokerCommand: AsyncParsableCommand {
             await web.shutdown()
             guard await server.shutdown() else { throw LocalClusterError.stoppedWithUnwrittenMessages }
         }
-        try await ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        try await ServiceGroup(
+            services: [service],
+            gracefulShutdownSignals: [.sigterm, .sigint, .sighup],
+            logger: logger
+        ).run()
     }
 
     /// The webapi admin token: `webAdminToken`, else `primaryPath/webapi.token` (created at random on

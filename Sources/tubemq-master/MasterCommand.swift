@@ -141,7 +141,11 @@ struct MasterCommand: AsyncParsableCommand {
             await web.shutdown()
             await server.shutdown()
         }
-        try await ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        try await ServiceGroup(
+            services: [service],
+            gracefulShutdownSignals: [.sigterm, .sigint, .sighup],
+            logger: logger
+        ).run()
     }
 
     /// Runs one master of an HA group on ZooKeeper (`[meta_zookeeper]`).
@@ -218,7 +222,8 @@ struct MasterCommand: AsyncParsableCommand {
             await web.shutdown()
             await server.shutdown()
         }
-        try await ServiceGroup(services: [ha], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        try await ServiceGroup(services: [ha], gracefulShutdownSignals: [.sigterm, .sigint, .sighup], logger: logger)
+            .run()
     }
 }
 

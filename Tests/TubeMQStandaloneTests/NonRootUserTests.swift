@@ -40,7 +40,9 @@ import TubeMQTestKit
         #expect(produced == 0, "produce as nobody: \(ConsumeInterruptTests.text(directory + "/produce.out"))")
 
         let consume = try ChildProcess.spawn(
-            nobody + [binary, "consume", "--master", master, "--topic", "demo", "--group", "g_nobody", "--from", "first"]
+            nobody + [
+                binary, "consume", "--master", master, "--topic", "demo", "--group", "g_nobody", "--from", "first",
+            ]
                 + ["--max", "3"],
             output: directory + "/consume.out"
         )

@@ -15,7 +15,7 @@ func runInterruptibly<Value: Sendable, Failure: Error>(
     _ body: @escaping @Sendable () async throws(Failure) -> Value,
     then cleanup: @escaping @Sendable () async -> Void
 ) async throws(Failure) -> Value {
-    let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+    let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm, .sighup)
     let work = Task { () async -> Result<Value, Failure> in
         let result: Result<Value, Failure>
         do throws(Failure) {

@@ -190,7 +190,7 @@ struct StandaloneCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             services: [service],
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            gracefulShutdownSignals: [.sigterm, .sigint, .sighup],
             logger: logger
         )
         try await group.run()
