@@ -69,6 +69,20 @@ struct StartupReportTests {
         #expect(config.startupWarnings(supportedKeys: wider).count == 8)
     }
 
+    /// `promEnable` and `promHttpPort` start the metrics endpoint: they were reported as having no
+    /// effect while the endpoint was served.
+    @Test func prometheusEndpointKeysAreActedOnTheOthersAreReported() throws {
+        let section = "\n[prometheus]\npromEnable=true\npromHttpPort=9091\npromClusterName=c1"
+        for config in [
+            try broker(Fixtures.broker() + section).ignoredKeys(),
+            try master(Fixtures.master() + section).ignoredKeys(),
+        ] {
+            #expect(!config.contains(ConfigKey(section: "prometheus", name: "promEnable")))
+            #expect(!config.contains(ConfigKey(section: "prometheus", name: "promHttpPort")))
+            #expect(config.contains(ConfigKey(section: "prometheus", name: "promClusterName")))
+        }
+    }
+
     @Test func tlsSettingsAreActedOnByMasterAndBroker() throws {
         let section =
             "\n[tlsSetting]\ntlsEnable=true\ntlsPort=9124\ntlsKeyStorePath=k.p12\ntlsKeyStorePassword=p"

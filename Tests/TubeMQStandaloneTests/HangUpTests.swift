@@ -20,7 +20,10 @@ import TubeMQTestKit
             output: directory + "/produce.out",
             input: lines
         )
-        #expect(await produce.exit(within: .seconds(30)) == 0, "\(ConsumeInterruptTests.text(directory + "/produce.out"))")
+        #expect(
+            await produce.exit(within: .seconds(30)) == 0,
+            "\(ConsumeInterruptTests.text(directory + "/produce.out"))"
+        )
 
         first.process.signal(SIGHUP)
         #expect(await first.process.exit(within: .seconds(15)) == 0, "\(ConsumeInterruptTests.text(first.output))")

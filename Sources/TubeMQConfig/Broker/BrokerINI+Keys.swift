@@ -30,6 +30,7 @@ extension BrokerINI: IniConfiguration {
         .union(TLSConfig.keys)
         .union(TLSConfig.webKeys)
         .union(TLSConfig.masterLinkKeys)
+        .union(PrometheusConfig.servedKeys)
         .union(AuditConfig.keys)
         .union(PrometheusConfig.keys)
 
@@ -60,6 +61,7 @@ extension BrokerINI: IniConfiguration {
     .union(TLSConfig.keys)
     .union(TLSConfig.webKeys)
     .union(TLSConfig.masterLinkKeys)
+    .union(PrometheusConfig.servedKeys)
 
     /// The master's sections, read by ``MasterINI`` from a merged file.
     public static let otherComponentSections: Set<String> = [

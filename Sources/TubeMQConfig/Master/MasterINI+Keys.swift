@@ -33,7 +33,7 @@ extension MasterINI: IniConfiguration {
             "visitName", "visitPassword", "authUserFile",
         ],
         in: section
-    ).union(TLSConfig.keys).union(TLSConfig.webKeys)
+    ).union(TLSConfig.keys).union(TLSConfig.webKeys).union(PrometheusConfig.servedKeys)
 
     /// The `[meta_zookeeper]` keys the HA master acts on (the ZooKeeper meta store and election).
     public static let zooKeeperMetaStoreKeys: Set<ConfigKey> = .keys(

@@ -23,6 +23,10 @@ public struct PrometheusConfig: Sendable, Hashable {
         in: section
     )
 
+    /// The keys acted on: the endpoint is served on `promHttpPort` when `promEnable` is true. The
+    /// others (the cluster label, the snapshot interval, the metric domains) have no effect.
+    public static let servedKeys: Set<ConfigKey> = .keys(["promEnable", "promHttpPort"], in: section)
+
     /// Reads the section; an absent or empty section gives the defaults.
     ///
     /// - Throws: ``ConfigError`` for a value that is not a number.
