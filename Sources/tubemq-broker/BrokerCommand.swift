@@ -37,7 +37,7 @@ struct BrokerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "tubemq.broker")
+        var logger = Logger(label: "tubemq.broker", factory: EscapingLogHandler.standardError)
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let ini: BrokerINI
         do {

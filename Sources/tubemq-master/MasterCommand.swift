@@ -35,7 +35,7 @@ struct MasterCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "tubemq.master")
+        var logger = Logger(label: "tubemq.master", factory: EscapingLogHandler.standardError)
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         var ini = MasterINI()
         if let config {

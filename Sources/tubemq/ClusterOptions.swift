@@ -4,6 +4,7 @@ import Logging
 import NIOSSL
 import TubeMQClient
 import TubeMQRPC
+import TubeMQStandalone
 
 /// Options shared by the commands that talk to a cluster.
 struct ClusterOptions: ParsableArguments {
@@ -132,7 +133,7 @@ struct ClusterOptions: ParsableArguments {
 
     /// A logger at the chosen level.
     func logger(_ label: String) -> Logger {
-        var logger = Logger(label: label)
+        var logger = Logger(label: label, factory: EscapingLogHandler.standardError)
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         return logger
     }

@@ -105,7 +105,7 @@ struct StandaloneCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "tubemq.standalone")
+        var logger = Logger(label: "tubemq.standalone", factory: EscapingLogHandler.standardError)
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let topics = try topic.map { spec -> LocalClusterConfiguration.Topic in
             let parts = spec.split(separator: ":")
