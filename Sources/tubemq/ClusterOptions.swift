@@ -28,7 +28,7 @@ struct ClusterOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Speak TLS to the master and the brokers, trusting the CAs in this file (PEM, or PKCS#12).",
+            "Speak TLS to the master and the brokers, trusting the CAs in this file (PEM, or a PKCS#12 store with a key).",
             discussion:
                 "--master must then name the master's TLS port (8716); it tells the client the brokers' TLS ports."
         )

@@ -56,7 +56,7 @@ extension AdminCommand {
         }
     }
 
-    /// `offsets --group G` (one group) or `lag` (every group consuming now, or `--group`).
+    /// `offsets --group G` (one group) or `lag` (every group with offsets or a consumer, or `--group`).
     private func showOffsets(_ admin: OffsetAdmin, everyGroup: Bool) async throws {
         // Reset options here would do nothing: say so rather than exit 0 having reset nothing.
         guard offsets.partition == nil, offsets.broker == nil, offsets.toTime == nil, offsets.toOffset == nil,
@@ -77,7 +77,7 @@ extension AdminCommand {
                         + "groups consuming now)"
                 )
             }
-            print("no group is consuming now")
+            print("no group has offsets or a consumer on any broker")
             return
         }
         print(OffsetAdmin.table(rows, withGroup: everyGroup))

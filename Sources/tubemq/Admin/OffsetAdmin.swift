@@ -97,7 +97,7 @@ struct OffsetAdmin {
         return out.sorted { $0.0.id < $1.0.id }
     }
 
-    /// The offsets of `group` (every group consuming now when `nil`) on every broker, optionally of
+    /// The offsets of `group` (every group a broker books, with a consumer or committed offsets, when `nil`) on every broker, optionally of
     /// one topic; brokers that cannot be reached are reported in `unreachable`.
     func offsets(group: String?, topic: String?) async throws(WebAPIFailure) -> (rows: [Row], unreachable: [String]) {
         var rows: [Row] = []
