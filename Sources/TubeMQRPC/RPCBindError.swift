@@ -1,3 +1,6 @@
+import Foundation
+import NIOCore
+
 /// An RPC server could not listen on its address (in use, not local, no permission).
 public struct RPCBindError: Error, Sendable, CustomStringConvertible {
     /// The host it was to listen on.
@@ -14,5 +17,13 @@ public struct RPCBindError: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
     }
 
-    public var description: String { "cannot serve RPC on \(host):\(port): \(underlying)" }
+    public var description: String {
+        // NIO's own text of a system error is `bind(descriptor:ptr:bytes:): Address already in use)
+        // (errno: 98)`: give the system's reason alone.
+        if let system = underlying as? IOError {
+            return
+                "cannot serve RPC on \(host):\(port): \(String(cString: strerror(system.errnoCode))) (errno \(system.errnoCode))"
+        }
+        return "cannot serve RPC on \(host):\(port): \(underlying)"
+    }
 }

@@ -67,6 +67,7 @@ final class RPCClientHandler: ChannelInboundHandler, @unchecked Sendable {
     private func ending(_ how: String) -> String {
         guard !heardFromServer else { return "connection to \(connection.address) \(how)" }
         return "connection to \(connection.address) \(how) before the server sent anything (a server at its "
-            + "connection limit ends new connections so, and so does a TLS port spoken to in plain TCP)"
+            + "connection limit ends new connections so, and so does a port spoken to in the wrong protocol: "
+            + "plain TCP to a TLS port, or TLS to a plain one)"
     }
 }

@@ -32,4 +32,26 @@ import TubeMQTestKit
         #expect(text.contains(expected), "\(arguments): \(text)")
         #expect(!text.contains("Missing value"), "\(arguments): \(text)")
     }
+
+    /// A data folder that cannot be made is not a usage error: the command says why and exits 1
+    /// (it printed "cannot write …/webapi.token" with no reason, then the usage text, and exit 64).
+    @Test func aDataFolderThatCannotBeMadeSaysWhy() async throws {
+        let directory = ClusterTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "".write(toFile: directory + "/file", atomically: true, encoding: .utf8)
+        let output = directory + "/standalone.out"
+        let process = try ChildProcess.spawn(
+            [ConsumeInterruptTests.binary, "standalone", "--data", directory + "/file/data", "--master-port", "0"],
+            output: output
+        )
+        let status = await process.exit(within: .seconds(20))
+        if status == nil { process.signal(SIGKILL) }
+        let text = ConsumeInterruptTests.text(output)
+        #expect(status == 1, "exit \(String(describing: status)): \(text)")
+        #expect(
+            text.contains("cannot create the folder \(directory)/file/data: \(directory)/file is not a folder"),
+            "\(text)"
+        )
+        #expect(!text.contains("Usage:"), "\(text)")
+    }
 }

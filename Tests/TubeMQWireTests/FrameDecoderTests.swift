@@ -70,4 +70,30 @@ import Testing
         var decoder = FrameDecoder()
         #expect(throws: FrameError.self) { try decoder.next(from: &buffer) }
     }
+
+    /// A TLS record where a frame should begin (plain TCP to a TLS port: its alert comes back) is
+    /// named as such.
+    @Test func aTLSRecordIsNamed() {
+        for first: [UInt8] in [[0x15, 0x03, 0x01, 0x00], [0x16, 0x03, 0x01, 0x02]] {
+            let error = Self.refusal(first + [0, 0, 0, 0, 0, 0, 0, 0])
+            #expect(
+                error?.code == .badToken && error?.message.contains("these bytes are TLS") == true,
+                "\(String(describing: error))"
+            )
+        }
+        let other = Self.refusal([0xDE, 0xAD, 0xBE, 0xEF, 0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(other?.code == .badToken && other?.message.contains("TLS") == false)
+    }
+
+    /// The decoder's refusal of `bytes`, `nil` when it takes them.
+    static func refusal(_ bytes: [UInt8]) -> FrameError? {
+        var buffer = ByteBuffer(bytes: bytes)
+        var decoder = FrameDecoder()
+        do throws(FrameError) {
+            _ = try decoder.next(from: &buffer)
+            return nil
+        } catch {
+            return error
+        }
+    }
 }

@@ -112,6 +112,10 @@ public struct FrameDecoder: Sendable {
     private static let maxReservation = 1 << 20
 
     private static func badToken(_ token: UInt32) -> FrameError {
-        FrameError(.badToken, "frame begins with 0x\(String(token, radix: 16)), expected 0xff7ff4fe")
+        // A TLS record (content type 0x14...0x17, version 0x03xx) where a frame was expected: one side
+        // speaks TLS to a plain port, a mistake worth naming.
+        let looksLikeTLS = (0x14...0x17).contains(token >> 24) && (token >> 16) & 0xFF == 0x03
+        let hint = looksLikeTLS ? " (these bytes are TLS: the peer speaks TLS and this side plain TCP)" : ""
+        return FrameError(.badToken, "frame begins with 0x\(String(token, radix: 16)), expected 0xff7ff4fe\(hint)")
     }
 }

@@ -7,7 +7,7 @@ public struct FrameError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let badToken = Code(name: "badToken")
         /// The chunk count is negative or above the limit.
         public static let listTooLong = Code(name: "listTooLong")
-        /// A chunk length is zero, negative, or would take the frame past its size limit.
+        /// A chunk length is negative, or would take the frame past its size limit.
         public static let badChunkLength = Code(name: "badChunkLength")
         /// The frame is larger than the encoder may send.
         public static let frameTooLarge = Code(name: "frameTooLarge")
