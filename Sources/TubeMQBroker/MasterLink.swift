@@ -106,25 +106,48 @@ actor MasterLink {
     @discardableResult
     func step(port: Int, tlsPort: Int? = nil) async -> Bool {
         guard !configuration.masterAddresses.isEmpty else { return false }
-        do throws(RPCError) {
-            if registered { return try await heartbeat() }
-            try await register(port: port, tlsPort: tlsPort)
-            return true
-        } catch {
-            if error.isStandby || error.code == .connectionFailed || error.code == .timeout {
+        // A hot standby answering sends the broker to the next master at once, not a second later;
+        // once around the list at most (all standby: an election under way).
+        var standbys = 0
+        while true {
+            do throws(RPCError) {
+                if registered { return try await heartbeat() }
+                try await register(port: port, tlsPort: tlsPort)
+                return true
+            } catch  where error.isStandby && standbys < configuration.masterAddresses.count - 1 {
+                // Expected in an HA group whose active master is not first in the list: not a warning.
+                logger.info(
+                    "master is a hot standby: trying the next",
+                    metadata: [
+                        "tubemq.master":
+                            "\(configuration.masterAddresses[masterIndex].host):\(configuration.masterAddresses[masterIndex].port)"
+                    ]
+                )
                 masterIndex = (masterIndex + 1) % configuration.masterAddresses.count
+                registered = false
+                standbys += 1
+            } catch {
+                return failed(error)
             }
-            registered = false
-            // Unregistered, the broker asks again every second: the same failure is logged once.
-            let text = "\(error)"
-            logger.log(
-                level: text == lastFailure ? .debug : .warning,
-                "master link failed",
-                metadata: ["tubemq.error": "\(text)"]
-            )
-            lastFailure = text
-            return false
         }
+    }
+
+    /// Notes a failed step: the next goes to the next master when this one is a standby or cannot
+    /// be reached, and the broker registers again.
+    private func failed(_ error: RPCError) -> Bool {
+        if error.isStandby || error.code == .connectionFailed || error.code == .timeout {
+            masterIndex = (masterIndex + 1) % configuration.masterAddresses.count
+        }
+        registered = false
+        // Unregistered, the broker asks again every second: the same failure is logged once.
+        let text = "\(error)"
+        logger.log(
+            level: text == lastFailure ? .debug : .warning,
+            "master link failed",
+            metadata: ["tubemq.error": "\(text)"]
+        )
+        lastFailure = text
+        return false
     }
 
     private func register(port: Int, tlsPort: Int?) async throws(RPCError) {
