@@ -14,7 +14,14 @@ extension WebParameters {
     ) throws(WebParameterError) -> [WebParameters] {
         guard let raw = value(field) else { throw .missing(field) }
         let text = FormDecoding.decode(Substring(raw))
-        guard let parsed = try? JSON.parse(text), let items = parsed.items else {
+        let parsed: JSON
+        do throws(JSONParseError) {
+            parsed = try JSON.parse(text)
+        } catch {
+            // Say what is wrong with the text (nested too deep, cut off, …), not only what it must be.
+            throw WebParameterError("Parameter \(field.long) must be a JSON array of objects: \(error.message)!")
+        }
+        guard let items = parsed.items else {
             throw WebParameterError("Parameter \(field.long) must be a JSON array of objects!")
         }
         guard !items.isEmpty else { throw .missing(field) }

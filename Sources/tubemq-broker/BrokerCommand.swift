@@ -83,6 +83,17 @@ struct BrokerCommand: AsyncParsableCommand {
         }
         if ini.tls.isMasterLinkEnabled {
             // `masterTLSEnable` (ours): masterAddressList names the masters' TLS ports.
+            // The trust store first, alone, so that an error names the key that holds the bad value.
+            do {
+                _ = try TLSSettings.makeClientContext(
+                    trustStorePath: ini.tls.trustStorePath,
+                    trustStorePassword: ini.tls.trustStorePassword
+                )
+            } catch {
+                throw ValidationError(
+                    "[tlsSetting] tlsTrustStorePath / tlsTrustStorePassword (for masterTLSEnable): \(error)"
+                )
+            }
             do {
                 brokerSettings.masterTLS = try TLSSettings.makeClientContext(
                     trustStorePath: ini.tls.trustStorePath,
@@ -91,7 +102,9 @@ struct BrokerCommand: AsyncParsableCommand {
                     keyStorePassword: ini.tls.keyStorePassword
                 )
             } catch {
-                throw ValidationError("[tlsSetting] masterTLSEnable: \(error)")
+                throw ValidationError(
+                    "[tlsSetting] tlsKeyStorePath / tlsKeyStorePassword (for masterTLSEnable): \(error)"
+                )
             }
         }
         // `[tlsSetting] webTLSEnable` (ours): the offset webapi over HTTPS too.

@@ -19,6 +19,8 @@ import TubeMQWebSupport
             )
             #expect(refused.result == false)
             #expect(refused.errCode == 400, "\(refused.text.prefix(300))")
+            // The refusal says what is wrong (it said only "must be a JSON array of objects").
+            #expect(refused.errMsg?.contains("nested more than 64 deep") == true, "\(refused.text.prefix(300))")
             let alive = try await client.query("admin_query_server_version")
             #expect(alive.errCode == 0, "the server still answers")
         }
