@@ -109,9 +109,19 @@ public final class LocalCluster: Sendable {
                     tls.port = index < configuration.brokerTLSPorts.count ? configuration.brokerTLSPorts[index] : 0
                     brokerConfiguration.tls = tls
                 }
+                let webPort = index < configuration.brokerWebPorts.count ? configuration.brokerWebPorts[index] : 0
+                if port != 0, webPort != 0, brokerConfiguration.tls.map({ $0.port != 0 }) ?? true {
+                    try await enroll(
+                        id: id,
+                        host: configuration.host,
+                        port: port,
+                        tlsPort: brokerConfiguration.tls?.port,
+                        webPort: webPort,
+                        master: master.master
+                    )
+                }
                 let broker = try await BrokerServer.start(configuration: brokerConfiguration, logger: logger)
                 brokers.append(broker)
-                let webPort = index < configuration.brokerWebPorts.count ? configuration.brokerWebPorts[index] : 0
                 var webTLS = configuration.tls
                 webTLS?.port =
                     index < configuration.brokerWebTLSPorts.count ? configuration.brokerWebTLSPorts[index] : 0
@@ -193,22 +203,42 @@ public final class LocalCluster: Sendable {
         webPort: Int,
         master: Master
     ) async throws {
+        try await enroll(
+            id: id,
+            host: host,
+            port: broker.port,
+            tlsPort: broker.tlsPort,
+            webPort: webPort,
+            master: master
+        )
+    }
+
+    /// Adds or updates broker `id`'s record with its ports and sets it online. Called before the
+    /// broker starts when its ports are fixed, so that its first registration is not refused ("Broker
+    /// 1 is not configured", a warning on a clean start), and again once it listens.
+    private static func enroll(
+        id: Int32,
+        host: String,
+        port: Int,
+        tlsPort: Int?,
+        webPort: Int,
+        master: Master
+    ) async throws {
         // The record carries the ports the broker listens on, its TLS one among them when it serves
         // TLS (the cluster default, 8124, was reported whatever port it had).
-        let tlsPort = broker.tlsPort
         if let existing = await master.broker(id: id) {
-            if existing.config.port != broker.port || existing.config.webPort != webPort
+            if existing.config.port != port || existing.config.webPort != webPort
                 || tlsPort.map({ $0 != existing.config.tlsPort }) ?? false
             {
                 _ = try await master.updateBroker(
                     id: id,
-                    BrokerPatch(port: broker.port, tlsPort: tlsPort, webPort: webPort),
+                    BrokerPatch(port: port, tlsPort: tlsPort, webPort: webPort),
                     by: "standalone"
                 )
             }
         } else {
             _ = try await master.addBroker(
-                BrokerSpec(id: id, host: host, port: broker.port, tlsPort: tlsPort, webPort: webPort),
+                BrokerSpec(id: id, host: host, port: port, tlsPort: tlsPort, webPort: webPort),
                 by: "standalone"
             )
         }
