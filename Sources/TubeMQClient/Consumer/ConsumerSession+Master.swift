@@ -54,6 +54,8 @@ extension ConsumerSession {
         )
         registeredWithMaster = true
         quickHeartbeatsUntil = .now + Self.quickHeartbeatWindow
+        registeredAt = .now
+        warnedIdle = false
         pendingAck = nil
         if reply.hasNotAllocated && !reply.notAllocated { groupAllocated = true }
         if reply.hasAuthorizedInfo { visitToken = reply.authorizedInfo.visitAuthorizedToken }
@@ -204,6 +206,30 @@ extension ConsumerSession {
             queuedEvents.append(reply.event)
             applyNextEvent()
         }
+        warnIfIdle()
+    }
+
+    /// How long after registering a consumer holding no partition says so.
+    static let idleWarningAfter: Duration = .seconds(10)
+
+    /// Says once per registration that the consumer still holds no partition ``idleWarningAfter``
+    /// after joining: it waited silently when no broker served its topic.
+    private func warnIfIdle() {
+        guard held.isEmpty, !warnedIdle, eventTask == nil, queuedEvents.isEmpty,
+            ContinuousClock.now - registeredAt >= Self.idleWarningAfter
+        else { return }
+        warnedIdle = true
+        logger.warning(
+            """
+            no partition assigned \(Self.idleWarningAfter.components.seconds) s after joining the group: no broker \
+            may be serving the topics, the group's other members may hold every partition, or the master has not \
+            balanced the group yet; still waiting
+            """,
+            metadata: [
+                "tubemq.group": "\(configuration.group)",
+                "tubemq.topics": "\(configuration.topics.keys.sorted().joined(separator: ","))",
+            ]
+        )
     }
 
     private func applyNextEvent() {

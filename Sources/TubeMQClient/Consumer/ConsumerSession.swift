@@ -61,6 +61,10 @@ actor ConsumerSession {
     /// Until when the master is asked often (every ``quickHeartbeat``) while no partition is held, so
     /// that a new member learns its first assignment within a balance round, not a heartbeat period.
     var quickHeartbeatsUntil: ContinuousClock.Instant = .now
+    /// When the consumer last registered with the master.
+    var registeredAt: ContinuousClock.Instant = .now
+    /// Whether the consumer said it holds no partition ``idleWarningAfter`` after registering.
+    var warnedIdle = false
     /// Until when the master is asked often after an event, for the next one (``followUpWindow``).
     var followUpHeartbeatsUntil: ContinuousClock.Instant = .now
     var visitToken: Int64?
