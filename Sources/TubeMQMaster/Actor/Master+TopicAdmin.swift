@@ -21,10 +21,8 @@ extension Master {
         settings: TopicSettingsPatch = TopicSettingsPatch(),
         by user: String
     ) async throws(MasterError) -> Topic {
-        try await administer { (state, now) throws(MasterError) in
+        try await administer(topic: topic) { (state, now) throws(MasterError) in
             try state.addTopicDeployment(topic: topic, brokerID: brokerID, settings: settings, by: user, now: now)
-        } result: { (state, _) throws(MasterError) in
-            try Self.topic(topic, in: state)
         }
     }
 
@@ -40,10 +38,8 @@ extension Master {
         settings: TopicSettingsPatch,
         by user: String
     ) async throws(MasterError) -> Topic {
-        try await administer { (state, now) throws(MasterError) in
+        try await administer(topic: topic) { (state, now) throws(MasterError) in
             try state.updateTopicDeployment(topic: topic, brokerID: brokerID, settings: settings, by: user, now: now)
-        } result: { (state, _) throws(MasterError) in
-            try Self.topic(topic, in: state)
         }
     }
 
@@ -59,10 +55,8 @@ extension Master {
     ) async throws(MasterError)
         -> Topic
     {
-        try await administer { (state, now) throws(MasterError) in
+        try await administer(topic: topic) { (state, now) throws(MasterError) in
             try state.deleteTopicDeployment(topic: topic, brokerID: brokerID, by: user, now: now)
-        } result: { (state, _) throws(MasterError) in
-            try Self.topic(topic, in: state)
         }
     }
 
@@ -78,10 +72,8 @@ extension Master {
     ) async throws(MasterError)
         -> Topic
     {
-        try await administer { (state, now) throws(MasterError) in
+        try await administer(topic: topic) { (state, now) throws(MasterError) in
             try state.restoreTopicDeployment(topic: topic, brokerID: brokerID, by: user, now: now)
-        } result: { (state, _) throws(MasterError) in
-            try Self.topic(topic, in: state)
         }
     }
 
@@ -98,10 +90,8 @@ extension Master {
     ) async throws(MasterError)
         -> Topic
     {
-        try await administer { (state, now) throws(MasterError) in
+        try await administer(topic: topic) { (state, now) throws(MasterError) in
             try state.removeTopicDeployment(topic: topic, brokerID: brokerID, by: user, now: now)
-        } result: { (state, _) throws(MasterError) in
-            try Self.topic(topic, in: state)
         }
     }
 
@@ -117,7 +107,7 @@ extension Master {
         enableAuthControl: Bool? = nil,
         by user: String
     ) async throws(MasterError) -> Topic {
-        try await administer { (state, now) throws(MasterError) in
+        try await administer(topic: topic) { (state, now) throws(MasterError) in
             try state.setTopicControl(
                 topic: topic,
                 maxMsgSizeInMB: maxMsgSizeInMB,
@@ -125,8 +115,6 @@ extension Master {
                 by: user,
                 now: now
             )
-        } result: { (state, _) throws(MasterError) in
-            try Self.topic(topic, in: state)
         }
     }
 
@@ -156,5 +144,13 @@ extension Master {
             throw MasterError(code: .recordNotFound, message: "Topic \(name) does not exist!")
         }
         return topic
+    }
+
+    /// Applies `change` to the state and answers `topic`'s record after it.
+    private func administer(
+        topic: String,
+        _ change: (inout MasterState, Int64) throws(MasterError) -> [MasterDirective]
+    ) async throws(MasterError) -> Topic {
+        try await administer(change) { (state, _) throws(MasterError) in try Self.topic(topic, in: state) }
     }
 }

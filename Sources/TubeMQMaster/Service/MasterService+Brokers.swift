@@ -43,15 +43,13 @@ extension MasterService {
             response.confCheckSumID = text.checksum
             response.brokerDefaultConfInfo = text.defaults
             response.brokerTopicSetConfInfo = text.topics
-            response.ssdStoreID = -2
-            response.flowCheckID = brokerContext.flowControl?.version ?? -2
-            if let flow = brokerContext.flowControl, request.flowCheckID != flow.version {
-                response.flowControlInfo = flow.rules.json
-            }
-            response.qryPriorityID = brokerContext.qryPriorityID
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(security.visitTokens.client)
-            response.brokerAuthorizedInfo = Self.brokerAuthorizedInfo(security.visitTokens.brokers)
-            response.clsConfig = ReplyFormatting.clusterConfig(brokerContext.approved, held: held)
+            Self.fillShared(
+                &response,
+                context: brokerContext,
+                heldFlowCheckID: request.flowCheckID,
+                heldCluster: held,
+                security: security
+            )
             return response
         } failure: { error in
             context.logger.warning(
@@ -97,15 +95,13 @@ extension MasterService {
                 response.brokerTopicSetConfInfo = text.topics
             }
             response.removeTopicConfInfo = text.removedTopics
-            response.ssdStoreID = -2
-            response.flowCheckID = brokerContext.flowControl?.version ?? -2
-            if let flow = brokerContext.flowControl, request.flowCheckID != flow.version {
-                response.flowControlInfo = flow.rules.json
-            }
-            response.qryPriorityID = brokerContext.qryPriorityID
-            response.authorizedInfo = ReplyFormatting.authorizedInfo(security.visitTokens.client)
-            response.brokerAuthorizedInfo = Self.brokerAuthorizedInfo(security.visitTokens.brokers)
-            response.clsConfig = ReplyFormatting.clusterConfig(brokerContext.approved, held: held)
+            Self.fillShared(
+                &response,
+                context: brokerContext,
+                heldFlowCheckID: request.flowCheckID,
+                heldCluster: held,
+                security: security
+            )
             return response
         } failure: { error in
             context.logger.info(
@@ -155,4 +151,40 @@ extension MasterService {
         info.visitAuthorizedToken = tokens.map(String.init).joined(separator: ",")
         return info
     }
+
+    /// Sets what a broker's register and heartbeat replies share: `ssdStoreId` -2, the default flow
+    /// rules (their text only when the broker holds another version), the cluster's `qryPriorityId`,
+    /// both authorized infos (the broker's with the current and the next visit token) and `clsConfig`.
+    static func fillShared<Reply: BrokerReplySharedFields>(
+        _ response: inout Reply,
+        context: BrokerReplyContext,
+        heldFlowCheckID: Int64,
+        heldCluster: ClusterConfig?,
+        security: MasterSecurity
+    ) {
+        response.ssdStoreID = -2
+        response.flowCheckID = context.flowControl?.version ?? -2
+        if let flow = context.flowControl, heldFlowCheckID != flow.version {
+            response.flowControlInfo = flow.rules.json
+        }
+        response.qryPriorityID = context.qryPriorityID
+        response.authorizedInfo = ReplyFormatting.authorizedInfo(security.visitTokens.client)
+        response.brokerAuthorizedInfo = Self.brokerAuthorizedInfo(security.visitTokens.brokers)
+        response.clsConfig = ReplyFormatting.clusterConfig(context.approved, held: heldCluster)
+    }
 }
+
+/// The fields a broker's register reply (`RegisterResponseM2B`) and heartbeat reply
+/// (`HeartResponseM2B`) share, filled by ``MasterService/fillShared(_:context:heldFlowCheckID:heldCluster:security:)``.
+protocol BrokerReplySharedFields {
+    var ssdStoreID: Int64 { get set }
+    var flowCheckID: Int64 { get set }
+    var flowControlInfo: String { get set }
+    var qryPriorityID: Int32 { get set }
+    var authorizedInfo: MasterAuthorizedInfo { get set }
+    var brokerAuthorizedInfo: MasterBrokerAuthorizedInfo { get set }
+    var clsConfig: ClusterConfig { get set }
+}
+
+extension RegisterResponseM2B: BrokerReplySharedFields {}
+extension HeartResponseM2B: BrokerReplySharedFields {}
