@@ -172,7 +172,10 @@ struct ProduceCommand: AsyncParsableCommand {
         while true {
             do {
                 return try await producer.send(message, to: topic)
-            } catch let error as ClientError where error.isTransient {
+            } catch let error as ClientError where error.isTransient && (error.code != .noPartition || tally.count > 0)
+            {
+                // No partition before anything was sent is a topic that does not exist (or is not
+                // deployed), not a broker coming back: say so at once.
                 guard ContinuousClock.now - start < window, !Task.isCancelled else { throw error }
                 if error.code == .timeout || error.outcomeUnknown { tally.mayBeTwice() }
                 attempts += 1
