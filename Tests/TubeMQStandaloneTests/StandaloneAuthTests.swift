@@ -39,6 +39,23 @@ import TubeMQWire
         let (accepted, acceptedText) = try await addUser("ops", ["--data", data])
         #expect(accepted == 0, "\(acceptedText)")
 
+        // `bench` takes --user and --password-file as produce and consume do: it ignored them, and
+        // the master refused its clients (415).
+        let master = try #require(started.addresses["master"])
+        let benchLog = directory + "/bench.out"
+        let bench = try ChildProcess.spawn(
+            [ConsumeInterruptTests.binary, "bench", "--master", master, "--user", "tubemq"]
+                + [
+                    "--password-file", data + "/auth/password", "--producers", "1", "--consumers", "1", "--count",
+                    "200",
+                ],
+            output: benchLog
+        )
+        let benchStatus = await bench.exit(within: .seconds(60))
+        if benchStatus == nil { bench.signal(SIGKILL) }
+        #expect(benchStatus == 0, "\(ConsumeInterruptTests.text(benchLog))")
+        #expect(ConsumeInterruptTests.text(benchLog).contains("consume "), "\(ConsumeInterruptTests.text(benchLog))")
+
         standalone.signal(SIGTERM)
         _ = await standalone.exit(within: .seconds(30))
     }

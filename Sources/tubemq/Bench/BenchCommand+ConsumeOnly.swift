@@ -18,6 +18,7 @@ extension BenchCommand {
         configuration.startPosition = .first
         configuration.heartbeatPeriod = .seconds(2)
         configuration.tls = try cluster.tls()
+        configuration.credentials = try cluster.credentials()
         let cpuAtStart = ProcessCPU.nanos()
         var consumers: [BenchConsumer] = []
         for _ in 0..<self.consumers {

@@ -110,7 +110,9 @@ struct BenchCommand: AsyncParsableCommand {
         consumerConfiguration.startPosition = .latestAlways
         consumerConfiguration.heartbeatPeriod = .seconds(2)
         let tls = try cluster.tls()
+        let credentials = try cluster.credentials()
         consumerConfiguration.tls = tls
+        consumerConfiguration.credentials = credentials
         if let fetchBackoffMs { consumerConfiguration.minimumFetchBackoff = .milliseconds(max(1, fetchBackoffMs)) }
         if let fetchBackoffMaxMs {
             consumerConfiguration.maximumFetchBackoff = .milliseconds(max(1, fetchBackoffMaxMs))
@@ -128,6 +130,7 @@ struct BenchCommand: AsyncParsableCommand {
         for _ in 0..<max(1, producers) {
             var producerConfiguration = Producer.Configuration(masters: masters)
             producerConfiguration.tls = tls
+            producerConfiguration.credentials = credentials
             let producer = try await Producer(configuration: producerConfiguration, logger: logger)
             try await producer.publish([topic])
             clients.append(producer)
@@ -191,6 +194,7 @@ struct BenchCommand: AsyncParsableCommand {
             nanos: ProcessCPU.nanos() - cpuAtStart,
             messages: max(sent, stats.received.load(ordering: .relaxed))
         )
+        if interrupted { throw ExitCode(130) }  // as produce: the run did not go as asked
     }
 
     func waitForAssignment(_ consumers: [BenchConsumer]) async throws {

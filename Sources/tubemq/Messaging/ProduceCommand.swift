@@ -80,6 +80,7 @@ struct ProduceCommand: AsyncParsableCommand {
             func send(_ body: [UInt8]) async throws {
                 var message = base
                 message.body = body
+                tally.sending()
                 let result = try await Self.send(message, to: topic, with: producer, retryingFor: retryWindow, tally)
                 tally.sent()
                 if verbose {
@@ -129,10 +130,18 @@ struct ProduceCommand: AsyncParsableCommand {
         case .done:
             FileHandle.standardError.write(Data("sent \(tally.count) messages to \(topic)\(note)\(twice)\n".utf8))
         case .interrupted:
-            // Say where it stopped, so the rest can be sent again from there.
-            let next = count == nil ? "line \(tally.lineNumber + 1) on" : "messages \(tally.count + 1) on"
+            // Say where it stopped, so the rest can be sent again from there: the message in hand when
+            // the signal came (being sent, or waited on between retries) was not acknowledged.
+            let first = count == nil ? tally.lineNumber + (tally.isSending ? 0 : 1) : tally.count + 1
+            let next = count == nil ? "line \(first) on" : "messages \(first) on"
+            let maybe =
+                tally.isSending && tally.mayBeStoredTwice
+                ? " (\(count == nil ? "line" : "message") \(first) had no answer once: it may be stored)" : ""
             FileHandle.standardError.write(
-                Data("interrupted: sent \(tally.count) messages to \(topic)\(note)\(twice); \(next) not sent\n".utf8)
+                Data(
+                    "interrupted: sent \(tally.count) messages to \(topic)\(note)\(twice); \(next) not sent\(maybe)\n"
+                        .utf8
+                )
             )
             throw ExitCode(130)
         case .failed(let error):
@@ -205,6 +214,7 @@ final class ProduceTally: Sendable {
         var skipped = 0
         var resent = 0
         var pendingResend = false
+        var sending = false
     }
 
     private let counts = Mutex(Counts())
@@ -218,12 +228,21 @@ final class ProduceTally: Sendable {
     /// Messages sent again after a send with no answer: the topic may hold them twice.
     var resentCount: Int { counts.withLock { $0.resent } }
 
+    /// Whether a message is in hand: being sent, or waited on between its retries.
+    var isSending: Bool { counts.withLock { $0.sending } }
+    /// Whether the message in hand had no answer once (it may be stored).
+    var mayBeStoredTwice: Bool { counts.withLock { $0.pendingResend } }
+
+    /// A message is in hand.
+    func sending() { counts.withLock { $0.sending = true } }
+
     /// One more message acknowledged.
     func sent() {
         counts.withLock {
             $0.sent += 1
             if $0.pendingResend { $0.resent += 1 }
             $0.pendingResend = false
+            $0.sending = false
         }
     }
 
