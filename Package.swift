@@ -138,6 +138,7 @@ let package = Package(
         .target(
             name: "TubeMQWebSupport",
             dependencies: [
+                "TubeMQCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -1,5 +1,4 @@
-import Foundation
-import NIOCore
+import TubeMQCore
 
 /// An RPC server could not listen on its address (in use, not local, no permission).
 public struct RPCBindError: Error, Sendable, CustomStringConvertible {
@@ -20,10 +19,6 @@ public struct RPCBindError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         // NIO's own text of a system error is `bind(descriptor:ptr:bytes:): Address already in use)
         // (errno: 98)`: give the system's reason alone.
-        if let system = underlying as? IOError {
-            return
-                "cannot serve RPC on \(host):\(port): \(String(cString: strerror(system.errnoCode))) (errno \(system.errnoCode))"
-        }
-        return "cannot serve RPC on \(host):\(port): \(underlying)"
+        "cannot serve RPC on \(host):\(port): \(SystemErrorText.of(underlying))"
     }
 }

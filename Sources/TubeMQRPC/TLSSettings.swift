@@ -92,7 +92,11 @@ public struct TLSSettings: Sendable, Hashable {
 
     static func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TLSSettingsError("cannot read the store \(path)")
+            // Say why: missing, not readable by this user, a folder.
+            let reason =
+                access(path, F_OK) != 0
+                ? "no such file" : (access(path, R_OK) != 0 ? "permission denied" : "not a readable file")
+            throw TLSSettingsError("cannot read the store \(path): \(reason)")
         }
         let bytes = Array(data)
         if bytes.starts(with: [0xFE, 0xED, 0xFE, 0xED]) {

@@ -1,4 +1,5 @@
 import Foundation
+import TubeMQCore
 import TubeMQRPC
 
 /// The certificates of `tubemq standalone --tls`, kept in `<data>/tls/`: a certificate authority
@@ -27,14 +28,16 @@ public enum StandaloneCertificates {
         for host in hosts where !host.isEmpty && !names.contains(host) && host != "0.0.0.0" { names.append(host) }
         let authority = try CertificateAuthority(commonName: "tubemq standalone CA")
         let server = try authority.issue(commonName: "tubemq standalone", hosts: names)
+        // The folder and the CA certificate are readable by every user (clients run as other users
+        // need the CA); the server's key is its owner's only.
         do {
             try manager.createDirectory(
                 atPath: folder,
                 withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
+                attributes: [.posixPermissions: 0o755]
             )
         } catch {
-            throw TLSSettingsError("cannot create \(folder): \(error)")
+            throw TLSSettingsError("cannot create \(folder): \(SystemErrorText.of(error))")
         }
         let keyStore = server.certificatePEM + "\n" + server.privateKeyPEM + "\n"
         guard
@@ -43,7 +46,11 @@ public enum StandaloneCertificates {
                 contents: Data(keyStore.utf8),
                 attributes: [.posixPermissions: 0o600]
             ),
-            manager.createFile(atPath: files.caPath, contents: Data((authority.certificatePEM + "\n").utf8))
+            manager.createFile(
+                atPath: files.caPath,
+                contents: Data((authority.certificatePEM + "\n").utf8),
+                attributes: [.posixPermissions: 0o644]
+            )
         else { throw TLSSettingsError("cannot write the certificates in \(folder)") }
         return files
     }

@@ -5,6 +5,7 @@ package import Logging
 import NIOCore
 package import NIOSSL
 import ServiceLifecycle
+import TubeMQCore
 
 /// A running HTTP listener that hands every request, whatever its path or verb, to one handler.
 ///
@@ -86,7 +87,7 @@ package final class WebServer: Sendable {
         guard let actual = await iterator.next() else {
             let reason: String
             switch await task.result {
-            case .failure(let error): reason = "\(error)"
+            case .failure(let error): reason = SystemErrorText.of(error)
             case .success: reason = "the server stopped before it was bound"
             }
             throw WebServerError(message: "cannot serve \(scheme) on \(host):\(port): \(reason)")

@@ -169,24 +169,8 @@ struct BrokerCommand: AsyncParsableCommand {
     static func webAdminToken(_ ini: BrokerINI, logger: Logger) throws -> String? {
         guard ini.webAdminTokenCheck else { return nil }
         if let token = ini.webAdminToken { return token }
-        let path = ini.primaryPath + "/webapi.token"
-        if let text = try? String(contentsOfFile: path, encoding: .utf8),
-            case let token = text.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty
-        {
-            return token
-        }
-        var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        let token = String((0..<32).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
-        try? FileManager.default.createDirectory(atPath: ini.primaryPath, withIntermediateDirectories: true)
-        guard
-            FileManager.default.createFile(
-                atPath: path,
-                contents: Data((token + "\n").utf8),
-                attributes: [.posixPermissions: 0o600]
-            )
-        else { throw ValidationError("cannot write \(path)") }
-        logger.notice("broker webapi admin token created", metadata: ["tubemq.path": "\(path)"])
+        let (token, path, created) = try DataFolder.secret(named: "webapi.token", in: ini.primaryPath)
+        if created { logger.notice("broker webapi admin token created", metadata: ["tubemq.path": "\(path)"]) }
         return token
     }
 }

@@ -54,4 +54,30 @@ import TubeMQTestKit
         )
         #expect(!text.contains("Usage:"), "\(text)")
     }
+
+    /// The same for `tubemq-broker` with a `primaryPath` it cannot make: it printed "cannot write
+    /// …/webapi.token" with no reason, the usage text, and exit 64.
+    @Test func aBrokerDataFolderThatCannotBeMadeSaysWhy() async throws {
+        let directory = ClusterTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "".write(toFile: directory + "/file", atomically: true, encoding: .utf8)
+        let ini = directory + "/broker.ini"
+        try await ClusterTestSupport.writeBrokerINI(
+            ini,
+            id: 1,
+            port: try await unusedPort(),
+            masterPort: try await unusedPort(),
+            data: directory + "/file/broker"
+        )
+        let binary = URL(fileURLWithPath: ConsumeInterruptTests.binary).deletingLastPathComponent()
+            .appendingPathComponent("tubemq-broker").path
+        let output = directory + "/broker.out"
+        let process = try ChildProcess.spawn([binary, "--config", ini], output: output)
+        let status = await process.exit(within: .seconds(20))
+        if status == nil { process.signal(SIGKILL) }
+        let text = ConsumeInterruptTests.text(output)
+        #expect(status == 1, "exit \(String(describing: status)): \(text)")
+        #expect(text.contains("\(directory)/file is not a folder"), "\(text)")
+        #expect(!text.contains("Usage:"), "\(text)")
+    }
 }

@@ -12,6 +12,11 @@ import TubeMQStandalone
         #expect(files.caPath == directory + "/tls/ca.pem")
         let attributes = try FileManager.default.attributesOfItem(atPath: files.keyStorePath)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        // The CA is for every user's clients: its folder and file are readable by all (the folder was 0700).
+        for (path, mode) in [(files.caPath, 0o644), (directory + "/tls", 0o755)] {
+            let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+            #expect(permissions?.intValue == mode, "\(path)")
+        }
         let keyStore = try String(contentsOfFile: files.keyStorePath, encoding: .utf8)
         #expect(keyStore.contains("BEGIN CERTIFICATE") && keyStore.contains("PRIVATE KEY"))
         let ca = try String(contentsOfFile: files.caPath, encoding: .utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import TubeMQCore
 public import TubeMQMasterState
 
 /// The embedded ``MetadataStore``: one JSON snapshot file in the master's data directory, rewritten
@@ -32,7 +33,7 @@ public actor FileMetadataStore: MetadataStore {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw MetadataStoreError(.io, "cannot create the data directory \(directory)", underlying: error)
+            throw MetadataStoreError(.io, "cannot create the data directory \(directory): \(SystemErrorText.of(error))")
         }
         self.lock = try FileLock(path: directory + "/LOCK")
     }

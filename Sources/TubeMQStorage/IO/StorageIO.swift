@@ -56,6 +56,7 @@ enum StorageIOFactory {
     ) -> any StorageIO {
         switch requested {
         case .posix:
+            logger.info("storage I/O: posix (pwritev and fdatasync)")
             return PosixIO()
         case .uring:
             if let value = getenv(disableEnvironmentKey), String(cString: value) == "1" {
@@ -64,10 +65,15 @@ enum StorageIOFactory {
             }
             switch probe(ringCount) {
             case .success(let io):
+                logger.info("storage I/O: io_uring", metadata: ["tubemq.rings": "\(ringCount)"])
                 return io
             case .failure(let error):
+                // ENOMEM from io_uring_queue_init is most often the locked-memory limit of a
+                // non-root user (ulimit -l).
+                let hint =
+                    error.systemErrno == ENOMEM ? " (ENOMEM: the locked-memory limit, ulimit -l, may be too low)" : ""
                 logger.warning(
-                    "io_uring unavailable, falling back to posix I/O",
+                    "io_uring unavailable, falling back to posix I/O\(hint)",
                     metadata: ["tubemq.errno": "\(error.systemErrno ?? 0)"]
                 )
                 return PosixIO()

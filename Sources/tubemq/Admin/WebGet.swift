@@ -43,6 +43,11 @@ enum WebGet {
                 return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 200, data: data)
             } catch let error as URLError where error.code == .timedOut {
                 throw WebAPIFailure("no answer within \(Self.seconds(timeout)) s (--timeout)")
+            } catch let error as URLError where error.code == .zeroByteResource || error.code == .badServerResponse {
+                // What a TLS port answers a plain request: nothing an HTTP client can read.
+                throw WebAPIFailure(
+                    "\((error as NSError).localizedDescription): the port may serve HTTPS; use https:// and --tls-ca"
+                )
             } catch {
                 throw WebAPIFailure((error as NSError).localizedDescription)
             }
@@ -68,6 +73,10 @@ enum WebGet {
                 timeoutMilliseconds: Int64(timeout * 1000)
             )
         } catch {
+            // A plain port answering the handshake: say so, not the TLS library's error with its source path.
+            if error.message.contains("WRONG_VERSION_NUMBER") || error.message.contains("HTTP_REQUEST") {
+                throw WebAPIFailure("the TLS handshake failed: the port answers in plain HTTP; use http://")
+            }
             throw WebAPIFailure(error.message)
         }
         // A standby master redirects to the active one: follow a few hops, as URLSession does.
