@@ -67,7 +67,9 @@ import TubeMQWire
     /// Frames that arrive in pieces, each whole in time, are served however long the connection
     /// lives, and a connection idle between frames (no frame begun) is not timed out by it.
     @Test func framesInPiecesWithinTheTimeoutAreServed() async throws {
-        try await withServer(frameTimeout: .seconds(2)) { server in
+        // A timeout far above the 100 ms between a frame's halves: a loaded machine (a CI run beside
+        // two builds) stretched that gap past a 2 s timeout once.
+        try await withServer(frameTimeout: .seconds(4)) { server in
             let outcome = try await exchange(port: server.localPort, expecting: 3) { outbound in
                 for serial in UInt32(1)...3 {
                     let bytes = try RawFrames.register(serial: serial, clientID: "ok")
@@ -76,7 +78,7 @@ import TubeMQWire
                     try await Task.sleep(for: .milliseconds(100))
                     try await outbound.write(ByteBuffer(bytes: bytes[half...]))
                     // Longer than the timeout, with no frame begun.
-                    if serial < 3 { try await Task.sleep(for: .milliseconds(2_500)) }
+                    if serial < 3 { try await Task.sleep(for: .milliseconds(4_500)) }
                 }
             }
             let served = outcome.frames
