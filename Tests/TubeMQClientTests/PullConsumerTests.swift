@@ -46,6 +46,47 @@ import TubeMQTestKit
         }
     }
 
+    /// The confirm timeout runs from hand-out: while one partition's batch is slow, the others' batches
+    /// wait in the queue, and are confirmed when they come. They used to be handed out expired: every
+    /// confirm failed and their messages came again (13 deliveries each in an outside run).
+    @Test func batchesQueuedBehindASlowOneAreNotHandedOutExpired() async throws {
+        try await TestCluster.with(topics: [.init(name: "t_pull_slow", partitions: 3)]) { cluster in
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
+            try await producer.publish(["t_pull_slow"])
+            for i in 0..<30 { try await producer.send(.text("s\(i)"), to: "t_pull_slow") }
+
+            var configuration = cluster.consumerConfiguration(group: "g_pull_slow", topics: ["t_pull_slow"])
+            configuration.confirmTimeout = .milliseconds(800)
+            let consumer = try await PullConsumer(configuration: configuration, logger: TestCluster.logger)
+            try await withTimeout(.seconds(60)) {
+                var batches = consumer.makeAsyncIterator()
+                let slow = try #require(try await batches.next())
+                // Wait until every partition has a batch queued, then past the confirm timeout.
+                try await eventually("all three partitions assigned", timeout: .seconds(20)) {
+                    await consumer.assignedPartitions().count == 3
+                }
+                try await Task.sleep(for: .milliseconds(1_500))
+                #expect(await errorCode { try await slow.confirm() } == .batchExpired, "the slow batch timed out")
+                var confirmed = 0
+                var seen = Set<Int64>()
+                while confirmed < 30 {
+                    let batch = try #require(try await batches.next())
+                    try await batch.confirm()  // at once: within the timeout, whatever it waited in the queue
+                    for message in batch.messages {
+                        #expect(seen.insert(message.messageID).inserted, "delivered twice")
+                    }
+                    confirmed += batch.messages.count
+                }
+                #expect(confirmed == 30)
+            }
+            await consumer.shutdown()
+            await producer.shutdown()
+        }
+    }
+
     @Test func anUnconfirmedBatchGoesToTheGroupsNextConsumer() async throws {
         try await TestCluster.with(topics: [.init(name: "t_pull2", partitions: 1)]) { cluster in
             let producer = try await Producer(

@@ -90,7 +90,8 @@ public enum Consumer {
         /// so the application can tell exactly where a message is (the CLI's `consume` prints it).
         /// Off by default: it adds a few bytes per message to every fetch.
         public var messageOffsets = false
-        /// How long a pulled batch may stay unconfirmed before it is given back for redelivery; also how
+        /// How long a pulled batch may stay unconfirmed in the application's hands (counted from when the
+        /// iteration hands it out, not from its fetch) before it is given back for redelivery; also how
         /// long a rebalance waits for a batch in the hands of the application before giving its partition up.
         public var confirmTimeout: Duration
         /// The client id to use; a Java-shaped one (`group_ip-pid-time-counter-kind-version`) when `nil`.

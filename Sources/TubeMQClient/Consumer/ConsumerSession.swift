@@ -206,7 +206,12 @@ actor ConsumerSession {
         while true {
             if let failure { throw failure }
             guard lifecycle == .running else { return nil }
-            if !ready.isEmpty { return ready.removeFirst() }
+            while !ready.isEmpty {
+                let batch = ready.removeFirst()
+                // A batch decided while it waited here (its partition given up) is gone: handing it out
+                // would only make its confirm fail.
+                if batch.handle.handOut(batch.sequence) { return batch }
+            }
             try await waitForChange()
         }
     }

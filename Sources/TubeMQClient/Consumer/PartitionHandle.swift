@@ -27,6 +27,8 @@ final class PartitionHandle: Sendable {
         var open: UInt64?
         var decided: (UInt64, BatchDecision)?
         var waiter: CheckedContinuation<BatchDecision, Never>?
+        /// The open batch once the application has it, and since when.
+        var handedOut: (sequence: UInt64, at: ContinuousClock.Instant)?
     }
 
     private let state = Mutex(State())
@@ -50,6 +52,21 @@ final class PartitionHandle: Sendable {
             state.decided = nil
             return state.sequence
         }
+    }
+
+    /// Notes that batch `sequence` goes to the application now; `false` when it is no longer open
+    /// (decided while it was queued), and must not be handed out.
+    func handOut(_ sequence: UInt64) -> Bool {
+        state.withLock { state in
+            guard state.open == sequence else { return false }
+            state.handedOut = (sequence, .now)
+            return true
+        }
+    }
+
+    /// When batch `sequence` was handed out, `nil` while it waits in the consumer's queue.
+    private func handedOutAt(_ sequence: UInt64) -> ContinuousClock.Instant? {
+        state.withLock { state in state.handedOut.flatMap { $0.sequence == sequence ? $0.at : nil } }
     }
 
     /// Whether batch `sequence` is still waiting for its decision.
@@ -78,13 +95,29 @@ final class PartitionHandle: Sendable {
         decide(sequence, .released)
     }
 
-    /// Waits for the decision on batch `sequence`; after `timeout` (when given) it is released.
+    /// Waits for the decision on batch `sequence`; `timeout` (when given) after the application got
+    /// it, it is released.
     func decision(for sequence: UInt64, timeout: Duration?) async -> BatchDecision {
+        // The confirm timeout runs from the moment the application has the batch: one queued behind
+        // another partition's slow batch was handed out already expired, and its confirm failed.
         let timer = timeout.map { timeout in
             Task { [weak self] in
-                try? await Task.sleep(for: timeout)
-                guard !Task.isCancelled else { return }
-                self?.decide(sequence, .released)
+                var wait = timeout
+                while true {
+                    try? await Task.sleep(for: wait)
+                    guard !Task.isCancelled, let self else { return }
+                    guard let since = self.handedOutAt(sequence) else {
+                        guard self.isOpen(sequence) else { return }
+                        wait = min(timeout, .seconds(1))  // still queued: look again
+                        continue
+                    }
+                    let left = timeout - (ContinuousClock.now - since)
+                    guard left > .zero else {
+                        self.decide(sequence, .released)
+                        return
+                    }
+                    wait = left
+                }
             }
         }
         defer { timer?.cancel() }
