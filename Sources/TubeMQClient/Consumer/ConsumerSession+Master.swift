@@ -215,8 +215,14 @@ extension ConsumerSession {
     /// Says once per registration that the consumer still holds no partition ``idleWarningAfter``
     /// after joining: it waited silently when no broker served its topic.
     private func warnIfIdle() {
-        guard held.isEmpty, !warnedIdle, eventTask == nil, queuedEvents.isEmpty,
-            ContinuousClock.now - registeredAt >= Self.idleWarningAfter
+        guard !warnedIdle else { return }
+        // Once it held a partition, nothing to say for this registration (a member a rebalance left
+        // without partitions is not "waiting to start").
+        guard held.isEmpty else {
+            warnedIdle = true
+            return
+        }
+        guard eventTask == nil, queuedEvents.isEmpty, ContinuousClock.now - registeredAt >= Self.idleWarningAfter
         else { return }
         warnedIdle = true
         logger.warning(

@@ -63,7 +63,8 @@ actor ConsumerSession {
     var quickHeartbeatsUntil: ContinuousClock.Instant = .now
     /// When the consumer last registered with the master.
     var registeredAt: ContinuousClock.Instant = .now
-    /// Whether the consumer said it holds no partition ``idleWarningAfter`` after registering.
+    /// Whether the consumer said it holds no partition ``idleWarningAfter`` after registering, or
+    /// held one since (then there is nothing to say).
     var warnedIdle = false
     /// Until when the master is asked often after an event, for the next one (``followUpWindow``).
     var followUpHeartbeatsUntil: ContinuousClock.Instant = .now
