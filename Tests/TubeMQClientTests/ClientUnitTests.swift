@@ -107,9 +107,15 @@ import TubeMQTestKit
         handle.releaseOpenBatch()
         #expect(await waited == .released)
 
+        // The confirm timeout runs from hand-out: a batch still queued is not timed out.
         let third = try #require(handle.open())
-        #expect(await handle.decision(for: third, timeout: .milliseconds(30)) == .released, "timed out")
+        async let timedOut = handle.decision(for: third, timeout: .milliseconds(30))
+        try? await Task.sleep(for: .milliseconds(100))
+        #expect(handle.isOpen(third), "queued, not handed out: not timed out")
+        #expect(handle.handOut(third))
+        #expect(await timedOut == .released, "timed out after hand-out")
         #expect(!handle.isOpen(third))
+        #expect(!handle.handOut(third), "a decided batch is not handed out")
 
         handle.stop()
         #expect(handle.open() == nil, "no batch opens once the partition is given up")

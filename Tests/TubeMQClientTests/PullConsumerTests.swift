@@ -87,6 +87,54 @@ import TubeMQTestKit
         }
     }
 
+    /// A batch fetched before its broker restarted cannot be committed: the broker commits what its new
+    /// registration of the partition fetched, which is not this batch. `confirm()` used to succeed
+    /// (returning the batch's own start offset) and the batch came again; it now says so.
+    @Test(.timeLimit(.minutes(2)))
+    func aBatchFromBeforeABrokerRestartIsNotReportedCommitted() async throws {
+        let cluster = try await RestartableCluster.start(topics: [.init(name: "t_pull_restart", partitions: 1)])
+        do {
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
+            try await producer.publish(["t_pull_restart"])
+            for i in 0..<5 { try await producer.send(.text("r\(i)"), to: "t_pull_restart") }
+            await producer.shutdown()
+            var configuration = Consumer.Configuration(
+                masters: [cluster.masterAddress],
+                group: "g_pull_restart",
+                topics: ["t_pull_restart"]
+            )
+            configuration.startPosition = .first
+            configuration.heartbeatPeriod = .milliseconds(500)
+            let consumer = try await PullConsumer(configuration: configuration, logger: TestCluster.logger)
+            try await withTimeout(.seconds(90)) {
+                var batches = consumer.makeAsyncIterator()
+                let held = try #require(try await batches.next())
+                #expect(held.messages.count == 5)
+
+                await cluster.stop()
+                try await cluster.restart()
+                // The consumer registers the partition again at the restarted broker.
+                try await eventually("the partition is registered again", timeout: .seconds(40)) {
+                    await cluster.local?.brokers.first?.holdings().contains { $0.group == "g_pull_restart" } ?? false
+                }
+                let outcome = await errorCode { try await held.confirm() }
+                #expect(outcome == .batchExpired, "nothing of the batch was committed: confirm must not succeed")
+                // The batch comes again, and is committed this time.
+                let again = try #require(try await batches.next())
+                #expect(again.messages.map(\.messageID) == held.messages.map(\.messageID))
+                #expect(try await again.confirm() > again.offset)
+            }
+            await consumer.shutdown()
+        } catch {
+            await cluster.remove()
+            throw error
+        }
+        await cluster.remove()
+    }
+
     @Test func anUnconfirmedBatchGoesToTheGroupsNextConsumer() async throws {
         try await TestCluster.with(topics: [.init(name: "t_pull2", partitions: 1)]) { cluster in
             let producer = try await Producer(

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TubeMQClient
 import TubeMQCore
@@ -48,6 +49,43 @@ import TubeMQTestKit
 
     /// With a message limit, a `for try await` loop ends once it worked through that many (it used
     /// to wait for ever after the last one), and the next consumer of the group starts right after.
+    /// Once `shutdown()` returns, a loop hands out nothing more of the batch in hand: the shutdown gave
+    /// that batch back, and each message handed out after it came again to the group's next consumer
+    /// (466 of them in an outside run).
+    @Test func afterShutdownALoopHandsOutNothingMore() async throws {
+        try await TestCluster.with(topics: [.init(name: "t_stop", partitions: 1)]) { cluster in
+            let producer = try await Producer(
+                configuration: cluster.producerConfiguration(),
+                logger: TestCluster.logger
+            )
+            try await producer.publish(["t_stop"])
+            for i in 0..<400 { try await producer.send(.text("m\(i)"), to: "t_stop") }
+            await producer.shutdown()
+            let consumer = try await PushConsumer(
+                configuration: cluster.consumerConfiguration(group: "g_stop", topics: ["t_stop"]),
+                logger: TestCluster.logger
+            )
+            let afterShutdown = Mutex(0)
+            let shutDown = Mutex(false)
+            let started = Mutex(0)
+            let loop = Task {
+                for try await _ in consumer {
+                    if shutDown.withLock({ $0 }) { afterShutdown.withLock { $0 += 1 } }
+                    started.withLock { $0 += 1 }
+                    try? await Task.sleep(for: .milliseconds(2))
+                }
+            }
+            try await eventually("the loop is in its first batch", timeout: .seconds(20)) {
+                started.withLock { $0 } >= 50
+            }
+            await consumer.shutdown()
+            shutDown.withLock { $0 = true }
+            _ = try await withTimeout(.seconds(20)) { try await loop.value }
+            #expect(afterShutdown.withLock { $0 } == 0, "messages handed out after shutdown() returned")
+            #expect(started.withLock { $0 } < 400, "the loop stopped part way through the batch")
+        }
+    }
+
     @Test func aLoopWithAMessageLimitEndsAfterIt() async throws {
         try await TestCluster.with(topics: [.init(name: "t_limit", partitions: 1)]) { cluster in
             let producer = try await Producer(

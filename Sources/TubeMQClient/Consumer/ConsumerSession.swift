@@ -54,6 +54,8 @@ actor ConsumerSession {
     /// Set once the consumer closes (its last iteration ended, or ``shutdown()``): an iteration begun
     /// after it throws instead of ending at once with nothing.
     private nonisolated let closedToIterations = Mutex(false)
+    /// Raised when the session shuts down (see ``IterationLease``).
+    nonisolated let stopFlag = StopFlag()
     private var closing: Task<Void, Never>?
 
     // Membership (see ConsumerSession+Master.swift).
@@ -297,6 +299,7 @@ actor ConsumerSession {
     /// the connections. Returns when all of that is done; safe to call more than once.
     func shutdown() async {
         closedToIterations.withLock { $0 = true }
+        stopFlag.raise()
         if let closing {
             await closing.value
             return

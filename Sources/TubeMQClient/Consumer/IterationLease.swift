@@ -6,6 +6,8 @@
 @usableFromInline
 final class IterationLease {
     let session: ConsumerSession
+    /// The session's, raised when it shuts down.
+    @usableFromInline let stop: StopFlag
     private(set) var current: ReadyBatch?
     /// The messages of ``current`` (empty when there is none), and how many were handed out.
     @usableFromInline private(set) var buffered: [ConsumedMessage] = []
@@ -16,6 +18,7 @@ final class IterationLease {
 
     init(session: ConsumerSession) {
         self.session = session
+        stop = session.stopFlag
         startedClosed = session.isClosedToIterations
         session.iterationStarted()
     }
@@ -29,9 +32,11 @@ final class IterationLease {
     /// there is none): then ``nextMessage()`` confirms it and waits for the next batch.
     ///
     /// Inlinable, so that an iterator's `next` takes a buffered message with no call into this module.
+    /// Once the consumer shuts down it hands out nothing more: the shutdown gave the batch back, and
+    /// every message of it handed out after that came again to the group's next consumer.
     @inlinable
     func nextBufferedMessage() -> ConsumedMessage? {
-        guard index < buffered.count else { return nil }
+        guard index < buffered.count, !stop.isRaised else { return nil }
         index &+= 1
         return buffered[index &- 1]
     }
@@ -43,8 +48,12 @@ final class IterationLease {
     nonisolated(nonsending) func nextMessage() async throws -> ConsumedMessage? {
         if let message = nextBufferedMessage() { return message }
         if let batch = current {
-            batch.confirm()
-            session.budget?.workedThrough(batch.messages.count)
+            if index >= buffered.count {
+                batch.confirm()
+                session.budget?.workedThrough(batch.messages.count)
+            } else {
+                batch.release()  // the consumer shut down part way through: the rest comes again
+            }
             take(nil)
         }
         try checkStartedOpen()

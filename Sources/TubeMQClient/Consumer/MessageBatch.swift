@@ -29,7 +29,8 @@ public struct MessageBatch: Sendable {
     ///
     /// - Returns: the partition's committed offset after the commit: where the group resumes.
     /// - Throws: ``ClientError`` `batchExpired` when the batch was released, timed out or its partition was
-    ///   taken away (it will be, or was, delivered again); `rejected`, `brokerUnavailable`, `timeout`.
+    ///   taken away, or its broker no longer had the fetch it came from (a broker restart): nothing was
+    ///   committed, and it will be, or was, delivered again; `rejected`, `brokerUnavailable`, `timeout`.
     @discardableResult
     public func confirm() async throws(ClientError) -> Int64 {
         guard ready.handle.isOpen(ready.sequence) else {
@@ -66,6 +67,17 @@ public struct MessageBatch: Sendable {
                 )
             }
             throw .rejected("commit on \(partition) refused", code: reply.errCode, text: reply.errMsg)
+        }
+        // The broker commits what its registration of the partition last fetched: after it restarted
+        // (or the partition was registered again) that is not this batch, and the offset stays at the
+        // batch's start. Nothing of the batch was committed, so it comes again: say so.
+        guard reply.currOffset > ready.offset else {
+            ready.release()
+            throw ClientError(
+                .batchExpired,
+                "the broker of \(partition) no longer had the fetch this batch came from (it restarted, or the "
+                    + "partition was registered again): nothing was committed, and the batch comes again"
+            )
         }
         ready.handle.decide(ready.sequence, .committed)
         return reply.currOffset
