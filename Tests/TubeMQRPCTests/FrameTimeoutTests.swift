@@ -40,10 +40,15 @@ import TubeMQWire
             var decoder = FrameDecoder()
             var pending = ByteBuffer()
             var frames = 0
-            for try await chunk in inbound {
-                pending.writeImmutableBuffer(chunk)
-                while try decoder.next(from: &pending) != nil { frames += 1 }
-                if frames >= count { return (frames, false, ContinuousClock.now - started) }
+            do {
+                for try await chunk in inbound {
+                    pending.writeImmutableBuffer(chunk)
+                    while try decoder.next(from: &pending) != nil { frames += 1 }
+                    if frames >= count { return (frames, false, ContinuousClock.now - started) }
+                }
+            } catch let error as IOError where error.errnoCode == ECONNRESET {
+                // The server closed while bytes of ours were unread: the peer sees a reset, not an
+                // end of stream. Closed all the same.
             }
             return (frames, true, ContinuousClock.now - started)
         }
