@@ -127,7 +127,7 @@ import TubeMQTestKit
 }
 
 /// Runs `body`, failing (and cancelling it) after `duration`.
-private func withTimeout<T: Sendable>(
+func withTimeout<T: Sendable>(
     _ duration: Duration,
     _ what: String,
     _ body: @escaping @Sendable () async throws -> T

@@ -109,6 +109,12 @@ public enum Consumer {
         /// masters' `zkSessionTimeoutMs`, 30 s in TubeMQ's sample master.ini). Masters that do not
         /// answer at all fail the start at once, as does `.zero`.
         public var masterTakeoverWait: Duration = .seconds(30)
+        /// How long ``PushConsumer/shutdown()`` (or the pull consumer's) may spend leaving: giving its
+        /// partitions back to their brokers and closing at the master. A frozen or unreachable server
+        /// answers nothing; after this the consumer closes its connections and returns, and the
+        /// servers time it out as after a crash (its partitions go to the group's other members after
+        /// the broker's and master's timeouts, and what it had not committed is delivered again).
+        public var leaveTimeout: Duration = .seconds(5)
 
         /// Creates a configuration consuming every message of `topics`.
         public init(

@@ -316,11 +316,13 @@ actor ConsumerSession {
         masterLoop?.cancel()
         brokerLoop?.cancel()
         eventTask?.cancel()
+        let deadline = LeaveDeadline(rpc: rpc, timeout: configuration.leaveTimeout, logger: logger, who: "consumer")
         await masterLoop?.value
         await brokerLoop?.value
         await eventTask?.value
         await disconnect(heldPartitions, grace: nil)
         if wasRunning && registeredWithMaster { await closeAtMaster() }
+        deadline.cancel()
         await rpc.shutdown()
         lifecycle = .closed
         logger.debug("consumer closed")

@@ -135,7 +135,9 @@ public final class Producer: Sendable {
                 if done { continuation.resume() }
             }
         }
+        let deadline = LeaveDeadline(rpc: rpc, timeout: configuration.leaveTimeout, logger: logger, who: "producer")
         await session.close()
+        deadline.cancel()
         await rpc.shutdown()
         logger.debug("producer closed")
     }

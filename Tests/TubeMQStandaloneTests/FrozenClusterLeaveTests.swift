@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import TubeMQClient
+import TubeMQCore
+import TubeMQTestKit
+
+/// Shutting a client down while its cluster is frozen (here `tubemq standalone` stopped with SIGSTOP)
+/// ends after the client's `leaveTimeout`: leaving used to wait an RPC timeout for each unanswered call
+/// (29–36 s measured from outside for a consumer), and `tubemq consume` sat that long on SIGTERM.
+@Suite struct FrozenClusterLeaveTests {
+    @Test func clientsLeaveAFrozenClusterWithinTheirLeaveTimeout() async throws {
+        let directory = ClusterTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let standalone = try await StandaloneProcess.start(
+            ["--data", directory + "/data"],
+            output: directory + "/standalone.out"
+        )
+        defer {
+            standalone.process.signal(SIGCONT)
+            standalone.process.signal(SIGKILL)
+        }
+        let address = try #require(standalone.addresses["master"])
+        let master = try #require(MasterAddress(parsing: address))
+
+        var producerConfiguration = Producer.Configuration(masters: [master], rpcTimeout: .seconds(10))
+        producerConfiguration.leaveTimeout = .seconds(2)
+        let producer = try await Producer(configuration: producerConfiguration, logger: ClusterTestSupport.logger)
+        try await producer.publish(["demo"])
+        var consumerConfiguration = Consumer.Configuration(
+            masters: [master],
+            group: "g_frozen",
+            topics: ["demo"],
+            startPosition: .first,
+            rpcTimeout: .seconds(10)
+        )
+        consumerConfiguration.leaveTimeout = .seconds(2)
+        let consumer = try await PushConsumer(configuration: consumerConfiguration, logger: ClusterTestSupport.logger)
+        _ = try await producer.send(Message(body: Array("before the freeze".utf8)), to: "demo")
+        let received = try await withTimeout(.seconds(30), "the first message") {
+            for try await message in consumer { return String(decoding: message.body, as: UTF8.self) as String? }
+            return nil
+        }
+        #expect(received == "before the freeze")
+
+        standalone.process.signal(SIGSTOP)
+        let clock = ContinuousClock()
+        let started = clock.now
+        async let producerLeft: Duration = {
+            await producer.shutdown()
+            return clock.now - started
+        }()
+        async let consumerLeft: Duration = {
+            await consumer.shutdown()
+            return clock.now - started
+        }()
+        let (producerTook, consumerTook) = await (producerLeft, consumerLeft)
+        // The bound is the 2 s leave timeout plus scheduling slack; without it each waited 10 s or more.
+        #expect(producerTook < .seconds(7), "the producer took \(producerTook) to leave")
+        #expect(consumerTook < .seconds(7), "the consumer took \(consumerTook) to leave")
+    }
+}
