@@ -45,6 +45,14 @@ struct DurabilityCommand: AsyncParsableCommand {
     @Flag(help: "Only report lost messages (the default with --ack memory and --signal kill).")
     var allowLoss = false
 
+    @Option(
+        help: """
+            The first of four consecutive ports for the standalone (master, broker, master web, broker web); \
+            free ports when not given.
+            """
+    )
+    var firstPort: Int?
+
     @Flag(help: "Keep the temp folder with the data and the server's logs.")
     var keep = false
 
@@ -56,6 +64,9 @@ struct DurabilityCommand: AsyncParsableCommand {
         guard signal == "kill" || signal == "term" else { throw ValidationError("--signal takes kill or term") }
         guard kills > 0, loadSeconds > 0, producers > 0, inFlight > 0 else {
             throw ValidationError("counts and times must be positive")
+        }
+        if let firstPort, !(1...65532).contains(firstPort) {
+            throw ValidationError("--first-port takes a port from 1 to 65532 (it uses four from there)")
         }
     }
 
@@ -69,6 +80,7 @@ struct DurabilityCommand: AsyncParsableCommand {
         settings.inFlight = inFlight
         settings.messageSize = size
         settings.keepFolder = keep
+        settings.firstPort = firstPort
         settings.logger.logLevel = Logger.Level(rawValue: logLevel) ?? .critical
         let name = "durability (--ack \(ack), \(kills) × \(signal == "kill" ? "kill -9" : "SIGTERM"))"
         let report: DurabilityReport

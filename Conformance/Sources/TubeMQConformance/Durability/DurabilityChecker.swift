@@ -30,6 +30,9 @@ public struct DurabilityChecker: Sendable {
         public var partitions: Int = 4
         /// Keep the temp folder (its logs and data) afterwards.
         public var keepFolder = false
+        /// The first of four consecutive ports the standalone listens on (master, broker, master web,
+        /// broker web); `nil` lets it pick free ports on its first start and keeps them after.
+        public var firstPort: Int? = nil
         /// The clients' logger.
         public var logger = Logger(label: "tubemq.durability")
 
@@ -53,6 +56,9 @@ public struct DurabilityChecker: Sendable {
         let server = StandaloneProcess(
             binary: settings.binary,
             folder: folder,
+            ports: settings.firstPort.map {
+                StandaloneProcess.Ports(master: $0, broker: $0 + 1, masterWeb: $0 + 2, brokerWeb: $0 + 3)
+            },
             arguments: [
                 "--topic", "durability:\(settings.partitions)", "--ack", settings.acknowledgement,
                 "--balance-delay-ms", "500", "--balance-period-ms", "500", "--log-level", "error",

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A `tubemq standalone` process the durability checker starts, signals and restarts, always on
-/// the ports it chose the first time and with the same data folder.
+/// the same ports (given, or chosen by its first start) and with the same data folder.
 final class StandaloneProcess {
     /// Ports read from the first start's ready line.
     struct Ports {
@@ -18,10 +18,12 @@ final class StandaloneProcess {
     private(set) var ports: Ports?
     private var starts = 0
 
-    /// A process of `binary` (`tubemq`) keeping its data and logs in `folder`, started with `arguments` more.
-    init(binary: String, folder: URL, arguments: [String]) {
+    /// A process of `binary` (`tubemq`) keeping its data and logs in `folder`, started with `arguments`
+    /// more, on `ports` (free ones picked by its first start when `nil`).
+    init(binary: String, folder: URL, ports: Ports? = nil, arguments: [String]) {
         self.binary = binary
         self.folder = folder
+        self.ports = ports
         self.arguments = arguments
     }
 
