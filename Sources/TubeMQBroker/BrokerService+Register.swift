@@ -13,7 +13,10 @@ extension BrokerService {
     }
 
     private func register(_ request: RegisterRequestC2B) async -> RegisterResponseB2C {
-        if let problem = NameRules.clientProblem(clientID: request.clientID, hostName: "") {
+        if let problem = NameRules.clientProblem(clientID: request.clientID, hostName: "")
+            ?? NameRules.lengthProblem("group name", request.groupName, max: NameRules.maxGroupLength)
+            ?? NameRules.filterSizeProblem(Set(request.filterCondStr))
+        {
             return .failure(.badRequest, problem)
         }
         guard let topic = await catalog.topicAfterStart(request.topicName) else {

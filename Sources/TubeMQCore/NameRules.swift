@@ -12,9 +12,7 @@ public enum NameRules {
     public static func topicProblem(_ name: String) -> String? {
         if name == offsetHistoryTopic { return nil }
         guard !name.isEmpty else { return "the topic name is blank" }
-        guard name.utf8.count <= maxTopicLength else {
-            return "topic name \"\(name.prefix(64))…\" is longer than \(maxTopicLength) characters"
-        }
+        if let problem = lengthProblem("topic name", name, max: maxTopicLength) { return problem }
         guard matches(name, allowHyphen: false) else {
             return "illegal topic name \"\(name)\": it must start with a letter, be at least 2 characters long "
                 + "and hold only letters, digits and '_'"
@@ -25,9 +23,7 @@ public enum NameRules {
     /// Why `name` is not a valid group name (`^[a-zA-Z][\w-]+$`, at most 1024 characters), or `nil`.
     public static func groupProblem(_ name: String) -> String? {
         guard !name.isEmpty else { return "the group name is blank" }
-        guard name.utf8.count <= maxGroupLength else {
-            return "group name \"\(name.prefix(64))…\" is longer than \(maxGroupLength) characters"
-        }
+        if let problem = lengthProblem("group name", name, max: maxGroupLength) { return problem }
         guard matches(name, allowHyphen: true) else {
             return "illegal group name \"\(name)\": it must start with a letter, be at least 2 characters long "
                 + "and hold only letters, digits, '_' and '-'"
@@ -45,13 +41,8 @@ public enum NameRules {
     /// Why a registration's client id or host name is refused: longer than TubeMQ allows (a 5 MiB
     /// id was kept and logged whole), or `nil`.
     public static func clientProblem(clientID: String, hostName: String) -> String? {
-        guard clientID.utf8.count <= maxClientIDLength else {
-            return "clientId \"\(clientID.prefix(64))…\" is longer than \(maxClientIDLength) characters"
-        }
-        guard hostName.utf8.count <= maxHostNameLength else {
-            return "hostName \"\(hostName.prefix(64))…\" is longer than \(maxHostNameLength) characters"
-        }
-        return nil
+        lengthProblem("clientId", clientID, max: maxClientIDLength)
+            ?? lengthProblem("hostName", hostName, max: maxHostNameLength)
     }
 
     /// The most filter items a consumer may give for one topic (`MAX_FILTER_ITEM_COUNT`).
@@ -68,9 +59,7 @@ public enum NameRules {
         }
         for item in items.sorted() {
             guard !item.isEmpty else { return "a filter item is blank" }
-            guard item.utf8.count <= maxFilterItemLength else {
-                return "filter item \"\(item.prefix(32))…\" is longer than \(maxFilterItemLength) characters"
-            }
+            if let problem = lengthProblem("filter item", item, max: maxFilterItemLength) { return problem }
             let legal = item.utf8.allSatisfy {
                 isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
             }
@@ -80,6 +69,47 @@ public enum NameRules {
             }
         }
         return nil
+    }
+
+    /// Why a consumer's filter items for one topic are refused by the servers, or `nil`: more than
+    /// 500, or one longer than 256 characters (the limits TubeMQ's clients check). The servers do not
+    /// check the characters (``filterProblem(_:)`` does, for our own clients and tools), so a message
+    /// type an official client filters by is never refused; the limits bound what one registration
+    /// makes a server keep (a 1 MB item was kept for as long as its consumer stayed).
+    public static func filterSizeProblem(_ items: Set<String>) -> String? {
+        guard items.count <= maxFilterItems else {
+            return "\(items.count) filter items given; at most \(maxFilterItems) are allowed"
+        }
+        for item in items {
+            if let problem = lengthProblem("filter item", item, max: maxFilterItemLength) { return problem }
+        }
+        return nil
+    }
+
+    /// The most topics one producer may publish to (`META_MAX_BOOKED_TOPIC_COUNT`).
+    public static let maxBookedTopics = 1024
+
+    /// Why a producer's topic list is refused by the master, or `nil`: more than 1024 topics, or a name
+    /// longer than 64 characters (no topic can have one). The characters are not checked, as an
+    /// unknown topic only gets no partitions; the limits bound what a registration makes the master keep.
+    public static func bookedTopicsProblem(_ topics: [String]) -> String? {
+        guard topics.count <= maxBookedTopics else {
+            return "\(topics.count) topics given; a producer may publish to at most \(maxBookedTopics)"
+        }
+        for topic in topics {
+            if let problem = lengthProblem("topic name", topic, max: maxTopicLength) { return problem }
+        }
+        return nil
+    }
+
+    /// The longest bound-consume session key the master keeps (as long as a group name).
+    public static let maxSessionKeyLength = 1024
+
+    /// Why `value` (`what`, e.g. "group name") is refused for being longer than `max` UTF-8 bytes, or
+    /// `nil`; the text quotes its first 64 characters only.
+    public static func lengthProblem(_ what: String, _ value: String, max: Int) -> String? {
+        guard value.utf8.count > max else { return nil }
+        return "\(what) \"\(value.prefix(64))…\" is longer than \(max) characters"
     }
 
     private static func matches(_ name: String, allowHyphen: Bool) -> Bool {

@@ -85,6 +85,21 @@ import TubeMQMasterState
         #expect(cluster.owners() == ["1:tp:0": ["a"], "1:tp:1": ["b"]])
     }
 
+    /// A claim on a topic the consumer does not subscribe is not its: it is not kept (a 1 MB topic
+    /// name in `subscribeInfo` stayed with the member) and brings no round forward.
+    @Test func claimsOnTopicsNotSubscribedAreDropped() throws {
+        var cluster = try TestCluster(partitions: 2, configuration: Self.timings)
+        _ = cluster.state.tick(now: 5_000)
+        var foreign = TestCluster.partition(0)
+        foreign.topic = String(repeating: "x", count: 100_000)
+        _ = try cluster.state.registerConsumer(
+            ConsumerRegistration(clientID: "a", group: "gp", topics: ["tp"], held: [foreign]),
+            now: 20_000
+        )
+        #expect(cluster.state.group(named: "gp")?.members["a"]?.held.isEmpty == true)
+        #expect(cluster.state.nextBalanceAt == 65_000, "no claim to answer early")
+    }
+
     @Test func registrationWithoutClaimsKeepsTheBalancePeriod() throws {
         var cluster = try TestCluster(partitions: 2, configuration: Self.timings)
         _ = cluster.state.tick(now: 5_000)

@@ -54,6 +54,59 @@ import TubeMQWire
         }
     }
 
+    /// Topic lists and filter items a registration makes the master keep are bounded: 200 registrations
+    /// with a 1 MB topic name or filter item each took it from 67 MB to 271 MB, until they timed out.
+    @Test func oversizedTopicListsAndFilterItemsAreRefused() async throws {
+        try await TestMaster.with { harness in
+            try await harness.setUpRecordedCluster(topics: ["t_probe"])
+            var producer = RegisterRequestP2M()
+            producer.clientID = "p_big"
+            producer.brokerCheckSum = -1
+            producer.hostName = "127.0.0.1"
+            producer.topicList = [String(repeating: "t", count: 1_000_000)]
+            let longTopic: RegisterResponseM2P = try await harness.call(.producerRegister, producer)
+            #expect(!longTopic.success && longTopic.errCode == 400, "\(longTopic.errMsg)")
+            #expect(longTopic.errMsg.contains("longer than 64"), "\(longTopic.errMsg)")
+            #expect(longTopic.errMsg.count < 300, "quotes only the start of the name")
+            producer.topicList = (0...1024).map { "t_\($0)" }
+            let manyTopics: RegisterResponseM2P = try await harness.call(.producerRegister, producer)
+            #expect(!manyTopics.success && manyTopics.errCode == 400, "\(manyTopics.errMsg)")
+            producer.topicList = ["t_probe", "a.topic.nobody.deployed"]
+            let fine: RegisterResponseM2P = try await harness.call(.producerRegister, producer)
+            #expect(fine.success, "an unknown topic gets no partitions, it is not refused: \(fine.errMsg)")
+
+            var consumer = RegisterRequestC2M()
+            consumer.clientID = "c_big"
+            consumer.groupName = "g_big"
+            consumer.hostName = "127.0.0.1"
+            consumer.topicList = ["t_probe"]
+            consumer.topicCondition = ["t_probe#" + String(repeating: "f", count: 1_000_000)]
+            let longItem: RegisterResponseM2C = try await harness.call(.consumerRegister, consumer)
+            #expect(!longItem.success && longItem.errCode == 400, "\(longItem.errMsg)")
+            #expect(longItem.errMsg.contains("longer than 256"), "\(longItem.errMsg)")
+            consumer.topicCondition = ["t_probe#" + (0...500).map { "f\($0)" }.joined(separator: ",")]
+            let manyItems: RegisterResponseM2C = try await harness.call(.consumerRegister, consumer)
+            #expect(!manyItems.success && manyItems.errCode == 400, "\(manyItems.errMsg)")
+
+            consumer.topicCondition = []
+            consumer.requireBound = true
+            consumer.sessionKey = "s1"
+            consumer.sessionTime = 1
+            consumer.totalCount = 1
+            consumer.requiredPartition = "1:" + String(repeating: "x", count: 100_000) + ":0=5"
+            let foreign: RegisterResponseM2C = try await harness.call(.consumerRegister, consumer)
+            #expect(!foreign.success && foreign.errCode == 400, "\(foreign.errMsg)")
+            #expect(foreign.errMsg.contains("subscribed topic"), "\(foreign.errMsg)")
+            consumer.requiredPartition = "1:t_probe:0=0"
+            consumer.sessionKey = String(repeating: "k", count: 1025)
+            let longKey: RegisterResponseM2C = try await harness.call(.consumerRegister, consumer)
+            #expect(!longKey.success && longKey.errCode == 400, "\(longKey.errMsg)")
+            consumer.sessionKey = "s1"
+            let bound: RegisterResponseM2C = try await harness.call(.consumerRegister, consumer)
+            #expect(bound.success, "\(bound.errMsg)")
+        }
+    }
+
     @Test func methodZeroAndBrokerMethodsGetTheRecordedExceptions() async throws {
         try await TestMaster.with { harness in
             let zero = try await harness.raw(method: 0, request: nil, serviceType: .master, protocolVersion: 2)

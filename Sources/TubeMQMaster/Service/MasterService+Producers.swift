@@ -23,7 +23,9 @@ extension MasterService {
         let certificate = request.hasAuthInfo ? request.authInfo : nil
         let (master, security) = (self.master, self.security)
         return try await answering { () async throws(MasterError) -> RegisterResponseM2P in
-            if let problem = NameRules.clientProblem(clientID: request.clientID, hostName: request.hostName) {
+            if let problem = NameRules.clientProblem(clientID: request.clientID, hostName: request.hostName)
+                ?? NameRules.bookedTopicsProblem(request.topicList)
+            {
                 throw .badRequest(problem)
             }
             let passed = try security.authenticateClient(certificate, produce: true, registering: true)
@@ -73,6 +75,7 @@ extension MasterService {
                 }
                 throw error
             }
+            if let problem = NameRules.bookedTopicsProblem(request.topicList) { throw .badRequest(problem) }
             try security.authorizeProducer(userName: passed.userName, topics: request.topicList)
             let (reply, approved) = try await master.producerHeartbeat(heartbeat)
             var response = HeartResponseM2P.ok()

@@ -16,6 +16,8 @@ extension MasterState {
         now: Int64
     ) throws(MasterError) -> ConsumerRegisterReply {
         try validate(request)
+        // Partitions it says it holds of topics it does not subscribe are not its (and not kept).
+        let held = request.held.filter { request.topics.contains($0.topic) }
         if let client = clientGroupsByName[request.group],
             client.members.keys.contains(where: { $0 != request.clientID })
         {
@@ -73,8 +75,8 @@ extension MasterState {
             registeredAt: now,
             lastHeartbeatAt: now,
             hasHeartbeated: false,
-            held: Self.byKey(request.held),
-            claimsUnconfirmed: !request.held.isEmpty,
+            held: Self.byKey(held),
+            claimsUnconfirmed: !held.isEmpty,
             inFlight: nil,
             queued: [],
             requiredOffsets: request.bound?.requiredOffsets ?? [:],
@@ -82,7 +84,7 @@ extension MasterState {
         )
         groupsByName[request.group] = group
         groupOfConsumer[request.clientID] = request.group
-        if !request.held.isEmpty {
+        if !held.isEmpty {
             // Answer the claim in the next round, not a balance period later; the first round after
             // the master's start keeps its delay, so the brokers can register first.
             nextBalanceAt = min(nextBalanceAt, max(now, startedAt + configuration.firstBalanceDelayMs))
@@ -119,7 +121,7 @@ extension MasterState {
             if ack.status == .done { group.allocated = true }
             releasedDisconnect = inFlight.type == .onlyDisconnect
         }
-        if let report = request.report { member.held = Self.byKey(report) }
+        if let report = request.report { member.held = Self.byKey(report.filter { group.topics.contains($0.topic) }) }
         var delivered: RebalanceEvent?
         if member.inFlight == nil, !member.queued.isEmpty {
             delivered = member.queued.removeFirst()
@@ -187,8 +189,11 @@ extension MasterState {
         for topic in request.topics.sorted() {
             if let problem = NameRules.topicProblem(topic) { throw .badRequest(problem) }
         }
-        for topic in request.filters.keys where !request.topics.contains(topic) {
-            throw .badRequest("Filter condition for topic \(topic), which \(request.clientID) does not subscribe!")
+        for (topic, items) in request.filters.sorted(by: { $0.key < $1.key }) {
+            guard request.topics.contains(topic) else {
+                throw .badRequest("Filter condition for topic \(topic), which \(request.clientID) does not subscribe!")
+            }
+            if let problem = NameRules.filterSizeProblem(items) { throw .badRequest("topic \(topic): \(problem)") }
         }
         for topic in request.topics.sorted() {
             let deployed = topicsByName[topic]?.deployments.contains { $0.status == .normal } ?? false
@@ -205,6 +210,19 @@ extension MasterState {
         if let bound = request.bound {
             guard !bound.sessionKey.isEmpty, bound.totalCount > 0 else {
                 throw .badRequest("Bound consumption needs a sessionKey and a positive totalCount!")
+            }
+            if let problem = NameRules.lengthProblem("sessionKey", bound.sessionKey, max: NameRules.maxSessionKeyLength)
+            {
+                throw .badRequest(problem)
+            }
+            for key in bound.requiredOffsets.keys.sorted() {
+                // brokerId:topic:partitionId
+                let parts = key.split(separator: ":", omittingEmptySubsequences: false)
+                guard parts.count == 3, request.topics.contains(String(parts[1])) else {
+                    throw .badRequest(
+                        "requiredPartition entry \"\(key.prefix(64))\" does not name a partition of a subscribed topic"
+                    )
+                }
             }
         }
     }
