@@ -11,7 +11,40 @@ extension BrokerWebAPI {
         BrokerWebMethod("admin_set_offset_by_time") { api, p throws(BrokerWebError) in try await api.setOffsetByTime(p)
         },
         BrokerWebMethod("admin_rmv_offset") { api, p throws(BrokerWebError) in try await api.removeOffset(p) },
+        BrokerWebMethod("admin_clone_offset") { api, p throws(BrokerWebError) in try await api.cloneOffset(p) },
     ]
+
+    /// `admin_clone_offset`: the committed offsets of `sourceGroupName` on this broker (in the listed
+    /// topics, or in every topic it has offsets or partitions in) become those of each target group.
+    func cloneOffset(_ p: WebParameters) async throws(BrokerWebError) -> JSONObject {
+        let source: String
+        let targets: [String]
+        let topics: [String]
+        do throws(WebParameterError) {
+            source = try p.requiredString(.sourceGroupName)
+            topics = try p.list(.topicName)
+            targets = try p.list(.targetGroupName, required: true)
+            _ = try p.requiredString(.modifyUser)
+        } catch {
+            throw BrokerWebError(error)
+        }
+        guard await broker.bookedGroups().contains(source) else {
+            throw BrokerWebError("Parameter sourceGroupName: \(source) has not been registered on this Broker!")
+        }
+        let offsets = await broker.groupOffsets(group: source, topics: topics)
+        for target in targets where target != source {
+            for partition in offsets {
+                guard let committed = partition.committed else { continue }
+                try await reset(
+                    group: target,
+                    topic: partition.topic,
+                    partitionID: partition.partitionID,
+                    to: committed
+                )
+            }
+        }
+        return BrokerEnvelope.ok
+    }
 
     /// `admin_manual_set_current_offset`: one partition of one group to a given offset.
     func manualSetCurrentOffset(_ p: WebParameters) async throws(BrokerWebError) -> JSONObject {

@@ -13,7 +13,9 @@ struct BrokerWebAPI: Sendable {
     /// Every method, by name.
     static let methods: [String: BrokerWebMethod] = {
         var table: [String: BrokerWebMethod] = [:]
-        for method in offsetQueryMethods + offsetResetMethods + storeQueryMethods { table[method.name] = method }
+        for method in offsetQueryMethods + offsetResetMethods + storeQueryMethods + infoMethods {
+            table[method.name] = method
+        }
         return table
     }()
 

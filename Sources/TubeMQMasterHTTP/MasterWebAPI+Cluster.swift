@@ -5,9 +5,6 @@ import TubeMQWebSupport
 
 /// Cluster-wide methods (admin-api.md §5.3): the cluster defaults, the version and the method list.
 extension MasterWebAPI {
-    /// The version `admin_query_server_version` reports.
-    static let serverVersion = "0.1.0"
-
     static let clusterMethods: [MasterWebMethod] = [
         .query("admin_query_cluster_default_setting") { api, _ throws(WebParameterError) in
             Envelope.success(objects: [clusterSettings(await api.master.clusterSettings())])
@@ -21,7 +18,7 @@ extension MasterWebAPI {
             return try await api.changeClusterSettings(p, user: user, fromDefaults: false)
         },
         .query("admin_query_server_version") { _, _ throws(WebParameterError) in
-            Envelope.success(objects: [["version": .string(serverVersion)]])
+            Envelope.success(objects: [["version": .string(ServerVersion.text)]])
         },
         .query("admin_get_methods") { _, _ throws(WebParameterError) in
             let items: [JSONObject] = methods.keys.sorted().compactMap { name in

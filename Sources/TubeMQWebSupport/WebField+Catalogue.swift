@@ -28,6 +28,8 @@ extension WebField {
     package static let manualSet = WebField("manualSet", "manSet")
     /// `offsetJsonInfo` / `offsetInfo`.
     package static let offsetJSONInfo = WebField("offsetJsonInfo", "offsetInfo")
+    /// `withDivide` (the broker's booked-group query splits groups with and without consumers).
+    package static let withDivide = WebField("withDivide", "withDivide")
     /// `onlyMemory` / `onlyMem`.
     package static let onlyMemory = WebField("onlyMemory", "onlyMem")
     /// `sourceGroupName` / `srcGroup`.

@@ -14,7 +14,13 @@ import TubeMQWire
             let longGroup = try await calls.register("c1", group: String(repeating: "g", count: 1025), "t", 0)
             #expect(!longGroup.success && longGroup.errCode == 400, "\(longGroup.errMsg)")
             #expect(longGroup.errMsg.contains("longer than 1024"), "\(longGroup.errMsg)")
-            let longItem = try await calls.register("c1", group: "g1", "t", 0, filters: [String(repeating: "f", count: 257)])
+            let longItem = try await calls.register(
+                "c1",
+                group: "g1",
+                "t",
+                0,
+                filters: [String(repeating: "f", count: 257)]
+            )
             #expect(!longItem.success && longItem.errCode == 400, "\(longItem.errMsg)")
             #expect(longItem.errMsg.contains("longer than 256"), "\(longItem.errMsg)")
             let manyItems = try await calls.register("c1", group: "g1", "t", 0, filters: (0...500).map { "f\($0)" })
