@@ -7,10 +7,14 @@ extension BrokerWebAPI {
     static let infoMethods: [BrokerWebMethod] = [
         BrokerWebMethod("admin_get_methods") { _, _ throws(BrokerWebError) in methodList() },
         BrokerWebMethod("admin_query_server_version") { _, _ throws(BrokerWebError) in
-            ["result": true, "errCode": 0, "errMsg": "Ok", "data": .array([.object(["version": .string(ServerVersion.text)])])]
+            [
+                "result": true, "errCode": 0, "errMsg": "Ok",
+                "data": .array([.object(["version": .string(ServerVersion.text)])]),
+            ]
         },
         BrokerWebMethod("admin_query_group") { api, p throws(BrokerWebError) in try await api.bookedGroups(p) },
-        BrokerWebMethod("admin_get_booked_groupname") { api, p throws(BrokerWebError) in try await api.bookedGroups(p) },
+        BrokerWebMethod("admin_get_booked_groupname") { api, p throws(BrokerWebError) in try await api.bookedGroups(p)
+        },
         BrokerWebMethod("admin_get_partition_reginfo") { api, _ throws(BrokerWebError) in
             await api.registrations()
         },
@@ -23,7 +27,9 @@ extension BrokerWebAPI {
         let items: [JSON] = names.enumerated().map { index, name in
             .object(["id": .int(index + 1), "method": .string(name)])
         }
-        return ["result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items), "totalCnt": .int(items.count)]
+        return [
+            "result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items), "totalCnt": .int(items.count),
+        ]
     }
 
     /// `admin_query_group` (`admin_get_booked_groupname`): the groups booked on this broker; with
@@ -38,7 +44,9 @@ extension BrokerWebAPI {
         }
         let booked = await broker.bookedGroups()
         func item(_ type: String, _ groups: [String]) -> JSON {
-            .object(["type": .string(type), "groupName": .array(groups.map(JSON.string)), "groupCount": .int(groups.count)])
+            .object([
+                "type": .string(type), "groupName": .array(groups.map(JSON.string)), "groupCount": .int(groups.count),
+            ])
         }
         var items: [JSON]
         if divide {
@@ -47,7 +55,10 @@ extension BrokerWebAPI {
         } else {
             items = [item("all", booked)]
         }
-        return ["result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items), "dataCount": .int(items.count)]
+        return [
+            "result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items),
+            "dataCount": .int(items.count),
+        ]
     }
 
     /// `admin_get_partition_reginfo` (`admin_query_consumer_regmap`): each registered partition
@@ -62,6 +73,8 @@ extension BrokerWebAPI {
                 "Consumer": .string(holding.consumerID), "index": .int(index + 1),
             ])
         }
-        return ["result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items), "totalCnt": .int(items.count)]
+        return [
+            "result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items), "totalCnt": .int(items.count),
+        ]
     }
 }

@@ -13,6 +13,9 @@ public struct SectionReader: Sendable {
     public let source: String?
     /// Warnings recorded by lenient reads and clamps, in the order they happened.
     public private(set) var warnings: [ConfigWarning] = []
+    /// The keys this section defines: a missing key's error never suggests one of them as its
+    /// misspelling (`hostName` was offered for a missing `visitName`).
+    public var ownKeys: Set<String> = []
 
     /// Creates a reader for the section `name` of `ini` (which may lack it).
     public init(_ ini: IniFile, section name: String) {
@@ -42,8 +45,8 @@ public struct SectionReader: Sendable {
     ///
     /// - Throws: ``ConfigError`` ``ConfigError/Code/missingKey`` (with the closest key present as
     ///   ``ConfigError/suggestion``) if the key does not occur, ``ConfigError/Code/blankValue`` if it is blank.
-    public func requiredString(_ key: String) throws(ConfigError) -> String {
-        guard let entry = section?.entry(key) else { throw missing(key) }
+    public func requiredString(_ key: String, neededBy cause: String? = nil) throws(ConfigError) -> String {
+        guard let entry = section?.entry(key) else { throw missing(key, neededBy: cause) }
         guard !entry.value.isEmpty else {
             throw error(.blankValue, "Blank value for \(key)", key)
         }
@@ -193,12 +196,17 @@ public struct SectionReader: Sendable {
         )
     }
 
-    /// The error for an absent required key, naming the closest key present if there is one.
-    func missing(_ key: String) -> ConfigError {
-        let suggestion = KeySuggestion.closest(to: key, among: section?.keys ?? [])
+    /// The error for an absent required key, naming the closest key present if there is one (keys the
+    /// section defines for themselves, ``ownKeys``, are never taken for a misspelling). With `cause`,
+    /// the key that makes it required, the error says so and points at that key's line.
+    func missing(_ key: String, neededBy cause: String? = nil) -> ConfigError {
+        let candidates = (section?.keys ?? []).filter { !ownKeys.contains($0) }
+        let suggestion = KeySuggestion.closest(to: key, among: candidates)
         var message = "Config item \(key) is required in section [\(name)]"
+        if let cause { message += " when \(cause) is true" }
         if let suggestion { message += " (a similar item \"\(suggestion)\" was found; is it misspelled?)" }
-        var failure = ConfigError(.missingKey, message, section: name, key: key, line: section?.line, source: source)
+        let line = cause.flatMap(line(of:)) ?? section?.line
+        var failure = ConfigError(.missingKey, message, section: name, key: key, line: line, source: source)
         failure.suggestion = suggestion
         return failure
     }

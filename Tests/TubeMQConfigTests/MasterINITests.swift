@@ -119,6 +119,22 @@ struct MasterConfigTests {
         #expect(error?.suggestion == "webResoucePath")
     }
 
+    /// A key required because another is on is reported at that key's line, and a key the section
+    /// defines for itself is never offered as its misspelling (`hostName` was, for `visitName`).
+    @Test func aKeyRequiredByAnotherNamesItsCause() {
+        let error = configError { () throws(ConfigError) in try master(Fixtures.master("needBrokerVisitAuth=true")) }
+        #expect(error?.code == .missingKey)
+        #expect(error?.key == "visitName")
+        #expect(error?.suggestion == nil, "\(error?.message ?? "")")
+        #expect(error?.message.contains("when needBrokerVisitAuth is true") == true, "\(error?.message ?? "")")
+        let causeLine = Fixtures.master("needBrokerVisitAuth=true").split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        )
+        .firstIndex { $0.hasPrefix("needBrokerVisitAuth") }.map { $0 + 1 }
+        #expect(error?.line == causeLine)
+    }
+
     @Test func blankRequiredKeyIsAnError() {
         let error = configError { () throws(ConfigError) in try master("[master]\nwebResourcePath=") }
         #expect(error?.code == .blankValue)

@@ -62,6 +62,16 @@ struct StartupReportTests {
         #expect(warnings.last?.key == "numPartitions", "legacy topic keys are recognised, not unknown")
     }
 
+    /// A value clamped into range and then not acted on gets one note, not "using 1000" and then
+    /// "no effect"; a clamped key that is acted on keeps its note.
+    @Test func aClampedKeyWithoutEffectIsReportedOnce() throws {
+        let config = try broker(Fixtures.broker("offsetStgCacheFlushMs=5000"))
+        let notes = config.startupWarnings().filter { $0.key == "offsetStgCacheFlushMs" }
+        #expect(notes.map(\.kind) == [.ignoredKey], "\(notes)")
+        let acted = try master(Fixtures.master("visitTokenValidPeriodMs=1000"))
+        #expect(acted.startupWarnings().contains { $0.key == "visitTokenValidPeriodMs" && $0.kind == .adjustedValue })
+    }
+
     @Test func callerMayWidenTheSupportedSet() throws {
         let config = try master(Fixtures.masterINI)
         let wider = MasterINI.supportedKeys.union([ConfigKey(section: "master", name: "useWebProxy")])

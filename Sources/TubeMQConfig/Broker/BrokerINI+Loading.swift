@@ -21,6 +21,7 @@ extension BrokerINI {
     ///   ``validate()``.
     public init(ini: IniFile) throws(ConfigError) {
         var reader = SectionReader(ini, section: Self.section)
+        reader.ownKeys = Set(Self.brokerKeyNames)
         guard reader.section != nil else {
             throw ConfigError(
                 .missingSection,
@@ -176,8 +177,8 @@ extension BrokerINI {
         if let token = reader.string("webAdminToken"), !token.isEmpty { webAdminToken = token }
         webAdminTokenCheck = try reader.bool("webAdminTokenCheck", default: webAdminTokenCheck)
         if visitMasterAuth {
-            visitName = try reader.requiredString("visitName")
-            visitPassword = try reader.requiredString("visitPassword")
+            visitName = try reader.requiredString("visitName", neededBy: "visitMasterAuth")
+            visitPassword = try reader.requiredString("visitPassword", neededBy: "visitMasterAuth")
         }
     }
 }

@@ -21,6 +21,7 @@ extension MasterINI {
         self.init()
         fileOutline = FileOutline(ini)
         var reader = SectionReader(ini, section: Self.section)
+        reader.ownKeys = Set(Self.masterKeyNames)
         guard reader.section != nil else {
             throw ConfigError(
                 .missingSection,
@@ -117,8 +118,8 @@ extension MasterINI {
         needBrokerVisitAuth = try reader.bool("needBrokerVisitAuth", default: needBrokerVisitAuth)
         if let file = reader.string("authUserFile"), !file.isEmpty { authUserFile = file }
         if needBrokerVisitAuth {
-            visitName = try reader.requiredString("visitName")
-            visitPassword = try reader.requiredString("visitPassword")
+            visitName = try reader.requiredString("visitName", neededBy: "needBrokerVisitAuth")
+            visitPassword = try reader.requiredString("visitPassword", neededBy: "needBrokerVisitAuth")
         }
     }
 }

@@ -35,7 +35,13 @@ extension IniConfiguration {
     ///
     /// - Parameter supportedKeys: the keys the caller acts on; defaults to ``supportedKeys``.
     public func startupWarnings(supportedKeys: Set<ConfigKey> = Self.supportedKeys) -> [ConfigWarning] {
-        var warnings = loadWarnings
+        // A value adjusted into range is not worth a note when the key has no effect anyway: the two
+        // notes ("using 1000", then "no effect") contradicted each other.
+        var warnings = loadWarnings.filter { warning in
+            guard warning.kind == .adjustedValue, let key = warning.key else { return true }
+            let configKey = ConfigKey(section: warning.section, name: key)
+            return !Self.knownKeys.contains(configKey) || supportedKeys.contains(configKey)
+        }
         let knownSections = Set(Self.knownKeys.map(\.section))
         for section in fileOutline.sections
         where !knownSections.contains(section.name) && !Self.otherComponentSections.contains(section.name) {
