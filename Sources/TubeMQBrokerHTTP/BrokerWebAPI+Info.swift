@@ -62,14 +62,14 @@ extension BrokerWebAPI {
     }
 
     /// `admin_get_partition_reginfo` (`admin_query_consumer_regmap`): each registered partition
-    /// (`group#topic#partitionId`) and the consumer holding it.
+    /// (`group:topic:partitionId`, TubeMQ's key) and the consumer holding it.
     func registrations() async -> JSONObject {
         let holdings = await broker.holdings().sorted {
             ($0.group, $0.topic, $0.partitionID) < ($1.group, $1.topic, $1.partitionID)
         }
         let items: [JSON] = holdings.enumerated().map { index, holding in
             .object([
-                "Partition": .string("\(holding.group)#\(holding.topic)#\(holding.partitionID)"),
+                "Partition": .string("\(holding.group):\(holding.topic):\(holding.partitionID)"),
                 "Consumer": .string(holding.consumerID), "index": .int(index + 1),
             ])
         }

@@ -35,7 +35,7 @@ import TubeMQWebSupport
 
             let registered = try await fixture.get("method=admin_get_partition_reginfo")
             let item = try #require(registered.objects("dataSet").first, "\(registered.text)")
-            #expect(item.string("Partition") == "\(BrokerFixture.group)#t_off#0")
+            #expect(item.string("Partition") == "\(BrokerFixture.group):t_off:0")
             #expect(item.string("Consumer") == BrokerFixture.consumer)
             let alias = try await fixture.get("method=admin_query_consumer_regmap")
             #expect(alias.text == registered.text)
