@@ -59,7 +59,11 @@ import TubeMQMasterState
                 brokerListID: first.brokerListID,
                 topicMetaID: -2,
                 lastAssignedAt: 300,
-                partitions: [ReportedPartition(brokerID: 1, topic: "tp", partitionID: 0)]
+                partitions: [
+                    ReportedPartition(brokerID: 1, topic: "tp", partitionID: 0),
+                    // Not a topic of the group: not kept.
+                    ReportedPartition(brokerID: 1, topic: String(repeating: "x", count: 10_000), partitionID: 0),
+                ]
             ),
             consumeFromMaxID: -2,
             now: 300 + MasterState.metaForceUpdatePeriodMs + 1

@@ -69,7 +69,9 @@ extension MasterState {
             nodeID: request.nodeID,
             registeredAt: now,
             lastHeartbeatAt: now,
-            reported: Self.reportedByKey(request.report.partitions ?? []),
+            reported: Self.reportedByKey(
+                (request.report.partitions ?? []).filter { request.topics.contains($0.topic) }
+            ),
             lastAssignedAt: request.report.lastAssignedAt,
             topicMetaID: request.report.topicMetaID,
             consumeFromMaxID: request.consumeFromMaxID
@@ -105,7 +107,10 @@ extension MasterState {
         member.lastAssignedAt = report.lastAssignedAt
         member.topicMetaID = report.topicMetaID
         member.consumeFromMaxID = consumeFromMaxID
-        if let partitions = report.partitions { member.reported = Self.reportedByKey(partitions) }
+        // Partitions of topics the group does not consume are not its (and not kept).
+        if let partitions = report.partitions {
+            member.reported = Self.reportedByKey(partitions.filter { group.topics.contains($0.topic) })
+        }
         group.members[clientID] = member
         clientGroupsByName[name] = group
         var reply = ClientBalanceReply(
