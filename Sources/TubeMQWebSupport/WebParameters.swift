@@ -19,6 +19,8 @@ package struct WebParameterError: Error, Sendable, Hashable, CustomStringConvert
 package struct WebParameters: Sendable {
     /// The most items a list parameter may carry.
     package static let maxListItems = 100
+    /// The most items `filterConds` takes (admin-api.md §4 rule 3).
+    package static let maxFilterItems = 500
 
     /// The raw values by name (first occurrence of each name).
     package var values: [String: String]
@@ -78,10 +80,9 @@ package struct WebParameters: Sendable {
             items.insert(item)
         }
         if items.isEmpty, required { throw .missing(field) }
-        guard items.count <= Self.maxListItems else {
-            throw WebParameterError(
-                "Parameter \(field.long)'s item count over max allowed count (\(Self.maxListItems))!"
-            )
+        let limit = field == .filterConds ? Self.maxFilterItems : Self.maxListItems
+        guard items.count <= limit else {
+            throw WebParameterError("Parameter \(field.long)'s item count over max allowed count (\(limit))!")
         }
         return items.sorted()
     }

@@ -61,9 +61,18 @@ import TubeMQWebSupport
             )
             let filters = try await client.modify(
                 "admin_update_group_csmctrl_info",
-                "groupName=g_c&topicName=t_1&filterEnable=true&modifyUser=ops"
+                "groupName=g_c&topicName=t_1&filterEnable=true&filterConds=b_type,a_type&modifyUser=ops"
             )
-            #expect(filters.result == false)
+            #expect(filters.result == true, "\(filters.errMsg)")
+            #expect(await master.groupSettings(named: "g_c")?.consumeFilters == ["t_1": ["a_type", "b_type"]])
+            let contradiction = try await client.modify(
+                "admin_update_group_csmctrl_info",
+                "groupName=g_c&topicName=t_1&filterEnable=false&filterConds=a_type&modifyUser=ops"
+            )
+            #expect(contradiction.result == false)
+            let restricted = try await client.query("admin_query_group_csmctrl_info", "groupName=g_c&filterEnable=true")
+            #expect(restricted.count == 1)
+            #expect(restricted.data.first?.string("filterConds") == "a_type,b_type")
             let booked = try await client.query("admin_query_booked_csmctrl_groups")
             #expect(booked.json["data"]?.items?.compactMap(\.stringValue) == ["g_c"])
             let query = try await client.query("admin_query_group_csmctrl_info", "groupName=g_c")
@@ -78,6 +87,14 @@ import TubeMQWebSupport
                 "groupName=g_c&topicName=t_2&consumeEnable=true&modifyUser=ops"
             )
             #expect(await master.groupSettings(named: "g_c")?.consumeDisabled == ["t_1": "maintenance"])
+            // Allowed again, and still restricted to filters: the record stays and is listed.
+            _ = try await client.modify(
+                "admin_update_group_csmctrl_info",
+                "groupName=g_c&topicName=t_1&consumeEnable=true&modifyUser=ops"
+            )
+            let allowed = try await client.query("admin_query_group_csmctrl_info", "groupName=g_c&consumeEnable=true")
+            #expect(allowed.data.map { $0.string("topicName") } == ["t_1"])
+            #expect(allowed.data.first?.bool("filterEnable") == true)
             let deleted = try await client.modify("admin_delete_group_csmctrl_info", "groupName=g_c&modifyUser=ops")
             #expect(deleted.data.map { $0.string("topicName") } == ["t_1"])
             #expect(await master.groupSettings(named: "g_c") == nil)

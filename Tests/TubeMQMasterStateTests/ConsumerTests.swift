@@ -83,6 +83,48 @@ import TubeMQMasterState
         #expect(cluster.owners() == ["1:tp:0": ["a"], "1:tp:1": ["a"]])
     }
 
+    /// A group restricted to filtered consumption of a topic (consume control's `filterEnable`) must
+    /// filter it, by allowed items only; TubeMQ's texts, errCode 455.
+    @Test func aFilterRestrictedGroupMustFilterByAllowedItems() throws {
+        var cluster = try TestCluster(partitions: 2)
+        _ = cluster.state.setGroupConsumeFilter(
+            group: "gp",
+            topic: "tp",
+            allowed: ["a_type", "b_type"],
+            by: "ops",
+            now: 1
+        )
+        func register(_ filters: Set<String>) -> MasterError? {
+            do {
+                _ = try cluster.state.registerConsumer(
+                    ConsumerRegistration(
+                        clientID: "c1",
+                        group: "gp",
+                        topics: ["tp"],
+                        filters: filters.isEmpty ? [:] : ["tp": filters]
+                    ),
+                    now: 2
+                )
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let unfiltered = register([])
+        #expect(unfiltered?.code == .consumeContentForbidden)
+        #expect(unfiltered?.message == "[Restricted Group] c1 : gp must set the filter conditions of topic tp")
+        let other = register(["a_type", "c_type"])
+        #expect(other?.message == "[Restricted Group] c1 : unAuthorized filter conditions {tp=[c_type]}")
+        #expect(register(["b_type"]) == nil)
+        _ = cluster.state.setGroupConsumeFilter(group: "gp", topic: "tp", allowed: [], by: "ops", now: 3)
+        #expect(
+            register(["b_type"])?.message == "[Restricted Group] c1 : gp not allowed to consume any data of topic tp"
+        )
+        _ = cluster.state.setGroupConsumeFilter(group: "gp", topic: "tp", allowed: nil, by: "ops", now: 4)
+        #expect(register([]) == nil, "the restriction lifted")
+        #expect(cluster.state.groupSettings(named: "gp") == nil)
+    }
+
     /// A withdrawn grant (`startConsumeAuthorize`) takes the group's partitions of the topic from members
     /// already running, as consume control does; given again, they come back. Before, only registrations
     /// were checked and running members went on consuming.

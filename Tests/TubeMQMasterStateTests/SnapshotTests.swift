@@ -32,6 +32,7 @@ import TubeMQMasterState
         )
         _ = try cluster.state.stopAndDeleteTopicDeployment(topic: "tp", brokerID: 1, by: "ops", now: 13)
         _ = cluster.state.setGroupConsume(group: "gp", topic: "up", enabled: false, reason: "audit", by: "ops", now: 14)
+        _ = cluster.state.setGroupConsumeFilter(group: "gp", topic: "tp", allowed: ["a_type"], by: "ops", now: 14)
         _ = try cluster.state.updateClusterSettings(ClusterSettingsPatch(maxMsgSizeInMB: 2), by: "ops", now: 15)
         try cluster.register("c", group: "g2", topics: ["up"], now: 16)
         _ = cluster.registerProducerForTest()
@@ -52,6 +53,7 @@ import TubeMQMasterState
         #expect(restored.topic(named: "up")?.deployment(on: 2)?.settings.numPartitions == 5, "inherited from broker 2")
         #expect(restored.topic(named: "tp")?.deployment(on: 1)?.status == .softDeleted)
         #expect(restored.groupSettings(named: "gp")?.consumeDisabled == ["up": "audit"])
+        #expect(restored.groupSettings(named: "gp")?.consumeFilters == ["tp": ["a_type"]])
         #expect(restored.clusterSettings.maxMsgSizeInMB == 2)
         #expect(restored.broker(id: 2)?.config.manageStatus == .readOnly)
         #expect(restored.broker(id: 1)?.runState == .unregistered, "run state is not durable")
@@ -61,6 +63,15 @@ import TubeMQMasterState
 
         var resumed = restored
         #expect(resumed.balance(now: 105_000).rebalanceID == 2, "rebalance ids keep increasing")
+    }
+
+    /// Group settings stored before consume filters existed still load, with no filters.
+    @Test func groupSettingsWithoutFiltersDecode() throws {
+        let stored =
+            #"{"name":"g_old","consumeDisabled":{"t":"audit"},"stamp":"#
+            + #"{"createdBy":"ops","createdAt":1,"modifiedBy":"ops","modifiedAt":1}}"#
+        let settings = try JSONDecoder().decode(GroupSettings.self, from: Data(stored.utf8))
+        #expect(settings.consumeDisabled == ["t": "audit"] && settings.consumeFilters.isEmpty)
     }
 
     @Test func directivesDescribeEveryDurableChange() throws {

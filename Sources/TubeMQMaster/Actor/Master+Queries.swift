@@ -49,6 +49,26 @@ extension Master {
         }
     }
 
+    /// Restricts `group` to filtered consumption of `topic` with the `allowed` filter items (consume
+    /// control's `filterEnable`), or lifts the restriction with `nil`; restricted groups' consumers
+    /// get 455 when they register without allowed filters.
+    ///
+    /// - Returns: the group's settings after the change, `nil` when nothing is set any more.
+    /// - Throws: ``TubeMQMasterState/MasterError`` 501 (store failed; applied), 510 (stopped).
+    @discardableResult
+    public func setGroupConsumeFilter(
+        group: String,
+        topic: String,
+        allowed: Set<String>?,
+        by user: String
+    ) async throws(MasterError) -> GroupSettings? {
+        try await administer { (state, now) throws(MasterError) in
+            state.setGroupConsumeFilter(group: group, topic: topic, allowed: allowed, by: user, now: now)
+        } result: { state, _ in
+            state.groupSettings(named: group)
+        }
+    }
+
     /// Makes members of a group give up their partitions and rejoin after `rejoinWaitMs`
     /// (`admin_rebalance_group_allocate`); the next balance round acts on it.
     ///

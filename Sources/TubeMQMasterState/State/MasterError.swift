@@ -39,6 +39,8 @@ public struct MasterError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let topicNotDeployed = Code(rawValue: 431)
         /// 450 CONSUME_GROUP_FORBIDDEN: the group may not consume one of its topics.
         public static let consumeGroupForbidden = Code(rawValue: 450)
+        /// 455 CONSUME_CONTENT_FORBIDDEN: the group may consume a topic only with allowed filters.
+        public static let consumeContentForbidden = Code(rawValue: 455)
 
         // MARK: admin codes (DataOpErrCode)
 

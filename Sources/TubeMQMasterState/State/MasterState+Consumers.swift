@@ -207,6 +207,7 @@ extension MasterState {
                 )
             }
         }
+        try checkConsumeFilters(request)
         if let bound = request.bound {
             guard !bound.sessionKey.isEmpty, bound.totalCount > 0 else {
                 throw .badRequest("Bound consumption needs a sessionKey and a positive totalCount!")
@@ -223,6 +224,36 @@ extension MasterState {
                         "requiredPartition entry \"\(key.prefix(64))\" does not name a partition of a subscribed topic"
                     )
                 }
+            }
+        }
+    }
+
+    /// Topics the group may consume only through filters (consume control): the consumer must filter
+    /// each of them, by allowed items only (TubeMQ's texts, errCode 455).
+    func checkConsumeFilters(_ request: ConsumerRegistration) throws(MasterError) {
+        guard let restricted = groupSettingsByName[request.group]?.consumeFilters, !restricted.isEmpty else { return }
+        for topic in request.topics.sorted() {
+            guard let allowed = restricted[topic] else { continue }
+            let prefix = "[Restricted Group] \(request.clientID) : "
+            guard !allowed.isEmpty else {
+                throw MasterError(
+                    code: .consumeContentForbidden,
+                    message: prefix + "\(request.group) not allowed to consume any data of topic \(topic)"
+                )
+            }
+            let asked = request.filters[topic] ?? []
+            guard !asked.isEmpty else {
+                throw MasterError(
+                    code: .consumeContentForbidden,
+                    message: prefix + "\(request.group) must set the filter conditions of topic \(topic)"
+                )
+            }
+            let refused = asked.subtracting(allowed).sorted()
+            guard refused.isEmpty else {
+                throw MasterError(
+                    code: .consumeContentForbidden,
+                    message: prefix + "unAuthorized filter conditions {\(topic)=[\(refused.joined(separator: ", "))]}"
+                )
             }
         }
     }

@@ -74,6 +74,34 @@ extension MasterState {
         return [.persistGroup(settings)]
     }
 
+    /// Restricts a group to filtered consumption of a topic (consume control's `filterEnable` and
+    /// `filterConds`), or lifts the restriction with `nil`.
+    ///
+    /// A restricted group's consumers must register for the topic with filter items, every one of
+    /// them in `allowed`, else they get 455 (`CONSUME_CONTENT_FORBIDDEN`); with `allowed` empty no
+    /// consumer of the group may consume the topic. Members already registered keep what they have
+    /// until they register again.
+    /// - Returns: a directive to persist the group's settings, or to delete them when nothing is set.
+    public mutating func setGroupConsumeFilter(
+        group name: String,
+        topic: String,
+        allowed: Set<String>?,
+        by user: String,
+        now: Int64
+    ) -> [MasterDirective] {
+        var settings =
+            groupSettingsByName[name] ?? GroupSettings(name: name, stamp: RecordStamp(createdBy: user, at: now))
+        guard settings.consumeFilters[topic] != allowed else { return [] }
+        settings.consumeFilters[topic] = allowed
+        settings.stamp.touch(by: user, at: now)
+        if settings.isEmpty {
+            guard groupSettingsByName.removeValue(forKey: name) != nil else { return [] }
+            return [.deleteGroup(name: name)]
+        }
+        groupSettingsByName[name] = settings
+        return [.persistGroup(settings)]
+    }
+
     /// Changes the cluster default settings (`admin_update_cluster_default_setting`). Existing
     /// brokers and topics keep their values.
     /// - Throws: ``MasterError`` 407 for a value out of range, or a broker or TLS port equal to the
