@@ -134,6 +134,27 @@ import TubeMQZooKeeper
         }
     }
 
+    /// ZooKeeper started again without its data refuses to resume a session that has seen later
+    /// zxids than its own, for ever; the client used to retry it for ever. Once no member has taken
+    /// the session back within its timeout, it ends as expired, and a new session connects.
+    @Test func aSessionRefusedByAWipedServerExpires() async throws {
+        try await ZooKeeperTestServer.with { server in
+            let zk = try await connect(server.connectString, timeout: .seconds(4))
+            let log = StateLog(zk)
+            try await log.wait(for: .connected)
+            let root = uniquePath("wiped")
+            for index in 0..<20 { try await zk.create("\(root)-\(index)", data: [0]) }
+
+            try await server.restart(wipingData: true)
+            let seen = try await log.wait(for: .expired, from: 1, timeout: .seconds(30))
+            #expect(seen.last == .expired)
+            let fresh = try await connect(server.connectString, timeout: .seconds(4))
+            #expect(try await fresh.exists(root + "-0") == nil, "the server's data is gone")
+            await fresh.close()
+            await zk.close()
+        }
+    }
+
     @Test func requestsInFlightFailWithConnectionLoss() async throws {
         try await ZooKeeperTestServer.with { server in
             let zk = try await connect(server.connectString, timeout: .seconds(6))

@@ -93,6 +93,10 @@ actor MasterElection {
                     configuration: .init(
                         connectAttempts: 2,
                         initialBackoff: .milliseconds(100),
+                        // A server that takes the connection and never answers the handshake (a hung
+                        // JVM, another service on the port) costs each try at most this, not the
+                        // session timeout (63 s to give up at start with a 12 s timeout).
+                        connectTimeout: .milliseconds(min(Int64(settings.sessionTimeoutMs), 3_000)),
                         authentications: settings.authentication.map { [$0] } ?? []
                     ),
                     logger: logger

@@ -145,9 +145,15 @@ public actor ZooKeeperTestServer {
         }
     }
 
-    /// Stops and starts the server on the same port with the same data (sessions survive).
-    public func restart(downFor pause: Duration = .zero) async throws {
+    /// Stops and starts the server on the same port with the same data (sessions survive), or with
+    /// its data deleted (`wipingData`: sessions and znodes are gone, its zxids start again).
+    public func restart(downFor pause: Duration = .zero, wipingData: Bool = false) async throws {
         await kill()
+        if wipingData {
+            let data = dataDirectory.appendingPathComponent("data")
+            try? FileManager.default.removeItem(at: data)
+            try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        }
         if pause > .zero { try await Task.sleep(for: pause) }
         try await launch()
     }

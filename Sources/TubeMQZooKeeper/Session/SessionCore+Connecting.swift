@@ -74,6 +74,9 @@ extension SessionCore {
         guard case .connecting(attemptID, let channel, let timer) = phase else { return }
         timer.cancel()
         channel?.close(promise: nil)
+        // Connected, and the handshake went unanswered: the member refused the session (ZooKeeper
+        // closes the connection of a client that has seen a later zxid than its own).
+        if channel != nil { refusedThisPass = true }
         logger.debug("connection attempt failed", metadata: ["zk.attempt": "\(attemptID)", "zk.reason": "\(reason)"])
         if attemptsThisPass < connectString.addresses.count {
             tryNextAddress()
@@ -81,7 +84,27 @@ extension SessionCore {
         }
         attemptsThisPass = 0
         failedPasses += 1
+        let refused = refusedThisPass
+        refusedThisPass = false
         failQueued(ZooKeeperError(.connectionLoss, "no member of \(connectString) answered"))
+        if hasConnected, NIODeadline.now() - lastReceived > sessionTimeout {
+            // No member took the session back within its timeout: the cluster has expired it (or lost
+            // it, when ZooKeeper was started again without its data, and then refuses our last zxid
+            // for ever). End it, so its owner opens a new session.
+            logger.warning(
+                "ZooKeeper did not take the session back within its timeout; it is expired",
+                metadata: [
+                    "zk.timeout": "\(sessionTimeout)",
+                    "zk.reason": "\(refused ? "every member answered and refused it (its data may be gone)" : reason)",
+                ]
+            )
+            let error = ZooKeeperError(.sessionExpired, "session \(credentials) expired: no member took it back")
+            phase = .expired
+            connectPromise?.fail(error)
+            connectPromise = nil
+            endSession(.expired, error: error)
+            return
+        }
         if !hasConnected && failedPasses >= max(configuration.connectAttempts, 1) {
             let error = ZooKeeperError(
                 .noServerReachable,
@@ -99,7 +122,10 @@ extension SessionCore {
             TimeAmount(configuration.maximumBackoff).nanoseconds
         )
         if hasConnected {
-            logger.info("no server reachable; retrying", metadata: ["zk.backoff": "\(TimeAmount.nanoseconds(backoff))"])
+            logger.info(
+                refused ? "ZooKeeper refused to resume the session; retrying" : "no server reachable; retrying",
+                metadata: ["zk.backoff": "\(TimeAmount.nanoseconds(backoff))"]
+            )
         }
         let core = bound
         phase = .backingOff(eventLoop.scheduleTask(in: .nanoseconds(backoff)) { core.value.backoffEnded() })

@@ -54,6 +54,8 @@ final class SessionCore {
     var nextAddressIndex = 0
     var attemptsThisPass = 0
     var failedPasses = 0
+    /// Whether a member of the current pass accepted the connection and then closed it unanswered.
+    var refusedThisPass = false
     var hasConnected = false
     var connectPromise: EventLoopPromise<Void>?
     var closePromises: [EventLoopPromise<Void>] = []
