@@ -186,14 +186,25 @@ public final class LocalCluster: Sendable {
     }
 
     /// Stops the brokers still running (flushing their stores) and then the master; returns whether
-    /// every broker wrote everything it had acknowledged (see ``BrokerServer/shutdown()``).
+    /// every broker wrote everything it had acknowledged (see ``BrokerServer/shutdown()``) and the
+    /// master saved its metadata (see ``Master/shutdown(persistingFinalState:)``).
     @discardableResult
     public func shutdown() async -> Bool {
+        (try? await stop()) != nil
+    }
+
+    /// Stops as ``shutdown()`` does.
+    ///
+    /// - Throws: ``LocalClusterError/stoppedWithUnwrittenMessages`` when a broker could not write what
+    ///   it acknowledged; ``LocalClusterError/stoppedWithUnsavedMetadata`` when the master could not
+    ///   save its metadata.
+    public func stop() async throws(LocalClusterError) {
         var wroteEverything = true
         for broker in brokers where !(await stopBroker(id: broker.configuration.brokerID)) { wroteEverything = false }
         await masterWeb.shutdown()
-        await master.shutdown()
-        return wroteEverything
+        let saved = await master.shutdown()
+        guard wroteEverything else { throw .stoppedWithUnwrittenMessages }
+        guard saved else { throw .stoppedWithUnsavedMetadata }
     }
 
     private static func enroll(
@@ -319,5 +330,12 @@ public struct LocalClusterError: Error, Sendable, CustomStringConvertible {
     /// stop fails with this, so `tubemq standalone` and `tubemq-broker` exit non-zero.
     public static let stoppedWithUnwrittenMessages = LocalClusterError(
         message: "stopped without writing every acknowledged message to disk (the broker log names the store and count)"
+    )
+
+    /// The master stopped with metadata changes its store could not save (a full or failing disk):
+    /// they are lost when it starts again, so `tubemq standalone` and `tubemq-master` exit non-zero.
+    public static let stoppedWithUnsavedMetadata = LocalClusterError(
+        message: "stopped without saving every metadata change (brokers, topics, settings): the master log names "
+            + "the store error; re-apply the changes made since it failed after the next start"
     )
 }

@@ -139,7 +139,8 @@ struct MasterCommand: AsyncParsableCommand {
         } stop: { server, web, prometheus in
             await prometheus?.shutdown()
             await web.shutdown()
-            await server.shutdown()
+            // A clean exit says that every metadata change is saved; scripts see the rest.
+            guard await server.shutdown() else { throw LocalClusterError.stoppedWithUnsavedMetadata }
         }
         try await ServiceGroup(
             services: [service],

@@ -189,11 +189,30 @@ import TubeMQWire
             await store.setFailing(true)
             #expect(await Self.code { try await master.addTopicDeployment(topic: "t_a", brokerID: 1, by: "a") } == 501)
             #expect(await master.topic(named: "t_a") != nil, "the change stays applied")
+            // While the earlier change is unsaved and the store still fails, nothing more is applied.
+            #expect(await Self.code { try await master.addTopicDeployment(topic: "t_c", brokerID: 1, by: "a") } == 501)
+            #expect(await master.topic(named: "t_c") == nil, "not applied")
             await store.setFailing(false)
             try await master.addTopicDeployment(topic: "t_b", brokerID: 1, by: "admin")
             let last = try #require(await store.written.last)
             #expect(last.snapshot.topics.map(\.name) == ["t_a", "t_b"])
         }
+    }
+
+    /// A master that stops with changes its store could not save says so (its executables then exit
+    /// non-zero): they are lost when it starts again. It said nothing and exited 0.
+    @Test func stoppingWithUnsavedChangesReportsIt() async throws {
+        let store = FailingStore()
+        let master = try await Master(store: store, logger: TestMaster.logger)
+        try await master.addBroker(BrokerSpec(id: 1, host: "127.0.0.1", manageStatus: .online), by: "admin")
+        await store.setFailing(true)
+        #expect(await Self.code { try await master.addTopicDeployment(topic: "t_a", brokerID: 1, by: "a") } == 501)
+        #expect(await master.shutdown() == false)
+
+        let healthy = FailingStore()
+        let other = try await Master(store: healthy, logger: TestMaster.logger)
+        try await other.addBroker(BrokerSpec(id: 1, host: "127.0.0.1", manageStatus: .online), by: "admin")
+        #expect(await other.shutdown() == true)
     }
 
     @Test func queriesShowGroupsAndMembers() async throws {

@@ -12,6 +12,15 @@ extension Master {
         result: (MasterState, [MasterDirective]) throws(MasterError) -> Result
     ) async throws(MasterError) -> Result {
         try checkRunning()
+        if storeDirty {
+            // Earlier changes are not saved yet: save them first, and apply nothing more while the
+            // store cannot write (each would be lost at the next start, and more would pile up).
+            do throws(MasterError) {
+                try await perform([])
+            } catch {
+                throw .storeStillFailing(error)
+            }
+        }
         let directives = try body(&state, clock.now())
         let answer = try result(state, directives)
         rearmTimer()

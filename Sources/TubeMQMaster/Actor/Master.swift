@@ -30,7 +30,7 @@ public actor Master {
     /// the grants); `nil` when consumption is not authorized per group.
     var consumeAuthorization: (@Sendable (_ group: String, _ topics: Set<String>) -> Set<String>)?
     private var storeVersion: UInt64 = 0
-    private var storeDirty = false
+    private(set) var storeDirty = false
 
     /// The master's metrics (its own Prometheus registry; `/metrics` renders ``metricsText()``).
     public nonisolated let metrics: MasterMetrics
@@ -78,8 +78,11 @@ public actor Master {
     ///
     /// - Parameter persistingFinalState: `false` for a master that steps down in an HA group: it may
     ///   no longer write, so only the store is closed.
-    public func shutdown(persistingFinalState: Bool = true) async {
-        guard lifecycle == .running else { return }
+    /// - Returns: whether the final state was saved (`false` when the metadata store failed: changes
+    ///   not saved before are lost when the master starts again; the error is logged).
+    @discardableResult
+    public func shutdown(persistingFinalState: Bool = true) async -> Bool {
+        guard lifecycle == .running else { return true }
         lifecycle = .stopped
         let task = timer.task
         timer = TimerSlot()
@@ -88,17 +91,21 @@ public actor Master {
         guard persistingFinalState else {
             try? await store.close()
             logger.info("master stopped")
-            return
+            return true
         }
         storeVersion += 1
         let final = MetadataChange(version: storeVersion, directives: [], snapshot: state.snapshot())
+        var saved = true
         do {
             try await store.persist(final)
-            try await store.close()
         } catch {
-            logger.error("metadata store failed at shutdown", metadata: ["tubemq.error": "\(error)"])
+            saved = false
+            let lost = storeDirty ? "; changes made since it last worked are lost when the master starts again" : ""
+            logger.error("metadata store failed at shutdown\(lost)", metadata: ["tubemq.error": "\(error)"])
         }
+        try? await store.close()
         logger.info("master stopped")
+        return saved || !storeDirty
     }
 
     /// The time at which the timer next runs due work (heartbeat expiry or a balance round), in ms.
@@ -124,6 +131,7 @@ public actor Master {
         let change = MetadataChange(version: storeVersion, directives: durable, snapshot: state.snapshot())
         do {
             try await store.persist(change)
+            if storeDirty { logger.notice("metadata store writes again: every change is saved") }
             storeDirty = false
         } catch {
             storeDirty = true

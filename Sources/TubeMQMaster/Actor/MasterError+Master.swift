@@ -16,7 +16,16 @@ extension MasterError {
     static func storeFailed(_ error: MetadataStoreError) -> MasterError {
         MasterError(
             code: .storeFailure,
-            message: "Applied, but the metadata store failed to persist it: \(error); it will be retried"
+            message: "Applied, but the metadata store failed to persist it: \(error); it will be retried, "
+                + "and a restart before it is saved loses it"
+        )
+    }
+
+    /// 501: an earlier change is still not saved and the store still fails; nothing was applied.
+    static func storeStillFailing(_ error: MasterError) -> MasterError {
+        MasterError(
+            code: .storeFailure,
+            message: "Not applied: the metadata store cannot save earlier changes (\(error.message))"
         )
     }
 }

@@ -150,10 +150,13 @@ public final class MasterServer: Sendable {
 
     /// Stops serving: closes the RPC server and its connections, then shuts the master down (timer
     /// cancelled and awaited, final snapshot written, store closed). Safe to call more than once.
-    public func shutdown() async {
+    /// - Returns: whether the master saved its final state (see ``Master/shutdown(persistingFinalState:)``).
+    @discardableResult
+    public func shutdown() async -> Bool {
         await tlsRPC?.shutdown()
         await rpc.shutdown()
-        await master.shutdown()
+        let saved = await master.shutdown()
         logger.info("master server stopped")
+        return saved
     }
 }
