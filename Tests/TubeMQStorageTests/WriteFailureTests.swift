@@ -43,6 +43,14 @@ import TubeMQTestKit
             #expect(!instance.isWritable)
             #expect(!topic.isWritable)
             #expect(store.unwritableTopics == ["full"])
+            if acknowledgement == .disk {
+                // Refused to its producer and not on disk: not handed to a consumer either (it could
+                // still be lost, and a consumer would have processed a message that never was).
+                let pending = try await topic.read(
+                    ReadRequest(partitionID: 0, offset: 10 * 28, maxBytes: 1 << 20, maxCount: 100)
+                )
+                #expect(pending.messages.isEmpty && pending.nextOffset == 10 * 28)
+            }
             let failure = await instance.writeFailure
             #expect(failure?.code == .noSpace)
             #expect(failure?.systemErrno == ENOSPC)
@@ -80,6 +88,28 @@ import TubeMQTestKit
             let reopened = try await mode.openStore(directory, clock: clock)
             let again = try await reopened.openTopic("full", configuration: mode.topic(partitions: 1))
             #expect(try await Fixture.readAll(again, partition: 0).map(\.messageID) == Array(0..<16))
+            try await reopened.close()
+        }
+    }
+
+    /// A store that acknowledges from disk closes without an error when messages are left unwritten:
+    /// their producers were told the write failed, so nothing acknowledged is lost (the broker said
+    /// it stopped "without writing every acknowledged message" and exited 1).
+    @Test func aDiskAcknowledgedStoreClosesCleanlyWithRefusedMessagesUnwritten() async throws {
+        try await TemporaryDirectory.with { directory in
+            let mode = StorageMode(io: .posix, acknowledgement: .disk)
+            let io = FailingIO(failures: 0, errno: ENOSPC)
+            let store = try await mode.openStore(directory, clock: ManualClock(), io: io)
+            let topic = try await store.openTopic("refused", configuration: mode.topic(partitions: 1))
+            _ = try await topic.append((0..<2).map { Fixture.message(id: $0, partition: 0) })
+            io.failAll(true)
+            await #expect(throws: StorageError.self) {
+                _ = try await topic.append([Fixture.message(id: 2, partition: 0)])
+            }
+            try await store.close()
+            let reopened = try await mode.openStore(directory, clock: ManualClock())
+            let again = try await reopened.openTopic("refused", configuration: mode.topic(partitions: 1))
+            #expect(try await Fixture.readAll(again, partition: 0).map(\.messageID) == [0, 1])
             try await reopened.close()
         }
     }

@@ -33,14 +33,17 @@ extension StorageInstance {
                 hasMessages: false
             )
         )
-        while entry < nextEntry && !collector.limits.isExhausted {
+        // A store that acknowledges from disk serves only what is synced: an append refused to its
+        // producer (a failed write) is never handed to a consumer, nor one a crash could still take.
+        let readableEnd = configuration.flush.acknowledgement == .disk ? durableEntry : nextEntry
+        while entry < readableEnd && !collector.limits.isExhausted {
             if entry < minEntry {
                 // Aging removed the rest while we were reading: return what we have.
                 if collector.messages.isEmpty { try checkBounds(entry) }
                 break
             }
             if let block = memoryBlock(containing: entry) {
-                entry = readFromMemory(block, from: entry, into: &collector)
+                entry = readFromMemory(block, from: entry, until: readableEnd, into: &collector)
             } else if entry < writtenEntry {
                 do throws(StorageError) {
                     entry = try await readFromDisk(entry, into: &collector)
@@ -53,7 +56,7 @@ extension StorageInstance {
                 try ensureOpen()
             } else {
                 // Past the written entries every entry is in a memory block; none here means none left.
-                entry = nextEntry
+                entry = readableEnd
             }
         }
         return ReadResult(
@@ -135,11 +138,17 @@ extension StorageInstance {
     /// their CRCs are not verified again, and entries of the store's other partitions are skipped by
     /// their partition id alone. The matches are gathered first and copied out in one go, into a
     /// buffer of exactly their size.
-    private func readFromMemory(_ block: MemoryBlock, from entry: Int64, into collector: inout ReadCollector) -> Int64 {
+    private func readFromMemory(
+        _ block: MemoryBlock,
+        from entry: Int64,
+        until end: Int64,
+        into collector: inout ReadCollector
+    ) -> Int64 {
         var current = entry
         var matches: [ReadCollector.MemoryRecord] = []
         var matchedBytes = 0
-        while current < block.endEntry && !collector.limits.isExhausted {
+        let stop = min(block.endEntry, end)
+        while current < stop && !collector.limits.isExhausted {
             if block.partitionID(ofEntry: current) == collector.limits.partitionID,
                 let index = block.indexEntry(current),
                 collector.limits.matches(partitionID: index.partitionID, typeHash: index.typeHash),

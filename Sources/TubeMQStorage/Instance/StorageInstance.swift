@@ -227,7 +227,8 @@ public actor StorageInstance {
     /// - Throws: when appended messages could not be written and synced: an error with the code of
     ///   the write failure (``StorageError/Code/noSpace`` or ``StorageError/Code/writeFailed``), its
     ///   `errno`, and a message that says how many messages were not written. The instance is
-    ///   closed regardless and those messages are lost.
+    ///   closed regardless and those messages are lost. A store that acknowledges from disk does not
+    ///   throw for them (none was acknowledged); it logs a warning.
     public func close() async throws(StorageError) {
         guard state == .open else {
             if state == .closing, let flusher { await flusher.value }
@@ -252,7 +253,16 @@ public actor StorageInstance {
         active = MemoryBlock()
         spare = nil
         recent.removeAll()
-        if lostEntries > 0 {
+        if lostEntries > 0, configuration.flush.acknowledgement == .disk {
+            // Acknowledged from disk: none of them was acknowledged (their producers were told the
+            // write failed), so nothing acknowledged is lost.
+            logger.warning(
+                "closed with messages not written; none was acknowledged (this store acknowledges from disk)",
+                metadata: [
+                    "tubemq.unwritten": "\(lostEntries)", "tubemq.error": "\(failure.map { "\($0)" } ?? "none")",
+                ]
+            )
+        } else if lostEntries > 0 {
             let cause = failure.map { ": \($0.message)" } ?? ""
             let error = StorageError(
                 code: failure?.code ?? .writeFailed,
