@@ -80,7 +80,7 @@ extension StorageInstance {
             if let failure = writeError {
                 logger.notice(
                     "flush retry succeeded; appends are accepted again",
-                    metadata: ["tubemq.error": "\(failure)"]
+                    metadata: ["tubemq.recoveredFrom": "\(failure)"]
                 )
                 writeError = nil
             }

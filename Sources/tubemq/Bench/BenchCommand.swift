@@ -144,32 +144,40 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let start = ContinuousClock.now
         // Ctrl-C ends the sends (each loop after its send in flight) and the run reports what it did.
-        let interrupted = try await runInterruptibly { [clients, inFlight] () async throws -> Bool in
-            try await withThrowingTaskGroup(of: Histogram<UInt64>.self) { group in
-                for producer in clients {
-                    for _ in 0..<max(1, inFlight) {
-                        group.addTask(executorPreference: producer.executor) {
-                            try await Self.sendLoop(
-                                producer,
-                                topic: topic,
-                                size: bodySize,
-                                stats: stats,
-                                target: target,
-                                deadline: deadline
-                            )
+        // A failed send (a full disk, a refused topic) stops the run too: the table still says what
+        // was acknowledged before it, then the error ends the command.
+        var failure: (any Error)?
+        var interrupted = false
+        do {
+            interrupted = try await runInterruptibly { [clients, inFlight] () async throws -> Bool in
+                try await withThrowingTaskGroup(of: Histogram<UInt64>.self) { group in
+                    for producer in clients {
+                        for _ in 0..<max(1, inFlight) {
+                            group.addTask(executorPreference: producer.executor) {
+                                try await Self.sendLoop(
+                                    producer,
+                                    topic: topic,
+                                    size: bodySize,
+                                    stats: stats,
+                                    target: target,
+                                    deadline: deadline
+                                )
+                            }
                         }
                     }
+                    for try await histogram in group { stats.mergeSend(histogram) }
                 }
-                for try await histogram in group { stats.mergeSend(histogram) }
+                return Task.isCancelled
+            } then: {
             }
-            return Task.isCancelled
-        } then: {
+        } catch {
+            failure = error
         }
         let sendSeconds = (ContinuousClock.now - start).seconds
         let sent = stats.sent.load(ordering: .relaxed)
         if !receivers.isEmpty {
             // Interrupted, the consumers get a moment for what is on its way, not the full wait.
-            let wait = ContinuousClock.now + .seconds(interrupted ? 2 : 30)
+            let wait = ContinuousClock.now + .seconds(interrupted || failure != nil ? 2 : 30)
             while stats.received.load(ordering: .relaxed) < sent && ContinuousClock.now < wait {
                 try await Task.sleep(for: .milliseconds(50))
             }
@@ -180,9 +188,11 @@ struct BenchCommand: AsyncParsableCommand {
         reporter.cancel()
         for consumer in benchConsumers { await consumer.shutdown() }
         for producer in clients { await producer.shutdown() }
-        FileHandle.standardError.write(
-            Data((interrupted ? "\ninterrupted: the figures cover the run so far\n" : "\n").utf8)
-        )
+        let ending =
+            failure != nil
+            ? "\nstopped at a failed send (below): the figures cover the \(sent) sends acknowledged before it\n"
+            : interrupted ? "\ninterrupted: the figures cover the run so far\n" : "\n"
+        FileHandle.standardError.write(Data(ending.utf8))
         BenchTable.print(
             stats: stats,
             size: bodySize,
@@ -194,6 +204,7 @@ struct BenchCommand: AsyncParsableCommand {
             nanos: ProcessCPU.nanos() - cpuAtStart,
             messages: max(sent, stats.received.load(ordering: .relaxed))
         )
+        if let failure { throw failure }
         if interrupted { throw ExitCode(130) }  // as produce: the run did not go as asked
     }
 
