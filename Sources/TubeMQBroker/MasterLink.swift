@@ -35,6 +35,8 @@ actor MasterLink {
     private var removedReports: [String: String] = [:]
     /// The last failure logged, so that one repeated every second is logged once.
     private var lastFailure: String?
+    /// The masters (by index) already logged as standby since the broker last reached the active one.
+    private var standbysLogged = Set<Int>()
 
     init(
         configuration: BrokerConfiguration,
@@ -111,12 +113,21 @@ actor MasterLink {
         var standbys = 0
         while true {
             do throws(RPCError) {
-                if registered { return try await heartbeat() }
-                try await register(port: port, tlsPort: tlsPort)
-                return true
+                let stepped: Bool
+                if registered {
+                    stepped = try await heartbeat()
+                } else {
+                    try await register(port: port, tlsPort: tlsPort)
+                    stepped = true
+                }
+                standbysLogged.removeAll()
+                return stepped
             } catch  where error.isStandby && standbys < configuration.masterAddresses.count - 1 {
-                // Expected in an HA group whose active master is not first in the list: not a warning.
-                logger.info(
+                // Expected in an HA group whose active master is not first in the list: not a warning,
+                // and said once per master until the broker reaches the active one (an election
+                // without an active master made it twice a second per broker).
+                logger.log(
+                    level: standbysLogged.insert(masterIndex).inserted ? .info : .debug,
                     "master is a hot standby: trying the next",
                     metadata: [
                         "tubemq.master":

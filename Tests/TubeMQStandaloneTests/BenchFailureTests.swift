@@ -8,7 +8,10 @@ import TubeMQTestKit
     @Test func aFailedSendEndsTheRunWithItsTable() async throws {
         let directory = ClusterTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let standalone = try await StandaloneProcess.start(["--data", directory + "/data"], output: directory + "/sa.out")
+        let standalone = try await StandaloneProcess.start(
+            ["--data", directory + "/data"],
+            output: directory + "/sa.out"
+        )
         defer { standalone.process.signal(SIGKILL) }
         let master = try #require(standalone.addresses["master"])
         let log = directory + "/bench.out"

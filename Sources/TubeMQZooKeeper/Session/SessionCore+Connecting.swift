@@ -122,9 +122,14 @@ extension SessionCore {
             TimeAmount(configuration.maximumBackoff).nanoseconds
         )
         if hasConnected {
-            logger.info(
+            // At info on the first failed pass and then every 30 s; the passes between at debug.
+            let now = NIODeadline.now()
+            let loud = failedPasses == 1 || now - lastRetryLogged >= .seconds(30)
+            if loud { lastRetryLogged = now }
+            logger.log(
+                level: loud ? .info : .debug,
                 refused ? "ZooKeeper refused to resume the session; retrying" : "no server reachable; retrying",
-                metadata: ["zk.backoff": "\(TimeAmount.nanoseconds(backoff))"]
+                metadata: ["zk.backoff": "\(TimeAmount.nanoseconds(backoff))", "zk.passes": "\(failedPasses)"]
             )
         }
         let core = bound

@@ -56,6 +56,8 @@ final class SessionCore {
     var failedPasses = 0
     /// Whether a member of the current pass accepted the connection and then closed it unanswered.
     var refusedThisPass = false
+    /// When a failed pass was last logged at info.
+    var lastRetryLogged = NIODeadline.distantPast
     var hasConnected = false
     var connectPromise: EventLoopPromise<Void>?
     var closePromises: [EventLoopPromise<Void>] = []
