@@ -22,8 +22,16 @@ import TubeMQWire
     @Test func standbyMastersAreLoggedOnceEach() async throws {
         let capture = LogCapture()
         let servers = [
-            try await RPCServer.start(configuration: RPCServerConfiguration(port: 0), service: Standby(), logger: capture.logger()),
-            try await RPCServer.start(configuration: RPCServerConfiguration(port: 0), service: Standby(), logger: capture.logger()),
+            try await RPCServer.start(
+                configuration: RPCServerConfiguration(port: 0),
+                service: Standby(),
+                logger: capture.logger()
+            ),
+            try await RPCServer.start(
+                configuration: RPCServerConfiguration(port: 0),
+                service: Standby(),
+                logger: capture.logger()
+            ),
         ]
         let client = RPCClient()
         let link = MasterLink(

@@ -69,4 +69,28 @@ import TubeMQCore
         #expect(lost.isEmpty, "every acknowledged message survives: lost \(lost.prefix(10))")
         try await reopened.close()
     }
+
+    /// A data folder on a read-only file system fails the open with that cause named (the error
+    /// named a temporary file that was not there: `unlink …checkpoint.tmp failed: read-only …`).
+    @Test(.enabled(if: FullDiskTests.canMount, "mounting a tmpfs is not permitted here"))
+    func aReadOnlyDataFolderIsNamedAsTheCause() async throws {
+        let directory = TemporaryDirectory("tmpfs-ro")
+        defer { directory.remove() }
+        #expect(mount("tmpfs", directory.path, "tmpfs", 0, "size=2m") == 0)
+        defer { _ = umount2(directory.path, Int32(MNT_DETACH)) }
+        let mode = StorageMode(io: .posix, acknowledgement: .memory)
+        let store = try await mode.openStore(directory)
+        let topic = try await store.openTopic("ro", configuration: mode.topic(partitions: 1))
+        _ = try await topic.append([Fixture.message(id: 0, partition: 0)])
+        try await store.close()
+        #expect(mount("tmpfs", directory.path, "tmpfs", UInt(MS_REMOUNT | MS_RDONLY), "size=2m") == 0)
+        do {
+            let reopened = try await mode.openStore(directory)
+            _ = try await reopened.openTopic("ro", configuration: mode.topic(partitions: 1))
+            try await reopened.close()
+            Issue.record("opening a store on a read-only file system should fail")
+        } catch let error as StorageError {
+            #expect(error.message.contains("read-only file system: the broker writes there"), "\(error.message)")
+        }
+    }
 }

@@ -83,9 +83,15 @@ extension StorageError {
     static func system(_ code: Code, _ operation: String, path: String, errno: Int32) -> StorageError {
         let resolved =
             (code == .writeFailed || code == .fileSystem) && (errno == ENOSPC || errno == EDQUOT) ? Code.noSpace : code
+        // A read-only file system refuses every change, even removing a file that is not there:
+        // name the cause, not the file it happened to meet first.
+        let hint =
+            errno == EROFS
+            ? " (the data folder is on a read-only file system: the broker writes there to recover, flush "
+                + "and keep offsets, so it needs it writable)" : ""
         return StorageError(
             code: resolved,
-            message: "\(operation) \(path) failed: \(systemErrorText(errno))",
+            message: "\(operation) \(path) failed: \(systemErrorText(errno))\(hint)",
             systemErrno: errno
         )
     }
