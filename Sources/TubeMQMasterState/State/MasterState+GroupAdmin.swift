@@ -58,20 +58,9 @@ extension MasterState {
         by user: String,
         now: Int64
     ) -> [MasterDirective] {
-        var settings =
-            groupSettingsByName[name] ?? GroupSettings(name: name, stamp: RecordStamp(createdBy: user, at: now))
-        if enabled {
-            settings.consumeDisabled[topic] = nil
-        } else {
-            settings.consumeDisabled[topic] = reason.isEmpty ? "disabled by \(user)" : reason
+        changeGroupSettings(name, by: user, now: now) { settings in
+            settings.consumeDisabled[topic] = enabled ? nil : (reason.isEmpty ? "disabled by \(user)" : reason)
         }
-        settings.stamp.touch(by: user, at: now)
-        if settings.isEmpty {
-            guard groupSettingsByName.removeValue(forKey: name) != nil else { return [] }
-            return [.deleteGroup(name: name)]
-        }
-        groupSettingsByName[name] = settings
-        return [.persistGroup(settings)]
     }
 
     /// Restricts a group to filtered consumption of a topic (consume control's `filterEnable` and
@@ -89,10 +78,21 @@ extension MasterState {
         by user: String,
         now: Int64
     ) -> [MasterDirective] {
+        guard groupSettingsByName[name]?.consumeFilters[topic] != allowed else { return [] }
+        return changeGroupSettings(name, by: user, now: now) { $0.consumeFilters[topic] = allowed }
+    }
+
+    /// Applies `change` to a group's settings (made if missing), stamps it, and answers the directive
+    /// that persists them, or deletes them when nothing is left set.
+    private mutating func changeGroupSettings(
+        _ name: String,
+        by user: String,
+        now: Int64,
+        _ change: (inout GroupSettings) -> Void
+    ) -> [MasterDirective] {
         var settings =
             groupSettingsByName[name] ?? GroupSettings(name: name, stamp: RecordStamp(createdBy: user, at: now))
-        guard settings.consumeFilters[topic] != allowed else { return [] }
-        settings.consumeFilters[topic] = allowed
+        change(&settings)
         settings.stamp.touch(by: user, at: now)
         if settings.isEmpty {
             guard groupSettingsByName.removeValue(forKey: name) != nil else { return [] }

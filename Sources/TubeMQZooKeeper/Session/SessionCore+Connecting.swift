@@ -98,11 +98,7 @@ extension SessionCore {
                     "zk.reason": "\(refused ? "every member answered and refused it (its data may be gone)" : reason)",
                 ]
             )
-            let error = ZooKeeperError(.sessionExpired, "session \(credentials) expired: no member took it back")
-            phase = .expired
-            connectPromise?.fail(error)
-            connectPromise = nil
-            endSession(.expired, error: error)
+            expire(ZooKeeperError(.sessionExpired, "session \(credentials) expired: no member took it back"))
             return
         }
         if !hasConnected && failedPasses >= max(configuration.connectAttempts, 1) {

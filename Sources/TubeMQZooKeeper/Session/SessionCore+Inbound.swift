@@ -31,11 +31,7 @@ extension SessionCore {
         if response.isExpired {
             channel.close(promise: nil)
             logger.warning("session expired", metadata: ["zk.session": "\(credentials)"])
-            let error = ZooKeeperError(.sessionExpired, "session \(credentials) expired")
-            phase = .expired
-            connectPromise?.fail(error)
-            connectPromise = nil
-            endSession(.expired, error: error)
+            expire(ZooKeeperError(.sessionExpired, "session \(credentials) expired"))
             return
         }
         sessionID = response.sessionID

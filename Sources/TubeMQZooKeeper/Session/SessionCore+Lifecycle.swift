@@ -56,6 +56,15 @@ extension SessionCore {
     }
 
     /// Fails everything outstanding, announces the final state and ends the event streams.
+    /// Ends the session as expired with `error`: a start still waiting fails with it, and so does
+    /// every call from now on.
+    func expire(_ error: ZooKeeperError) {
+        phase = .expired
+        connectPromise?.fail(error)
+        connectPromise = nil
+        endSession(.expired, error: error)
+    }
+
     func endSession(_ final: SessionState, error: ZooKeeperError) {
         stopTicker()
         failPending(error)
