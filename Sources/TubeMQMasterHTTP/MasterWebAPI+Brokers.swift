@@ -155,13 +155,20 @@ extension MasterWebAPI {
             let config = status.config
             let running = RecordJSON.isRunning(status)
             func flag(_ value: Bool) -> JSON { running ? .string(value ? "true" : "false") : "-" }
-            items.append([
+            var item: JSONObject = [
                 "brokerId": .int(config.id), "brokerIp": .string(config.host), "brokerPort": .int(config.port),
                 "brokerWebPort": .int(config.webPort), "manageStatus": .string(config.manageStatus.description),
                 // The TLS port the broker registered with (its record's until it registers).
                 "brokerTLSPort": .int(status.tlsPort),
                 "enableTLS": status.enableTLS.map(JSON.bool) ?? "-",
-                "isRepAbnormal": false, "isAutoForbidden": false,
+                "isRepAbnormal": .bool(status.reported?.isAbnormal ?? false),
+            ]
+            if let reported = status.reported, reported.isAbnormal {
+                // 1: writes abnormal (a topic's storage refuses them), 2: reads, 3: both.
+                item.append("repStatus", .int((reported.write != 0 ? 1 : 0) + (reported.read != 0 ? 2 : 0)))
+            }
+            item.append(contentsOf: [
+                "isAutoForbidden": false,
                 "runStatus": running ? "running" : "notRegister",
                 "subStatus": running ? "idle" : "-",
                 "isConfChanged": flag(!status.isConfigLoaded), "isConfLoaded": flag(status.isConfigLoaded),
@@ -170,6 +177,7 @@ extension MasterWebAPI {
                 "acceptSubscribe": flag(config.manageStatus.acceptsSubscribe),
                 "brokerVersion": "-",
             ])
+            items.append(item)
         }
         return Envelope.success(objects: items)
     }

@@ -44,6 +44,22 @@ import TubeMQMasterState
         #expect(state.servingBrokers.map(\.id) == [1])
     }
 
+    /// A broker's service reports (`writeStatusRpt` 1 while its storage refuses writes) are kept for
+    /// the run status (`isRepAbnormal`); they were ignored, and a full broker looked normal.
+    @Test func serviceReportsAreKept() throws {
+        var state = MasterState(configuration: .recorded, now: 1_000)
+        _ = try state.addBroker(BrokerSpec(id: 1, host: "127.0.0.1", manageStatus: .online), by: "a", now: 1_000)
+        #expect(state.broker(id: 1)?.reported == nil, "not registered: nothing reported")
+        let registered = try state.registerBroker(BrokerRegistration(id: 1, host: "127.0.0.1"), now: 2_000)
+        #expect(state.broker(id: 1)?.reported?.isAbnormal == false)
+        var full = BrokerHeartbeat(id: 1, configVersion: registered.configVersion)
+        full.reported = BrokerServiceReport(write: 1)
+        _ = try state.brokerHeartbeat(full, now: 3_000)
+        #expect(state.broker(id: 1)?.reported == BrokerServiceReport(write: 1))
+        _ = try state.brokerHeartbeat(BrokerHeartbeat(id: 1, configVersion: registered.configVersion), now: 4_000)
+        #expect(state.broker(id: 1)?.reported?.isAbnormal == false)
+    }
+
     @Test func brokerTimeoutTakesItOutOfService() throws {
         var cluster = try TestCluster(configuration: .recorded)  // broker 1 online since 0, 25 s timeout
         let before = cluster.state.brokerChecksum

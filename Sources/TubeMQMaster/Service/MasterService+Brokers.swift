@@ -23,7 +23,7 @@ extension MasterService {
             guard let (id, host, port) = parsed else {
                 throw .badRequest("Illegal broker clientId \(request.clientID), expected brokerId:ip:port:version!")
             }
-            let registration = BrokerRegistration(
+            var registration = BrokerRegistration(
                 id: id,
                 host: host,
                 port: port,
@@ -32,6 +32,7 @@ extension MasterService {
                 online: request.brokerOnline,
                 configVersion: request.curBrokerConfID
             )
+            registration.reported = BrokerServiceReport(read: request.readStatusRpt, write: request.writeStatusRpt)
             let (reply, brokerContext) = try await master.registerBroker(registration)
             let text = BrokerConfigText(reply)
             var response = RegisterResponseM2B.ok()
@@ -74,12 +75,13 @@ extension MasterService {
         return try await answering { () async throws(MasterError) -> HeartResponseM2B in
             try security.authenticateBroker(certificate)
             guard let id else { throw .badRequest("Illegal brokerId \(request.brokerID)!") }
-            let heartbeat = BrokerHeartbeat(
+            var heartbeat = BrokerHeartbeat(
                 id: id,
                 online: request.brokerOnline,
                 configVersion: request.curBrokerConfID,
                 removedTopics: removed
             )
+            heartbeat.reported = BrokerServiceReport(read: request.readStatusRpt, write: request.writeStatusRpt)
             let (reply, brokerContext) = try await master.brokerHeartbeat(heartbeat)
             let text = BrokerConfigText(reply)
             var response = HeartResponseM2B.ok()

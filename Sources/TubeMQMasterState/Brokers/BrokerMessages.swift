@@ -16,6 +16,8 @@ public struct BrokerRegistration: Sendable, Hashable {
     public var online: Bool
     /// The configuration version it holds (`curBrokerConfId`; 0 on a fresh start).
     public var configVersion: Int64
+    /// Its service status reports (`readStatusRpt`, `writeStatusRpt`): 0 when normal.
+    public var reported = BrokerServiceReport()
 
     /// Creates a registration.
     public init(
@@ -47,6 +49,8 @@ public struct BrokerHeartbeat: Sendable, Hashable {
     public var configVersion: Int64
     /// Topics it has removed from its stores (`removedTopicsInfo`), by name.
     public var removedTopics: [String]
+    /// Its service status reports (`readStatusRpt`, `writeStatusRpt`): 0 when normal.
+    public var reported = BrokerServiceReport()
 
     /// Creates a heartbeat.
     public init(id: Int32, online: Bool = true, configVersion: Int64, removedTopics: [String] = []) {
@@ -55,6 +59,24 @@ public struct BrokerHeartbeat: Sendable, Hashable {
         self.configVersion = configVersion
         self.removedTopics = removedTopics
     }
+}
+
+/// What a broker reports of its own service (`readStatusRpt`, `writeStatusRpt`): 0 when normal; our
+/// broker reports 1 for writes while a topic's storage refuses them (a full or failing disk).
+public struct BrokerServiceReport: Sendable, Hashable {
+    /// `readStatusRpt`.
+    public var read: Int32
+    /// `writeStatusRpt`.
+    public var write: Int32
+
+    /// Creates a report.
+    public init(read: Int32 = 0, write: Int32 = 0) {
+        self.read = read
+        self.write = write
+    }
+
+    /// Whether the broker reports any service abnormal.
+    public var isAbnormal: Bool { read != 0 || write != 0 }
 }
 
 /// The master's answer to a broker registration or heartbeat (`RegisterResponseM2B`,

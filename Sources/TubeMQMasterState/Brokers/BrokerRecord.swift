@@ -202,6 +202,8 @@ struct BrokerRuntime: Sendable, Hashable {
     var enableTLS = false
     var tlsPort: Int?
     var reportedConfigVersion: Int64 = 0
+    /// Its last service status report.
+    var reported = BrokerServiceReport()
     /// The configuration version ``loadedShares`` was taken at, once the broker holds one.
     var loadedConfigVersion: Int64?
     /// The topics the broker serves, by name: its deployments as of the configuration version it last

@@ -27,6 +27,7 @@ extension MasterState {
         runtime.enableTLS = request.enableTLS
         runtime.tlsPort = request.tlsPort
         runtime.reportedConfigVersion = request.configVersion
+        runtime.reported = request.reported
         // The reply carries the whole configuration, which the broker serves before it goes online.
         // Taking it as served here (rather than from the heartbeat that reports it) keeps a broker
         // whose one topic cannot be opened serving all the others after a restart; later changes
@@ -52,6 +53,7 @@ extension MasterState {
         runtime.lastHeartbeatAt = now
         runtime.state = request.online ? .online : .registered
         runtime.reportedConfigVersion = request.configVersion
+        runtime.reported = request.reported
         if request.configVersion == config.configVersion, runtime.loadedConfigVersion != config.configVersion {
             runtime.noteLoaded(configVersion: config.configVersion, shares: shares(on: request.id))
         }

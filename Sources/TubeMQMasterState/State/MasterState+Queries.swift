@@ -19,6 +19,8 @@ public struct BrokerStatus: Sendable, Hashable {
     public var isServing: Bool
     /// Whether the broker holds the current configuration version (`isConfLoaded`).
     public var isConfigLoaded: Bool
+    /// Its last service status report, if it registered (`isRepAbnormal`, `repStatus`).
+    public var reported: BrokerServiceReport?
     /// The topics the broker serves, by name, as of the configuration it was given at registration or
     /// last reported holding (see ``MasterState/servedShare(of:on:)``); empty until it registers.
     public var servedShares: [String: TopicPublishInfo.BrokerShare]
@@ -42,6 +44,7 @@ extension MasterState {
             tlsPort: (seen ? runtime?.tlsPort : nil) ?? config.tlsPort,
             isServing: isServing(id),
             isConfigLoaded: runtime?.reportedConfigVersion == config.configVersion,
+            reported: seen ? runtime?.reported : nil,
             servedShares: runtime?.loadedShares ?? [:]
         )
     }
