@@ -58,4 +58,48 @@ import TubeMQTestKit
         #expect(producerTook < .seconds(7), "the producer took \(producerTook) to leave")
         #expect(consumerTook < .seconds(7), "the consumer took \(consumerTook) to leave")
     }
+
+    /// `tubemq produce` interrupted while a send waits on a frozen cluster ends within its leave
+    /// timeout, as interrupted (status 130, the line to go on from): it waited for the send's 10 s
+    /// timeout and the leave, then exited 1 with the timeout as its error.
+    @Test func produceInterruptedMidSendOnAFrozenClusterEndsAsInterrupted() async throws {
+        let directory = ClusterTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let standalone = try await StandaloneProcess.start(
+            ["--data", directory + "/data"],
+            output: directory + "/standalone.out"
+        )
+        defer {
+            standalone.process.signal(SIGCONT)
+            standalone.process.signal(SIGKILL)
+        }
+        let lines = directory + "/lines"
+        try (1...200_000).map { "line \($0)" }.joined(separator: "\n").write(
+            toFile: lines,
+            atomically: true,
+            encoding: .utf8
+        )
+        let output = directory + "/produce.out"
+        let produce = try ChildProcess.spawn(
+            [ConsumeInterruptTests.binary, "produce", "--master", try #require(standalone.addresses["master"])]
+                + ["--topic", "demo"],
+            output: output,
+            input: lines
+        )
+        defer { produce.signal(SIGKILL) }
+        // 200,000 lines take longer than this to send: it is sending when the cluster freezes.
+        try await Task.sleep(for: .seconds(3))
+        #expect(!produce.hasExited(), "\(ConsumeInterruptTests.text(output))")
+        standalone.process.signal(SIGSTOP)
+        try await Task.sleep(for: .seconds(1))
+        let clock = ContinuousClock()
+        let interrupted = clock.now
+        produce.signal(SIGINT)
+        let status = await produce.exit(within: .seconds(20))
+        let took = clock.now - interrupted
+        let text = ConsumeInterruptTests.text(output)
+        #expect(status == 130, "\(text)")
+        #expect(text.contains("interrupted: sent"), "\(text)")
+        #expect(took < .seconds(9), "took \(took): \(text)")
+    }
 }

@@ -36,9 +36,10 @@ extension Producer {
         /// the masters' `zkSessionTimeoutMs`, 30 s in TubeMQ's sample master.ini). Masters that do not
         /// answer at all fail the connection at once, as does `.zero`.
         public var masterTakeoverWait: Duration = .seconds(30)
-        /// How long ``Producer/shutdown()`` may spend closing at the master once the sends in flight
-        /// have ended; a frozen or unreachable master answers nothing, and after this the producer
-        /// closes its connections and returns (the master then times it out).
+        /// How long ``Producer/shutdown()`` may take in all: waiting for the sends in flight and closing
+        /// at the master. A frozen or unreachable broker or master answers nothing; after this the
+        /// producer closes its connections, a send still waiting fails (its outcome unknown: it may
+        /// be stored), and shutdown returns (the master then times the producer out).
         public var leaveTimeout: Duration = .seconds(5)
 
         /// Creates a configuration with the defaults described on each property.

@@ -40,6 +40,8 @@ public final class Producer: Sendable {
     /// each way per send.
     private let sendGate = Atomic<Int>(0)
     private let drain = Mutex(Drain())
+    /// The first ``shutdown()``'s work, which later calls wait for.
+    private let closer = Mutex<Task<Void, Never>?>(nil)
 
     /// What ``shutdown()`` waits for: the last send in flight to leave.
     private struct Drain {
@@ -121,10 +123,26 @@ public final class Producer: Sendable {
     }
 
     /// Stops sending: waits for sends in flight, stops heartbeats, tells the master (method 3), and
-    /// closes every connection. Later calls fail with `shutdown`. Safe to call more than once.
+    /// closes every connection. Later sends fail with `shutdown`. All of it takes at most
+    /// ``Configuration/leaveTimeout``: a send still unanswered then fails (its outcome unknown: it may
+    /// be stored). Safe to call more than once, and from several tasks: each call returns once the
+    /// producer is closed.
     public func shutdown() async {
+        let closing = closer.withLock { task in
+            if let task { return task }
+            let made = Task { await self.close() }
+            task = made
+            return made
+        }
+        await closing.value
+    }
+
+    private func close() async {
         let before = sendGate.bitwiseOr(1, ordering: .sequentiallyConsistent).oldValue
         guard before & 1 == 0 else { return }
+        // From here: a broker or master that no longer answers holds neither the sends in flight nor
+        // the close at the master longer than the leave timeout.
+        let deadline = LeaveDeadline(rpc: rpc, timeout: configuration.leaveTimeout, logger: logger, who: "producer")
         if before != 0 {
             await withCheckedContinuation { continuation in
                 let done = drain.withLock { state -> Bool in
@@ -135,7 +153,6 @@ public final class Producer: Sendable {
                 if done { continuation.resume() }
             }
         }
-        let deadline = LeaveDeadline(rpc: rpc, timeout: configuration.leaveTimeout, logger: logger, who: "producer")
         await session.close()
         deadline.cancel()
         await rpc.shutdown()

@@ -180,13 +180,23 @@ struct ProduceCommand: AsyncParsableCommand {
         var attempts = 0
         while true {
             do {
-                return try await producer.send(message, to: topic)
+                // Interrupted while a send waits for its answer (a frozen broker): the producer's
+                // shutdown starts at once and ends the wait within its leave timeout.
+                return try await withTaskCancellationHandler {
+                    try await producer.send(message, to: topic)
+                } onCancel: {
+                    Task { await producer.shutdown() }
+                }
+            } catch let error as ClientError where Task.isCancelled {
+                // Interrupted: the message in hand was not acknowledged (the summary says where to go on).
+                if error.code == .timeout || error.outcomeUnknown { tally.mayBeTwice() }
+                throw CancellationError()
             } catch let error as ClientError where error.isTransient && (error.code != .noPartition || tally.count > 0)
             {
+                if error.code == .timeout || error.outcomeUnknown { tally.mayBeTwice() }
                 // No partition before anything was sent is a topic that does not exist (or is not
                 // deployed), not a broker coming back: say so at once.
-                guard ContinuousClock.now - start < window, !Task.isCancelled else { throw error }
-                if error.code == .timeout || error.outcomeUnknown { tally.mayBeTwice() }
+                guard ContinuousClock.now - start < window else { throw error }
                 attempts += 1
                 if attempts == 1 {
                     FileHandle.standardError.write(
