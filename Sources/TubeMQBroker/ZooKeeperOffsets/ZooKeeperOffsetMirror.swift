@@ -22,6 +22,9 @@ public actor ZooKeeperOffsetMirror {
     private var loop: Task<Void, Never>?
     private var isClosed = false
     private var isFinished = false
+    /// Periodic commits failed in a row, and when such a failure was last logged at warning.
+    private var failedCommits = 0
+    private var lastFailureLogged: ContinuousClock.Instant?
 
     private init(settings: ZooKeeperOffsetSettings, brokerID: Int32, offsets: OffsetStore, logger: Logger) {
         self.settings = settings
@@ -148,10 +151,23 @@ public actor ZooKeeperOffsetMirror {
     private func periodicCommit() async {
         do {
             try await commitChanged()
+            if failedCommits > 0 {
+                logger.notice(
+                    "offset commits to ZooKeeper work again",
+                    metadata: ["tubemq.failedCommits": "\(failedCommits)"]
+                )
+                failedCommits = 0
+            }
         } catch {
-            logger.warning(
+            // A ZooKeeper outage fails every period: said at the first failure and then every 30 s.
+            failedCommits += 1
+            let now = ContinuousClock.now
+            let loud = failedCommits == 1 || lastFailureLogged.map { now - $0 >= .seconds(30) } ?? true
+            if loud { lastFailureLogged = now }
+            logger.log(
+                level: loud ? .warning : .debug,
                 "offset commit to ZooKeeper failed; retried next period",
-                metadata: ["tubemq.error": "\(error)"]
+                metadata: ["tubemq.error": "\(error)", "tubemq.failedCommits": "\(failedCommits)"]
             )
         }
     }

@@ -103,7 +103,10 @@ actor MasterElection {
                 )
             } catch {
                 lastError = error
-                logger.warning(
+                // At start every attempt is worth a line; during an outage of a running master (tries
+                // every 5 s without end) the first and then every sixth.
+                logger.log(
+                    level: attempts != Int.max || attempt % 6 == 1 ? .warning : .debug,
                     "ZooKeeper unreachable",
                     metadata: ["tubemq.zookeeper": "\(settings.connectString)", "tubemq.attempt": "\(attempt)"]
                 )
