@@ -93,4 +93,33 @@ import TubeMQCore
             #expect(error.message.contains("read-only file system: the broker writes there"), "\(error.message)")
         }
     }
+
+    /// A clean close with nothing left to write on a full disk succeeds: only the recovery checkpoint
+    /// cannot be written, which loses nothing (the broker said it stopped "without writing every
+    /// acknowledged message" and exited 1).
+    @Test(.enabled(if: FullDiskTests.canMount, "mounting a tmpfs is not permitted here"))
+    func aCloseWithEverythingWrittenSucceedsOnAFullDisk() async throws {
+        let directory = TemporaryDirectory("tmpfs-full-close")
+        defer { directory.remove() }
+        #expect(mount("tmpfs", directory.path, "tmpfs", 0, "size=2m") == 0)
+        defer { _ = umount2(directory.path, Int32(MNT_DETACH)) }
+        let mode = StorageMode(io: .posix, acknowledgement: .memory)
+        let store = try await mode.openStore(directory)
+        let topic = try await store.openTopic("t", configuration: mode.topic(partitions: 1))
+        _ = try await topic.append((0..<10).map { Fixture.message(id: $0, partition: 0) })
+        try await topic.flush()
+        // Fill what is left of the device.
+        let filler = FileManager.default.createFile(atPath: directory.path + "/filler", contents: nil)
+        #expect(filler)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.path + "/filler"))
+        let chunk = Data(repeating: 0, count: 64 << 10)
+        while (try? handle.write(contentsOf: chunk)) != nil {}
+        try? handle.close()
+        try await store.close()
+        try FileManager.default.removeItem(atPath: directory.path + "/filler")
+        let reopened = try await mode.openStore(directory)
+        let again = try await reopened.openTopic("t", configuration: mode.topic(partitions: 1))
+        #expect(try await Fixture.readAll(again, partition: 0).map(\.messageID) == Array(0..<10))
+        try await reopened.close()
+    }
 }

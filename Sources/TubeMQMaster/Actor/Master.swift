@@ -31,6 +31,8 @@ public actor Master {
     var consumeAuthorization: (@Sendable (_ group: String, _ topics: Set<String>) -> Set<String>)?
     private var storeVersion: UInt64 = 0
     private(set) var storeDirty = false
+    /// When a store failure was last logged at error.
+    private var lastStoreFailureLogged: ContinuousClock.Instant?
 
     /// The master's metrics (its own Prometheus registry; `/metrics` renders ``metricsText()``).
     public nonisolated let metrics: MasterMetrics
@@ -134,8 +136,14 @@ public actor Master {
             if storeDirty { logger.notice("metadata store writes again: every change is saved") }
             storeDirty = false
         } catch {
+            // While the store keeps failing (a full disk), every retry fails: said when it starts
+            // failing and then every 30 s.
+            let now = ContinuousClock.now
+            let loud = !storeDirty || lastStoreFailureLogged.map { now - $0 >= .seconds(30) } ?? true
+            if loud { lastStoreFailureLogged = now }
             storeDirty = true
-            logger.error(
+            logger.log(
+                level: loud ? .error : .debug,
                 "metadata store failed; the change stays in memory",
                 metadata: ["tubemq.error": "\(error)", "tubemq.version": "\(change.version)"]
             )

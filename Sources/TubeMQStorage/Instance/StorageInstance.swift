@@ -280,12 +280,21 @@ public actor StorageInstance {
             let checkpoint = Checkpoint(segmentBase: tail.base, entries: tail.durableEntries, bytes: tail.durableBytes)
             guard checkpoint != storedCheckpoint else { return }  // idle since it was written
             let directory = self.directory
-            // The checkpoint vouches for the index too, so the index is synced first.
-            try await environment.pool.run { () throws(StorageError) in
-                if checkpoint.entries > 0 {
-                    try Flusher.syncSegment(checkpoint.segmentBase, in: directory, data: false)
+            // The checkpoint vouches for the index too, so the index is synced first. It only spares the
+            // next start a check of the tail: failing to write it (a full disk) loses nothing, and is
+            // not a failed close.
+            do throws(StorageError) {
+                try await environment.pool.run { () throws(StorageError) in
+                    if checkpoint.entries > 0 {
+                        try Flusher.syncSegment(checkpoint.segmentBase, in: directory, data: false)
+                    }
+                    try checkpoint.store(directory: directory)
                 }
-                try checkpoint.store(directory: directory)
+            } catch {
+                logger.warning(
+                    "could not write the recovery checkpoint; the next start checks the files' tail instead",
+                    metadata: ["tubemq.error": "\(error)"]
+                )
             }
         }
     }

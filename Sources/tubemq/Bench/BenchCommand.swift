@@ -241,6 +241,7 @@ struct BenchCommand: AsyncParsableCommand {
                 _ = try await producer.send(Message(body: body), to: topic)
             } catch {
                 if error.code == .cancelled { break }  // Ctrl-C came before this send went out
+                stats.mergeSend(histogram)  // the table still shows the latencies of what went out
                 throw error
             }
             _ = histogram.record((BenchClock.nanos() &- sentAt) / 1000)
