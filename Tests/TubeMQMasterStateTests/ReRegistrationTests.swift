@@ -92,12 +92,40 @@ import TubeMQMasterState
         _ = cluster.state.tick(now: 5_000)
         var foreign = TestCluster.partition(0)
         foreign.topic = String(repeating: "x", count: 100_000)
+        // Partitions the metadata does not define: beyond the deployment's partitions, another store,
+        // a broker without the topic.
+        var beyond = TestCluster.partition(0)
+        beyond.id = 2
+        var otherStore = TestCluster.partition(0)
+        otherStore.id = 10_000
+        var otherBroker = TestCluster.partition(0)
+        otherBroker.broker.id = 7
         _ = try cluster.state.registerConsumer(
-            ConsumerRegistration(clientID: "a", group: "gp", topics: ["tp"], held: [foreign]),
+            ConsumerRegistration(
+                clientID: "a",
+                group: "gp",
+                topics: ["tp"],
+                held: [foreign, beyond, otherStore, otherBroker]
+            ),
             now: 20_000
         )
         #expect(cluster.state.group(named: "gp")?.members["a"]?.held.isEmpty == true)
         #expect(cluster.state.nextBalanceAt == 65_000, "no claim to answer early")
+    }
+
+    /// A claim on a real partition is kept as the master's own record of it, whatever host the claim
+    /// carried.
+    @Test func aClaimIsKeptAsTheMastersRecord() throws {
+        var cluster = try TestCluster(partitions: 2, configuration: Self.timings)
+        _ = cluster.state.tick(now: 5_000)
+        var claimed = TestCluster.partition(1)
+        claimed.broker.host = String(repeating: "h", count: 10_000)
+        _ = try cluster.state.registerConsumer(
+            ConsumerRegistration(clientID: "a", group: "gp", topics: ["tp"], held: [claimed]),
+            now: 20_000
+        )
+        let held = try #require(cluster.state.group(named: "gp")?.members["a"]?.held)
+        #expect(held.values.map(\.broker.host) == [TestCluster.partition(1).broker.host])
     }
 
     @Test func registrationWithoutClaimsKeepsTheBalancePeriod() throws {

@@ -16,8 +16,10 @@ extension MasterState {
         now: Int64
     ) throws(MasterError) -> ConsumerRegisterReply {
         try validate(request)
-        // Partitions it says it holds of topics it does not subscribe are not its (and not kept).
-        let held = request.held.filter { request.topics.contains($0.topic) }
+        // Partitions it says it holds are kept only when they are partitions of its topics that the
+        // metadata defines (as the master's own records): a claim can name anything, and the master
+        // kept a 15 MB list of made-up ones.
+        let held = knownPartitions(request.held, of: request.topics)
         if let client = clientGroupsByName[request.group],
             client.members.keys.contains(where: { $0 != request.clientID })
         {
@@ -121,7 +123,7 @@ extension MasterState {
             if ack.status == .done { group.allocated = true }
             releasedDisconnect = inFlight.type == .onlyDisconnect
         }
-        if let report = request.report { member.held = Self.byKey(report.filter { group.topics.contains($0.topic) }) }
+        if let report = request.report { member.held = Self.byKey(knownPartitions(report, of: group.topics)) }
         var delivered: RebalanceEvent?
         if member.inFlight == nil, !member.queued.isEmpty {
             delivered = member.queued.removeFirst()
@@ -167,6 +169,26 @@ extension MasterState {
         groupOfConsumer[clientID] = nil
         groupsByName[name] = group.members.isEmpty ? nil : group
         return true
+    }
+
+    /// The partitions of `claimed` that exist in the metadata (a deployment of one of `topics` on the
+    /// partition's broker, with its store and index in range), once each, described by the master's
+    /// broker record rather than by the claim. Structural, so claims made right after a takeover,
+    /// before the brokers registered again, still count.
+    func knownPartitions(_ claimed: [Partition], of topics: Set<String>) -> [Partition] {
+        var seen = Set<String>()
+        var known: [Partition] = []
+        for partition in claimed where topics.contains(partition.topic) {
+            guard let deployment = topicsByName[partition.topic]?.deployment(on: partition.broker.id),
+                let config = brokerConfigs[partition.broker.id],
+                partition.id >= 0,
+                partition.id / 10_000 < deployment.settings.numTopicStores,
+                partition.id % 10_000 < deployment.settings.numPartitions
+            else { continue }
+            let canonical = Partition(broker: config.info, topic: partition.topic, id: partition.id)
+            if seen.insert(canonical.key).inserted { known.append(canonical) }
+        }
+        return known
     }
 
     static func byKey(_ partitions: [Partition]) -> [String: Partition] {
