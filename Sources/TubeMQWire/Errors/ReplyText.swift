@@ -19,17 +19,17 @@ public enum ReplyText {
 
     /// 403: unknown topic.
     public static func topicNotExisted(_ topic: String) -> String {
-        "topicName \(topic) not existed, please check your configure"
+        "topicName \(quoted(topic)) not existed, please check your configure"
     }
 
     /// 403: unknown partition of a known topic.
     public static func partitionNotExisted(topic: String, partitionID: Int32) -> String {
-        "partitionId \(topic)-\(partitionID) not existed, please check your configure"
+        "partitionId \(quoted(topic))-\(partitionID) not existed, please check your configure"
     }
 
     /// 403: the checksum sent does not match the data.
     public static func checksumMismatch(sent: Int32, topic: String, computed: Int32) -> String {
-        "Checksum msg data failure: \(sent) of \(topic) not equal to the data's checksum of \(computed)"
+        "Checksum msg data failure: \(sent) of \(quoted(topic)) not equal to the data's checksum of \(computed)"
     }
 
     /// 400: a payload over the topic's allowed length (its maximum message size plus the header allowance).
@@ -39,7 +39,7 @@ public enum ReplyText {
 
     /// 411: a consumer the broker does not know.
     public static func unregisteredConsumer(_ clientID: String) -> String {
-        "UnRegistered Consumer:\(clientID), you have to register firstly!"
+        "UnRegistered Consumer:\(quoted(clientID)), you have to register firstly!"
     }
 
     /// 410: registering a partition another consumer of the group holds.
@@ -52,7 +52,7 @@ public enum ReplyText {
     )
         -> String
     {
-        "[Duplicated Register] Partition \(brokerID)#\(group):\(topic):\(partitionID) has been registered by \(owner)"
+        "[Duplicated Register] Partition \(brokerID)#\(quoted(group)):\(quoted(topic)):\(partitionID) has been registered by \(quoted(owner))"
     }
 
     /// 412: reading a partition another consumer of the group holds.
@@ -64,8 +64,8 @@ public enum ReplyText {
         owner: String,
         consumer: String
     ) -> String {
-        "[Duplicated Request] Partition=\(group):\(topic):\(partitionID) of Broker=\(brokerID) has been consumed by "
-            + "\(owner);Current consumer \(consumer)"
+        "[Duplicated Request] Partition=\(quoted(group)):\(quoted(topic)):\(partitionID) of Broker=\(brokerID) has been consumed by "
+            + "\(quoted(owner));Current consumer \(quoted(consumer))"
     }
 
     /// 412: unregistering a partition another consumer of the group holds.
@@ -77,13 +77,13 @@ public enum ReplyText {
         consumer: String,
         brokerHost: String
     ) -> String {
-        "[Duplicated Request]Partition \(group):\(topic):\(partitionID) has been consumed by \(owner);"
-            + "Current consumer \(consumer), broker=\(brokerHost)"
+        "[Duplicated Request]Partition \(quoted(group)):\(quoted(topic)):\(partitionID) has been consumed by \(quoted(owner));"
+            + "Current consumer \(quoted(consumer)), broker=\(brokerHost)"
     }
 
     /// 503: the broker's writes are stopped.
     public static func writeServiceStopped(_ topic: String) -> String {
-        "Write StoreService temporary unavailable! topic=\(topic)"
+        "Write StoreService temporary unavailable! topic=\(quoted(topic))"
     }
 
     /// 503: the broker's reads are stopped.
@@ -91,18 +91,24 @@ public enum ReplyText {
 
     /// 452: the consumer group read more than the default flow-control rules allow (our text).
     public static func flowControlLimited(group: String) -> String {
-        "The consumer group \(group) is over its flow-control limit, retry later!"
+        "The consumer group \(quoted(group)) is over its flow-control limit, retry later!"
     }
 
     // MARK: Master
 
     /// 411: heartbeat from a producer the master does not know.
     public static func invalidNode(_ clientID: String) -> String {
-        "Invalid node id:\(clientID), you have to append node first!"
+        "Invalid node id:\(quoted(clientID)), you have to append node first!"
     }
 
     /// 411: heartbeat from a consumer whose group the master does not know.
     public static func groupNotFound(_ group: String) -> String {
-        "Not found groupName \(group) in holder!"
+        "Not found groupName \(quoted(group)) in holder!"
+    }
+
+    /// A name the peer sent, as a reply quotes it: whole up to 2048 bytes (every valid name), else its
+    /// first 64 characters: a 1 MB topic name was echoed whole in the 403.
+    static func quoted(_ name: String) -> String {
+        name.utf8.count <= 2048 ? name : "\(name.prefix(64))…"
     }
 }
