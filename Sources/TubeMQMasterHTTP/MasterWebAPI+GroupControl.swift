@@ -157,9 +157,23 @@ extension MasterWebAPI {
         let enabled = try p.bool(.consumeEnable) ?? (adding ? true : nil)
         let reason = try p.string(.disableReason) ?? ""
         let conditions = try p.list(.filterConds)
-        let filtering = try p.bool(.filterEnable) ?? (adding ? false : nil)
+        var filtering = try p.bool(.filterEnable) ?? (adding ? false : nil)
         if filtering == false, !conditions.isEmpty {
             throw WebParameterError("Parameter filterConds given while filterEnable is false!")
+        }
+        if filtering == nil, !conditions.isEmpty {
+            // An update naming new conditions only: they replace those of pairs already restricted;
+            // a pair that is not would silently stay unrestricted, so that is refused.
+            for group in groups {
+                let restricted = await master.groupSettings(named: group)?.consumeFilters ?? [:]
+                for topic in topics where restricted[topic] == nil {
+                    throw WebParameterError(
+                        "Parameter filterConds given without filterEnable=true, and group \(group) is not "
+                            + "restricted to filtered consumption of topic \(topic)!"
+                    )
+                }
+            }
+            filtering = true
         }
         var items: [JSONObject]
         if let enabled {

@@ -70,6 +70,22 @@ import TubeMQWebSupport
                 "groupName=g_c&topicName=t_1&filterEnable=false&filterConds=a_type&modifyUser=ops"
             )
             #expect(contradiction.result == false)
+            // New conditions alone replace those of a restricted pair; for one that is not, they are refused.
+            _ = try await client.modify(
+                "admin_update_group_csmctrl_info",
+                "groupName=g_c&topicName=t_1&filterConds=c_type&modifyUser=ops"
+            )
+            #expect(await master.groupSettings(named: "g_c")?.consumeFilters == ["t_1": ["c_type"]])
+            _ = try await client.modify(
+                "admin_update_group_csmctrl_info",
+                "groupName=g_c&topicName=t_1&filterConds=a_type,b_type&modifyUser=ops"
+            )
+            let unrestricted = try await client.modify(
+                "admin_update_group_csmctrl_info",
+                "groupName=g_c&topicName=t_2&filterConds=a_type&modifyUser=ops"
+            )
+            #expect(unrestricted.result == false, "\(unrestricted.errMsg)")
+            #expect(await master.groupSettings(named: "g_c")?.consumeFilters["t_2"] == nil)
             let restricted = try await client.query("admin_query_group_csmctrl_info", "groupName=g_c&filterEnable=true")
             #expect(restricted.count == 1)
             #expect(restricted.data.first?.string("filterConds") == "a_type,b_type")
