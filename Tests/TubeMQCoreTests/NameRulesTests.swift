@@ -31,6 +31,10 @@ import TubeMQCore
     /// nothing and a blank item turned filtering off, both accepted without a word.
     @Test func filterItems() {
         #expect(NameRules.filterProblem(["A", "b-2", "c_3"]) == nil)
+        // A type the producer can send, `produce --type order.created`, can be filtered on.
+        #expect(NameRules.filterProblem(["order.created"]) == nil)
+        #expect(NameRules.filterProblem(["t#1"])?.contains("no ',' or '#'") == true)
+        #expect(NameRules.filterProblem(["  "]) == "a filter item is blank")
         #expect(NameRules.filterProblem([]) == nil)
         #expect(NameRules.filterProblem(["A,B"])?.contains("illegal filter item \"A,B\"") == true)
         #expect(NameRules.filterProblem([""]) == "a filter item is blank")
