@@ -70,13 +70,16 @@ extension SessionCore {
         channel.writeAndFlush(request.encodedFrame(), promise: nil)
     }
 
-    func attemptFailed(attemptID: Int, reason: String) {
+    func attemptFailed(attemptID: Int, reason: String, closedByPeer: Bool = false) {
         guard case .connecting(attemptID, let channel, let timer) = phase else { return }
         timer.cancel()
-        channel?.close(promise: nil)
-        // Connected, and the handshake went unanswered: the member refused the session (ZooKeeper
-        // closes the connection of a client that has seen a later zxid than its own).
-        if channel != nil { refusedThisPass = true }
+        // Closed on the way out, once the phase has moved on: closing can report the connection's end
+        // at once (`connectionClosed`), which would come back here for this same attempt, count it
+        // twice and could put an expired session back to reconnecting.
+        defer { channel?.close(promise: nil) }
+        // The member closed the connection without answering the handshake: it refused the session
+        // (ZooKeeper does so to a client that has seen a later zxid than its own).
+        if channel != nil, closedByPeer { refusedThisPass = true }
         logger.debug("connection attempt failed", metadata: ["zk.attempt": "\(attemptID)", "zk.reason": "\(reason)"])
         if attemptsThisPass < connectString.addresses.count {
             tryNextAddress()

@@ -29,9 +29,11 @@ extension SessionCore {
             return
         }
         if response.isExpired {
-            channel.close(promise: nil)
             logger.warning("session expired", metadata: ["zk.session": "\(credentials)"])
+            // Expired first, closed after: closing can report the end at once, and the session must
+            // not be sent reconnecting by it.
             expire(ZooKeeperError(.sessionExpired, "session \(credentials) expired"))
+            channel.close(promise: nil)
             return
         }
         sessionID = response.sessionID
@@ -107,10 +109,10 @@ extension SessionCore {
                 // The server closes the connection after a refused identity; retrying would only
                 // repeat it: the session ends.
                 logger.error("ZooKeeper refused the client's authentication", metadata: ["zk.error": "\(header.err)"])
-                channel.close(promise: nil)
                 let error = ZooKeeperError(.authFailed, "ZooKeeper refused the client's authentication")
                 phase = .expired
                 endSession(.expired, error: error)
+                channel.close(promise: nil)
             }
             return
         case SpecialXid.setWatches:
@@ -154,7 +156,7 @@ extension SessionCore {
         let reason = error.map { "\($0)" } ?? "connection closed"
         switch phase {
         case .connecting(attemptID, _, _):
-            attemptFailed(attemptID: attemptID, reason: reason)
+            attemptFailed(attemptID: attemptID, reason: reason, closedByPeer: true)
         case .connected(attemptID, _):
             stopTicker()
             logger.warning("disconnected", metadata: ["zk.reason": "\(reason)"])
