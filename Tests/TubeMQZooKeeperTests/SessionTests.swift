@@ -157,6 +157,22 @@ import TubeMQZooKeeper
         }
     }
 
+    /// ZooKeeper down for longer than the session timeout and started again with its data takes the
+    /// session back: only members that refuse it end it on the client's side.
+    @Test func aSessionSurvivesAnOutageLongerThanItsTimeout() async throws {
+        try await ZooKeeperTestServer.with { server in
+            let zk = try await connect(server.connectString, timeout: .seconds(2))
+            let log = StateLog(zk)
+            try await log.wait(for: .connected)
+            let before = zk.credentials
+            try await server.restart(downFor: .seconds(4))
+            let seen = try await log.wait(for: .connected, from: 1, timeout: .seconds(30))
+            #expect(!seen.contains(.expired), "\(seen)")
+            #expect(zk.credentials == before)
+            await zk.close()
+        }
+    }
+
     @Test func requestsInFlightFailWithConnectionLoss() async throws {
         try await ZooKeeperTestServer.with { server in
             let zk = try await connect(server.connectString, timeout: .seconds(6))

@@ -90,15 +90,22 @@ extension SessionCore {
         let refused = refusedThisPass
         refusedThisPass = false
         failQueued(ZooKeeperError(.connectionLoss, "no member of \(connectString) answered"))
-        if hasConnected, NIODeadline.now() - lastReceived > sessionTimeout {
-            // No member took the session back within its timeout: the cluster has expired it (or lost
-            // it, when ZooKeeper was started again without its data, and then refuses our last zxid
-            // for ever). End it, so its owner opens a new session.
+        let now = NIODeadline.now()
+        if refused {
+            if refusingSince == nil { refusingSince = now }
+        } else {
+            refusingSince = nil
+        }
+        if hasConnected, let since = refusingSince, now - since > sessionTimeout, now - lastReceived > sessionTimeout {
+            // Every member has refused to resume the session for longer than its timeout: ZooKeeper
+            // started again without its data refuses our last zxid for ever. End the session, so its
+            // owner opens a new one. Members that are down or silent are waited for as before: a
+            // ZooKeeper restarted with its data takes sessions back even after a long outage.
             logger.warning(
                 "ZooKeeper did not take the session back within its timeout; it is expired",
                 metadata: [
                     "zk.timeout": "\(sessionTimeout)",
-                    "zk.reason": "\(refused ? "every member answered and refused it (its data may be gone)" : reason)",
+                    "zk.reason": "every member answered and refused it (its data may be gone)",
                 ]
             )
             expire(ZooKeeperError(.sessionExpired, "session \(credentials) expired: no member took it back"))
@@ -122,7 +129,6 @@ extension SessionCore {
         )
         if hasConnected {
             // At info on the first failed pass and then every 30 s; the passes between at debug.
-            let now = NIODeadline.now()
             let loud = failedPasses == 1 || now - lastRetryLogged >= .seconds(30)
             if loud { lastRetryLogged = now }
             logger.log(

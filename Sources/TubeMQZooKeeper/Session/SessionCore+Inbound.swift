@@ -42,6 +42,7 @@ extension SessionCore {
         phase = .connected(attemptID: attemptID, channel: channel)
         attemptsThisPass = 0
         failedPasses = 0
+        refusingSince = nil
         hasConnected = true
         lastSent = .now()
         startTicker()

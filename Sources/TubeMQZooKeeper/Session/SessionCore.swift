@@ -56,6 +56,8 @@ final class SessionCore {
     var failedPasses = 0
     /// Whether a member of the current pass accepted the connection and then closed it unanswered.
     var refusedThisPass = false
+    /// Since when every pass has been refused (members closing the connection unanswered), if so.
+    var refusingSince: NIODeadline?
     /// When a failed pass was last logged at info.
     var lastRetryLogged = NIODeadline.distantPast
     var hasConnected = false
