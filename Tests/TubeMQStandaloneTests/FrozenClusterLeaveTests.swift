@@ -9,16 +9,8 @@ import TubeMQTestKit
 /// (29–36 s measured from outside for a consumer), and `tubemq consume` sat that long on SIGTERM.
 @Suite struct FrozenClusterLeaveTests {
     @Test func clientsLeaveAFrozenClusterWithinTheirLeaveTimeout() async throws {
-        let directory = ClusterTestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let standalone = try await StandaloneProcess.start(
-            ["--data", directory + "/data"],
-            output: directory + "/standalone.out"
-        )
-        defer {
-            standalone.process.signal(SIGCONT)
-            standalone.process.signal(SIGKILL)
-        }
+        let (directory, standalone) = try await Self.startStandalone()
+        defer { Self.remove(standalone, directory) }
         let address = try #require(standalone.addresses["master"])
         let master = try #require(MasterAddress(parsing: address))
 
@@ -63,16 +55,8 @@ import TubeMQTestKit
     /// timeout, as interrupted (status 130, the line to go on from): it waited for the send's 10 s
     /// timeout and the leave, then exited 1 with the timeout as its error.
     @Test func produceInterruptedMidSendOnAFrozenClusterEndsAsInterrupted() async throws {
-        let directory = ClusterTestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let standalone = try await StandaloneProcess.start(
-            ["--data", directory + "/data"],
-            output: directory + "/standalone.out"
-        )
-        defer {
-            standalone.process.signal(SIGCONT)
-            standalone.process.signal(SIGKILL)
-        }
+        let (directory, standalone) = try await Self.startStandalone()
+        defer { Self.remove(standalone, directory) }
         let lines = directory + "/lines"
         try (1...200_000).map { "line \($0)" }.joined(separator: "\n").write(
             toFile: lines,
@@ -101,5 +85,22 @@ import TubeMQTestKit
         #expect(status == 130, "\(text)")
         #expect(text.contains("interrupted: sent"), "\(text)")
         #expect(took < .seconds(9), "took \(took): \(text)")
+    }
+
+    /// A standalone in a fresh folder, to be frozen with SIGSTOP.
+    static func startStandalone() async throws -> (String, StandaloneProcess) {
+        let directory = ClusterTestSupport.temporaryDirectory()
+        let standalone = try await StandaloneProcess.start(
+            ["--data", directory + "/data"],
+            output: directory + "/standalone.out"
+        )
+        return (directory, standalone)
+    }
+
+    /// Thaws and kills the standalone, and deletes its folder.
+    static func remove(_ standalone: StandaloneProcess, _ directory: String) {
+        standalone.process.signal(SIGCONT)
+        standalone.process.signal(SIGKILL)
+        try? FileManager.default.removeItem(atPath: directory)
     }
 }
