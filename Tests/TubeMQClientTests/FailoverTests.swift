@@ -45,9 +45,9 @@ final class CallCounter: Sendable {
     @Test func clientsSkipUnreachableAndStandbyMastersAndRegisterWithTheActiveOne() async throws {
         try await TestCluster.with(topics: [.init(name: "t_failover", partitions: 1)]) { cluster in
             let (service, standby) = try await StandbyMaster.start()
-            let closedPort = try await unusedPort()
+            let closed = try RefusingPort()
             let masters = [
-                MasterAddress(host: "127.0.0.1", port: closedPort),
+                MasterAddress(host: "127.0.0.1", port: closed.port),
                 MasterAddress(host: "127.0.0.1", port: standby.localPort),
                 cluster.masterAddress,
             ]
@@ -66,6 +66,7 @@ final class CallCounter: Sendable {
             #expect(service.calls.value == 2)
             await producer.shutdown()
             await standby.shutdown()
+            withExtendedLifetime(closed) {}
         }
     }
 

@@ -61,12 +61,8 @@ import TubeMQWire
 
     @Test func aBrokerThatCannotBeReachedLeavesNothingStored() async throws {
         let log = RequestLog()
-        let broker = try await ScriptedService.start([.brokerRead, .brokerWrite], log: log) { _ in
-            SendMessageResponseB2P()
-        }
-        let port = broker.localPort
-        await broker.shutdown()  // nothing listens there any more
-        let master = try await Self.master(brokerPort: port, log: log)
+        let broker = try RefusingPort()
+        let master = try await Self.master(brokerPort: broker.port, log: log)
         let producer = try await Self.producer(masterPort: master.localPort)
         do {
             try await producer.send(Message(body: Array("never".utf8)), to: "t_out")
@@ -77,6 +73,7 @@ import TubeMQWire
         }
         await producer.shutdown()
         await master.shutdown()
+        withExtendedLifetime(broker) {}
     }
 
     @Test func aBrokersInternalErrorLeavesTheOutcomeUnknown() async throws {

@@ -46,8 +46,8 @@ final class MasterProcessGroup {
         self.binary = binary
         self.directory = directory
         for index in 0..<3 {
-            let port = try await ZooKeeperTestServer.freePort()
-            let webPort = try await ZooKeeperTestServer.freePort()
+            let port = try await unusedPort()
+            let webPort = try await unusedPort()
             let config = "\(directory)/master-\(index + 1).ini"
             let ini = """
                 [master]

@@ -101,7 +101,8 @@ import TubeMQZooKeeper
     }
 
     @Test func unreachableZooKeeperFailsStartWithAClearError() async throws {
-        let port = try await ZooKeeperTestServer.freePort()
+        let refusing = try RefusingPort()
+        let port = refusing.port
         let start = ContinuousClock.now
         do {
             _ = try await HAMasterServer.start(
@@ -119,5 +120,6 @@ import TubeMQZooKeeper
             #expect(error.message.contains("unreachable after 2 attempts"))
         }
         #expect(ContinuousClock.now - start < .seconds(15))
+        withExtendedLifetime(refusing) {}
     }
 }

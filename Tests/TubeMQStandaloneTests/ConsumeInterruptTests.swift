@@ -52,7 +52,7 @@ import TubeMQTestKit
             let next = try await PushConsumer(configuration: configuration, logger: ClusterTestSupport.logger)
             for i in 0..<30 { try await producer.send(Message(body: Array("after-\(i)".utf8)), to: Self.topic.name) }
             // Well under the master's 30 s consumer timeout, which a member that vanished would cost.
-            let received = try await Self.collect(30, from: next, within: .seconds(10))
+            let received = try await Self.collect(from: next, within: .seconds(10)) { $0.count == 30 }
             #expect(Set(received) == Set((0..<30).map { "after-\($0)" }), "got \(received.sorted())")
             await next.shutdown()
             await producer.shutdown()
@@ -89,14 +89,18 @@ import TubeMQTestKit
         return holders
     }
 
-    /// The bodies of the first `count` messages, or of those that came within `timeout`.
-    static func collect(_ count: Int, from consumer: PushConsumer, within timeout: Duration) async throws -> [String] {
+    /// The bodies `consumer` delivers until `done` holds for them, or those delivered within `timeout`.
+    static func collect(
+        from consumer: PushConsumer,
+        within timeout: Duration,
+        until done: @escaping @Sendable ([String]) -> Bool
+    ) async throws -> [String] {
         try await withThrowingTaskGroup(of: [String].self) { group in
             group.addTask {
                 var bodies: [String] = []
                 for try await message in consumer {
                     bodies.append(String(decoding: message.body, as: UTF8.self))
-                    if bodies.count == count { break }
+                    if done(bodies) { break }
                 }
                 return bodies
             }

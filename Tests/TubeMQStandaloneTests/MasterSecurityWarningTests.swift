@@ -9,8 +9,8 @@ import TubeMQTestKit
     @Test func authenticationWithoutAUsersFileOrAPrivateTokenIsWarnedAbout() async throws {
         let directory = ClusterTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = try await ZooKeeperTestServer.freePort()
-        let webPort = try await ZooKeeperTestServer.freePort()
+        let port = try await unusedPort()
+        let webPort = try await unusedPort()
         let ini = """
             [master]
             hostName=127.0.0.1

@@ -191,25 +191,27 @@ import TubeMQZooKeeper
 
     @Test func connectSkipsDeadMembers() async throws {
         try await ZooKeeperTestServer.with { server in
-            let dead = try await ZooKeeperTestServer.freePort()
-            let zk = try await connect("127.0.0.1:\(dead),\(server.connectString)")
+            let dead = try RefusingPort()
+            let zk = try await connect("127.0.0.1:\(dead.port),\(server.connectString)")
             #expect(zk.state == .connected)
             #expect(zk.connectString.addresses.count == 2)
             await zk.close()
+            withExtendedLifetime(dead) {}
         }
     }
 
     @Test func nothingReachableIsATypedError() async throws {
-        let dead = try await ZooKeeperTestServer.freePort()
+        let dead = try RefusingPort()
         let started = ContinuousClock.now
         do {
-            _ = try await connect("127.0.0.1:\(dead)", attempts: 3)
+            _ = try await connect("127.0.0.1:\(dead.port)", attempts: 3)
             Issue.record("connected to a dead port")
         } catch let error as ZooKeeperError {
             #expect(error.code == .noServerReachable)
             #expect(error.message.contains("3 attempt"))
         }
         #expect(ContinuousClock.now - started < .seconds(5))
+        withExtendedLifetime(dead) {}
     }
 
     @Test func oversizedFrameDropsTheConnection() async throws {

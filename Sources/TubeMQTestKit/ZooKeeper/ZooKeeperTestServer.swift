@@ -57,7 +57,7 @@ public actor ZooKeeperTestServer {
                 at: directory.appendingPathComponent("data"),
                 withIntermediateDirectories: true
             )
-            let server = ZooKeeperTestServer(port: try await freePort(), dataDirectory: directory)
+            let server = ZooKeeperTestServer(port: try await unusedPort(), dataDirectory: directory)
             do {
                 try await server.launch()
                 return server
@@ -167,30 +167,5 @@ public actor ZooKeeperTestServer {
     public func stop() async {
         await kill()
         try? FileManager.default.removeItem(at: dataDirectory)
-    }
-
-    /// A port nobody listens on right now.
-    ///
-    /// Picked below Linux's ephemeral range (32768 and up), so that no outgoing connection of another
-    /// test takes it between this check and the server's bind.
-    public static func freePort() async throws -> Int {
-        for _ in 0..<50 {
-            let candidate = Int.random(in: 20_000..<32_000)
-            let bound = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .bind(host: "127.0.0.1", port: candidate)
-                .get()
-            if let bound {
-                try await bound.close()
-                return candidate
-            }
-        }
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: 0)
-            .get()
-        let port = channel.localAddress?.port ?? 0
-        try await channel.close()
-        return port
     }
 }
