@@ -48,6 +48,8 @@ public struct BrokerConfiguration: Sendable {
     /// Speak TLS to the master with this client context (`[tlsSetting] masterTLSEnable`, ours):
     /// ``masterAddresses`` are then the masters' TLS ports (8716); `nil` speaks plain TCP.
     public var masterTLS: NIOSSLContext? = nil
+    /// The RPC listeners' connection limits (`maxConnections`, `maxConnectionsPerAddress`, ours).
+    public var connectionLimits = RPCConnectionLimits()
     /// Deliberately broken behaviours, for tests of test suites only.
     public var _faults: _BrokerFaults = _BrokerFaults()
 
@@ -76,5 +78,14 @@ public struct BrokerConfiguration: Sendable {
         self.io = io
         self.segmentBytes = segmentBytes
         self.version = version
+    }
+}
+
+extension BrokerConfiguration {
+    /// The settings of an RPC listener on `port` (the plain one, or the TLS one).
+    func rpcConfiguration(port: Int) -> RPCServerConfiguration {
+        var rpc = RPCServerConfiguration(host: host, port: port)
+        rpc.connectionLimits = connectionLimits
+        return rpc
     }
 }

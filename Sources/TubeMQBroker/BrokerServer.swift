@@ -122,7 +122,7 @@ public final class BrokerServer: Sendable {
         let rpc: RPCServer
         do {
             rpc = try await RPCServer.start(
-                configuration: RPCServerConfiguration(host: configuration.host, port: configuration.port),
+                configuration: configuration.rpcConfiguration(port: configuration.port),
                 service: service,
                 logger: logger
             )
@@ -132,7 +132,7 @@ public final class BrokerServer: Sendable {
         }
         var tlsRPC: RPCServer?
         if let tls = configuration.tls, let tlsContext {
-            var tlsConfiguration = RPCServerConfiguration(host: configuration.host, port: tls.port)
+            var tlsConfiguration = configuration.rpcConfiguration(port: tls.port)
             tlsConfiguration.tls = tlsContext
             do {
                 tlsRPC = try await RPCServer.start(configuration: tlsConfiguration, service: service, logger: logger)

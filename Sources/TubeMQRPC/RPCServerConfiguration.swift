@@ -15,12 +15,8 @@ public struct RPCServerConfiguration: Sendable {
     public var frameTimeout: TimeAmount = .seconds(60)
     /// The largest response payload sent; larger replies become an exception reply (the C++ client's limit is 8 MiB).
     public var maxResponsePayload: Int
-    /// The most open connections; a connection past it is closed at once, with a log line.
-    public var maxConnections: Int = 4096
-    /// The most open connections from one IP address; a connection past it is closed at once, with a
-    /// log line. So one host holding connections open (idle, or sending a byte at a time) cannot
-    /// take all of ``maxConnections`` and lock every other client out.
-    public var maxConnectionsPerAddress: Int = 1024
+    /// The most open connections, in all and from one IP address.
+    public var connectionLimits = RPCConnectionLimits()
     /// The most bytes one connection may buffer for frames in progress; it is closed past it.
     /// At least a whole frame (28 MiB, held in a buffer of up to 32 MiB) and one read.
     public var maxBufferedBytesPerConnection: Int = 64 << 20

@@ -26,8 +26,8 @@ final class RPCServerLimits: Sendable {
     init(configuration: RPCServerConfiguration) {
         maxBufferedBytesPerConnection = configuration.maxBufferedBytesPerConnection
         maxBufferedBytes = configuration.maxBufferedBytes
-        maxConnections = configuration.maxConnections
-        maxConnectionsPerAddress = configuration.maxConnectionsPerAddress
+        maxConnections = configuration.connectionLimits.maxConnections
+        maxConnectionsPerAddress = configuration.connectionLimits.maxConnectionsPerAddress
         frameTimeout = configuration.frameTimeout
     }
 

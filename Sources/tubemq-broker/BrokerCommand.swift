@@ -63,6 +63,7 @@ struct BrokerCommand: AsyncParsableCommand {
         brokerSettings.retentionSweepMillis = ini.logClearupDurationMs
         if ini.visitMasterAuth { brokerSettings.masterVisitCredentials = (ini.visitName, ini.visitPassword) }
         brokerSettings.visitTokenGraceMs = ini.visitTokenCheckInValidTimeMs
+        brokerSettings.connectionLimits = RPCConnectionLimits(ini.connectionLimits)
         if ini.enableWriteOffset2Zk {
             guard let zk = ini.zooKeeper else {
                 throw ValidationError(

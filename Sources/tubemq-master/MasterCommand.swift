@@ -73,6 +73,7 @@ struct MasterCommand: AsyncParsableCommand {
         if ini.tls.isEnabled {
             configuration.tls = TLSSettings(ini.tls, port: ini.tls.port)
         }
+        configuration.connectionLimits = RPCConnectionLimits(ini.connectionLimits)
         for warning in Self.securityWarnings(configuration.security, authToken: ini.confModAuthToken) {
             logger.warning("\(warning)")
         }

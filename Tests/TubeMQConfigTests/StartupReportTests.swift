@@ -109,8 +109,8 @@ struct StartupReportTests {
     @Test func supportedKeysAreKnownKeys() {
         #expect(MasterINI.supportedKeys.isSubset(of: MasterINI.knownKeys))
         #expect(BrokerINI.supportedKeys.isSubset(of: BrokerINI.knownKeys))
-        // 36 of config.md, metaDataPath, authUserFile.
-        #expect(MasterINI.knownKeys.filter { $0.section == "master" }.count == 38)
+        // 36 of config.md, metaDataPath, authUserFile, maxConnections, maxConnectionsPerAddress.
+        #expect(MasterINI.knownKeys.filter { $0.section == "master" }.count == 40)
         #expect(BrokerINI.knownKeys.contains(ConfigKey(section: "broker", name: "io")))
     }
 

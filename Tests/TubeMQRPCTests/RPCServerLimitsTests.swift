@@ -92,7 +92,7 @@ import TubeMQWire
     }
 
     @Test func connectionsPastTheLimitAreRefused() async throws {
-        try await Self.withServer({ $0.maxConnections = 3 }) { server in
+        try await Self.withServer({ $0.connectionLimits.maxConnections = 3 }) { server in
             var held: [RawConnection] = []
             for _ in 0..<3 { held.append(try await RawConnection.connect(port: server.localPort)) }
             // The three are registered once the server has accepted them.
@@ -149,8 +149,7 @@ import TubeMQWire
 extension RPCServerLimitsTests {
     @Test func connectionsPastThePerAddressLimitAreRefusedAndCountedDownOnClose() async throws {
         try await Self.withServer({
-            $0.maxConnections = 100
-            $0.maxConnectionsPerAddress = 2
+            $0.connectionLimits = RPCConnectionLimits(maxConnections: 100, maxConnectionsPerAddress: 2)
         }) { server in
             var held: [RawConnection] = []
             for _ in 0..<2 { held.append(try await RawConnection.connect(port: server.localPort)) }

@@ -42,6 +42,39 @@ enum ClusterTestSupport {
         """.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// Starts `tubemq-master` with a master.ini in `directory` (loopback, free RPC and web ports, metadata
+    /// in `directory`; `extra` lines added to `[master]`) and waits until it is ready or has exited.
+    /// Returns the process, its RPC port and the file its output goes to.
+    static func startMasterProcess(
+        in directory: String,
+        extra: String = ""
+    ) async throws -> (process: ChildProcess, port: Int, output: String) {
+        let port = try await unusedPort()
+        try """
+        [master]
+        hostName=127.0.0.1
+        port=\(port)
+        webPort=\(try await unusedPort())
+        webResourcePath=resources
+        metaDataPath=\(directory)/meta
+        \(extra)
+
+        """.write(toFile: directory + "/master.ini", atomically: true, encoding: .utf8)
+        let binary = URL(fileURLWithPath: ConsumeInterruptTests.binary).deletingLastPathComponent()
+            .appendingPathComponent("tubemq-master").path
+        let output = directory + "/master.out"
+        let master = try ChildProcess.spawn([binary, "--config", directory + "/master.ini"], output: output)
+        do {
+            try await eventually("the master is ready") {
+                ConsumeInterruptTests.text(output).contains("tubemq-master ready") || master.hasExited()
+            }
+        } catch {
+            master.signal(SIGKILL)
+            throw error
+        }
+        return (master, port, output)
+    }
+
     /// A configuration on free ports with short timings.
     static func configuration(
         brokers: Int,

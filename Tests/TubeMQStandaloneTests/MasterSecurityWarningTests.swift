@@ -9,27 +9,11 @@ import TubeMQTestKit
     @Test func authenticationWithoutAUsersFileOrAPrivateTokenIsWarnedAbout() async throws {
         let directory = ClusterTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = try await unusedPort()
-        let webPort = try await unusedPort()
-        let ini = """
-            [master]
-            hostName=127.0.0.1
-            port=\(port)
-            webPort=\(webPort)
-            webResourcePath=resources
-            metaDataPath=\(directory)/meta
-            startProduceAuthenticate=true
-
-            """
-        try ini.write(toFile: directory + "/master.ini", atomically: true, encoding: .utf8)
-        let binary = URL(fileURLWithPath: ConsumeInterruptTests.binary).deletingLastPathComponent()
-            .appendingPathComponent("tubemq-master").path
-        let output = directory + "/master.out"
-        let master = try ChildProcess.spawn([binary, "--config", directory + "/master.ini"], output: output)
+        let (master, _, output) = try await ClusterTestSupport.startMasterProcess(
+            in: directory,
+            extra: "startProduceAuthenticate=true"
+        )
         defer { if master.exitStatus() == nil { master.signal(SIGKILL) } }
-        try await eventually("the master is ready") {
-            ConsumeInterruptTests.text(output).contains("tubemq-master ready") || master.hasExited()
-        }
         let text = ConsumeInterruptTests.text(output)
         #expect(text.contains("without [master] authUserFile"), "\(text)")
         #expect(text.contains("confModAuthToken is TubeMQ's public default"), "\(text)")

@@ -1,19 +1,21 @@
 extension BrokerINI: IniConfiguration {
-    /// The `[broker]` key names: every key of config.md §2.1, and our `io`, `acknowledgement` and `retentionBytes`.
-    static let brokerKeyNames = [
-        "brokerId", "hostName", "defEthName", "port", "webPort", "masterAddressList", "primaryPath",
-        "maxSegmentSize", "maxIndexSegmentSize", "transferSize", "indexTransCount", "loadMessageStoresInParallel",
-        "consumerRegTimeoutMs", "heartbeatPeriodMs", "rpcReadTimeoutMs", "socketSendBuffer", "socketRecvBuffer",
-        "nettyWriteBufferHighWaterMark", "nettyWriteBufferLowWaterMark", "tcpWriteServiceThread",
-        "tcpReadServiceThread", "tlsWriteServiceThread", "tlsReadServiceThread", "logClearupDurationMs",
-        "logFlushDiskDurMs", "logFlushMemDurMs", "enableMemStore", "defaultDeduceReadSize", "updateConsumerOffsets",
-        "enableWriteOffset2Zk", "offsetStgFilePath", "offsetStgCacheFlushMs", "offsetStgFileSyncMs",
-        "offsetStgSyncDurWarnMs", "grpOffsetStgExpMs", "groupOffsetScanDurMs", "allowedReadIOExcptCnt",
-        "allowedWriteIOExcptCnt", "ioExcptStatsDurationMs", "rowLockWaitDurMs", "visitTokenCheckInValidTimeMs",
-        "authValidTimeStampPeriodMs", "visitMasterAuth", "visitName", "visitPassword", "io",
-        "acknowledgement", "retentionBytes",
-        "webAdminToken", "webAdminTokenCheck",
-    ]
+    /// The `[broker]` key names: every key of config.md §2.1, and ours: `io`, `acknowledgement`,
+    /// `retentionBytes`, the web admin token keys and the connection limits.
+    static let brokerKeyNames =
+        [
+            "brokerId", "hostName", "defEthName", "port", "webPort", "masterAddressList", "primaryPath",
+            "maxSegmentSize", "maxIndexSegmentSize", "transferSize", "indexTransCount", "loadMessageStoresInParallel",
+            "consumerRegTimeoutMs", "heartbeatPeriodMs", "rpcReadTimeoutMs", "socketSendBuffer", "socketRecvBuffer",
+            "nettyWriteBufferHighWaterMark", "nettyWriteBufferLowWaterMark", "tcpWriteServiceThread",
+            "tcpReadServiceThread", "tlsWriteServiceThread", "tlsReadServiceThread", "logClearupDurationMs",
+            "logFlushDiskDurMs", "logFlushMemDurMs", "enableMemStore", "defaultDeduceReadSize", "updateConsumerOffsets",
+            "enableWriteOffset2Zk", "offsetStgFilePath", "offsetStgCacheFlushMs", "offsetStgFileSyncMs",
+            "offsetStgSyncDurWarnMs", "grpOffsetStgExpMs", "groupOffsetScanDurMs", "allowedReadIOExcptCnt",
+            "allowedWriteIOExcptCnt", "ioExcptStatsDurationMs", "rowLockWaitDurMs", "visitTokenCheckInValidTimeMs",
+            "authValidTimeStampPeriodMs", "visitMasterAuth", "visitName", "visitPassword", "io",
+            "acknowledgement", "retentionBytes",
+            "webAdminToken", "webAdminTokenCheck",
+        ] + ConnectionLimitsConfig.keyNames
 
     /// Topic defaults that older broker.ini files carried in `[broker]` (config.md §4). They are master
     /// metadata now (set through the admin API); here they are recognised and reported as ignored.
@@ -46,7 +48,7 @@ extension BrokerINI: IniConfiguration {
             "acknowledgement", "retentionBytes",
             "visitTokenCheckInValidTimeMs", "visitMasterAuth", "visitName", "visitPassword", "webAdminToken",
             "webAdminTokenCheck", "enableWriteOffset2Zk",
-        ],
+        ] + ConnectionLimitsConfig.keyNames,
         in: section
     )
     .union(

@@ -46,6 +46,7 @@ extension BrokerINI {
         port = reader.int("port", default: port)
         defEthName = reader.string("defEthName", default: defEthName)
         webPort = try reader.int("webPort") ?? webPort
+        try connectionLimits.load(&reader)
         try loadStorage(&reader)
         try loadTiming(&reader)
         try loadOffsets(&reader)

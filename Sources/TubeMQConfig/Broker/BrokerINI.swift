@@ -134,6 +134,8 @@ public struct BrokerINI: Sendable, Hashable {
     /// `webAdminTokenCheck` (ours; default true): false lets the offset-moving methods run without a
     /// token, as TubeMQ's broker does.
     public var webAdminTokenCheck: Bool = true
+    /// `maxConnections` and `maxConnectionsPerAddress` (ours): the RPC listeners' connection limits.
+    public var connectionLimits = ConnectionLimitsConfig()
 
     // MARK: other sections
 

@@ -1,17 +1,19 @@
 extension MasterINI: IniConfiguration {
-    /// The `[master]` key names (every key of config.md §1.1; `metaDataPath` is also ours).
-    static let masterKeyNames = [
-        "hostName", "port", "webPort", "webResourcePath", "confModAuthToken", "consumerBalancePeriodMs",
-        "firstBalanceDelayAfterStartMs", "consumerHeartbeatTimeoutMs", "producerHeartbeatTimeoutMs",
-        "brokerHeartbeatTimeoutMs", "rpcReadTimeoutMs", "socketSendBuffer", "socketRecvBuffer",
-        "nettyWriteBufferHighWaterMark", "nettyWriteBufferLowWaterMark", "onlineOnlyReadToRWPeriodMs",
-        "offlineOnlyReadToRWPeriodMs", "stepChgWaitPeriodMs", "maxGroupBrokerConsumeRate",
-        "maxGroupRebalanceWaitPeriod", "maxAutoForbiddenCnt", "startOffsetResetCheck", "rowLockWaitDurMs",
-        "visitTokenValidPeriodMs", "authValidTimeStampPeriodMs", "startVisitTokenCheck", "startProduceAuthenticate",
-        "startProduceAuthorize", "startConsumeAuthenticate", "startConsumeAuthorize", "needBrokerVisitAuth",
-        "visitName", "visitPassword", "useWebProxy", "rebalanceParallel", "maxMetaForceUpdatePeriodMs",
-        "metaDataPath", "authUserFile",
-    ]
+    /// The `[master]` key names (every key of config.md §1.1; `metaDataPath`, `authUserFile` and the
+    /// connection limits are ours).
+    static let masterKeyNames =
+        [
+            "hostName", "port", "webPort", "webResourcePath", "confModAuthToken", "consumerBalancePeriodMs",
+            "firstBalanceDelayAfterStartMs", "consumerHeartbeatTimeoutMs", "producerHeartbeatTimeoutMs",
+            "brokerHeartbeatTimeoutMs", "rpcReadTimeoutMs", "socketSendBuffer", "socketRecvBuffer",
+            "nettyWriteBufferHighWaterMark", "nettyWriteBufferLowWaterMark", "onlineOnlyReadToRWPeriodMs",
+            "offlineOnlyReadToRWPeriodMs", "stepChgWaitPeriodMs", "maxGroupBrokerConsumeRate",
+            "maxGroupRebalanceWaitPeriod", "maxAutoForbiddenCnt", "startOffsetResetCheck", "rowLockWaitDurMs",
+            "visitTokenValidPeriodMs", "authValidTimeStampPeriodMs", "startVisitTokenCheck", "startProduceAuthenticate",
+            "startProduceAuthorize", "startConsumeAuthenticate", "startConsumeAuthorize", "needBrokerVisitAuth",
+            "visitName", "visitPassword", "useWebProxy", "rebalanceParallel", "maxMetaForceUpdatePeriodMs",
+            "metaDataPath", "authUserFile",
+        ] + ConnectionLimitsConfig.keyNames
 
     /// Every master.ini key: `[master]`, the four meta-store sections, `[tlsSetting]` and `[prometheus]`.
     public static let knownKeys: Set<ConfigKey> = Set<ConfigKey>.keys(masterKeyNames, in: section)
@@ -31,7 +33,7 @@ extension MasterINI: IniConfiguration {
             "visitTokenValidPeriodMs", "authValidTimeStampPeriodMs", "startVisitTokenCheck", "startProduceAuthenticate",
             "startProduceAuthorize", "startConsumeAuthenticate", "startConsumeAuthorize", "needBrokerVisitAuth",
             "visitName", "visitPassword", "authUserFile",
-        ],
+        ] + ConnectionLimitsConfig.keyNames,
         in: section
     ).union(TLSConfig.keys).union(TLSConfig.webKeys).union(PrometheusConfig.servedKeys)
 

@@ -70,6 +70,7 @@ extension MasterINI {
         }
         useWebProxy = try reader.bool("useWebProxy", default: useWebProxy)
         metaDataPath = reader.string("metaDataPath", default: metaDataPath)
+        try connectionLimits.load(&reader)
     }
 
     private mutating func loadTiming(_ reader: inout SectionReader) throws(ConfigError) {

@@ -110,6 +110,8 @@ public struct MasterINI: Sendable, Hashable {
     /// `[master] authUserFile` (ours; default none): the users clients authenticate as, one a line,
     /// `name password [topics they may publish]`. Kept up to date by the webapi's user methods.
     public var authUserFile: String?
+    /// `[master] maxConnections` and `maxConnectionsPerAddress` (ours): the RPC listeners' connection limits.
+    public var connectionLimits = ConnectionLimitsConfig()
     /// The meta-store section found (`[meta_zookeeper]`, `[meta_bdb]`, …), parsed but not acted on.
     public var metaStore: MetaStoreConfig?
     /// `[tlsSetting]` (default port 8716).

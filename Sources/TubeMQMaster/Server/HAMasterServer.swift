@@ -131,22 +131,14 @@ public final class HAMasterServer: Sendable {
     ) async throws -> HAMasterServer {
         let security = try security ?? MasterSecurity(settings: configuration.effectiveSecurity, clock: clock)
         let rpc = try await RPCServer.start(
-            configuration: RPCServerConfiguration(
-                host: configuration.host,
-                port: configuration.port,
-                idleTimeout: .milliseconds(configuration.connectionIdleTimeoutMs)
-            ),
+            configuration: configuration.rpcConfiguration(port: configuration.port),
             service: HAMasterService(role: role, security: security),
             logger: logger
         )
         var tlsRPC: RPCServer?
         if let tls = configuration.tls {
             do {
-                var tlsConfiguration = RPCServerConfiguration(
-                    host: configuration.host,
-                    port: tls.port,
-                    idleTimeout: .milliseconds(configuration.connectionIdleTimeoutMs)
-                )
+                var tlsConfiguration = configuration.rpcConfiguration(port: tls.port)
                 tlsConfiguration.tls = try tls.makeServerContext()
                 tlsRPC = try await RPCServer.start(
                     configuration: tlsConfiguration,

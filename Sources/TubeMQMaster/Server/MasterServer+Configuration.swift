@@ -43,6 +43,8 @@ extension MasterServer {
         }
         /// A TLS listener beside the plain one (`[tlsSetting]`); `nil` serves plain TCP only.
         public var tls: TLSSettings? = nil
+        /// The RPC listeners' connection limits (`maxConnections`, `maxConnectionsPerAddress`, ours).
+        public var connectionLimits = RPCConnectionLimits()
 
         /// Creates a configuration; every parameter defaults to the upstream code default.
         public init(
@@ -80,5 +82,14 @@ extension MasterServer {
                 balancesWhenAMemberLeaves: balancesWhenAMemberLeaves
             )
         }
+    }
+}
+
+extension MasterServer.Configuration {
+    /// The settings of an RPC listener on `port` (the plain one, or the TLS one).
+    func rpcConfiguration(port: Int) -> RPCServerConfiguration {
+        var rpc = RPCServerConfiguration(host: host, port: port, idleTimeout: .milliseconds(connectionIdleTimeoutMs))
+        rpc.connectionLimits = connectionLimits
+        return rpc
     }
 }

@@ -99,11 +99,7 @@ public final class MasterServer: Sendable {
         }
         do {
             let rpc = try await RPCServer.start(
-                configuration: RPCServerConfiguration(
-                    host: configuration.host,
-                    port: configuration.port,
-                    idleTimeout: .milliseconds(configuration.connectionIdleTimeoutMs)
-                ),
+                configuration: configuration.rpcConfiguration(port: configuration.port),
                 service: MasterService(master: master, security: security),
                 logger: logger
             )
@@ -114,11 +110,7 @@ public final class MasterServer: Sendable {
             var tlsRPC: RPCServer?
             if let tls = configuration.tls {
                 do {
-                    var tlsConfiguration = RPCServerConfiguration(
-                        host: configuration.host,
-                        port: tls.port,
-                        idleTimeout: .milliseconds(configuration.connectionIdleTimeoutMs)
-                    )
+                    var tlsConfiguration = configuration.rpcConfiguration(port: tls.port)
                     tlsConfiguration.tls = try tls.makeServerContext()
                     tlsRPC = try await RPCServer.start(
                         configuration: tlsConfiguration,
