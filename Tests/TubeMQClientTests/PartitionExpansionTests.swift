@@ -81,7 +81,10 @@ import TubeMQTestKit
                             if index % 20 == 0 { try? await Task.sleep(for: .milliseconds(5)) }
                         }
                     }
-                    try await eventually("sends are acknowledged") { sends.messageIDs.count >= 100 }
+                    // One send at a time: a loaded machine (a CI run beside builds) took over 15 s for these.
+                    try await eventually("sends are acknowledged", timeout: .seconds(30)) {
+                        sends.messageIDs.count >= 100
+                    }
                     _ = try await cluster.master.master.updateTopicDeployment(
                         topic: "t_grow",
                         brokerID: cluster.brokers[0].configuration.brokerID,
