@@ -3,23 +3,6 @@ import TubeMQMaster
 import TubeMQMasterState
 import TubeMQWebSupport
 
-extension WebField {
-    /// `flowCtrlInfo` / `flowCtrlSet` (JSON).
-    static let flowCtrlInfo = WebField("flowCtrlInfo", "flowCtrlSet")
-    /// `flowCtrlEnable` / `fCtrlEn`.
-    static let flowCtrlEnable = WebField("flowCtrlEnable", "fCtrlEn")
-    /// `statusId` (old flow-control API: 0 off, 1 on).
-    static let statusID = WebField("statusId", "statusId")
-    /// `resCheckEnable` / `resChkEn`.
-    static let resCheckEnable = WebField("resCheckEnable", "resChkEn")
-    /// `alwdBrokerClientRate` / `abcr`.
-    static let allowedBrokerClientRate = WebField("alwdBrokerClientRate", "abcr")
-    /// `allowedBClientRate` (the consume-group setting spelling of the same value).
-    static let oldAllowedBrokerClientRate = WebField("allowedBClientRate", "allowedBClientRate")
-    /// `enableBind` (consume-group settings).
-    static let enableBind = WebField("enableBind", "enableBind")
-}
-
 /// Flow control and group resource control (admin-api.md §5.4), and the client-balance group
 /// methods of §5.5. The rules are stored with the cluster defaults and the group settings, so they
 /// survive a restart, and reach consumers in their heartbeat replies.

@@ -2,13 +2,6 @@ import TubeMQMaster
 import TubeMQMasterState
 import TubeMQWebSupport
 
-extension WebField {
-    /// `groupResCtrlJsonSet` / `gResCtrlSet` (JSON set).
-    static let groupResCtrlJSONSet = WebField("groupResCtrlJsonSet", "gResCtrlSet")
-    /// `groupNameJsonSet` / `gJsonSet` (JSON set; deprecated in TubeMQ, read by the old batch calls).
-    static let groupNameJSONSet = WebField("groupNameJsonSet", "gJsonSet")
-}
-
 /// The batch forms of group resource control and of the old consume-group settings
 /// (admin-api.md §5.4, §5.5): a JSON set of items, each read like the single call with the outer
 /// parameters as defaults. Every item is validated before any is applied; the answer is one
@@ -22,22 +15,20 @@ extension MasterWebAPI {
             try await api.batchResourceControl(p, create: false)
         },
         .modify("admin_bath_add_consume_group_setting") { api, p throws(WebParameterError) in
-            var changes: [ResourceControlChange] = []
-            for item in try p.jsonSet(.groupNameJSONSet) {
+            try await api.batch(p, .groupNameJSONSet) { item throws(WebParameterError) in
                 let oldRate = try item.int32(.oldAllowedBrokerClientRate, range: 0...Int64(Int32.max))
                 let newRate = try item.int32(.allowedBrokerClientRate, range: 0...Int64(Int32.max))
-                changes.append(
-                    ResourceControlChange(
-                        groups: try item.list(.groupName, required: true),
-                        patch: GroupResourceControlPatch(
-                            resCheckEnable: try item.bool(.enableBind),
-                            allowedBrokerClientRate: oldRate ?? newRate
-                        ),
-                        user: try item.creator()
-                    )
+                return ResourceControlChange(
+                    groups: try item.list(.groupName, required: true),
+                    patch: GroupResourceControlPatch(
+                        resCheckEnable: try item.bool(.enableBind),
+                        allowedBrokerClientRate: oldRate ?? newRate
+                    ),
+                    user: try item.creator()
                 )
+            } apply: { change in
+                await api.apply(change, create: nil)
             }
-            return Envelope.success(objects: await api.apply(changes, create: nil))
         },
     ]
 
@@ -50,48 +41,38 @@ extension MasterWebAPI {
 
     /// Adds (`create`) or updates the resource control of every `groupResCtrlJsonSet` item.
     func batchResourceControl(_ p: WebParameters, create: Bool) async throws(WebParameterError) -> JSONObject {
-        var changes: [ResourceControlChange] = []
-        let items = try p.jsonSet(
-            .groupResCtrlJSONSet,
-            structured: [WebField.flowCtrlInfo.long, WebField.flowCtrlInfo.short]
-        )
-        for item in items {
-            changes.append(
-                ResourceControlChange(
-                    groups: try item.list(.groupName, required: true),
-                    patch: GroupResourceControlPatch(
-                        resCheckEnable: try item.bool(.resCheckEnable),
-                        allowedBrokerClientRate: try item.int32(
-                            .allowedBrokerClientRate,
-                            range: 0...Int64(Int32.max)
-                        ),
-                        qryPriorityID: try item.int32(.qryPriorityID, range: 101...303),
-                        flowControlEnabled: try item.bool(.flowCtrlEnable),
-                        rules: try Self.rules(item)
-                    ),
-                    user: try create ? item.creator() : item.modifier()
-                )
+        let structured: Set = [WebField.flowCtrlInfo.long, WebField.flowCtrlInfo.short]
+        return try await batch(p, .groupResCtrlJSONSet, structured: structured) { item throws(WebParameterError) in
+            ResourceControlChange(
+                groups: try item.list(.groupName, required: true),
+                patch: GroupResourceControlPatch(
+                    resCheckEnable: try item.bool(.resCheckEnable),
+                    allowedBrokerClientRate: try item.int32(.allowedBrokerClientRate, range: 0...Int64(Int32.max)),
+                    qryPriorityID: try item.int32(.qryPriorityID, range: 101...303),
+                    flowControlEnabled: try item.bool(.flowCtrlEnable),
+                    rules: try Self.rules(item)
+                ),
+                user: try create ? item.creator() : item.modifier()
             )
+        } apply: { change in
+            await apply(change, create: create)
         }
-        return Envelope.success(objects: await apply(changes, create: create))
     }
 
-    /// Applies validated changes in order; `create` `nil` adds or updates each group.
-    func apply(_ changes: [ResourceControlChange], create: Bool?) async -> [JSONObject] {
+    /// Applies a validated change to each of its groups; `create` `nil` adds or updates each group.
+    func apply(_ change: ResourceControlChange, create: Bool?) async -> [JSONObject] {
         var results: [JSONObject] = []
-        for change in changes {
-            for group in change.groups {
-                let exists = await master.groupSettings(named: group)?.resourceControl != nil
-                let failure = await MasterError.capture { () throws(MasterError) in
-                    _ = try await master.setGroupResourceControl(
-                        group: group,
-                        change.patch,
-                        create: create ?? !exists,
-                        by: change.user
-                    )
-                }
-                results.append(RecordResult.group(group, failure))
+        for group in change.groups {
+            let exists = await master.groupSettings(named: group)?.resourceControl != nil
+            let failure = await MasterError.capture { () throws(MasterError) in
+                _ = try await master.setGroupResourceControl(
+                    group: group,
+                    change.patch,
+                    create: create ?? !exists,
+                    by: change.user
+                )
             }
+            results.append(RecordResult.group(group, failure))
         }
         return results
     }

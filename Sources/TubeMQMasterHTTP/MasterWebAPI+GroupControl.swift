@@ -5,27 +5,21 @@ import TubeMQWebSupport
 /// Which groups may consume which topics (admin-api.md §5.5): the old blacklist methods and group
 /// consume control. The master keeps the forbidden (group, topic) pairs and the pairs restricted to
 /// filtered consumption; consume control records that allow consumption without filters are not kept,
-/// so they are not listed.
+/// so they are not listed. The writes read their parameters into a ``ConsumeControlChange`` or a
+/// ``ConsumeRelease``, as their batch forms (`MasterWebAPI+GroupControlBatch.swift`) and the old
+/// filter-condition methods (`MasterWebAPI+FilterConditions.swift`) do.
 extension MasterWebAPI {
     /// The reason the old blacklist API records.
     static let blacklistReason = "Old API add blacklist, disable consume"
 
     static let groupControlMethods: [MasterWebMethod] = [
         .modify("admin_add_black_consumergroup_info") { api, p throws(WebParameterError) in
-            let groups = try p.list(.groupName, required: true)
-            let topics = try await api.deployedTopics(p)
-            let user = try p.creator()
-            let items = await api.setConsume(
-                groups: groups,
-                topics: topics,
-                enabled: false,
-                reason: blacklistReason,
-                user: user
-            )
-            return Envelope.success(objects: items)
+            let change = try await api.consumeControlChange(p, adding: true, form: .blacklist(reason: blacklistReason))
+            return Envelope.success(objects: await api.apply(change))
         },
         .modify("admin_delete_black_consumergroup_info") { api, p throws(WebParameterError) in
-            try await api.allowConsume(p, required: .topicName)
+            let release = try api.consumeRelease(p, required: .topicName, allowing: true, unfiltering: false)
+            return Envelope.success(objects: await api.apply(release))
         },
         .query("admin_query_black_consumer_group_info") { api, p throws(WebParameterError) in
             let items = try await api.forbidden(p).map { pair -> JSONObject in
@@ -42,22 +36,17 @@ extension MasterWebAPI {
         .query("admin_query_group_csmctrl_info") { api, p throws(WebParameterError) in
             let wanted = try p.bool(.consumeEnable)
             let filtered = try p.bool(.filterEnable)
-            let items = try await api.controlRecords(p).compactMap { record -> JSONObject? in
-                let enabled = record.disabledReason == nil
-                let filtering = record.allowedFilters != nil
-                guard wanted.map({ $0 == enabled }) ?? true, filtered.map({ $0 == filtering }) ?? true else {
-                    return nil
-                }
-                var item: JSONObject = [
+            return try await api.controlItems(p) { record in
+                (wanted.map { $0 == (record.disabledReason == nil) } ?? true)
+                    && (filtered.map { $0 == (record.allowedFilters != nil) } ?? true)
+            } keys: { record in
+                [
                     "topicName": .string(record.topic), "groupName": .string(record.group),
-                    "consumeEnable": .bool(enabled), "disableCsmRsn": .string(record.disabledReason ?? ""),
-                    "filterEnable": .bool(filtering),
-                    "filterConds": .string((record.allowedFilters ?? []).sorted().joined(separator: ",")),
+                    "consumeEnable": .bool(record.disabledReason == nil),
+                    "disableCsmRsn": .string(record.disabledReason ?? ""),
+                    "filterEnable": .bool(record.allowedFilters != nil), "filterConds": .string(record.filterConds),
                 ]
-                item.append(contentsOf: RecordJSON.base(record.stamp))
-                return item
             }
-            return Envelope.success(objects: items)
         },
         .query("admin_query_booked_csmctrl_groups") { api, p throws(WebParameterError) in
             // The names of the groups that have consume-control records (filters as the query above), once each.
@@ -68,13 +57,14 @@ extension MasterWebAPI {
             return Envelope.success(items: names)
         },
         .modify("admin_add_group_csmctrl_info") { api, p throws(WebParameterError) in
-            try await api.changeConsumeControl(p, user: try p.creator(), adding: true)
+            Envelope.success(objects: await api.apply(try await api.consumeControlChange(p, adding: true)))
         },
         .modify("admin_update_group_csmctrl_info") { api, p throws(WebParameterError) in
-            try await api.changeConsumeControl(p, user: try p.modifier(), adding: false)
+            Envelope.success(objects: await api.apply(try await api.consumeControlChange(p, adding: false)))
         },
         .modify("admin_delete_group_csmctrl_info") { api, p throws(WebParameterError) in
-            try await api.allowConsume(p, required: .groupName, liftingFilters: true)
+            let release = try api.consumeRelease(p, required: .groupName, allowing: true, unfiltering: true)
+            return Envelope.success(objects: await api.apply(release))
         },
     ]
 
@@ -104,6 +94,9 @@ extension MasterWebAPI {
         /// The filter items allowed; `nil` when consumption is not restricted to filters.
         var allowedFilters: Set<String>?
         var stamp: RecordStamp
+
+        /// The allowed filter items as `filterConds` shows them: sorted, comma-separated; `""` for none.
+        var filterConds: String { (allowedFilters ?? []).sorted().joined(separator: ",") }
     }
 
     /// The consume-control records matching the `groupName`, `topicName`, `createUser` and
@@ -134,6 +127,21 @@ extension MasterWebAPI {
         return out
     }
 
+    /// The success list of the consume-control records that match the query's filters
+    /// (``controlRecords(_:)``) and `matches`, each as `keys` followed by the base fields.
+    func controlItems(
+        _ p: WebParameters,
+        matching matches: (ControlRecord) -> Bool,
+        keys: (ControlRecord) -> JSONObject
+    ) async throws(WebParameterError) -> JSONObject {
+        let items = try await controlRecords(p).filter(matches).map { record in
+            var item = keys(record)
+            item.append(contentsOf: RecordJSON.base(record.stamp))
+            return item
+        }
+        return Envelope.success(objects: items)
+    }
+
     /// The required `topicName` list, every topic deployed somewhere.
     func deployedTopics(_ p: WebParameters) async throws(WebParameterError) -> [String] {
         let topics = try p.list(.topicName, required: true)
@@ -141,123 +149,5 @@ extension MasterWebAPI {
             throw WebParameterError("Parameter topicName value \(topic) is not a deployed topic!")
         }
         return topics
-    }
-
-    /// Add or update consume control: allow or forbid every (group, topic) pair, and restrict it to
-    /// filtered consumption (`filterEnable=true`, with the allowed `filterConds`) or lift that. An add
-    /// without `consumeEnable` allows and without `filterEnable` lifts the restriction (their
-    /// defaults); an update leaves what it does not name as it is.
-    func changeConsumeControl(
-        _ p: WebParameters,
-        user: String,
-        adding: Bool
-    ) async throws(WebParameterError) -> JSONObject {
-        let topics = try await deployedTopics(p)
-        let groups = try p.list(.groupName, required: true)
-        let enabled = try p.bool(.consumeEnable) ?? (adding ? true : nil)
-        let reason = try p.string(.disableReason) ?? ""
-        let conditions = try p.list(.filterConds)
-        var filtering = try p.bool(.filterEnable) ?? (adding ? false : nil)
-        if filtering == false, !conditions.isEmpty {
-            throw WebParameterError("Parameter filterConds given while filterEnable is false!")
-        }
-        if filtering == nil, !conditions.isEmpty {
-            // An update naming new conditions only: they replace those of pairs already restricted;
-            // a pair that is not would silently stay unrestricted, so that is refused.
-            for group in groups {
-                let restricted = await master.groupSettings(named: group)?.consumeFilters ?? [:]
-                for topic in topics where restricted[topic] == nil {
-                    throw WebParameterError(
-                        "Parameter filterConds given without filterEnable=true, and group \(group) is not "
-                            + "restricted to filtered consumption of topic \(topic)!"
-                    )
-                }
-            }
-            filtering = true
-        }
-        var items: [JSONObject]
-        if let enabled {
-            items = await setConsume(groups: groups, topics: topics, enabled: enabled, reason: reason, user: user)
-        } else {
-            items = groups.flatMap { group in topics.map { RecordResult.groupTopic(group: group, topic: $0, nil) } }
-        }
-        if let filtering {
-            for (index, (group, topic)) in groups.flatMap({ group in topics.map { (group, $0) } }).enumerated()
-            where items[index]["success"] == .bool(true) {
-                let failure = await MasterError.capture { () throws(MasterError) in
-                    _ = try await master.setGroupConsumeFilter(
-                        group: group,
-                        topic: topic,
-                        allowed: filtering ? Set(conditions) : nil,
-                        by: user
-                    )
-                }
-                items[index] = RecordResult.groupTopic(group: group, topic: topic, failure)
-            }
-        }
-        return Envelope.success(objects: items)
-    }
-
-    /// Allows again what was forbidden (the blacklist and consume control deletes): the listed
-    /// topics to the listed groups; with no groups, to every group that was refused them; with no
-    /// topics, every topic refused to the listed groups. `required` names the list that must be given.
-    /// With `liftingFilters` (deleting consume-control records) the filter restrictions of those
-    /// pairs go too.
-    func allowConsume(
-        _ p: WebParameters,
-        required: WebField,
-        liftingFilters: Bool = false
-    ) async throws(WebParameterError) -> JSONObject {
-        let topics = try p.list(.topicName, required: required == .topicName)
-        let groups = try p.list(.groupName, required: required == .groupName)
-        let user = try p.modifier()
-        var items: [JSONObject] = []
-        for settings in await master.groupSettings() where groups.isEmpty || groups.contains(settings.name) {
-            var refused = Set(settings.consumeDisabled.keys)
-            if liftingFilters { refused.formUnion(settings.consumeFilters.keys) }
-            let allowed =
-                topics.isEmpty ? refused.sorted() : topics.filter { groups.isEmpty ? refused.contains($0) : true }
-            items += await setConsume(groups: [settings.name], topics: allowed, enabled: true, reason: "", user: user)
-            guard liftingFilters else { continue }
-            for topic in allowed where settings.consumeFilters[topic] != nil {
-                _ = await MasterError.capture { () throws(MasterError) in
-                    _ = try await master.setGroupConsumeFilter(
-                        group: settings.name,
-                        topic: topic,
-                        allowed: nil,
-                        by: user
-                    )
-                }
-            }
-        }
-        return Envelope.success(objects: items)
-    }
-
-    /// Allows or forbids every pair; answers the per-record list (group and topic family).
-    func setConsume(
-        groups: [String],
-        topics: [String],
-        enabled: Bool,
-        reason: String,
-        user: String
-    ) async
-        -> [JSONObject]
-    {
-        var items: [JSONObject] = []
-        for group in groups {
-            for topic in topics {
-                let failure = await MasterError.capture { () throws(MasterError) in
-                    _ = try await master.setGroupConsume(
-                        group: group,
-                        topic: topic,
-                        enabled: enabled,
-                        reason: reason,
-                        by: user
-                    )
-                }
-                items.append(RecordResult.groupTopic(group: group, topic: topic, failure))
-            }
-        }
-        return items
     }
 }

@@ -30,7 +30,7 @@ struct MasterWebAPI: Sendable {
         var table: [String: MasterWebMethod] = [:]
         let all = [
             brokerMethods, batchMethods, topicMethods, topicViewMethods, topicControlMethods, groupMethods,
-            groupControlMethods,
+            groupControlMethods, groupControlBatchMethods, filterConditionMethods,
         ]
         for method in all.joined() + clusterMethods + masterGroupMethods + securityMethods + flowControlMethods {
             table[method.name] = method

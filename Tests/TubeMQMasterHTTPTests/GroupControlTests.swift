@@ -10,6 +10,14 @@ import TubeMQWebSupport
         _ = try await client.modify("admin_add_new_topic_record", "topicName=t_1,t_2&brokerId=1&createUser=ops")
     }
 
+    /// Runs `body` against a master with the topics `t_1` and `t_2` deployed on broker 1.
+    static func withDeployedTopics(_ body: @escaping @Sendable (Master, WebClient) async throws -> Void) async throws {
+        try await WebTestSupport.withMaster { master, client in
+            try await deployTopics(client)
+            try await body(master, client)
+        }
+    }
+
     @Test func blacklistAddQueryDelete() async throws {
         try await WebTestSupport.withMaster { master, client in
             try await Self.deployTopics(client)

@@ -112,6 +112,31 @@ struct WebClient: Sendable {
         try await get("type=op_modify&method=\(method)&confModAuthToken=\(WebTestSupport.token)&\(parameters)")
     }
 
+    /// `admin_get_methods` as method name → whether it needs the token, and the answer's `count`.
+    func methods() async throws -> (needsAuth: [String: Bool], count: Int64?) {
+        let answer = try await query("admin_get_methods")
+        let pairs = answer.data.compactMap { item in
+            item.string("method").map { ($0, item.bool("needAuth") ?? false) }
+        }
+        return (Dictionary(uniqueKeysWithValues: pairs), answer.count)
+    }
+
+    /// A modify call that must be refused: the method, its parameters and the `errMsg` expected.
+    typealias Refusal = (method: String, parameters: String, errMsg: String)
+
+    /// Makes each modify call (with the right token) and expects TubeMQ's parameter-failure envelope:
+    /// `result` false, `errCode` 400 and the expected `errMsg`, with no `data`.
+    func expectRefused(_ refusals: [Refusal], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        for refusal in refusals {
+            let answer = try await modify(refusal.method, refusal.parameters)
+            let call: Comment = "\(refusal.method) \(refusal.parameters)"
+            #expect(answer.keys == ["result", "errCode", "errMsg"], call, sourceLocation: sourceLocation)
+            #expect(answer.result == false, call, sourceLocation: sourceLocation)
+            #expect(answer.errCode == 400, call, sourceLocation: sourceLocation)
+            #expect(answer.errMsg == refusal.errMsg, call, sourceLocation: sourceLocation)
+        }
+    }
+
     static func answer(_ response: TestClient.Response) throws -> WebAnswer {
         let text = String(buffer: response.body ?? ByteBuffer())
         let parsed = try JSON.parse(text)
