@@ -17,6 +17,12 @@ public struct BrokerAdminError: Error, Sendable, Hashable, CustomStringConvertib
         public static let illegalOffset = Code(rawValue: "illegalOffset")
         /// The storage failed (see ``BrokerAdminError/underlying``).
         public static let storage = Code(rawValue: "storage")
+        /// Reading is stopped on this broker (a master's read-status order).
+        public static let readStopped = Code(rawValue: "readStopped")
+        /// A value the call cannot take (a backup folder outside the data directory).
+        public static let illegalValue = Code(rawValue: "illegalValue")
+        /// A file could not be written (an offset backup).
+        public static let fileFailed = Code(rawValue: "fileFailed")
 
         public var description: String { rawValue }
     }
@@ -182,7 +188,7 @@ extension BrokerServer {
         }
     }
 
-    private func checkPartition(topic: String, partitionID: Int32) throws(BrokerAdminError) {
+    func checkPartition(topic: String, partitionID: Int32) throws(BrokerAdminError) {
         guard let served = topics.first(where: { $0.name == topic }) else {
             throw BrokerAdminError(code: .unknownTopic, message: "topic \(topic) is not served by this broker")
         }

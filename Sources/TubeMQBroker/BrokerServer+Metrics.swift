@@ -36,8 +36,20 @@ extension BrokerServer {
             lags[instance] = max(0, range.max - max(committed, range.min)) / StorageOffset.entrySize
         }
         metrics.connections.set(rpc.connectionCount)
-        metrics.consumersOnline.set(Set(registry.holdings().map { $0.1 }).count)
+        metrics.consumersOnline.set(consumersOnline)
         metrics.updateGauges(usages: usages, lags: lags)
         return metrics.exposition()
+    }
+
+    /// How many consumers hold partitions on this broker.
+    var consumersOnline: Int { Set(registry.holdings().map(\.holding.consumerID)).count }
+
+    /// The statistics of `admin_get_metrics_info` (``BrokerMetrics/report(reset:)``), with the
+    /// consumers and connections of now.
+    public func statsReport(reset: Bool) -> BrokerStatsReport {
+        var report = metrics.report(reset: reset)
+        report.serviceStatus.consumersOnline = consumersOnline
+        report.serviceStatus.connections = rpc.connectionCount
+        return report
     }
 }

@@ -18,7 +18,7 @@ public final class BrokerServer: Sendable {
     let rpc: RPCServer
     private let tlsRPC: RPCServer?
     private let client: RPCClient
-    private let catalog: TopicCatalog
+    let catalog: TopicCatalog
     let registry: ConsumerRegistry
     private let link: MasterLink
     private let housekeeping: Task<Void, Never>
@@ -250,7 +250,21 @@ public final class BrokerServer: Sendable {
 
     /// Every (group, topic, partition) → consumer holding on this broker.
     public func holdings() async -> [(group: String, topic: String, partitionID: Int32, consumerID: String)] {
-        registry.holdings().map { ($0.0.group, $0.0.topic, $0.0.partitionID, $0.1) }
+        consumerHoldings().map { ($0.group, $0.topic, $0.partitionID, $0.consumerID) }
+    }
+
+    /// Every partition a consumer holds on this broker, with how it holds it.
+    public func consumerHoldings() -> [ConsumerHolding] {
+        registry.holdings().map { key, holding in
+            ConsumerHolding(
+                group: key.group,
+                topic: key.topic,
+                partitionID: key.partitionID,
+                consumerID: holding.consumerID,
+                filtersMessages: !holding.filterHashes.isEmpty,
+                lastSeen: holding.lastSeen
+            )
+        }
     }
 
     /// Stops serving, leaves the master, flushes and closes the store (joining every flusher).

@@ -168,9 +168,7 @@ extension BrokerService {
                     partitionID: key.partitionID
                 )
             }
-            let counters = metrics.topic(key.topic)
-            counters.messagesOut.increment(by: result.messages.count)
-            counters.bytesOut.increment(by: payloadBytes)
+            metrics.topic(key.topic).recordOut(messages: result.messages.count, bytes: payloadBytes)
             return .reply(
                 Self.encodeSuccess(
                     result,

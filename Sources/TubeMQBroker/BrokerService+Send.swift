@@ -105,12 +105,10 @@ extension BrokerService {
             if wakeups.hasWaiters {
                 wakeups.appended(topic: group.topic, partitionIDs: Set(group.messages.lazy.map(\.partitionID)))
             }
-            metrics.appendLatency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-            let counters = metrics.topic(group.topic)
+            metrics.recordAppend(ContinuousClock.now - started)
             var bytes = 0
             for message in group.messages { bytes &+= message.payload.readableBytes }
-            counters.messagesIn.increment(by: group.messages.count)
-            counters.bytesIn.increment(by: bytes)
+            metrics.topic(group.topic).recordIn(messages: group.messages.count, bytes: bytes)
             return group.indices.enumerated().map { position, index in
                 (
                     index,

@@ -41,7 +41,7 @@ final class ConsumerRegistry: Sendable {
     }
 
     /// Every holding, for the admin API.
-    func holdings() -> [(ConsumerSessions.Key, String)] {
-        sessions.withLock { $0.holdings.map { ($0.key, $0.value.consumerID) } }
+    func holdings() -> [(key: ConsumerSessions.Key, holding: ConsumerSessions.Holding)] {
+        sessions.withLock { $0.holdings.map { ($0.key, $0.value) } }
     }
 }

@@ -4,7 +4,8 @@ public import TubeMQRPC
 public import TubeMQWebSupport
 
 /// The broker's own HTTP webapi (`http://host:webPort/broker.htm?method=admin_…`): a consumer
-/// group's offsets on this broker, queried and moved by offset or by time (admin-api.md §5.6), and
+/// group's offsets on this broker, queried, moved by offset or by time and backed up; its consumers,
+/// stores, newest messages and statistics (admin-api.md §5.6, `docs/admin-webapi.md`); and
 /// `/metrics` in the Prometheus text format (`docs/metrics.md`).
 public final class BrokerHTTPServer: Sendable {
     /// The default web port (`[broker] webPort`).
@@ -29,7 +30,8 @@ public final class BrokerHTTPServer: Sendable {
     ///   - broker: the broker whose offsets the methods read and move.
     ///   - host: the address to bind.
     ///   - port: the port to bind; 0 picks a free one (see ``port``).
-    ///   - adminToken: the `confModAuthToken` the offset-moving methods need; `nil` checks none.
+    ///   - adminToken: the `confModAuthToken` the state-changing methods need (offset moves and
+    ///     removals, offset backups, statistics switches); `nil` checks none.
     ///   - tls: also serve the webapi over HTTPS on `tls.port` (0 picks a free one, see ``tlsPort``)
     ///     with this key store (and its client-certificate check under two-way auth).
     ///   - logger: where the HTTP server logs.

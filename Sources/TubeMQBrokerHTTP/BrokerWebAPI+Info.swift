@@ -4,22 +4,23 @@ import TubeMQWebSupport
 /// What the broker serves and who is registered: the method list, the version, the booked groups
 /// and the partition registrations.
 extension BrokerWebAPI {
-    static let infoMethods: [BrokerWebMethod] = [
-        BrokerWebMethod("admin_get_methods") { _, _ throws(BrokerWebError) in methodList() },
-        BrokerWebMethod("admin_query_server_version") { _, _ throws(BrokerWebError) in
-            [
-                "result": true, "errCode": 0, "errMsg": "Ok",
-                "data": .array([.object(["version": .string(ServerVersion.text)])]),
-            ]
-        },
-        BrokerWebMethod("admin_query_group") { api, p throws(BrokerWebError) in try await api.bookedGroups(p) },
-        BrokerWebMethod("admin_get_booked_groupname") { api, p throws(BrokerWebError) in try await api.bookedGroups(p)
-        },
-        BrokerWebMethod("admin_get_partition_reginfo") { api, _ throws(BrokerWebError) in
-            await api.registrations()
-        },
-        BrokerWebMethod("admin_query_consumer_regmap") { api, _ throws(BrokerWebError) in await api.registrations() },
-    ]
+    static let infoMethods: [BrokerWebMethod] =
+        [
+            BrokerWebMethod("admin_get_methods") { _, _ throws(BrokerWebError) in methodList() },
+            BrokerWebMethod("admin_query_server_version") { _, _ throws(BrokerWebError) in
+                [
+                    "result": true, "errCode": 0, "errMsg": "Ok",
+                    "data": .array([.object(["version": .string(ServerVersion.text)])]),
+                ]
+            },
+        ]
+        + BrokerWebMethod.aliases("admin_query_group", "admin_get_booked_groupname") { api, p throws(BrokerWebError) in
+            try await api.bookedGroups(p)
+        }
+        + BrokerWebMethod.aliases("admin_get_partition_reginfo", "admin_query_consumer_regmap") {
+            api,
+            _ throws(BrokerWebError) in await api.registrations()
+        }
 
     /// `admin_get_methods`: every method this broker answers, `{id, method}` in name order.
     static func methodList() -> JSONObject {
@@ -27,9 +28,7 @@ extension BrokerWebAPI {
         let items: [JSON] = names.enumerated().map { index, name in
             .object(["id": .int(index + 1), "method": .string(name)])
         }
-        return [
-            "result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items), "totalCnt": .int(items.count),
-        ]
+        return BrokerEnvelope.dataSet(items)
     }
 
     /// `admin_query_group` (`admin_get_booked_groupname`): the groups booked on this broker; with
@@ -55,10 +54,7 @@ extension BrokerWebAPI {
         } else {
             items = [item("all", booked)]
         }
-        return [
-            "result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items),
-            "dataCount": .int(items.count),
-        ]
+        return BrokerEnvelope.dataSet(items, countKey: "dataCount")
     }
 
     /// `admin_get_partition_reginfo` (`admin_query_consumer_regmap`): each registered partition
@@ -73,8 +69,6 @@ extension BrokerWebAPI {
                 "Consumer": .string(holding.consumerID), "index": .int(index + 1),
             ])
         }
-        return [
-            "result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items), "totalCnt": .int(items.count),
-        ]
+        return BrokerEnvelope.dataSet(items)
     }
 }

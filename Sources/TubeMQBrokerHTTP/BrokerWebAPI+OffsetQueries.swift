@@ -32,9 +32,7 @@ extension BrokerWebAPI {
                 ])
             )
         }
-        return [
-            "result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items), "totalCnt": .int(items.count),
-        ]
+        return BrokerEnvelope.dataSet(items)
     }
 
     /// `admin_query_offset`: one partition's stored range and the group's offsets in it; `zkOffset` is
@@ -79,5 +77,25 @@ extension BrokerWebAPI {
         } catch {
             throw BrokerWebError(error)
         }
+    }
+
+    /// The offset of the first message stored at or after `time` (ms since the epoch) in each of
+    /// `partitions`, in their order: where `admin_set_offset_by_time` moves a group.
+    func offsets(at time: Int64, of partitions: [PartitionOffsets]) async throws(BrokerWebError) -> [Int64] {
+        var out: [Int64] = []
+        for partition in partitions {
+            do {
+                out.append(
+                    try await broker.offset(
+                        topic: partition.topic,
+                        partitionID: partition.partitionID,
+                        atOrAfterTime: time
+                    )
+                )
+            } catch {
+                throw BrokerWebError(error)
+            }
+        }
+        return out
     }
 }

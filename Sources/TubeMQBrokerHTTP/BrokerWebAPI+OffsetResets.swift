@@ -128,17 +128,7 @@ extension BrokerWebAPI {
         }
         let before = await broker.groupOffsets(group: group, topics: topics)
         guard !before.isEmpty else { throw BrokerWebError("Not found history offset value!") }
-        for partition in before {
-            let offset: Int64
-            do {
-                offset = try await broker.offset(
-                    topic: partition.topic,
-                    partitionID: partition.partitionID,
-                    atOrAfterTime: time
-                )
-            } catch {
-                throw BrokerWebError(error)
-            }
+        for (partition, offset) in zip(before, try await offsets(at: time, of: before)) {
             try await reset(group: group, topic: partition.topic, partitionID: partition.partitionID, to: offset)
         }
         let after = await broker.groupOffsets(group: group, topics: before.map(\.topic))

@@ -1,8 +1,9 @@
 import TubeMQBroker
+import TubeMQCore
 import TubeMQStorage
 import TubeMQWebSupport
 
-/// Store queries: `admin_query_broker_all_store_info` (TubeMQ's shape) and
+/// Store queries: `admin_query_broker_all_store_info` and `admin_query_pubinfo` (TubeMQ's shapes), and
 /// `admin_query_broker_memstore_info` (the memory blocks; ours, see `docs/admin-webapi.md`).
 extension BrokerWebAPI {
     static let storeQueryMethods: [BrokerWebMethod] = [
@@ -12,6 +13,7 @@ extension BrokerWebAPI {
         BrokerWebMethod("admin_query_broker_memstore_info") { api, p throws(BrokerWebError) in
             try await api.queryMemoryStoreInfo(p)
         },
+        BrokerWebMethod("admin_query_pubinfo") { api, p throws(BrokerWebError) in try await api.queryPublishInfo(p) },
     ]
 
     /// The stores of the `topicName` list (every topic when absent), grouped by topic.
@@ -63,9 +65,7 @@ extension BrokerWebAPI {
                 ),
             ])
         }
-        return [
-            "result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items), "totalCnt": .int(items.count),
-        ]
+        return BrokerEnvelope.dataSet(items)
     }
 
     /// `admin_query_broker_memstore_info`: per topic and store, what its memory blocks hold now
@@ -86,8 +86,32 @@ extension BrokerWebAPI {
                 ),
             ])
         }
-        return [
-            "result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items), "totalCnt": .int(items.count),
-        ]
+        return BrokerEnvelope.dataSet(items)
+    }
+
+    /// `admin_query_pubinfo`: where publishing stands in each topic here (of the `topicName` list, or
+    /// every topic): per partition, by its TubeMQ id (`store × 10000 + index`), the index offsets of
+    /// its store (`offsetMin`, `offsetMax`: the partitions of a store share one index) and the data
+    /// offsets (`dataMin`, `dataMax`: -1, this broker addresses messages by index offset only).
+    func queryPublishInfo(_ p: WebParameters) async throws(BrokerWebError) -> JSONObject {
+        let items: [JSON] = try await stores(p).map { entry in
+            var partitions: [JSON] = []
+            for store in entry.stores {
+                for index in 0..<store.partitionCount {
+                    let partitionID = PartitionID.make(storeIndex: Int32(store.storeIndex), index: Int32(index))
+                    partitions.append(
+                        .object([
+                            "partitionId": .int(partitionID), "offsetMin": .number(store.range.min),
+                            "offsetMax": .number(store.range.max), "dataMin": -1, "dataMax": -1,
+                        ])
+                    )
+                }
+            }
+            return .object([
+                "topicName": .string(entry.topic), "offsetInfo": .array(partitions),
+                "itemCount": .int(partitions.count),
+            ])
+        }
+        return BrokerEnvelope.dataSet(items, countKey: "dataCount")
     }
 }

@@ -2,8 +2,9 @@ import TubeMQBroker
 import TubeMQWebSupport
 
 /// The broker's webapi (`http://host:webPort/<any path>?method=admin_…`, admin-api.md §5.6): a
-/// group's offsets on this broker, queried and moved. When an admin token is set, the methods that
-/// move or remove offsets need it in `confModAuthToken` (TubeMQ's broker checks none).
+/// group's offsets on this broker, queried, moved and backed up; its consumers, stores, messages and
+/// statistics. When an admin token is set, the methods that change state (move, remove or back up
+/// offsets, switch statistics) need it in `confModAuthToken` (TubeMQ's broker checks none).
 struct BrokerWebAPI: Sendable {
     /// The broker the methods act on.
     let broker: BrokerServer
@@ -13,7 +14,11 @@ struct BrokerWebAPI: Sendable {
     /// Every method, by name.
     static let methods: [String: BrokerWebMethod] = {
         var table: [String: BrokerWebMethod] = [:]
-        for method in offsetQueryMethods + offsetResetMethods + storeQueryMethods + infoMethods {
+        let all =
+            offsetQueryMethods + offsetResetMethods + offsetHistoryMethods + offsetBackupMethods
+            + storeQueryMethods + infoMethods + consumerMethods + snapshotMethods + metricsMethods
+            + statsSwitchMethods
+        for method in all {
             table[method.name] = method
         }
         return table
@@ -40,6 +45,8 @@ struct BrokerWebAPI: Sendable {
                 return BrokerEnvelope.failure("illegal access, unauthorized request!")
             }
         }
+        let started = ContinuousClock.now
+        defer { broker.metrics.recordWebCall(method: name, duration: ContinuousClock.now - started) }
         do {
             return try await method.run(self, parameters)
         } catch {
@@ -49,8 +56,10 @@ struct BrokerWebAPI: Sendable {
 
     static let method = WebField("method", "method")
 
-    /// The methods that move or remove offsets.
-    static let changesState: Set<String> = Set(offsetResetMethods.map(\.name))
+    /// The methods that change state: move, remove or back up offsets, switch statistics.
+    static let changesState: Set<String> = Set(
+        (offsetResetMethods + offsetBackupMethods + statsSwitchMethods).map(\.name)
+    )
 
     /// Compares two tokens in time independent of where they differ.
     static func same(_ a: String, _ b: String) -> Bool {
@@ -78,6 +87,16 @@ struct BrokerWebMethod: Sendable {
     }
 }
 
+extension BrokerWebMethod {
+    /// The same method under each of `names` (TubeMQ registers some methods under two names).
+    static func aliases(
+        _ names: String...,
+        run: @escaping @Sendable (BrokerWebAPI, WebParameters) async throws(BrokerWebError) -> JSONObject
+    ) -> [BrokerWebMethod] {
+        names.map { BrokerWebMethod($0, run) }
+    }
+}
+
 /// A broker webapi method failed: a bad parameter or a failed admin call.
 struct BrokerWebError: Error, Sendable {
     /// The text after `Bad request from server: `.
@@ -90,9 +109,17 @@ struct BrokerWebError: Error, Sendable {
 
 /// The broker webapi's envelopes (admin-api.md §3.3).
 enum BrokerEnvelope {
-    /// `{"result":false,"errCode":400,"errMsg":<message>}`.
-    static func failure(_ message: String) -> JSONObject {
-        ["result": false, "errCode": 400, "errMsg": .string(message)]
+    /// `{"result":false,"errCode":<code>,"errMsg":<message>}`, `code` 400 unless given.
+    static func failure(code: Int = 400, _ message: String) -> JSONObject {
+        ["result": false, "errCode": .int(code), "errMsg": .string(message)]
+    }
+
+    /// `{"result":true,"errCode":0,"errMsg":"Success!","dataSet":[…],<countKey>:n}`: the shape of
+    /// most of TubeMQ's broker queries, `count` the number of items (`totalCnt`, or `dataCount`).
+    static func dataSet(_ items: [JSON], countKey: String = "totalCnt") -> JSONObject {
+        var object: JSONObject = ["result": true, "errCode": 0, "errMsg": "Success!", "dataSet": .array(items)]
+        object.append(countKey, .int(items.count))
+        return object
     }
 
     /// `{"result":true,"errCode":0,"errMsg":"OK"}`.

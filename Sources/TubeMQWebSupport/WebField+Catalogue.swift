@@ -42,6 +42,14 @@ extension WebField {
     package static let endTime = WebField("endTime", "et")
     /// `maxRetryCnt` / `mrc`.
     package static let maxRetryCount = WebField("maxRetryCnt", "mrc")
+    /// `msgCount` / `cnt`.
+    package static let msgCount = WebField("msgCount", "cnt")
+    /// `needRefresh` / `nrf`.
+    package static let needRefresh = WebField("needRefresh", "nrf")
+    /// `statsType` / `st`.
+    package static let statsType = WebField("statsType", "st", maxLength: 64)
+    /// `backupPath` / `bPath`.
+    package static let backupPath = WebField("backupPath", "bPath", maxLength: 1024)
 
     /// `brokerId` (no separate alias).
     package static let brokerID = WebField("brokerId", "brokerId")

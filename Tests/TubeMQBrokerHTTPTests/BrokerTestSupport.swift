@@ -6,6 +6,7 @@ import SystemPackage
 import Testing
 import TubeMQBroker
 import TubeMQBrokerHTTP
+import TubeMQCore
 import TubeMQRPC
 import TubeMQWebSupport
 import TubeMQWire
@@ -55,6 +56,12 @@ struct BrokerFixture: Sendable {
         await broker.shutdown()
     }
 
+    /// GET `/metrics`: the Prometheus text.
+    func metricsText() async throws -> String {
+        let response = try await http.get("/metrics")
+        return String(buffer: response.body ?? ByteBuffer())
+    }
+
     /// GET `/broker.htm?query`, parsed.
     func get(_ query: String) async throws -> JSONObject {
         let response = try await http.get("/broker.htm?\(query)")
@@ -63,15 +70,20 @@ struct BrokerFixture: Sendable {
         return try #require(parsed.object, "not a JSON object: \(text)")
     }
 
-    /// Sends `count` messages to a partition.
+    /// Sends `count` messages (`m0`, `m1`, …) to a partition.
     func send(_ count: Int, partition: Int32 = 0) async throws {
-        for index in 0..<count {
+        try await send((0..<count).map { TubeMQCore.Message(body: Array("m\($0)".utf8)) }, partition: partition)
+    }
+
+    /// Sends `messages` to a partition.
+    func send(_ messages: [TubeMQCore.Message], partition: Int32 = 0) async throws {
+        for message in messages {
             var send = SendMessageRequestP2B()
             send.clientID = "p_off"
             send.topicName = Self.topic
             send.partitionID = partition
-            send.data = Data("m\(index)".utf8)
-            send.flag = 0
+            send.data = Data(message.payload)
+            send.flag = message.flag
             send.checkSum = -1
             send.sentAddr = 0
             let reply: SendMessageResponseB2P = try await rpc.call(
@@ -82,6 +94,15 @@ struct BrokerFixture: Sendable {
             )
             #expect(reply.success, "\(reply.errMsg)")
         }
+    }
+
+    /// Sends `count` messages to partition 0, registers the consumer there, fetches them and
+    /// confirms them; returns the committed offset.
+    func sendAndConsume(_ count: Int) async throws -> Int64 {
+        try await send(count)
+        try await register()
+        _ = try await fetch()
+        return try await commit()
     }
 
     /// Registers the consumer for a partition.

@@ -50,10 +50,7 @@ import TubeMQWebSupport
 
     @Test func cloneCopiesTheSourceGroupsCommittedOffsets() async throws {
         try await BrokerFixture.with { fixture in
-            try await fixture.send(3)
-            try await fixture.register()
-            _ = try await fixture.fetch()
-            #expect(try await fixture.commit() == 3 * Self.entry)
+            #expect(try await fixture.sendAndConsume(3) == 3 * Self.entry)
 
             let unknown = try await fixture.get(
                 "method=admin_clone_offset&sourceGroupName=g_none&targetGroupName=g_copy&modifyUser=ops"

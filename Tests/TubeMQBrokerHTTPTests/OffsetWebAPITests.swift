@@ -28,10 +28,7 @@ import TubeMQWebSupport
 
     @Test func aGroupWhoseConsumerLeftIsStillListedWithItsOffsets() async throws {
         try await BrokerFixture.with { fixture in
-            try await fixture.send(3)
-            try await fixture.register()
-            _ = try await fixture.fetch()
-            #expect(try await fixture.commit() == 3 * Self.entry)
+            #expect(try await fixture.sendAndConsume(3) == 3 * Self.entry)
             try await fixture.unregister()
             // No group named: every group booked here, the one without a consumer included.
             let all = try await fixture.get("method=admin_query_group_offset")

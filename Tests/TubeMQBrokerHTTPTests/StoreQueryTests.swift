@@ -56,4 +56,28 @@ import TubeMQWebSupport
             #expect(emptied.number("cachedMsgSize") == 0)
         }
     }
+
+    @Test func pubInfoReportsEachPartitionsPublishedOffsets() async throws {
+        try await BrokerFixture.with { fixture in
+            try await fixture.send(4)
+            let reply = try await fixture.get("method=admin_query_pubinfo")
+            #expect(reply.keys == ["result", "errCode", "errMsg", "dataSet", "dataCount"])
+            #expect(reply.number("dataCount") == 1)
+            let topic = try #require(reply.objects("dataSet").first)
+            #expect(topic.keys == ["topicName", "offsetInfo", "itemCount"])
+            #expect(topic.string("topicName") == BrokerFixture.topic)
+            #expect(topic.number("itemCount") == 2)
+            let partitions = topic.objects("offsetInfo")
+            #expect(partitions.first?.keys == ["partitionId", "offsetMin", "offsetMax", "dataMin", "dataMax"])
+            #expect(partitions.map { $0.number("partitionId") } == [0, 1])
+            #expect(partitions.allSatisfy { $0.number("offsetMin") == 0 })
+            #expect(partitions.allSatisfy { $0.number("offsetMax") == 4 * StorageOffset.entrySize })
+
+            let named = try await fixture.get("method=admin_query_pubinfo&topicName=\(BrokerFixture.topic),t_other")
+            #expect(named.objects("dataSet").count == 1, "topics not served here are not listed")
+            let bad = try await fixture.get("method=admin_query_pubinfo&topicName=1bad")
+            #expect(bad.bool("result") == false)
+            #expect(bad.number("errCode") == 400)
+        }
+    }
 }

@@ -16,4 +16,28 @@ import Testing
             #expect(query.bool("result") == true)
         }
     }
+
+    @Test func backupsAndStatsSwitchesNeedTheToken() async throws {
+        try await BrokerFixture.with(adminToken: "tok-123") { fixture in
+            for method in [
+                "admin_backup_group_offsets", "admin_enable_stats&statsType=all", "admin_disable_stats&statsType=all",
+                "admin_disable_all_stats",
+            ] {
+                let missing = try await fixture.get("method=\(method)")
+                #expect(
+                    missing.string("errMsg") == "Parameter confModAuthToken is missing or value is blank!",
+                    "\(method)"
+                )
+                let right = try await fixture.get("method=\(method)&confModAuthToken=tok-123")
+                #expect(right.bool("result") == true, "\(method): \(right.text)")
+            }
+            for query in [
+                "admin_get_metrics_info", "admin_query_pubinfo", "admin_get_group_detail_info",
+                "admin_get_group_history_offset&groupName=g_off&recordTime=20240101000000",
+            ] {
+                let reply = try await fixture.get("method=\(query)")
+                #expect(reply.bool("result") == true, "\(query): \(reply.text)")
+            }
+        }
+    }
 }

@@ -6,11 +6,21 @@ import TubeMQWire
 extension BrokerMetrics {
     /// Records one completed flush job: its latency, and the bytes and messages it wrote.
     public func recordFlush(_ observation: FlushObservation) {
-        flushLatency.recordNanoseconds(observation.duration.nanoseconds)
+        if timesService.load(ordering: .relaxed) {
+            let nanoseconds = observation.duration.nanoseconds
+            flushLatency.recordNanoseconds(nanoseconds)
+            stats.withLock { $0.fileSync.record(nanoseconds / 1_000_000) }
+        }
         guard observation.messages > 0 else { return }
-        let counters = topic(observation.topic)
-        counters.flushedBytes.increment(by: observation.bytes)
-        counters.flushedMessages.increment(by: observation.messages)
+        topic(observation.topic).recordFlushed(messages: observation.messages, bytes: observation.bytes)
+    }
+
+    /// Records one storage append call that took `duration` (unless `serviceStatus` is off).
+    func recordAppend(_ duration: Duration) {
+        guard timesService.load(ordering: .relaxed) else { return }
+        let nanoseconds = duration.nanoseconds
+        appendLatency.recordNanoseconds(nanoseconds)
+        stats.withLock { $0.append.record(nanoseconds / 1_000_000) }
     }
 
     /// Counts the replies of a batch of sends: one increment per distinct errCode.
