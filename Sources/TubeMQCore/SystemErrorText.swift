@@ -1,5 +1,5 @@
 import Foundation
-public import NIOCore
+import NIOCore
 
 /// The system's own words for an error from a system call, as an operator reads them in a message:
 /// `Permission denied (errno 13)`, not NIO's `bind(descriptor:ptr:bytes:): …) (errno: 98)` or

@@ -129,7 +129,7 @@ import TubeMQMasterState
     /// once it leaves the group (before, one connect carried both and waited for the dead member).
     @Test func aMemberThatNeverAcksHoldsBackOnlyItsOwnPartitions() throws {
         var cluster = try TestCluster(partitions: 3, stores: 2)
-        var (a, b) = try settleTwo(&cluster)
+        var (a, _) = try settleTwo(&cluster)
         var c = SimulatedConsumer("c")
 
         try cluster.register("c", now: 6_000)  // and b dies: it never heartbeats again
@@ -156,7 +156,7 @@ import TubeMQMasterState
         var timings = TestCluster.timings
         timings.balancesWhenAMemberLeaves = leavesEarly
         var cluster = try TestCluster(partitions: 3, stores: 2, configuration: timings)
-        var (a, b) = try settleTwo(&cluster)
+        var (a, _) = try settleTwo(&cluster)
         var c = SimulatedConsumer("c")
 
         try cluster.register("c", now: 6_000)  // and b dies: it never heartbeats again
