@@ -39,7 +39,10 @@ extension BrokerWebAPI {
         let web = report.webAPI
         var methods = JSONObject()
         for (method, calls) in web.methods {
-            methods.append(method, .object(["count": .number(calls.count), "min": .number(calls.min), "max": .number(calls.max)]))
+            methods.append(
+                method,
+                .object(["count": .number(calls.count), "min": .number(calls.min), "max": .number(calls.max)])
+            )
         }
         let topics: [JSON] = report.topics.map { totals in
             .object([

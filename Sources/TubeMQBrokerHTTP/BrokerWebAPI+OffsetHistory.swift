@@ -12,7 +12,8 @@ extension BrokerWebAPI {
     ]
 
     static let offsetBackupMethods: [BrokerWebMethod] = [
-        BrokerWebMethod("admin_backup_group_offsets") { api, p throws(BrokerWebError) in try await api.backupOffsets(p) }
+        BrokerWebMethod("admin_backup_group_offsets") { api, p throws(BrokerWebError) in try await api.backupOffsets(p)
+        }
     ]
 
     /// `admin_get_group_history_offset`: per group of `groupName` (a list, required), its offset

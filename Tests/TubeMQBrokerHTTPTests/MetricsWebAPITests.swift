@@ -72,7 +72,10 @@ import TubeMQWebSupport
             #expect(try await Self.series(fixture, "tubemq_broker_msg_in_total") == 3)
 
             let bad = try await fixture.get("method=admin_get_metrics_info&needRefresh=maybe")
-            #expect(bad.string("errMsg") == "Bad request from server: Parameter needRefresh must be true or false, got maybe!")
+            #expect(
+                bad.string("errMsg")
+                    == "Bad request from server: Parameter needRefresh must be true or false, got maybe!"
+            )
         }
     }
 
@@ -91,7 +94,9 @@ import TubeMQWebSupport
             #expect(try await Self.series(fixture, "tubemq_broker_msg_in_total") == 2)
 
             _ = try await fixture.get("method=admin_disable_stats&statsType=serviceStatus")
-            let appends = try await Self.metrics(fixture)["serviceStatus"]?.object?["msg_append_dlt"]?.object?.number("count")
+            let appends = try await Self.metrics(fixture)["serviceStatus"]?.object?["msg_append_dlt"]?.object?.number(
+                "count"
+            )
             try await fixture.send(1)
             metrics = try await Self.metrics(fixture)
             #expect(metrics["serviceStatus"]?.object?.bool("isDiskSyncClosed") == true)
@@ -126,7 +131,10 @@ import TubeMQWebSupport
                     "method=admin_disable_stats&statsType=disk",
                     "Unmatched stat type, allowed stat type are : [all,serviceStatus,webAPI,msgStore]"
                 ),
-                ("method=admin_disable_stats&statsType=msgStore&topicName=t_none", "topic t_none is not served by this broker"),
+                (
+                    "method=admin_disable_stats&statsType=msgStore&topicName=t_none",
+                    "topic t_none is not served by this broker"
+                ),
                 ("method=admin_disable_all_stats&topicName=t_none", "topic t_none is not served by this broker"),
                 (
                     "method=admin_enable_stats&statsType=msgStore&topicName=1x",

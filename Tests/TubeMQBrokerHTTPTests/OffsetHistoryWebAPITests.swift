@@ -65,7 +65,10 @@ import TubeMQWebSupport
             let cases: [(String, String)] = [
                 ("recordTime=\(time)", "Parameter groupName is missing or value is blank!"),
                 ("groupName=g_off", "Parameter recordTime is missing or value is blank!"),
-                ("groupName=g_off&recordTime=2024", "Parameter recordTime value 2024 must be a date as yyyyMMddHHmmss!"),
+                (
+                    "groupName=g_off&recordTime=2024",
+                    "Parameter recordTime value 2024 must be a date as yyyyMMddHHmmss!"
+                ),
                 ("groupName=g_off&recordTime=\(time)&maxRetryCnt=6", "Parameter maxRetryCnt value must be <= 5!"),
                 ("groupName=g_off&recordTime=\(time)&msgCount=0", "Parameter msgCount value must be >= 1!"),
             ]

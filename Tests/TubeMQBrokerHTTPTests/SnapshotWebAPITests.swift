@@ -40,7 +40,9 @@ import TubeMQWebSupport
             let more = try await fixture.get("method=admin_snapshot_message&topic=t_off&pid=0&cnt=6")
             #expect(Self.bodies(more) == ["m2", "m3", "m4", "a1", "b1", "a2"])
             #expect(more.objects("dataSet").first?.string("attr") == "")
-            let filtered = try await fixture.get("method=admin_snapshot_message&topicName=t_off&msgCount=5&filterConds=ta")
+            let filtered = try await fixture.get(
+                "method=admin_snapshot_message&topicName=t_off&msgCount=5&filterConds=ta"
+            )
             #expect(Self.bodies(filtered) == ["a1", "a2"], "the first partition when none is named")
             let other = try await fixture.get("method=admin_snapshot_message&topicName=t_off&partitionId=1&msgCount=50")
             #expect(Self.bodies(other) == ["m0", "m1"], "only the partition's own messages")
@@ -70,7 +72,10 @@ import TubeMQWebSupport
                     "method=admin_snapshot_message&topicName=t_off&partitionId=7",
                     "topic t_off has no partition 7 on this broker"
                 ),
-                ("method=admin_snapshot_message&topicName=t_off&partitionId=-2", "Parameter partitionId value must be >= -1!"),
+                (
+                    "method=admin_snapshot_message&topicName=t_off&partitionId=-2",
+                    "Parameter partitionId value must be >= -1!"
+                ),
             ]
             for (query, message) in cases {
                 let reply = try await fixture.get(query)

@@ -5,7 +5,9 @@ import TubeMQConfig
 /// process holding 1,024 sockets used to lock every other local client out, with no key to raise it.
 @Suite struct ConnectionLimitsConfigTests {
     @Test func defaultsWhenAbsent() throws {
-        for limits in [try master(Fixtures.minimalMaster).connectionLimits, try broker(Fixtures.minimalBroker).connectionLimits] {
+        for limits in [
+            try master(Fixtures.minimalMaster).connectionLimits, try broker(Fixtures.minimalBroker).connectionLimits,
+        ] {
             #expect(limits.maxConnections == 4_096)
             #expect(limits.maxConnectionsPerAddress == 1_024)
         }
@@ -37,7 +39,8 @@ import TubeMQConfig
     }
 
     @Test func aValueThatIsNotANumberIsAnError() {
-        let error = configError { () throws(ConfigError) in try master(Fixtures.master("maxConnectionsPerAddress=many")) }
+        let error = configError { () throws(ConfigError) in try master(Fixtures.master("maxConnectionsPerAddress=many"))
+        }
         #expect(error?.code == .unparseableValue)
         #expect(error?.description.contains("maxConnectionsPerAddress") == true)
     }
