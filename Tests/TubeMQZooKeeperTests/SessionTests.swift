@@ -173,6 +173,23 @@ import TubeMQZooKeeper
         }
     }
 
+    /// A ZooKeeper starting slowly closes connections unanswered for longer than the session timeout,
+    /// as one without its data does: the session waits, and resumes once the server serves (a loaded
+    /// run expired it across a plain restart).
+    @Test func aSessionWaitsForAServerThatIsSlowToStart() async throws {
+        try await ZooKeeperTestServer.with { server in
+            let zk = try await connect(server.connectString, timeout: .seconds(2))
+            let log = StateLog(zk)
+            try await log.wait(for: .connected)
+            let before = zk.credentials
+            try await server.restart(downFor: .seconds(5), startingSlowly: true)
+            let seen = try await log.wait(for: .connected, from: 1, timeout: .seconds(30))
+            #expect(!seen.contains(.expired), "\(seen)")
+            #expect(zk.credentials == before)
+            await zk.close()
+        }
+    }
+
     @Test func requestsInFlightFailWithConnectionLoss() async throws {
         try await ZooKeeperTestServer.with { server in
             let zk = try await connect(server.connectString, timeout: .seconds(6))

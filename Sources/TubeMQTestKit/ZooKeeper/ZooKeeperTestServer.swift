@@ -147,14 +147,31 @@ public actor ZooKeeperTestServer {
 
     /// Stops and starts the server on the same port with the same data (sessions survive), or with
     /// its data deleted (`wipingData`: sessions and znodes are gone, its zxids start again).
-    public func restart(downFor pause: Duration = .zero, wipingData: Bool = false) async throws {
+    ///
+    /// With `startingSlowly`, the port accepts connections during the pause and closes each at once,
+    /// unanswered, as a ZooKeeper still starting does (a slow JVM on a loaded machine).
+    public func restart(
+        downFor pause: Duration = .zero,
+        wipingData: Bool = false,
+        startingSlowly: Bool = false
+    ) async throws {
         await kill()
         if wipingData {
             let data = dataDirectory.appendingPathComponent("data")
             try? FileManager.default.removeItem(at: data)
             try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         }
-        if pause > .zero { try await Task.sleep(for: pause) }
+        if startingSlowly {
+            let closing = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in channel.close() }
+                .bind(host: "127.0.0.1", port: port)
+                .get()
+            try? await Task.sleep(for: pause)
+            try await closing.close()
+        } else if pause > .zero {
+            try await Task.sleep(for: pause)
+        }
         try await launch()
     }
 

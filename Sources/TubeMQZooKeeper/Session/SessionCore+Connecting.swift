@@ -23,6 +23,7 @@ extension SessionCore {
         attemptCounter += 1
         let attemptID = attemptCounter
         let address = connectString.addresses[nextAddressIndex]
+        attemptAddress = address
         nextAddressIndex = (nextAddressIndex + 1) % connectString.addresses.count
         attemptsThisPass += 1
         let timeout = connectTimeout
@@ -79,7 +80,10 @@ extension SessionCore {
         defer { channel?.close(promise: nil) }
         // The member closed the connection without answering the handshake: it refused the session
         // (ZooKeeper does so to a client that has seen a later zxid than its own).
-        if channel != nil, closedByPeer { refusedThisPass = true }
+        if channel != nil, closedByPeer {
+            refusedThisPass = true
+            lastRefusingAddress = attemptAddress
+        }
         logger.debug("connection attempt failed", metadata: ["zk.attempt": "\(attemptID)", "zk.reason": "\(reason)"])
         if attemptsThisPass < connectString.addresses.count {
             tryNextAddress()
@@ -95,17 +99,27 @@ extension SessionCore {
             if refusingSince == nil { refusingSince = now }
         } else {
             refusingSince = nil
+            refusalConfirmed = false
         }
-        if hasConnected, let since = refusingSince, now - since > sessionTimeout, now - lastReceived > sessionTimeout {
-            // Every member has refused to resume the session for longer than its timeout: ZooKeeper
-            // started again without its data refuses our last zxid for ever. End the session, so its
-            // owner opens a new one. Members that are down or silent are waited for as before: a
-            // ZooKeeper restarted with its data takes sessions back even after a long outage.
+        let refusedTooLong =
+            hasConnected && refusingSince.map { now - $0 > sessionTimeout } == true
+            && now - lastReceived > sessionTimeout
+        if refusedTooLong, !refusalConfirmed, let address = lastRefusingAddress {
+            // A member still starting closes connections as one that refuses the session does: ask it
+            // for a new session first (SessionCore+Probe.swift).
+            probeServing(address)
+        }
+        if refusedTooLong, refusalConfirmed {
+            // Every member has refused to resume the session for longer than its timeout, and one of
+            // them opens new sessions: ZooKeeper started again without its data refuses our last zxid
+            // for ever. End the session, so its owner opens a new one. Members that are down, silent or
+            // not serving yet are waited for: a ZooKeeper restarted with its data takes sessions back
+            // even after a long outage.
             logger.warning(
                 "ZooKeeper did not take the session back within its timeout; it is expired",
                 metadata: [
                     "zk.timeout": "\(sessionTimeout)",
-                    "zk.reason": "every member answered and refused it (its data may be gone)",
+                    "zk.reason": "every member refused it, and one serves new sessions (its data may be gone)",
                 ]
             )
             expire(ZooKeeperError(.sessionExpired, "session \(credentials) expired: no member took it back"))

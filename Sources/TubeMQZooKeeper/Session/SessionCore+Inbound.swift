@@ -43,6 +43,7 @@ extension SessionCore {
         attemptsThisPass = 0
         failedPasses = 0
         refusingSince = nil
+        refusalConfirmed = false
         hasConnected = true
         lastSent = .now()
         startTicker()

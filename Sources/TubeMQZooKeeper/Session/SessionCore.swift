@@ -58,6 +58,14 @@ final class SessionCore {
     var refusedThisPass = false
     /// Since when every pass has been refused (members closing the connection unanswered), if so.
     var refusingSince: NIODeadline?
+    /// The member whose refusal was seen last, the one a probe asks.
+    var lastRefusingAddress: ConnectString.Address?
+    /// Whether a probe is running (``probeServing(_:)``).
+    var probing = false
+    /// Whether a probe found a refusing member serving: it refused the session for what it knows.
+    var refusalConfirmed = false
+    /// The member the current attempt connects to.
+    var attemptAddress: ConnectString.Address?
     /// When a failed pass was last logged at info.
     var lastRetryLogged = NIODeadline.distantPast
     var hasConnected = false
