@@ -28,11 +28,23 @@ extension BrokerServer {
                     + " folder: names of letters, digits, '_', '-' and '.' separated by '/', no '.' or '..'"
             )
         }
-        let directory = configuration.dataDirectory.appending(Self.offsetBackupFolder).appending(folder)
+        let root = configuration.dataDirectory.appending(Self.offsetBackupFolder)
+        let directory = root.appending(folder)
         let file = directory.appending(Self.offsetBackupFile)
         do {
             try FileManager.default.createDirectory(atPath: directory.string, withIntermediateDirectories: true)
+            // A symbolic link inside the backup folder must not carry the file out of it.
+            let resolvedRoot = URL(fileURLWithPath: root.string).resolvingSymlinksInPath().path
+            let resolved = URL(fileURLWithPath: directory.string).resolvingSymlinksInPath().path
+            guard resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot + "/") else {
+                throw BrokerAdminError(
+                    code: .illegalValue,
+                    message: "backup folder \(folder) leads out of \(root.string) through a symbolic link"
+                )
+            }
             try Data(contents.utf8).write(to: URL(fileURLWithPath: file.string), options: .atomic)
+        } catch let error as BrokerAdminError {
+            throw error
         } catch {
             throw BrokerAdminError(code: .fileFailed, message: "cannot write \(file.string): \(error)")
         }

@@ -37,7 +37,7 @@ struct BrokerWebAPI: Sendable {
         guard let method = Self.methods[name] else {
             return BrokerEnvelope.failure("Unsupported method \(name)")
         }
-        if let adminToken, Self.changesState.contains(name) {
+        if let adminToken, Self.changesState.contains(name) || Self.resetsStatistics(name, parameters) {
             guard let token = parameters.value(.authToken), !token.isEmpty else {
                 return BrokerEnvelope.failure("Parameter confModAuthToken is missing or value is blank!")
             }
@@ -60,6 +60,12 @@ struct BrokerWebAPI: Sendable {
     static let changesState: Set<String> = Set(
         (offsetResetMethods + offsetBackupMethods + statsSwitchMethods).map(\.name)
     )
+
+    /// Whether a call resets the statistics (`admin_get_metrics_info` with `needRefresh=true`), which
+    /// changes state as the switches do.
+    static func resetsStatistics(_ name: String, _ parameters: WebParameters) -> Bool {
+        name == "admin_get_metrics_info" && (try? parameters.bool(.needRefresh)) == true
+    }
 
     /// Compares two tokens in time independent of where they differ.
     static func same(_ a: String, _ b: String) -> Bool {

@@ -149,19 +149,20 @@ extension MasterWebAPI {
         return items
     }
 
-    /// Reads a consume-control delete: the `topicName` and `groupName` lists (`required` names the
-    /// one that must be given) and `modifyUser`.
+    /// Reads a consume-control delete: the `topicName` and `groupName` lists (`required` names those
+    /// that must be given: one for the single calls, both for an item of a batch, as in TubeMQ, so that
+    /// an item missing one never stands for every group or every topic) and `modifyUser`.
     ///
     /// - Throws: ``TubeMQWebSupport/WebParameterError`` for a missing or malformed parameter.
     func consumeRelease(
         _ p: WebParameters,
-        required: WebField,
+        required: Set<WebField>,
         allowing: Bool,
         unfiltering: Bool
     ) throws(WebParameterError) -> ConsumeRelease {
         ConsumeRelease(
-            groups: try p.list(.groupName, required: required == .groupName),
-            topics: try p.list(.topicName, required: required == .topicName),
+            groups: try p.list(.groupName, required: required.contains(.groupName)),
+            topics: try p.list(.topicName, required: required.contains(.topicName)),
             allowing: allowing,
             unfiltering: unfiltering,
             user: try p.modifier()
@@ -170,27 +171,34 @@ extension MasterWebAPI {
 
     /// Lifts the restrictions a release names: of the listed topics for the listed groups; with no
     /// groups, for every group holding such a restriction on them; with no topics, every topic the
-    /// listed groups hold one on. Answers the per-record items (group and topic family).
+    /// listed groups hold one on. Answers the per-record items (group and topic family): one per pair
+    /// named, a pair without such a restriction answered as done and left untouched (changing it would
+    /// stamp the group's other records with this operator).
     func apply(_ release: ConsumeRelease) async -> [JSONObject] {
+        let all = await master.groupSettings()
         var items: [JSONObject] = []
-        for settings in await master.groupSettings()
-        where release.groups.isEmpty || release.groups.contains(settings.name) {
+        for group in release.groups.isEmpty ? all.map(\.name) : release.groups {
             var held = Set<String>()
-            if release.allowing { held.formUnion(settings.consumeDisabled.keys) }
-            if release.unfiltering { held.formUnion(settings.consumeFilters.keys) }
-            let topics =
-                release.topics.isEmpty
-                ? held.sorted() : release.topics.filter { release.groups.isEmpty ? held.contains($0) : true }
-            let change = ConsumeControlChange(
-                groups: [settings.name],
-                topics: topics,
-                enabled: release.allowing ? true : nil,
-                reason: "",
-                filtering: release.unfiltering ? false : nil,
-                conditions: [],
-                user: release.user
-            )
-            items += await apply(change)
+            if let settings = all.first(where: { $0.name == group }) {
+                if release.allowing { held.formUnion(settings.consumeDisabled.keys) }
+                if release.unfiltering { held.formUnion(settings.consumeFilters.keys) }
+            }
+            for topic in release.topics.isEmpty ? held.sorted() : release.topics {
+                if held.contains(topic) {
+                    let change = ConsumeControlChange(
+                        groups: [group],
+                        topics: [topic],
+                        enabled: release.allowing ? true : nil,
+                        reason: "",
+                        filtering: release.unfiltering ? false : nil,
+                        conditions: [],
+                        user: release.user
+                    )
+                    items += await apply(change)
+                } else if !release.groups.isEmpty {
+                    items.append(RecordResult.groupTopic(group: group, topic: topic, nil))
+                }
+            }
         }
         return items
     }

@@ -56,7 +56,7 @@ extension MasterWebAPI {
         },
         .modify("admin_del_group_filtercond_info") { api, p throws(WebParameterError) in
             // TubeMQ: topicName required, groupName optional; only the filter restriction goes.
-            let release = try api.consumeRelease(p, required: .topicName, allowing: false, unfiltering: true)
+            let release = try api.consumeRelease(p, required: [.topicName], allowing: false, unfiltering: true)
             return Envelope.success(objects: await api.apply(release))
         },
     ]

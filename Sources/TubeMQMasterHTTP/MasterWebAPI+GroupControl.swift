@@ -18,7 +18,7 @@ extension MasterWebAPI {
             return Envelope.success(objects: await api.apply(change))
         },
         .modify("admin_delete_black_consumergroup_info") { api, p throws(WebParameterError) in
-            let release = try api.consumeRelease(p, required: .topicName, allowing: true, unfiltering: false)
+            let release = try api.consumeRelease(p, required: [.topicName], allowing: true, unfiltering: false)
             return Envelope.success(objects: await api.apply(release))
         },
         .query("admin_query_black_consumer_group_info") { api, p throws(WebParameterError) in
@@ -63,7 +63,7 @@ extension MasterWebAPI {
             Envelope.success(objects: await api.apply(try await api.consumeControlChange(p, adding: false)))
         },
         .modify("admin_delete_group_csmctrl_info") { api, p throws(WebParameterError) in
-            let release = try api.consumeRelease(p, required: .groupName, allowing: true, unfiltering: true)
+            let release = try api.consumeRelease(p, required: [.groupName], allowing: true, unfiltering: true)
             return Envelope.success(objects: await api.apply(release))
         },
     ]

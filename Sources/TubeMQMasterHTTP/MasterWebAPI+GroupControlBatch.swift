@@ -21,7 +21,7 @@ extension MasterWebAPI {
             try await api.batchConsumeControl(p, .groupCsmJSONSet, adding: false)
         },
         .modify("admin_batch_delete_group_csmctrl_info") { api, p throws(WebParameterError) in
-            try await api.batchConsumeRelease(p, .groupCsmJSONSet, required: .groupName, unfiltering: true)
+            try await api.batchConsumeRelease(p, .groupCsmJSONSet, unfiltering: true)
         },
         .modify("admin_bath_add_black_consumergroup_info") { api, p throws(WebParameterError) in
             try await api.batchConsumeControl(
@@ -32,7 +32,7 @@ extension MasterWebAPI {
             )
         },
         .modify("admin_batch_delete_black_consumergroup_info") { api, p throws(WebParameterError) in
-            try await api.batchConsumeRelease(p, .groupNameJSONSet, required: .topicName, unfiltering: false)
+            try await api.batchConsumeRelease(p, .groupNameJSONSet, unfiltering: false)
         },
     ]
 
@@ -51,17 +51,17 @@ extension MasterWebAPI {
         }
     }
 
-    /// Allows consumption again for every item of the JSON set `field` (`required` names the list
-    /// each item must give), lifting the filter restriction too when `unfiltering`
-    /// (``consumeRelease(_:required:allowing:unfiltering:)``).
+    /// Allows consumption again for every item of the JSON set `field`, lifting the filter restriction
+    /// too when `unfiltering` (``consumeRelease(_:required:allowing:unfiltering:)``). Each item must
+    /// name both its groups and its topics: a malformed item refuses the batch rather than release
+    /// every group of a topic, or every topic of a group.
     func batchConsumeRelease(
         _ p: WebParameters,
         _ field: WebField,
-        required: WebField,
         unfiltering: Bool
     ) async throws(WebParameterError) -> JSONObject {
         try await batch(p, field) { item throws(WebParameterError) in
-            try consumeRelease(item, required: required, allowing: true, unfiltering: unfiltering)
+            try consumeRelease(item, required: [.groupName, .topicName], allowing: true, unfiltering: unfiltering)
         } apply: { release in
             await apply(release)
         }

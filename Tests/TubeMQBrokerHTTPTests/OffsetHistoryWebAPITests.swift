@@ -121,6 +121,18 @@ import TubeMQWebSupport
             }
             let root = fixture.broker.configuration.dataDirectory.string
             #expect(!FileManager.default.fileExists(atPath: root + "/../escape"))
+            // Nor through a symbolic link inside the backup folder.
+            let outside = root + "-outside"
+            try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: outside) }
+            try FileManager.default.createDirectory(atPath: root + "/offset-backups", withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(
+                atPath: root + "/offset-backups/link",
+                withDestinationPath: outside
+            )
+            let linked = try await fixture.get("method=admin_backup_group_offsets&backupPath=link/z")
+            #expect(linked.bool("result") == false, "\(linked.text)")
+            #expect(!FileManager.default.fileExists(atPath: outside + "/z/offsets.meta"))
         }
     }
 }

@@ -31,6 +31,9 @@ import Testing
                 let right = try await fixture.get("method=\(method)&confModAuthToken=tok-123")
                 #expect(right.bool("result") == true, "\(method): \(right.text)")
             }
+            // Reading the statistics needs no token; resetting them does.
+            let reset = try await fixture.get("method=admin_get_metrics_info&needRefresh=true")
+            #expect(reset.string("errMsg") == "Parameter confModAuthToken is missing or value is blank!")
             for query in [
                 "admin_get_metrics_info", "admin_query_pubinfo", "admin_get_group_detail_info",
                 "admin_get_group_history_offset&groupName=g_off&recordTime=20240101000000",

@@ -159,6 +159,42 @@ import TubeMQWebSupport
         }
     }
 
+    /// An item of a batch delete that names no group (or no topic) refuses the batch: it used to stand
+    /// for every group blacklisted on the topic, or every topic of the group. A pair without a
+    /// restriction is answered and left alone, and the group's other records keep their stamps.
+    @Test func batchDeletesNeedBothNamesAndTouchOnlyWhatTheyName() async throws {
+        try await GroupControlTests.withDeployedTopics { master, client in
+            let blacklist = Self.set(#"[{"groupName":"g_a,g_b","topicName":"t_1,t_2"}]"#)
+            _ = try await client.modify(
+                "admin_bath_add_black_consumergroup_info",
+                "createUser=ops&gJsonSet=\(blacklist)"
+            )
+            for (method, item) in [
+                ("admin_batch_delete_black_consumergroup_info", #"{"topicName":"t_2"}"#),
+                ("admin_batch_delete_group_csmctrl_info", #"{"groupName":"g_a"}"#),
+            ] {
+                let items = Self.set(#"[{"groupName":"g_a","topicName":"t_1"},"# + item + "]")
+                let refused = try await client.modify(
+                    method,
+                    "modifyUser=ops&groupNameJsonSet=\(items)&groupCsmJsonSet=\(items)"
+                )
+                #expect(refused.errCode == 400, "\(method): \(refused.errMsg)")
+            }
+            #expect(await master.groupSettings(named: "g_a")?.consumeDisabled.count == 2, "nothing applied")
+            #expect(await master.groupSettings(named: "g_b")?.consumeDisabled.count == 2, "nothing applied")
+
+            let stamp = await master.groupSettings(named: "g_b")?.stamp
+            let none = Self.set(#"[{"groupName":"g_b","topicName":"t_3"}]"#)
+            let answered = try await client.modify(
+                "admin_batch_delete_group_csmctrl_info",
+                "modifyUser=other&groupCsmJsonSet=\(none)"
+            )
+            #expect(answered.data.map { $0.string("topicName") } == ["t_3"])
+            #expect(answered.data.allSatisfy { $0.bool("success") == true })
+            #expect(await master.groupSettings(named: "g_b")?.stamp == stamp, "the group's records are untouched")
+        }
+    }
+
     @Test func batchMethodsAreListed() async throws {
         try await WebTestSupport.withMaster { _, client in
             let (methods, _) = try await client.methods()
