@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import Testing
+import TubeMQTestKit
 import TubeMQWebSupport
 
 /// The webapis serve at most a bounded number of connections at once, and one address at most a
@@ -23,25 +24,17 @@ import TubeMQWebSupport
             WebReply(body: "ok", contentType: "text/plain", status: 200)
         }
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        var idle: [any Channel] = []
+        var open: [any Channel] = []
         do {
-            for _ in 0..<3 { idle.append(try await bootstrap.connect(host: Self.host, port: server.port).get()) }
-            // The fourth from this address is accepted by the kernel and closed by the server at once.
-            let extra = try await bootstrap.connect(host: Self.host, port: server.port).get()
-            let closed = await withTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    try? await extra.closeFuture.get()
-                    return true
-                }
-                group.addTask {
-                    try? await Task.sleep(for: .seconds(10))
-                    return false
-                }
-                let first = await group.next() ?? false
-                group.cancelAll()
-                return first
-            }
-            #expect(closed, "the connection past the limit was closed by the server")
+            // Four from this address: the server keeps three and closes one as soon as it takes it.
+            // Which one is not fixed: a server that takes them together (a loaded machine) sets them up
+            // on several event loops, in no set order.
+            for _ in 0..<4 { open.append(try await bootstrap.connect(host: Self.host, port: server.port).get()) }
+            let four = open
+            try await eventually("the server closed one of the four") { four.contains { !$0.isActive } }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(open.filter(\.isActive).count == 3, "three are kept")
+            open.removeAll { !$0.isActive }
             await #expect(throws: WebServerError.self) {
                 _ = try await WebFetch.get(host: Self.host, port: server.port, path: "/", tls: nil)
             }
@@ -51,8 +44,8 @@ import TubeMQWebSupport
             try await Task.sleep(for: .seconds(1))
             #expect(other.isActive, "a connection from another address is kept")
             try? await other.close()
-            // One idle connection goes: a request is served again.
-            try await idle.removeFirst().close()
+            // One connection goes: a request is served again.
+            try await open.removeFirst().close()
             var served = false
             for _ in 0..<50 where !served {
                 served =
@@ -62,11 +55,11 @@ import TubeMQWebSupport
             }
             #expect(served)
         } catch {
-            for channel in idle { try? await channel.close() }
+            for channel in open { try? await channel.close() }
             await server.shutdown()
             throw error
         }
-        for channel in idle { try? await channel.close() }
+        for channel in open { try? await channel.close() }
         await server.shutdown()
     }
 }

@@ -145,7 +145,10 @@ import TubeMQZooKeeper
             let log = StateLog(zk)
             try await log.wait(for: .connected)
             let root = uniquePath("wiped")
-            for index in 0..<20 { try await zk.create("\(root)-\(index)", data: [0]) }
+            // Enough writes that the wiped server's zxids (which every session opened or closed there
+            // moves on) stay below the client's for the whole wait: a server that caught up would
+            // answer "expired" itself, and the test would pass without the client's own rule.
+            for index in 0..<400 { try await zk.create("\(root)-\(index)", data: [0]) }
 
             try await server.restart(wipingData: true)
             let seen = try await log.wait(for: .expired, from: 1, timeout: .seconds(30))

@@ -25,8 +25,10 @@ extension SessionCore {
                     try channel.pipeline.syncOperations.addHandlers(
                         ByteToMessageHandler(FrameDecoder(maximumLength: 4_096)),
                         ServingProbeHandler { serving in
-                            timer.cancel()
+                            // Reported before the timer is cancelled: cancelling closes the connection,
+                            // whose end would otherwise be reported first, as "not serving".
                             finished.value.report(serving, to: core)
+                            timer.cancel()
                         }
                     )
                 }
