@@ -133,13 +133,13 @@ struct ProduceCommand: AsyncParsableCommand {
             // Say where it stopped, so the rest can be sent again from there: the message in hand when
             // the signal came (being sent, or waited on between retries) was not acknowledged.
             let first = count == nil ? tally.lineNumber + (tally.isSending ? 0 : 1) : tally.count + 1
-            let next = count == nil ? "line \(first) on" : "messages \(first) on"
+            let next = count == nil ? "lines from \(first) on" : "messages from \(first) on"
             let maybe =
                 tally.isSending && tally.mayBeStoredTwice
                 ? " (\(count == nil ? "line" : "message") \(first) had no answer once: it may be stored)" : ""
             FileHandle.standardError.write(
                 Data(
-                    "interrupted: sent \(tally.count) messages to \(topic)\(note)\(twice); \(next) not sent\(maybe)\n"
+                    "interrupted: sent \(tally.count) messages to \(topic)\(note)\(twice); \(next) were not sent\(maybe)\n"
                         .utf8
                 )
             )

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import TubeMQTestKit
 import TubeMQWire
 
 /// One recorded frame between a client and the real master (`../shared/vectors/*.jsonl`).
@@ -22,12 +23,7 @@ struct RecordedFrame: Sendable {
 
 /// Loading of the recorded vectors: `TUBEMQ_VECTORS`, or `shared/vectors` beside the repository.
 enum RecordedFrames {
-    static let directory: URL = {
-        if let path = ProcessInfo.processInfo.environment["TUBEMQ_VECTORS"] { return URL(fileURLWithPath: path) }
-        return URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/vectors")
-    }()
+    static var directory: URL { Vectors.directory }
 
     /// The master frames of `file` in recorded order (frames without a decodable envelope are
     /// left out), or `nil` when the file is not there.

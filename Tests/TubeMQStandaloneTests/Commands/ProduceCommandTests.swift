@@ -103,7 +103,7 @@ import TubeMQTestKit
         let text = ConsumeInterruptTests.text(errors)
         let summary = try #require(text.split(separator: "\n").first { $0.hasPrefix("interrupted: sent ") }, "\(text)")
         let acknowledged = try #require(Int(summary.split(separator: " ")[2]), "\(summary)")
-        #expect(summary.contains("line \(acknowledged + 1) on not sent"), "\(summary)")
+        #expect(summary.contains("lines from \(acknowledged + 1) on were not sent"), "\(summary)")
         await master.shutdown()
     }
 
