@@ -119,7 +119,9 @@ import TubeMQZooKeeper
             #expect(error.message.contains("127.0.0.1:\(port)"))
             #expect(error.message.contains("unreachable after 2 attempts"))
         }
-        #expect(ContinuousClock.now - start < .seconds(15))
+        // Alone it fails in under a second; the bound only tells "gave up" from "retries for ever", with
+        // room for a full test run on two loaded cores (one took 16 s).
+        #expect(ContinuousClock.now - start < .seconds(60))
         withExtendedLifetime(refusing) {}
     }
 }
