@@ -73,4 +73,39 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(60))
         #expect(!wakeups.hasWaiters)
     }
+
+    /// One sweeper serves every parked wait: a wait with a nearer deadline than those parked before it
+    /// ends at its own deadline, not theirs.
+    @Test func aNearerDeadlineIsKeptWhileFartherWaitsAreParked() async {
+        let wakeups = PartitionWakeups()
+        let far = Task { await wakeups.wait(wakeups.ticket(Self.key), until: Self.far) }
+        try? await Task.sleep(for: .milliseconds(50))
+        let started = ContinuousClock.now
+        await wakeups.wait(
+            wakeups.ticket(PartitionWakeups.Key(topic: "tp", partitionID: 1)),
+            until: .now + .milliseconds(150)
+        )
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed >= .milliseconds(150))
+        #expect(elapsed < .seconds(60), "the near wait ran to the far one's deadline")
+        wakeups.appended(topic: "tp", partitionIDs: [0])
+        await far.value
+        #expect(!wakeups.hasWaiters)
+    }
+
+    @Test func manyWaitsEndAtTheirDeadlinesWithoutAppends() async {
+        let wakeups = PartitionWakeups()
+        let started = ContinuousClock.now
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                let key = PartitionWakeups.Key(topic: "tp", partitionID: Int32(index % 7))
+                let deadline = ContinuousClock.now + .milliseconds(100 + (index % 5) * 40)
+                group.addTask { await wakeups.wait(wakeups.ticket(key), until: deadline) }
+            }
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed >= .milliseconds(260))
+        #expect(elapsed < .seconds(60))
+        #expect(!wakeups.hasWaiters)
+    }
 }

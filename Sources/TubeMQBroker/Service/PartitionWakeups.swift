@@ -20,15 +20,50 @@ final class PartitionWakeups: Sendable {
         let generation: UInt64
     }
 
+    private struct Waiter {
+        var continuation: CheckedContinuation<Void, Never>
+        var deadline: ContinuousClock.Instant
+    }
+
     private struct Entry {
         var generation: UInt64 = 0
         var tickets = 0
-        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var waiters: [UInt64: Waiter] = [:]
     }
 
     private struct State {
         var entries: [Key: Entry] = [:]
         var nextWaiter: UInt64 = 0
+        /// The deadline the running sweeper sleeps until; `nil` when none runs.
+        var sweepTarget: ContinuousClock.Instant?
+        /// Which sweeper is current: a replaced one stops at its next step.
+        var sweeperID: UInt64 = 0
+        var sweeper: Task<Void, Never>?
+
+        /// The earliest deadline of a parked wait, if any.
+        var earliestDeadline: ContinuousClock.Instant? {
+            var earliest: ContinuousClock.Instant?
+            for entry in entries.values {
+                for waiter in entry.waiters.values where earliest.map({ waiter.deadline < $0 }) ?? true {
+                    earliest = waiter.deadline
+                }
+            }
+            return earliest
+        }
+
+        /// Unparks the waits whose deadline has passed.
+        mutating func removeExpired(at now: ContinuousClock.Instant) -> [CheckedContinuation<Void, Never>] {
+            var expired: [CheckedContinuation<Void, Never>] = []
+            for key in Array(entries.keys) {
+                guard let waiters = entries[key]?.waiters, waiters.values.contains(where: { $0.deadline <= now })
+                else { continue }
+                for (id, waiter) in waiters where waiter.deadline <= now {
+                    expired.append(waiter.continuation)
+                    entries[key]?.waiters[id] = nil
+                }
+            }
+            return expired
+        }
     }
 
     private let state = Mutex(State())
@@ -53,6 +88,10 @@ final class PartitionWakeups: Sendable {
 
     /// Waits until a send appends to the ticket's partition (or appended since the ticket was taken),
     /// `deadline` passes or the task is cancelled; gives the ticket back.
+    ///
+    /// A parked wait costs no task and no timer of its own: one sweeper task, running only while
+    /// waits are parked, sleeps until the earliest deadline and unparks what has expired (a timer per
+    /// held get, and the task group around it, cost the broker more than the reads at low rates).
     func wait(_ ticket: Ticket, until deadline: ContinuousClock.Instant) async {
         let waiter: UInt64? = state.withLock { state in
             guard state.entries[ticket.key]?.generation == ticket.generation else { return nil }
@@ -63,32 +102,49 @@ final class PartitionWakeups: Sendable {
             release(ticket)
             return
         }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withTaskCancellationHandler {
-                    await withCheckedContinuation { continuation in
-                        let parked = self.state.withLock { state -> Bool in
-                            // Moved on between the check above and here, or cancelled (the handler below may
-                            // already have run, finding nothing to wake): do not park.
-                            guard state.entries[ticket.key]?.generation == ticket.generation, !Task.isCancelled
-                            else { return false }
-                            state.entries[ticket.key]?.waiters[waiter] = continuation
-                            return true
-                        }
-                        if !parked { continuation.resume() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let parked = self.state.withLock { state -> Bool in
+                    // Moved on between the check above and here, or cancelled (the handler below may
+                    // already have run, finding nothing to wake): do not park.
+                    guard state.entries[ticket.key]?.generation == ticket.generation, !Task.isCancelled
+                    else { return false }
+                    state.entries[ticket.key]?.waiters[waiter] = Waiter(continuation: continuation, deadline: deadline)
+                    if state.sweepTarget.map({ deadline < $0 }) ?? true {
+                        // No sweeper, or one sleeping past this deadline: a new one takes over.
+                        state.sweeperID &+= 1
+                        state.sweepTarget = deadline
+                        state.sweeper?.cancel()
+                        let id = state.sweeperID
+                        state.sweeper = Task { await self.sweep(id) }
                     }
-                } onCancel: {
-                    self.wake(ticket.key, waiter: waiter)
+                    return true
                 }
+                if !parked { continuation.resume() }
             }
-            group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                self.wake(ticket.key, waiter: waiter)
-            }
-            await group.next()
-            group.cancelAll()
+        } onCancel: {
+            self.wake(ticket.key, waiter: waiter)
         }
         release(ticket)
+    }
+
+    /// The sweeper `id`: sleeps until the earliest deadline of the parked waits and unparks the
+    /// expired ones, until no wait is parked or another sweeper replaces it.
+    private func sweep(_ id: UInt64) async {
+        while true {
+            let target: ContinuousClock.Instant? = state.withLock { state in
+                guard state.sweeperID == id else { return nil }
+                state.sweepTarget = state.earliestDeadline
+                if state.sweepTarget == nil { state.sweeper = nil }
+                return state.sweepTarget
+            }
+            guard let target else { return }
+            do { try await Task.sleep(until: target, clock: .continuous) } catch { return }
+            let expired = state.withLock { state in
+                state.sweeperID == id ? state.removeExpired(at: .now) : []
+            }
+            for continuation in expired { continuation.resume() }
+        }
     }
 
     /// Whether any get holds a ticket; sends skip ``appended(topic:partitionIDs:)`` while not.
@@ -102,7 +158,7 @@ final class PartitionWakeups: Sendable {
                 let key = Key(topic: topic, partitionID: partitionID)
                 guard var entry = state.entries[key] else { continue }
                 entry.generation &+= 1
-                woken.append(contentsOf: entry.waiters.values)
+                woken.append(contentsOf: entry.waiters.values.lazy.map(\.continuation))
                 entry.waiters.removeAll()
                 state.entries[key] = entry
             }
@@ -113,8 +169,8 @@ final class PartitionWakeups: Sendable {
 
     /// Resumes one waiter if it is still parked (its deadline passed or its task was cancelled).
     private func wake(_ key: Key, waiter: UInt64) {
-        let continuation = state.withLock { state in state.entries[key]?.waiters.removeValue(forKey: waiter) }
-        continuation?.resume()
+        let parked = state.withLock { state in state.entries[key]?.waiters.removeValue(forKey: waiter) }
+        parked?.continuation.resume()
     }
 
     private static func drop(_ ticket: Ticket, from state: inout State) {
