@@ -11,13 +11,14 @@ struct ClusterOptions: ParsableArguments {
     @Option(
         name: .long,
         help: """
-            Master RPC addresses of the cluster, host:port[,host:port...]. `consume` and `produce` take it \
+            Master RPC addresses of the cluster, host:port[,host:port...] (a host without a port means 8715). \
+            `consume` and `produce` take it \
             once per cluster to use several clusters (`--master a:8715,b:8715 --master c:8715`).
             """
     )
     var master: [String] = ["127.0.0.1:8715"]
 
-    @Option(help: "Log level (trace, debug, info, notice, warning, error).")
+    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel = "warning"
 
     @Option(help: "User name to sign master requests with (a master with authentication on).")

@@ -67,7 +67,11 @@ extension AdminCommand {
         }
         let group = offsets.group
         guard everyGroup || group != nil else { throw ValidationError("offsets needs --group (lag lists every group)") }
-        let (rows, unreachable) = try await admin.offsets(group: group, topic: offsets.topic)
+        let (answered, unreachable) = try await admin.offsets(group: group, topic: offsets.topic)
+        // Asked about a topic, a broker answers for every group it books, those that never read the
+        // topic too (committed -1, the whole topic as lag): leave those out.
+        let booked = Set(answered.filter { $0.committed >= 0 }.map { [$0.group, $0.topic] })
+        let rows = answered.filter { booked.contains([$0.group, $0.topic]) }
         for problem in unreachable { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
         if rows.isEmpty, unreachable.isEmpty {
             if let group {

@@ -16,6 +16,9 @@ extension BenchCommand {
             topics: [topic]
         )
         configuration.startPosition = .first
+        // Each consumer fetches no more than its share, so the run reads --count messages, not the
+        // batches past it (the original broker ignores the limit: there a run may read a batch more).
+        configuration.messageLimit = (count + self.consumers - 1) / max(1, self.consumers)
         configuration.heartbeatPeriod = .seconds(2)
         configuration.tls = try cluster.tls()
         configuration.credentials = try cluster.credentials()

@@ -43,10 +43,10 @@ enum MessageSender {
         switch self {
         case .single(let producer):
             let result = try await producer.send(message, to: topic)
-            return "\(result.messageID) \(result.partition) offset \(result.offset)"
+            return "\(result.messageID) \(result.partition.key) offset \(result.offset)"
         case .clusters(let producer):
             let result = try await producer.send(message, to: topic)
-            return "\(result.cluster) \(result.messageID) \(result.partition) offset \(result.offset)"
+            return "\(result.cluster) \(result.messageID) \(result.partition.key) offset \(result.offset)"
         }
     }
 

@@ -61,7 +61,14 @@ struct ProduceCommand: AsyncParsableCommand {
             }
             base.setAttribute(String(item[..<eq]), String(item[item.index(after: eq)...]))
         }
-        if let type { base.messageType = type }
+        if let type {
+            // A type no consumer filter can name would be stored, but could never be selected.
+            if let problem = NameRules.filterProblem([type]) {
+                let shown = type.count > 40 ? "\(type.prefix(40))…" : type
+                throw ValidationError("--type \(shown): no consumer could filter on it: \(problem)")
+            }
+            base.messageType = type
+        }
         let clusters = try cluster.clusters()
         var producerConfiguration = Producer.Configuration(masters: clusters[0])
         producerConfiguration.credentials = try cluster.credentials()

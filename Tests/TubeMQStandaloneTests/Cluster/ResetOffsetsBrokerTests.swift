@@ -22,15 +22,7 @@ import TubeMQTestKit
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: directory) }
             func admin(_ name: String, _ arguments: [String]) async throws -> (Int32?, String) {
-                let output = directory + "/\(name).out"
-                let command = try ChildProcess.spawn(
-                    [ConsumeInterruptTests.binary, "admin", "--web", "http://127.0.0.1:\(cluster.masterWeb.port)"]
-                        + arguments,
-                    output: output
-                )
-                let status = await command.exit(within: .seconds(30))
-                if status == nil { command.signal(SIGKILL) }
-                return (status, ConsumeInterruptTests.text(output))
+                try await Self.admin(cluster, in: directory, name, arguments)
             }
             let reset = ["reset-offsets", "--group", "g_reset", "--topic", Self.topic.name]
             let (latest, latestText) = try await admin("latest", reset + ["--to-latest", "--broker", "2"])
@@ -51,5 +43,69 @@ import TubeMQTestKit
             #expect(bad == 64, "\(badText)")
             #expect(badText.contains("--broker-token takes brokerId=token"), "\(badText)")
         }
+    }
+
+    /// Asked about one topic, a broker answers for every group it books, with no committed offset and
+    /// the whole topic as lag for those that never read it: `offsets` and `lag` leave them out.
+    @Test func groupsThatNeverReadATopicShowNoLagOnIt() async throws {
+        let read = LocalClusterConfiguration.Topic(name: "t_lag_read", partitions: 1)
+        let other = LocalClusterConfiguration.Topic(name: "t_lag_other", partitions: 1)
+        try await ClusterTestSupport.withCluster(brokers: 1, topics: [read, other]) { cluster, _ in
+            let masters = [MasterAddress(host: cluster.masterAddress.host, port: cluster.masterAddress.port)]
+            let producer = try await Producer(configuration: .init(masters: masters), logger: ClusterTestSupport.logger)
+            try await producer.publish([read.name, other.name])
+            for i in 0..<10 {
+                try await producer.send(Message(body: Array("m-\(i)".utf8)), to: read.name)
+                try await producer.send(Message(body: Array("o-\(i)".utf8)), to: other.name)
+            }
+            await producer.shutdown()
+            let directory = ClusterTestSupport.temporaryDirectory()
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let (reset, resetText) = try await Self.admin(
+                cluster,
+                in: directory,
+                "reset",
+                ["reset-offsets", "--group", "g_lag", "--topic", read.name, "--to-earliest"]
+            )
+            #expect(reset == 0, "\(resetText)")
+            let (own, ownText) = try await Self.admin(
+                cluster,
+                in: directory,
+                "own",
+                ["offsets", "--group", "g_lag", "--topic", read.name]
+            )
+            #expect(own == 0, "\(ownText)")
+            #expect(ownText.contains(read.name), "\(ownText)")
+            let (never, neverText) = try await Self.admin(
+                cluster,
+                in: directory,
+                "never",
+                ["offsets", "--group", "g_lag", "--topic", other.name]
+            )
+            #expect(never == 1, "\(neverText)")
+            #expect(neverText.contains("unknown group g_lag"), "\(neverText)")
+            let (lag, lagText) = try await Self.admin(cluster, in: directory, "lag", ["lag", "--topic", other.name])
+            #expect(lag == 0, "\(lagText)")
+            #expect(!lagText.contains("g_lag"), "\(lagText)")
+        }
+    }
+
+    /// Runs `tubemq admin` against `cluster`'s master webapi; its exit status (`nil` when it did not
+    /// end within 30 s) and output.
+    static func admin(
+        _ cluster: LocalCluster,
+        in directory: String,
+        _ name: String,
+        _ arguments: [String]
+    ) async throws -> (Int32?, String) {
+        let output = directory + "/\(name).out"
+        let command = try ChildProcess.spawn(
+            [ConsumeInterruptTests.binary, "admin", "--web", "http://127.0.0.1:\(cluster.masterWeb.port)"] + arguments,
+            output: output
+        )
+        let status = await command.exit(within: .seconds(30))
+        if status == nil { command.signal(SIGKILL) }
+        return (status, ConsumeInterruptTests.text(output))
     }
 }

@@ -20,6 +20,11 @@ import TubeMQTestKit
         (["standalone", "--retention-bytes", "-1"], "--retention-bytes must not be negative"),
         (["standalone", "--master-port", "-1"], "--master-port must be 0…65535"),
         (["admin", "top", "--interval", "-1"], "--interval must be > 0"),
+        // Not a number, but refused the same way: a type longer than a filter item may be.
+        (
+            ["produce", "--topic", "demo", "--count", "1", "--type", String(repeating: "t", count: 300)],
+            "no consumer could filter on it"
+        ),
     ])
     func aBadNumberIsAUsageError(arguments: [String], expected: String) async throws {
         let output = ClusterTestSupport.temporaryDirectory() + ".out"
