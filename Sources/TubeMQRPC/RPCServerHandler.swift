@@ -3,6 +3,12 @@ import NIOCore
 import SwiftProtobuf
 import TubeMQWire
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Per-connection handler: accepts frames, runs calls concurrently, writes replies by serial number.
 ///
 /// Under ``RPCExecution/perCall`` every call gets its own task and its reply is flushed when ready.
@@ -242,6 +248,12 @@ final class RPCServerHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A peer that went away (a killed client) is routine: the master logs the same at info.
+        if let io = error as? IOError, io.errnoCode == ECONNRESET || io.errnoCode == EPIPE {
+            callContext.logger.info("peer reset the connection", metadata: ["tubemq.error": "\(error)"])
+            context.close(promise: nil)
+            return
+        }
         limits.warn(
             "closing connection after error",
             metadata: ["tubemq.error": "\(error)"],
