@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
 import TubeMQRPC
 import TubeMQTestKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A client that goes away with a reset (a killed process) is routine for a server: it is logged at
 /// info, not as a warning about an error (an outside soak found one warning per killed client).
