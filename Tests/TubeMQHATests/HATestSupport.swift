@@ -54,11 +54,13 @@ enum HATestSupport {
         )
     }
 
-    /// Waits until `condition` holds; returns how long it took.
+    /// Waits until `condition` holds; returns how long it took. The default timeout is for states that
+    /// come "eventually" (a loaded machine starting ZooKeeper JVMs and clusters for a whole test run
+    /// has stalled these for 15–30 s); a test that asserts a bound passes its own.
     @discardableResult
     static func waitFor(
         _ what: String,
-        timeout: Duration = .seconds(10),
+        timeout: Duration = .seconds(30),
         _ condition: () async -> Bool
     ) async throws -> Duration {
         let start = ContinuousClock.now

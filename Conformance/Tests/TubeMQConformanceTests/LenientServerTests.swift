@@ -12,7 +12,7 @@ import TubeMQClient
             masters: [MasterAddress(host: "127.0.0.1", port: server.port)],
             topic: "conformance",
             // Generous: on a machine busy with builds the end-of-data case's fetches take seconds.
-            caseTimeout: .seconds(30),
+            caseTimeout: .seconds(60),
             balanceWait: .seconds(5),
             heartbeatPeriod: .milliseconds(200),
             rpcTimeout: .seconds(10),
@@ -76,7 +76,7 @@ import TubeMQClient
         ConformanceSettings(
             masters: [MasterAddress(host: "127.0.0.1", port: port)],
             topic: "conformance",
-            caseTimeout: .seconds(30),
+            caseTimeout: .seconds(60),
             balanceWait: .seconds(5),
             heartbeatPeriod: .milliseconds(200),
             rpcTimeout: .seconds(3),
