@@ -113,19 +113,29 @@ public enum Vectors {
         return names.filter { $0.hasSuffix(".jsonl") }.sorted()
     }()
 
+    /// The frames of `file` (one of ``files``: read once, on first use; another file is read on
+    /// every call). Many parameterized tests ask for the same files at once at the start of a run.
     public static func load(_ file: String) -> [VectorFrame] {
-        guard let text = try? String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8) else {
-            return []
-        }
+        byFile[file] ?? parse(file)
+    }
+
+    /// Every file's frames, in file order.
+    public static let all: [VectorFrame] = files.flatMap(load)
+
+    private static let byFile: [String: [VectorFrame]] = Dictionary(
+        uniqueKeysWithValues: files.map { ($0, parse($0)) }
+    )
+
+    private static func parse(_ file: String) -> [VectorFrame] {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent(file)) else { return [] }
         var frames: [VectorFrame] = []
-        for (index, line) in text.split(separator: "\n").enumerated() {
-            guard let data = line.data(using: .utf8),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            guard !line.isEmpty, let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any]
             else { continue }
-            frames.append(VectorFrame(file: file, line: index + 1, json: object, raw: String(line)))
+            frames.append(
+                VectorFrame(file: file, line: index + 1, json: object, raw: String(decoding: line, as: UTF8.self))
+            )
         }
         return frames
     }
-
-    public static let all: [VectorFrame] = files.flatMap(load)
 }

@@ -16,7 +16,7 @@ import Glibc
             service: EchoService(execution: .batchedOnEventLoop),
             logger: capture.logger()
         )
-        let fd = try Self.connect(port: server.localPort)
+        let fd = try loopbackSocket(port: server.localPort)
         try await Task.sleep(for: .milliseconds(200))  // let the server accept it
         Self.reset(fd)
         try await eventually("the reset is logged") {
@@ -29,26 +29,6 @@ import Glibc
             !capture.all.contains { $0.level >= .warning && $0.message == "closing connection after error" },
             "\(capture.lines)"
         )
-    }
-
-    /// A TCP socket connected to 127.0.0.1:`port`.
-    static func connect(port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestTimeout(description: "socket failed: \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            close(fd)
-            throw TestTimeout(description: "connect failed: \(errno)")
-        }
-        return fd
     }
 
     /// Closes `fd` with a reset (`SO_LINGER` 0), as a connection of a killed process can end.

@@ -15,11 +15,11 @@ import TubeMQZooKeeper
             let node = try await zk.create(uniquePath("idle"), mode: .ephemeral)
             try await Task.sleep(for: .seconds(6))  // three session timeouts without a request
             #expect(try await zk.exists(node)?.ephemeralOwner == zk.credentials.id)
-            // Without pings the server ends the session after 2 s. A connection lost and resumed
-            // within the session (a starved JVM on a loaded machine: a full test run saw one) is no
-            // failure of the pings; an expired session is.
+            // Without pings the server ends the session after 2 s (the node goes, the log says expired).
+            // A connection lost and resumed within the session (a starved JVM on a loaded machine: a
+            // full test run saw one) is no failure of the pings.
             let states = await log.states
-            #expect(states.first == .connected && !states.contains(.expired), "\(states)")
+            #expect(!states.contains(.expired), "\(states)")
             await zk.close()
         }
     }
