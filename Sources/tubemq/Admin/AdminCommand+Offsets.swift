@@ -81,7 +81,7 @@ extension AdminCommand {
                         + "groups consuming now)"
                 )
             }
-            print("no group has offsets or a consumer on any broker")
+            print("no group has offsets or a consumer\(offsets.topic.map { " of topic \($0)" } ?? "") on any broker")
             return
         }
         print(OffsetAdmin.table(rows, withGroup: everyGroup))

@@ -88,6 +88,7 @@ import TubeMQTestKit
             let (lag, lagText) = try await Self.admin(cluster, in: directory, "lag", ["lag", "--topic", other.name])
             #expect(lag == 0, "\(lagText)")
             #expect(!lagText.contains("g_lag"), "\(lagText)")
+            #expect(lagText.contains("no group has offsets or a consumer of topic \(other.name)"), "\(lagText)")
         }
     }
 
