@@ -54,10 +54,8 @@ final class PartitionWakeups: Sendable {
         /// Unparks the waits whose deadline has passed.
         mutating func removeExpired(at now: ContinuousClock.Instant) -> [CheckedContinuation<Void, Never>] {
             var expired: [CheckedContinuation<Void, Never>] = []
-            for key in Array(entries.keys) {
-                guard let waiters = entries[key]?.waiters, waiters.values.contains(where: { $0.deadline <= now })
-                else { continue }
-                for (id, waiter) in waiters where waiter.deadline <= now {
+            for (key, entry) in entries {
+                for (id, waiter) in entry.waiters where waiter.deadline <= now {
                     expired.append(waiter.continuation)
                     entries[key]?.waiters[id] = nil
                 }
